@@ -1,0 +1,94 @@
+#include "analysis/critical_sections.hpp"
+
+#include "analysis/trace_queries.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace racetrace {
+
+namespace {
+
+/// What one pass over the events remembers about each worker.
+struct WorkerState {
+    std::uint64_t openSpan = kNoEvent;     ///< index into the result while inside
+    std::uint64_t lastGuardRead = kNoEvent;
+    std::uint64_t guardWrite = kNoEvent;   ///< first write after lastGuardRead to its variable
+    std::uint64_t lastNs = 0;
+    bool finished = false;                 ///< saw WorkerExit or WorkerKilled
+};
+
+/// True for an atomic read-modify-write that found a Lock free and took it.
+bool acquiredLock(const Trace& trace, const Event& e) {
+    if (!variableIs(trace, e.variable, VariableKind::Lock)) return false;
+    if (e.kind == EventKind::Exchange) return e.value == 0 && e.aux != 0;
+    // A successful compare-exchange records the value it stored; it found the
+    // lock holding what it expected, which a lock program expects free.
+    return e.kind == EventKind::CompareExchange && e.aux == 1 && e.value != 0;
+}
+
+} // namespace
+
+std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
+    std::vector<std::uint8_t> guard(trace.scenario.variables.size());
+    for (std::size_t v = 0; v < guard.size(); ++v) guard[v] = isGuardVariable(trace, static_cast<std::uint16_t>(v));
+    const auto isGuard = [&](std::uint16_t v) { return v < guard.size() && guard[v] != 0; };
+
+    std::vector<CriticalSectionSpan> spans;
+    std::array<WorkerState, kMaxWorkers> workers{};
+    const auto& events = trace.events;
+    for (std::uint64_t i = 0; i < events.size(); ++i) {
+        const Event& e = events[i];
+        WorkerState& w = workers[e.worker];
+        w.lastNs = e.timestamp;
+        if (isGuard(e.variable)) {
+            // An exchange is both: it reads the old value and writes the new one.
+            if (observesValue(e)) {
+                w.lastGuardRead = i;
+                w.guardWrite = kNoEvent;
+            }
+            // Writing the lock again while inside (releasing early) ends the lock's protection.
+            if (changesMemory(e) && w.openSpan != kNoEvent && spans[w.openSpan].decidingRead != kNoEvent &&
+                events[spans[w.openSpan].decidingRead].variable == e.variable)
+                spans[w.openSpan].heldLock = false;
+            if (changesMemory(e) && w.lastGuardRead != kNoEvent && w.guardWrite == kNoEvent &&
+                events[w.lastGuardRead].variable == e.variable) {
+                w.guardWrite = i;
+                // The write may come after CsEnter in some programs: complete the open span.
+                if (w.openSpan != kNoEvent && spans[w.openSpan].decidingRead == w.lastGuardRead)
+                    spans[w.openSpan].guardWrite = i;
+            }
+        }
+        switch (e.kind) {
+        case EventKind::CsEnter:
+            // Two enters without an exit only come from a damaged trace: end the first one here.
+            if (w.openSpan != kNoEvent) spans[w.openSpan].endNs = e.timestamp;
+            w.openSpan = spans.size();
+            spans.push_back({e.worker, i, kNoEvent, e.timestamp, e.timestamp, w.lastGuardRead, w.guardWrite,
+                             w.lastGuardRead != kNoEvent && acquiredLock(trace, events[w.lastGuardRead])});
+            break;
+        case EventKind::CsExit:
+            if (w.openSpan != kNoEvent) {
+                spans[w.openSpan].exitEvent = i;
+                spans[w.openSpan].endNs = e.timestamp;
+                w.openSpan = kNoEvent;
+            }
+            // Reads made inside or before this stay must not decide the next entry.
+            w.lastGuardRead = kNoEvent;
+            w.guardWrite = kNoEvent;
+            break;
+        case EventKind::WorkerExit:
+        case EventKind::WorkerKilled: w.finished = true; break;
+        default: break;
+        }
+    }
+    for (const WorkerState& w : workers) {
+        if (w.openSpan == kNoEvent) continue;
+        // A killed worker stays inside until it dies; one whose events just stop
+        // (the run was cut short) stays inside until the end of the run.
+        spans[w.openSpan].endNs = w.finished ? w.lastNs : std::max(w.lastNs, trace.durationNs);
+    }
+    return spans;
+}
+
+} // namespace racetrace

@@ -1,0 +1,38 @@
+// Each worker's stays inside the critical section, as time intervals, with the
+// read that let the worker in. The overlap finder sweeps these; a timeline can
+// draw them as spans.
+#pragma once
+
+#include "analysis/trace_queries.hpp"
+#include "trace/trace.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace racetrace {
+
+struct CriticalSectionSpan {
+    std::uint32_t worker = 0;
+    std::uint64_t enterEvent = kNoEvent; ///< index of the CsEnter event
+    std::uint64_t exitEvent = kNoEvent;  ///< index of the CsExit event; kNoEvent if the worker never left
+    std::uint64_t beginNs = 0;
+    /// CsExit time; for a worker that never left, its last event (killed or
+    /// exited) or, if the trace just stops, the end of the run.
+    std::uint64_t endNs = 0;
+    /// The worker's last read of a Flag or Lock variable since its previous
+    /// CsExit and before this CsEnter: the read that decided it could enter.
+    std::uint64_t decidingRead = kNoEvent;
+    /// The worker's first write to that same variable after the deciding read
+    /// ("Y = false", or the exchange itself for test-and-set).
+    std::uint64_t guardWrite = kNoEvent;
+    /// The worker took a Lock with an atomic exchange (or compare-exchange) that
+    /// found it free, and wrote the lock no more before it left. The hardware
+    /// lets only one worker hold such a lock, so two spans that both have this
+    /// cannot really overlap: if their times say so, the clocks disagree.
+    bool heldLock = false;
+};
+
+/// All spans of all workers, in order of their CsEnter events. Linear in the trace.
+std::vector<CriticalSectionSpan> criticalSections(const Trace& trace);
+
+} // namespace racetrace

@@ -1,0 +1,31 @@
+// Numbers, durations and lists written the way a sentence for people needs them:
+// "20,000", "1.2 µs", "A, B and C", "words 2-3". Every finding's sentence is
+// built from these, so all findings read alike.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace racetrace {
+
+/// 19874 -> "19,874"; -1234 -> "-1,234".
+std::string groupedNumber(std::int64_t value);
+
+/// 140 -> "140 ns", 1234 -> "1.2 µs", 56'000'000 -> "56 ms", 3'200'000'000 -> "3.2 s".
+std::string humanDuration(std::uint64_t ns);
+
+/// "1 update", "126 updates" (the number grouped).
+std::string countOf(std::uint64_t count, std::string_view singular, std::string_view plural);
+
+/// Worker names joined for a sentence: "A", "A and B", "A, B and C".
+std::string workerList(std::span<const std::uint32_t> workers);
+
+/// Ascending word indices as ranges: "word 2", "words 2-3", "words 0, 2-3".
+std::string wordRanges(std::span<const std::uint32_t> ascendingWords);
+
+/// "both" for 2, "all 3" for more.
+std::string allOf(std::size_t count);
+
+} // namespace racetrace

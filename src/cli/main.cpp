@@ -1,0 +1,147 @@
+// racetrace's command line. CLI11 is included here only (it is slow to compile).
+// Exit codes: 0 done (a race found is a success: it is what we came to show),
+// 1 the run or the file failed, 2 bad options.
+#include "analysis/findings.hpp"
+#include "cli/trace_summary.hpp"
+#include "lab/builtin_scenarios.hpp"
+#include "lab/run.hpp"
+#include "lab/worker_main.hpp"
+#include "trace/rtrace_file.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace racetrace {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct RunCommand {
+    RunOptions options;
+    std::string out;
+    bool json = false;
+    bool noTrace = false;
+};
+
+void addRunOptions(CLI::App& command, RunCommand& run) {
+    command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
+        ->capture_default_str();
+    command.add_option("--workers,-w", run.options.workers, "worker processes (2 to 64)")
+        ->check(CLI::Range(kMinWorkers, kMaxWorkers))->capture_default_str();
+    command.add_option("--iterations,-n", run.options.iterations, "iterations per worker (default: the scenario's)")
+        ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
+    command.add_option_function<std::uint64_t>("--window-ns", [&run](const std::uint64_t& ns) {
+        run.options.windowNs = ns;
+        run.options.windowSet = true;
+    }, "busy wait inside the race window, in ns (default: the scenario's)")->check(CLI::Range(std::uint64_t{0}, kMaxWindowNs));
+    command.add_option_function<std::string>("--pin", [&run](const std::string& name) {
+        run.options.pin = *pinModeFromName(name);
+    }, "CPU pinning: spread (one CPU each), same (all on one CPU) or none")->check(CLI::IsMember({"spread", "same", "none"}));
+    command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
+    command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
+        ->check(CLI::Range(0.01, 3600.0))->capture_default_str();
+    command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
+    command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
+    command.add_flag("--json", run.json, "print one JSON object instead of text");
+}
+
+int runCommand(RunCommand& command) {
+    command.options.traceEnabled = !command.noTrace;
+    auto trace = runToCompletion(command.options);
+    if (!trace) {
+        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
+        return kExitFailed;
+    }
+    const Analysis analysis = analyse(*trace);
+    if (!command.out.empty()) {
+        if (auto saved = saveRtrace(*trace, command.out); !saved) {
+            std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());
+            return kExitFailed;
+        }
+    }
+    if (command.json) {
+        auto json = summaryJson(*trace, analysis);
+        json["trace_file"] = command.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.out);
+        std::cout << json.dump(2) << "\n";
+    } else {
+        std::cout << summaryText(*trace, analysis);
+        if (!command.out.empty()) std::cout << "Saved the trace to " << command.out << ".\n";
+    }
+    return 0;
+}
+
+int infoCommand(const std::string& path, bool json) {
+    auto trace = loadRtrace(path);
+    if (!trace) {
+        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
+        return kExitFailed;
+    }
+    const Analysis analysis = analyse(*trace);
+    if (json) {
+        auto object = summaryJson(*trace, analysis);
+        object["trace_file"] = path;
+        object["machine"] = {{"cpu", trace->machine.cpuModel}, {"cores", trace->machine.cores},
+                             {"kernel", trace->machine.kernel}};
+        std::cout << object.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << path << ": a valid racetrace trace (format v" << kRtraceVersion << ").\n"
+              << "Recorded on " << trace->machine.cpuModel << ", " << trace->machine.cores << " cores, "
+              << trace->machine.kernel << "; clock " << clockKindName(trace->clock.kind) << ".\n"
+              << summaryText(*trace, analysis);
+    return 0;
+}
+
+int scenariosCommand() {
+    for (const auto& scenario : builtinScenarios())
+        std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
+    return 0;
+}
+
+/// CLI11's errors become one sentence (no "Run with --help" second line).
+std::string oneSentenceFailure(const CLI::App*, const CLI::Error& error) {
+    std::string message = error.what();
+    if (!message.empty() && message.back() != '.') message += '.';
+    return "racetrace: " + message + " See 'racetrace --help'.\n";
+}
+
+} // namespace
+} // namespace racetrace
+
+int main(int argc, char** argv) {
+    using namespace racetrace;
+    if (auto workerStatus = runWorkerIfRequested(argc, argv)) return *workerStatus;
+
+    CLI::App app{"racetrace: watch real processes race on real shared memory."};
+    app.failure_message(oneSentenceFailure);
+    app.require_subcommand(0, 1);
+
+    RunCommand run;
+    auto* runApp = app.add_subcommand("run", "run a scenario with real processes, record and analyse it");
+    addRunOptions(*runApp, run);
+
+    std::string infoPath;
+    bool infoJson = false;
+    auto* infoApp = app.add_subcommand("info", "check a saved .rtrace file and summarise it");
+    infoApp->add_option("file", infoPath, "the .rtrace file")->required();
+    infoApp->add_flag("--json", infoJson, "print one JSON object instead of text");
+
+    auto* scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == 0) return app.exit(error); // --help
+        app.exit(error);
+        return kExitUsage;
+    }
+
+    if (*runApp) return runCommand(run);
+    if (*infoApp) return infoCommand(infoPath, infoJson);
+    if (*scenariosApp) return scenariosCommand();
+    // No subcommand: the headless demo (the window will take this place).
+    return runCommand(run);
+}

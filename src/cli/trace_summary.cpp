@@ -1,0 +1,106 @@
+#include "cli/trace_summary.hpp"
+
+#include <cstdio>
+
+namespace racetrace {
+
+std::string withThousands(std::uint64_t value) {
+    std::string digits = std::to_string(value);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+    return digits;
+}
+
+namespace {
+
+/// The first invariant on a counter: the "counter == workers * iterations" check.
+const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis) {
+    for (const auto& result : analysis.invariants)
+        if (result.invariant.variable < trace.scenario.variables.size() &&
+            trace.scenario.variables[result.invariant.variable].kind == VariableKind::Counter)
+            return &result;
+    return analysis.invariants.empty() ? nullptr : &analysis.invariants.front();
+}
+
+std::string durationText(std::uint64_t ns) {
+    char text[32];
+    if (ns < 10'000) std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
+    else if (ns < 10'000'000) std::snprintf(text, sizeof text, "%.1f µs", static_cast<double>(ns) / 1e3);
+    else if (ns < 10'000'000'000ull) std::snprintf(text, sizeof text, "%.1f ms", static_cast<double>(ns) / 1e6);
+    else std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ns) / 1e9);
+    return text;
+}
+
+std::string plural(std::uint64_t count, const char* one, const char* many) {
+    return withThousands(count) + " " + (count == 1 ? one : many);
+}
+
+} // namespace
+
+nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
+    nlohmann::json json;
+    json["scenario"] = trace.scenario.name;
+    json["workers"] = trace.options.workers;
+    json["iterations"] = trace.options.iterations;
+    json["window_ns"] = trace.options.windowNs;
+    json["pin"] = std::string(pinModeName(trace.options.pin));
+    json["seed"] = trace.options.seed;
+    json["traced"] = trace.options.traceEnabled;
+    json["events"] = trace.events.size();
+    json["dropped"] = trace.droppedTotal();
+    json["duration_ns"] = trace.durationNs;
+    json["clock"] = std::string(clockKindName(trace.clock.kind));
+    if (const auto* counter = counterInvariant(trace, analysis))
+        json["counter"] = {{"name", trace.scenario.variables[counter->invariant.variable].name},
+                           {"expected", counter->invariant.expected},
+                           {"final", counter->actual}};
+    else
+        json["counter"] = nullptr;
+    json["findings"] = {{"overlaps", analysis.overlaps},
+                        {"lost_updates", analysis.lostUpdates},
+                        {"torn_records", analysis.tornRecords},
+                        {"total", analysis.findings.size()}};
+    json["race"] = !analysis.findings.empty();
+    json["headline"] = analysis.headline;
+    nlohmann::json invariants = nlohmann::json::array();
+    for (const auto& result : analysis.invariants)
+        invariants.push_back({{"text", result.invariant.text}, {"expected", result.invariant.expected},
+                              {"actual", result.actual}, {"holds", result.holds}});
+    json["invariants"] = invariants;
+    nlohmann::json workers = nlohmann::json::array();
+    for (const auto& worker : trace.workers) {
+        const char* how = worker.exit.how == WorkerExit::How::Exited     ? "exited"
+                        : worker.exit.how == WorkerExit::How::Signaled   ? "signaled"
+                        : worker.exit.how == WorkerExit::How::Killed     ? "killed" : "unknown";
+        workers.push_back({{"name", workerName(worker.index)}, {"pid", worker.pid}, {"iterations", worker.iterationsDone},
+                           {"dropped", worker.dropped}, {"cpus", worker.cpus}, {"exit", how},
+                           {"code", worker.exit.code}, {"signal", worker.exit.signal}});
+    }
+    json["worker_details"] = workers;
+    json["stop_reason"] = trace.stopReason.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.stopReason);
+    return json;
+}
+
+std::string summaryText(const Trace& trace, const Analysis& analysis) {
+    std::string text;
+    const auto& options = trace.options;
+    text += trace.scenario.title + " (" + trace.scenario.name + "): " + plural(options.workers, "worker", "workers") +
+            " x " + plural(options.iterations, "iteration", "iterations") + ", race window " +
+            withThousands(options.windowNs) + " ns, pinning " + std::string(pinModeName(options.pin)) + ", seed " +
+            std::to_string(options.seed) + ".\n";
+    if (options.traceEnabled)
+        text += "Recorded " + plural(trace.events.size(), "event", "events") + " in " + durationText(trace.durationNs) +
+                " (" + withThousands(trace.droppedTotal()) + " dropped because a ring was full).\n";
+    else
+        text += "Ran for " + durationText(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
+    if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
+    if (!analysis.findings.empty())
+        text += "RACE: " + plural(analysis.overlaps, "overlap", "overlaps") + " in the critical section, " +
+                plural(analysis.lostUpdates, "lost update", "lost updates") + ", " +
+                plural(analysis.tornRecords, "torn record", "torn records") + ".\n";
+    for (const auto& result : analysis.invariants) text += result.sentence + "\n";
+    if (!analysis.headline.empty() && options.traceEnabled)
+        text += (analysis.findings.empty() ? "" : "First: ") + analysis.headline + "\n";
+    return text;
+}
+
+} // namespace racetrace

@@ -1,0 +1,104 @@
+// The Run controller: owns one run's shared segment and worker processes, from
+// spawn to the finished Trace. It drains the trace rings while the workers race
+// (so rings rarely fill), reaps workers, and stops a run that makes no progress.
+//
+//   start() ──► workers at barrier ──► go ──► pump() ... pump() ──► finish() ──► Trace
+//                                              │ drain rings, reap, watchdog
+//                                              └ requestStop(): kill at once
+//
+// A Run can never outlive its object: the destructor kills and reaps every
+// worker, and the workers themselves die with the parent process.
+#pragma once
+
+#include "ipc/child_process.hpp"
+#include "ipc/machine_clock.hpp"
+#include "ipc/result.hpp"
+#include "ipc/shared_segment.hpp"
+#include "lab/scenario.hpp"
+#include "lab/segment_layout.hpp"
+#include "trace/trace.hpp"
+#include "trace/trace_ring.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+/// Limits the CLI and the window both enforce.
+inline constexpr std::uint32_t kMinWorkers = 2;
+inline constexpr std::uint32_t kMaxWorkers = 64;
+inline constexpr std::uint64_t kMaxIterations = 100'000'000;
+inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
+
+/// Checks options against the limits; the sentence names the bad option.
+Result<void> validateRunOptions(const RunOptions& options);
+
+/// Live numbers for a progress bar, cheap to read while the run goes on.
+struct RunProgress {
+    std::vector<std::uint64_t> eventsPerWorker;
+    std::vector<std::uint64_t> iterationsPerWorker;
+    std::uint64_t iterationsTarget = 0;
+    bool running = false;
+};
+
+class Run {
+public:
+    ~Run();
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    /// Creates the segment, spawns the workers and opens the start barrier.
+    /// `workerExecutable` must answer to `worker` (see lab/worker_main.hpp).
+    static Result<std::unique_ptr<Run>> start(const RunOptions& options,
+                                              const std::string& workerExecutable = "/proc/self/exe");
+
+    /// Drains rings, reaps workers, applies the watchdog. Returns false once
+    /// every worker has ended.
+    bool pump();
+    /// Kills every worker now (thread-safe: takes effect at the next pump).
+    void requestStop();
+    /// Pumps until the run ends, then builds the Trace.
+    Trace finish();
+
+    RunProgress progress() const;
+    const Scenario& scenario() const { return m_scenario; }
+    const RunOptions& options() const { return m_options; }
+    std::vector<pid_t> workerPids() const;
+
+private:
+    Run() = default;
+    Result<void> spawnWorkers(const std::string& executable);
+    Result<void> waitForBarrier();
+    void drainRings();
+    void checkWatchdog();
+    void killAll(WorkerExit::How how, const std::string& reason);
+    std::string describeStuckWorkers() const;
+    Trace buildTrace();
+
+    RunOptions m_options;
+    Scenario m_scenario;
+    ClockCalibration m_clock;
+    SharedSegment m_segment;
+    SegmentHeader* m_header = nullptr;
+    WorkerSlot* m_slots = nullptr;
+    std::vector<ChildProcess> m_children;
+    std::vector<RingConsumer> m_rings;
+    std::vector<std::vector<Event>> m_events;       ///< drained so far, per worker
+    std::vector<WorkerExit::How> m_killedHow;       ///< Unknown unless we killed that worker
+    std::vector<std::uint64_t> m_killTicks;
+    std::atomic<bool> m_stopRequested{false};
+    std::string m_stopReason;
+    std::uint64_t m_startTicks = 0;
+    std::uint64_t m_endTicks = 0;
+    std::uint64_t m_lastProgressSum = 0;
+    std::chrono::steady_clock::time_point m_lastProgressTime;
+    bool m_done = false;
+};
+
+/// Starts a run and waits for it: what the CLI and the tests use.
+Result<Trace> runToCompletion(const RunOptions& options, const std::string& workerExecutable = "/proc/self/exe");
+
+} // namespace racetrace

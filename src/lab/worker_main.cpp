@@ -1,0 +1,141 @@
+// The worker process: `racetrace worker --segment-fd N --id K --parent-pid P`.
+// It checks the segment it inherited, parses the same scenario text the parent
+// put there, waits at the start barrier and runs its program. Anything wrong is
+// reported on stderr and with a non-zero exit, which the parent collects.
+#include "lab/worker_main.hpp"
+
+#include "ipc/shared_segment.hpp"
+#include "lab/interpreter.hpp"
+#include "lab/scenario.hpp"
+#include "lab/segment_layout.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <thread>
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace racetrace {
+
+namespace {
+
+enum WorkerExitCode : int { kOk = 0, kBadArguments = 2, kBadSegment = 3, kBadScenario = 4, kOrphaned = 5 };
+
+struct WorkerArgs {
+    int segmentFd = -1;
+    std::uint32_t id = 0;
+    pid_t parentPid = 0;
+};
+
+template <class T>
+bool parseNumber(const char* text, T& out) {
+    const auto* end = text + std::strlen(text);
+    auto [ptr, ec] = std::from_chars(text, end, out);
+    return ec == std::errc{} && ptr == end;
+}
+
+bool parseArgs(int argc, char** argv, WorkerArgs& args) {
+    bool fd = false, id = false, parent = false;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string_view key = argv[i];
+        if (key == "--segment-fd") fd = parseNumber(argv[i + 1], args.segmentFd);
+        else if (key == "--id") id = parseNumber(argv[i + 1], args.id);
+        else if (key == "--parent-pid") parent = parseNumber(argv[i + 1], args.parentPid);
+        else return false;
+    }
+    return fd && id && parent;
+}
+
+int workerMain(const WorkerArgs& args) {
+    // Die with the parent. The prctl comes after exec, so a parent that died
+    // before it is caught by the getppid() check just after.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != args.parentPid) return kOrphaned;
+
+    auto segment = SharedSegment::attach(args.segmentFd);
+    if (!segment) {
+        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id, segment.error().c_str());
+        return kBadSegment;
+    }
+    auto* header = segment->at<SegmentHeader>(0);
+    const auto size = segment->size();
+    if (size < sizeof(SegmentHeader) || header->magic != kSegmentMagic || header->abiVersion != kSegmentAbiVersion ||
+        header->totalBytes != size || args.id >= header->workerCount ||
+        header->scenarioOffset + header->scenarioBytes > size || header->ringsOffset +
+        std::uint64_t{header->workerCount} * header->ringStride > size ||
+        header->variablesOffset + std::uint64_t{header->wordCount} * 8 > size ||
+        header->slotsOffset + std::uint64_t{header->workerCount} * sizeof(WorkerSlot) > size ||
+        header->ringCapacity == 0 || (header->ringCapacity & (header->ringCapacity - 1)) != 0 ||
+        sizeof(RingControl) + header->ringCapacity * sizeof(Event) > header->ringStride) {
+        std::fprintf(stderr, "racetrace worker %u: the shared segment does not match this program's ABI\n", args.id);
+        return kBadSegment;
+    }
+    auto* slot = segment->at<WorkerSlot>(header->slotsOffset) + args.id;
+    slot->pid.store(getpid(), std::memory_order_relaxed);
+
+    const std::string_view text(segment->at<const char>(header->scenarioOffset), header->scenarioBytes);
+    auto scenario = parseScenario(text, "scenario");
+    if (!scenario || scenario->totalWords > header->wordCount) {
+        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id,
+                     scenario ? "the scenario needs more shared words than the segment has" : scenario.error().c_str());
+        slot->state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
+        return kBadScenario;
+    }
+
+    if (slot->pinnedCpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(slot->pinnedCpu, &set);
+        sched_setaffinity(0, sizeof(set), &set); // best effort: an unpinnable CPU still runs the race
+    }
+
+    auto* ringControl = segment->at<RingControl>(header->ringsOffset + args.id * header->ringStride);
+    auto* ringSlots = reinterpret_cast<Event*>(reinterpret_cast<std::byte*>(ringControl) + sizeof(RingControl));
+    RingProducer ring(ringControl, ringSlots, header->ringCapacity);
+
+    InterpreterContext context;
+    context.program = &scenario->programOf(args.id);
+    context.scenario = &scenario->info;
+    context.words = segment->at<SharedWord>(header->variablesOffset);
+    context.slot = slot;
+    context.stop = &header->stop;
+    context.ring = header->traceEnabled != 0 ? &ring : nullptr;
+    context.clock = {static_cast<ClockKind>(header->clockKind), header->ticksPerNs, header->clockBaseTicks};
+    context.worker = args.id;
+    context.windowNs = header->windowNs;
+    context.seed = header->seed;
+    Interpreter interpreter(context);
+
+    // Start barrier: everyone is mapped and parsed before anyone races.
+    slot->state.store(static_cast<std::uint32_t>(WorkerState::Ready), std::memory_order_release);
+    header->readyCount.fetch_add(1, std::memory_order_acq_rel);
+    while (header->go.load(std::memory_order_acquire) == 0) {
+        if (header->stop.load(std::memory_order_relaxed) != 0) return kOk;
+        std::this_thread::yield();
+    }
+    slot->state.store(static_cast<std::uint32_t>(WorkerState::Running), std::memory_order_release);
+    interpreter.run(header->iterations);
+    slot->state.store(static_cast<std::uint32_t>(WorkerState::Finished), std::memory_order_release);
+    return kOk;
+}
+
+} // namespace
+
+std::optional<int> runWorkerIfRequested(int argc, char** argv) {
+    if (argc < 2 || std::string_view(argv[1]) != "worker") return std::nullopt;
+    WorkerArgs args;
+    if (!parseArgs(argc, argv, args)) {
+        std::fprintf(stderr, "racetrace worker: this subcommand is started by racetrace itself "
+                             "(usage: worker --segment-fd N --id K --parent-pid P)\n");
+        return kBadArguments;
+    }
+    return workerMain(args);
+}
+
+} // namespace racetrace

@@ -1,0 +1,307 @@
+#include "trace/rtrace_file.hpp"
+
+#include "trace/rtrace_metadata.hpp"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <optional>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace racetrace {
+
+namespace {
+
+// The format is little-endian and the header and events are copied as bytes;
+// a big-endian port would have to swap every field here.
+static_assert(std::endian::native == std::endian::little, "the .rtrace format is little-endian");
+
+constexpr char kMagic[8] = {'R', 'T', 'R', 'A', 'C', 'E', '\r', '\n'}; // no NUL: all 8 bytes are signature
+constexpr std::uint64_t kHeaderBytes = 64;
+constexpr std::uint64_t kEventBytes = sizeof(Event);
+constexpr std::uint64_t kChecksumBytes = 8;
+
+/// The first 64 bytes of every .rtrace file. "\r\n" in the magic makes a text-mode
+/// transfer that rewrites line endings break the signature instead of the data.
+struct FileHeader {
+    char magic[8];             ///< kMagic
+    std::uint32_t version;     ///< kRtraceVersion; a reader refuses newer ones
+    std::uint32_t headerBytes; ///< 64 in version 1
+    std::uint64_t metaBytes;   ///< length of the JSON metadata that follows the header
+    std::uint64_t eventCount;  ///< number of Event records after the metadata
+    std::uint32_t workerCount; ///< must equal the metadata's worker list; bounds Event::worker
+    std::uint32_t eventBytes;  ///< 32 in version 1
+    std::uint8_t reserved[24]; ///< zero in version 1
+};
+static_assert(sizeof(FileHeader) == kHeaderBytes, "the .rtrace header is 64 bytes");
+static_assert(offsetof(FileHeader, version) == 8 && offsetof(FileHeader, metaBytes) == 16 &&
+                  offsetof(FileHeader, eventCount) == 24 && offsetof(FileHeader, workerCount) == 32 &&
+                  offsetof(FileHeader, eventBytes) == 36 && offsetof(FileHeader, reserved) == 40,
+              "the .rtrace header layout is part of the file format");
+static_assert(std::is_trivially_copyable_v<FileHeader>);
+static_assert(kEventBytes == 32, "events are stored as their 32-byte in-memory records");
+
+/// What the header promises, once checked against the real size of the file.
+struct Layout {
+    std::uint64_t metaBytes = 0;
+    std::uint64_t eventCount = 0;
+    std::uint32_t workerCount = 0;
+};
+
+std::string bytesText(std::uint64_t count) {
+    return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+}
+
+/// Checks the header in the first `available` bytes of a file of `fileSize` bytes.
+/// Needs only the header, so loadRtrace can refuse a file before reading all of it.
+Result<Layout> checkHeader(const std::uint8_t* data, std::size_t available, std::uint64_t fileSize,
+                           const std::string& name) {
+    if (fileSize == 0) return fail(name + " is empty, so it is not a racetrace trace.");
+    const std::size_t compared = std::min<std::size_t>(available, sizeof(kMagic));
+    if (std::memcmp(data, kMagic, compared) != 0)
+        return fail(name + " is not a racetrace trace (it does not start with the RTRACE signature).");
+    if (fileSize < kHeaderBytes || available < kHeaderBytes)
+        return fail(name + " is truncated: it has " + bytesText(fileSize) + ", fewer than the 64-byte header.");
+
+    FileHeader header;
+    std::memcpy(&header, data, sizeof(header));
+    if (header.version > kRtraceVersion)
+        return fail(name + " was written by a newer racetrace (trace format version " + std::to_string(header.version) +
+                    ") and this one reads only version " + std::to_string(kRtraceVersion) + ".");
+    if (header.version != kRtraceVersion)
+        return fail(name + " has an unknown trace format version " + std::to_string(header.version) + ".");
+    if (header.headerBytes != kHeaderBytes || header.eventBytes != kEventBytes)
+        return fail(name + " has a damaged header: it gives " + std::to_string(header.headerBytes) + "-byte headers and " +
+                    std::to_string(header.eventBytes) + "-byte events where version 1 has 64 and 32.");
+    if (std::any_of(std::begin(header.reserved), std::end(header.reserved), [](std::uint8_t b) { return b != 0; }))
+        return fail(name + " has a damaged header: its reserved bytes are not zero.");
+
+    // 64 + metaBytes + eventCount * 32 + 8 must not wrap: a header that lies with
+    // huge counts could otherwise wrap around to the real size and be believed.
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t fixed = kHeaderBytes + kChecksumBytes;
+    if (header.metaBytes > kMax - fixed || header.eventCount > (kMax - fixed - header.metaBytes) / kEventBytes)
+        return fail(name + " has a damaged header: it claims " + std::to_string(header.eventCount) + " events and " +
+                    bytesText(header.metaBytes) + " of metadata, more than any file can hold.");
+    const std::uint64_t expected = fixed + header.metaBytes + header.eventCount * kEventBytes;
+    if (fileSize < expected)
+        return fail(name + " is truncated: it has " + bytesText(fileSize) + " but its header says " +
+                    std::to_string(expected) + ".");
+    if (fileSize > expected)
+        return fail(name + " is damaged: it has " + bytesText(fileSize) + " but its header says " +
+                    std::to_string(expected) + ", so something was added at its end.");
+    return Layout{header.metaBytes, header.eventCount, header.workerCount};
+}
+
+/// Lifecycle events happen outside the program, so only the others name a line.
+constexpr bool carriesLine(EventKind kind) {
+    return kind != EventKind::WorkerStart && kind != EventKind::WorkerExit && kind != EventKind::WorkerKilled;
+}
+
+/// Every field an analysis or a view will use as an index, checked against the metadata.
+/// Returns the problem as a clause ("event 5 names worker 9, ...").
+std::optional<std::string> checkEvent(const Trace& trace, std::size_t index) {
+    const Event& event = trace.events[index];
+    const std::string which = "event " + std::to_string(index);
+    const auto kindByte = static_cast<unsigned>(event.kind);
+    if (kindByte >= kEventKindCount || event.kind == EventKind::Invalid)
+        return which + " has the unknown kind " + std::to_string(kindByte);
+    const std::string kind(eventKindName(event.kind));
+    if (event.worker >= trace.workers.size())
+        return which + " (" + kind + ") names worker " + std::to_string(event.worker) + ", but the trace has " +
+               std::to_string(trace.workers.size()) + " workers";
+    const auto& variables = trace.scenario.variables;
+    if (event.variable != kNoVariable && event.variable >= variables.size())
+        return which + " (" + kind + ") names variable " + std::to_string(event.variable) + ", but the scenario has " +
+               std::to_string(variables.size()) + " variables";
+    if (event.variable == kNoVariable && (isRead(event.kind) || isWrite(event.kind)))
+        return which + " (" + kind + ") accesses memory but names no variable";
+    if (event.kind == EventKind::RecordWordWrite || event.kind == EventKind::RecordCheck) {
+        const auto words = variables[event.variable].words;
+        if (event.aux >= words)
+            return which + " (" + kind + ") touches word " + std::to_string(event.aux) + " of variable " +
+                   std::to_string(event.variable) + ", which has " + std::to_string(words) + " words";
+    }
+    if (carriesLine(event.kind)) {
+        const ProgramInfo* program = trace.programOf(event.worker);
+        const std::size_t lines = program ? program->lines.size() : 0;
+        if (event.line >= lines)
+            return which + " (" + kind + ") is on line " + std::to_string(event.line) + ", but worker " +
+                   workerName(event.worker) + "'s program has " + std::to_string(lines) + " lines";
+    }
+    // Views find moments by binary search, so the order is a promise of the format.
+    if (index > 0 && event.timestamp < trace.events[index - 1].timestamp)
+        return which + " is earlier than the event before it, but events must be in time order";
+    return std::nullopt;
+}
+
+Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std::string& name) {
+    static constexpr std::uint8_t kNothing = 0;
+    if (data == nullptr) data = &kNothing; // size is 0 then: checkHeader reports an empty file
+    auto layout = checkHeader(data, size, size, name);
+    if (!layout) return std::unexpected(std::move(layout.error()));
+
+    // From here the sizes add up to the real size, so every offset below is in bounds.
+    const std::size_t checked = size - kChecksumBytes;
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, data + checked, sizeof(stored));
+    if (XXH64(data, checked, 0) != stored)
+        return fail(name + " is corrupt: its checksum does not match (the file was changed or damaged).");
+
+    Trace trace;
+    const auto* meta = reinterpret_cast<const char*>(data + kHeaderBytes);
+    if (auto decoded = decodeRtraceMetadata(std::string_view(meta, layout->metaBytes), trace); !decoded)
+        return fail(name + " has invalid metadata: " + decoded.error() + ".");
+    if (trace.workers.size() != layout->workerCount)
+        return fail(name + " is inconsistent: its header says " + std::to_string(layout->workerCount) +
+                    " workers but its metadata lists " + std::to_string(trace.workers.size()) + ".");
+
+    trace.events.resize(layout->eventCount); // the count was checked against the real size above
+    if (layout->eventCount > 0)
+        std::memcpy(trace.events.data(), data + kHeaderBytes + layout->metaBytes, layout->eventCount * kEventBytes);
+    for (std::size_t i = 0; i < trace.events.size(); ++i)
+        if (auto problem = checkEvent(trace, i)) return fail(name + " has a bad event: " + *problem + ".");
+    return trace;
+}
+
+/// Closes a descriptor on every return path.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    int get() const { return m_fd; }
+    /// Closes now, so the caller can see the error (a full disk may only show up here).
+    bool close() {
+        const int fd = m_fd;
+        m_fd = -1;
+        return ::close(fd) == 0;
+    }
+
+private:
+    int m_fd;
+};
+
+/// Reads up to `count` bytes at `offset`; fewer only at end of file. False on a read error.
+bool readAt(int fd, std::uint8_t* out, std::size_t count, std::uint64_t offset, std::size_t& got) {
+    got = 0;
+    while (got < count) {
+        const ssize_t n = ::pread(fd, out + got, count - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool writeAll(int fd, const std::uint8_t* data, std::size_t count) {
+    std::size_t done = 0;
+    while (done < count) {
+        const ssize_t n = ::write(fd, data + done, count - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encodeRtrace(const Trace& trace) {
+    const std::string meta = encodeRtraceMetadata(trace);
+    FileHeader header{};
+    std::memcpy(header.magic, kMagic, sizeof(kMagic));
+    header.version = kRtraceVersion;
+    header.headerBytes = kHeaderBytes;
+    header.metaBytes = meta.size();
+    header.eventCount = trace.events.size();
+    header.workerCount = static_cast<std::uint32_t>(trace.workers.size());
+    header.eventBytes = kEventBytes;
+
+    const std::size_t eventsBytes = trace.events.size() * kEventBytes;
+    std::vector<std::uint8_t> bytes(kHeaderBytes + meta.size() + eventsBytes + kChecksumBytes);
+    std::uint8_t* out = bytes.data();
+    std::memcpy(out, &header, kHeaderBytes);
+    std::memcpy(out + kHeaderBytes, meta.data(), meta.size());
+    if (eventsBytes > 0) std::memcpy(out + kHeaderBytes + meta.size(), trace.events.data(), eventsBytes);
+    const std::size_t checked = bytes.size() - kChecksumBytes;
+    const std::uint64_t checksum = XXH64(out, checked, 0);
+    std::memcpy(out + checked, &checksum, sizeof(checksum));
+    return bytes;
+}
+
+Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size) {
+    try {
+        return decodeNamed(data, size, "The trace");
+    } catch (const std::bad_alloc&) {
+        return fail("The trace is too large to load into memory.");
+    }
+}
+
+Result<void> saveRtrace(const Trace& trace, const std::string& path) {
+    const std::vector<std::uint8_t> bytes = encodeRtrace(trace);
+    // Same directory as the target, so rename() stays on one file system and is atomic.
+    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+    FileDescriptor file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (file.get() < 0) return fail(errnoSentence("Cannot save " + path));
+    // fsync before rename: otherwise a power cut can leave the new name on empty data.
+    if (!writeAll(file.get(), bytes.data(), bytes.size()) || ::fsync(file.get()) != 0 || !file.close()) {
+        auto error = fail(errnoSentence("Cannot save " + path));
+        ::unlink(temporary.c_str());
+        return error;
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        auto error = fail(errnoSentence("Cannot save " + path));
+        ::unlink(temporary.c_str());
+        return error;
+    }
+    return {};
+}
+
+Result<Trace> loadRtrace(const std::string& path) {
+    // O_NONBLOCK so that a FIFO given by mistake cannot hang us before the S_ISREG check.
+    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (file.get() < 0) return fail(errnoSentence("Cannot open " + path));
+    struct stat info{};
+    if (::fstat(file.get(), &info) != 0) return fail(errnoSentence("Cannot read " + path));
+    if (S_ISDIR(info.st_mode)) return fail(path + " is a directory, not a trace file.");
+    if (!S_ISREG(info.st_mode)) return fail(path + " is not a regular file, so it cannot be a trace.");
+    const auto fileSize = static_cast<std::uint64_t>(info.st_size);
+
+    // Check the header first: a wrong or lying file is refused after 64 bytes,
+    // and the full buffer is only ever as large as the file really is.
+    std::uint8_t head[kHeaderBytes] = {};
+    std::size_t got = 0;
+    if (!readAt(file.get(), head, std::min<std::uint64_t>(fileSize, kHeaderBytes), 0, got))
+        return fail(errnoSentence("Cannot read " + path));
+    if (auto layout = checkHeader(head, got, fileSize, path); !layout) return std::unexpected(std::move(layout.error()));
+    if (fileSize > std::numeric_limits<std::size_t>::max())
+        return fail(path + " is too large to load into memory.");
+
+    try {
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(fileSize));
+        if (!readAt(file.get(), bytes.data(), bytes.size(), 0, got)) return fail(errnoSentence("Cannot read " + path));
+        if (got != bytes.size())
+            return fail(path + " changed while it was being read: it shrank from " + bytesText(fileSize) + " to " +
+                        bytesText(got) + ".");
+        return decodeNamed(bytes.data(), bytes.size(), path);
+    } catch (const std::bad_alloc&) {
+        return fail(path + " is too large to load into memory (" + bytesText(fileSize) + ").");
+    }
+}
+
+} // namespace racetrace

@@ -1,0 +1,39 @@
+// The JSON part of a .rtrace file: everything a Trace holds except its events.
+// Kept apart from rtrace_file.cpp so the binary layout and the metadata schema
+// can each be read (and changed) on their own.
+//
+// Shape (camelCase keys; unknown keys are ignored so later v1 writers may add some):
+//
+//   { "scenario": { "name", "title", "description", "source",
+//                   "variables":  [ { "name", "kind", "words", "initial", "firstWord" } ],
+//                   "programs":   [ { "role", "lines": [ { "text" } ] } ],
+//                   "invariants": [ { "text", "variable", "expected" } ] },
+//     "options":  { "scenario", "workers", "iterations", "windowNs", "windowSet", "pin",
+//                   "seed", "traceEnabled", "watchdogSeconds" },
+//     "machine":  { "cpuModel", "cores", "kernel" },
+//     "clock":    { "kind", "ticksPerNs" },
+//     "workers":  [ { "index", "pid", "role", "dropped", "iterationsDone",
+//                     "exit": { "how", "code", "signal" }, "cpus": [ ... ] } ],
+//     "finalWords": [ ... ], "stopReason", "durationNs" }
+#pragma once
+
+#include "ipc/result.hpp"
+#include "trace/trace.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace racetrace {
+
+/// The metadata JSON of `trace` (its events are left out). Never throws: text
+/// that is not valid UTF-8 is replaced rather than refused, so saving cannot fail here.
+std::string encodeRtraceMetadata(const Trace& trace);
+
+/// Fills every field of `trace` except `events` from `json` and checks that the
+/// metadata agrees with itself (variable indices, word ranges, worker indices).
+/// The error is a clause without a file name or full stop, e.g.
+/// `field "scenario.variables[2].words" should be a whole number but is a string`;
+/// the caller puts it into a sentence that names the file.
+Result<void> decodeRtraceMetadata(std::string_view json, Trace& trace);
+
+} // namespace racetrace

@@ -1,0 +1,99 @@
+#include "trace/trace.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace racetrace {
+
+std::string_view variableKindName(VariableKind kind) {
+    switch (kind) {
+    case VariableKind::Flag: return "flag";
+    case VariableKind::Lock: return "lock";
+    case VariableKind::Counter: return "counter";
+    case VariableKind::Record: return "record";
+    case VariableKind::Word: return "word";
+    }
+    return "word";
+}
+
+std::optional<VariableKind> variableKindFromName(std::string_view name) {
+    for (auto kind : {VariableKind::Flag, VariableKind::Lock, VariableKind::Counter, VariableKind::Record,
+                      VariableKind::Word})
+        if (variableKindName(kind) == name) return kind;
+    return std::nullopt;
+}
+
+std::optional<std::uint16_t> ScenarioInfo::findVariable(std::string_view wanted) const {
+    for (std::size_t i = 0; i < variables.size(); ++i)
+        if (variables[i].name == wanted) return static_cast<std::uint16_t>(i);
+    return std::nullopt;
+}
+
+std::string_view pinModeName(PinMode mode) {
+    switch (mode) {
+    case PinMode::None: return "none";
+    case PinMode::Spread: return "spread";
+    case PinMode::Same: return "same";
+    }
+    return "none";
+}
+
+std::optional<PinMode> pinModeFromName(std::string_view name) {
+    for (auto mode : {PinMode::None, PinMode::Spread, PinMode::Same})
+        if (pinModeName(mode) == name) return mode;
+    return std::nullopt;
+}
+
+MachineInfo currentMachine() {
+    MachineInfo info;
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) info.cpuModel = line.substr(line.find_first_not_of(' ', colon + 1));
+            break;
+        }
+    }
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    info.cores = cores > 0 ? static_cast<std::uint32_t>(cores) : 1u;
+    utsname names{};
+    if (uname(&names) == 0) info.kernel = std::string(names.sysname) + " " + names.release;
+    return info;
+}
+
+std::uint64_t Trace::droppedTotal() const {
+    std::uint64_t total = 0;
+    for (const auto& worker : workers) total += worker.dropped;
+    return total;
+}
+
+std::int64_t Trace::finalValue(std::uint16_t variable) const {
+    if (variable >= scenario.variables.size()) return 0;
+    const auto word = scenario.variables[variable].firstWord;
+    return word < finalWords.size() ? finalWords[word] : 0;
+}
+
+const ProgramInfo* Trace::programOf(std::uint32_t worker) const {
+    if (scenario.programs.empty()) return nullptr;
+    return &scenario.programs[worker % scenario.programs.size()];
+}
+
+void finalizeEventOrder(Trace& trace) {
+    std::stable_sort(trace.events.begin(), trace.events.end(), [](const Event& a, const Event& b) {
+        if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+        if (a.worker != b.worker) return a.worker < b.worker;
+        return a.seq < b.seq;
+    });
+    std::vector<std::set<std::uint16_t>> cpus(trace.workers.size());
+    for (const auto& event : trace.events)
+        if (event.worker < cpus.size() && event.kind != EventKind::WorkerKilled) cpus[event.worker].insert(event.cpu);
+    for (std::size_t i = 0; i < trace.workers.size(); ++i)
+        trace.workers[i].cpus.assign(cpus[i].begin(), cpus[i].end());
+}
+
+} // namespace racetrace

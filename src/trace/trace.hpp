@@ -1,0 +1,142 @@
+// The one in-memory model of a recorded run. A live run, a saved .rtrace file and
+// (later) a replayed run all become a Trace; analysis and views only read it.
+#pragma once
+
+#include "ipc/machine_clock.hpp"
+#include "trace/event.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+/// What a shared variable is for: decides how analysis and the memory view treat it.
+enum class VariableKind : std::uint8_t {
+    Flag,    ///< a boolean "memory is free" flag (the naive approach); 1 = free
+    Lock,    ///< a lock word changed atomically; 0 = free, non-zero = held
+    Counter, ///< a counter incremented by load + store (lost updates are looked for here)
+    Record,  ///< a multi-word record written word by word with a signature (torn records)
+    Word,    ///< any other shared word
+};
+
+std::string_view variableKindName(VariableKind kind);
+std::optional<VariableKind> variableKindFromName(std::string_view name);
+
+struct VariableInfo {
+    std::string name;      ///< as shown to people: "Y", "counter", "X"
+    VariableKind kind = VariableKind::Word;
+    std::uint32_t words = 1;   ///< 1 for scalars, N for records
+    std::int64_t initial = 0;  ///< initial value of every word
+    std::uint32_t firstWord = 0; ///< index of its first word in the segment's variable area
+};
+
+/// One pseudo-code line as shown in the code view.
+struct ProgramLineInfo {
+    std::string text;
+};
+
+/// The listing of one role's program (e.g. "worker"); Event::line indexes `lines`.
+struct ProgramInfo {
+    std::string role;
+    std::vector<ProgramLineInfo> lines;
+};
+
+/// An invariant from the scenario, evaluated for one run's options.
+struct InvariantInfo {
+    std::string text;            ///< as written: "counter == workers * iterations"
+    std::uint16_t variable = 0;  ///< the variable it constrains
+    std::int64_t expected = 0;   ///< the right-hand side evaluated for this run
+};
+
+/// What a trace knows about the scenario it recorded: enough to analyse and to
+/// draw it without the interpreter. The TOML source is kept for replay.
+struct ScenarioInfo {
+    std::string name;        ///< "naive-flag"
+    std::string title;       ///< "Naive boolean flag"
+    std::string description; ///< two or three sentences for people
+    std::string source;      ///< the scenario file's text
+    std::vector<VariableInfo> variables;
+    std::vector<ProgramInfo> programs;
+    std::vector<InvariantInfo> invariants;
+
+    /// Index of the variable called `name`, if any.
+    std::optional<std::uint16_t> findVariable(std::string_view name) const;
+};
+
+enum class PinMode : std::uint8_t { None, Spread, Same };
+std::string_view pinModeName(PinMode mode);
+std::optional<PinMode> pinModeFromName(std::string_view name);
+
+/// The options a run was made with (also what the CLI and the window set).
+struct RunOptions {
+    std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
+    std::uint32_t workers = 2;
+    std::uint64_t iterations = 0;        ///< 0: the scenario's default
+    std::uint64_t windowNs = 0;          ///< busy wait in the race window; 0 with windowSet=false: scenario default
+    bool windowSet = false;              ///< true when windowNs was given explicitly (0 is a valid window)
+    PinMode pin = PinMode::None;
+    std::uint64_t seed = 0;
+    bool traceEnabled = true;            ///< false: --no-trace, workers record nothing
+    double watchdogSeconds = 5.0;        ///< stop the run after this long without progress
+};
+
+struct MachineInfo {
+    std::string cpuModel;
+    std::uint32_t cores = 0;
+    std::string kernel;
+};
+/// Reads /proc/cpuinfo, sysconf and uname of this machine.
+MachineInfo currentMachine();
+
+struct ClockInfo {
+    ClockKind kind = ClockKind::Monotonic;
+    double ticksPerNs = 1.0;
+};
+
+/// How one worker process ended.
+struct WorkerExit {
+    enum class How : std::uint8_t {
+        Unknown,   ///< never reaped (should not happen)
+        Exited,    ///< exited by itself; `code` is its exit status
+        Signaled,  ///< died of a signal it got on its own (`signal`)
+        Killed,    ///< killed by us: watchdog or Stop (`signal`)
+    };
+    How how = How::Unknown;
+    int code = 0;
+    int signal = 0;
+};
+
+struct WorkerRecord {
+    std::uint32_t index = 0;
+    std::int32_t pid = 0;
+    std::string role;
+    std::uint64_t dropped = 0;        ///< events lost because its ring was full
+    std::uint64_t iterationsDone = 0;
+    WorkerExit exit;
+    std::vector<std::uint16_t> cpus;  ///< CPUs it was seen running on, ascending
+};
+
+struct Trace {
+    ScenarioInfo scenario;
+    RunOptions options;        ///< resolved: iterations and window are the values used
+    MachineInfo machine;
+    ClockInfo clock;
+    std::vector<WorkerRecord> workers;
+    std::vector<Event> events; ///< all workers merged, ascending timestamp (ns since start)
+    std::vector<std::int64_t> finalWords; ///< the variable area as the parent read it after the run
+    std::string stopReason;    ///< empty when every worker finished; else one sentence
+    std::uint64_t durationNs = 0;
+
+    std::uint64_t droppedTotal() const;
+    /// Final value of a scalar variable (its first word), from finalWords.
+    std::int64_t finalValue(std::uint16_t variable) const;
+    /// The program listing worker `worker` ran (programs are assigned round-robin).
+    const ProgramInfo* programOf(std::uint32_t worker) const;
+};
+
+/// Sorts events by timestamp (ties: worker, then seq) and fills WorkerRecord::cpus.
+void finalizeEventOrder(Trace& trace);
+
+} // namespace racetrace
