@@ -40,16 +40,34 @@ std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResul
     return headline + ".";
 }
 
+bool startsEarlier(const Finding& a, const Finding& b) {
+    return a.beginNs < b.beginNs;
+}
+
+/// Appends `more` to `sorted`, keeping it in beginNs order. Finders mostly emit
+/// in time order already, so this is a linear merge, not a sort of everything.
+void mergeByTime(std::vector<Finding>& sorted, std::vector<Finding>&& more) {
+    if (!std::is_sorted(more.begin(), more.end(), startsEarlier))
+        std::stable_sort(more.begin(), more.end(), startsEarlier);
+    const auto middle = static_cast<std::ptrdiff_t>(sorted.size());
+    sorted.insert(sorted.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    // Stable: at equal times the order of the finders (overlap, lost update, torn) is kept.
+    std::inplace_merge(sorted.begin(), sorted.begin() + middle, sorted.end(), startsEarlier);
+}
+
 } // namespace
 
 Analysis analyse(const Trace& trace) {
     Analysis analysis;
-    analysis.overlaps = findOverlaps(trace, analysis.findings);
-    analysis.lostUpdates = findLostUpdates(trace, analysis.findings);
-    analysis.tornRecords = findTornRecords(trace, analysis.findings);
-    // Stable: at equal times the order of the finders (overlap, lost update, torn) is kept.
-    std::stable_sort(analysis.findings.begin(), analysis.findings.end(),
-                     [](const Finding& a, const Finding& b) { return a.beginNs < b.beginNs; });
+    std::vector<Finding> found;
+    analysis.overlaps = findOverlaps(trace, found);
+    mergeByTime(analysis.findings, std::move(found));
+    found.clear();
+    analysis.lostUpdates = findLostUpdates(trace, found);
+    mergeByTime(analysis.findings, std::move(found));
+    found.clear();
+    analysis.tornRecords = findTornRecords(trace, found);
+    mergeByTime(analysis.findings, std::move(found));
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
     analysis.headline =

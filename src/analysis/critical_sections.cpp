@@ -11,11 +11,11 @@ namespace {
 
 /// What one pass over the events remembers about each worker.
 struct WorkerState {
-    std::uint64_t openSpan = kNoEvent;     ///< index into the result while inside
+    std::uint64_t openSpan = kNoEvent; ///< index into the result while inside
     std::uint64_t lastGuardRead = kNoEvent;
-    std::uint64_t guardWrite = kNoEvent;   ///< first write after lastGuardRead to its variable
+    std::uint64_t guardWrite = kNoEvent; ///< first write after lastGuardRead to its variable
     std::uint64_t lastNs = 0;
-    bool finished = false;                 ///< saw WorkerExit or WorkerKilled
+    bool finished = false; ///< saw WorkerExit or WorkerKilled
 };
 
 /// True for an atomic read-modify-write that found a Lock free and took it.
@@ -31,7 +31,8 @@ bool acquiredLock(const Trace& trace, const Event& e) {
 
 std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
     std::vector<std::uint8_t> guard(trace.scenario.variables.size());
-    for (std::size_t v = 0; v < guard.size(); ++v) guard[v] = isGuardVariable(trace, static_cast<std::uint16_t>(v));
+    for (std::size_t v = 0; v < guard.size(); ++v)
+        guard[v] = isGuardVariable(trace, static_cast<std::uint16_t>(v));
     const auto isGuard = [&](std::uint16_t v) { return v < guard.size() && guard[v] != 0; };
 
     std::vector<CriticalSectionSpan> spans;

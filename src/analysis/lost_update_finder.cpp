@@ -1,7 +1,7 @@
 // Lost updates on counters. The writes to a counter, in timestamp order, are its
-// modification order. A plain store that follows its worker's own read is a
-// read-modify-write done in two steps; if the write just before it in that order
-// came from another worker and the read did not see it, that write is lost.
+// modification order. A plain store paired with its worker's read just before it
+// (no write of that worker in between) is a read-modify-write done in two steps; if the write just before it in that
+// order came from another worker and the read did not see it, that write is lost.
 //
 //   B: load 4 ─────────────────────────── store 5   <- S (over A's 5)
 //   A:          load 4 ── store 5                    <- P (A's increment, lost)
@@ -123,6 +123,9 @@ std::size_t findLostUpdates(const Trace& trace, std::vector<Finding>& out) {
             counter.lastWriteDelta.reset();
         counter.lastWrite = i;
         counter.current = writtenValue(e);
+        // A read pairs with the worker's next write only: a later store without a
+        // fresh read is a blind overwrite, not a read-modify-write.
+        ownRead.event = kNoEvent;
     }
     return out.size() - before;
 }

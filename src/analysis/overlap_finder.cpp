@@ -53,9 +53,9 @@ std::string guardStory(const Trace& trace, const std::vector<const CriticalSecti
     else
         when = (others.size() == 1 ? "" : "within ") + humanDuration(gap) + " after " + a + " did";
     return workerList(others) + " read " + variableName(trace, firstRead.variable) + " = " +
-           groupedNumber(firstRead.value) + " (" + guardMeaning(kind, firstRead.value) + ") " + when +
-           ", before " + a + " set it to " + groupedNumber(writtenValue(firstWrite)) + ": " +
-           allOf(byRead.size()) + " entered the critical section.";
+           groupedNumber(firstRead.value) + " (" + guardMeaning(kind, firstRead.value) + ") " + when + ", before " + a +
+           " set it to " + groupedNumber(writtenValue(firstWrite)) + ": " + allOf(byRead.size()) +
+           " entered the critical section.";
 }
 
 std::string overlapSentence(const Trace& trace, const std::vector<const CriticalSectionSpan*>& spans,
@@ -69,8 +69,8 @@ std::string overlapSentence(const Trace& trace, const std::vector<const Critical
     if (byRead.size() == workers.size())
         if (auto story = guardStory(trace, byRead); !story.empty()) return story;
 
-    std::string sentence = workerList(workers) + " were inside the critical section at the same time for " +
-                           humanDuration(lengthNs);
+    std::string sentence =
+        workerList(workers) + " were inside the critical section at the same time for " + humanDuration(lengthNs);
     const bool anyGuard = std::any_of(spans.begin(), spans.end(), [](auto* s) { return s->decidingRead != kNoEvent; });
     if (!anyGuard) return sentence + ": nothing kept them apart.";
     const auto guard = trace.events[byRead.front()->decidingRead].variable;
@@ -91,7 +91,8 @@ Finding makeOverlap(const Trace& trace, const std::vector<CriticalSectionSpan>& 
     finding.beginNs = beginNs;
     finding.endNs = endNs;
     std::vector<const CriticalSectionSpan*> spans;
-    for (auto index : involved) spans.push_back(&all[index]);
+    for (auto index : involved)
+        spans.push_back(&all[index]);
     for (const auto* span : spans) {
         finding.workers.push_back(span->worker);
         finding.events.push_back(span->enterEvent);
@@ -115,7 +116,8 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
     boundaries.reserve(spans.size() * 2);
     for (std::uint32_t s = 0; s < spans.size(); ++s) {
         boundaries.push_back({spans[s].beginNs, 1, s});
-        boundaries.push_back({spans[s].endNs, static_cast<std::uint8_t>(spans[s].endNs == spans[s].beginNs ? 2 : 0), s});
+        boundaries.push_back(
+            {spans[s].endNs, static_cast<std::uint8_t>(spans[s].endNs == spans[s].beginNs ? 2 : 0), s});
     }
     std::sort(boundaries.begin(), boundaries.end(), [](const Boundary& x, const Boundary& y) {
         if (x.ns != y.ns) return x.ns < y.ns;

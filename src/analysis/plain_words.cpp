@@ -29,9 +29,11 @@ std::string humanDuration(std::uint64_t ns) {
     };
     static constexpr Unit kUnits[] = {{1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}};
     const double value = static_cast<double>(ns);
+    // The largest unit that keeps the number at 1 or more, counting rounding:
+    // 999,999 ns is "1 ms", not "1000 µs".
     const Unit* unit = &kUnits[0];
     for (const auto& candidate : kUnits)
-        if (value >= candidate.scale) unit = &candidate;
+        if (value >= candidate.scale * 0.9995) unit = &candidate;
     const double scaled = value / unit->scale;
     // One decimal below 10 ("1.2 µs"), none above ("140 µs"): two or three
     // significant digits are all a person compares at a glance.
@@ -64,7 +66,8 @@ std::string wordRanges(std::span<const std::uint32_t> words) {
     std::string out = words.size() == 1 ? "word " : "words ";
     for (std::size_t i = 0; i < words.size();) {
         std::size_t end = i;
-        while (end + 1 < words.size() && words[end + 1] == words[end] + 1) ++end;
+        while (end + 1 < words.size() && words[end + 1] == words[end] + 1)
+            ++end;
         if (i > 0) out += ", ";
         out += std::to_string(words[i]);
         if (end > i) out += "-" + std::to_string(words[end]);

@@ -42,12 +42,14 @@ std::string writerName(std::int64_t writer) {
 std::string pattern(const std::vector<std::int64_t>& writers) {
     std::string out;
     if (writers.size() <= kSpelledOutWords) {
-        for (std::size_t k = 0; k < writers.size(); ++k) out += (k ? " " : "") + writerName(writers[k]);
+        for (std::size_t k = 0; k < writers.size(); ++k)
+            out += (k ? " " : "") + writerName(writers[k]);
         return out;
     }
     for (std::size_t k = 0; k < writers.size();) {
         std::size_t end = k;
-        while (end < writers.size() && writers[end] == writers[k]) ++end;
+        while (end < writers.size() && writers[end] == writers[k])
+            ++end;
         out += (k ? " " : "") + std::to_string(end - k) + "×" + writerName(writers[k]);
         k = end;
     }
@@ -71,12 +73,26 @@ std::string tornSentence(const Trace& trace, std::uint32_t checker, std::uint16_
         if (d == 1) intrusions += words.size() == 1 ? " was written" : " were written";
         intrusions += " by " + writerName(distinct[d]);
     }
-    return workerName(checker) + " checked " + variableName(trace, variable) + " and found " + pattern(writers) +
-           ": " + intrusions + " while " + writerName(distinct[0]) + " was writing.";
+    return workerName(checker) + " checked " + variableName(trace, variable) + " and found " + pattern(writers) + ": " +
+           intrusions + " while " + writerName(distinct[0]) + " was writing.";
 }
 
-void closePass(const Trace& trace, std::uint32_t checker, CheckPass& pass, std::vector<Finding>& out) {
-    if (pass.events.empty()) return;
+/// True when the pass's written words carry more than one signature. Runs for
+/// every pass, so it allocates nothing.
+bool isTorn(const Trace& trace, const CheckPass& pass) {
+    std::int64_t first = 0;
+    for (auto index : pass.events) {
+        const std::int64_t signature = trace.events[index].value;
+        if (signature == 0) continue;
+        if (first == 0)
+            first = signature;
+        else if (signature != first)
+            return true;
+    }
+    return false;
+}
+
+Finding makeTornRecord(const Trace& trace, std::uint32_t checker, const CheckPass& pass) {
     std::vector<std::int64_t> writers;
     std::vector<std::uint32_t> wordOf;
     std::vector<std::int64_t> distinct; // in order of first appearance
@@ -87,21 +103,25 @@ void closePass(const Trace& trace, std::uint32_t checker, CheckPass& pass, std::
         if (writers.back() >= 0 && std::find(distinct.begin(), distinct.end(), writers.back()) == distinct.end())
             distinct.push_back(writers.back());
     }
-    if (distinct.size() > 1) {
-        Finding finding;
-        finding.kind = FindingKind::TornRecord;
-        finding.workers.push_back(checker);
-        for (auto writer : distinct)
-            if (writer < static_cast<std::int64_t>(kMaxWorkers)) finding.workers.push_back(static_cast<std::uint32_t>(writer));
-        std::sort(finding.workers.begin(), finding.workers.end());
-        finding.workers.erase(std::unique(finding.workers.begin(), finding.workers.end()), finding.workers.end());
-        finding.events = pass.events;
-        finding.variable = pass.variable;
-        finding.beginNs = trace.events[pass.events.front()].timestamp;
-        finding.endNs = trace.events[pass.events.back()].timestamp;
-        finding.sentence = tornSentence(trace, checker, pass.variable, writers, wordOf, distinct);
-        out.push_back(std::move(finding));
-    }
+    Finding finding;
+    finding.kind = FindingKind::TornRecord;
+    finding.workers.push_back(checker);
+    for (auto writer : distinct)
+        if (writer < static_cast<std::int64_t>(kMaxWorkers))
+            finding.workers.push_back(static_cast<std::uint32_t>(writer));
+    std::sort(finding.workers.begin(), finding.workers.end());
+    finding.workers.erase(std::unique(finding.workers.begin(), finding.workers.end()), finding.workers.end());
+    finding.events = pass.events;
+    finding.variable = pass.variable;
+    finding.beginNs = trace.events[pass.events.front()].timestamp;
+    finding.endNs = trace.events[pass.events.back()].timestamp;
+    finding.sentence = tornSentence(trace, checker, pass.variable, writers, wordOf, distinct);
+    return finding;
+}
+
+void closePass(const Trace& trace, std::uint32_t checker, CheckPass& pass, std::vector<Finding>& out) {
+    if (pass.events.empty()) return;
+    if (isTorn(trace, pass)) out.push_back(makeTornRecord(trace, checker, pass));
     pass.events.clear(); // keeps its capacity for the next pass
 }
 
@@ -127,7 +147,8 @@ std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out) {
         pass.line = e.line;
         pass.lastWord = e.aux;
     }
-    for (std::uint32_t w = 0; w < kMaxWorkers; ++w) closePass(trace, w, passes[w], out);
+    for (std::uint32_t w = 0; w < kMaxWorkers; ++w)
+        closePass(trace, w, passes[w], out);
     return out.size() - before;
 }
 

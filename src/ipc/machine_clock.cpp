@@ -28,6 +28,16 @@ bool tscIsInvariant() {
 #endif
 }
 
+bool cpuHasRdpid() {
+#if RACETRACE_HAVE_TSC
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+    return (ecx & (1u << 22)) != 0;
+#else
+    return false;
+#endif
+}
+
 namespace {
 std::uint64_t monotonicNs() {
     timespec ts{};
@@ -55,6 +65,7 @@ ClockCalibration calibrateClock() {
         return clock;
     }
     clock.kind = ClockKind::Tsc;
+    clock.tscRead = cpuHasRdpid() ? TscRead::RdtscRdpid : TscRead::Rdtscp;
     clock.ticksPerNs = static_cast<double>(t1 - t0) / static_cast<double>(ns1 - ns0);
     clock.baseTicks = t1;
     return clock;

@@ -57,7 +57,7 @@ void Interpreter::busyWait(std::uint64_t ns) {
     while (readClock(kind, cpu) - start < ticks) cpuRelax();
 }
 
-void Interpreter::emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line,
+inline void Interpreter::emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line,
                        std::uint16_t variable, std::int64_t value, std::uint32_t aux) {
     Event event;
     event.timestamp = ticks;
@@ -86,7 +86,7 @@ void Interpreter::access(std::uint32_t pc, EventKind kind, std::uint16_t line, s
                          std::int64_t value, std::uint32_t aux, bool unchangedMemory) {
     std::uint32_t cpu = 0;
     std::uint64_t ticks = 0;
-    if constexpr (kTraced) ticks = readClock(m_ctx.clock.kind, cpu);
+    if constexpr (kTraced) ticks = readClock(m_ctx.clock.kind, cpu, m_ctx.clock.tscRead);
 
     const bool repeat = unchangedMemory && m_last.valid && m_last.pc == pc && m_last.value == value &&
                         m_last.aux == aux && m_spinCount < std::numeric_limits<std::uint32_t>::max();
@@ -114,7 +114,7 @@ void Interpreter::marker(EventKind kind, std::uint16_t line, std::int64_t value)
     m_last.valid = false;
     if constexpr (kTraced) {
         std::uint32_t cpu = 0;
-        const std::uint64_t ticks = readClock(m_ctx.clock.kind, cpu);
+        const std::uint64_t ticks = readClock(m_ctx.clock.kind, cpu, m_ctx.clock.tscRead);
         emit(kind, ticks, cpu, line, kNoVariable, value, 0);
     }
     m_ctx.slot->progress.store(++m_progress, kRelaxed);

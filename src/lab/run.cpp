@@ -104,6 +104,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
     header->ringCapacity = capacity;
     header->clockKind = static_cast<std::uint32_t>(run->m_clock.kind);
     header->traceEnabled = options.traceEnabled ? 1 : 0;
+    header->tscRead = static_cast<std::uint32_t>(run->m_clock.tscRead);
     header->ticksPerNs = run->m_clock.ticksPerNs;
     header->clockBaseTicks = run->m_clock.baseTicks;
     header->windowNs = options.windowNs;

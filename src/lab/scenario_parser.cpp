@@ -188,11 +188,37 @@ private:
     std::uint32_t m_programLine = 0;
 };
 
+/// The line of `key` in `table` when present (so errors point at the value), else `fallback`.
+std::uint32_t keyLine(const toml::table& table, std::string_view key, std::uint32_t fallback) {
+    const auto* node = table.get(key);
+    return node != nullptr ? lineOf(*node) : fallback;
+}
+
 template <class T>
 T required(const toml::table& table, std::string_view key, std::uint32_t line, const char* what) {
     auto value = table[key].value<T>();
-    if (!value) throw ParseError{line, std::string("missing or wrong '") + std::string(key) + "' (" + what + ")"};
+    if (!value) throw ParseError{keyLine(table, key, line), std::string("missing or wrong '") + std::string(key) + "' (" + what + ")"};
     return *value;
+}
+
+/// An integer key within [lo, hi], or `fallback` when absent.
+std::int64_t boundedInteger(const toml::table& table, std::string_view key, std::int64_t lo, std::int64_t hi,
+                            std::int64_t fallback) {
+    const auto* node = table.get(key);
+    if (node == nullptr) return fallback;
+    auto value = node->value<std::int64_t>();
+    if (!value || *value < lo || *value > hi)
+        throw ParseError{lineOf(*node), "'" + std::string(key) + "' must be a whole number from " + std::to_string(lo) +
+                                            " to " + std::to_string(hi)};
+    return *value;
+}
+
+void parseDefaults(const toml::table& table, ScenarioDefaults& defaults) {
+    defaults.workers = static_cast<std::uint32_t>(boundedInteger(table, "workers", 2, 64, defaults.workers));
+    defaults.iterations = static_cast<std::uint64_t>(
+        boundedInteger(table, "iterations", 1, 100'000'000, static_cast<std::int64_t>(defaults.iterations)));
+    defaults.windowNs = static_cast<std::uint64_t>(
+        boundedInteger(table, "window_ns", 0, 100'000'000, static_cast<std::int64_t>(defaults.windowNs)));
 }
 
 void parseVariables(const toml::table& root, Scenario& scenario) {
@@ -207,13 +233,12 @@ void parseVariables(const toml::table& root, Scenario& scenario) {
         variable.name = required<std::string>(*table, "name", line, "the variable's name");
         const auto kindName = required<std::string>(*table, "kind", line, "flag, lock, counter, record or word");
         auto kind = variableKindFromName(kindName);
-        if (!kind) throw ParseError{line, "unknown variable kind '" + kindName + "' (flag, lock, counter, record or word)"};
+        if (!kind) throw ParseError{keyLine(*table, "kind", line), "unknown variable kind '" + kindName + "' (flag, lock, counter, record or word)"};
         variable.kind = *kind;
-        variable.words = static_cast<std::uint32_t>(table->at_path("words").value_or<std::int64_t>(1));
-        if (variable.words < 1 || variable.words > 64) throw ParseError{line, "'words' must be between 1 and 64"};
+        variable.words = static_cast<std::uint32_t>(boundedInteger(*table, "words", 1, 64, 1));
         if (variable.kind != VariableKind::Record && variable.words != 1)
-            throw ParseError{line, "only a record may have more than one word"};
-        variable.initial = table->at_path("initial").value_or<std::int64_t>(0);
+            throw ParseError{keyLine(*table, "words", line), "only a record may have more than one word"};
+        variable.initial = boundedInteger(*table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62, 0);
         if (scenario.info.findVariable(variable.name)) throw ParseError{line, "the variable '" + variable.name + "' is declared twice"};
         // Each variable starts on its own cache line (8 words) so variables do not share one.
         variable.firstWord = nextWord;
@@ -315,16 +340,7 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& fileNam
         scenario.info.title = root["title"].value_or(scenario.info.name);
         scenario.summary = root["summary"].value_or(std::string());
         scenario.info.description = root["description"].value_or(scenario.summary);
-        if (const auto* defaults = root["defaults"].as_table()) {
-            const auto line = lineOf(*defaults);
-            scenario.defaults.workers = static_cast<std::uint32_t>(defaults->at_path("workers").value_or<std::int64_t>(2));
-            const auto iterations = defaults->at_path("iterations").value_or<std::int64_t>(10'000);
-            const auto window = defaults->at_path("window_ns").value_or<std::int64_t>(1'000);
-            if (scenario.defaults.workers < 2 || scenario.defaults.workers > 64 || iterations < 1 || window < 0)
-                throw ParseError{line, "defaults need 2-64 workers, at least 1 iteration and a window of 0 ns or more"};
-            scenario.defaults.iterations = static_cast<std::uint64_t>(iterations);
-            scenario.defaults.windowNs = static_cast<std::uint64_t>(window);
-        }
+        if (const auto* defaults = root["defaults"].as_table()) parseDefaults(*defaults, scenario.defaults);
         parseVariables(root, scenario);
         parsePrograms(root, scenario);
         parseInvariants(root, scenario);

@@ -63,6 +63,8 @@ struct SegmentHeader {
     std::uint64_t ringCapacity;    ///< events per ring, a power of two
     std::uint32_t clockKind;       ///< ClockKind
     std::uint32_t traceEnabled;    ///< 0: --no-trace, record nothing
+    std::uint32_t tscRead;         ///< TscRead: how workers read the TSC
+    std::uint32_t reserved0;
     double ticksPerNs;             ///< clock calibration
     std::uint64_t clockBaseTicks;  ///< "time zero" of the run
     std::uint64_t windowNs;        ///< the race window ("delay window")

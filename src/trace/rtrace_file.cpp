@@ -58,8 +58,13 @@ struct Layout {
     std::uint32_t workerCount = 0;
 };
 
+/// "1 byte", "4 bytes": counts in sentences people read.
+std::string countText(std::uint64_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 std::string bytesText(std::uint64_t count) {
-    return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+    return countText(count, "byte");
 }
 
 /// Checks the header in the first `available` bytes of a file of `fileSize` bytes.
@@ -91,7 +96,7 @@ Result<Layout> checkHeader(const std::uint8_t* data, std::size_t available, std:
     constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
     const std::uint64_t fixed = kHeaderBytes + kChecksumBytes;
     if (header.metaBytes > kMax - fixed || header.eventCount > (kMax - fixed - header.metaBytes) / kEventBytes)
-        return fail(name + " has a damaged header: it claims " + std::to_string(header.eventCount) + " events and " +
+        return fail(name + " has a damaged header: it claims " + countText(header.eventCount, "event") + " and " +
                     bytesText(header.metaBytes) + " of metadata, more than any file can hold.");
     const std::uint64_t expected = fixed + header.metaBytes + header.eventCount * kEventBytes;
     if (fileSize < expected)
@@ -119,25 +124,25 @@ std::optional<std::string> checkEvent(const Trace& trace, std::size_t index) {
     const std::string kind(eventKindName(event.kind));
     if (event.worker >= trace.workers.size())
         return which + " (" + kind + ") names worker " + std::to_string(event.worker) + ", but the trace has " +
-               std::to_string(trace.workers.size()) + " workers";
+               countText(trace.workers.size(), "worker");
     const auto& variables = trace.scenario.variables;
     if (event.variable != kNoVariable && event.variable >= variables.size())
         return which + " (" + kind + ") names variable " + std::to_string(event.variable) + ", but the scenario has " +
-               std::to_string(variables.size()) + " variables";
+               countText(variables.size(), "variable");
     if (event.variable == kNoVariable && (isRead(event.kind) || isWrite(event.kind)))
         return which + " (" + kind + ") accesses memory but names no variable";
     if (event.kind == EventKind::RecordWordWrite || event.kind == EventKind::RecordCheck) {
         const auto words = variables[event.variable].words;
         if (event.aux >= words)
             return which + " (" + kind + ") touches word " + std::to_string(event.aux) + " of variable " +
-                   std::to_string(event.variable) + ", which has " + std::to_string(words) + " words";
+                   std::to_string(event.variable) + ", which has " + countText(words, "word");
     }
     if (carriesLine(event.kind)) {
         const ProgramInfo* program = trace.programOf(event.worker);
         const std::size_t lines = program ? program->lines.size() : 0;
         if (event.line >= lines)
             return which + " (" + kind + ") is on line " + std::to_string(event.line) + ", but worker " +
-                   workerName(event.worker) + "'s program has " + std::to_string(lines) + " lines";
+                   workerName(event.worker) + "'s program has " + countText(lines, "line");
     }
     // Views find moments by binary search, so the order is a promise of the format.
     if (index > 0 && event.timestamp < trace.events[index - 1].timestamp)
@@ -163,8 +168,8 @@ Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std:
     if (auto decoded = decodeRtraceMetadata(std::string_view(meta, layout->metaBytes), trace); !decoded)
         return fail(name + " has invalid metadata: " + decoded.error() + ".");
     if (trace.workers.size() != layout->workerCount)
-        return fail(name + " is inconsistent: its header says " + std::to_string(layout->workerCount) +
-                    " workers but its metadata lists " + std::to_string(trace.workers.size()) + ".");
+        return fail(name + " is inconsistent: its header says " + countText(layout->workerCount, "worker") +
+                    " but its metadata lists " + std::to_string(trace.workers.size()) + ".");
 
     trace.events.resize(layout->eventCount); // the count was checked against the real size above
     if (layout->eventCount > 0)

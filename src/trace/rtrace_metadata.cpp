@@ -19,6 +19,11 @@ std::string joinField(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
+/// "1 word", "6 words".
+std::string countText(std::uint64_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 std::string indexField(const std::string& path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
@@ -290,7 +295,7 @@ void readTrace(FieldReader& r, const Json& root, Trace& trace) {
 Result<void> checkConsistency(const Trace& trace) {
     const auto& variables = trace.scenario.variables;
     if (variables.size() >= kNoVariable)
-        return fail("the scenario has " + std::to_string(variables.size()) + " variables, more than a trace can index");
+        return fail("the scenario has " + countText(variables.size(), "variable") + ", more than a trace can index");
     for (std::size_t i = 0; i < variables.size(); ++i) {
         const auto& variable = variables[i];
         if (variable.words == 0) return fail("variable " + std::to_string(i) + " has no words");
@@ -298,13 +303,13 @@ Result<void> checkConsistency(const Trace& trace) {
         const std::uint64_t end = std::uint64_t{variable.firstWord} + variable.words;
         if (end > trace.finalWords.size())
             return fail("variable " + std::to_string(i) + " ends at word " + std::to_string(end) +
-                        " but the final memory has only " + std::to_string(trace.finalWords.size()) + " words");
+                        " but the final memory has only " + countText(trace.finalWords.size(), "word"));
     }
     for (std::size_t i = 0; i < trace.scenario.invariants.size(); ++i) {
         const auto variable = trace.scenario.invariants[i].variable;
         if (variable >= variables.size())
             return fail("invariant " + std::to_string(i) + " names variable " + std::to_string(variable) +
-                        " but the scenario has " + std::to_string(variables.size()) + " variables");
+                        " but the scenario has " + countText(variables.size(), "variable"));
     }
     for (std::size_t i = 0; i < trace.workers.size(); ++i)
         if (trace.workers[i].index != i)

@@ -85,7 +85,6 @@ public:
             m_corrupt = true; // the producer never publishes more than capacity ahead
             return 0;
         }
-        out.reserve(out.size() + available);
         for (std::uint64_t i = 0; i < available; ++i) out.push_back(m_slots[(m_tail + i) & m_mask]);
         m_tail = head;
         m_control->tail.store(m_tail, std::memory_order_release);

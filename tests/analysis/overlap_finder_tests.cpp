@@ -90,7 +90,8 @@ TEST_CASE("no synchronisation: the overlap says nothing kept them apart", "[anal
     CHECK(found[0].variable == kNoVariable);
     CHECK(found[0].beginNs == 200);
     CHECK(found[0].endNs == 1300);
-    CHECK(found[0].sentence == "A and B were inside the critical section at the same time for 1.1 µs: nothing kept them apart.");
+    CHECK(found[0].sentence ==
+          "A and B were inside the critical section at the same time for 1.1 µs: nothing kept them apart.");
 }
 
 TEST_CASE("three workers that all read the flag free are named together", "[analysis][overlap]") {
@@ -113,8 +114,8 @@ TEST_CASE("three workers that all read the flag free are named together", "[anal
     CHECK(found[0].events.size() == 6); // three enters, three deciding reads
     CHECK(found[0].beginNs == 310);
     CHECK(found[0].endNs == 410);
-    CHECK(found[0].sentence ==
-          "B and C read Y = 1 (free) within 60 ns after A did, before A set it to 0: all 3 entered the critical section.");
+    CHECK(found[0].sentence == "B and C read Y = 1 (free) within 60 ns after A did, before A set it to 0: all 3 "
+                               "entered the critical section.");
 }
 
 TEST_CASE("separate overlap periods are separate findings", "[analysis][overlap]") {
@@ -213,6 +214,7 @@ TEST_CASE("test-and-set: values, not skewed clocks, decide", "[analysis][overlap
         CHECK(found[0].beginNs == 260);
         CHECK(found[0].endNs == 300);
         CHECK(found[0].variable == b.guard());
-        CHECK(found[0].sentence == "A and B were inside the critical section at the same time for 40 ns, although L guarded it.");
+        CHECK(found[0].sentence ==
+              "A and B were inside the critical section at the same time for 40 ns, although L guarded it.");
     }
 }

@@ -22,7 +22,7 @@ inline constexpr std::uint32_t C = 2;
 enum class Scenario { NaiveFlag, TasMutex, NoSync };
 
 class TraceBuilder {
-public:
+  public:
     // Program lines as the lab's interpreter numbers them (Event::line).
     static constexpr std::uint16_t kEntryLine = 0, kClaimLine = 1, kEnterLine = 2, kCounterLine = 3,
                                    kRecordWriteLine = 4, kCheckLine = 5, kExitLine = 6, kReleaseLine = 7;
@@ -43,16 +43,19 @@ public:
             word += variable.words;
             m_memory.emplace_back(variable.words, variable.initial);
         }
-        info.name = scenario == Scenario::NaiveFlag ? "naive-flag" : scenario == Scenario::TasMutex ? "tas-mutex" : "no-sync";
+        info.name = scenario == Scenario::NaiveFlag  ? "naive-flag"
+                    : scenario == Scenario::TasMutex ? "tas-mutex"
+                                                     : "no-sync";
         ProgramInfo program{"worker", {}};
-        for (const char* text : {"while (Y == false) { }", "Y = false", "enter critical section",
-                                 "counter = counter + 1", "X = my signature", "check X", "leave critical section",
-                                 "Y = true"})
+        for (const char* text :
+             {"while (Y == false) { }", "Y = false", "enter critical section", "counter = counter + 1",
+              "X = my signature", "check X", "leave critical section", "Y = true"})
             program.lines.push_back({text});
         info.programs.push_back(program);
         m_trace.options.scenario = info.name;
         m_trace.options.workers = workers;
-        for (std::uint32_t w = 0; w < workers; ++w) m_trace.workers.push_back({w, 1000 + static_cast<std::int32_t>(w), "worker", 0, 0, {}, {}});
+        for (std::uint32_t w = 0; w < workers; ++w)
+            m_trace.workers.push_back({w, 1000 + static_cast<std::int32_t>(w), "worker", 0, 0, {}, {}});
     }
 
     std::uint16_t guard() const { return *m_guard; }
@@ -72,6 +75,10 @@ public:
     std::uint64_t load(std::uint32_t w, std::uint64_t ns, std::uint16_t variable) {
         return add(w, ns, EventKind::Load, lineFor(variable, true, 0), variable, m_memory[variable][0], 0);
     }
+    /// A load that returned `value` whatever the simulated memory holds (a stale or skewed read).
+    std::uint64_t loadValue(std::uint32_t w, std::uint64_t ns, std::uint16_t variable, std::int64_t value) {
+        return add(w, ns, EventKind::Load, lineFor(variable, true, 0), variable, value, 0);
+    }
     std::uint64_t store(std::uint32_t w, std::uint64_t ns, std::uint16_t variable, std::int64_t value) {
         m_memory[variable][0] = value;
         return add(w, ns, EventKind::Store, lineFor(variable, false, value), variable, value, 0);
@@ -84,7 +91,8 @@ public:
     std::uint64_t exchange(std::uint32_t w, std::uint64_t ns, std::uint16_t variable, std::int32_t newValue) {
         const std::int64_t old = m_memory[variable][0];
         m_memory[variable][0] = newValue;
-        return add(w, ns, EventKind::Exchange, lineFor(variable, true, 0), variable, old, static_cast<std::uint32_t>(newValue));
+        return add(w, ns, EventKind::Exchange, lineFor(variable, true, 0), variable, old,
+                   static_cast<std::uint32_t>(newValue));
     }
     std::uint64_t fetchAdd(std::uint32_t w, std::uint64_t ns, std::uint16_t variable, std::int32_t delta) {
         const std::int64_t old = m_memory[variable][0];
@@ -98,8 +106,12 @@ public:
         return add(w, ns, EventKind::CompareExchange, kCounterLine, variable, success ? desired : m_memory[variable][0],
                    success ? 1 : 0);
     }
-    std::uint64_t csEnter(std::uint32_t w, std::uint64_t ns) { return add(w, ns, EventKind::CsEnter, kEnterLine, kNoVariable, 0, 0); }
-    std::uint64_t csExit(std::uint32_t w, std::uint64_t ns) { return add(w, ns, EventKind::CsExit, kExitLine, kNoVariable, 0, 0); }
+    std::uint64_t csEnter(std::uint32_t w, std::uint64_t ns) {
+        return add(w, ns, EventKind::CsEnter, kEnterLine, kNoVariable, 0, 0);
+    }
+    std::uint64_t csExit(std::uint32_t w, std::uint64_t ns) {
+        return add(w, ns, EventKind::CsExit, kExitLine, kNoVariable, 0, 0);
+    }
     std::uint64_t recordWrite(std::uint32_t w, std::uint64_t ns, std::uint32_t word) {
         m_memory[m_record][word] = w + 1;
         return add(w, ns, EventKind::RecordWordWrite, kRecordWriteLine, m_record, w + 1, word);
@@ -127,8 +139,10 @@ public:
     }
     /// Every word of X written, then checked, `step` ns apart. Returns the time after.
     std::uint64_t writeAndCheckRecord(std::uint32_t w, std::uint64_t ns, std::uint64_t step = 10) {
-        for (std::uint32_t k = 0; k < m_recordWords; ++k, ns += step) recordWrite(w, ns, k);
-        for (std::uint32_t k = 0; k < m_recordWords; ++k, ns += step) recordCheck(w, ns, k);
+        for (std::uint32_t k = 0; k < m_recordWords; ++k, ns += step)
+            recordWrite(w, ns, k);
+        for (std::uint32_t k = 0; k < m_recordWords; ++k, ns += step)
+            recordCheck(w, ns, k);
         return ns;
     }
     /// One whole, undisturbed iteration of the scenario's program from `ns`.
@@ -165,13 +179,15 @@ public:
         if (m_finalWords) {
             trace.finalWords = *m_finalWords;
         } else {
-            for (const auto& words : m_memory) trace.finalWords.insert(trace.finalWords.end(), words.begin(), words.end());
+            for (const auto& words : m_memory)
+                trace.finalWords.insert(trace.finalWords.end(), words.begin(), words.end());
         }
-        trace.durationNs = m_durationNs ? *m_durationNs : (trace.events.empty() ? 0 : trace.events.back().timestamp + 100);
+        trace.durationNs =
+            m_durationNs ? *m_durationNs : (trace.events.empty() ? 0 : trace.events.back().timestamp + 100);
         return trace;
     }
 
-private:
+  private:
     std::uint16_t lineFor(std::uint16_t variable, bool isReading, std::int64_t stored) const {
         if (variable == m_counter) return kCounterLine;
         if (m_guard && variable == *m_guard) {

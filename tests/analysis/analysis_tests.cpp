@@ -1,0 +1,144 @@
+#include "analysis/findings.hpp"
+#include "trace_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+using namespace racetrace;
+using namespace racetrace::test;
+
+TEST_CASE("finding kinds have stable names", "[analysis]") {
+    CHECK(findingKindName(FindingKind::Overlap) == "overlap");
+    CHECK(findingKindName(FindingKind::LostUpdate) == "lost-update");
+    CHECK(findingKindName(FindingKind::TornRecord) == "torn-record");
+}
+
+TEST_CASE("analyse: the naive flag race gives an overlap, a lost update and a torn record", "[analysis]") {
+    TraceBuilder b(Scenario::NaiveFlag);
+    b.expectCounter(2);
+    b.load(A, 100, b.guard());
+    b.load(B, 150, b.guard());
+    b.store(A, 200, b.guard(), 0);
+    b.store(B, 210, b.guard(), 0);
+    b.csEnter(A, 300);
+    b.csEnter(B, 310);
+    b.load(A, 400, b.counter()); // 0
+    b.load(B, 410, b.counter()); // 0
+    b.store(A, 420, b.counter(), 1);
+    b.store(B, 430, b.counter(), 1); // A's increment lost
+    for (std::uint32_t k = 0; k < 4; ++k)
+        b.recordWrite(A, 500 + k, k);
+    b.recordWrite(B, 510, 2);
+    b.recordWrite(B, 511, 3);
+    for (std::uint32_t k = 0; k < 4; ++k)
+        b.recordCheck(A, 600 + k, k); // A A B B
+    b.recordWrite(B, 700, 0);
+    b.recordWrite(B, 701, 1);
+    for (std::uint32_t k = 0; k < 4; ++k)
+        b.recordCheck(B, 710 + k, k); // B B B B: clean
+    b.csExit(A, 800);
+    b.store(A, 810, b.guard(), 1);
+    b.csExit(B, 900);
+    b.store(B, 910, b.guard(), 1);
+    b.exited(A, 1000);
+    b.exited(B, 1000);
+
+    const Analysis analysis = analyse(b.build());
+    CHECK(analysis.overlaps == 1);
+    CHECK(analysis.lostUpdates == 1);
+    CHECK(analysis.tornRecords == 1);
+    REQUIRE(analysis.findings.size() == 3);
+    CHECK(analysis.findings[0].kind == FindingKind::Overlap);
+    CHECK(analysis.findings[1].kind == FindingKind::LostUpdate);
+    CHECK(analysis.findings[2].kind == FindingKind::TornRecord);
+    for (std::size_t k = 1; k < analysis.findings.size(); ++k)
+        CHECK(analysis.findings[k - 1].beginNs <= analysis.findings[k].beginNs);
+    CHECK(analysis.findings[1].sentence ==
+          "B wrote counter = 1 over A's 1: B had read 0 before A's write, so A's increment was lost.");
+    CHECK(analysis.headline == analysis.findings[0].sentence);
+    CHECK(analysis.headline.find("Y = 1 (free)") != std::string::npos);
+
+    REQUIRE(analysis.invariants.size() == 1);
+    CHECK_FALSE(analysis.invariants[0].holds);
+    CHECK(analysis.invariants[0].sentence == "counter = 1 but 2 were expected: 1 update was lost.");
+    REQUIRE(analysis.records.size() == 1);
+    CHECK(analysis.records[0].lastWriter == std::vector<std::int32_t>{B, B, B, B});
+    CHECK_FALSE(analysis.records[0].torn);
+}
+
+TEST_CASE("analyse: serial runs of every scenario have no findings", "[analysis]") {
+    for (auto scenario : {Scenario::NaiveFlag, Scenario::TasMutex, Scenario::NoSync}) {
+        TraceBuilder b(scenario, 3);
+        b.expectCounter(150);
+        std::uint64_t ns = 0;
+        for (int k = 0; k < 150; ++k)
+            ns = b.serialIteration(static_cast<std::uint32_t>(k % 3), ns + 10);
+        const Analysis analysis = analyse(b.build());
+        CHECK(analysis.findings.empty());
+        CHECK(analysis.overlaps + analysis.lostUpdates + analysis.tornRecords == 0);
+        REQUIRE(analysis.invariants.size() == 1);
+        CHECK(analysis.invariants[0].holds);
+        CHECK(analysis.headline == "No race: the critical section was never shared and counter = 150 as expected.");
+    }
+}
+
+TEST_CASE("analyse: a broken invariant without findings is the headline", "[analysis]") {
+    // As after a run with --no-trace: no events, only the final memory.
+    TraceBuilder b(Scenario::NoSync);
+    b.expectCounter(20000).finalWords({19874, 0, 0, 0, 0});
+    const Analysis analysis = analyse(b.build());
+    CHECK(analysis.findings.empty());
+    CHECK(analysis.headline == "counter = 19,874 but 20,000 were expected: 126 updates were lost.");
+}
+
+TEST_CASE("analyse: an empty trace of an unknown scenario says no race", "[analysis]") {
+    const Analysis analysis = analyse(Trace{});
+    CHECK(analysis.findings.empty());
+    CHECK(analysis.headline == "No race found.");
+}
+
+TEST_CASE("analyse: events naming unknown variables or workers do not crash it", "[analysis]") {
+    TraceBuilder b(Scenario::NaiveFlag);
+    b.csEnter(A, 100);
+    Trace trace = b.build();
+    Event odd = trace.events.back();
+    odd.kind = EventKind::RecordCheck;
+    odd.variable = 999; // not a variable
+    odd.worker = 200;   // not a worker
+    odd.aux = 70000;
+    trace.events.push_back(odd);
+    odd.kind = EventKind::Store;
+    trace.events.push_back(odd);
+    odd.kind = EventKind::RecordWordWrite;
+    odd.variable = b.record();
+    trace.events.push_back(odd);
+    const Analysis analysis = analyse(trace);
+    CHECK(analysis.findings.empty());
+    REQUIRE(analysis.records.size() == 1);
+    CHECK(analysis.records[0].lastWriter == std::vector<std::int32_t>{-1, -1, -1, -1});
+}
+
+TEST_CASE("analyse: a serial trace of 1,000,000 events is quick and clean", "[analysis][performance]") {
+    TraceBuilder b(Scenario::NaiveFlag, 2);
+    std::uint64_t ns = 0;
+    std::int64_t iterations = 0;
+    while (b.size() < 1'000'000) {
+        ns = b.serialIteration(static_cast<std::uint32_t>(iterations % 2), ns + 10);
+        ++iterations;
+    }
+    b.expectCounter(iterations);
+    const Trace trace = b.build();
+    REQUIRE(trace.events.size() >= 1'000'000);
+
+    const auto start = std::chrono::steady_clock::now();
+    const Analysis analysis = analyse(trace);
+    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    CHECK(analysis.findings.empty());
+    REQUIRE(analysis.invariants.size() == 1);
+    CHECK(analysis.invariants[0].holds);
+    CHECK(analysis.invariants[0].actual == iterations);
+    // Well under a second in an optimised build; the bound leaves room for -O0 and sanitizers.
+    CHECK(elapsed < 3.0);
+}

@@ -1,0 +1,15 @@
+// The benchmark programs' main. A Run spawns /proc/self/exe as its workers, so
+// this binary must answer to the hidden `worker` subcommand before Google
+// Benchmark sees (and rejects) its arguments.
+#include "lab/worker_main.hpp"
+
+#include <benchmark/benchmark.h>
+
+int main(int argc, char** argv) {
+    if (const auto status = racetrace::runWorkerIfRequested(argc, argv)) return *status;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,286 @@
+// Shared helpers for the integration tests: temporary directories, run options,
+// looking at processes through /proc, and running the racetrace CLI as a child
+// with its output captured. Header-only; every test file includes it.
+#pragma once
+
+#include "analysis/findings.hpp"
+#include "lab/run.hpp"
+#include "trace/trace.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace racetrace::testing {
+
+using Clock = std::chrono::steady_clock;
+
+inline double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// A fresh directory under /tmp, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        char pattern[] = "/tmp/racetrace-it-XXXXXX";
+        const char* made = mkdtemp(pattern);
+        REQUIRE(made != nullptr);
+        m_path = made;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::string& path() const { return m_path; }
+    std::string file(const std::string& name) const { return m_path + "/" + name; }
+    /// Writes `text` to `name` inside the directory and returns the full path.
+    std::string write(const std::string& name, const std::string& text) const {
+        const std::string full = file(name);
+        std::ofstream out(full, std::ios::binary);
+        out << text;
+        out.close();
+        REQUIRE(out.good());
+        return full;
+    }
+
+private:
+    std::string m_path;
+};
+
+/// Run options with an explicit window (window 0 is a real choice, hence windowSet).
+inline RunOptions options(const std::string& scenario, std::uint32_t workers, std::uint64_t iterations,
+                          std::uint64_t windowNs, PinMode pin = PinMode::None) {
+    RunOptions o;
+    o.scenario = scenario;
+    o.workers = workers;
+    o.iterations = iterations;
+    o.windowNs = windowNs;
+    o.windowSet = true;
+    o.pin = pin;
+    return o;
+}
+
+/// Runs to completion; a run that fails to start fails the test.
+inline Trace runOrFail(const RunOptions& o) {
+    auto trace = runToCompletion(o);
+    if (!trace) FAIL("the run did not start: " << trace.error());
+    return std::move(*trace);
+}
+
+inline std::uint16_t counterVariable(const Trace& trace) {
+    const auto variable = trace.scenario.findVariable("counter");
+    REQUIRE(variable.has_value());
+    return *variable;
+}
+
+inline std::int64_t expectedCount(const Trace& trace) {
+    return static_cast<std::int64_t>(trace.options.workers) * static_cast<std::int64_t>(trace.options.iterations);
+}
+
+inline std::int64_t finalCount(const Trace& trace) { return trace.finalValue(counterVariable(trace)); }
+
+/// The counter invariant ("counter == workers * iterations") of an analysis.
+inline const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis) {
+    const auto counter = counterVariable(trace);
+    for (const auto& result : analysis.invariants)
+        if (result.invariant.variable == counter) return &result;
+    return nullptr;
+}
+
+// ---------------------------------------------------------------- /proc
+
+struct ProcStat {
+    char state = '?';
+    pid_t ppid = 0;
+};
+
+/// State and parent of `pid`, or nothing when the process is gone.
+inline std::optional<ProcStat> procStat(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!file || !std::getline(file, text)) return std::nullopt;
+    // "pid (comm) S ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    std::istringstream rest(text.substr(close + 1));
+    ProcStat stat;
+    rest >> stat.state >> stat.ppid;
+    if (!rest) return std::nullopt;
+    return stat;
+}
+
+/// True while `pid` exists and has not died (a zombie or a dead task counts as dead).
+inline bool isAlive(pid_t pid) {
+    const auto stat = procStat(pid);
+    return stat && stat->state != 'Z' && stat->state != 'X' && stat->state != 'x';
+}
+
+/// Every process whose parent is `parent` (zombies included), by scanning /proc.
+inline std::vector<pid_t> childrenOf(pid_t parent) {
+    std::vector<pid_t> children;
+    DIR* dir = opendir("/proc");
+    if (dir == nullptr) return children;
+    while (const dirent* entry = readdir(dir)) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid <= 0) continue;
+        if (const auto stat = procStat(static_cast<pid_t>(pid)); stat && stat->ppid == parent)
+            children.push_back(static_cast<pid_t>(pid));
+    }
+    closedir(dir);
+    std::sort(children.begin(), children.end());
+    return children;
+}
+
+inline std::vector<pid_t> liveChildrenOf(pid_t parent) {
+    auto children = childrenOf(parent);
+    std::erase_if(children, [](pid_t pid) { return !isAlive(pid); });
+    return children;
+}
+
+/// Polls until none of `pids` is alive or `timeout` passes; returns the survivors.
+inline std::vector<pid_t> waitUntilGone(const std::vector<pid_t>& pids, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        std::vector<pid_t> alive;
+        for (pid_t pid : pids)
+            if (isAlive(pid)) alive.push_back(pid);
+        if (alive.empty() || Clock::now() >= deadline) return alive;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+/// Names in /dev/shm: a run must add none (its segment is a memfd).
+inline std::set<std::string> devShmEntries() {
+    std::set<std::string> names;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", error))
+        names.insert(entry.path().filename().string());
+    return names;
+}
+
+/// What the test process leaves behind: no live children, no new /dev/shm names.
+inline void requireNoLeftovers(const std::set<std::string>& shmBefore) {
+    CHECK(liveChildrenOf(getpid()).empty());
+    const auto shmAfter = devShmEntries();
+    std::vector<std::string> added;
+    std::set_difference(shmAfter.begin(), shmAfter.end(), shmBefore.begin(), shmBefore.end(),
+                        std::back_inserter(added));
+    CHECK(added.empty());
+}
+
+// ---------------------------------------------------------------- the CLI as a child
+
+struct CliResult {
+    int exitCode = -1;   ///< exit status, or -1 when it died of a signal or timed out
+    bool timedOut = false;
+    std::string out;
+    std::string err;
+};
+
+/// Lines of `text` that are not empty.
+inline std::vector<std::string> nonEmptyLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+/// Starts `program args...` with stdin from /dev/null and, if given, stdout and
+/// stderr onto `outFd` / `errFd` (else /dev/null). Returns the pid.
+inline pid_t spawnProgram(const std::string& program, const std::vector<std::string>& args, int outFd = -1,
+                          int errFd = -1) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (outFd >= 0) posix_spawn_file_actions_adddup2(&actions, outFd, 1);
+    else posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (errFd >= 0) posix_spawn_file_actions_adddup2(&actions, errFd, 2);
+    else posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+
+    std::vector<std::string> storage{program};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : storage) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(rc == 0);
+    return pid;
+}
+
+/// Runs the racetrace CLI with `args` and captures everything it says. A CLI
+/// still running after `timeout` is killed (and the result says so).
+inline CliResult runCli(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    int outPipe[2];
+    int errPipe[2];
+    REQUIRE(pipe2(outPipe, O_CLOEXEC) == 0);
+    REQUIRE(pipe2(errPipe, O_CLOEXEC) == 0);
+    const pid_t pid = spawnProgram(RACETRACE_CLI_PATH, args, outPipe[1], errPipe[1]);
+    close(outPipe[1]);
+    close(errPipe[1]);
+
+    CliResult result;
+    const auto deadline = Clock::now() + timeout;
+    pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open = 2;
+    while (open > 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) {
+            result.timedOut = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(fds, 2, static_cast<int>(std::min<long long>(left, 1000))) < 0 && errno != EINTR) break;
+        for (int k = 0; k < 2; ++k) {
+            if (fds[k].fd < 0 || fds[k].revents == 0) continue;
+            char buffer[65536];
+            const ssize_t n = read(fds[k].fd, buffer, sizeof buffer);
+            if (n > 0) {
+                sinks[k]->append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0 || errno != EINTR) {
+                close(fds[k].fd);
+                fds[k].fd = -1;
+                --open;
+            }
+        }
+    }
+    for (auto& fd : fds)
+        if (fd.fd >= 0) close(fd.fd);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+} // namespace racetrace::testing

@@ -1,0 +1,109 @@
+// The atomic test-and-set lock really excludes: over many runs with the race
+// window at 0 (the most contention), not one overlap, lost update or torn record,
+// and the counter is exact every time. Any single violation fails.
+//
+// Cost trade-off (measured on the 2-core machine): a traced 100k-iteration run
+// takes ~1.6 s with 2 workers and ~4 s with 4, and with 4 workers on 2 cores the
+// parent cannot drain the rings fast enough, so events get dropped (which makes
+// the analysis unreliable, see the [!mayfail] test at the end). So:
+//  - counter exactness: 20 runs x 100k iterations, untraced (~0.1 s a run);
+//  - findings: 20 traced runs each, sized so that a ring can never fill even if
+//    the parent never drained it (2 workers: 50k iterations x ~14 events < 2^20
+//    slots; 4 workers: 25k x ~14 < 2^19 slots), and every one must be complete.
+#include "integration_support.hpp"
+
+using namespace racetrace;
+using namespace racetrace::testing;
+
+namespace {
+
+constexpr int kRuns = 20;
+
+void requireFinishedNormally(const Trace& trace) {
+    REQUIRE(trace.stopReason.empty());
+    for (const auto& worker : trace.workers) {
+        REQUIRE(worker.exit.how == WorkerExit::How::Exited);
+        REQUIRE(worker.exit.code == 0);
+        REQUIRE(worker.iterationsDone == trace.options.iterations);
+    }
+}
+
+void requireExactCounter(const Trace& trace, const Analysis& analysis) {
+    REQUIRE(finalCount(trace) == expectedCount(trace));
+    const auto* invariant = counterInvariant(trace, analysis);
+    REQUIRE(invariant != nullptr);
+    REQUIRE(invariant->invariant.expected == expectedCount(trace));
+    REQUIRE(invariant->holds);
+}
+
+void untracedRuns(std::uint32_t workers) {
+    RunOptions o = options("tas-mutex", workers, 100'000, 0);
+    o.traceEnabled = false;
+    for (int run = 1; run <= kRuns; ++run) {
+        INFO("run " << run << " of " << kRuns << ", " << workers << " workers");
+        const Trace trace = runOrFail(o);
+        requireFinishedNormally(trace);
+        REQUIRE(trace.events.empty());
+        requireExactCounter(trace, analyse(trace));
+    }
+}
+
+void tracedRuns(std::uint32_t workers, std::uint64_t iterations) {
+    const RunOptions o = options("tas-mutex", workers, iterations, 0);
+    for (int run = 1; run <= kRuns; ++run) {
+        INFO("run " << run << " of " << kRuns << ", " << workers << " workers x " << iterations);
+        const Trace trace = runOrFail(o);
+        requireFinishedNormally(trace);
+        REQUIRE(trace.droppedTotal() == 0);
+        const Analysis analysis = analyse(trace);
+        INFO("first finding: " << (analysis.findings.empty() ? "none" : analysis.findings.front().sentence));
+        REQUIRE(analysis.overlaps == 0);
+        REQUIRE(analysis.lostUpdates == 0);
+        REQUIRE(analysis.tornRecords == 0);
+        REQUIRE(analysis.findings.empty());
+        requireExactCounter(trace, analysis);
+        for (const auto& record : analysis.records) REQUIRE_FALSE(record.torn);
+
+        // Every worker entered the critical section once per iteration.
+        std::vector<std::uint64_t> entries(workers, 0);
+        for (const Event& e : trace.events)
+            if (e.kind == EventKind::CsEnter) ++entries[e.worker];
+        for (const auto count : entries) REQUIRE(count == iterations);
+    }
+}
+
+} // namespace
+
+TEST_CASE("tas-mutex counter is exact: 2 workers, 20 x 100k, untraced", "[integration][mutex]") {
+    untracedRuns(2);
+}
+
+TEST_CASE("tas-mutex counter is exact: 4 workers, 20 x 100k, untraced", "[integration][mutex]") {
+    untracedRuns(4);
+}
+
+TEST_CASE("tas-mutex traced: never an overlap, lost update or torn record (2 workers)", "[integration][mutex]") {
+    tracedRuns(2, 50'000);
+}
+
+TEST_CASE("tas-mutex traced: never an overlap, lost update or torn record (4 workers)", "[integration][mutex]") {
+    tracedRuns(4, 25'000);
+}
+
+// Engine bug, kept as a reproduction: with 4 workers x 100k on 2 cores the rings
+// overflow (hundreds of thousands of events dropped) and the finders then report
+// overlaps and lost updates for a lock that provably worked (the counter is
+// exact). Seen: 14,800 and 26,386 overlaps, 1 to 5 lost updates per run. The
+// finders should not treat a gap in a worker's sequence numbers as evidence.
+TEST_CASE("tas-mutex analysis stays clean when rings overflow", "[integration][mutex][dropped][!mayfail]") {
+    const Trace trace = runOrFail(options("tas-mutex", 4, 100'000, 0));
+    requireFinishedNormally(trace);
+    const Analysis analysis = analyse(trace);
+    requireExactCounter(trace, analysis);
+    if (trace.droppedTotal() == 0) WARN("no events were dropped this time: the test proves nothing");
+    INFO(trace.droppedTotal() << " events dropped; first finding: "
+                              << (analysis.findings.empty() ? "none" : analysis.findings.front().sentence));
+    CHECK(analysis.overlaps == 0);
+    CHECK(analysis.lostUpdates == 0);
+    CHECK(analysis.tornRecords == 0);
+}
