@@ -1,5 +1,6 @@
 #include "analysis/critical_sections.hpp"
 
+#include "analysis/event_gaps.hpp"
 #include "analysis/trace_queries.hpp"
 
 #include <algorithm>
@@ -14,8 +15,9 @@ struct WorkerState {
     std::uint64_t openSpan = kNoEvent; ///< index into the result while inside
     std::uint64_t lastGuardRead = kNoEvent;
     std::uint64_t guardWrite = kNoEvent; ///< first write after lastGuardRead to its variable
-    std::uint64_t lastNs = 0;
-    bool finished = false; ///< saw WorkerExit or WorkerKilled
+    std::uint64_t lastNs = 0;    ///< its last event, WorkerKilled included
+    std::uint64_t lastOwnNs = 0; ///< its last event it recorded itself (not WorkerKilled)
+    bool finished = false;       ///< saw WorkerExit or WorkerKilled
 };
 
 /// True for an atomic read-modify-write that found a Lock free and took it.
@@ -37,11 +39,22 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
 
     std::vector<CriticalSectionSpan> spans;
     std::array<WorkerState, kMaxWorkers> workers{};
+    SequenceWatch sequence;
     const auto& events = trace.events;
     for (std::uint64_t i = 0; i < events.size(); ++i) {
         const Event& e = events[i];
         WorkerState& w = workers[e.worker];
+        if (sequence.gapBefore(e)) {
+            // Events are missing: the worker may have left in them. It was surely
+            // inside until its last event before the gap, so the span ends there,
+            // and a read from before the gap no longer decides anything.
+            if (w.openSpan != kNoEvent) spans[w.openSpan].endNs = w.lastOwnNs;
+            w.openSpan = kNoEvent;
+            w.lastGuardRead = kNoEvent;
+            w.guardWrite = kNoEvent;
+        }
         w.lastNs = e.timestamp;
+        if (e.kind != EventKind::WorkerKilled) w.lastOwnNs = e.timestamp;
         if (isGuard(e.variable)) {
             // An exchange is both: it reads the old value and writes the new one.
             if (observesValue(e)) {
@@ -83,11 +96,17 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
         default: break;
         }
     }
-    for (const WorkerState& w : workers) {
+    const EventGaps gaps(trace);
+    for (std::uint32_t k = 0; k < kMaxWorkers; ++k) {
+        const WorkerState& w = workers[k];
         if (w.openSpan == kNoEvent) continue;
         // A killed worker stays inside until it dies; one whose events just stop
-        // (the run was cut short) stays inside until the end of the run.
-        spans[w.openSpan].endNs = w.finished ? w.lastNs : std::max(w.lastNs, trace.durationNs);
+        // (the run was cut short) stays inside until the end of the run; one
+        // whose last events were dropped, only as long as its events show.
+        if (gaps.endsInGap(k))
+            spans[w.openSpan].endNs = w.lastOwnNs;
+        else
+            spans[w.openSpan].endNs = w.finished ? w.lastNs : std::max(w.lastNs, trace.durationNs);
     }
     return spans;
 }

@@ -7,6 +7,7 @@
 //                  A       A       B       B      <- torn: two writers
 //
 // The signatures are the ground truth; no timestamp is needed to call it torn.
+#include "analysis/event_gaps.hpp"
 #include "analysis/findings.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
@@ -130,9 +131,13 @@ void closePass(const Trace& trace, std::uint32_t checker, CheckPass& pass, std::
 std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out) {
     const std::size_t before = out.size();
     std::array<CheckPass, kMaxWorkers> passes{};
+    SequenceWatch sequence;
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& e = trace.events[i];
         CheckPass& pass = passes[e.worker];
+        // Missing events may hide the end of one pass and the start of the next:
+        // never glue words from both sides of a gap into one pass.
+        if (sequence.gapBefore(e)) closePass(trace, e.worker, pass, out);
         if (e.kind != EventKind::RecordCheck || !variableIs(trace, e.variable, VariableKind::Record)) {
             // Any other step of the worker ends its pass.
             closePass(trace, e.worker, pass, out);

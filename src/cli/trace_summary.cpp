@@ -68,9 +68,7 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
     json["invariants"] = invariants;
     nlohmann::json workers = nlohmann::json::array();
     for (const auto& worker : trace.workers) {
-        const char* how = worker.exit.how == WorkerExit::How::Exited     ? "exited"
-                        : worker.exit.how == WorkerExit::How::Signaled   ? "signaled"
-                        : worker.exit.how == WorkerExit::How::Killed     ? "killed" : "unknown";
+        const std::string how(exitHowName(worker.exit.how));
         workers.push_back({{"name", workerName(worker.index)}, {"pid", worker.pid}, {"iterations", worker.iterationsDone},
                            {"dropped", worker.dropped}, {"cpus", worker.cpus}, {"exit", how},
                            {"code", worker.exit.code}, {"signal", worker.exit.signal}});

@@ -51,16 +51,6 @@ std::optional<ClockKind> clockKindFromName(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view exitHowName(WorkerExit::How how) {
-    switch (how) {
-    case WorkerExit::How::Unknown: return "unknown";
-    case WorkerExit::How::Exited: return "exited";
-    case WorkerExit::How::Signaled: return "signaled";
-    case WorkerExit::How::Killed: return "killed";
-    }
-    return "unknown";
-}
-
 std::optional<WorkerExit::How> exitHowFromName(std::string_view name) {
     for (auto how : {WorkerExit::How::Unknown, WorkerExit::How::Exited, WorkerExit::How::Signaled,
                      WorkerExit::How::Killed})

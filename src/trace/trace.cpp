@@ -66,6 +66,16 @@ MachineInfo currentMachine() {
     return info;
 }
 
+std::string_view exitHowName(WorkerExit::How how) {
+    switch (how) {
+    case WorkerExit::How::Unknown: return "unknown";
+    case WorkerExit::How::Exited: return "exited";
+    case WorkerExit::How::Signaled: return "signaled";
+    case WorkerExit::How::Killed: return "killed";
+    }
+    return "unknown";
+}
+
 std::uint64_t Trace::droppedTotal() const {
     std::uint64_t total = 0;
     for (const auto& worker : workers) total += worker.dropped;

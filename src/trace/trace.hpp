@@ -108,6 +108,9 @@ struct WorkerExit {
     int signal = 0;
 };
 
+/// "exited", "signaled", "killed", "unknown": stable names for files and JSON.
+std::string_view exitHowName(WorkerExit::How how);
+
 struct WorkerRecord {
     std::uint32_t index = 0;
     std::int32_t pid = 0;

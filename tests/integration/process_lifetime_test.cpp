@@ -285,6 +285,35 @@ TEST_CASE("requestStop ends a long run promptly", "[integration][lifetime][stop]
     requireNoLeftovers(shmBefore);
 }
 
+// Engine bug, kept as a reproduction: PR_SET_PDEATHSIG fires when the *thread*
+// that spawned the worker exits, not the process. A Run started on a helper
+// thread (as a window or std::async would) loses its workers to SIGKILL as soon
+// as that thread ends ("Worker A ended early: Killed (SIGKILL)."). The workers
+// should die with the process instead (spawn from a long-lived thread, or use a
+// life pipe / pidfd as DESIGN.md allows).
+TEST_CASE("a run started on a thread that then exits keeps its workers", "[integration][lifetime][!mayfail]") {
+    const auto shmBefore = devShmEntries();
+    std::unique_ptr<Run> run;
+    std::string error;
+    std::thread starter([&] {
+        auto started = Run::start(options("tas-mutex", 2, 100'000'000, 100'000));
+        if (started) run = std::move(*started);
+        else error = started.error();
+    });
+    starter.join();
+    if (!run) FAIL("the run did not start: " << error);
+    pumpFor(*run, 300ms);
+    const auto pids = run->workerPids();
+    for (pid_t pid : pids) CHECK(isAlive(pid));
+    run->requestStop();
+    const Trace trace = run->finish();
+    INFO("stop reason: " << trace.stopReason);
+    CHECK_THAT(trace.stopReason, Catch::Matchers::Contains("stopped before it finished"));
+    for (const auto& worker : trace.workers) CHECK(worker.exit.how == WorkerExit::How::Killed);
+    run.reset();
+    requireNoLeftovers(shmBefore);
+}
+
 TEST_CASE("runs leave no processes, /dev/shm names or file descriptors behind", "[integration][lifetime][leak]") {
     const auto shmBefore = devShmEntries();
     const auto fdsBefore = openFdCount();
