@@ -1,5 +1,5 @@
 # Thin wrappers over the CMake presets, so the README's set-up is two commands.
-#   make run   install what is missing, build, run the tool
+#   make run   install what is missing, build, open the window (headless demo without a display)
 #   make test  install what is missing, build, run the whole test suite
 .PHONY: run test build deps bench clean
 
@@ -13,8 +13,9 @@ build: deps
 	cmake --preset $(PRESET)
 	cmake --build --preset $(PRESET)
 
+# The window when there is a display; the headless demo when there is none.
 run: build
-	./$(BUILD_DIR)/racetrace
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BUILD_DIR)/racetrace; else ./$(BUILD_DIR)/racetrace run; fi
 
 test: build
 	ctest --preset $(PRESET)

@@ -1,6 +1,7 @@
 // analyse(): every finder over one trace, the findings in time order, and the
 // one sentence the status line shows.
 #include "analysis/findings.hpp"
+#include "analysis/lost_update_finder.hpp"
 
 #include <algorithm>
 
@@ -59,15 +60,24 @@ void mergeByTime(std::vector<Finding>& sorted, std::vector<Finding>&& more) {
 
 Analysis analyse(const Trace& trace) {
     Analysis analysis;
-    std::vector<Finding> found;
-    analysis.overlaps = findOverlaps(trace, found);
-    mergeByTime(analysis.findings, std::move(found));
-    found.clear();
-    analysis.lostUpdates = findLostUpdates(trace, found);
-    mergeByTime(analysis.findings, std::move(found));
-    found.clear();
-    analysis.tornRecords = findTornRecords(trace, found);
-    mergeByTime(analysis.findings, std::move(found));
+    std::vector<Finding> overlaps;
+    std::vector<Finding> lostUpdates;
+    std::vector<Finding> tornRecords;
+    analysis.overlaps = findOverlaps(trace, overlaps);
+    findLostUpdates(trace, lostUpdates);
+    analysis.tornRecords = findTornRecords(trace, tornRecords);
+
+    // Signed sum: a store over a stale write gives back updates that write erased.
+    // Unsigned arithmetic wraps instead of overflowing on scribbled values.
+    std::uint64_t erased = 0;
+    for (const Finding& finding : lostUpdates)
+        erased += static_cast<std::uint64_t>(updatesErased(trace, finding));
+    analysis.lostUpdates = static_cast<std::int64_t>(erased) > 0 ? erased : 0;
+
+    analysis.findings.reserve(overlaps.size() + lostUpdates.size() + tornRecords.size());
+    mergeByTime(analysis.findings, std::move(overlaps));
+    mergeByTime(analysis.findings, std::move(lostUpdates));
+    mergeByTime(analysis.findings, std::move(tornRecords));
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
     analysis.headline =

@@ -15,9 +15,9 @@ struct WorkerState {
     std::uint64_t openSpan = kNoEvent; ///< index into the result while inside
     std::uint64_t lastGuardRead = kNoEvent;
     std::uint64_t guardWrite = kNoEvent; ///< first write after lastGuardRead to its variable
-    std::uint64_t lastNs = 0;    ///< its last event, WorkerKilled included
-    std::uint64_t lastOwnNs = 0; ///< its last event it recorded itself (not WorkerKilled)
-    bool finished = false;       ///< saw WorkerExit or WorkerKilled
+    std::uint64_t lastNs = 0;            ///< its last event, WorkerKilled included
+    std::uint64_t lastOwnNs = 0;         ///< its last event it recorded itself (not WorkerKilled)
+    bool finished = false;               ///< saw WorkerExit or WorkerKilled
 };
 
 /// True for an atomic read-modify-write that found a Lock free and took it.

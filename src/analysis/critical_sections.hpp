@@ -17,7 +17,9 @@ struct CriticalSectionSpan {
     std::uint64_t exitEvent = kNoEvent;  ///< index of the CsExit event; kNoEvent if the worker never left
     std::uint64_t beginNs = 0;
     /// CsExit time; for a worker that never left, its last event (killed or
-    /// exited) or, if the trace just stops, the end of the run.
+    /// exited) or, if the trace just stops, the end of the run. When the
+    /// worker's events went missing while it was inside (a full ring), its last
+    /// event before the gap: the part of the stay the trace can vouch for.
     std::uint64_t endNs = 0;
     /// The worker's last read of a Flag or Lock variable since its previous
     /// CsExit and before this CsEnter: the read that decided it could enter.

@@ -36,7 +36,8 @@ EventGaps::EventGaps(const Trace& trace) {
     std::sort(m_gaps.begin(), m_gaps.end(), [](const Gap& a, const Gap& b) { return a.fromNs < b.fromNs; });
     m_maxToSoFar.reserve(m_gaps.size());
     std::uint64_t maxTo = 0;
-    for (const Gap& gap : m_gaps) m_maxToSoFar.push_back(maxTo = std::max(maxTo, gap.toNs));
+    for (const Gap& gap : m_gaps)
+        m_maxToSoFar.push_back(maxTo = std::max(maxTo, gap.toNs));
 }
 
 bool EventGaps::touches(std::uint64_t fromNs, std::uint64_t toNs) const {

@@ -20,7 +20,7 @@ namespace racetrace {
 
 /// Follows each worker's sequence numbers during a pass over Trace::events.
 class SequenceWatch {
-public:
+  public:
     /// True when events of `event.worker` are missing just before `event`
     /// (including a worker whose first recorded event is not seq 0). Call once per event, in order.
     bool gapBefore(const Event& event) {
@@ -29,14 +29,14 @@ public:
         return gap;
     }
 
-private:
+  private:
     std::array<std::uint32_t, 256> m_next{};
 };
 
 /// Every gap of every worker, as time intervals, for "did anything go missing
 /// between these two moments?".
 class EventGaps {
-public:
+  public:
     explicit EventGaps(const Trace& trace);
 
     bool empty() const { return m_gaps.empty(); }
@@ -46,14 +46,14 @@ public:
     /// True when the worker's last events were dropped (its ring counted more drops than its sequence shows).
     bool endsInGap(std::uint32_t worker) const { return worker < m_trailing.size() && m_trailing[worker]; }
 
-private:
+  private:
     struct Gap {
         std::uint64_t fromNs; ///< the worker's last recorded event before the gap (0: start of the run)
         std::uint64_t toNs;   ///< its first recorded event after it (end of the run for a trailing gap)
     };
-    std::vector<Gap> m_gaps;                  ///< ascending fromNs
-    std::vector<std::uint64_t> m_maxToSoFar;  ///< m_maxToSoFar[k] = max toNs of m_gaps[0..k]
-    std::vector<bool> m_trailing;             ///< per worker
+    std::vector<Gap> m_gaps;                 ///< ascending fromNs
+    std::vector<std::uint64_t> m_maxToSoFar; ///< m_maxToSoFar[k] = max toNs of m_gaps[0..k]
+    std::vector<bool> m_trailing;            ///< per worker
 };
 
 } // namespace racetrace

@@ -20,12 +20,12 @@ std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update
 
 struct Finding {
     FindingKind kind = FindingKind::Overlap;
-    std::vector<std::uint32_t> workers; ///< workers involved, ascending
-    std::vector<std::uint64_t> events;  ///< indices into Trace::events, the key ones first (see finders)
-    std::uint64_t beginNs = 0;          ///< when it starts (ns since run start)
-    std::uint64_t endNs = 0;            ///< when it ends (== beginNs for instants)
+    std::vector<std::uint32_t> workers;   ///< workers involved, ascending
+    std::vector<std::uint64_t> events;    ///< indices into Trace::events, the key ones first (see finders)
+    std::uint64_t beginNs = 0;            ///< when it starts (ns since run start)
+    std::uint64_t endNs = 0;              ///< when it ends (== beginNs for instants)
     std::uint16_t variable = kNoVariable; ///< the variable concerned, if one
-    std::string sentence;               ///< one plain sentence
+    std::string sentence;                 ///< one plain sentence
 };
 
 /// An invariant checked against the final memory.
@@ -39,16 +39,20 @@ struct InvariantResult {
 /// The final state of one record variable: who wrote each word last.
 struct RecordState {
     std::uint16_t variable = 0;
-    std::vector<std::int64_t> words;        ///< final values
-    std::vector<std::int32_t> lastWriter;   ///< per word: worker index, or -1 if never written
-    bool torn = false;                      ///< last writers differ between words
+    std::vector<std::int64_t> words;      ///< final values
+    std::vector<std::int32_t> lastWriter; ///< per word: worker index, or -1 if never written
+    bool torn = false;                    ///< last writers differ between words
 };
 
 struct Analysis {
     std::vector<Finding> findings; ///< ascending beginNs
-    std::uint64_t overlaps = 0;
+    std::uint64_t overlaps = 0;    ///< Overlap findings
+    /// Counter updates lost, from values: what each lost-update store erased
+    /// (memory before it minus what its worker had read), summed. One store can
+    /// erase many updates, so this is not the number of LostUpdate findings; for
+    /// a trace with nothing dropped it equals the counter's shortfall.
     std::uint64_t lostUpdates = 0;
-    std::uint64_t tornRecords = 0;
+    std::uint64_t tornRecords = 0; ///< TornRecord findings
     std::vector<InvariantResult> invariants;
     std::vector<RecordState> records;
     /// One sentence for the status line: the first finding's sentence, or that all was well.

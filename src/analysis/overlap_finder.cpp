@@ -8,6 +8,7 @@
 #include "analysis/trace_queries.hpp"
 
 #include <algorithm>
+#include <span>
 
 namespace racetrace {
 

@@ -30,16 +30,18 @@ struct CheckPass {
     std::uint32_t lastWord = 0;
 };
 
-/// A signature as a writer: the worker index, or -1 for a word never written.
-std::int64_t writerOf(std::int64_t signature) {
-    return signature == 0 ? -1 : wrappingDifference(signature, 1);
+/// A signature (worker index + 1) is a real worker's when it is in this range;
+/// 0 means never written, anything else is a scribble.
+bool isWorkerSignature(std::int64_t signature) {
+    return signature >= 1 && signature <= static_cast<std::int64_t>(kMaxWorkers);
 }
 
-std::string writerName(std::int64_t writer) {
-    if (writer < 0) return "-";
-    return writer < static_cast<std::int64_t>(kMaxWorkers) ? workerName(static_cast<std::uint32_t>(writer)) : "?";
+std::string writerName(std::int64_t signature) {
+    if (signature == 0) return "-";
+    return isWorkerSignature(signature) ? workerName(static_cast<std::uint32_t>(signature - 1)) : "?";
 }
 
+/// The signatures as people read them: "A A B B", or runs for long records.
 std::string pattern(const std::vector<std::int64_t>& writers) {
     std::string out;
     if (writers.size() <= kSpelledOutWords) {
@@ -60,8 +62,9 @@ std::string pattern(const std::vector<std::int64_t>& writers) {
 std::string tornSentence(const Trace& trace, std::uint32_t checker, std::uint16_t variable,
                          const std::vector<std::int64_t>& writers, const std::vector<std::uint32_t>& wordOf,
                          const std::vector<std::int64_t>& distinct) {
-    // distinct[0] wrote the first written word: the record "belongs" to it and
-    // every other signature is an intrusion, named with the words it covers.
+    // distinct[0] (signatures, never 0) wrote the first written word: the record
+    // "belongs" to it and every other signature is an intrusion, named with the
+    // words it covers.
     std::string intrusions;
     for (std::size_t d = 1; d < distinct.size(); ++d) {
         std::vector<std::uint32_t> words;
@@ -94,22 +97,21 @@ bool isTorn(const Trace& trace, const CheckPass& pass) {
 }
 
 Finding makeTornRecord(const Trace& trace, std::uint32_t checker, const CheckPass& pass) {
-    std::vector<std::int64_t> writers;
+    std::vector<std::int64_t> writers; // the signature read at each word
     std::vector<std::uint32_t> wordOf;
-    std::vector<std::int64_t> distinct; // in order of first appearance
+    std::vector<std::int64_t> distinct; // nonzero signatures, in order of first appearance
     for (auto index : pass.events) {
         const Event& e = trace.events[index];
-        writers.push_back(writerOf(e.value));
+        writers.push_back(e.value);
         wordOf.push_back(e.aux);
-        if (writers.back() >= 0 && std::find(distinct.begin(), distinct.end(), writers.back()) == distinct.end())
-            distinct.push_back(writers.back());
+        if (e.value != 0 && std::find(distinct.begin(), distinct.end(), e.value) == distinct.end())
+            distinct.push_back(e.value);
     }
     Finding finding;
     finding.kind = FindingKind::TornRecord;
     finding.workers.push_back(checker);
-    for (auto writer : distinct)
-        if (writer < static_cast<std::int64_t>(kMaxWorkers))
-            finding.workers.push_back(static_cast<std::uint32_t>(writer));
+    for (auto signature : distinct)
+        if (isWorkerSignature(signature)) finding.workers.push_back(static_cast<std::uint32_t>(signature - 1));
     std::sort(finding.workers.begin(), finding.workers.end());
     finding.workers.erase(std::unique(finding.workers.begin(), finding.workers.end()), finding.workers.end());
     finding.events = pass.events;

@@ -8,6 +8,11 @@
 #include "lab/worker_main.hpp"
 #include "trace/rtrace_file.hpp"
 
+#ifdef RACETRACE_HAVE_GUI
+#include "gui/app.hpp"
+#include "gui/headless_render.hpp"
+#endif
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -30,7 +35,7 @@ void addRunOptions(CLI::App& command, RunCommand& run) {
     command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
         ->capture_default_str();
     command.add_option("--workers,-w", run.options.workers, "worker processes (2 to 64)")
-        ->check(CLI::Range(kMinWorkers, kMaxWorkers))->capture_default_str();
+        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers))->capture_default_str();
     command.add_option("--iterations,-n", run.options.iterations, "iterations per worker (default: the scenario's)")
         ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
     command.add_option_function<std::uint64_t>("--window-ns", [&run](const std::uint64_t& ns) {
@@ -95,6 +100,24 @@ int infoCommand(const std::string& path, bool json) {
     return 0;
 }
 
+#ifdef RACETRACE_HAVE_GUI
+int renderCommand(const std::string& path, const RenderOptions& options) {
+    auto trace = loadRtrace(path);
+    if (!trace) {
+        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
+        return kExitFailed;
+    }
+    auto document = buildDocument(std::move(*trace), path, path);
+    if (auto rendered = renderDocumentPng(document, options); !rendered) {
+        std::fprintf(stderr, "racetrace: %s\n", rendered.error().c_str());
+        return kExitFailed;
+    }
+    std::cout << "Drew the timeline of " << path << " into " << options.outPath << " (" << options.width << "x"
+              << options.height << ").\n";
+    return 0;
+}
+#endif
+
 int scenariosCommand() {
     for (const auto& scenario : builtinScenarios())
         std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
@@ -131,6 +154,25 @@ int main(int argc, char** argv) {
 
     auto* scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
 
+#ifdef RACETRACE_HAVE_GUI
+    GuiOptions gui;
+    std::string guiFile;
+    auto* guiApp = app.add_subcommand("gui", "open the window (the default): run the demo, or show a saved trace");
+    guiApp->add_option("file", guiFile, "a .rtrace file to open instead of running the demo");
+    guiApp->add_flag("--lecture", gui.lecture, "start in lecture mode (large text, light theme, fullscreen)");
+
+    RenderOptions render;
+    std::string renderPath;
+    bool renderDark = false;
+    auto* renderApp = app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
+    renderApp->add_option("file", renderPath, "the .rtrace file")->required();
+    renderApp->add_option("--out,-o", render.outPath, "the PNG to write")->capture_default_str();
+    renderApp->add_option("--width", render.width, "picture width in pixels")->check(CLI::Range(320, 8192))->capture_default_str();
+    renderApp->add_option("--height", render.height, "picture height in pixels")->check(CLI::Range(200, 8192))->capture_default_str();
+    renderApp->add_flag("--fit", render.fit, "show the whole run instead of zooming to the first finding");
+    renderApp->add_flag("--dark", renderDark, "the dark screen theme instead of the light one for slides");
+#endif
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -142,6 +184,14 @@ int main(int argc, char** argv) {
     if (*runApp) return runCommand(run);
     if (*infoApp) return infoCommand(infoPath, infoJson);
     if (*scenariosApp) return scenariosCommand();
-    // No subcommand: the headless demo (the window will take this place).
-    return runCommand(run);
+#ifdef RACETRACE_HAVE_GUI
+    if (*renderApp) {
+        render.lecture = !renderDark;
+        return renderCommand(renderPath, render);
+    }
+    if (!guiFile.empty()) gui.traceFile = guiFile;
+    return runGui(gui); // `racetrace` alone and `racetrace gui`
+#else
+    return runCommand(run); // built without the window: the headless demo
+#endif
 }

@@ -50,7 +50,7 @@ std::string quoteLine(const Scenario& scenario, std::uint32_t worker, std::uint3
 } // namespace
 
 Result<void> validateRunOptions(const RunOptions& options) {
-    if (options.workers < kMinWorkers || options.workers > kMaxWorkers)
+    if (options.workers < kMinRunWorkers || options.workers > kMaxRunWorkers)
         return fail("--workers must be between 2 and 64 (got " + std::to_string(options.workers) + ").");
     if (options.iterations > kMaxIterations)
         return fail("--iterations must be at most 100000000 (got " + std::to_string(options.iterations) + ").");

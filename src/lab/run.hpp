@@ -28,8 +28,8 @@
 namespace racetrace {
 
 /// Limits the CLI and the window both enforce.
-inline constexpr std::uint32_t kMinWorkers = 2;
-inline constexpr std::uint32_t kMaxWorkers = 64;
+inline constexpr std::uint32_t kMinRunWorkers = 2;
+inline constexpr std::uint32_t kMaxRunWorkers = 64;
 inline constexpr std::uint64_t kMaxIterations = 100'000'000;
 inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
 
@@ -95,7 +95,7 @@ private:
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;
     std::chrono::steady_clock::time_point m_lastProgressTime;
-    bool m_done = false;
+    std::atomic<bool> m_done{false}; ///< read by progress() from other threads
 };
 
 /// Starts a run and waits for it: what the CLI and the tests use.

@@ -8,13 +8,13 @@
 using namespace racetrace;
 using namespace racetrace::test;
 
-TEST_CASE("finding kinds have stable names", "[analysis]") {
+TEST_CASE("analysis: finding kinds have stable names", "[analysis]") {
     CHECK(findingKindName(FindingKind::Overlap) == "overlap");
     CHECK(findingKindName(FindingKind::LostUpdate) == "lost-update");
     CHECK(findingKindName(FindingKind::TornRecord) == "torn-record");
 }
 
-TEST_CASE("analyse: the naive flag race gives an overlap, a lost update and a torn record", "[analysis]") {
+TEST_CASE("analysis: the naive flag race gives an overlap, a lost update and a torn record", "[analysis]") {
     TraceBuilder b(Scenario::NaiveFlag);
     b.expectCounter(2);
     b.load(A, 100, b.guard());
@@ -67,7 +67,7 @@ TEST_CASE("analyse: the naive flag race gives an overlap, a lost update and a to
     CHECK_FALSE(analysis.records[0].torn);
 }
 
-TEST_CASE("analyse: serial runs of every scenario have no findings", "[analysis]") {
+TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis]") {
     for (auto scenario : {Scenario::NaiveFlag, Scenario::TasMutex, Scenario::NoSync}) {
         TraceBuilder b(scenario, 3);
         b.expectCounter(150);
@@ -83,7 +83,7 @@ TEST_CASE("analyse: serial runs of every scenario have no findings", "[analysis]
     }
 }
 
-TEST_CASE("analyse: a broken invariant without findings is the headline", "[analysis]") {
+TEST_CASE("analysis: a broken invariant without findings is the headline", "[analysis]") {
     // As after a run with --no-trace: no events, only the final memory.
     TraceBuilder b(Scenario::NoSync);
     b.expectCounter(20000).finalWords({19874, 0, 0, 0, 0});
@@ -92,13 +92,13 @@ TEST_CASE("analyse: a broken invariant without findings is the headline", "[anal
     CHECK(analysis.headline == "counter = 19,874 but 20,000 were expected: 126 updates were lost.");
 }
 
-TEST_CASE("analyse: an empty trace of an unknown scenario says no race", "[analysis]") {
+TEST_CASE("analysis: an empty trace of an unknown scenario says no race", "[analysis]") {
     const Analysis analysis = analyse(Trace{});
     CHECK(analysis.findings.empty());
     CHECK(analysis.headline == "No race found.");
 }
 
-TEST_CASE("analyse: events naming unknown variables or workers do not crash it", "[analysis]") {
+TEST_CASE("analysis: events naming unknown variables or workers do not crash it", "[analysis]") {
     TraceBuilder b(Scenario::NaiveFlag);
     b.csEnter(A, 100);
     Trace trace = b.build();
@@ -119,7 +119,7 @@ TEST_CASE("analyse: events naming unknown variables or workers do not crash it",
     CHECK(analysis.records[0].lastWriter == std::vector<std::int32_t>{-1, -1, -1, -1});
 }
 
-TEST_CASE("analyse: a serial trace of 1,000,000 events is quick and clean", "[analysis][performance]") {
+TEST_CASE("analysis: a serial trace of 1,000,000 events is quick and clean", "[analysis][performance]") {
     TraceBuilder b(Scenario::NaiveFlag, 2);
     std::uint64_t ns = 0;
     std::int64_t iterations = 0;
@@ -141,4 +141,42 @@ TEST_CASE("analyse: a serial trace of 1,000,000 events is quick and clean", "[an
     CHECK(analysis.invariants[0].actual == iterations);
     // Well under a second in an optimised build; the bound leaves room for -O0 and sanitizers.
     CHECK(elapsed < 3.0);
+}
+
+TEST_CASE("analysis: random damaged traces never crash it", "[analysis][robustness]") {
+    // A saved trace is untrusted input: any kind, worker, variable, word, value or
+    // sequence number may be garbage. Deterministic, so a failure reproduces.
+    std::uint64_t state = 0x2545F4914F6CDD1Dull;
+    const auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (int round = 0; round < 200; ++round) {
+        TraceBuilder b(round % 2 ? Scenario::NaiveFlag : Scenario::TasMutex, 1 + round % 4);
+        Trace trace = b.build();
+        std::uint64_t ns = 0;
+        for (int k = 0; k < 2000; ++k) {
+            Event e{};
+            ns += next() % 50;
+            e.timestamp = ns;
+            e.kind = static_cast<EventKind>(next() % (kEventKindCount + 2));
+            e.worker = static_cast<std::uint8_t>(next() % 6 == 0 ? next() : next() % 4);
+            e.variable = static_cast<std::uint16_t>(next() % 8 == 0 ? next() : next() % 4);
+            e.value = static_cast<std::int64_t>(next() % 4 == 0 ? next() : next() % 4);
+            e.aux = static_cast<std::uint32_t>(next() % 4 == 0 ? next() : next() % 5);
+            e.seq = static_cast<std::uint32_t>(next() % 16 == 0 ? next() : static_cast<std::uint64_t>(k));
+            trace.events.push_back(e);
+        }
+        if (round % 3 == 0) trace.finalWords.clear();
+        trace.durationNs = round % 5 == 0 ? 0 : ns;
+        const Analysis analysis = analyse(trace);
+        CHECK(!analysis.headline.empty());
+        for (const Finding& finding : analysis.findings) {
+            CHECK(!finding.sentence.empty());
+            for (auto index : finding.events)
+                CHECK(index < trace.events.size());
+        }
+    }
 }

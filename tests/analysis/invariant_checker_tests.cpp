@@ -19,7 +19,7 @@ InvariantResult checkCounter(std::int64_t actual, std::int64_t expected) {
 
 } // namespace
 
-TEST_CASE("invariants hold or fail with the right numbers", "[analysis][invariants]") {
+TEST_CASE("analysis: invariants hold or fail with the right numbers", "[analysis][invariants]") {
     auto result = checkCounter(20000, 20000);
     CHECK(result.holds);
     CHECK(result.actual == 20000);
@@ -39,7 +39,7 @@ TEST_CASE("invariants hold or fail with the right numbers", "[analysis][invarian
     CHECK(result.sentence == "counter = 20,010 but 20,000 were expected: 10 too many.");
 }
 
-TEST_CASE("a trace without final memory takes the last value written", "[analysis][invariants]") {
+TEST_CASE("analysis: a trace without final memory takes the last value written", "[analysis][invariants]") {
     TraceBuilder b(Scenario::NoSync);
     b.expectCounter(3).finalWords({});
     b.increment(A, 100);
@@ -51,7 +51,7 @@ TEST_CASE("a trace without final memory takes the last value written", "[analysi
     CHECK(results[0].sentence == "counter = 2 but 3 were expected: 1 update was lost.");
 }
 
-TEST_CASE("every invariant of the scenario is checked", "[analysis][invariants]") {
+TEST_CASE("analysis: every invariant of the scenario is checked", "[analysis][invariants]") {
     TraceBuilder b(Scenario::NoSync);
     b.expectCounter(1).expectCounter(2);
     b.increment(A, 100);

@@ -17,7 +17,7 @@ std::vector<Finding> overlapsOf(const Trace& trace) {
 
 } // namespace
 
-TEST_CASE("naive flag: both read Y free before either claims it, so both enter", "[analysis][overlap]") {
+TEST_CASE("analysis: naive flag: both read Y free before either claims it, so both enter", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NaiveFlag);
     const auto readA = b.load(A, 100, b.guard()); // Y = 1
     const auto readB = b.load(B, 240, b.guard()); // Y = 1: A has not claimed it yet
@@ -47,7 +47,7 @@ TEST_CASE("naive flag: both read Y free before either claims it, so both enter",
           "B read Y = 1 (free) 140 ns after A did, before A set it to 0: both entered the critical section.");
 }
 
-TEST_CASE("naive flag: serial iterations with spinning never overlap", "[analysis][overlap]") {
+TEST_CASE("analysis: naive flag: serial iterations with spinning never overlap", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NaiveFlag, 3);
     std::uint64_t ns = 0;
     for (int round = 0; round < 50; ++round) {
@@ -62,7 +62,7 @@ TEST_CASE("naive flag: serial iterations with spinning never overlap", "[analysi
     CHECK(overlapsOf(b.build()).empty());
 }
 
-TEST_CASE("a spin on Y = 0 is not the deciding read; the read of 1 is", "[analysis][overlap]") {
+TEST_CASE("analysis: a spin on Y = 0 is not the deciding read; the read of 1 is", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NaiveFlag);
     b.load(A, 100, b.guard());
     b.store(A, 110, b.guard(), 0);
@@ -78,7 +78,7 @@ TEST_CASE("a spin on Y = 0 is not the deciding read; the read of 1 is", "[analys
     CHECK(overlapsOf(b.build()).empty());
 }
 
-TEST_CASE("no synchronisation: the overlap says nothing kept them apart", "[analysis][overlap]") {
+TEST_CASE("analysis: no synchronisation: the overlap says nothing kept them apart", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NoSync);
     const auto enterA = b.csEnter(A, 100);
     const auto enterB = b.csEnter(B, 200);
@@ -94,7 +94,7 @@ TEST_CASE("no synchronisation: the overlap says nothing kept them apart", "[anal
           "A and B were inside the critical section at the same time for 1.1 µs: nothing kept them apart.");
 }
 
-TEST_CASE("three workers that all read the flag free are named together", "[analysis][overlap]") {
+TEST_CASE("analysis: three workers that all read the flag free are named together", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NaiveFlag, 3);
     b.load(A, 100, b.guard());
     b.load(B, 130, b.guard());
@@ -118,7 +118,7 @@ TEST_CASE("three workers that all read the flag free are named together", "[anal
                                "entered the critical section.");
 }
 
-TEST_CASE("separate overlap periods are separate findings", "[analysis][overlap]") {
+TEST_CASE("analysis: separate overlap periods are separate findings", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NoSync);
     b.csEnter(A, 100);
     b.csEnter(B, 150);
@@ -136,7 +136,7 @@ TEST_CASE("separate overlap periods are separate findings", "[analysis][overlap]
     CHECK(found[1].endNs == 1050);
 }
 
-TEST_CASE("a worker killed inside the critical section still overlaps", "[analysis][overlap]") {
+TEST_CASE("analysis: a worker killed inside the critical section still overlaps", "[analysis][overlap]") {
     SECTION("killed: the stay ends when it died") {
         TraceBuilder b(Scenario::NoSync);
         b.csEnter(A, 100);
@@ -176,7 +176,7 @@ TEST_CASE("a worker killed inside the critical section still overlaps", "[analys
     }
 }
 
-TEST_CASE("an exit and the next enter at the same nanosecond do not overlap", "[analysis][overlap]") {
+TEST_CASE("analysis: an exit and the next enter at the same nanosecond do not overlap", "[analysis][overlap]") {
     TraceBuilder b(Scenario::NoSync);
     b.csEnter(B, 100);
     b.csExit(B, 500);
@@ -185,7 +185,7 @@ TEST_CASE("an exit and the next enter at the same nanosecond do not overlap", "[
     CHECK(overlapsOf(b.build()).empty());
 }
 
-TEST_CASE("test-and-set: values, not skewed clocks, decide", "[analysis][overlap]") {
+TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysis][overlap]") {
     SECTION("B's exchange found L free, so A had released it: no overlap despite the timestamps") {
         TraceBuilder b(Scenario::TasMutex);
         b.exchange(A, 100, b.guard(), 1); // A takes L (old 0)
@@ -216,5 +216,43 @@ TEST_CASE("test-and-set: values, not skewed clocks, decide", "[analysis][overlap
         CHECK(found[0].variable == b.guard());
         CHECK(found[0].sentence ==
               "A and B were inside the critical section at the same time for 40 ns, although L guarded it.");
+    }
+}
+
+TEST_CASE("analysis: dropped events never stretch a stay into an overlap", "[analysis][overlap][dropped]") {
+    SECTION("the exit went missing: the stay ends at the last event before the gap") {
+        TraceBuilder b(Scenario::NoSync);
+        b.csEnter(A, 100);
+        b.increment(A, 150); // last recorded event inside: 160
+        b.csEnter(B, 500);
+        b.csExit(B, 600);
+        b.drop(A, 3); // A's record words, checks ... and its CsExit
+        b.csEnter(A, 1000);
+        b.csExit(A, 1100);
+        CHECK(overlapsOf(b.build()).empty());
+    }
+    SECTION("the worker's last events went missing: the stay does not last to the end of the run") {
+        TraceBuilder b(Scenario::NoSync);
+        b.csEnter(A, 100);
+        b.increment(A, 150);
+        b.drop(A, 5); // a trailing gap: only the ring's drop count shows it
+        b.csEnter(B, 500);
+        b.csExit(B, 600);
+        b.durationNs(2000);
+        CHECK(overlapsOf(b.build()).empty());
+    }
+    SECTION("an overlap before the gap is still found, cut at the gap") {
+        TraceBuilder b(Scenario::NoSync);
+        b.csEnter(A, 100);
+        b.csEnter(B, 120);
+        b.increment(A, 150);
+        b.drop(A, 3);
+        b.csExit(B, 300);
+        b.csEnter(A, 1000);
+        b.csExit(A, 1100);
+        const auto found = overlapsOf(b.build());
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].beginNs == 120);
+        CHECK(found[0].endNs == 160);
     }
 }

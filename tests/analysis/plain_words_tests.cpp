@@ -8,7 +8,7 @@
 
 using namespace racetrace;
 
-TEST_CASE("numbers get thousands separators", "[analysis][words]") {
+TEST_CASE("analysis: numbers get thousands separators", "[analysis][words]") {
     CHECK(groupedNumber(0) == "0");
     CHECK(groupedNumber(999) == "999");
     CHECK(groupedNumber(1000) == "1,000");
@@ -17,7 +17,7 @@ TEST_CASE("numbers get thousands separators", "[analysis][words]") {
     CHECK(groupedNumber(std::numeric_limits<std::int64_t>::min()) == "-9,223,372,036,854,775,808");
 }
 
-TEST_CASE("durations are human sized", "[analysis][words]") {
+TEST_CASE("analysis: durations are human sized", "[analysis][words]") {
     CHECK(humanDuration(0) == "0 ns");
     CHECK(humanDuration(140) == "140 ns");
     CHECK(humanDuration(999) == "999 ns");
@@ -32,7 +32,7 @@ TEST_CASE("durations are human sized", "[analysis][words]") {
     CHECK(humanDuration(125'000'000'000) == "125 s");
 }
 
-TEST_CASE("lists and ranges read as English", "[analysis][words]") {
+TEST_CASE("analysis: lists and ranges read as English", "[analysis][words]") {
     CHECK(workerList(std::vector<std::uint32_t>{0}) == "A");
     CHECK(workerList(std::vector<std::uint32_t>{0, 1}) == "A and B");
     CHECK(workerList(std::vector<std::uint32_t>{0, 2, 27}) == "A, C and W27");

@@ -17,7 +17,7 @@ std::vector<Finding> tornRecordsOf(const Trace& trace) {
 
 } // namespace
 
-TEST_CASE("a check that sees two signatures is a torn record", "[analysis][torn-record]") {
+TEST_CASE("analysis: a check that sees two signatures is a torn record", "[analysis][torn-record]") {
     TraceBuilder b(Scenario::NoSync);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + 10 * k, k);
@@ -38,11 +38,11 @@ TEST_CASE("a check that sees two signatures is a torn record", "[analysis][torn-
     CHECK(torn.sentence == "A checked X and found A A B B: words 2-3 were written by B while A was writing.");
 }
 
-TEST_CASE("a clean check and words never written are not torn", "[analysis][torn-record]") {
+TEST_CASE("analysis: a clean check and words never written are not torn", "[analysis][torn-record]") {
     TraceBuilder b(Scenario::NoSync);
     b.writeAndCheckRecord(A, 100);
     b.writeAndCheckRecord(B, 1000);
-    // C checks a record whose last two words were never written by B's pass... all B's here.
+    // C, not a writer, checks after both: B B B B.
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordCheck(C, 2000 + k, k);
     CHECK(tornRecordsOf(b.build()).empty());
@@ -55,7 +55,7 @@ TEST_CASE("a clean check and words never written are not torn", "[analysis][torn
     CHECK(tornRecordsOf(half.build()).empty());
 }
 
-TEST_CASE("the checker need not be a writer, and every writer is named", "[analysis][torn-record]") {
+TEST_CASE("analysis: the checker need not be a writer, and every writer is named", "[analysis][torn-record]") {
     TraceBuilder b(Scenario::NoSync, 3);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + k, k);
@@ -71,7 +71,7 @@ TEST_CASE("the checker need not be a writer, and every writer is named", "[analy
           "C checked X and found A B C C: word 1 was written by B and words 2-3 by C while A was writing.");
 }
 
-TEST_CASE("each pass is judged alone: word 0 starts a new one", "[analysis][torn-record]") {
+TEST_CASE("analysis: each pass is judged alone: word 0 starts a new one", "[analysis][torn-record]") {
     TraceBuilder b(Scenario::NoSync);
     std::uint64_t ns = b.writeAndCheckRecord(A, 100); // clean pass
     b.recordWrite(B, ns += 10, 0);
@@ -87,7 +87,7 @@ TEST_CASE("each pass is judged alone: word 0 starts a new one", "[analysis][torn
     CHECK(found[0].sentence == "A checked X and found B B A A: words 2-3 were written by A while B was writing.");
 }
 
-TEST_CASE("a long record's pattern is written as runs", "[analysis][torn-record]") {
+TEST_CASE("analysis: a long record's pattern is written as runs", "[analysis][torn-record]") {
     TraceBuilder b(Scenario::NoSync, 2, 32);
     for (std::uint32_t k = 0; k < 32; ++k)
         b.recordWrite(k < 20 ? A : B, 100 + k, k);
@@ -98,7 +98,7 @@ TEST_CASE("a long record's pattern is written as runs", "[analysis][torn-record]
     CHECK(found[0].sentence == "A checked X and found 20×A 12×B: words 20-31 were written by B while A was writing.");
 }
 
-TEST_CASE("record states: final words and last writer per word", "[analysis][records]") {
+TEST_CASE("analysis: record states: final words and last writer per word", "[analysis][records]") {
     TraceBuilder b(Scenario::NoSync);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + k, k);
@@ -122,7 +122,7 @@ TEST_CASE("record states: final words and last writer per word", "[analysis][rec
     }
 }
 
-TEST_CASE("record states: untouched and single-writer records are not torn", "[analysis][records]") {
+TEST_CASE("analysis: record states: untouched and single-writer records are not torn", "[analysis][records]") {
     TraceBuilder untouched(Scenario::NoSync);
     untouched.increment(A, 100);
     auto states = recordStates(untouched.build());
@@ -137,4 +137,31 @@ TEST_CASE("record states: untouched and single-writer records are not torn", "[a
     states = recordStates(partial.build());
     CHECK(states[0].lastWriter == std::vector<std::int32_t>{B, B, -1, -1});
     CHECK_FALSE(states[0].torn);
+}
+
+TEST_CASE("analysis: a check is never glued together across dropped events", "[analysis][torn-record][dropped]") {
+    TraceBuilder b(Scenario::NoSync);
+    b.writeAndCheckRecord(A, 100, 10); // A's record, checked: clean
+    b.recordCheck(A, 200, 0);          // A's next pass starts: A
+    b.recordCheck(A, 210, 1);          // A
+    b.drop(A, 2 + 8);                  // its words 2-3, then a whole iteration, go missing
+    b.writeAndCheckRecord(B, 300, 1);  // B rewrites X
+    b.recordCheck(A, 400, 2);          // B: a later pass, not the same one
+    b.recordCheck(A, 401, 3);          // B
+    CHECK(tornRecordsOf(b.build()).empty());
+}
+
+TEST_CASE("analysis: scribbled signatures are shown as ? and never crash the sentence", "[analysis][torn-record]") {
+    TraceBuilder b(Scenario::NoSync);
+    for (std::uint32_t k = 0; k < 4; ++k)
+        b.recordCheck(A, 100 + k, k);
+    Trace trace = b.build();
+    const std::int64_t scribbles[] = {-5, -7, 0, 999};
+    for (std::size_t k = 0; k < 4; ++k)
+        trace.events[k].value = scribbles[k];
+    const auto found = tornRecordsOf(trace);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].workers == std::vector<std::uint32_t>{A}); // only the checker is a real worker
+    CHECK(found[0].sentence ==
+          "A checked X and found ? ? - ?: word 1 was written by ? and word 3 by ? while ? was writing.");
 }

@@ -128,6 +128,14 @@ class TraceBuilder {
         return add(w, ns, EventKind::WorkerExit, 0, kNoVariable, 0, 0);
     }
 
+    /// `count` events of worker `w` lost here, as when its ring was full: its
+    /// sequence numbers jump and its record counts them as dropped.
+    TraceBuilder& drop(std::uint32_t w, std::uint32_t count) {
+        m_seq[w] += count;
+        m_trace.workers.at(w).dropped += count;
+        return *this;
+    }
+
     // ---- whole steps ----
 
     /// counter = counter + 1 as a load then a store, `gap` ns apart. Returns the store's time.

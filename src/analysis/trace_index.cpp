@@ -1,0 +1,68 @@
+// Per-worker lanes of a trace and the "where was worker K at event i" lookups the
+// timeline and code views make every frame. Built in one pass; every lookup is a
+// binary search, so a frame costs O(workers · log events) however long the run.
+#include "analysis/trace_index.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace racetrace {
+
+TraceIndex TraceIndex::build(const Trace& trace) {
+    TraceIndex index;
+    auto& lanes = index.m_lanes;
+    lanes.resize(trace.workers.size());
+
+    // Count first so each lane is allocated once: a million push_backs into
+    // growing vectors would cost more than the whole pass.
+    std::array<std::uint64_t, kMaxWorkers> counts{};
+    for (const Event& e : trace.events)
+        ++counts[e.worker];
+    for (std::size_t w = 0; w < lanes.size() && w < kMaxWorkers; ++w)
+        lanes[w].events.reserve(counts[w]);
+
+    // A bad trace may name a worker it has no record of: such events belong to no lane.
+    const auto& events = trace.events;
+    for (std::uint64_t i = 0; i < events.size(); ++i)
+        if (events[i].worker < lanes.size()) lanes[events[i].worker].events.push_back(i);
+
+    // criticalSections lists every worker's spans in CsEnter order, so each
+    // worker's share stays ascending when split out.
+    for (CriticalSectionSpan& span : criticalSections(trace))
+        if (span.worker < lanes.size()) lanes[span.worker].spans.push_back(span);
+    return index;
+}
+
+std::uint64_t TraceIndex::lastEventOf(std::uint32_t worker, std::uint64_t eventIndex) const {
+    // kNoEvent is the cursor before the first event: nobody has done anything yet.
+    if (worker >= m_lanes.size() || eventIndex == kNoEvent) return kNoEvent;
+    const auto& lane = m_lanes[worker].events;
+    const auto after = std::upper_bound(lane.begin(), lane.end(), eventIndex);
+    return after == lane.begin() ? kNoEvent : *std::prev(after);
+}
+
+std::uint64_t TraceIndex::nextEventOf(std::uint32_t worker, std::uint64_t eventIndex) const {
+    if (worker >= m_lanes.size()) return kNoEvent;
+    const auto& lane = m_lanes[worker].events;
+    if (lane.empty()) return kNoEvent;
+    if (eventIndex == kNoEvent) return lane.front();
+    const auto after = std::upper_bound(lane.begin(), lane.end(), eventIndex);
+    return after == lane.end() ? kNoEvent : *after;
+}
+
+std::optional<std::uint16_t> TraceIndex::lineAt(const Trace& trace, std::uint32_t worker,
+                                                std::uint64_t eventIndex) const {
+    const std::uint64_t last = lastEventOf(worker, eventIndex);
+    // The index may have been built from another trace than the one passed in.
+    if (last >= trace.events.size()) return std::nullopt;
+    return trace.events[last].line;
+}
+
+std::uint64_t TraceIndex::firstEventAtOrAfter(const Trace& trace, std::uint64_t ns) {
+    const auto& events = trace.events;
+    const auto found = std::lower_bound(events.begin(), events.end(), ns,
+                                        [](const Event& e, std::uint64_t t) { return e.timestamp < t; });
+    return static_cast<std::uint64_t>(found - events.begin());
+}
+
+} // namespace racetrace

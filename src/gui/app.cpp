@@ -1,0 +1,224 @@
+#include "gui/app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace racetrace {
+
+namespace {
+constexpr ImGuiWindowFlags kPanelFlags =
+    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+constexpr auto kMessageSeconds = std::chrono::seconds(8);
+} // namespace
+
+App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
+    : m_window(std::move(window)), m_settings(loadSettings()), m_runPanel(m_settings.lastRun) {
+    if (options.lecture) m_settings.lecture = true;
+    m_state.axis = m_settings.axis;
+    m_memory.visible = m_settings.showMemory;
+    m_code.visible = m_settings.showCode;
+    if (options.traceFile) {
+        m_session.startLoad(*options.traceFile);
+        showMessage("Opening " + *options.traceFile + "...");
+    } else {
+        // The demo: naive-flag with its defaults, so a race is on screen within a second.
+        RunOptions demo;
+        demo.scenario = "naive-flag";
+        m_session.startRun(demo);
+        showMessage("Running naive-flag with 2 real processes...");
+    }
+    m_lastFrame = std::chrono::steady_clock::now();
+}
+
+App::~App() {
+    m_settings.axis = m_state.axis;
+    m_settings.lastRun = m_runPanel.options();
+    m_settings.showMemory = m_memory.visible;
+    m_settings.showCode = m_code.visible;
+    if (auto saved = saveSettings(m_settings); !saved) std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());
+}
+
+ViewContext App::makeContext() {
+    return ViewContext{
+        .document = m_document,
+        .state = m_state,
+        .theme = m_theme,
+        .session = m_session,
+        .openTrace = [this](const std::string& path) {
+            if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
+        },
+        .showMessage = [this](const std::string& sentence) { showMessage(sentence); },
+        .previous = m_previous,
+        .swapWithPrevious = [this] {
+            std::swap(m_document, m_previous);
+            m_state.cursorEvent = kNoEvent;
+            m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
+            m_state.fitRequested = true;
+        },
+    };
+}
+
+void App::showMessage(const std::string& sentence, bool error) {
+    m_message = sentence;
+    m_messageIsError = error;
+    m_messageTime = std::chrono::steady_clock::now();
+}
+
+void App::adopt(std::shared_ptr<const TraceDocument> document) {
+    if (m_document) m_previous = std::move(m_document);
+    m_document = std::move(document);
+    m_state.cursorEvent = kNoEvent;
+    m_state.fitRequested = true;
+    m_state.playing = false;
+    // Open on the first race: that is what a lecture wants to point at.
+    if (!m_document->analysis.findings.empty()) m_state.selectFinding(0);
+    else m_state.selectedFinding = -1;
+    m_message.clear();
+    if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
+    m_window->setTitle("racetrace - " + m_document->label);
+}
+
+void App::pollSession() {
+    if (auto document = m_session.takeResult()) adopt(std::move(document));
+    if (auto error = m_session.takeError()) showMessage(*error, true);
+    for (const auto& path : m_window->takeDroppedPaths()) {
+        if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
+        else showMessage("Busy: wait for the current run or file before dropping another.", true);
+    }
+}
+
+void App::setLecture(bool lecture) {
+    m_settings.lecture = lecture;
+    m_themeDirty = true;
+    m_window->setFullscreen(lecture);
+}
+
+void App::setScale(float scale) {
+    m_settings.scale = std::clamp(scale, 0.5f, 3.0f);
+    m_themeDirty = true;
+}
+
+void App::requestScreenshot() {
+    char name[64];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(name, sizeof name, "racetrace-%Y%m%d-%H%M%S.png", std::localtime(&now));
+    m_screenshotPath = name;
+}
+
+void App::drawStatusLine(float top, float height) {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, top));
+    ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, height));
+    ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    const Palette& palette = m_theme.palette();
+    std::string sentence;
+    ImU32 color = palette.text;
+    const bool fresh = !m_message.empty() && std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds;
+    if (fresh || m_session.busy() || !m_document) {
+        sentence = m_message.empty() ? "Ready." : m_message;
+        if (m_messageIsError) color = palette.tornMarker;
+    } else if (m_state.selectedFinding >= 0 &&
+               m_state.selectedFinding < static_cast<int>(m_document->analysis.findings.size())) {
+        sentence = m_document->analysis.findings[static_cast<std::size_t>(m_state.selectedFinding)].sentence;
+    } else {
+        sentence = m_document->analysis.headline;
+    }
+    ImGui::PushFont(m_theme.largeFont());
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextWrapped("%s", sentence.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::End();
+}
+
+void App::drawLayout(ViewContext& context, float top) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float leftWidth = std::floor(display.x * m_settings.leftColumnFraction);
+    const float rightWidth = display.x - leftWidth;
+    const float height = display.y - top;
+
+    auto place = [&](View& view, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0) {
+        ImGui::SetNextWindowPos(pos);
+        ImGui::SetNextWindowSize(size);
+        if (ImGui::Begin(view.title(), nullptr, kPanelFlags | extra)) view.draw(context);
+        ImGui::End();
+    };
+    const float runHeight = std::floor(height * (m_theme.lecture() ? 0.30f : 0.42f));
+    place(m_runPanel, ImVec2(0, top), ImVec2(leftWidth, runHeight));
+    place(m_findings, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
+
+    const bool bottomRow = m_memory.visible || m_code.visible;
+    const float playbackHeight = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
+    const float timelineHeight = std::floor(bottomRow ? height * 0.58f : height - playbackHeight);
+    place(m_timeline, ImVec2(leftWidth, top), ImVec2(rightWidth, timelineHeight), ImGuiWindowFlags_NoScrollbar);
+
+    ImGui::SetNextWindowPos(ImVec2(leftWidth, top + timelineHeight));
+    ImGui::SetNextWindowSize(ImVec2(rightWidth, playbackHeight));
+    ImGui::Begin("##playback", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    drawPlaybackBar(context);
+    ImGui::End();
+
+    if (!bottomRow) return;
+    const float bottomTop = top + timelineHeight + playbackHeight;
+    const float bottomHeight = display.y - bottomTop;
+    const bool both = m_memory.visible && m_code.visible;
+    const float codeWidth = both ? std::floor(rightWidth * 0.55f) : rightWidth;
+    if (m_code.visible) place(m_code, ImVec2(leftWidth, bottomTop), ImVec2(codeWidth, bottomHeight));
+    if (m_memory.visible)
+        place(m_memory, ImVec2(leftWidth + (both ? codeWidth : 0), bottomTop),
+              ImVec2(both ? rightWidth - codeWidth : rightWidth, bottomHeight));
+}
+
+void App::frame() {
+    if (m_themeDirty) {
+        m_theme.apply(m_settings.lecture, m_settings.scale);
+        if (m_theme.takeFontsChanged()) m_window->reloadFontTexture();
+        m_themeDirty = false;
+    }
+    const bool animating = m_session.busy() || m_state.playing || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
+    m_window->beginFrame(animating ? 0.0 : 0.25);
+    pollSession();
+    tickPlayback();
+    ViewContext context = makeContext();
+    handleKeys(context);
+
+    drawMenuBar(context);
+    const float menuHeight = ImGui::GetFrameHeight();
+    const float statusHeight = m_theme.largeFont()->FontSize * 2.6f + ImGui::GetStyle().WindowPadding.y * 2;
+    drawStatusLine(menuHeight, statusHeight);
+    drawLayout(context, menuHeight + statusHeight);
+    drawDialogs(context);
+
+    std::string* shot = m_screenshotPath ? &*m_screenshotPath : nullptr;
+    if (auto saved = m_window->endFrame(shot); shot != nullptr) {
+        if (saved) showMessage("Saved a screenshot to " + *m_screenshotPath + ".");
+        else showMessage(saved.error(), true);
+        m_screenshotPath.reset();
+    }
+}
+
+int App::run() {
+    while (!m_window->shouldClose()) frame();
+    m_session.stop();
+    return 0;
+}
+
+int runGui(const GuiOptions& options) {
+    if (!displayAvailable()) {
+        std::fprintf(stderr, "racetrace: no display to open a window on (DISPLAY is not set); use the headless "
+                             "commands (racetrace run, info, render) or start the window under xvfb-run.\n");
+        return 1;
+    }
+    auto window = PlatformWindow::open("racetrace", options.width, options.height);
+    if (!window) {
+        std::fprintf(stderr, "racetrace: %s\n", window.error().c_str());
+        return 1;
+    }
+    App app(std::move(*window), options);
+    return app.run();
+}
+
+} // namespace racetrace

@@ -1,0 +1,85 @@
+// The window's shell: owns the platform window, the theme, the settings, the
+// run session, the shown trace (and the previous one), the ViewState and the
+// views; lays the views out, routes keys and menus, and runs playback.
+#pragma once
+
+#include "gui/code_view.hpp"
+#include "gui/findings_view.hpp"
+#include "gui/memory_view.hpp"
+#include "gui/platform_window.hpp"
+#include "gui/run_panel.hpp"
+#include "gui/run_session.hpp"
+#include "gui/settings_store.hpp"
+#include "gui/theme.hpp"
+#include "gui/timeline_view.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace racetrace {
+
+struct GuiOptions {
+    std::optional<std::string> traceFile; ///< open this instead of running the demo
+    bool lecture = false;                 ///< start in lecture mode
+    int width = 1600;
+    int height = 900;
+};
+
+class App {
+public:
+    App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options);
+    ~App();
+    /// Runs until the window is closed; returns the process exit status.
+    int run();
+
+private:
+    ViewContext makeContext();
+    void frame();
+    void pollSession();
+    void adopt(std::shared_ptr<const TraceDocument> document);
+    void handleKeys(ViewContext& context);
+    void drawMenuBar(ViewContext& context);
+    void drawStatusLine(float top, float height);
+    void drawLayout(ViewContext& context, float top);
+    void drawPlaybackBar(ViewContext& context);
+    void drawDialogs(ViewContext& context);
+    void tickPlayback();
+    void stepCursor(std::int64_t delta);
+    void stepFinding(int delta);
+    void setLecture(bool lecture);
+    void setScale(float scale);
+    void requestScreenshot();
+    void showMessage(const std::string& sentence, bool error = false);
+
+    std::unique_ptr<PlatformWindow> m_window;
+    Settings m_settings;
+    Theme m_theme;
+    bool m_themeDirty = true;
+    RunSession m_session;
+    std::shared_ptr<const TraceDocument> m_document;
+    std::shared_ptr<const TraceDocument> m_previous;
+    ViewState m_state;
+
+    RunPanel m_runPanel;
+    FindingsView m_findings;
+    TimelineView m_timeline;
+    MemoryView m_memory;
+    CodeView m_code;
+
+    std::string m_message;
+    bool m_messageIsError = false;
+    std::chrono::steady_clock::time_point m_messageTime;
+    std::optional<std::string> m_screenshotPath;
+    bool m_openDialog = false;
+    bool m_saveDialog = false;
+    std::string m_pathInput;
+    std::chrono::steady_clock::time_point m_lastFrame;
+};
+
+/// The window entry point for `racetrace` and `racetrace gui`: opens the
+/// window or, without a display, says so in one sentence and returns 1.
+int runGui(const GuiOptions& options);
+
+} // namespace racetrace

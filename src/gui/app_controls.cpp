@@ -1,0 +1,215 @@
+// The App's controls: keys, the menu bar, the playback bar and the open/save
+// dialogs. Everything a key does is also in a menu, so it can be found.
+#include "gui/app.hpp"
+
+#include "trace/rtrace_file.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cmath>
+
+namespace racetrace {
+
+namespace {
+bool pressed(int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); }
+
+std::string timeText(std::uint64_t ns) {
+    char text[32];
+    if (ns < 10'000) std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
+    else if (ns < 10'000'000) std::snprintf(text, sizeof text, "%.2f µs", static_cast<double>(ns) / 1e3);
+    else std::snprintf(text, sizeof text, "%.3f ms", static_cast<double>(ns) / 1e6);
+    return text;
+}
+} // namespace
+
+void App::stepCursor(std::int64_t delta) {
+    if (!m_document || m_document->trace.events.empty()) return;
+    const auto count = static_cast<std::int64_t>(m_document->trace.events.size());
+    const std::int64_t current = m_state.cursorEvent == kNoEvent ? -1 : static_cast<std::int64_t>(m_state.cursorEvent);
+    const std::int64_t next = std::clamp<std::int64_t>(current + delta, -1, count - 1);
+    m_state.cursorEvent = next < 0 ? kNoEvent : static_cast<std::uint64_t>(next);
+}
+
+void App::stepFinding(int delta) {
+    if (!m_document || m_document->analysis.findings.empty()) return;
+    const int count = static_cast<int>(m_document->analysis.findings.size());
+    const int current = m_state.selectedFinding;
+    const int next = current < 0 ? (delta > 0 ? 0 : count - 1) : (current + delta + count) % count;
+    m_state.selectFinding(next);
+}
+
+void App::tickPlayback() {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - m_lastFrame).count();
+    m_lastFrame = now;
+    if (!m_state.playing || !m_document) return;
+    m_state.playbackCarry += seconds * m_state.playbackEventsPerSecond;
+    const auto whole = static_cast<std::int64_t>(std::floor(m_state.playbackCarry));
+    if (whole <= 0) return;
+    m_state.playbackCarry -= static_cast<double>(whole);
+    stepCursor(whole);
+    if (m_state.cursorEvent + 1 >= m_document->trace.events.size()) m_state.playing = false;
+}
+
+void App::handleKeys(ViewContext& context) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    if (io.KeyCtrl) {
+        if (pressed(GLFW_KEY_EQUAL, true) || pressed(GLFW_KEY_KP_ADD, true)) setScale(m_settings.scale * 1.15f);
+        if (pressed(GLFW_KEY_MINUS, true) || pressed(GLFW_KEY_KP_SUBTRACT, true)) setScale(m_settings.scale / 1.15f);
+        if (pressed(GLFW_KEY_0)) setScale(1.0f);
+        if (pressed(GLFW_KEY_O)) m_openDialog = true;
+        if (pressed(GLFW_KEY_S) && m_document) m_saveDialog = true;
+        if (pressed(GLFW_KEY_Q)) m_window->requestClose();
+        return;
+    }
+    if (pressed(GLFW_KEY_L)) setLecture(!m_settings.lecture);
+    if (pressed(GLFW_KEY_F11)) m_window->setFullscreen(!m_window->fullscreen());
+    if (pressed(GLFW_KEY_F12)) requestScreenshot();
+    if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
+    if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
+    if (pressed(GLFW_KEY_SPACE)) m_state.playing = !m_state.playing;
+    if (pressed(GLFW_KEY_RIGHT, true)) stepCursor(+1);
+    if (pressed(GLFW_KEY_LEFT, true)) stepCursor(-1);
+    if (pressed(GLFW_KEY_HOME)) m_state.cursorEvent = kNoEvent;
+    if (pressed(GLFW_KEY_END) && m_document) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
+    if (pressed(GLFW_KEY_R)) m_runPanel.run(context);
+    if (pressed(GLFW_KEY_ESCAPE) && m_session.busy()) m_session.stop();
+    if (pressed(GLFW_KEY_B) && m_previous) context.swapWithPrevious();
+    if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
+    if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
+    if (pressed(GLFW_KEY_T)) m_state.axis = m_state.axis == TimeAxis::RealTime ? TimeAxis::EventOrder : TimeAxis::RealTime;
+}
+
+void App::drawMenuBar(ViewContext& context) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open trace...", "Ctrl+O")) m_openDialog = true;
+        if (ImGui::BeginMenu("Open recent", !m_settings.recentFiles.empty())) {
+            for (const auto& path : m_settings.recentFiles)
+                if (ImGui::MenuItem(path.c_str())) context.openTrace(path);
+            ImGui::EndMenu();
+        }
+        if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) m_saveDialog = true;
+        if (ImGui::MenuItem("Save screenshot", "F12")) requestScreenshot();
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_window->requestClose();
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Run")) {
+        if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
+        if (ImGui::MenuItem("Stop", "Esc", false, m_session.busy())) m_session.stop();
+        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr)) context.swapWithPrevious();
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Lecture mode", "L", m_settings.lecture)) setLecture(!m_settings.lecture);
+        if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen())) m_window->setFullscreen(!m_window->fullscreen());
+        if (ImGui::MenuItem("Larger text", "Ctrl +")) setScale(m_settings.scale * 1.15f);
+        if (ImGui::MenuItem("Smaller text", "Ctrl -")) setScale(m_settings.scale / 1.15f);
+        if (ImGui::MenuItem("Normal text size", "Ctrl 0")) setScale(1.0f);
+        ImGui::Separator();
+        const bool order = m_state.axis == TimeAxis::EventOrder;
+        if (ImGui::MenuItem("Event order axis (interleaving)", "T", order))
+            m_state.axis = order ? TimeAxis::RealTime : TimeAxis::EventOrder;
+        if (ImGui::MenuItem("Zoom to fit", "F")) m_state.fitRequested = true;
+        if (ImGui::MenuItem("Zoom to selected finding", "Z", false, m_state.selectedFinding >= 0)) m_state.focusRequested = true;
+        if (ImGui::MenuItem("Next finding", "N")) stepFinding(+1);
+        if (ImGui::MenuItem("Previous finding", "P")) stepFinding(-1);
+        ImGui::Separator();
+        ImGui::MenuItem("Code", nullptr, &m_code.visible);
+        ImGui::MenuItem("Memory", nullptr, &m_memory.visible);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        ImGui::TextUnformatted("L lecture mode   Ctrl +/- text size   F11 fullscreen\n"
+                               "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
+                               "Space play/pause   Left/Right step one event\n"
+                               "R run again   Esc stop   B previous trace   F12 screenshot");
+        ImGui::EndMenu();
+    }
+    ImGui::EndMainMenuBar();
+}
+
+void App::drawPlaybackBar(ViewContext&) {
+    const bool have = m_document && !m_document->trace.events.empty();
+    ImGui::BeginDisabled(!have);
+    if (ImGui::Button("|<")) m_state.cursorEvent = kNoEvent;
+    ImGui::SameLine();
+    if (ImGui::Button("<")) stepCursor(-1);
+    ImGui::SameLine();
+    if (ImGui::Button(m_state.playing ? "Pause" : "Play")) m_state.playing = !m_state.playing;
+    ImGui::SameLine();
+    if (ImGui::Button(">")) stepCursor(+1);
+    ImGui::SameLine();
+    if (ImGui::Button(">|") && have) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
+    ImGui::SameLine();
+    float speed = static_cast<float>(m_state.playbackEventsPerSecond);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::SliderFloat("events/s", &speed, 1.0f, 100000.0f, "%.0f", ImGuiSliderFlags_Logarithmic))
+        m_state.playbackEventsPerSecond = speed;
+    ImGui::EndDisabled();
+    if (!have) return;
+    ImGui::SameLine();
+    const auto& events = m_document->trace.events;
+    if (m_state.cursorEvent == kNoEvent || m_state.cursorEvent >= events.size()) {
+        ImGui::Text("cursor: before the first of %zu events", events.size());
+    } else {
+        const Event& event = events[m_state.cursorEvent];
+        ImGui::Text("cursor: event %llu of %zu, %s, %s %s", static_cast<unsigned long long>(m_state.cursorEvent + 1),
+                    events.size(), timeText(event.timestamp).c_str(), workerName(event.worker).c_str(),
+                    std::string(eventKindName(event.kind)).c_str());
+    }
+}
+
+void App::drawDialogs(ViewContext& context) {
+    if (m_openDialog) {
+        ImGui::OpenPopup("Open trace");
+        m_openDialog = false;
+        m_pathInput.clear();
+    }
+    if (m_saveDialog) {
+        ImGui::OpenPopup("Save trace as");
+        m_saveDialog = false;
+        m_pathInput = m_document && !m_document->path.empty() ? m_document->path : "trace.rtrace";
+    }
+    const ImVec2 center(ImGui::GetIO().DisplaySize.x / 2, ImGui::GetIO().DisplaySize.y / 2);
+    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("Open trace", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted("Path of a .rtrace file (or drop one onto the window):");
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+        const bool enter = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
+        for (const auto& path : m_settings.recentFiles)
+            if (ImGui::Selectable(path.c_str())) m_pathInput = path;
+        if ((ImGui::Button("Open") || enter) && !m_pathInput.empty()) {
+            context.openTrace(m_pathInput);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("Save trace as", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+        const bool enter = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
+        if ((ImGui::Button("Save") || enter) && m_document && !m_pathInput.empty()) {
+            if (auto saved = saveRtrace(m_document->trace, m_pathInput); saved) {
+                showMessage("Saved the trace to " + m_pathInput + ".");
+                m_settings.addRecent(m_pathInput);
+            } else {
+                showMessage(saved.error(), true);
+            }
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+} // namespace racetrace

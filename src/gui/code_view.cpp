@@ -1,0 +1,57 @@
+#include "gui/code_view.hpp"
+
+#include "gui/theme.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+void CodeView::draw(ViewContext& context) {
+    const auto& document = context.document;
+    if (!document) return;
+    const Trace& trace = document->trace;
+    const Theme& theme = context.theme;
+    const std::uint64_t cursor = context.state.cursorEvent;
+
+    ImGui::TextWrapped("%s", trace.scenario.title.c_str());
+    const float badge = ImGui::GetFontSize() * 1.3f;
+    const std::size_t workerCount = trace.workers.size();
+    for (std::size_t p = 0; p < trace.scenario.programs.size(); ++p) {
+        const ProgramInfo& program = trace.scenario.programs[p];
+        if (trace.scenario.programs.size() > 1) ImGui::TextDisabled("role %s", program.role.c_str());
+        // Which workers run this program, and where each one is.
+        std::vector<std::vector<std::uint32_t>> workersAtLine(program.lines.size());
+        for (std::uint32_t w = 0; w < workerCount; ++w) {
+            if (w % trace.scenario.programs.size() != p || cursor == kNoEvent) continue;
+            if (auto line = document->index.lineAt(trace, w, cursor); line && *line < program.lines.size())
+                workersAtLine[*line].push_back(w);
+        }
+        const float badgeColumn = badge * static_cast<float>(std::min<std::size_t>(workerCount, 4)) + 8.0f;
+        ImGui::PushFont(theme.monoFont());
+        for (std::size_t line = 0; line < program.lines.size(); ++line) {
+            const ImVec2 start = ImGui::GetCursorScreenPos();
+            ImDrawList* draw = ImGui::GetWindowDrawList();
+            float x = start.x;
+            for (std::uint32_t worker : workersAtLine[line]) {
+                const ImVec2 a(x, start.y), b(x + badge, start.y + ImGui::GetTextLineHeight());
+                draw->AddRectFilled(a, b, theme.workerColor(worker), 4.0f);
+                const std::string name = workerName(worker);
+                draw->AddText(ImVec2(a.x + (badge - ImGui::CalcTextSize(name.c_str()).x) / 2, a.y), IM_COL32(0, 0, 0, 255),
+                              name.c_str());
+                x += badge + 2.0f;
+            }
+            if (!workersAtLine[line].empty())
+                draw->AddRectFilled(ImVec2(start.x + badgeColumn - 4.0f, start.y),
+                                    ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + ImGui::GetTextLineHeight()),
+                                    theme.palette().selection);
+            ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
+            ImGui::Text("%2zu  %s", line + 1, program.lines[line].text.c_str());
+        }
+        ImGui::PopFont();
+    }
+}
+
+} // namespace racetrace

@@ -1,0 +1,22 @@
+// Every finding with its plain sentence, the counts per kind and the invariant
+// results. Clicking a finding selects it; the timeline, memory and code views
+// follow through the ViewState.
+#pragma once
+
+#include "gui/view.hpp"
+
+namespace racetrace {
+
+class FindingsView : public View {
+public:
+    const char* title() const override { return "Findings"; }
+    void draw(ViewContext& context) override;
+
+private:
+    int m_scrolledTo = -1; ///< the selection the list last scrolled to
+};
+
+/// Short label of a finding kind for lists: "overlap", "lost update", "torn record".
+const char* findingKindLabel(FindingKind kind);
+
+} // namespace racetrace

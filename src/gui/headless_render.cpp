@@ -1,0 +1,168 @@
+#include <glad/gl.h>
+
+#include "gui/headless_render.hpp"
+
+#include "gui/findings_view.hpp"
+#include "gui/run_session.hpp"
+#include "gui/screenshot.hpp"
+#include "gui/theme.hpp"
+#include "gui/timeline_view.hpp"
+
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+namespace racetrace {
+
+namespace {
+
+/// An EGL display + OpenGL 3.3 core context with no surface; released on scope exit.
+class SurfacelessContext {
+public:
+    ~SurfacelessContext() {
+        if (m_display == EGL_NO_DISPLAY) return;
+        eglMakeCurrent(m_display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+        if (m_context != EGL_NO_CONTEXT) eglDestroyContext(m_display, m_context);
+        eglTerminate(m_display);
+    }
+
+    Result<void> create() {
+        auto getPlatformDisplay =
+            reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
+        if (getPlatformDisplay == nullptr)
+            return fail("cannot render without a display: this EGL has no eglGetPlatformDisplayEXT (install Mesa's libegl1).");
+        m_display = getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+        if (m_display == EGL_NO_DISPLAY || eglInitialize(m_display, nullptr, nullptr) == EGL_FALSE) {
+            m_display = EGL_NO_DISPLAY;
+            return fail("cannot render without a display: Mesa's surfaceless EGL platform is not available.");
+        }
+        if (eglBindAPI(EGL_OPENGL_API) == EGL_FALSE) return fail("cannot render: EGL has no desktop OpenGL.");
+        const EGLint configAttributes[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,
+                                           EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_NONE};
+        EGLConfig config = nullptr;
+        EGLint count = 0;
+        if (eglChooseConfig(m_display, configAttributes, &config, 1, &count) == EGL_FALSE || count == 0)
+            return fail("cannot render: EGL offers no OpenGL configuration.");
+        const EGLint contextAttributes[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
+                                            EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                            EGL_NONE};
+        m_context = eglCreateContext(m_display, config, EGL_NO_CONTEXT, contextAttributes);
+        if (m_context == EGL_NO_CONTEXT) return fail("cannot render: EGL cannot create an OpenGL 3.3 core context.");
+        if (eglMakeCurrent(m_display, EGL_NO_SURFACE, EGL_NO_SURFACE, m_context) == EGL_FALSE)
+            return fail("cannot render: EGL cannot make a surfaceless context current.");
+        if (gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress)) == 0)
+            return fail("cannot render: OpenGL 3.3 functions could not be loaded.");
+        return {};
+    }
+
+private:
+    EGLDisplay m_display = EGL_NO_DISPLAY;
+    EGLContext m_context = EGL_NO_CONTEXT;
+};
+
+/// A colour renderbuffer to draw into instead of a window.
+class OffscreenTarget {
+public:
+    OffscreenTarget(int width, int height) {
+        glGenFramebuffers(1, &m_framebuffer);
+        glGenRenderbuffers(1, &m_color);
+        glBindRenderbuffer(GL_RENDERBUFFER, m_color);
+        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+        glBindFramebuffer(GL_FRAMEBUFFER, m_framebuffer);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, m_color);
+    }
+    ~OffscreenTarget() {
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glDeleteRenderbuffers(1, &m_color);
+        glDeleteFramebuffers(1, &m_framebuffer);
+    }
+    bool complete() const { return glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE; }
+
+private:
+    GLuint m_framebuffer = 0;
+    GLuint m_color = 0;
+};
+
+constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
+
+void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options) {
+    const auto& document = *context.document;
+    const float width = static_cast<float>(options.width);
+    const float height = static_cast<float>(options.height);
+    const float headerHeight = context.theme.largeFont()->FontSize * 3.2f + ImGui::GetFontSize() * 1.6f;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(width, headerHeight));
+    ImGui::Begin("##header", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+    ImGui::PushFont(context.theme.largeFont());
+    const int selected = context.state.selectedFinding;
+    const std::string& sentence = selected >= 0 ? document.analysis.findings[static_cast<std::size_t>(selected)].sentence
+                                                : document.analysis.headline;
+    ImGui::TextWrapped("%s", sentence.c_str());
+    ImGui::PopFont();
+    ImGui::Text("%s: %u workers x %llu iterations, race window %llu ns. Overlaps %llu, lost updates %llu, torn records %llu.",
+                document.trace.scenario.title.c_str(), document.trace.options.workers,
+                static_cast<unsigned long long>(document.trace.options.iterations),
+                static_cast<unsigned long long>(document.trace.options.windowNs),
+                static_cast<unsigned long long>(document.analysis.overlaps),
+                static_cast<unsigned long long>(document.analysis.lostUpdates),
+                static_cast<unsigned long long>(document.analysis.tornRecords));
+    ImGui::End();
+    ImGui::SetNextWindowPos(ImVec2(0, headerHeight));
+    ImGui::SetNextWindowSize(ImVec2(width, height - headerHeight));
+    ImGui::Begin(timeline.title(), nullptr, kFixed);
+    timeline.draw(context);
+    ImGui::End();
+}
+
+} // namespace
+
+Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, const RenderOptions& options) {
+    if (options.width < 320 || options.height < 200 || options.width > 8192 || options.height > 8192)
+        return fail("--width must be 320 to 8192 and --height 200 to 8192 pixels.");
+    SurfacelessContext egl;
+    if (auto created = egl.create(); !created) return created;
+    OffscreenTarget target(options.width, options.height);
+    if (!target.complete()) return fail("cannot render: the offscreen framebuffer is incomplete.");
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(static_cast<float>(options.width), static_cast<float>(options.height));
+    io.DeltaTime = 1.0f / 60.0f;
+    Theme theme;
+    theme.apply(options.lecture, 1.0f);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    RunSession session; // idle: the picture needs none, but views take one
+    ViewState state;
+    state.fitRequested = true;
+    if (!options.fit && !document->analysis.findings.empty()) state.selectFinding(0);
+    ViewContext context{.document = document, .state = state, .theme = theme, .session = session,
+                        .openTrace = [](const std::string&) {}, .showMessage = [](const std::string&) {},
+                        .previous = nullptr, .swapWithPrevious = [] {}};
+    TimelineView timeline;
+    Result<void> saved;
+    // Two frames: the first settles window sizes and the zoom, the second is the picture.
+    for (int frame = 0; frame < 2; ++frame) {
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui::NewFrame();
+        drawPicture(context, timeline, options);
+        ImGui::Render();
+        glViewport(0, 0, options.width, options.height);
+        const ImU32 background = theme.palette().background;
+        glClearColor(static_cast<float>(background & 0xFF) / 255.0f, static_cast<float>((background >> 8) & 0xFF) / 255.0f,
+                     static_cast<float>((background >> 16) & 0xFF) / 255.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
+    glFinish();
+    saved = saveFramebufferPng(options.outPath, options.width, options.height);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext();
+    return saved;
+}
+
+} // namespace racetrace

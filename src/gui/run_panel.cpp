@@ -1,0 +1,118 @@
+#include "gui/run_panel.hpp"
+
+#include "gui/run_session.hpp"
+#include "gui/theme.hpp"
+#include "lab/builtin_scenarios.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <string>
+
+namespace racetrace {
+
+RunPanel::RunPanel(const RunOptions& initial) : m_options(initial), m_scenarios(builtinScenarios()) {
+    for (std::size_t i = 0; i < m_scenarios.size(); ++i)
+        if (m_scenarios[i].info.name == m_options.scenario) m_scenarioIndex = static_cast<int>(i);
+    if (!m_scenarios.empty()) m_options.scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.name;
+}
+
+void RunPanel::run(ViewContext& context) {
+    if (context.session.busy()) return;
+    if (auto valid = validateRunOptions(m_options); !valid) {
+        context.showMessage(valid.error());
+        return;
+    }
+    context.session.startRun(m_options);
+    context.showMessage("Running " + m_options.scenario + " with " + std::to_string(m_options.workers) +
+                        " real processes...");
+}
+
+void RunPanel::drawOptions(ViewContext& context) {
+    const bool lecture = context.theme.lecture();
+    ImGui::SetNextItemWidth(-1);
+    const char* preview = m_scenarios.empty() ? "(none)" : m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.title.c_str();
+    if (ImGui::BeginCombo("##scenario", preview)) {
+        for (std::size_t i = 0; i < m_scenarios.size(); ++i) {
+            if (ImGui::Selectable(m_scenarios[i].info.title.c_str(), static_cast<int>(i) == m_scenarioIndex)) {
+                m_scenarioIndex = static_cast<int>(i);
+                m_options.scenario = m_scenarios[i].info.name;
+                m_options.iterations = 0;
+                m_options.windowSet = false;
+            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_scenarios[i].summary.c_str());
+        }
+        ImGui::EndCombo();
+    }
+    if (m_scenarios.empty()) return;
+    const Scenario& scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)];
+    ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
+    ImGui::TextWrapped("%s", lecture ? scenario.summary.c_str() : scenario.info.description.c_str());
+    ImGui::PopStyleColor();
+
+    int workers = static_cast<int>(m_options.workers);
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    if (ImGui::SliderInt("workers", &workers, static_cast<int>(kMinRunWorkers), lecture ? 8 : static_cast<int>(kMaxRunWorkers)))
+        m_options.workers = static_cast<std::uint32_t>(workers);
+    int window = static_cast<int>(m_options.windowSet ? m_options.windowNs : scenario.defaults.windowNs);
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    if (ImGui::SliderInt("window ns", &window, 0, 100'000, "%d", ImGuiSliderFlags_Logarithmic)) {
+        m_options.windowNs = static_cast<std::uint64_t>(std::max(0, window));
+        m_options.windowSet = true;
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Busy wait between checking and setting the flag, and inside the critical section.\n"
+                          "Wider windows make races more likely.");
+    if (lecture) return; // iterations and pinning are for exploring, not for the hall
+    int iterations = static_cast<int>(m_options.iterations != 0 ? m_options.iterations : scenario.defaults.iterations);
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    if (ImGui::InputInt("iterations", &iterations, 1000, 10000))
+        m_options.iterations = static_cast<std::uint64_t>(std::clamp(iterations, 1, 10'000'000));
+    const char* pins[] = {"none", "spread", "same"};
+    int pin = static_cast<int>(m_options.pin);
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    if (ImGui::Combo("pinning", &pin, pins, 3)) m_options.pin = static_cast<PinMode>(pin);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("none: the scheduler decides\nspread: one CPU per worker\nsame: every worker on one CPU "
+                          "(widen the window to see races)");
+}
+
+void RunPanel::drawProgress(ViewContext& context) {
+    const RunProgress progress = context.session.progress();
+    if (progress.iterationsPerWorker.empty()) {
+        ImGui::TextDisabled("starting workers...");
+        return;
+    }
+    for (std::size_t k = 0; k < progress.iterationsPerWorker.size() && k < 16; ++k) {
+        const float fraction = progress.iterationsTarget == 0 ? 0.0f
+            : static_cast<float>(progress.iterationsPerWorker[k]) / static_cast<float>(progress.iterationsTarget);
+        const std::string label = workerName(static_cast<std::uint32_t>(k)) + ": " +
+                                  std::to_string(progress.eventsPerWorker[k]) + " events";
+        ImGui::PushStyleColor(ImGuiCol_PlotHistogram, context.theme.workerColor(static_cast<std::uint32_t>(k)));
+        ImGui::ProgressBar(fraction, ImVec2(-1, 0), label.c_str());
+        ImGui::PopStyleColor();
+    }
+}
+
+void RunPanel::draw(ViewContext& context) {
+    const bool busy = context.session.busy();
+    ImGui::BeginDisabled(busy);
+    drawOptions(context);
+    ImGui::EndDisabled();
+
+    const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button("Run (R)", ImVec2(half, 0))) run(context);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!busy);
+    if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
+    ImGui::EndDisabled();
+    if (busy) drawProgress(context);
+    if (context.previous && !busy) {
+        const std::string label = "Show previous: " + context.previous->label;
+        if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) context.swapWithPrevious();
+    }
+}
+
+} // namespace racetrace

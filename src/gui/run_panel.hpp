@@ -1,0 +1,32 @@
+// Choose a scenario and its knobs, then Run or Stop. While a run goes on it
+// shows per-worker progress; the finished run replaces the shown trace, and the
+// previous one stays a click away for comparison.
+#pragma once
+
+#include "gui/view.hpp"
+#include "lab/scenario.hpp"
+
+#include <vector>
+
+namespace racetrace {
+
+class RunPanel : public View {
+public:
+    explicit RunPanel(const RunOptions& initial);
+    const char* title() const override { return "Run"; }
+    void draw(ViewContext& context) override;
+
+    const RunOptions& options() const { return m_options; }
+    /// Starts a run with the panel's options (also bound to the R key).
+    void run(ViewContext& context);
+
+private:
+    void drawOptions(ViewContext& context);
+    void drawProgress(ViewContext& context);
+
+    RunOptions m_options;
+    std::vector<Scenario> m_scenarios;
+    int m_scenarioIndex = 0;
+};
+
+} // namespace racetrace

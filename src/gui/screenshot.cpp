@@ -1,0 +1,26 @@
+#include <glad/gl.h>
+
+#include "gui/screenshot.hpp"
+
+#include <stb_image_write.h>
+
+#include <vector>
+
+namespace racetrace {
+
+Result<void> saveFramebufferPng(const std::string& path, int width, int height) {
+    if (width <= 0 || height <= 0) return fail("the window has no pixels to save.");
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    // OpenGL's rows start at the bottom; PNG's at the top. The stride trick
+    // (start at the last row, negative stride) flips without a copy.
+    const int stride = width * 4;
+    const unsigned char* lastRow = pixels.data() + static_cast<std::size_t>(height - 1) * static_cast<std::size_t>(stride);
+    for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255; // opaque, whatever the clear alpha was
+    if (stbi_write_png(path.c_str(), width, height, 4, lastRow, -stride) == 0)
+        return fail("cannot write the picture to " + path + ".");
+    return {};
+}
+
+} // namespace racetrace

@@ -1,0 +1,137 @@
+#include "gui/theme.hpp"
+
+#include <array>
+#include <sys/stat.h>
+
+namespace racetrace {
+
+namespace {
+
+// Okabe & Ito (2008), "Color Universal Design". Orange and sky blue first: the
+// two workers of the default demo get the pair that is easiest to tell apart.
+constexpr std::array<ImU32, 8> kOkabeIto = {
+    IM_COL32(230, 159, 0, 255),   // orange
+    IM_COL32(86, 180, 233, 255),  // sky blue
+    IM_COL32(0, 158, 115, 255),   // bluish green
+    IM_COL32(204, 121, 167, 255), // reddish purple
+    IM_COL32(0, 114, 178, 255),   // blue
+    IM_COL32(213, 94, 0, 255),    // vermillion
+    IM_COL32(240, 228, 66, 255),  // yellow
+    IM_COL32(120, 120, 120, 255), // grey (stands in for black on dark backgrounds)
+};
+
+bool fileExists(const char* path) {
+    struct stat info {};
+    return stat(path, &info) == 0;
+}
+
+} // namespace
+
+ImU32 Theme::workerColor(std::uint32_t worker) const { return kOkabeIto[worker % kOkabeIto.size()]; }
+
+bool Theme::takeFontsChanged() {
+    const bool changed = m_fontsChanged;
+    m_fontsChanged = false;
+    return changed;
+}
+
+void Theme::apply(bool lecture, float scale) {
+    m_lecture = lecture;
+    m_scale = scale;
+    const float size = (lecture ? kLectureSize : kNormalSize) * scale;
+    if (size != m_loadedSize) loadFonts(size);
+    applyColors();
+}
+
+void Theme::loadFonts(float pixelSize) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    const char* sans = RACETRACE_FONT_DIR "/DejaVuSans.ttf";
+    const char* mono = RACETRACE_FONT_DIR "/DejaVuSansMono.ttf";
+    // Latin + general punctuation (the µ of µs, dashes, arrows in sentences).
+    static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0};
+    ImFontConfig config;
+    config.OversampleH = 2;
+    if (fileExists(sans) && fileExists(mono)) {
+        m_regular = io.Fonts->AddFontFromFileTTF(sans, pixelSize, &config, kRanges);
+        m_mono = io.Fonts->AddFontFromFileTTF(mono, pixelSize, &config, kRanges);
+        m_large = io.Fonts->AddFontFromFileTTF(sans, pixelSize * 1.35f, &config, kRanges);
+    } else {
+        // fonts-dejavu-core missing: ImGui's built-in font keeps the window usable.
+        ImFontConfig fallback;
+        fallback.SizePixels = pixelSize;
+        m_regular = m_mono = m_large = io.Fonts->AddFontDefault(&fallback);
+    }
+    io.FontDefault = m_regular;
+    io.Fonts->Build();
+    m_loadedSize = pixelSize;
+    m_fontsChanged = true;
+}
+
+void Theme::applyColors() {
+    ImGuiStyle style;
+    if (m_lecture) {
+        ImGui::StyleColorsLight(&style);
+        style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+        style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+        style.Colors[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.6f);
+        style.FrameBorderSize = 1.0f;
+        m_palette = Palette{
+            .background = IM_COL32(255, 255, 255, 255),
+            .laneBackground = IM_COL32(245, 245, 245, 255),
+            .laneAlternate = IM_COL32(232, 232, 232, 255),
+            .laneSeparator = IM_COL32(120, 120, 120, 255),
+            .text = IM_COL32(0, 0, 0, 255),
+            .dimText = IM_COL32(70, 70, 70, 255),
+            .flagRead = IM_COL32(0, 114, 178, 255),
+            .flagWrite = IM_COL32(0, 60, 110, 255),
+            .lockTry = IM_COL32(150, 150, 150, 255),
+            .lockAcquire = IM_COL32(0, 120, 80, 255),
+            .lockRelease = IM_COL32(0, 158, 115, 255),
+            .dataRead = IM_COL32(90, 90, 90, 255),
+            .dataWrite = IM_COL32(20, 20, 20, 255),
+            .recordWord = IM_COL32(204, 121, 167, 255),
+            .recordCheck = IM_COL32(140, 60, 110, 255),
+            .marker = IM_COL32(0, 0, 0, 255),
+            .criticalSpan = IM_COL32(0, 0, 0, 70),
+            .overlapBand = IM_COL32(213, 94, 0, 110),
+            .lostUpdateArrow = IM_COL32(213, 94, 0, 255),
+            .tornMarker = IM_COL32(213, 94, 0, 255),
+            .cursor = IM_COL32(0, 0, 0, 255),
+            .selection = IM_COL32(0, 114, 178, 60),
+            .hover = IM_COL32(0, 0, 0, 40),
+        };
+    } else {
+        ImGui::StyleColorsDark(&style);
+        m_palette = Palette{
+            .background = IM_COL32(24, 26, 30, 255),
+            .laneBackground = IM_COL32(34, 37, 43, 255),
+            .laneAlternate = IM_COL32(40, 44, 51, 255),
+            .laneSeparator = IM_COL32(70, 74, 82, 255),
+            .text = IM_COL32(235, 235, 235, 255),
+            .dimText = IM_COL32(160, 160, 160, 255),
+            .flagRead = IM_COL32(120, 190, 240, 255),
+            .flagWrite = IM_COL32(40, 130, 220, 255),
+            .lockTry = IM_COL32(130, 130, 130, 255),
+            .lockAcquire = IM_COL32(60, 200, 150, 255),
+            .lockRelease = IM_COL32(0, 158, 115, 255),
+            .dataRead = IM_COL32(180, 180, 180, 255),
+            .dataWrite = IM_COL32(250, 250, 250, 255),
+            .recordWord = IM_COL32(204, 121, 167, 255),
+            .recordCheck = IM_COL32(240, 170, 210, 255),
+            .marker = IM_COL32(200, 200, 200, 255),
+            .criticalSpan = IM_COL32(255, 255, 255, 45),
+            .overlapBand = IM_COL32(213, 94, 0, 120),
+            .lostUpdateArrow = IM_COL32(255, 120, 40, 255),
+            .tornMarker = IM_COL32(255, 80, 0, 255),
+            .cursor = IM_COL32(255, 255, 255, 255),
+            .selection = IM_COL32(86, 180, 233, 60),
+            .hover = IM_COL32(255, 255, 255, 40),
+        };
+    }
+    style.WindowRounding = 0.0f;
+    style.ScaleAllSizes(m_lecture ? 1.5f * m_scale : m_scale);
+    ImGui::GetStyle() = style;
+}
+
+} // namespace racetrace

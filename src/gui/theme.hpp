@@ -1,0 +1,63 @@
+// Colours and fonts. Workers always have the same colour, taken from the
+// Okabe-Ito palette (safe for the common colour-vision deficiencies), in both
+// the normal dark theme and the light high-contrast lecture theme. Fonts are
+// DejaVu, re-rasterised at each scale so that large text is never blurry.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+
+namespace racetrace {
+
+enum class EventKind : std::uint8_t;
+
+/// Every colour a view draws with, so a view never hard-codes one.
+struct Palette {
+    ImU32 background, laneBackground, laneAlternate, laneSeparator, text, dimText;
+    ImU32 flagRead, flagWrite;              ///< accesses to a flag (Y)
+    ImU32 lockTry, lockAcquire, lockRelease; ///< test-and-set attempts, success, release
+    ImU32 dataRead, dataWrite;              ///< counter and other words
+    ImU32 recordWord, recordCheck;          ///< record X
+    ImU32 marker;                           ///< start/exit/kill/fence
+    ImU32 criticalSpan;                     ///< a worker inside the critical section
+    ImU32 overlapBand;                      ///< two or more inside at once
+    ImU32 lostUpdateArrow, tornMarker;
+    ImU32 cursor, selection, hover;
+};
+
+class Theme {
+public:
+    /// Loads fonts at `scale` and applies colours; call after ImGui is set up.
+    void apply(bool lecture, float scale);
+    bool lecture() const { return m_lecture; }
+    float scale() const { return m_scale; }
+    /// True after apply() changed the font atlas: the renderer must rebuild its texture.
+    bool takeFontsChanged();
+
+    const Palette& palette() const { return m_palette; }
+    /// The worker's colour (Okabe-Ito, cycling after eight).
+    ImU32 workerColor(std::uint32_t worker) const;
+
+    ImFont* regularFont() const { return m_regular; }
+    ImFont* monoFont() const { return m_mono; }
+    ImFont* largeFont() const { return m_large; } ///< headlines, the status sentence
+
+    static constexpr float kNormalSize = 16.0f;
+    static constexpr float kLectureSize = 28.0f;
+
+private:
+    void loadFonts(float pixelSize);
+    void applyColors();
+
+    bool m_lecture = false;
+    float m_scale = 1.0f;
+    float m_loadedSize = 0.0f;
+    bool m_fontsChanged = false;
+    Palette m_palette{};
+    ImFont* m_regular = nullptr;
+    ImFont* m_mono = nullptr;
+    ImFont* m_large = nullptr;
+};
+
+} // namespace racetrace

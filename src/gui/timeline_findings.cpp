@@ -1,0 +1,202 @@
+#include "gui/timeline_findings.hpp"
+
+#include "gui/theme.hpp"
+#include "gui/trace_document.hpp"
+
+#include <cmath>
+
+namespace racetrace {
+
+namespace {
+
+constexpr std::size_t kMaxMarkedChecks = 64; ///< a torn finding lists a few checks; a bad one may list thousands
+
+ImU32 withAlpha(ImU32 color, unsigned alpha) {
+    return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
+}
+
+float distanceToSegment(ImVec2 p, ImVec2 a, ImVec2 b) {
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float length2 = dx * dx + dy * dy;
+    float t = length2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2 : 0.0f;
+    t = std::clamp(t, 0.0f, 1.0f);
+    return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+void drawArrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thickness, float head) {
+    float dx = to.x - from.x, dy = to.y - from.y;
+    const float length = std::hypot(dx, dy);
+    if (length < 1e-3f) return;
+    dx /= length, dy /= length;
+    const ImVec2 base(to.x - dx * head, to.y - dy * head);
+    draw->AddLine(from, base, color, thickness);
+    draw->AddTriangleFilled(to, ImVec2(base.x - dy * head * 0.5f, base.y + dx * head * 0.5f),
+                            ImVec2(base.x + dy * head * 0.5f, base.y - dx * head * 0.5f), color);
+    draw->AddCircleFilled(from, thickness * 1.3f, color, 8);
+}
+
+/// A downward triangle whose tip touches the top of the lane's tall ticks.
+ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, ImU32 color, float scale) {
+    const float tip = f.laneY(lane, kTallTop);
+    const float size = f.laneHeight * 0.11f * scale;
+    f.draw->AddTriangleFilled(ImVec2(x - size, tip - size * 1.4f), ImVec2(x + size, tip - size * 1.4f), ImVec2(x, tip),
+                              color);
+    return ImVec2(size, size * 1.4f);
+}
+
+struct ArrowEnds {
+    ImVec2 from, to;
+    bool valid = false;
+};
+
+ArrowEnds lostUpdateEnds(const TimelineFrame& f, const Finding& finding) {
+    const Trace& trace = f.model->trace();
+    ArrowEnds ends;
+    if (finding.events.size() < 2 || finding.events[0] >= trace.events.size() ||
+        finding.events[1] >= trace.events.size())
+        return ends;
+    const std::size_t w0 = trace.events[finding.events[0]].worker, w1 = trace.events[finding.events[1]].worker;
+    if (w0 >= f.laneCount() || w1 >= f.laneCount()) return ends;
+    const float mid = (kTallTop + kTickBottom) * 0.5f;
+    ends.from = ImVec2(f.px(f.model->eventX(finding.events[0], f.axis)), f.laneY(w0, mid));
+    ends.to = ImVec2(f.px(f.model->eventX(finding.events[1], f.axis)), f.laneY(w1, mid));
+    ends.valid = true;
+    return ends;
+}
+
+bool groupVisible(const TimelineFrame& f, const FindingGroup& group) {
+    for (auto w : group.lanes)
+        if (f.laneVisible(w)) return true;
+    return false;
+}
+
+/// One arrow per lost update, or, where many fall within a few pixels, one
+/// strip halfway between the two lanes (for neighbours: on their boundary,
+/// where it hides no tick).
+void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, FindingHover& hover) {
+    const auto& findings = f.model->document().analysis.findings;
+    const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
+    const ImU32 color = f.palette->lostUpdateArrow;
+    const float thickness = std::max(1.5f, f.fontSize / 9.0f), head = f.fontSize * 0.45f;
+    const float mid = (kTallTop + kTickBottom) * 0.5f;
+    const float strip = (f.laneY(group.lanes[0], mid) + f.laneY(group.lanes[1], mid)) * 0.5f;
+    auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+        const auto index = runs.item(first);
+        if (last - first == 1) {
+            const ArrowEnds ends = lostUpdateEnds(f, findings[index]);
+            if (!ends.valid) return;
+            drawArrow(f.draw, ends.from, ends.to, color, thickness, head);
+            if (f.mouseOverLanes && distanceToSegment(f.mouse, ends.from, ends.to) <= thickness + 3.0f)
+                hover = {static_cast<int>(index), 1};
+            return;
+        }
+        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), half = f.laneHeight * 0.09f;
+        f.draw->AddRectFilled(ImVec2(x0, strip - half), ImVec2(x1, strip + half), withAlpha(color, 210));
+        if (f.mouseIn(ImVec2(x0 - 2.0f, strip - half), ImVec2(x1 + 2.0f, strip + half)))
+            hover = {static_cast<int>(index), static_cast<std::uint32_t>(last - first)};
+    };
+    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
+/// A triangle on each check of a torn record, or one triangle (over a line
+/// along the run) where many fall within a few pixels.
+void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, FindingHover& hover) {
+    const auto& findings = f.model->document().analysis.findings;
+    const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
+    const std::size_t lane = group.lanes[0];
+    const float tip = f.laneY(lane, kTallTop);
+    const ImU32 color = f.palette->tornMarker;
+    auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+        const auto index = runs.item(first);
+        if (last - first == 1) {
+            const Finding& finding = findings[index];
+            const std::size_t marks = std::min(finding.events.size(), kMaxMarkedChecks);
+            for (std::size_t k = 0; k < marks; ++k) {
+                const float x = f.px(f.model->eventX(finding.events[k], f.axis));
+                const ImVec2 size = drawTornTriangle(f, lane, x, color, 1.0f);
+                if (f.mouseIn(ImVec2(x - size.x, tip - size.y), ImVec2(x + size.x, tip)))
+                    hover = {static_cast<int>(index), 1};
+            }
+            return;
+        }
+        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), centre = (x0 + x1) * 0.5f;
+        const ImVec2 size = drawTornTriangle(f, lane, centre, color, 1.0f);
+        f.draw->AddRectFilled(ImVec2(x0, tip - 2.0f), ImVec2(x1, tip), color);
+        if (f.mouseIn(ImVec2(std::min(x0, centre - size.x), tip - size.y), ImVec2(std::max(x1, centre + size.x), tip)))
+            hover = {static_cast<int>(index), static_cast<std::uint32_t>(last - first)};
+    };
+    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
+} // namespace
+
+void drawOverlapBands(const TimelineFrame& f, FindingHover& hover) {
+    for (const FindingGroup& group : f.model->groups()) {
+        if (group.kind != FindingKind::Overlap || !groupVisible(f, group)) continue;
+        const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
+        auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+            const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f);
+            for (auto w : group.lanes) {
+                const ImVec2 min(x0, f.laneTop(w)), max(x1, f.laneBottom(w));
+                f.draw->AddRectFilled(min, max, f.palette->overlapBand);
+                if (f.mouseIn(min, max))
+                    hover = {static_cast<int>(runs.item(first)), static_cast<std::uint32_t>(last - first)};
+            }
+        };
+        runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    }
+}
+
+void drawFindingMarks(const TimelineFrame& f, FindingHover& hover) {
+    for (const FindingGroup& group : f.model->groups()) {
+        if (!groupVisible(f, group)) continue;
+        if (group.kind == FindingKind::LostUpdate) drawLostUpdates(f, group, hover);
+        if (group.kind == FindingKind::TornRecord) drawTornRecords(f, group, hover);
+    }
+}
+
+void drawSelectedFinding(const TimelineFrame& f, int selected) {
+    const auto& findings = f.model->document().analysis.findings;
+    if (selected < 0 || static_cast<std::size_t>(selected) >= findings.size()) return;
+    const Finding& finding = findings[static_cast<std::size_t>(selected)];
+    const Trace& trace = f.model->trace();
+    const Palette& palette = *f.palette;
+    double b = 0, e = 0;
+    if (!f.model->findingExtent(selected, f.axis, b, e) || !f.ctx.visible(b, e)) return;
+    const float outline = std::max(2.0f, f.fontSize / 8.0f);
+
+    switch (finding.kind) {
+    case FindingKind::Overlap: {
+        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f);
+        for (auto w : finding.workers) {
+            if (w >= f.laneCount()) continue;
+            const ImVec2 min(x0 - outline, f.laneTop(w)), max(x1 + outline, f.laneBottom(w));
+            f.draw->AddRectFilled(min, max, palette.selection);
+            outlineRect(f.draw, min, max, palette.cursor, outline);
+        }
+        break;
+    }
+    case FindingKind::LostUpdate: {
+        const ArrowEnds ends = lostUpdateEnds(f, finding);
+        if (!ends.valid) break;
+        const float thickness = std::max(3.0f, f.fontSize / 5.0f);
+        f.draw->AddLine(ends.from, ends.to, palette.selection, thickness * 3.0f);
+        drawArrow(f.draw, ends.from, ends.to, palette.lostUpdateArrow, thickness, f.fontSize * 0.6f);
+        break;
+    }
+    case FindingKind::TornRecord: {
+        const std::size_t marks = std::min(finding.events.size(), kMaxMarkedChecks);
+        for (std::size_t k = 0; k < marks; ++k) {
+            if (finding.events[k] >= trace.events.size()) continue;
+            const std::size_t lane = trace.events[finding.events[k]].worker;
+            if (lane >= f.laneCount()) continue;
+            const float x = f.px(f.model->eventX(finding.events[k], f.axis));
+            drawTornTriangle(f, lane, x, palette.cursor, 1.6f);
+            drawTornTriangle(f, lane, x, palette.tornMarker, 1.15f);
+        }
+        break;
+    }
+    }
+}
+
+} // namespace racetrace

@@ -1,0 +1,301 @@
+#include "gui/timeline_model.hpp"
+
+#include "analysis/trace_queries.hpp"
+#include "gui/theme.hpp"
+#include "gui/trace_document.hpp"
+
+#include <bit>
+#include <cmath>
+#include <map>
+#include <utility>
+
+namespace racetrace {
+
+TickKind tickKindOf(const Trace& trace, const Event& event) {
+    const VariableKind variable = variableKindOf(trace, event.variable).value_or(VariableKind::Word);
+    const bool lock = variable == VariableKind::Lock;
+    auto readKind = [variable] {
+        switch (variable) {
+        case VariableKind::Flag: return TickKind::FlagRead;
+        case VariableKind::Lock: return TickKind::LockTry;
+        case VariableKind::Record: return TickKind::RecordCheck;
+        default: return TickKind::DataRead;
+        }
+    };
+    auto writeKind = [variable] {
+        switch (variable) {
+        case VariableKind::Flag: return TickKind::FlagWrite;
+        case VariableKind::Lock: return TickKind::LockRelease;
+        case VariableKind::Record: return TickKind::RecordWord;
+        default: return TickKind::DataWrite;
+        }
+    };
+    switch (event.kind) {
+    case EventKind::Load:
+    case EventKind::Spin: return readKind(); // a spin repeats a read (or a failed test-and-set)
+    case EventKind::Store: return writeKind();
+    case EventKind::Exchange:
+    case EventKind::FetchAdd:
+        if (lock) return event.value == 0 ? TickKind::LockAcquire : TickKind::LockTry;
+        return writeKind();
+    case EventKind::CompareExchange:
+        if (event.aux == 0) return readKind(); // failed: it only looked
+        if (lock) return event.value != 0 ? TickKind::LockAcquire : TickKind::LockRelease;
+        return writeKind();
+    case EventKind::RecordWordWrite: return TickKind::RecordWord;
+    case EventKind::RecordCheck: return TickKind::RecordCheck;
+    case EventKind::LockWait: return TickKind::LockTry;
+    case EventKind::LockAcquire: return TickKind::LockAcquire;
+    case EventKind::LockRelease: return TickKind::LockRelease;
+    case EventKind::Send: return TickKind::DataWrite;
+    case EventKind::Receive: return TickKind::DataRead;
+    default: return TickKind::Marker;
+    }
+}
+
+std::string_view tickKindName(TickKind kind) {
+    switch (kind) {
+    case TickKind::LockAcquire: return "lock acquire";
+    case TickKind::FlagWrite: return "flag write";
+    case TickKind::LockRelease: return "lock release";
+    case TickKind::DataWrite: return "data write";
+    case TickKind::RecordWord: return "record word write";
+    case TickKind::RecordCheck: return "record check";
+    case TickKind::LockTry: return "lock try";
+    case TickKind::FlagRead: return "flag read";
+    case TickKind::DataRead: return "data read";
+    default: return "marker";
+    }
+}
+
+ImU32 tickColor(const Palette& palette, TickKind kind) {
+    switch (kind) {
+    case TickKind::LockAcquire: return palette.lockAcquire;
+    case TickKind::FlagWrite: return palette.flagWrite;
+    case TickKind::LockRelease: return palette.lockRelease;
+    case TickKind::DataWrite: return palette.dataWrite;
+    case TickKind::RecordWord: return palette.recordWord;
+    case TickKind::RecordCheck: return palette.recordCheck;
+    case TickKind::LockTry: return palette.lockTry;
+    case TickKind::FlagRead: return palette.flagRead;
+    case TickKind::DataRead: return palette.dataRead;
+    default: return palette.marker;
+    }
+}
+
+TickKind dominantTick(std::uint16_t mask) {
+    const auto kinds = static_cast<std::uint16_t>(mask & ~kSpinBit);
+    if (kinds == 0) return TickKind::Marker;
+    return static_cast<TickKind>(std::countr_zero(kinds));
+}
+
+void IntervalRuns::finish() {
+    std::stable_sort(m_entries.begin(), m_entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
+    m_maxEnd.resize(m_entries.size());
+    double running = -INFINITY;
+    for (std::size_t k = 0; k < m_entries.size(); ++k)
+        m_maxEnd[k] = running = std::max(running, m_entries[k].end);
+}
+
+std::size_t LaneModel::lowerBound(TimeAxis axis, double value, std::size_t from) const {
+    from = std::min(from, size());
+    const auto offset = static_cast<std::ptrdiff_t>(from);
+    if (axis == TimeAxis::RealTime)
+        return static_cast<std::size_t>(std::lower_bound(time.begin() + offset, time.end(), value) - time.begin());
+    const auto found = std::lower_bound(events.begin() + offset, events.end(), value,
+                                        [](std::uint64_t index, double v) { return static_cast<double>(index) < v; });
+    return static_cast<std::size_t>(found - events.begin());
+}
+
+std::uint16_t LaneModel::mask(std::size_t from, std::size_t to) const {
+    const std::size_t n = size();
+    std::uint16_t bits = 0;
+    for (std::size_t l = from + n, r = std::min(to, n) + n; l < r; l >>= 1, r >>= 1) {
+        if (l & 1) bits |= maskTree[l++];
+        if (r & 1) bits |= maskTree[--r];
+    }
+    return bits;
+}
+
+TimelineModel::TimelineModel(std::shared_ptr<const TraceDocument> document) : m_document(std::move(document)) {
+    buildLanes();
+    buildFindings();
+}
+
+const Trace& TimelineModel::trace() const {
+    return m_document->trace;
+}
+
+void TimelineModel::buildLanes() {
+    const Trace& tr = trace();
+    const auto& indexLanes = m_document->index.lanes();
+    m_lanes.resize(tr.workers.size());
+    for (std::size_t w = 0; w < m_lanes.size() && w < indexLanes.size(); ++w) {
+        LaneModel& lane = m_lanes[w];
+        const WorkerLane& source = indexLanes[w];
+        lane.events = source.events;
+        const std::size_t n = lane.events.size();
+        lane.time.resize(n);
+        lane.maskTree.assign(2 * n, 0);
+        for (std::size_t k = 0; k < n; ++k) {
+            const Event& e = tr.events[lane.events[k]];
+            lane.time[k] = static_cast<double>(e.timestamp);
+            auto bits = static_cast<std::uint16_t>(1u << static_cast<unsigned>(tickKindOf(tr, e)));
+            if (e.kind == EventKind::Spin) bits |= kSpinBit;
+            lane.maskTree[n + k] = bits;
+            if (e.kind == EventKind::WorkerStart || e.kind == EventKind::WorkerExit ||
+                e.kind == EventKind::WorkerKilled)
+                lane.lifecycle.push_back(lane.events[k]);
+        }
+        for (std::size_t k = n; k-- > 1;)
+            lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
+
+        for (std::size_t s = 0; s < source.spans.size(); ++s) {
+            const CriticalSectionSpan& span = source.spans[s];
+            const auto item = static_cast<std::uint32_t>(s);
+            lane.spans[0].add(static_cast<double>(span.beginNs), static_cast<double>(span.endNs), item);
+            const double enter = span.enterEvent < tr.events.size()
+                                     ? static_cast<double>(span.enterEvent)
+                                     : static_cast<double>(TraceIndex::firstEventAtOrAfter(tr, span.beginNs));
+            const double exit = span.exitEvent < tr.events.size()
+                                    ? static_cast<double>(span.exitEvent)
+                                    : static_cast<double>(lastEventAtOrBefore(static_cast<double>(span.endNs)));
+            lane.spans[1].add(enter, exit, item);
+        }
+        lane.spans[0].finish();
+        lane.spans[1].finish();
+    }
+}
+
+void TimelineModel::buildFindings() {
+    const Trace& tr = trace();
+    const auto& findings = m_document->analysis.findings;
+    const std::size_t eventCount = tr.events.size();
+    std::map<std::pair<FindingKind, std::vector<std::uint32_t>>, std::size_t> groupOf;
+    m_findingX.assign(findings.size() * 4, 0.0);
+
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        double* x = &m_findingX[i * 4]; // RealTime begin/end, EventOrder begin/end
+        x[0] = static_cast<double>(f.beginNs);
+        x[1] = static_cast<double>(std::max(f.beginNs, f.endNs));
+        x[2] = static_cast<double>(
+            std::min<std::uint64_t>(TraceIndex::firstEventAtOrAfter(tr, f.beginNs), eventCount ? eventCount - 1 : 0));
+        x[3] = std::max(x[2], static_cast<double>(lastEventAtOrBefore(x[1])));
+
+        std::vector<std::uint32_t> lanes;
+        bool valid = true;
+        for (auto e : f.events)
+            valid = valid && e < eventCount;
+        if (f.kind == FindingKind::Overlap) {
+            for (auto w : f.workers)
+                if (w < m_lanes.size()) lanes.push_back(w);
+        } else if (valid && f.kind == FindingKind::LostUpdate && f.events.size() >= 2) {
+            lanes = {tr.events[f.events[0]].worker, tr.events[f.events[1]].worker};
+        } else if (valid && f.kind == FindingKind::TornRecord && !f.events.empty()) {
+            lanes = {tr.events[f.events.front()].worker};
+        }
+        if (f.kind != FindingKind::Overlap && valid && !f.events.empty()) {
+            // Marks sit on the events themselves: the extent is theirs, not the time range.
+            std::size_t used = f.kind == FindingKind::LostUpdate ? 2 : f.events.size();
+            used = std::min(used, f.events.size());
+            for (int slot = 0; slot < 2; ++slot) {
+                const auto axis = slot == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
+                double lo = INFINITY, hi = -INFINITY;
+                for (std::size_t k = 0; k < used; ++k) {
+                    lo = std::min(lo, eventX(f.events[k], axis));
+                    hi = std::max(hi, eventX(f.events[k], axis));
+                }
+                x[slot * 2] = lo;
+                x[slot * 2 + 1] = hi;
+            }
+        }
+        bool drawable = !lanes.empty();
+        for (auto w : lanes)
+            drawable = drawable && w < m_lanes.size();
+        if (!drawable) continue;
+
+        auto [it, added] = groupOf.try_emplace({f.kind, lanes}, m_groups.size());
+        if (added) m_groups.push_back(FindingGroup{f.kind, lanes, {}});
+        FindingGroup& group = m_groups[it->second];
+        for (int slot = 0; slot < 2; ++slot)
+            group.runs[slot].add(x[slot * 2], x[slot * 2 + 1], static_cast<std::uint32_t>(i));
+    }
+    for (FindingGroup& group : m_groups) {
+        group.runs[0].finish();
+        group.runs[1].finish();
+    }
+}
+
+double TimelineModel::eventX(std::uint64_t index, TimeAxis axis) const {
+    if (axis == TimeAxis::EventOrder) return static_cast<double>(index);
+    const auto& events = trace().events;
+    return index < events.size() ? static_cast<double>(events[index].timestamp) : 0.0;
+}
+
+bool TimelineModel::findingExtent(int index, TimeAxis axis, double& begin, double& end) const {
+    if (index < 0 || static_cast<std::size_t>(index) * 4 >= m_findingX.size()) return false;
+    const double* x = &m_findingX[static_cast<std::size_t>(index) * 4 + static_cast<std::size_t>(axisSlot(axis)) * 2];
+    begin = x[0];
+    end = x[1];
+    return true;
+}
+
+double TimelineModel::fullEnd(TimeAxis axis) const {
+    const auto& events = trace().events;
+    if (axis == TimeAxis::EventOrder) return std::max(1.0, static_cast<double>(events.size()) - 1.0);
+    const std::uint64_t last = events.empty() ? 0 : events.back().timestamp;
+    return std::max(1.0, static_cast<double>(std::max(last, trace().durationNs)));
+}
+
+double TimelineModel::convert(double value, TimeAxis from, TimeAxis to) const {
+    const auto& events = trace().events;
+    const std::size_t n = events.size();
+    if (from == to || n < 2) return value;
+    const double first = static_cast<double>(events.front().timestamp);
+    const double last = static_cast<double>(events.back().timestamp);
+    const double lastIndex = static_cast<double>(n - 1);
+    const double rate = last > first ? lastIndex / (last - first) : 1.0; // events per ns, for outside the trace
+    auto ts = [&](std::size_t k) { return static_cast<double>(events[k].timestamp); };
+
+    if (from == TimeAxis::RealTime) {
+        if (value <= first) return (value - first) * rate;
+        if (value >= last) return lastIndex + (value - last) * rate;
+        const auto k = static_cast<std::size_t>(
+            std::lower_bound(events.begin(), events.end(), value,
+                             [](const Event& e, double v) { return static_cast<double>(e.timestamp) < v; }) -
+            events.begin());
+        const double gap = ts(k) - ts(k - 1);
+        return static_cast<double>(k - 1) + (gap > 0 ? (value - ts(k - 1)) / gap : 1.0);
+    }
+    if (value <= 0) return first + value / rate;
+    if (value >= lastIndex) return last + (value - lastIndex) / rate;
+    const auto k = static_cast<std::size_t>(value);
+    return ts(k) + (value - static_cast<double>(k)) * (ts(k + 1) - ts(k));
+}
+
+std::uint64_t TimelineModel::nearestEvent(TimeAxis axis, double value) const {
+    const auto& events = trace().events;
+    if (events.empty()) return kNoEvent;
+    if (axis == TimeAxis::EventOrder)
+        return static_cast<std::uint64_t>(std::clamp(std::round(value), 0.0, static_cast<double>(events.size() - 1)));
+    const auto k = static_cast<std::size_t>(
+        std::lower_bound(events.begin(), events.end(), value,
+                         [](const Event& e, double v) { return static_cast<double>(e.timestamp) < v; }) -
+        events.begin());
+    if (k == 0) return 0;
+    if (k == events.size()) return k - 1;
+    const double before = value - static_cast<double>(events[k - 1].timestamp);
+    const double after = static_cast<double>(events[k].timestamp) - value;
+    return before <= after ? k - 1 : k;
+}
+
+std::uint64_t TimelineModel::lastEventAtOrBefore(double ns) const {
+    const auto& events = trace().events;
+    const auto found = std::upper_bound(events.begin(), events.end(), ns,
+                                        [](double v, const Event& e) { return v < static_cast<double>(e.timestamp); });
+    return found == events.begin() ? 0 : static_cast<std::uint64_t>(found - events.begin()) - 1;
+}
+
+} // namespace racetrace

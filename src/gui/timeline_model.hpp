@@ -1,0 +1,159 @@
+// What the timeline needs from a document, prepared once when the document
+// changes so that a frame only does lookups: per lane the events' x positions
+// and a tree of "which kinds of tick lie in this range", the critical-section
+// stays and the findings as sorted intervals on both axes. With these, a frame
+// costs O(pixels x lanes x log n), whatever the number of events.
+#pragma once
+
+#include "analysis/findings.hpp"
+#include "gui/view_state.hpp"
+#include "trace/trace.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace racetrace {
+
+struct Palette;
+struct TraceDocument;
+
+/// What a tick means, which decides its colour. Ordered by importance: when
+/// several events share one pixel column, the lowest value present wins.
+enum class TickKind : std::uint8_t {
+    LockAcquire, ///< exchange/CAS on a Lock that found it free
+    FlagWrite,   ///< store to a Flag
+    LockRelease, ///< store of a Lock (or a blocking lock released)
+    DataWrite,   ///< store to a counter or another word
+    RecordWord,  ///< one word of a record written
+    RecordCheck, ///< one word of a record read back
+    LockTry,     ///< a failed exchange/CAS, or a plain read of a Lock
+    FlagRead,    ///< load of a Flag
+    DataRead,    ///< load of a counter or another word
+    Marker,      ///< fences, critical-section enter/exit, start/exit/kill, blocking
+    Count,
+};
+inline constexpr std::uint16_t kSpinBit = 1u << 15; ///< in a tick mask: a Spin lies in the range
+
+/// Classifies one event (a Spin takes the kind of the access it repeats).
+TickKind tickKindOf(const Trace& trace, const Event& event);
+std::string_view tickKindName(TickKind kind); ///< "flag read", "lock acquire", ...
+ImU32 tickColor(const Palette& palette, TickKind kind);
+/// Writes and lock steps are drawn full height; reads and markers shorter.
+constexpr bool isTallTick(TickKind kind) {
+    return kind <= TickKind::RecordWord;
+}
+/// The most important kind in a mask of (1 << TickKind) bits.
+TickKind dominantTick(std::uint16_t mask);
+
+constexpr int axisSlot(TimeAxis axis) {
+    return axis == TimeAxis::RealTime ? 0 : 1;
+}
+
+/// Intervals sorted by begin, with the running maximum of their ends, so the
+/// ones touching a range are found by binary search and neighbours closer than
+/// a few pixels can be merged into one run without visiting each of them.
+class IntervalRuns {
+  public:
+    void add(double begin, double end, std::uint32_t item) { m_entries.push_back({begin, std::max(begin, end), item}); }
+    void finish();
+    std::size_t size() const { return m_entries.size(); }
+    std::uint32_t item(std::size_t k) const { return m_entries[k].item; }
+
+    /// Calls f(first, last, runBegin, runEnd) for each run of entries [first, last)
+    /// that touch [from, to], where entries closer than `mergeUnits` form one run.
+    /// Costs O(runs x log n): entries inside a run are skipped, not visited.
+    template <class F> void forEachRun(double from, double to, double mergeUnits, F&& f) const {
+        const std::size_t n = m_entries.size();
+        std::size_t i =
+            static_cast<std::size_t>(std::lower_bound(m_maxEnd.begin(), m_maxEnd.end(), from) - m_maxEnd.begin());
+        while (i < n && m_entries[i].begin <= to) {
+            const double runBegin = m_entries[i].begin;
+            double runEnd = m_maxEnd[i];
+            std::size_t j = i + 1;
+            for (;;) { // every entry that starts before the run's end (plus the merge gap) joins it
+                const double limit = runEnd + mergeUnits;
+                const auto next = std::upper_bound(m_entries.begin() + static_cast<std::ptrdiff_t>(j), m_entries.end(),
+                                                   limit, [](double v, const Entry& e) { return v < e.begin; });
+                const auto k = static_cast<std::size_t>(next - m_entries.begin());
+                if (k == j) break;
+                j = k;
+                runEnd = m_maxEnd[j - 1];
+            }
+            f(i, j, runBegin, runEnd);
+            i = j;
+        }
+    }
+
+  private:
+    struct Entry {
+        double begin, end;
+        std::uint32_t item;
+    };
+    std::vector<Entry> m_entries;
+    std::vector<double> m_maxEnd; ///< [k] = max end of entries 0..k: ascending, so binary-searchable
+};
+
+/// One worker's lane.
+struct LaneModel {
+    std::span<const std::uint64_t> events; ///< indices into Trace::events, ascending (TraceIndex)
+    std::vector<double> time;              ///< timestamps of `events`: x on the RealTime axis
+    std::vector<std::uint16_t> maskTree;   ///< segment tree of tick bits: leaves at [n, 2n)
+    IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerLane::spans
+    std::vector<std::uint64_t> lifecycle;  ///< start/exit/killed events, drawn as glyphs at every zoom
+
+    std::size_t size() const { return events.size(); }
+    double x(TimeAxis axis, std::size_t k) const {
+        return axis == TimeAxis::RealTime ? time[k] : static_cast<double>(events[k]);
+    }
+    /// First k >= from with x(k) >= value (size() if none).
+    std::size_t lowerBound(TimeAxis axis, double value, std::size_t from = 0) const;
+    /// OR of the tick bits of events [from, to): O(log n).
+    std::uint16_t mask(std::size_t from, std::size_t to) const;
+};
+
+/// Findings that are drawn alike (same kind, same lanes), as intervals per axis.
+struct FindingGroup {
+    FindingKind kind = FindingKind::Overlap;
+    std::vector<std::uint32_t> lanes; ///< overlap: involved workers; lost update: {overwriter, lost}; torn: {checker}
+    IntervalRuns runs[2];             ///< item = index into Analysis::findings
+};
+
+class TimelineModel {
+  public:
+    explicit TimelineModel(std::shared_ptr<const TraceDocument> document);
+
+    const TraceDocument& document() const { return *m_document; }
+    const Trace& trace() const;
+    const std::vector<LaneModel>& lanes() const { return m_lanes; }
+    const std::vector<FindingGroup>& groups() const { return m_groups; }
+
+    /// x of event `index` on `axis` (ns, or the index itself).
+    double eventX(std::uint64_t index, TimeAxis axis) const;
+    /// The extent of finding `index` on `axis`; false for a bad index.
+    bool findingExtent(int index, TimeAxis axis, double& begin, double& end) const;
+    /// The whole trace on `axis`.
+    double fullBegin(TimeAxis) const { return 0.0; }
+    double fullEnd(TimeAxis axis) const;
+    /// Moves a position from one axis to the other through the events (monotone).
+    double convert(double value, TimeAxis from, TimeAxis to) const;
+    /// The event nearest to `value` on `axis` among all workers (kNoEvent if none).
+    std::uint64_t nearestEvent(TimeAxis axis, double value) const;
+
+  private:
+    void buildLanes();
+    void buildFindings();
+    std::uint64_t lastEventAtOrBefore(double ns) const;
+
+    std::shared_ptr<const TraceDocument> m_document;
+    std::vector<LaneModel> m_lanes;
+    std::vector<FindingGroup> m_groups;
+    std::vector<double> m_findingX; ///< per finding: begin/end on RealTime, then on EventOrder
+};
+
+} // namespace racetrace

@@ -1,0 +1,134 @@
+#include "gui/timeline_tooltips.hpp"
+
+#include "gui/theme.hpp"
+#include "gui/timeline_ruler.hpp"
+#include "gui/trace_document.hpp"
+
+#include <imgui.h>
+
+namespace racetrace {
+
+namespace {
+
+void beginTooltip() {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+}
+
+void endTooltip() {
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void workerTitle(const Theme& theme, std::uint32_t worker) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(worker));
+    ImGui::TextUnformatted(workerName(worker).c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+}
+
+} // namespace
+
+std::string accessText(const Trace& trace, const Event& e) {
+    if (e.variable == kNoVariable) return {};
+    const std::string name = variableName(trace, e.variable);
+    const auto kind = variableKindOf(trace, e.variable);
+    const bool guard = kind == VariableKind::Flag || kind == VariableKind::Lock;
+    auto value = [&](std::int64_t v) {
+        std::string text = std::to_string(v);
+        if (guard) text += " (" + guardMeaning(*kind, v) + ")";
+        return text;
+    };
+    const auto aux = static_cast<std::int32_t>(e.aux);
+    switch (e.kind) {
+    case EventKind::Load: return "read " + name + " = " + value(e.value);
+    case EventKind::Spin: return "kept reading " + name + " = " + value(e.value);
+    case EventKind::Store: return "wrote " + name + " = " + value(e.value);
+    case EventKind::Exchange:
+        return "exchange on " + name + ": read " + value(e.value) + ", wrote " + std::to_string(aux);
+    case EventKind::CompareExchange:
+        return e.aux ? "compare-exchange on " + name + " succeeded: stored " + value(e.value)
+                     : "compare-exchange on " + name + " failed: saw " + value(e.value);
+    case EventKind::FetchAdd:
+        return "fetch-add on " + name + ": read " + std::to_string(e.value) + ", added " + std::to_string(aux);
+    case EventKind::RecordWordWrite:
+        return "wrote " + name + "[" + std::to_string(e.aux) + "] = " + std::to_string(e.value);
+    case EventKind::RecordCheck:
+        return "read back " + name + "[" + std::to_string(e.aux) + "] = " + std::to_string(e.value);
+    default: return name + " = " + std::to_string(e.value);
+    }
+}
+
+void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t index, std::uint64_t sameColumn) {
+    const Trace& trace = model.trace();
+    if (index >= trace.events.size()) return;
+    const Event& e = trace.events[index];
+    beginTooltip();
+    workerTitle(theme, e.worker);
+    const std::string kind(eventKindName(e.kind));
+    const std::string meaning(tickKindName(tickKindOf(trace, e)));
+    ImGui::Text("%s  (%s)", kind.c_str(), meaning.c_str());
+
+    if (const ProgramInfo* program = trace.programOf(e.worker); program && e.line < program->lines.size()) {
+        ImGui::TextDisabled("line %u", e.line + 1u);
+        ImGui::SameLine();
+        if (theme.monoFont()) ImGui::PushFont(theme.monoFont());
+        ImGui::TextUnformatted(program->lines[e.line].text.c_str());
+        if (theme.monoFont()) ImGui::PopFont();
+    }
+    if (const std::string access = accessText(trace, e); !access.empty()) ImGui::TextUnformatted(access.c_str());
+    if (e.kind == EventKind::Spin) {
+        const std::uint64_t previous = index > 0 ? model.document().index.lastEventOf(e.worker, index - 1) : kNoEvent;
+        std::string text = "repeated " + formatCount(e.aux) + " times";
+        if (previous < trace.events.size())
+            text += " over " + formatDuration(static_cast<double>(e.timestamp - trace.events[previous].timestamp));
+        ImGui::TextUnformatted(text.c_str());
+    }
+    const std::string when = formatTime(static_cast<double>(e.timestamp));
+    const std::string number = formatCount(index);
+    ImGui::TextDisabled("%s   event #%s   CPU %u", when.c_str(), number.c_str(), static_cast<unsigned>(e.cpu));
+    if (sameColumn > 1) {
+        const std::string more = formatCount(sameColumn - 1);
+        ImGui::TextDisabled("+%s more events of %s here: zoom in to see each", more.c_str(),
+                            workerName(e.worker).c_str());
+    }
+    endTooltip();
+}
+
+void spanTooltip(const TimelineModel& model, const Theme& theme, const SpanHover& hover) {
+    const auto& lanes = model.document().index.lanes();
+    if (hover.lane < 0 || static_cast<std::size_t>(hover.lane) >= lanes.size()) return;
+    const auto& spans = lanes[static_cast<std::size_t>(hover.lane)].spans;
+    if (hover.span >= spans.size()) return;
+    const CriticalSectionSpan& span = spans[hover.span];
+    beginTooltip();
+    workerTitle(theme, span.worker);
+    if (hover.count > 1) {
+        ImGui::Text("%u stays in the critical section here: zoom in to see each", hover.count);
+    } else {
+        ImGui::TextUnformatted(span.exitEvent == kNoEvent ? "inside the critical section (never left)"
+                                                          : "inside the critical section");
+        const std::string from = formatTime(static_cast<double>(span.beginNs));
+        const std::string to = formatTime(static_cast<double>(span.endNs));
+        const std::string length = formatDuration(static_cast<double>(span.endNs - span.beginNs));
+        ImGui::TextDisabled("%s to %s (%s)", from.c_str(), to.c_str(), length.c_str());
+    }
+    endTooltip();
+}
+
+void findingTooltip(const TimelineModel& model, const FindingHover& hover) {
+    const auto& findings = model.document().analysis.findings;
+    if (hover.finding < 0 || static_cast<std::size_t>(hover.finding) >= findings.size()) return;
+    const Finding& finding = findings[static_cast<std::size_t>(hover.finding)];
+    const std::string kind(findingKindName(finding.kind));
+    beginTooltip();
+    if (hover.count > 1) {
+        ImGui::Text("%u %s findings here: zoom in to see each. The first:", hover.count, kind.c_str());
+        ImGui::Separator();
+    }
+    ImGui::TextUnformatted(finding.sentence.c_str());
+    ImGui::TextDisabled("%s #%d   click to select", kind.c_str(), hover.finding + 1);
+    endTooltip();
+}
+
+} // namespace racetrace

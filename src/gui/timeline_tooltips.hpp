@@ -1,0 +1,24 @@
+// What the timeline says about the thing under the mouse: an event (who, what,
+// which line of pseudo-code, which value, when, on which CPU), a stay in the
+// critical section, or a finding's plain sentence.
+#pragma once
+
+#include "gui/timeline_findings.hpp"
+#include "gui/timeline_lanes.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace racetrace {
+
+class Theme;
+
+/// "read Y = 1 (free)", "exchange on L: read 0 (free), wrote 1"; empty without a variable.
+std::string accessText(const Trace& trace, const Event& event);
+
+/// `sameColumn` > 1 adds how many events share the hovered block.
+void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t event, std::uint64_t sameColumn);
+void spanTooltip(const TimelineModel& model, const Theme& theme, const SpanHover& hover);
+void findingTooltip(const TimelineModel& model, const FindingHover& hover);
+
+} // namespace racetrace

@@ -1,0 +1,40 @@
+// What the user is looking at, apart from the trace itself: the cursor, the
+// selected finding, the zoom, the axis, playback. Views read and change it;
+// the trace never changes because of it.
+#pragma once
+
+#include "analysis/trace_queries.hpp"
+
+#include <cstdint>
+
+namespace racetrace {
+
+enum class TimeAxis : std::uint8_t {
+    RealTime,   ///< x = ns since the run started
+    EventOrder, ///< x = index of the event in the merged order: the interleaving diagram
+};
+
+struct ViewState {
+    std::uint64_t cursorEvent = kNoEvent; ///< index into Trace::events; kNoEvent: before the first
+    int selectedFinding = -1;             ///< index into Analysis::findings
+    TimeAxis axis = TimeAxis::RealTime;
+
+    // Visible range of the timeline, in axis units (ns or event index).
+    double viewBegin = 0.0;
+    double viewEnd = 1.0;
+    bool fitRequested = true;     ///< zoom to show the whole trace at the next frame
+    bool focusRequested = false;  ///< zoom to the selected finding at the next frame
+
+    bool playing = false;
+    double playbackEventsPerSecond = 20.0;
+    double playbackCarry = 0.0;   ///< fraction of an event owed to the next frame
+    std::uint64_t hoveredEvent = kNoEvent;
+
+    /// Selects finding `index` and asks every view to move to it.
+    void selectFinding(int index) {
+        selectedFinding = index;
+        focusRequested = true;
+    }
+};
+
+} // namespace racetrace
