@@ -1,5 +1,6 @@
 #include "cli/trace_summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace racetrace {
@@ -59,7 +60,9 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
                         {"lost_updates", analysis.lostUpdates},
                         {"torn_records", analysis.tornRecords},
                         {"total", analysis.findings.size()}};
-    json["race"] = !analysis.findings.empty();
+    const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
+                                             [](const InvariantResult& result) { return !result.holds; });
+    json["race"] = !analysis.findings.empty() || invariantBroken; // --no-trace has no findings, only the counter
     json["headline"] = analysis.headline;
     nlohmann::json invariants = nlohmann::json::array();
     for (const auto& result : analysis.invariants)

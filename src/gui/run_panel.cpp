@@ -28,8 +28,7 @@ void RunPanel::run(ViewContext& context) {
                         " real processes...");
 }
 
-void RunPanel::drawOptions(ViewContext& context) {
-    const bool lecture = context.theme.lecture();
+void RunPanel::drawPicker() {
     ImGui::SetNextItemWidth(-1);
     const char* preview = m_scenarios.empty() ? "(none)" : m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.title.c_str();
     if (ImGui::BeginCombo("##scenario", preview)) {
@@ -44,7 +43,11 @@ void RunPanel::drawOptions(ViewContext& context) {
         }
         ImGui::EndCombo();
     }
+}
+
+void RunPanel::drawKnobs(ViewContext& context) {
     if (m_scenarios.empty()) return;
+    const bool lecture = context.theme.lecture();
     const Scenario& scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)];
     ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
     ImGui::TextWrapped("%s", lecture ? scenario.summary.c_str() : scenario.info.description.c_str());
@@ -94,12 +97,8 @@ void RunPanel::drawProgress(ViewContext& context) {
     }
 }
 
-void RunPanel::draw(ViewContext& context) {
+void RunPanel::drawButtons(ViewContext& context) {
     const bool busy = context.session.busy();
-    ImGui::BeginDisabled(busy);
-    drawOptions(context);
-    ImGui::EndDisabled();
-
     const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
     ImGui::BeginDisabled(busy);
     if (ImGui::Button("Run (R)", ImVec2(half, 0))) run(context);
@@ -109,6 +108,18 @@ void RunPanel::draw(ViewContext& context) {
     if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
     ImGui::EndDisabled();
     if (busy) drawProgress(context);
+}
+
+void RunPanel::draw(ViewContext& context) {
+    // Picker, then the buttons (visible even at lecture sizes), then the knobs.
+    const bool busy = context.session.busy();
+    ImGui::BeginDisabled(busy);
+    drawPicker();
+    ImGui::EndDisabled();
+    drawButtons(context);
+    ImGui::BeginDisabled(busy);
+    drawKnobs(context);
+    ImGui::EndDisabled();
     if (context.previous && !busy) {
         const std::string label = "Show previous: " + context.previous->label;
         if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) context.swapWithPrevious();

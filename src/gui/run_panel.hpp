@@ -21,7 +21,9 @@ public:
     void run(ViewContext& context);
 
 private:
-    void drawOptions(ViewContext& context);
+    void drawPicker();
+    void drawKnobs(ViewContext& context);
+    void drawButtons(ViewContext& context);
     void drawProgress(ViewContext& context);
 
     RunOptions m_options;

@@ -153,7 +153,7 @@ void TimelineView::draw(ViewContext& context) {
     const float lanesHeight = avail.y - rulerHeight;
     const float baseLane = std::floor(line * 3.0f + font * 0.8f);
     const float laneHeight = std::floor(
-        laneCount ? std::clamp(lanesHeight / static_cast<float>(laneCount), baseLane, baseLane * 2.0f) : baseLane);
+        laneCount ? std::clamp(lanesHeight / static_cast<float>(laneCount), baseLane, baseLane * 4.0f) : baseLane);
     const bool scroll = static_cast<float>(laneCount) * laneHeight > lanesHeight + 0.5f;
     const float timeLeft = origin.x + labelWidth;
     const float timeWidth =

@@ -142,15 +142,23 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
 }
 
 Result<void> Run::spawnWorkers(const std::string& executable) {
-    // The child sees the segment at a fixed fd number; dup2 onto a different
-    // number also drops close-on-exec for the child's copy only.
-    const int childFd = m_segment.fd() == 3 ? 4 : 3;
+    auto lifeLine = LifeLine::create();
+    if (!lifeLine) return fail(lifeLine.error());
+    m_lifeLine = std::move(*lifeLine);
+    // The child gets the segment and the life line by dup2 onto numbers that
+    // differ from both sources: dup2 onto a different number drops close-on-exec
+    // for the child's copy, and the first dup2 cannot overwrite the second source.
+    int targets[2];
+    for (int candidate = 10, found = 0; found < 2; ++candidate)
+        if (candidate != m_segment.fd() && candidate != m_lifeLine.workerEnd()) targets[found++] = candidate;
+    const int childSegmentFd = targets[0];
+    const int childLifeFd = targets[1];
     for (std::uint32_t k = 0; k < m_options.workers; ++k) {
         SpawnRequest request;
         request.executable = executable;
-        request.args = {"worker", "--segment-fd", std::to_string(childFd), "--id", std::to_string(k),
-                        "--parent-pid", std::to_string(getpid())};
-        request.inheritFds = {{m_segment.fd(), childFd}};
+        request.args = {"worker", "--segment-fd", std::to_string(childSegmentFd), "--life-fd",
+                        std::to_string(childLifeFd), "--id", std::to_string(k), "--parent-pid", std::to_string(getpid())};
+        request.inheritFds = {{m_segment.fd(), childSegmentFd}, {m_lifeLine.workerEnd(), childLifeFd}};
         auto child = ChildProcess::spawn(request);
         if (!child) return fail(child.error());
         m_children.push_back(std::move(*child));
@@ -178,7 +186,8 @@ void Run::drainRings() {
 }
 
 void Run::killAll(WorkerExit::How how, const std::string& reason) {
-    if (m_stopReason.empty()) m_stopReason = reason;
+    // Keep every reason: "B ended early" and then the watchdog's account of A.
+    if (m_stopReason.find(reason) == std::string::npos) m_stopReason += (m_stopReason.empty() ? "" : " ") + reason;
     m_header->stop.store(1, std::memory_order_relaxed);
     std::uint32_t cpu = 0;
     const std::uint64_t now = readClock(m_clock.kind, cpu);
@@ -210,6 +219,7 @@ std::string Run::describeStuckWorkers() const {
 }
 
 void Run::checkWatchdog() {
+    if (m_watchdogFired) return;
     std::uint64_t sum = 0;
     for (std::uint32_t k = 0; k < m_options.workers; ++k) sum += m_slots[k].progress.load(std::memory_order_relaxed);
     const auto now = std::chrono::steady_clock::now();
@@ -220,6 +230,7 @@ void Run::checkWatchdog() {
     }
     const std::chrono::duration<double> idle = now - m_lastProgressTime;
     if (idle.count() >= m_options.watchdogSeconds) {
+        m_watchdogFired = true;
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%g", m_options.watchdogSeconds);
         killAll(WorkerExit::How::Killed, "The watchdog stopped the run: no worker made progress for " +
@@ -230,15 +241,18 @@ void Run::checkWatchdog() {
 bool Run::pump() {
     if (m_done) return false;
     drainRings();
-    if (m_stopRequested.load(std::memory_order_relaxed) && m_stopReason.empty())
+    if (m_stopRequested.load(std::memory_order_relaxed) && !m_stopKilled) {
+        m_stopKilled = true;
         killAll(WorkerExit::How::Killed, "The run was stopped before it finished.");
+    }
     bool anyRunning = false;
     for (std::uint32_t k = 0; k < m_children.size(); ++k) {
         auto& child = m_children[k];
         if (!child.running()) continue;
         if (const auto& status = child.poll(); status && m_killedHow[k] == WorkerExit::How::Unknown &&
-                                               !(status->exited && status->code == 0) && m_stopReason.empty())
-            m_stopReason = "Worker " + workerName(k) + " ended early: " + describeExit(*status) + ".";
+                                               !(status->exited && status->code == 0))
+            m_stopReason += (m_stopReason.empty() ? "" : " ") + ("Worker " + workerName(k) + " ended early: " +
+                                                                 describeExit(*status) + ".");
         anyRunning = anyRunning || child.running();
     }
     if (anyRunning) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "ipc/child_process.hpp"
+#include "ipc/life_line.hpp"
 #include "ipc/machine_clock.hpp"
 #include "ipc/result.hpp"
 #include "ipc/shared_segment.hpp"
@@ -82,6 +83,7 @@ private:
     Scenario m_scenario;
     ClockCalibration m_clock;
     SharedSegment m_segment;
+    LifeLine m_lifeLine; ///< cut when the Run ends or the process dies: workers exit
     SegmentHeader* m_header = nullptr;
     WorkerSlot* m_slots = nullptr;
     std::vector<ChildProcess> m_children;
@@ -91,6 +93,8 @@ private:
     std::vector<std::uint64_t> m_killTicks;
     std::atomic<bool> m_stopRequested{false};
     std::string m_stopReason;
+    bool m_stopKilled = false;     ///< requestStop() has been acted on
+    bool m_watchdogFired = false;  ///< the watchdog has stopped the run
     std::uint64_t m_startTicks = 0;
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;

@@ -4,6 +4,7 @@
 // reported on stderr and with a non-zero exit, which the parent collects.
 #include "lab/worker_main.hpp"
 
+#include "ipc/life_line.hpp"
 #include "ipc/shared_segment.hpp"
 #include "lab/interpreter.hpp"
 #include "lab/scenario.hpp"
@@ -17,9 +18,7 @@
 #include <thread>
 
 #include <sched.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace racetrace {
@@ -30,6 +29,7 @@ enum WorkerExitCode : int { kOk = 0, kBadArguments = 2, kBadSegment = 3, kBadSce
 
 struct WorkerArgs {
     int segmentFd = -1;
+    int lifeFd = -1;
     std::uint32_t id = 0;
     pid_t parentPid = 0;
 };
@@ -42,15 +42,16 @@ bool parseNumber(const char* text, T& out) {
 }
 
 bool parseArgs(int argc, char** argv, WorkerArgs& args) {
-    bool fd = false, id = false, parent = false;
+    bool fd = false, life = false, id = false, parent = false;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string_view key = argv[i];
         if (key == "--segment-fd") fd = parseNumber(argv[i + 1], args.segmentFd);
+        else if (key == "--life-fd") life = parseNumber(argv[i + 1], args.lifeFd);
         else if (key == "--id") id = parseNumber(argv[i + 1], args.id);
         else if (key == "--parent-pid") parent = parseNumber(argv[i + 1], args.parentPid);
         else return false;
     }
-    return fd && id && parent;
+    return fd && life && id && parent;
 }
 
 /// Maps the ring's pages in now, before the barrier: otherwise the worker takes
@@ -68,9 +69,9 @@ void prefault(void* begin, std::uint64_t bytes) {
 }
 
 int workerMain(const WorkerArgs& args) {
-    // Die with the parent. The prctl comes after exec, so a parent that died
-    // before it is caught by the getppid() check just after.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Die with the parent process (see ipc/life_line.hpp). A parent that died
+    // before the watcher started is caught by the getppid() check as well.
+    exitWhenLifeLineBreaks(args.lifeFd, kOrphaned);
     if (getppid() != args.parentPid) return kOrphaned;
 
     auto segment = SharedSegment::attach(args.segmentFd);
@@ -150,7 +151,7 @@ std::optional<int> runWorkerIfRequested(int argc, char** argv) {
     WorkerArgs args;
     if (!parseArgs(argc, argv, args)) {
         std::fprintf(stderr, "racetrace worker: this subcommand is started by racetrace itself "
-                             "(usage: worker --segment-fd N --id K --parent-pid P)\n");
+                             "(usage: worker --segment-fd N --life-fd L --id K --parent-pid P)\n");
         return kBadArguments;
     }
     return workerMain(args);

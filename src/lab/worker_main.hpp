@@ -7,7 +7,7 @@
 
 namespace racetrace {
 
-/// If argv is `<exe> worker --segment-fd N --id K --parent-pid P`, runs the
+/// If argv is `<exe> worker --segment-fd N --life-fd L --id K --parent-pid P`, runs the
 /// worker and returns its exit status; otherwise returns nothing.
 std::optional<int> runWorkerIfRequested(int argc, char** argv);
 

@@ -76,11 +76,10 @@ TEST_CASE("a complete trace accounts for every increment missing from memory",
 // erase many increments (its worker was preempted between load and store while
 // the other went on). Measured there: no-sync 2 x 5,000 was short by 3,143, 311
 // and 1,883 in three runs while lostUpdates was 138, 269 and 11; in this test
-// naive-flag 222 vs 99 and no-sync 273 vs 235. The working-tree finder (which
-// sums what each lost-update store erased) makes this pass; the [!mayfail] tag
-// can go once that change is committed.
+// naive-flag 222 vs 99 and no-sync 273 vs 235. The finder now sums what
+// each lost-update store erased, so the two agree.
 TEST_CASE("lost-update findings count the increments missing from memory",
-          "[integration][analysis][agreement][!mayfail]") {
+          "[integration][analysis][agreement]") {
     for (const std::string scenario : {"naive-flag", "no-sync"}) {
         DYNAMIC_SECTION(scenario) {
             const Trace trace = racyCompleteTrace(racyOptions(scenario));

@@ -285,13 +285,11 @@ TEST_CASE("requestStop ends a long run promptly", "[integration][lifetime][stop]
     requireNoLeftovers(shmBefore);
 }
 
-// Engine bug, kept as a reproduction: PR_SET_PDEATHSIG fires when the *thread*
-// that spawned the worker exits, not the process. A Run started on a helper
-// thread (as a window or std::async would) loses its workers to SIGKILL as soon
-// as that thread ends ("Worker A ended early: Killed (SIGKILL)."). The workers
-// should die with the process instead (spawn from a long-lived thread, or use a
-// life pipe / pidfd as DESIGN.md allows).
-TEST_CASE("a run started on a thread that then exits keeps its workers", "[integration][lifetime][!mayfail]") {
+// Regression: PR_SET_PDEATHSIG fires when the *thread* that spawned the worker
+// exits, not the process, so a Run started on a helper thread lost its workers
+// to SIGKILL as soon as that thread ended. Workers now watch a life line (a
+// pipe, ipc/life_line.hpp) that only the death of the process breaks.
+TEST_CASE("a run started on a thread that then exits keeps its workers", "[integration][lifetime]") {
     const auto shmBefore = devShmEntries();
     std::unique_ptr<Run> run;
     std::string error;
