@@ -1,15 +1,11 @@
 #include "cli/trace_summary.hpp"
 
+#include "analysis/plain_words.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace racetrace {
-
-std::string withThousands(std::uint64_t value) {
-    std::string digits = std::to_string(value);
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-    return digits;
-}
 
 namespace {
 
@@ -20,19 +16,6 @@ const InvariantResult* counterInvariant(const Trace& trace, const Analysis& anal
             trace.scenario.variables[result.invariant.variable].kind == VariableKind::Counter)
             return &result;
     return analysis.invariants.empty() ? nullptr : &analysis.invariants.front();
-}
-
-std::string durationText(std::uint64_t ns) {
-    char text[32];
-    if (ns < 10'000) std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
-    else if (ns < 10'000'000) std::snprintf(text, sizeof text, "%.1f µs", static_cast<double>(ns) / 1e3);
-    else if (ns < 10'000'000'000ull) std::snprintf(text, sizeof text, "%.1f ms", static_cast<double>(ns) / 1e6);
-    else std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ns) / 1e9);
-    return text;
-}
-
-std::string plural(std::uint64_t count, const char* one, const char* many) {
-    return withThousands(count) + " " + (count == 1 ? one : many);
 }
 
 } // namespace
@@ -84,20 +67,20 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
 std::string summaryText(const Trace& trace, const Analysis& analysis) {
     std::string text;
     const auto& options = trace.options;
-    text += trace.scenario.title + " (" + trace.scenario.name + "): " + plural(options.workers, "worker", "workers") +
-            " x " + plural(options.iterations, "iteration", "iterations") + ", race window " +
-            withThousands(options.windowNs) + " ns, pinning " + std::string(pinModeName(options.pin)) + ", seed " +
+    text += trace.scenario.title + " (" + trace.scenario.name + "): " + countOf(options.workers, "worker", "workers") +
+            " x " + countOf(options.iterations, "iteration", "iterations") + ", race window " +
+            groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " + std::string(pinModeName(options.pin)) + ", seed " +
             std::to_string(options.seed) + ".\n";
     if (options.traceEnabled)
-        text += "Recorded " + plural(trace.events.size(), "event", "events") + " in " + durationText(trace.durationNs) +
-                " (" + withThousands(trace.droppedTotal()) + " dropped because a ring was full).\n";
+        text += "Recorded " + countOf(trace.events.size(), "event", "events") + " in " + humanDuration(trace.durationNs) +
+                " (" + groupedNumber(static_cast<std::int64_t>(trace.droppedTotal())) + " dropped because a ring was full).\n";
     else
-        text += "Ran for " + durationText(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
+        text += "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
     if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
     if (!analysis.findings.empty())
-        text += "RACE: " + plural(analysis.overlaps, "overlap", "overlaps") + " in the critical section, " +
-                plural(analysis.lostUpdates, "lost update", "lost updates") + ", " +
-                plural(analysis.tornRecords, "torn record", "torn records") + ".\n";
+        text += "RACE: " + countOf(analysis.overlaps, "overlap", "overlaps") + " in the critical section, " +
+                countOf(analysis.lostUpdates, "lost update", "lost updates") + ", " +
+                countOf(analysis.tornRecords, "torn record", "torn records") + ".\n";
     for (const auto& result : analysis.invariants) text += result.sentence + "\n";
     if (!analysis.headline.empty() && options.traceEnabled)
         text += (analysis.findings.empty() ? "" : "First: ") + analysis.headline + "\n";

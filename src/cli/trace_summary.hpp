@@ -17,7 +17,4 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis);
 /// A few lines for people; ends with a newline.
 std::string summaryText(const Trace& trace, const Analysis& analysis);
 
-/// 1234567 -> "1,234,567".
-std::string withThousands(std::uint64_t value);
-
 } // namespace racetrace

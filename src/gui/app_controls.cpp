@@ -2,6 +2,8 @@
 // dialogs. Everything a key does is also in a menu, so it can be found.
 #include "gui/app.hpp"
 
+#include "analysis/plain_words.hpp"
+#include "gui/legend.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <GLFW/glfw3.h>
@@ -15,13 +17,6 @@ namespace racetrace {
 namespace {
 bool pressed(int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); }
 
-std::string timeText(std::uint64_t ns) {
-    char text[32];
-    if (ns < 10'000) std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
-    else if (ns < 10'000'000) std::snprintf(text, sizeof text, "%.2f µs", static_cast<double>(ns) / 1e3);
-    else std::snprintf(text, sizeof text, "%.3f ms", static_cast<double>(ns) / 1e6);
-    return text;
-}
 } // namespace
 
 void App::stepCursor(std::int64_t delta) {
@@ -128,6 +123,10 @@ void App::drawMenuBar(ViewContext& context) {
                                "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                                "Space play/pause   Left/Right step one event\n"
                                "R run again   Esc stop   B previous trace   F12 screenshot");
+        ImGui::Separator();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        drawTimelineLegend(m_theme);
+        ImGui::PopTextWrapPos();
         ImGui::EndMenu();
     }
     ImGui::EndMainMenuBar();
@@ -159,7 +158,7 @@ void App::drawPlaybackBar(ViewContext&) {
     } else {
         const Event& event = events[m_state.cursorEvent];
         ImGui::Text("cursor: event %llu of %zu, %s, %s %s", static_cast<unsigned long long>(m_state.cursorEvent + 1),
-                    events.size(), timeText(event.timestamp).c_str(), workerName(event.worker).c_str(),
+                    events.size(), humanDuration(event.timestamp).c_str(), workerName(event.worker).c_str(),
                     std::string(eventKindName(event.kind)).c_str());
     }
 }

@@ -1,5 +1,6 @@
 #include "gui/findings_view.hpp"
 
+#include "analysis/plain_words.hpp"
 #include "gui/theme.hpp"
 
 #include <imgui.h>
@@ -9,11 +10,7 @@
 namespace racetrace {
 
 namespace {
-std::string grouped(std::uint64_t value) {
-    std::string digits = std::to_string(value);
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-    return digits;
-}
+std::string grouped(std::uint64_t value) { return groupedNumber(static_cast<std::int64_t>(value)); }
 } // namespace
 
 const char* findingKindLabel(FindingKind kind) {

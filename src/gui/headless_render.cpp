@@ -2,11 +2,13 @@
 
 #include "gui/headless_render.hpp"
 
-#include "gui/findings_view.hpp"
+#include "gui/legend.hpp"
 #include "gui/run_session.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
+
+#include "analysis/plain_words.hpp"
 
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
@@ -91,7 +93,8 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
     const auto& document = *context.document;
     const float width = static_cast<float>(options.width);
     const float height = static_cast<float>(options.height);
-    const float headerHeight = context.theme.largeFont()->FontSize * 3.2f + ImGui::GetFontSize() * 1.6f;
+    const float headerHeight = context.theme.largeFont()->FontSize * 2.6f + ImGui::GetTextLineHeightWithSpacing() * 3.0f +
+                               ImGui::GetStyle().WindowPadding.y * 2.0f;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(width, headerHeight));
     ImGui::Begin("##header", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
@@ -101,13 +104,13 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
                                                 : document.analysis.headline;
     ImGui::TextWrapped("%s", sentence.c_str());
     ImGui::PopFont();
-    ImGui::Text("%s: %u workers x %llu iterations, race window %llu ns. Overlaps %llu, lost updates %llu, torn records %llu.",
-                document.trace.scenario.title.c_str(), document.trace.options.workers,
-                static_cast<unsigned long long>(document.trace.options.iterations),
-                static_cast<unsigned long long>(document.trace.options.windowNs),
-                static_cast<unsigned long long>(document.analysis.overlaps),
-                static_cast<unsigned long long>(document.analysis.lostUpdates),
-                static_cast<unsigned long long>(document.analysis.tornRecords));
+    const auto& run = document.trace.options;
+    const auto& analysis = document.analysis;
+    ImGui::TextWrapped("%s: %u workers x %s iterations, race window %s ns. Overlaps %s, lost updates %s, torn records %s.",
+                       document.trace.scenario.title.c_str(), run.workers, groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
+                       groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
+                       groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
+    drawTimelineLegend(context.theme);
     ImGui::End();
     ImGui::SetNextWindowPos(ImVec2(0, headerHeight));
     ImGui::SetNextWindowSize(ImVec2(width, height - headerHeight));
