@@ -2,9 +2,11 @@
 // Exit codes: 0 done (a race found is a success: it is what we came to show),
 // 1 the run or the file failed, 2 bad options.
 #include "analysis/findings.hpp"
+#include "analysis/plain_words.hpp"
 #include "cli/trace_summary.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/run.hpp"
+#include "lab/schedule_replay.hpp"
 #include "lab/worker_main.hpp"
 #include "trace/rtrace_file.hpp"
 
@@ -118,6 +120,59 @@ int renderCommand(const std::string& path, const RenderOptions& options) {
 }
 #endif
 
+struct ReplayCommand {
+    std::string path;
+    std::string out;
+    bool json = false;
+};
+
+int replayCommand(const ReplayCommand& command) {
+    auto original = loadRtrace(command.path);
+    if (!original) {
+        std::fprintf(stderr, "racetrace: %s\n", original.error().c_str());
+        return kExitFailed;
+    }
+    auto replay = replayTrace(*original);
+    if (!replay) {
+        std::fprintf(stderr, "racetrace: %s\n", replay.error().c_str());
+        return kExitFailed;
+    }
+    const Analysis before = analyse(*original);
+    const Analysis after = analyse(replay->trace);
+    const bool sameFindings = before.overlaps == after.overlaps && before.lostUpdates == after.lostUpdates &&
+                              before.tornRecords == after.tornRecords;
+    if (!command.out.empty()) {
+        if (auto saved = saveRtrace(replay->trace, command.out); !saved) {
+            std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());
+            return kExitFailed;
+        }
+    }
+    if (command.json) {
+        auto json = summaryJson(replay->trace, after);
+        json["replay"] = {{"source", command.path},
+                          {"steps", replay->steps},
+                          {"diverged", replay->divergence.has_value()},
+                          {"divergence", replay->divergence ? nlohmann::json(*replay->divergence) : nlohmann::json(nullptr)},
+                          {"same_findings", sameFindings}};
+        json["trace_file"] = command.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.out);
+        std::cout << json.dump(2) << "\n";
+    } else if (replay->divergence) {
+        std::cout << "Replayed " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of " << command.path
+                  << ", then the schedule could not be followed.\n";
+    } else {
+        std::cout << "Replayed all " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of "
+                  << command.path << " with new processes: the same accesses, the same values"
+                  << (sameFindings ? ", the same findings.\n" : ", but the findings differ.\n")
+                  << summaryText(replay->trace, after);
+    }
+    if (!command.out.empty()) std::cout << "Saved the replayed trace to " << command.out << ".\n";
+    if (replay->divergence) {
+        std::fprintf(stderr, "racetrace: %s\n", replay->divergence->c_str());
+        return kExitFailed;
+    }
+    return 0;
+}
+
 int scenariosCommand() {
     for (const auto& scenario : builtinScenarios())
         std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
@@ -154,6 +209,12 @@ int main(int argc, char** argv) {
 
     auto* scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
 
+    ReplayCommand replay;
+    auto* replayApp = app.add_subcommand("replay", "re-run new processes forcing a saved trace's order of accesses");
+    replayApp->add_option("file", replay.path, "the .rtrace file to replay")->required();
+    replayApp->add_option("--out,-o", replay.out, "save the replayed trace");
+    replayApp->add_flag("--json", replay.json, "print one JSON object instead of text");
+
 #ifdef RACETRACE_HAVE_GUI
     GuiOptions gui;
     std::string guiFile;
@@ -184,6 +245,7 @@ int main(int argc, char** argv) {
     if (*runApp) return runCommand(run);
     if (*infoApp) return infoCommand(infoPath, infoJson);
     if (*scenariosApp) return scenariosCommand();
+    if (*replayApp) return replayCommand(replay);
 #ifdef RACETRACE_HAVE_GUI
     if (*renderApp) {
         render.lecture = !renderDark;

@@ -1,5 +1,7 @@
 #include "lab/interpreter.hpp"
 
+#include "lab/step_gate.hpp"
+
 #include <limits>
 
 #include <sched.h>
@@ -55,6 +57,11 @@ void Interpreter::busyWait(std::uint64_t ns) {
     const std::uint64_t start = readClock(kind, cpu);
     const auto ticks = static_cast<std::uint64_t>(static_cast<double>(jittered) * m_ctx.clock.ticksPerNs);
     while (readClock(kind, cpu) - start < ticks) cpuRelax();
+}
+
+inline void Interpreter::gate(EventKind kind, const Instruction& in, std::uint32_t word, std::int64_t value) {
+    // One relaxed load per access when not stepping; the gate itself is out of line.
+    if (m_ctx.slot->gateEnabled.load(kRelaxed) != 0) passGate(*m_ctx.slot, *m_ctx.stop, {kind, in.line, in.variable, word, value});
 }
 
 inline void Interpreter::emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line,
@@ -136,6 +143,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             std::uint32_t next = pc + 1;
             switch (in.op) {
             case OpCode::Load: {
+                gate(EventKind::Load, in, in.word, 0);
                 const std::int64_t value = wordOf(in, in.word).load(kRelaxed);
                 m_registers[in.reg] = value;
                 access<kTraced>(pc, EventKind::Load, in.line, in.variable, value, in.word, true);
@@ -143,6 +151,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             }
             case OpCode::Store: {
                 const std::int64_t value = operand(in.a);
+                gate(EventKind::Store, in, in.word, value);
                 wordOf(in, in.word).store(value, kRelaxed);
                 access<kTraced>(pc, EventKind::Store, in.line, in.variable, value, in.word, false);
                 break;
@@ -159,6 +168,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             case OpCode::Jump: next = in.target; break;
             case OpCode::Exchange: {
                 const std::int64_t desired = operand(in.a);
+                gate(EventKind::Exchange, in, in.word, desired);
                 const std::int64_t old = wordOf(in, in.word).exchange(desired, std::memory_order_acq_rel);
                 m_registers[in.reg] = old;
                 access<kTraced>(pc, EventKind::Exchange, in.line, in.variable, old, static_cast<std::uint32_t>(desired),
@@ -168,6 +178,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             case OpCode::CompareExchange: {
                 std::int64_t observed = operand(in.a);
                 const std::int64_t desired = operand(in.b);
+                gate(EventKind::CompareExchange, in, in.word, desired);
                 const bool ok = wordOf(in, in.word).compare_exchange_strong(observed, desired, std::memory_order_acq_rel);
                 m_registers[in.reg] = observed;
                 access<kTraced>(pc, EventKind::CompareExchange, in.line, in.variable, ok ? desired : observed, ok ? 1u : 0u,
@@ -176,6 +187,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             }
             case OpCode::FetchAdd: {
                 const std::int64_t delta = operand(in.a);
+                gate(EventKind::FetchAdd, in, in.word, delta);
                 const std::int64_t old = wordOf(in, in.word).fetch_add(delta, std::memory_order_acq_rel);
                 m_registers[in.reg] = old;
                 access<kTraced>(pc, EventKind::FetchAdd, in.line, in.variable, old, static_cast<std::uint32_t>(delta),
@@ -183,19 +195,29 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
                 break;
             }
             case OpCode::Fence:
+                gate(EventKind::Fence, in, 0, 0);
                 std::atomic_thread_fence(std::memory_order_seq_cst);
                 marker<kTraced>(EventKind::Fence, in.line, 0);
                 break;
             case OpCode::Delay: busyWait(static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)))); break;
             case OpCode::Yield: sched_yield(); break;
-            case OpCode::CsEnter: marker<kTraced>(EventKind::CsEnter, in.line, 0); break;
-            case OpCode::CsExit: marker<kTraced>(EventKind::CsExit, in.line, 0); break;
+            // The critical-section markers are steps too, so a replay puts them in
+            // the same order relative to the other workers as the original run.
+            case OpCode::CsEnter:
+                gate(EventKind::CsEnter, in, 0, 0);
+                marker<kTraced>(EventKind::CsEnter, in.line, 0);
+                break;
+            case OpCode::CsExit:
+                gate(EventKind::CsExit, in, 0, 0);
+                marker<kTraced>(EventKind::CsExit, in.line, 0);
+                break;
             case OpCode::WriteRecord: {
                 const auto words = m_ctx.scenario->variables[in.variable].words;
                 const std::int64_t signature = static_cast<std::int64_t>(m_ctx.worker) + 1;
                 const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
                 for (std::uint32_t w = 0; w < words; ++w) {
                     if (w > 0) busyWait(gap);
+                    gate(EventKind::RecordWordWrite, in, w, signature);
                     wordOf(in, w).store(signature, kRelaxed);
                     access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, signature, w, false);
                 }
@@ -204,6 +226,7 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
             case OpCode::CheckRecord: {
                 const auto words = m_ctx.scenario->variables[in.variable].words;
                 for (std::uint32_t w = 0; w < words; ++w) {
+                    gate(EventKind::RecordCheck, in, w, 0);
                     const std::int64_t value = wordOf(in, w).load(kRelaxed);
                     access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
                 }

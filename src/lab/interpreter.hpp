@@ -48,6 +48,8 @@ private:
     void marker(EventKind kind, std::uint16_t line, std::int64_t value);
     template <bool kTraced>
     void flushSpin();
+    /// Waits at the step gate before an access, when stepping (lab/step_gate.hpp).
+    void gate(EventKind kind, const Instruction& in, std::uint32_t word, std::int64_t value);
     void emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line, std::uint16_t variable,
               std::int64_t value, std::uint32_t aux);
 

@@ -68,7 +68,8 @@ Run::~Run() {
 
 Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::string& workerExecutable) {
     if (auto valid = validateRunOptions(requested); !valid) return fail(valid.error());
-    auto scenario = loadScenario(requested.scenario);
+    auto scenario = requested.scenarioSource.empty() ? loadScenario(requested.scenario)
+                                                     : parseScenario(requested.scenarioSource, requested.scenario + ".toml");
     if (!scenario) return fail(scenario.error());
 
     std::unique_ptr<Run> run(new Run());
@@ -123,6 +124,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
     for (std::uint32_t k = 0; k < options.workers; ++k) {
         auto* slot = new (&run->m_slots[k]) WorkerSlot{};
         slot->variable.store(kNoVariable);
+        slot->gateEnabled.store(options.stepping ? 1 : 0);
         slot->pinnedCpu = options.pin == PinMode::Spread ? cpus[k % cpus.size()]
                         : options.pin == PinMode::Same   ? cpus.front() : -1;
         auto* control = new (run->m_segment.data() + geometry.ringsOffset + k * geometry.ringStride) RingControl{};
@@ -256,7 +258,7 @@ bool Run::pump() {
         anyRunning = anyRunning || child.running();
     }
     if (anyRunning) {
-        checkWatchdog();
+        if (!m_options.stepping) checkWatchdog(); // when stepping, the user is the scheduler: waiting is fine
         return true;
     }
     drainRings();
@@ -270,7 +272,7 @@ void Run::requestStop() { m_stopRequested.store(true, std::memory_order_relaxed)
 
 Trace Run::finish() {
     while (pump()) std::this_thread::sleep_for(kPumpInterval);
-    return buildTrace();
+    return buildTrace(true);
 }
 
 RunProgress Run::progress() const {
@@ -291,7 +293,12 @@ std::vector<pid_t> Run::workerPids() const {
     return pids;
 }
 
-Trace Run::buildTrace() {
+Trace Run::snapshot() {
+    drainRings();
+    return buildTrace(false);
+}
+
+Trace Run::buildTrace(bool release) {
     Trace trace;
     trace.scenario = m_scenario.infoFor(m_options.workers, m_options.iterations);
     trace.options = m_options;
@@ -300,7 +307,8 @@ Trace Run::buildTrace() {
     trace.stopReason = m_stopReason;
     ClockCalibration base = m_clock;
     base.baseTicks = m_startTicks;
-    trace.durationNs = ticksToNs(base, m_endTicks);
+    std::uint32_t cpuNow = 0;
+    trace.durationNs = ticksToNs(base, m_done ? m_endTicks : readClock(m_clock.kind, cpuNow));
 
     const auto& variables = m_scenario.info.variables;
     for (std::uint32_t k = 0; k < m_options.workers; ++k) {
@@ -342,7 +350,7 @@ Trace Run::buildTrace() {
             killed.worker = static_cast<std::uint8_t>(k);
             trace.events.push_back(killed);
         }
-        m_events[k] = {};
+        if (release) m_events[k] = {};
     }
     const auto* words = m_segment.at<const SharedWord>(m_header->variablesOffset);
     for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w) trace.finalWords.push_back(words[w].load());

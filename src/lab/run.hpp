@@ -64,7 +64,13 @@ public:
     /// Pumps until the run ends, then builds the Trace.
     Trace finish();
 
+    /// The trace so far, while the run goes on (stepping shows findings live).
+    Trace snapshot();
     RunProgress progress() const;
+    /// The worker's shared status and step gate (lab/step_gate.hpp).
+    WorkerSlot& workerSlot(std::uint32_t worker) { return m_slots[worker]; }
+    /// True once the worker process has ended and been reaped (see pump()).
+    bool workerEnded(std::uint32_t worker) const { return !m_children[worker].running(); }
     const Scenario& scenario() const { return m_scenario; }
     const RunOptions& options() const { return m_options; }
     std::vector<pid_t> workerPids() const;
@@ -77,7 +83,8 @@ private:
     void checkWatchdog();
     void killAll(WorkerExit::How how, const std::string& reason);
     std::string describeStuckWorkers() const;
-    Trace buildTrace();
+    /// `release`: free the drained events (the run is over).
+    Trace buildTrace(bool release);
 
     RunOptions m_options;
     Scenario m_scenario;

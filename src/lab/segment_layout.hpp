@@ -21,7 +21,8 @@
 //   variable words                initial values    raced on (the experiment)
 //   slots[K].pid/state/progress   never             writes
 //   slots[K].pinnedCpu            before spawn      reads
-//   slots[K].gate*                sets (stepping)   waits on it (stepping)
+//   slots[K].gateEnabled/Permits  sets (stepping)   takes permits, waits
+//   slots[K].gateArrivals/pending never             announces its next access
 //   ring K head / dropped         never             writes
 //   ring K tail                   writes            reads
 //
@@ -93,9 +94,16 @@ struct alignas(kCacheLine) WorkerSlot {
     // written by the parent before the spawn
     std::int32_t pinnedCpu;                  ///< -1: not pinned
     std::uint32_t reserved0;
-    // step gate (stepping, later): parent grants, worker consumes before each access
-    alignas(kCacheLine) std::atomic<std::uint32_t> gateEnabled;
-    std::atomic<std::uint32_t> gatePermits;  ///< futex word
+    // Step gate (see lab/step_gate.hpp). The parent grants permits; before each
+    // shared access the worker announces it, then takes one permit or waits.
+    alignas(kCacheLine) std::atomic<std::uint32_t> gateEnabled; ///< parent: 1 = wait at every access
+    std::atomic<std::uint32_t> gatePermits;   ///< parent adds, worker takes; futex word
+    std::atomic<std::uint32_t> gateArrivals;  ///< worker: accesses announced so far
+    std::atomic<std::uint32_t> pendingKind;   ///< worker: EventKind of the announced access
+    std::atomic<std::uint32_t> pendingLine;   ///< worker: its program line
+    std::atomic<std::uint32_t> pendingVariable; ///< worker: its variable
+    std::atomic<std::uint32_t> pendingWord;   ///< worker: its word within the variable
+    std::atomic<std::int64_t> pendingValue;   ///< worker: the value a write will store
 };
 static_assert(sizeof(WorkerSlot) == 2 * kCacheLine, "WorkerSlot is part of the segment ABI");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);

@@ -80,6 +80,8 @@ struct RunOptions {
     std::uint64_t seed = 0;
     bool traceEnabled = true;            ///< false: --no-trace, workers record nothing
     double watchdogSeconds = 5.0;        ///< stop the run after this long without progress
+    bool stepping = false;               ///< workers wait at their step gate before every access (not saved)
+    std::string scenarioSource;          ///< if set, the scenario's TOML text (replay); `scenario` is then its name (not saved)
 };
 
 struct MachineInfo {

@@ -1,0 +1,57 @@
+// The order in which a counter's writes really reached memory, from values.
+//
+// Timestamps are read next to each access, not at the instant the access took
+// effect: a store waits in its CPU's store buffer until it owns the cache line,
+// rdtsc is not ordered with the loads and stores around it, and a worker can be
+// interrupted between an access and its clock read. So two writes of different
+// workers a few tens of ns apart can be stamped in the opposite order to the one
+// the memory saw, and a load can be stamped before the store it returned. The
+// values cannot lie that way: a load that returned v read a write of v.
+//
+//   stamped:  A: store 1,065 (7,659,579)   B: store 1,129 (7,659,619)
+//   then:     A: load 1,065   B: load 1,065   <- so B's 1,129 came first
+//
+// For each read this chooses the write it returned (the write of that value
+// nearest in time that the reader's own program order allows), then orders the
+// writes by timestamp subject to what those choices require: a read that
+// returned another worker's write W places W after the reader's previous write
+// and before its next one. With those constraints, a store whose predecessor is
+// its own worker's previous write was paired with a read of exactly that value,
+// so summing what each store erased over lost-update findings gives the
+// counter's shortfall (see lost_update_finder.cpp).
+#pragma once
+
+#include "analysis/trace_queries.hpp"
+#include "trace/trace.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace racetrace {
+
+/// A read's source when no recorded write can be it: it returned the variable's initial value.
+inline constexpr std::uint64_t kInitialValue = ~std::uint64_t{0} - 1;
+
+struct ModificationOrder {
+    std::uint16_t variable = 0;
+    /// The variable's writes (indices into Trace::events), in the order memory took them.
+    std::vector<std::uint64_t> writes;
+    /// What each read returned: (read, write) pairs of event indices sorted by read;
+    /// write is kInitialValue for the initial value, kNoEvent when no write of
+    /// that value exists (a scribbled or dropped value). Reads are loads, spins,
+    /// failed compare-exchanges and the old values of exchanges and fetch-adds.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sources;
+    /// Writes the values moved out of timestamp order.
+    std::uint64_t moved = 0;
+    /// Times the requirements contradicted each other (damaged or incomplete
+    /// traces only) and timestamp order was kept against one of them.
+    std::uint64_t conflicts = 0;
+
+    /// The write `read` returned (see sources); kNoEvent if `read` is not one of the reads.
+    std::uint64_t sourceOf(std::uint64_t read) const;
+};
+
+/// One ModificationOrder per counter variable, in variable order.
+std::vector<ModificationOrder> counterModificationOrders(const Trace& trace);
+
+} // namespace racetrace

@@ -1,0 +1,149 @@
+#include "lab/schedule_replay.hpp"
+
+#include "lab/step_controller.hpp"
+
+namespace racetrace {
+
+namespace {
+
+bool isGatedKind(EventKind kind) {
+    switch (kind) {
+    case EventKind::Load:
+    case EventKind::Store:
+    case EventKind::Exchange:
+    case EventKind::CompareExchange:
+    case EventKind::FetchAdd:
+    case EventKind::Fence:
+    case EventKind::CsEnter:
+    case EventKind::CsExit:
+    case EventKind::RecordWordWrite:
+    case EventKind::RecordCheck: return true;
+    default: return false;
+    }
+}
+
+/// Kinds whose Event::aux is the word index (others use aux for a second value).
+bool auxIsWord(EventKind kind) {
+    return kind == EventKind::Load || kind == EventKind::Store || kind == EventKind::RecordWordWrite ||
+           kind == EventKind::RecordCheck;
+}
+
+/// Where a schedule step and what the replay did disagree, or nothing.
+std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint64_t step, const ScheduledAccess& want,
+                                         const ScheduledAccess& got) {
+    const PendingAccess wanted{want.kind, want.line, want.variable, want.word, want.value};
+    const PendingAccess actual{got.kind, got.line, got.variable, got.word, got.value};
+    const std::string who = workerName(want.worker);
+    if (got.worker != want.worker || got.kind != want.kind || got.line != want.line || got.variable != want.variable ||
+        got.word != want.word)
+        return "Step " + std::to_string(step + 1) + ": the schedule has " + who + " " + describeAccess(scenario, wanted) +
+               " at line " + std::to_string(want.line + 1) + ", but in the replay " + workerName(got.worker) + " " +
+               describeAccess(scenario, actual) + " at line " + std::to_string(got.line + 1) + ".";
+    if (got.value != want.value)
+        return "Step " + std::to_string(step + 1) + ": " + who + " " + (isWrite(want.kind) ? "wrote " : "read ") +
+               (want.variable < scenario.variables.size() ? scenario.variables[want.variable].name : "?") + " = " +
+               std::to_string(got.value) + " in the replay but " + std::to_string(want.value) + " in the original.";
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
+    std::vector<ScheduledAccess> sequence;
+    std::vector<std::optional<ScheduledAccess>> lastOf(trace.workers.size());
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const Event& event = trace.events[i];
+        if (event.worker >= lastOf.size()) continue;
+        if (event.kind == EventKind::Spin) {
+            // A spin is the worker's previous access repeated `aux` more times.
+            if (!lastOf[event.worker]) continue;
+            ScheduledAccess repeat = *lastOf[event.worker];
+            repeat.event = i;
+            for (std::uint32_t r = 0; r < event.aux; ++r) sequence.push_back(repeat);
+            continue;
+        }
+        if (!isGatedKind(event.kind)) continue;
+        ScheduledAccess access{event.worker, event.kind, event.line, event.variable,
+                               auxIsWord(event.kind) ? event.aux : 0u, event.value, i};
+        sequence.push_back(access);
+        lastOf[event.worker] = access;
+    }
+    return sequence;
+}
+
+Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
+    if (original.scenario.source.empty()) return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
+    RunOptions options = original.options;
+    options.scenario = original.scenario.name;
+    options.scenarioSource = original.scenario.source;
+    options.traceEnabled = true;
+    const auto schedule = accessSequence(original);
+
+    auto controller = StepController::start(options, workerExecutable);
+    if (!controller) return fail(controller.error());
+    StepController& steps = **controller;
+    const ScenarioInfo& scenario = original.scenario;
+    ReplayResult result;
+    for (std::uint64_t i = 0; i < schedule.size(); ++i) {
+        const ScheduledAccess& want = schedule[i];
+        if (want.worker >= steps.workers()) {
+            result.divergence = "Step " + std::to_string(i + 1) + " names worker " + workerName(want.worker) +
+                                ", but the run has only " + std::to_string(steps.workers()) + " workers.";
+            break;
+        }
+        const auto pending = steps.next(want.worker);
+        if (!pending) {
+            result.divergence = "Step " + std::to_string(i + 1) + ": the schedule has " + workerName(want.worker) + " " +
+                                describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
+                                ", but in the replay it has already finished its program.";
+            break;
+        }
+        // Writes announce their value; reads are checked after the run.
+        const ScheduledAccess announced{want.worker, pending->kind, pending->line, pending->variable,
+                                        pending->word, isWrite(pending->kind) && want.kind != EventKind::Exchange &&
+                                                               want.kind != EventKind::CompareExchange &&
+                                                               want.kind != EventKind::FetchAdd
+                                                           ? pending->value : want.value, 0};
+        if (auto mismatch = compareAccess(scenario, i, want, announced)) {
+            result.divergence = mismatch;
+            break;
+        }
+        if (auto stepped = steps.step(want.worker); !stepped) {
+            result.divergence = "Step " + std::to_string(i + 1) + ": " + stepped.error();
+            break;
+        }
+        result.steps = i + 1;
+    }
+    result.trace = result.divergence ? steps.snapshot() : steps.finish();
+    if (!result.divergence) {
+        // Reads are only known once made: compare the whole sequence now.
+        const auto replayed = accessSequence(result.trace);
+        for (std::uint64_t i = 0; i < schedule.size() && !result.divergence; ++i) {
+            if (i >= replayed.size()) {
+                result.divergence = "The replay made only " + std::to_string(replayed.size()) + " of the " +
+                                    std::to_string(schedule.size()) + " accesses (some were not recorded).";
+                break;
+            }
+            result.divergence = compareAccess(scenario, i, schedule[i], replayed[i]);
+        }
+        if (!result.divergence && replayed.size() > schedule.size())
+            result.divergence = "The replay made " + std::to_string(replayed.size() - schedule.size()) +
+                                " more accesses than the original trace holds.";
+    }
+    return result;
+}
+
+Result<Trace> runSchedule(RunOptions options, const std::vector<std::uint32_t>& schedule,
+                          const std::string& workerExecutable) {
+    auto controller = StepController::start(std::move(options), workerExecutable);
+    if (!controller) return fail(controller.error());
+    for (std::size_t i = 0; i < schedule.size(); ++i) {
+        const std::uint32_t worker = schedule[i];
+        if ((*controller)->finished(worker)) continue; // a finished worker's turns are skipped
+        if (auto stepped = (*controller)->step(worker); !stepped)
+            return fail("step " + std::to_string(i + 1) + ": " + stepped.error());
+    }
+    return (*controller)->finish();
+}
+
+} // namespace racetrace

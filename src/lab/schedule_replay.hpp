@@ -1,0 +1,46 @@
+// Schedule replay: re-run real processes forcing a saved trace's order of shared
+// accesses, through the step gates. The replayed trace must show the same
+// sequence of (worker, line, variable, value); where the schedule cannot be
+// followed (an edited file, another scenario, a value that comes out
+// differently) the replay stops at the first divergence and says where and why.
+#pragma once
+
+#include "ipc/result.hpp"
+#include "trace/trace.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+/// One step of a schedule: a gated access as the trace recorded it.
+struct ScheduledAccess {
+    std::uint32_t worker = 0;
+    EventKind kind = EventKind::Invalid;
+    std::uint16_t line = 0;
+    std::uint16_t variable = kNoVariable;
+    std::uint32_t word = 0;  ///< word within a record (record kinds, load, store)
+    std::int64_t value = 0;  ///< what was read or written
+    std::uint64_t event = 0; ///< index of the recorded event it comes from
+};
+
+/// The trace's gated accesses in its order, spins expanded into their repeats.
+std::vector<ScheduledAccess> accessSequence(const Trace& trace);
+
+struct ReplayResult {
+    Trace trace;                           ///< the replayed run (partial if it diverged)
+    std::uint64_t steps = 0;               ///< steps that were followed
+    std::optional<std::string> divergence; ///< one sentence, if the schedule could not be followed
+};
+
+/// Replays `original`'s schedule with fresh processes.
+Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable = "/proc/self/exe");
+
+/// Runs `scenario` under a schedule given as worker indices (one per step), then
+/// lets the workers finish freely. What the side-by-side view and the tests use.
+Result<Trace> runSchedule(RunOptions options, const std::vector<std::uint32_t>& schedule,
+                          const std::string& workerExecutable = "/proc/self/exe");
+
+} // namespace racetrace

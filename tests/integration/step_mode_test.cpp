@@ -1,0 +1,154 @@
+// Step mode and schedule replay with real processes: the user (or a saved
+// schedule) decides which worker makes its next shared access.
+#include "integration_support.hpp"
+
+#include "lab/schedule_replay.hpp"
+#include "lab/step_controller.hpp"
+#include "trace/rtrace_file.hpp"
+
+using namespace racetrace;
+using namespace racetrace::testing;
+
+namespace {
+
+/// Steps `controller` until every worker has finished, choosing with `pick`
+/// among the workers that still have accesses to make.
+template <class Pick>
+void stepToTheEnd(StepController& controller, Pick pick) {
+    for (std::uint64_t step = 0; step < 1'000'000; ++step) {
+        std::vector<std::uint32_t> ready;
+        for (std::uint32_t k = 0; k < controller.workers(); ++k)
+            if (controller.next(k)) ready.push_back(k);
+        if (ready.empty()) return;
+        const auto stepped = controller.step(ready[pick(step, ready.size())]);
+        REQUIRE(stepped.has_value());
+    }
+    FAIL("the workers never finished");
+}
+
+std::unique_ptr<StepController> startStepping(const std::string& scenario, std::uint64_t iterations) {
+    auto controller = StepController::start(options(scenario, 2, iterations, 0));
+    if (!controller) FAIL("step mode did not start: " << controller.error());
+    return std::move(*controller);
+}
+
+/// The racy trace of naive-flag when A and B take turns at every access.
+Trace alternatingNaiveFlag(std::uint64_t iterations) {
+    auto controller = startStepping("naive-flag", iterations);
+    stepToTheEnd(*controller, [](std::uint64_t step, std::size_t ready) { return step % ready; });
+    return controller->finish();
+}
+
+bool sameAccesses(const std::vector<ScheduledAccess>& a, const std::vector<ScheduledAccess>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].worker != b[i].worker || a[i].kind != b[i].kind || a[i].line != b[i].line ||
+            a[i].variable != b[i].variable || a[i].word != b[i].word || a[i].value != b[i].value)
+            return false;
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("step mode records the accesses in exactly the order chosen", "[integration][step]") {
+    auto controller = startStepping("naive-flag", 4);
+    // A fixed but irregular choice: runs of one worker, then the other.
+    std::uint64_t state = 0x9E3779B97F4A7C15ull;
+    stepToTheEnd(*controller, [&state](std::uint64_t, std::size_t ready) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        return static_cast<std::size_t>(state % ready);
+    });
+    const std::vector<std::uint32_t> chosen = controller->schedule();
+    const Trace trace = controller->finish();
+    REQUIRE(trace.droppedTotal() == 0);
+    const auto recorded = accessSequence(trace);
+    REQUIRE(recorded.size() == chosen.size());
+    std::vector<std::uint32_t> recordedWorkers;
+    for (const auto& access : recorded) recordedWorkers.push_back(access.worker);
+    CHECK(recordedWorkers == chosen);
+    CHECK(finalCount(trace) <= expectedCount(trace));
+}
+
+TEST_CASE("a student can force the naive-flag race step by step", "[integration][step]") {
+    auto controller = startStepping("naive-flag", 1);
+    const ScenarioInfo& scenario = controller->scenario().info;
+    // A reads Y, B reads Y, A sets Y, B sets Y: both think X is theirs.
+    const std::uint32_t A = 0, B = 1;
+    for (const auto& [worker, expected] : std::vector<std::pair<std::uint32_t, std::string>>{
+             {A, "read Y"}, {B, "read Y"}, {A, "write Y = 0"}, {B, "write Y = 0"},
+             {A, "enter the critical section"}, {B, "enter the critical section"}}) {
+        const auto next = controller->next(worker);
+        REQUIRE(next.has_value());
+        CHECK(describeAccess(scenario, *next) == expected);
+        REQUIRE(controller->step(worker).has_value());
+    }
+    // The findings appear live, before the run is over.
+    const Analysis live = analyse(controller->snapshot());
+    CHECK(live.overlaps >= 1);
+    const Trace trace = controller->finish();
+    const Analysis analysis = analyse(trace);
+    REQUIRE(analysis.overlaps >= 1);
+    CHECK_THAT(analysis.findings.front().sentence, Catch::Matchers::Contains("Y = 1"));
+}
+
+TEST_CASE("a racy naive-flag trace replays exactly, ten times in a row", "[integration][replay]") {
+    TempDir dir;
+    const Trace original = alternatingNaiveFlag(20);
+    const Analysis before = analyse(original);
+    REQUIRE(before.overlaps > 0);
+    REQUIRE(before.lostUpdates > 0);
+    const std::string path = dir.file("racy.rtrace");
+    REQUIRE(saveRtrace(original, path).has_value());
+    auto loaded = loadRtrace(path);
+    REQUIRE(loaded.has_value());
+    const auto schedule = accessSequence(*loaded);
+    for (int round = 0; round < 10; ++round) {
+        auto replay = replayTrace(*loaded);
+        REQUIRE(replay.has_value());
+        INFO("round " << round << ": " << replay->divergence.value_or("no divergence"));
+        REQUIRE_FALSE(replay->divergence.has_value());
+        CHECK(replay->steps == schedule.size());
+        CHECK(sameAccesses(accessSequence(replay->trace), schedule));
+        const Analysis after = analyse(replay->trace);
+        CHECK(after.overlaps == before.overlaps);
+        CHECK(after.lostUpdates == before.lostUpdates);
+        CHECK(after.tornRecords == before.tornRecords);
+        CHECK(finalCount(replay->trace) == finalCount(original));
+    }
+}
+
+TEST_CASE("a tampered schedule is reported at the step where it stops making sense", "[integration][replay]") {
+    Trace trace = alternatingNaiveFlag(5);
+    const auto schedule = accessSequence(trace);
+    // Change what the 7th read of Y saw: the replay reads the real value there.
+    const auto y = *trace.scenario.findVariable("Y");
+    std::size_t target = 0;
+    for (std::size_t i = 0, reads = 0; i < schedule.size(); ++i)
+        if (schedule[i].kind == EventKind::Load && schedule[i].variable == y && ++reads == 7) target = i;
+    REQUIRE(target > 0);
+    trace.events[schedule[target].event].value += 7;
+    auto replay = replayTrace(trace);
+    REQUIRE(replay.has_value());
+    REQUIRE(replay->divergence.has_value());
+    CHECK_THAT(*replay->divergence, Catch::Matchers::StartsWith("Step " + std::to_string(target + 1) + ":"));
+    CHECK_THAT(*replay->divergence, Catch::Matchers::Contains("read Y"));
+
+    // A trace from another scenario: the first step already differs.
+    Trace foreign = alternatingNaiveFlag(2);
+    foreign.scenario = runOrFail(options("tas-mutex", 2, 1, 0)).scenario;
+    auto mismatch = replayTrace(foreign);
+    REQUIRE(mismatch.has_value());
+    REQUIRE(mismatch->divergence.has_value());
+    CHECK_THAT(*mismatch->divergence, Catch::Matchers::StartsWith("Step 1:"));
+}
+
+TEST_CASE("abandoning step mode mid-way leaves no process behind", "[integration][step][lifetime]") {
+    const auto shmBefore = devShmEntries();
+    {
+        auto controller = startStepping("naive-flag", 1000);
+        for (int i = 0; i < 5; ++i) REQUIRE(controller->step(static_cast<std::uint32_t>(i % 2)).has_value());
+        CHECK(liveChildrenOf(getpid()).size() == 2);
+    }
+    CHECK(waitUntilGone(childrenOf(getpid()), std::chrono::milliseconds(2000)).empty());
+    requireNoLeftovers(shmBefore);
+}
