@@ -58,6 +58,7 @@ ViewContext App::makeContext() {
             m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
             m_state.fitRequested = true;
         },
+        .showDocument = [this](std::shared_ptr<const TraceDocument> document) { showLive(std::move(document)); },
     };
 }
 
@@ -79,6 +80,14 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_message.clear();
     if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
     m_window->setTitle("racetrace - " + m_document->label);
+}
+
+void App::showLive(std::shared_ptr<const TraceDocument> document) {
+    // Unlike adopt(): no previous-trace swap and no re-zoom at every step.
+    const bool first = !m_document || m_document->trace.scenario.name != document->trace.scenario.name;
+    m_document = std::move(document);
+    m_state.cursorEvent = m_document->trace.events.empty() ? kNoEvent : m_document->trace.events.size() - 1;
+    if (first) m_state.fitRequested = true;
 }
 
 void App::pollSession() {

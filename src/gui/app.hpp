@@ -39,6 +39,7 @@ private:
     void frame();
     void pollSession();
     void adopt(std::shared_ptr<const TraceDocument> document);
+    void showLive(std::shared_ptr<const TraceDocument> document);
     void handleKeys(ViewContext& context);
     void drawMenuBar(ViewContext& context);
     void drawStatusLine(float top, float height);

@@ -145,7 +145,8 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     if (!options.fit && !document->analysis.findings.empty()) state.selectFinding(0);
     ViewContext context{.document = document, .state = state, .theme = theme, .session = session,
                         .openTrace = [](const std::string&) {}, .showMessage = [](const std::string&) {},
-                        .previous = nullptr, .swapWithPrevious = [] {}};
+                        .previous = nullptr, .swapWithPrevious = [] {},
+                        .showDocument = [](std::shared_ptr<const TraceDocument>) {}};
     TimelineView timeline;
     Result<void> saved;
     // Two frames: the first settles window sizes and the zoom, the second is the picture.

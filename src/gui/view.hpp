@@ -25,6 +25,8 @@ struct ViewContext {
     std::function<void(const std::string&)> showMessage; ///< one sentence in the status line
     std::shared_ptr<const TraceDocument> previous;       ///< the trace shown before this one, if any
     std::function<void()> swapWithPrevious;              ///< shows `previous` (and keeps the current one)
+    /// Shows `document` in every view (step mode shows its live trace this way).
+    std::function<void(std::shared_ptr<const TraceDocument>)> showDocument;
 };
 
 class View {

@@ -6,6 +6,8 @@
 #include "analysis/trace_queries.hpp"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace racetrace {
 
@@ -29,6 +31,11 @@ struct ViewState {
     double playbackEventsPerSecond = 20.0;
     double playbackCarry = 0.0;   ///< fraction of an event owed to the next frame
     std::uint64_t hoveredEvent = kNoEvent;
+
+    /// Step mode: per worker, the access it will make next ("read Y"), and its
+    /// line; empty when not stepping. The code view marks these.
+    std::vector<std::string> nextAccess;
+    std::vector<int> nextLine; ///< -1: finished
 
     /// Selects finding `index` and asks every view to move to it.
     void selectFinding(int index) {

@@ -165,7 +165,7 @@ struct Bench {
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kWidth, kHeight));
         ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-        ViewContext context{document, state, theme, session, {}, {}, {}, {}};
+        ViewContext context{document, state, theme, session, {}, {}, {}, {}, {}};
         view.draw(context);
         ImGui::End();
         ImGui::Render();
