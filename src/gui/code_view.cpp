@@ -23,11 +23,32 @@ void CodeView::draw(ViewContext& context) {
         const ProgramInfo& program = trace.scenario.programs[p];
         if (trace.scenario.programs.size() > 1) ImGui::TextDisabled("role %s", program.role.c_str());
         // Which workers run this program, and where each one is.
+        // Step mode: where each worker will make its NEXT access instead.
+        const std::vector<int>& nextLine = context.state.nextLine;
+        const bool stepping = !nextLine.empty();
         std::vector<std::vector<std::uint32_t>> workersAtLine(program.lines.size());
-        for (std::uint32_t w = 0; w < workerCount; ++w) {
-            if (w % trace.scenario.programs.size() != p || cursor == kNoEvent) continue;
+        for (std::uint32_t w = 0; w < (stepping ? nextLine.size() : workerCount); ++w) {
+            if (w % trace.scenario.programs.size() != p) continue;
+            if (stepping) {
+                if (nextLine[w] >= 0 && static_cast<std::size_t>(nextLine[w]) < program.lines.size())
+                    workersAtLine[static_cast<std::size_t>(nextLine[w])].push_back(w);
+                continue;
+            }
+            if (cursor == kNoEvent) continue;
             if (auto line = document->index.lineAt(trace, w, cursor); line && *line < program.lines.size())
                 workersAtLine[*line].push_back(w);
+        }
+        if (stepping && p == 0) {
+            // One line above the listing: who will do what next.
+            ImGui::TextDisabled("next:");
+            for (std::uint32_t w = 0; w < nextLine.size(); ++w) {
+                ImGui::SameLine();
+                const std::string what = w < context.state.nextAccess.size() && nextLine[w] >= 0
+                                             ? context.state.nextAccess[w] : std::string("finished");
+                ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(w));
+                ImGui::Text("%s: %s%s", workerName(w).c_str(), what.c_str(), w + 1 < nextLine.size() ? "," : "");
+                ImGui::PopStyleColor();
+            }
         }
         const float badgeColumn = badge * static_cast<float>(std::min<std::size_t>(workerCount, 4)) + 8.0f;
         ImGui::PushFont(theme.monoFont());
@@ -49,6 +70,14 @@ void CodeView::draw(ViewContext& context) {
                                     theme.palette().selection);
             ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
             ImGui::Text("%2zu  %s", line + 1, program.lines[line].text.c_str());
+            if (stepping)
+                for (std::uint32_t worker : workersAtLine[line]) {
+                    if (worker >= context.state.nextAccess.size()) continue;
+                    ImGui::SameLine();
+                    ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(worker));
+                    ImGui::Text(" %s next: %s", workerName(worker).c_str(), context.state.nextAccess[worker].c_str());
+                    ImGui::PopStyleColor();
+                }
         }
         ImGui::PopFont();
     }

@@ -1,6 +1,7 @@
 #include "gui/run_panel.hpp"
 
 #include "gui/run_session.hpp"
+#include "gui/step_panel.hpp"
 #include "gui/theme.hpp"
 #include "lab/builtin_scenarios.hpp"
 
@@ -17,8 +18,15 @@ RunPanel::RunPanel(const RunOptions& initial) : m_options(initial), m_scenarios(
     if (!m_scenarios.empty()) m_options.scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.name;
 }
 
+RunPanel::~RunPanel() = default;
+
 void RunPanel::run(ViewContext& context) {
     if (context.session.busy()) return;
+    if (m_step) { // a normal run ends step mode: its workers are killed
+        m_step.reset();
+        StepPanel::clearState(context.state);
+        context.state.axis = m_axisBeforeStepping;
+    }
     if (auto valid = validateRunOptions(m_options); !valid) {
         context.showMessage(valid.error());
         return;
@@ -26,6 +34,21 @@ void RunPanel::run(ViewContext& context) {
     context.session.startRun(m_options);
     context.showMessage("Running " + m_options.scenario + " with " + std::to_string(m_options.workers) +
                         " real processes...");
+}
+
+void RunPanel::startStepping(ViewContext& context) {
+    if (context.session.busy() || m_step) return;
+    auto step = StepPanel::start(m_options);
+    if (!step) {
+        context.showMessage(step.error());
+        return;
+    }
+    m_step = std::move(*step);
+    // Steps are spaced by the user, not by the clock: show the interleaving.
+    m_axisBeforeStepping = context.state.axis;
+    context.state.axis = TimeAxis::EventOrder;
+    context.state.selectedFinding = -1;
+    context.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
 }
 
 void RunPanel::drawPicker() {
@@ -107,12 +130,31 @@ void RunPanel::drawButtons(ViewContext& context) {
     ImGui::BeginDisabled(!busy);
     if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
     ImGui::EndDisabled();
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button("Step mode", ImVec2(-1, 0))) startStepping(context);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Take the scheduler's seat: the workers wait before every shared access\n"
+                          "until you say who goes next (at most 9 workers, %llu iterations, window 0).",
+                          static_cast<unsigned long long>(StepPanel::kStepIterations));
+    ImGui::EndDisabled();
     if (busy) drawProgress(context);
 }
 
 void RunPanel::draw(ViewContext& context) {
     // Picker, then the buttons (visible even at lecture sizes), then the knobs.
     const bool busy = context.session.busy();
+    if (m_step) {
+        ImGui::BeginDisabled();
+        drawPicker();
+        ImGui::EndDisabled();
+        if (!m_step->draw(context)) {
+            m_step.reset();
+            StepPanel::clearState(context.state);
+            context.state.axis = m_axisBeforeStepping;
+            context.showMessage("Left step mode; its workers were stopped.");
+        }
+        return;
+    }
     ImGui::BeginDisabled(busy);
     drawPicker();
     ImGui::EndDisabled();

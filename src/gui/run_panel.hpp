@@ -6,19 +6,26 @@
 #include "gui/view.hpp"
 #include "lab/scenario.hpp"
 
+#include <memory>
 #include <vector>
 
 namespace racetrace {
 
+class StepPanel;
+
 class RunPanel : public View {
 public:
     explicit RunPanel(const RunOptions& initial);
+    ~RunPanel() override;
     const char* title() const override { return "Run"; }
     void draw(ViewContext& context) override;
 
     const RunOptions& options() const { return m_options; }
     /// Starts a run with the panel's options (also bound to the R key).
     void run(ViewContext& context);
+    /// Step mode: the user picks which worker makes the next shared access.
+    void startStepping(ViewContext& context);
+    bool stepping() const { return m_step != nullptr; }
 
 private:
     void drawPicker();
@@ -29,6 +36,8 @@ private:
     RunOptions m_options;
     std::vector<Scenario> m_scenarios;
     int m_scenarioIndex = 0;
+    std::unique_ptr<StepPanel> m_step; ///< while stepping; owns the StepController
+    TimeAxis m_axisBeforeStepping = TimeAxis::RealTime;
 };
 
 } // namespace racetrace
