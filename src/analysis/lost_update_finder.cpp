@@ -16,10 +16,15 @@
 //
 // Why the erased counts add up to the shortfall: every store erases (what memory
 // held before it) - (what its worker had read), and over all stores of a run of
-// increments that sum telescopes to (expected - final). A store not reported
-// erases nothing: if its predecessor is another worker's write, R saw it (same
-// value); if it is its own worker's previous write, R returned that write,
-// because the write R returned sits between its worker's two writes.
+// increments that sum telescopes to (expected - final), whatever the order. The
+// finder reports only some stores; the others erase nothing, provided nothing
+// was dropped, every read has a source and the sources do not contradict each
+// other (ModificationOrder::unsourced and ::conflicts are 0):
+//  - predecessor P from another worker, not reported: R returned P's value;
+//  - predecessor is the worker's own previous write P: the write R returned is
+//    P, or another worker's write that the order puts between P and S, which
+//    cannot be since P is just before S; so R returned P's value;
+//  - no predecessor (S is the first write): R returned the initial value.
 #include "analysis/lost_update_finder.hpp"
 
 #include "analysis/event_gaps.hpp"
@@ -41,9 +46,9 @@ enum class Loss { None, NotSeen, SeenOlderEqualValue };
 /// The write just before a store, in modification order.
 struct Previous {
     std::uint64_t event = kNoEvent;
-    std::int64_t value = 0;                 ///< what it left
-    std::int64_t replaced = 0;              ///< what it replaced
-    std::optional<std::int64_t> delta;      ///< what it added, when known
+    std::int64_t value = 0;            ///< what it left
+    std::int64_t replaced = 0;         ///< what it replaced
+    std::optional<std::int64_t> delta; ///< what it added, when known
 };
 
 Loss lossOf(const Previous& previous, std::int64_t readValue, std::uint64_t source) {

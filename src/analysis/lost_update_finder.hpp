@@ -11,7 +11,8 @@ namespace racetrace {
 /// memory held before the store minus what its worker had read. One store can
 /// erase many (its worker was preempted between load and store), and a store
 /// over a stale write can give some back (negative). Summed over all findings
-/// of a complete trace this is exactly the counter's shortfall. 0 for other kinds.
+/// of a complete trace this is exactly the counter's shortfall, as long as the
+/// reads' sources agree (see lost_update_finder.cpp). 0 for other kinds.
 std::int64_t updatesErased(const Trace& trace, const Finding& finding);
 
 } // namespace racetrace

@@ -2,11 +2,11 @@
 //
 // 1. Each read gets a source: a write of the value it returned. Candidates are
 //    the writes of that value just before the read in timestamp order and just
-//    after it (one each way), and the initial value. The reader's own program
+//    after it (two each way), and the initial value. The reader's own program
 //    order rules some out: its own earlier writes are hidden behind its latest
 //    one, and its later writes come after the read. The candidate that needs the
-//    smaller clock error wins (an earlier candidate overwritten since then needs
-//    either the overwriting writes moved after it or the read moved before
+//    smaller clock error goes first (an earlier candidate overwritten since then
+//    needs either the overwriting writes moved after it or the read moved before
 //    them; a later candidate needs to move before the read), ties to the
 //    earlier one, so a trace whose clocks agree with its values keeps its order.
 //
@@ -17,14 +17,22 @@
 //      read R of worker X returned W (another worker's write):
 //          X's write before R  ->  W  ->  X's write after R
 //
-//    That is a topological sort with timestamps as tie-breaks: n log n. A real
-//    trace satisfies every constraint (the hardware produced one such order);
-//    only a damaged trace can contradict itself, and then the earliest blocked
-//    write goes next anyway and the contradiction is counted.
+//    That is a topological sort with timestamps as tie-breaks: n log n.
+//
+// A real trace satisfies every constraint of its true sources (the hardware
+// produced one such order), but a value can be written more than once, and the
+// likeliest source by the clocks is then not always the true one: a worker
+// preempted for 4 ms between its store and its clock read makes an older write
+// of the same value look nearer. Such a wrong choice shows as a contradiction
+// (every worker's next write waits for another). The merge then places the
+// earliest stamped write anyway and names, among the reads holding the waiting
+// writes back, the one whose choice needed the most clock error; those reads
+// take their next candidate and the merge runs again, a bounded number of
+// times, keeping the result with the fewest contradictions.
 //
 // Untrusted input: positions are bounds-checked, a value scribbled into the
-// trace simply has no source, and the candidate search is bounded, so a trace
-// full of one repeated value stays linear.
+// trace simply has no source, and the candidate search and the repair rounds
+// are bounded, so any trace stays n log n.
 #include "analysis/modification_order.hpp"
 
 #include "analysis/event_gaps.hpp"
@@ -32,7 +40,6 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <limits>
 #include <numeric>
 #include <queue>
 
@@ -41,9 +48,15 @@ namespace racetrace {
 namespace {
 
 constexpr std::size_t kNone = ~std::size_t{0};
-constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
-/// Writes of one value by the reader itself skipped at most, each way, looking for a candidate.
+/// Writes of one value looked at, each way from a read, for candidates.
 constexpr std::size_t kScanLimit = 16;
+/// Candidates kept each way (before and after the read).
+constexpr std::size_t kCandidatesEachWay = 2;
+/// Times the merge is redone with doubtful choices changed; each is n log n.
+constexpr std::size_t kRepairRounds = 4;
+/// Doubtful reads named per merge, and edges looked at per write to find them.
+constexpr std::size_t kDoubtsPerMerge = 256;
+constexpr std::size_t kEdgesLookedAt = 64;
 
 struct Write {
     std::uint64_t event = 0;
@@ -77,12 +90,15 @@ bool readsValue(const Event& e) {
     }
 }
 
-std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) { return later > earlier ? later - earlier : 0; }
+std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) {
+    return later > earlier ? later - earlier : 0;
+}
 
 /// One variable's reads and writes in trace order, with each worker's program order.
 struct History {
     std::vector<Write> writes;
     std::vector<Read> reads;
+    std::vector<std::size_t> runStart; ///< per write: the first of the writes of the same value just before it
 };
 
 History historyOf(const Trace& trace, const std::vector<std::uint64_t>& accesses,
@@ -129,16 +145,22 @@ History historyOf(const Trace& trace, const std::vector<std::uint64_t>& accesses
         lastWrite[w] = position;
         wrote[w] = true;
     }
+    h.runStart.resize(h.writes.size());
+    for (std::size_t p = 0; p < h.writes.size(); ++p)
+        h.runStart[p] = p > 0 && h.writes[p - 1].value == h.writes[p].value ? h.runStart[p - 1] : p;
     return h;
 }
 
-struct Source {
-    std::size_t write = kNone; ///< position in History::writes
+/// A write a read may have returned, and how much clock error that needs.
+struct Candidate {
+    std::size_t write = kNone; ///< position in History::writes; kNone with `initial`
     bool initial = false;
+    std::uint64_t cost = 0; ///< ns of clock error the choice needs
 };
 
-/// Step 1: the write each read returned (see the top of the file).
-Source sourceOf(const History& h, const std::vector<std::size_t>& byValue, const Read& r, std::int64_t initial) {
+/// Step 1: appends the writes `r` may have returned to `found`, the likeliest first (see the top of the file).
+void addCandidates(const History& h, const std::vector<std::size_t>& byValue, const Read& r, std::int64_t initial,
+                   std::vector<Candidate>& found) {
     const auto& writes = h.writes;
     const auto lo = std::lower_bound(byValue.begin(), byValue.end(), r.value,
                                      [&](std::size_t p, std::int64_t value) { return writes[p].value < value; });
@@ -147,40 +169,145 @@ Source sourceOf(const History& h, const std::vector<std::size_t>& byValue, const
     // Within one value, positions ascend: split them at the read.
     const auto split = std::lower_bound(lo, hi, r.before);
 
-    Source best;
-    std::uint64_t bestCost = kNever;
-    // The latest allowed write of the value stamped before the read.
+    const std::size_t first = found.size();
+    // The latest allowed writes of the value stamped before the read.
     std::size_t scanned = 0;
-    for (auto it = split; it != lo && scanned < kScanLimit; ++scanned) {
+    std::size_t kept = 0;
+    for (auto it = split; it != lo && scanned < kScanLimit && kept < kCandidatesEachWay; ++scanned) {
         const std::size_t p = *--it;
         if (writes[p].worker == r.worker && p != r.ownLast) continue; // hidden behind the reader's latest write
-        const std::size_t q = r.before - 1;                            // the last write stamped before the read
+        const std::size_t q = r.before - 1;                           // the last write stamped before the read
         std::uint64_t cost = 0;
         if (p != q) {
             // Either the writes after p move behind it, or the read moves before them.
             cost = distance(writes[q].ns, writes[p].ns);
             if (r.ownLast == kNone || r.ownLast <= p) cost = std::min(cost, distance(r.ns, writes[p + 1].ns));
         }
-        best = {p, false};
-        bestCost = cost;
-        break;
+        found.push_back({p, false, cost});
+        ++kept;
     }
-    if (r.value == initial && !r.wroteBefore) {
-        const std::uint64_t cost = r.before == 0 ? 0 : distance(r.ns, writes[0].ns);
-        if (cost < bestCost) {
-            best = {kNone, true};
-            bestCost = cost;
-        }
-    }
-    // The earliest other worker's write of the value stamped after the read.
+    if (r.value == initial && !r.wroteBefore)
+        found.push_back({kNone, true, r.before == 0 ? 0 : distance(r.ns, writes[0].ns)});
+    // The earliest other workers' writes of the value stamped after the read.
     scanned = 0;
-    for (auto it = split; it != hi && scanned < kScanLimit; ++it, ++scanned) {
+    kept = 0;
+    for (auto it = split; it != hi && scanned < kScanLimit && kept < kCandidatesEachWay; ++it, ++scanned) {
         const std::size_t p = *it;
         if (writes[p].worker == r.worker) continue; // the reader's own later writes come after the read
-        if (distance(writes[p].ns, r.ns) < bestCost) best = {p, false};
-        break;
+        found.push_back({p, false, distance(writes[p].ns, r.ns)});
+        ++kept;
     }
-    return best;
+    // Both workers wrote the same value (both read 4 and wrote 5): memory held
+    // it from the reader's own write to the other one, so either is what the
+    // read returned as far as values go. The reader's own constrains nothing.
+    for (auto c = found.begin() + static_cast<std::ptrdiff_t>(first); c != found.end(); ++c)
+        if (c->write != kNone && r.ownLast != kNone && writes[r.ownLast].value == r.value &&
+            h.runStart[std::max(c->write, r.ownLast)] <= std::min(c->write, r.ownLast))
+            c->write = r.ownLast;
+    // Ties go to the earlier candidate: a trace whose clocks agree with its values keeps its order.
+    std::stable_sort(found.begin() + static_cast<std::ptrdiff_t>(first), found.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+}
+
+/// "Write `from` before write `to`", because of read `read` (an index into History::reads).
+struct Edge {
+    std::size_t from;
+    std::size_t to;
+    std::size_t read;
+};
+
+struct Merge {
+    std::vector<std::size_t> order; ///< write positions, in modification order
+    std::uint64_t moved = 0;
+    std::uint64_t conflicts = 0;
+    std::vector<std::size_t> doubtful; ///< reads whose choice stood in a contradiction, to choose again
+};
+
+/// Step 2: Kahn's topological sort over the workers' chains plus `edges`, the
+/// earliest stamped ready write first. When every next write waits for another
+/// (a contradiction), the earliest stamped one goes anyway; of the reads whose
+/// requirements it broke, the least certain one is reported as doubtful.
+Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
+                  const std::vector<bool>& canChange) {
+    const std::size_t n = h.writes.size();
+    Merge m;
+    std::vector<std::size_t> outStart(n + 1, 0);
+    std::vector<std::size_t> inStart(n + 1, 0);
+    std::vector<std::uint32_t> waitingFor(n, 0);
+    for (const Edge& e : edges) {
+        ++outStart[e.from + 1];
+        ++inStart[e.to + 1];
+        ++waitingFor[e.to];
+    }
+    std::partial_sum(outStart.begin(), outStart.end(), outStart.begin());
+    std::partial_sum(inStart.begin(), inStart.end(), inStart.begin());
+    std::vector<std::size_t> outTo(edges.size());
+    std::vector<std::size_t> inEdge(edges.size());
+    {
+        std::vector<std::size_t> outFill(outStart.begin(), outStart.end() - 1);
+        std::vector<std::size_t> inFill(inStart.begin(), inStart.end() - 1);
+        for (std::size_t k = 0; k < edges.size(); ++k) {
+            outTo[outFill[edges[k].from]++] = edges[k].to;
+            inEdge[inFill[edges[k].to]++] = k;
+        }
+    }
+    std::vector<std::size_t> nextOfWorker(n, kNone);
+    std::array<std::size_t, kMaxWorkers> head;
+    head.fill(kNone);
+    {
+        std::array<std::size_t, kMaxWorkers> tail;
+        tail.fill(kNone);
+        for (std::size_t p = 0; p < n; ++p) {
+            const auto w = h.writes[p].worker;
+            (tail[w] == kNone ? head[w] : nextOfWorker[tail[w]]) = p;
+            tail[w] = p;
+        }
+    }
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+    for (const std::size_t p : head)
+        if (p != kNone && waitingFor[p] == 0) ready.push(p);
+    std::vector<bool> placed(n, false);
+    std::size_t firstUnplaced = 0;
+    m.order.reserve(n);
+    while (m.order.size() < n) {
+        std::size_t x = kNone;
+        if (ready.empty()) {
+            // A contradiction. Keep timestamp order for the earliest head, and
+            // name the least certain read among those holding the heads back.
+            std::size_t doubtful = kNone;
+            for (const std::size_t p : head) {
+                if (p == kNone) continue;
+                if (x == kNone || p < x) x = p;
+                if (m.doubtful.size() >= kDoubtsPerMerge) continue;
+                for (std::size_t k = inStart[p], seen = 0; k < inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
+                    const Edge& e = edges[inEdge[k]];
+                    if (placed[e.from] || !canChange[e.read]) continue;
+                    if (doubtful == kNone || readCost[e.read] > readCost[doubtful]) doubtful = e.read;
+                }
+            }
+            if (doubtful != kNone) m.doubtful.push_back(doubtful);
+            ++m.conflicts;
+        } else {
+            x = ready.top();
+            ready.pop();
+        }
+        if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
+        if (placed[x]) continue;
+        placed[x] = true;
+        m.order.push_back(x);
+        while (firstUnplaced < n && placed[firstUnplaced])
+            ++firstUnplaced;
+        if (x > firstUnplaced) ++m.moved;
+        for (std::size_t k = outStart[x]; k < outStart[x + 1]; ++k) {
+            const std::size_t y = outTo[k];
+            if (placed[y] || waitingFor[y] == 0) continue;
+            if (--waitingFor[y] == 0 && head[h.writes[y].worker] == y) ready.push(y);
+        }
+        const auto w = h.writes[x].worker;
+        head[w] = nextOfWorker[x];
+        if (head[w] != kNone && waitingFor[head[w]] == 0) ready.push(head[w]);
+    }
+    return m;
 }
 
 } // namespace
@@ -230,77 +357,61 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
             return h.writes[a].value != h.writes[b].value ? h.writes[a].value < h.writes[b].value : a < b;
         });
 
-        // Step 1, and the constraints it implies, as edges between write positions.
-        std::vector<std::pair<std::size_t, std::size_t>> edges;
-        order.sources.reserve(h.reads.size());
-        for (const Read& r : h.reads) {
-            const Source s = sourceOf(h, byValue, r, initial);
-            order.sources.emplace_back(r.event, s.initial ? kInitialValue
-                                                : s.write == kNone ? kNoEvent
-                                                                   : h.writes[s.write].event);
-            if (s.write == kNone || h.writes[s.write].worker == r.worker) continue;
-            if (r.ownLast != kNone) edges.emplace_back(r.ownLast, s.write);
-            if (r.ownNext != kNone) edges.emplace_back(s.write, r.ownNext);
+        // Step 1: every read's candidates, flat; chosen[r] indexes the one in use.
+        std::vector<Candidate> candidates;
+        std::vector<std::size_t> firstCandidate(h.reads.size() + 1, 0);
+        for (std::size_t r = 0; r < h.reads.size(); ++r) {
+            addCandidates(h, byValue, h.reads[r], initial, candidates);
+            firstCandidate[r + 1] = candidates.size();
+        }
+        std::vector<std::uint32_t> chosen(h.reads.size(), 0);
+        std::vector<std::uint64_t> readCost(h.reads.size(), 0);
+        std::vector<bool> canChange(h.reads.size(), false);
+
+        // Step 2, again with the doubtful choices changed while that removes contradictions.
+        Merge best;
+        std::vector<std::uint32_t> bestChosen;
+        for (std::size_t round = 0; round <= kRepairRounds; ++round) {
+            std::vector<Edge> edges;
+            for (std::size_t r = 0; r < h.reads.size(); ++r) {
+                const std::size_t count = firstCandidate[r + 1] - firstCandidate[r];
+                canChange[r] = chosen[r] + 1u < count;
+                if (count == 0) continue;
+                const Candidate& c = candidates[firstCandidate[r] + chosen[r]];
+                readCost[r] = c.cost;
+                const Read& read = h.reads[r];
+                if (c.write == kNone || h.writes[c.write].worker == read.worker) continue;
+                if (read.ownLast != kNone) edges.push_back({read.ownLast, c.write, r});
+                if (read.ownNext != kNone) edges.push_back({c.write, read.ownNext, r});
+            }
+            Merge merged = mergeWrites(h, edges, readCost, canChange);
+            const bool better = round == 0 || merged.conflicts < best.conflicts;
+            if (better) {
+                best = std::move(merged);
+                bestChosen = chosen;
+            }
+            if (best.conflicts == 0 || !better || best.doubtful.empty()) break;
+            for (const std::size_t r : best.doubtful)
+                if (canChange[r]) {
+                    ++chosen[r];
+                    canChange[r] = false;
+                }
         }
 
-        // Step 2: Kahn's topological sort over the workers' chains plus those
-        // edges, the earliest stamped ready write first.
-        std::vector<std::size_t> edgeStart(n + 1, 0);
-        std::vector<std::uint32_t> waitingFor(n, 0);
-        for (const auto& [from, to] : edges) {
-            ++edgeStart[from + 1];
-            ++waitingFor[to];
-        }
-        std::partial_sum(edgeStart.begin(), edgeStart.end(), edgeStart.begin());
-        std::vector<std::size_t> edgeTo(edges.size());
-        {
-            std::vector<std::size_t> fill(edgeStart.begin(), edgeStart.end() - 1);
-            for (const auto& [from, to] : edges)
-                edgeTo[fill[from]++] = to;
-        }
-        std::vector<std::size_t> nextOfWorker(n, kNone);
-        std::array<std::size_t, kMaxWorkers> head;
-        head.fill(kNone);
-        {
-            std::array<std::size_t, kMaxWorkers> tail;
-            tail.fill(kNone);
-            for (std::size_t p = 0; p < n; ++p) {
-                const auto w = h.writes[p].worker;
-                (tail[w] == kNone ? head[w] : nextOfWorker[tail[w]]) = p;
-                tail[w] = p;
-            }
-        }
-        std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
-        for (const std::size_t p : head)
-            if (p != kNone && waitingFor[p] == 0) ready.push(p);
-        std::vector<bool> placed(n, false);
-        std::size_t firstUnplaced = 0;
-        order.writes.reserve(n);
-        while (order.writes.size() < n) {
-            std::size_t x = kNone;
-            if (ready.empty()) {
-                // A cycle: the requirements contradict each other. Keep timestamp order for the earliest head.
-                for (const std::size_t p : head)
-                    if (p != kNone && (x == kNone || p < x)) x = p;
-                ++order.conflicts;
+        for (const std::size_t p : best.order)
+            order.writes.push_back(h.writes[p].event);
+        order.moved = best.moved;
+        order.conflicts = best.conflicts;
+        order.sources.reserve(h.reads.size());
+        for (std::size_t r = 0; r < h.reads.size(); ++r) {
+            std::uint64_t source = kNoEvent;
+            if (firstCandidate[r + 1] > firstCandidate[r]) {
+                const Candidate& c = candidates[firstCandidate[r] + bestChosen[r]];
+                source = c.initial ? kInitialValue : h.writes[c.write].event;
             } else {
-                x = ready.top();
-                ready.pop();
+                ++order.unsourced;
             }
-            if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
-            if (placed[x]) continue;
-            placed[x] = true;
-            order.writes.push_back(h.writes[x].event);
-            while (firstUnplaced < n && placed[firstUnplaced]) ++firstUnplaced;
-            if (x > firstUnplaced) ++order.moved;
-            for (std::size_t k = edgeStart[x]; k < edgeStart[x + 1]; ++k) {
-                const std::size_t y = edgeTo[k];
-                if (placed[y] || waitingFor[y] == 0) continue;
-                if (--waitingFor[y] == 0 && head[h.writes[y].worker] == y) ready.push(y);
-            }
-            const auto w = h.writes[x].worker;
-            head[w] = nextOfWorker[x];
-            if (head[w] != kNone && waitingFor[head[w]] == 0) ready.push(head[w]);
+            order.sources.emplace_back(h.reads[r].event, source);
         }
     }
     return orders;

@@ -43,8 +43,13 @@ struct ModificationOrder {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> sources;
     /// Writes the values moved out of timestamp order.
     std::uint64_t moved = 0;
-    /// Times the requirements contradicted each other (damaged or incomplete
-    /// traces only) and timestamp order was kept against one of them.
+    /// Reads whose value no recorded write could have given them (scribbled
+    /// values, or writes lost with dropped events): they constrain nothing.
+    std::uint64_t unsourced = 0;
+    /// Times the chosen sources contradicted each other and a write was placed
+    /// against one of them. A real trace has a consistent choice (the hardware
+    /// made one); a contradiction means a damaged trace or, where a value was
+    /// written more than once, a read attributed to the wrong write of it.
     std::uint64_t conflicts = 0;
 
     /// The write `read` returned (see sources); kNoEvent if `read` is not one of the reads.

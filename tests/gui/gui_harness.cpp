@@ -1,0 +1,364 @@
+#include "gui_harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace racetrace::guitest {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------- files
+
+TempDir::TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "racetrace-gui-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) FAIL("cannot make a temporary directory: " << std::strerror(errno));
+    m_path = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code error;
+    fs::remove_all(m_path, error);
+}
+
+std::string readFile(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+fs::path artifactPath(const std::string& name) {
+    const char* chosen = std::getenv("RACETRACE_GUI_ARTIFACTS"); // e.g. one directory per parallel run
+    const fs::path dir = chosen != nullptr && *chosen != '\0' ? chosen : RACETRACE_GUI_ARTIFACT_DIR;
+    std::error_code error;
+    fs::create_directories(dir, error);
+    return dir / name;
+}
+
+void keepArtifact(const fs::path& file, const std::string& name) {
+    std::error_code error;
+    fs::copy_file(file, artifactPath(name), fs::copy_options::overwrite_existing, error);
+}
+
+bool pollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval) {
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+        if (condition()) return true;
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(interval);
+    }
+}
+
+// ---------------------------------------------------------------- processes
+
+Environment::Environment() {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string text = *entry;
+        const auto equals = text.find('=');
+        if (equals != std::string::npos) m_vars[text.substr(0, equals)] = text.substr(equals + 1);
+    }
+}
+
+Environment& Environment::set(const std::string& name, const std::string& value) {
+    m_vars[name] = value;
+    return *this;
+}
+
+Environment& Environment::unset(const std::string& name) {
+    m_vars.erase(name);
+    return *this;
+}
+
+std::vector<std::string> Environment::entries() const {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : m_vars) out.push_back(name + "=" + value);
+    return out;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& options) {
+    REQUIRE(!argv.empty());
+    // Everything the child needs is prepared before fork: after it, only
+    // async-signal-safe calls.
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    const std::vector<std::string> envText = options.environment.entries();
+    std::vector<char*> env;
+    for (const auto& entry : envText) env.push_back(const_cast<char*>(entry.c_str()));
+    env.push_back(nullptr);
+    const std::string cwd = options.cwd.string();
+    const std::string out = options.stdoutPath.empty() ? "/dev/null" : options.stdoutPath.string();
+    const std::string err = options.stderrPath.empty() ? "/dev/null" : options.stderrPath.string();
+
+    m_pid = fork();
+    REQUIRE(m_pid >= 0);
+    if (m_pid == 0) {
+        const int in = open("/dev/null", O_RDONLY);
+        const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || o < 0 || e < 0) _exit(126);
+        dup2(in, 0), dup2(o, 1), dup2(e, 2);
+        if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+        execvpe(args[0], args.data(), env.data());
+        _exit(127);
+    }
+}
+
+ChildProcess::~ChildProcess() {
+    if (m_pid > 0 && !m_status) stop(1000ms);
+}
+
+void ChildProcess::reap(int status) {
+    m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool ChildProcess::running() {
+    if (m_status) return false;
+    int status = 0;
+    const pid_t done = waitpid(m_pid, &status, WNOHANG);
+    if (done == m_pid) reap(status);
+    return !m_status;
+}
+
+std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
+    pollUntil([this] { return !running(); }, timeout, 20ms);
+    return m_status;
+}
+
+int ChildProcess::stop(std::chrono::milliseconds grace) {
+    if (!running()) return *m_status;
+    kill(m_pid, SIGTERM);
+    if (auto status = wait(grace)) return *status;
+    kill(m_pid, SIGKILL);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    reap(status);
+    return *m_status;
+}
+
+CommandResult runCommand(const std::vector<std::string>& argv, const Environment& environment, const fs::path& cwd,
+                         std::chrono::milliseconds timeout) {
+    TempDir dir;
+    ChildProcess::Options options{cwd, environment, dir / "out", dir / "err"};
+    ChildProcess child(argv, options);
+    CommandResult result;
+    if (auto status = child.wait(timeout)) result.status = *status;
+    else child.stop(500ms);
+    result.out = readFile(dir / "out");
+    result.err = readFile(dir / "err");
+    return result;
+}
+
+CommandResult runRacetrace(const std::vector<std::string>& args, const Environment& environment, const fs::path& cwd,
+                           std::chrono::milliseconds timeout) {
+    std::vector<std::string> argv{RACETRACE_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, environment, cwd, timeout);
+}
+
+// ---------------------------------------------------------------- Xvfb
+
+XvfbServer::XvfbServer() {
+    // Take the first display number nobody holds; if another Xvfb wins the
+    // race for it, ours exits at once and we move on to the next.
+    for (int number = 90; number < 190 && !m_process; ++number) {
+        if (fs::exists("/tmp/.X" + std::to_string(number) + "-lock") ||
+            fs::exists("/tmp/.X11-unix/X" + std::to_string(number)))
+            continue;
+        ChildProcess::Options options{{}, Environment(), {}, m_logs / "xvfb.log"};
+        auto process = std::make_unique<ChildProcess>(
+            std::vector<std::string>{"Xvfb", ":" + std::to_string(number), "-screen", "0",
+                                     std::to_string(kWidth) + "x" + std::to_string(kHeight) + "x24", "-nolisten", "tcp",
+                                     // Without -noreset the server resets when its last client
+                                     // (an xdotool) leaves, and refuses connections meanwhile.
+                                     "-noreset"},
+            options);
+        const fs::path socket = "/tmp/.X11-unix/X" + std::to_string(number);
+        const bool up = pollUntil([&] { return fs::exists(socket) || !process->running(); }, 10s, 20ms) &&
+                        process->running();
+        if (up) {
+            m_number = number;
+            m_process = std::move(process);
+        }
+    }
+    REQUIRE(m_process != nullptr);
+    // The socket appears when the server listens; one round trip proves it answers.
+    REQUIRE(pollUntil([&] { return !xdotool({"getdisplaygeometry"}).empty(); }, 5s, 50ms));
+}
+
+XvfbServer::~XvfbServer() {
+    if (m_process) m_process->stop(2000ms);
+}
+
+Environment XvfbServer::clientEnvironment() const {
+    Environment env;
+    env.set("DISPLAY", display()).unset("WAYLAND_DISPLAY").unset("XAUTHORITY");
+    return env;
+}
+
+std::string XvfbServer::xdotool(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{"xdotool"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, clientEnvironment(), {}, 10s).out;
+}
+
+Image XvfbServer::screenshot(const fs::path& file) const {
+    const auto result = runCommand({"import", "-window", "root", file.string()}, clientEnvironment(), {}, 20s);
+    INFO("import: " << result.err);
+    REQUIRE(result.status == 0);
+    auto image = loadPng(file);
+    REQUIRE(image.has_value());
+    return *image;
+}
+
+// ---------------------------------------------------------------- the app
+
+namespace {
+std::string uniqueTag() {
+    std::random_device random;
+    return std::to_string(getpid()) + "-" + std::to_string(random()) + std::to_string(random());
+}
+
+/// A file name made of the test's own name: letters, digits and dashes.
+std::string slug(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!out.empty() && out.back() != '-') out += '-';
+    }
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+} // namespace
+
+GuiApp::GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name)
+    : m_server(server), m_name(slug(name)), m_cwd(m_dir / "cwd"), m_config(m_dir / "config"), m_tag(uniqueTag()) {
+    fs::create_directories(m_cwd);
+    fs::create_directories(m_config);
+    Environment env = server.clientEnvironment();
+    env.set("XDG_CONFIG_HOME", m_config.string()).set("RACETRACE_GUI_TEST_TAG", m_tag);
+    std::vector<std::string> argv{RACETRACE_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    m_process = std::make_unique<ChildProcess>(argv, ChildProcess::Options{m_cwd, env, m_dir / "app.out", m_dir / "app.err"});
+}
+
+GuiApp::~GuiApp() {
+    // Its workers die with it (parent-death signal); the X server goes after this.
+    if (m_process->running()) m_process->stop(2000ms);
+}
+
+std::string GuiApp::waitForWindow(std::chrono::milliseconds timeout) {
+    std::string found;
+    const bool ok = pollUntil(
+        [&] {
+            if (!m_process->running()) return true;
+            std::istringstream ids(m_server.xdotool({"search", "--name", "^racetrace"}));
+            std::string id;
+            if (ids >> id) found = id;
+            return !found.empty();
+        },
+        timeout, 100ms);
+    INFO("racetrace stderr: " << stderrText());
+    REQUIRE(ok);
+    REQUIRE(m_process->running());
+    REQUIRE(!found.empty());
+    m_window = found;
+    return found;
+}
+
+void GuiApp::key(const std::string& keys) {
+    REQUIRE(!m_window.empty());
+    // xdotool's `key` sends press and release back to back; if both land in
+    // one ImGui 1.86 frame the press is lost. Holding the key avoids that.
+    m_server.xdotool({"keydown", "--window", m_window, keys});
+    std::this_thread::sleep_for(100ms);
+    m_server.xdotool({"keyup", "--window", m_window, keys});
+    std::this_thread::sleep_for(50ms);
+}
+
+void GuiApp::moveMouse(int x, int y) {
+    m_server.xdotool({"mousemove", "--sync", std::to_string(x), std::to_string(y)});
+    std::this_thread::sleep_for(150ms); // a frame to see the pointer there before a button goes down
+}
+
+void GuiApp::click(int x, int y) {
+    moveMouse(x, y);
+    m_server.xdotool({"mousedown", "1"});
+    std::this_thread::sleep_for(100ms);
+    m_server.xdotool({"mouseup", "1"});
+    std::this_thread::sleep_for(100ms);
+}
+
+Image GuiApp::screenshot(const std::string& label) {
+    const fs::path file = m_dir / ("shot-" + std::to_string(m_shots++) + ".png");
+    Image image = m_server.screenshot(file);
+    keepArtifact(file, m_name + "-" + label + ".png");
+    return image;
+}
+
+Image GuiApp::waitForScreen(const std::string& label, const std::function<bool(const Image&)>& condition,
+                            std::chrono::milliseconds timeout) {
+    Image last;
+    const bool ok = pollUntil(
+        [&] {
+            if (!m_process->running())
+                FAIL("racetrace exited (status " << m_process->wait(0ms).value_or(-1) << ", 128 + N is signal N) while "
+                     << "waiting for '" << label << "'; stderr: " << stderrText());
+            last = screenshot(label);
+            return condition(last);
+        },
+        timeout, 200ms);
+    INFO("the last screenshot is " << artifactPath(m_name + "-" + label + ".png").string());
+    INFO("racetrace stderr: " << stderrText());
+    REQUIRE(ok);
+    return last;
+}
+
+int GuiApp::quit(std::chrono::milliseconds timeout) {
+    if (!m_process->running()) return *m_process->wait(0ms);
+    key("ctrl+q");
+    if (auto status = m_process->wait(timeout)) return *status;
+    FAIL_CHECK("racetrace did not exit within " << timeout.count() << " ms of Ctrl+Q");
+    return m_process->stop(1000ms);
+}
+
+std::vector<pid_t> GuiApp::taggedProcesses() const {
+    std::vector<pid_t> found;
+    const std::string needle = "RACETRACE_GUI_TEST_TAG=" + m_tag;
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator("/proc", error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+        const std::string stat = readFile(entry.path() / "stat");
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] == 'Z') continue;
+        const std::string environment = readFile(entry.path() / "environ");
+        std::size_t start = 0;
+        while (start < environment.size()) {
+            const std::size_t end = environment.find('\0', start);
+            if (environment.compare(start, (end == std::string::npos ? environment.size() : end) - start, needle) == 0) {
+                found.push_back(std::stoi(name));
+                break;
+            }
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+    }
+    return found;
+}
+
+} // namespace racetrace::guitest

@@ -1,0 +1,236 @@
+// The window as a user meets it: the demo race on screen, lecture mode, a
+// trace from the command line, F12 screenshots and a bad file. Each test has
+// its own Xvfb, its own settings directory and working directory.
+#include "gui_harness.hpp"
+#include "screen_layout.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+using namespace racetrace::guitest;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Anti-aliased text of a worker colour: a 16 px "A" has ~30 such pixels, the
+/// other Okabe-Ito colours none, so 10 separates "label drawn" from "not".
+constexpr int kMinLabelPixels = 10;
+/// Band pixels: one zoomed-in overlap covers ~10^5 pixels of the lanes; a
+/// race-free trace has 0. A few thousand means "a band is clearly there".
+constexpr int kMinBandPixels = 5000;
+
+struct LaneMeasure {
+    int labels[4] = {0, 0, 0, 0}; ///< pixels of each worker colour in the label column
+    int band = 0;                 ///< overlap-band pixels in the lanes
+};
+
+LaneMeasure measureLanes(const Image& shot, const ThemeColours& theme = darkTheme()) {
+    LaneMeasure m;
+    for (int w = 0; w < 4; ++w)
+        m.labels[w] = countBlend(shot, layout::kLaneLabels, kWorkerColours[w], theme.laneBackgrounds());
+    m.band = countNear(shot, layout::kLaneArea, theme.bandComposites(), 5);
+    return m;
+}
+
+std::string describe(const LaneMeasure& m) {
+    return "label pixels A/B/C/D " + std::to_string(m.labels[0]) + "/" + std::to_string(m.labels[1]) + "/" +
+           std::to_string(m.labels[2]) + "/" + std::to_string(m.labels[3]) + ", band pixels " + std::to_string(m.band);
+}
+
+bool demoOnScreen(const Image& shot) {
+    const LaneMeasure m = measureLanes(shot);
+    return m.labels[0] >= kMinLabelPixels && m.labels[1] >= kMinLabelPixels && m.band >= kMinBandPixels;
+}
+
+/// Quits with Ctrl+Q, expects exit code 0 and no worker process left behind.
+void quitCleanly(GuiApp& app) {
+    INFO("racetrace stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+    std::vector<pid_t> left;
+    const bool gone = pollUntil([&] { return (left = app.taggedProcesses()).empty(); }, 3s);
+    INFO(left.size() << " processes of this app still run, the first pid " << (left.empty() ? 0 : left.front()));
+    CHECK(gone);
+}
+
+/// A trace made by the CLI (real processes); REQUIREs that it raced.
+fs::path makeTrace(const TempDir& dir, const std::string& name, const std::vector<std::string>& runArgs) {
+    const fs::path path = dir / name;
+    std::vector<std::string> args{"run"};
+    args.insert(args.end(), runArgs.begin(), runArgs.end());
+    args.insert(args.end(), {"-o", path.string()});
+    const auto result = runRacetrace(args, Environment(), dir.path());
+    INFO(result.out << result.err);
+    REQUIRE(result.status == 0);
+    REQUIRE(fs::exists(path));
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window]") {
+    XvfbServer server;
+    GuiApp app(server, {}, "demo lanes");
+    app.waitForWindow();
+    app.parkMouse();
+    const auto started = Clock::now();
+    const Image shot = app.waitForScreen("lanes", demoOnScreen, 15s);
+    const LaneMeasure m = measureLanes(shot);
+    INFO(describe(m) << " after " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+                     << " ms");
+    CHECK(m.labels[0] >= kMinLabelPixels);
+    CHECK(m.labels[1] >= kMinLabelPixels);
+    // Two workers, so no third or fourth lane label.
+    CHECK(m.labels[2] == 0);
+    CHECK(m.labels[3] == 0);
+    CHECK(m.band >= kMinBandPixels);
+    // A's lane above B's.
+    CHECK(meanBlendY(shot, layout::kLaneLabels, kWorkerColours[0], darkTheme().laneBackgrounds()) <
+          meanBlendY(shot, layout::kLaneLabels, kWorkerColours[1], darkTheme().laneBackgrounds()));
+    // The first finding is selected: its row in the findings list has the
+    // selected-Selectable colour (ImGui's dark Header over the window, measured).
+    const auto selectedRows = colourRows(shot, layout::kFindings, {30, 56, 87}, 0.15);
+    INFO("selected rows in the findings list: " << selectedRows.size());
+    REQUIRE(selectedRows.size() == 1);
+    CHECK(selectedRows.front().height() >= 14);
+    quitCleanly(app);
+}
+
+TEST_CASE("lecture mode makes the text larger and the background light", "[window]") {
+    XvfbServer server;
+    GuiApp app(server, {}, "lecture mode");
+    app.waitForWindow();
+    app.parkMouse();
+    const Image before = app.waitForScreen("before", demoOnScreen, 15s);
+    // Rows with text at the top: the menu bar first, then the status sentence.
+    auto statusLine = [](const Image& shot) {
+        const auto runs = textRows(shot, layout::kTopRows);
+        return runs.size() >= 2 ? runs[1] : RowRun{};
+    };
+    const RowRun normal = statusLine(before);
+    const double normalLuminance = meanLuminance(before, before.bounds());
+    INFO("normal: status text rows " << normal.begin << ".." << normal.end << ", mean luminance " << normalLuminance);
+    REQUIRE(normal.height() >= 10);
+    CHECK(normalLuminance < 90.0);
+
+    app.key("l");
+    const Image lecture = app.waitForScreen("after-l", [&](const Image& shot) {
+        return meanLuminance(shot, shot.bounds()) > 170.0 && statusLine(shot).height() > normal.height() * 1.3;
+    });
+    const RowRun large = statusLine(lecture);
+    const double lectureLuminance = meanLuminance(lecture, lecture.bounds());
+    INFO("lecture: status text rows " << large.begin << ".." << large.end << ", mean luminance " << lectureLuminance);
+    CHECK(large.height() > normal.height() * 1.3);
+    CHECK(lectureLuminance > 170.0);
+    // Still the race on screen: the lecture theme's band colours in the timeline.
+    CHECK(countNear(lecture, lecture.bounds(), lectureTheme().bandComposites(), 5) >= kMinBandPixels);
+
+    // Ctrl+= makes text 15 % larger again; Ctrl+- undoes it.
+    app.key("ctrl+equal");
+    const Image larger = app.waitForScreen("ctrl-plus", [&](const Image& shot) {
+        return statusLine(shot).height() > large.height() * 1.08;
+    }, 5s);
+    INFO("after Ctrl+=: " << statusLine(larger).height() << " rows");
+    app.key("ctrl+minus");
+    app.waitForScreen("ctrl-minus", [&](const Image& shot) {
+        return std::abs(statusLine(shot).height() - large.height()) <= 1;
+    }, 5s);
+
+    quitCleanly(app);
+    // Lecture mode is a setting: it was saved in the fresh XDG_CONFIG_HOME.
+    const std::string settings = readFile(app.configHome() / "racetrace" / "settings.json");
+    INFO(settings);
+    CHECK(settings.find("\"lecture\": true") != std::string::npos);
+}
+
+TEST_CASE("a trace opened from the command line shows its four worker lanes", "[window]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "four.rtrace", {"-s", "naive-flag", "-w", "4", "-n", "500"});
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "four lanes");
+    app.waitForWindow();
+    app.parkMouse();
+    const Image shot = app.waitForScreen("lanes", [](const Image& s) {
+        const LaneMeasure m = measureLanes(s);
+        return std::all_of(std::begin(m.labels), std::end(m.labels), [](int n) { return n >= kMinLabelPixels; });
+    });
+    const LaneMeasure m = measureLanes(shot);
+    INFO(describe(m));
+    double previousY = 0;
+    for (int w = 0; w < 4; ++w) {
+        CHECK(m.labels[w] >= kMinLabelPixels);
+        // Lanes in worker order, top to bottom.
+        const double y = meanBlendY(shot, layout::kLaneLabels, kWorkerColours[w], darkTheme().laneBackgrounds());
+        INFO("worker " << w << " label at y " << y);
+        CHECK(y > previousY);
+        previousY = y;
+    }
+    quitCleanly(app);
+}
+
+TEST_CASE("F12 saves a screenshot of the window into the working directory", "[window]") {
+    XvfbServer server;
+    GuiApp app(server, {}, "f12 screenshot");
+    app.waitForWindow();
+    app.parkMouse();
+    const Image screen = app.waitForScreen("screen", demoOnScreen, 15s);
+    app.key("F12");
+
+    // racetrace-YYYYmmdd-HHMMSS.png; poll until it is there and complete.
+    std::optional<Image> saved;
+    fs::path file;
+    const bool written = pollUntil([&] {
+        for (const auto& entry : fs::directory_iterator(app.cwd())) {
+            const std::string name = entry.path().filename().string();
+            if (name.starts_with("racetrace-") && name.ends_with(".png") && name.size() == 29) {
+                file = entry.path();
+                saved = loadPng(file);
+                return saved.has_value();
+            }
+        }
+        return false;
+    }, 5s);
+    REQUIRE(written);
+    keepArtifact(file, "f12-screenshot-saved.png");
+    INFO("saved " << file.string());
+    CHECK(saved->width() == XvfbServer::kWidth);
+    CHECK(saved->height() == XvfbServer::kHeight);
+    const LaneMeasure m = measureLanes(*saved);
+    INFO(describe(m));
+    CHECK(m.band >= kMinBandPixels);
+    CHECK(m.labels[0] >= kMinLabelPixels);
+    CHECK(m.labels[1] >= kMinLabelPixels);
+    // The same picture as the X server shows (only the status line changes:
+    // it now says where the screenshot went). Upside down would differ everywhere.
+    const double changed = changedFraction(screen, *saved, layout::kTimeline, 8);
+    INFO("timeline pixels that differ from the X screenshot: " << changed * 100 << " %");
+    CHECK(changed < 0.02);
+    quitCleanly(app);
+}
+
+TEST_CASE("a bad trace file shows its error in the window and the app keeps running", "[window]") {
+    TempDir dir;
+    const fs::path bad = dir / "bad.rtrace";
+    std::ofstream(bad) << "this is not a racetrace trace\n";
+    XvfbServer server;
+    GuiApp app(server, {"gui", bad.string()}, "bad trace");
+    app.waitForWindow();
+    app.parkMouse();
+    const ThemeColours& theme = darkTheme();
+    auto errorPixels = [&](const Image& shot) {
+        const Rgb background = dominantColour(shot, layout::kStatusLine);
+        return countBlend(shot, layout::kStatusLine, theme.tornMarker, {background});
+    };
+    const Image shot = app.waitForScreen("error", [&](const Image& s) { return errorPixels(s) >= 200; }, 10s);
+    INFO("error-coloured pixels in the status line: " << errorPixels(shot));
+    CHECK(errorPixels(shot) >= 200);
+    // No lanes: nothing was loaded.
+    CHECK(measureLanes(shot).band == 0);
+    // Still alive two seconds later, still showing the error.
+    std::this_thread::sleep_for(2s);
+    REQUIRE(app.running());
+    const Image later = app.screenshot("error-later");
+    CHECK(errorPixels(later) >= 200);
+    quitCleanly(app);
+}
