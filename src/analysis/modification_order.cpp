@@ -54,7 +54,7 @@ constexpr std::size_t kScanLimit = 16;
 constexpr std::size_t kCandidatesEachWay = 2;
 /// Times the merge is redone with doubtful choices changed; each is n log n.
 constexpr std::size_t kRepairRounds = 4;
-/// Doubtful reads named per merge, and edges looked at per write to find them.
+/// Contradictions looked into per merge, and edges looked at per write there.
 constexpr std::size_t kDoubtsPerMerge = 256;
 constexpr std::size_t kEdgesLookedAt = 64;
 
@@ -101,55 +101,65 @@ struct History {
     std::vector<std::size_t> runStart; ///< per write: the first of the writes of the same value just before it
 };
 
-History historyOf(const Trace& trace, const std::vector<std::uint64_t>& accesses,
-                  const std::vector<std::uint32_t>& epochs) {
-    History h;
-    std::array<std::size_t, kMaxWorkers> lastWrite;
-    std::array<std::size_t, kMaxWorkers> waiting; // head of the worker's reads waiting for ownNext
-    std::array<std::uint32_t, kMaxWorkers> epoch{};
-    std::array<bool, kMaxWorkers> wrote{};
-    lastWrite.fill(kNone);
-    waiting.fill(kNone);
-    for (std::size_t k = 0; k < accesses.size(); ++k) {
-        const Event& e = trace.events[accesses[k]];
+/// Builds one variable's History from its accesses, in trace order.
+class HistoryBuilder {
+  public:
+    HistoryBuilder() {
+        m_lastWrite.fill(kNone);
+        m_waiting.fill(kNone);
+    }
+
+    /// `gaps`: how many gaps the event's worker had so far; program order holds only within one count.
+    void add(const Event& e, std::uint64_t index, std::uint32_t gaps) {
         const std::uint8_t w = e.worker;
-        if (epochs[k] != epoch[w]) { // events of w went missing: its program order is broken here
-            epoch[w] = epochs[k];
-            lastWrite[w] = kNone;
-            waiting[w] = kNone;
+        if (gaps != m_epoch[w]) { // events of w went missing: its program order is broken here
+            m_epoch[w] = gaps;
+            m_lastWrite[w] = kNone;
+            m_waiting[w] = kNone;
         }
         const bool writes = changesMemory(e);
         if (readsValue(e)) {
             Read r;
-            r.event = accesses[k];
+            r.event = index;
             r.ns = e.timestamp;
             r.value = e.value;
             r.worker = w;
-            r.wroteBefore = wrote[w];
-            r.before = h.writes.size();
-            r.ownLast = lastWrite[w];
+            r.wroteBefore = m_wrote[w];
+            r.before = m_h.writes.size();
+            r.ownLast = m_lastWrite[w];
             if (writes) {
-                r.ownNext = h.writes.size(); // an atomic read-modify-write: its own write follows
+                r.ownNext = m_h.writes.size(); // an atomic read-modify-write: its own write follows
             } else {
-                r.link = waiting[w];
-                waiting[w] = h.reads.size();
+                r.link = m_waiting[w];
+                m_waiting[w] = m_h.reads.size();
             }
-            h.reads.push_back(r);
+            m_h.reads.push_back(r);
         }
-        if (!writes) continue;
-        const std::size_t position = h.writes.size();
-        h.writes.push_back({accesses[k], e.timestamp, writtenValue(e), w});
-        for (std::size_t r = waiting[w]; r != kNone; r = h.reads[r].link)
-            h.reads[r].ownNext = position;
-        waiting[w] = kNone;
-        lastWrite[w] = position;
-        wrote[w] = true;
+        if (!writes) return;
+        const std::size_t position = m_h.writes.size();
+        m_h.writes.push_back({index, e.timestamp, writtenValue(e), w});
+        for (std::size_t r = m_waiting[w]; r != kNone; r = m_h.reads[r].link)
+            m_h.reads[r].ownNext = position;
+        m_waiting[w] = kNone;
+        m_lastWrite[w] = position;
+        m_wrote[w] = true;
     }
-    h.runStart.resize(h.writes.size());
-    for (std::size_t p = 0; p < h.writes.size(); ++p)
-        h.runStart[p] = p > 0 && h.writes[p - 1].value == h.writes[p].value ? h.runStart[p - 1] : p;
-    return h;
-}
+
+    History finish() {
+        auto& writes = m_h.writes;
+        m_h.runStart.resize(writes.size());
+        for (std::size_t p = 0; p < writes.size(); ++p)
+            m_h.runStart[p] = p > 0 && writes[p - 1].value == writes[p].value ? m_h.runStart[p - 1] : p;
+        return std::move(m_h);
+    }
+
+  private:
+    History m_h;
+    std::array<std::size_t, kMaxWorkers> m_lastWrite;
+    std::array<std::size_t, kMaxWorkers> m_waiting; ///< head of the worker's reads waiting for ownNext
+    std::array<std::uint32_t, kMaxWorkers> m_epoch{};
+    std::array<bool, kMaxWorkers> m_wrote{};
+};
 
 /// A write a read may have returned, and how much clock error that needs.
 struct Candidate {
@@ -205,8 +215,10 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
             h.runStart[std::max(c->write, r.ownLast)] <= std::min(c->write, r.ownLast))
             c->write = r.ownLast;
     // Ties go to the earlier candidate: a trace whose clocks agree with its values keeps its order.
-    std::stable_sort(found.begin() + static_cast<std::ptrdiff_t>(first), found.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+    // (At most five: an insertion sort, stable and without allocating.)
+    for (std::size_t k = first + 1; k < found.size(); ++k)
+        for (std::size_t j = k; j > first && found[j].cost < found[j - 1].cost; --j)
+            std::swap(found[j], found[j - 1]);
 }
 
 /// "Write `from` before write `to`", because of read `read` (an index into History::reads).
@@ -275,10 +287,11 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
             // A contradiction. Keep timestamp order for the earliest head, and
             // name the least certain read among those holding the heads back.
             std::size_t doubtful = kNone;
+            const bool lookInto = m.conflicts < kDoubtsPerMerge;
             for (const std::size_t p : head) {
                 if (p == kNone) continue;
                 if (x == kNone || p < x) x = p;
-                if (m.doubtful.size() >= kDoubtsPerMerge) continue;
+                if (!lookInto) continue;
                 for (std::size_t k = inStart[p], seen = 0; k < inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
                     const Edge& e = edges[inEdge[k]];
                     if (placed[e.from] || !canChange[e.read]) continue;
@@ -329,10 +342,8 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
     }
     if (orders.empty()) return orders;
 
-    // Each counter's accesses, and for each the number of gaps its worker had
-    // so far: program order holds only between accesses with the same count.
-    std::vector<std::vector<std::uint64_t>> accesses(orders.size());
-    std::vector<std::vector<std::uint32_t>> epochs(orders.size());
+    // One pass over the trace collects each counter's reads and writes.
+    std::vector<HistoryBuilder> builders(orders.size());
     SequenceWatch sequence;
     std::array<std::uint32_t, kMaxWorkers> gaps{};
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
@@ -340,15 +351,13 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
         if (sequence.gapBefore(e)) ++gaps[e.worker];
         if (e.variable >= slotOf.size() || slotOf[e.variable] < 0) continue;
         if (!readsValue(e) && !changesMemory(e)) continue;
-        const auto slot = static_cast<std::size_t>(slotOf[e.variable]);
-        accesses[slot].push_back(i);
-        epochs[slot].push_back(gaps[e.worker]);
+        builders[static_cast<std::size_t>(slotOf[e.variable])].add(e, i, gaps[e.worker]);
     }
 
     for (std::size_t slot = 0; slot < orders.size(); ++slot) {
         ModificationOrder& order = orders[slot];
         const std::int64_t initial = variables[order.variable].initial;
-        const History h = historyOf(trace, accesses[slot], epochs[slot]);
+        const History h = builders[slot].finish();
         const std::size_t n = h.writes.size();
 
         std::vector<std::size_t> byValue(n);

@@ -530,6 +530,24 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
         CHECK(writeStamps(orders[0], trace) == std::vector<std::uint64_t>{110, 210});
         CHECK(lostUpdatesOf(trace).size() == 1);
     }
+    SECTION("ten thousand contradictions stay fast") {
+        TraceBuilder b(Scenario::NoSync);
+        std::uint64_t ns = 0;
+        for (std::int64_t k = 0; k < 10'000; ++k) {
+            const std::int64_t v = 4 * k;
+            b.store(A, ns += 10, b.counter(), v + 1);
+            b.store(B, ns += 10, b.counter(), v + 2);
+            b.loadValue(A, ns += 10, b.counter(), v + 2);
+            b.loadValue(B, ns += 10, b.counter(), v + 1);
+        }
+        const Trace trace = b.build();
+        const auto orders = counterModificationOrders(trace);
+        REQUIRE(orders.size() == 1);
+        CHECK(orders[0].conflicts >= 10'000);
+        CHECK(orders[0].writes.size() == 20'000);
+        std::vector<Finding> found;
+        findLostUpdates(trace, found);
+    }
     SECTION("one value written and read a hundred thousand times stays fast") {
         TraceBuilder b(Scenario::NoSync);
         std::uint64_t ns = 0;
