@@ -1,6 +1,7 @@
 #include "gui_harness.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -51,6 +53,26 @@ fs::path artifactPath(const std::string& name) {
 void keepArtifact(const fs::path& file, const std::string& name) {
     std::error_code error;
     fs::copy_file(file, artifactPath(name), fs::copy_options::overwrite_existing, error);
+}
+
+fs::path makeTrace(const TempDir& dir, const std::string& name, const std::vector<std::string>& runArgs,
+                   bool requireRace) {
+    const fs::path path = dir / name;
+    std::vector<std::string> args{"run"};
+    args.insert(args.end(), runArgs.begin(), runArgs.end());
+    args.insert(args.end(), {"--json", "-o", path.string()});
+    for (int attempt = 1;; ++attempt) {
+        const auto result = runRacetrace(args, Environment(), dir.path());
+        INFO("racetrace run: " << result.out << result.err);
+        REQUIRE(result.status == 0);
+        REQUIRE(fs::exists(path));
+        const auto summary = nlohmann::json::parse(result.out, nullptr, false);
+        REQUIRE(summary.is_object());
+        const auto overlaps = summary.value("/findings/overlaps"_json_pointer, std::uint64_t{0});
+        if (!requireRace || overlaps > 0) return path;
+        REQUIRE(attempt < 3);
+        WARN("the CLI run for " << name << " had no overlap (workers on one CPU?); recording it again");
+    }
 }
 
 bool pollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
@@ -104,9 +126,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& 
     const std::string out = options.stdoutPath.empty() ? "/dev/null" : options.stdoutPath.string();
     const std::string err = options.stderrPath.empty() ? "/dev/null" : options.stderrPath.string();
 
+    const pid_t parent = getpid();
     m_pid = fork();
     REQUIRE(m_pid >= 0);
     if (m_pid == 0) {
+        // If the test process is killed (a ctest timeout), its Xvfb and app go too.
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(125);
         const int in = open("/dev/null", O_RDONLY);
         const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -173,12 +199,14 @@ CommandResult runRacetrace(const std::vector<std::string>& args, const Environme
 // ---------------------------------------------------------------- Xvfb
 
 XvfbServer::XvfbServer() {
-    // Take the first display number nobody holds; if another Xvfb wins the
-    // race for it, ours exits at once and we move on to the next.
+    // Take the first display number nobody holds. Two test processes may both
+    // find a number free and both start an Xvfb on it: the X lock file holds
+    // the pid of the server that won, so a display is ours only when the lock
+    // names our Xvfb (the loser exits; we move on to the next number).
     for (int number = 90; number < 190 && !m_process; ++number) {
-        if (fs::exists("/tmp/.X" + std::to_string(number) + "-lock") ||
-            fs::exists("/tmp/.X11-unix/X" + std::to_string(number)))
-            continue;
+        const fs::path lock = "/tmp/.X" + std::to_string(number) + "-lock";
+        const fs::path socket = "/tmp/.X11-unix/X" + std::to_string(number);
+        if (fs::exists(lock) || fs::exists(socket)) continue;
         ChildProcess::Options options{{}, Environment(), {}, m_logs / "xvfb.log"};
         auto process = std::make_unique<ChildProcess>(
             std::vector<std::string>{"Xvfb", ":" + std::to_string(number), "-screen", "0",
@@ -187,14 +215,22 @@ XvfbServer::XvfbServer() {
                                      // (an xdotool) leaves, and refuses connections meanwhile.
                                      "-noreset"},
             options);
-        const fs::path socket = "/tmp/.X11-unix/X" + std::to_string(number);
-        const bool up = pollUntil([&] { return fs::exists(socket) || !process->running(); }, 10s, 20ms) &&
-                        process->running();
+        auto ours = [&] {
+            const std::string owner = readFile(lock); // "%10d\n", the server's pid
+            char* end = nullptr;
+            const long pid = std::strtol(owner.c_str(), &end, 10);
+            return end != owner.c_str() && pid == process->pid();
+        };
+        const bool up = pollUntil([&] { return !process->running() || (ours() && fs::exists(socket)); }, 10s, 20ms) &&
+                        process->running() && ours();
         if (up) {
             m_number = number;
             m_process = std::move(process);
         }
+        // else: the ChildProcess destructor stops an Xvfb that is still starting.
     }
+    INFO("no Xvfb could be started on :90 to :189 (is the xvfb package installed?); the last log: "
+         << readFile(m_logs / "xvfb.log"));
     REQUIRE(m_process != nullptr);
     // The socket appears when the server listens; one round trip proves it answers.
     REQUIRE(pollUntil([&] { return !xdotool({"getdisplaygeometry"}).empty(); }, 5s, 50ms));
@@ -245,10 +281,12 @@ std::string slug(const std::string& text) {
 }
 } // namespace
 
-GuiApp::GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name)
+GuiApp::GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name,
+               const std::function<void(const fs::path&)>& prepareConfig)
     : m_server(server), m_name(slug(name)), m_cwd(m_dir / "cwd"), m_config(m_dir / "config"), m_tag(uniqueTag()) {
     fs::create_directories(m_cwd);
     fs::create_directories(m_config);
+    if (prepareConfig) prepareConfig(m_config);
     Environment env = server.clientEnvironment();
     env.set("XDG_CONFIG_HOME", m_config.string()).set("RACETRACE_GUI_TEST_TAG", m_tag);
     std::vector<std::string> argv{RACETRACE_CLI_PATH};
@@ -288,6 +326,21 @@ void GuiApp::key(const std::string& keys) {
     std::this_thread::sleep_for(100ms);
     m_server.xdotool({"keyup", "--window", m_window, keys});
     std::this_thread::sleep_for(50ms);
+}
+
+bool GuiApp::holdKeyUntil(const std::string& keys, const std::function<bool()>& released,
+                          std::chrono::milliseconds timeout) {
+    REQUIRE(!m_window.empty());
+    m_server.xdotool({"keydown", "--window", m_window, keys});
+    const bool done = pollUntil(released, timeout, 50ms);
+    m_server.xdotool({"keyup", "--window", m_window, keys});
+    return done;
+}
+
+std::size_t GuiApp::workerCount() const {
+    std::size_t count = 0;
+    for (const pid_t pid : taggedProcesses()) count += pid != m_process->pid();
+    return count;
 }
 
 void GuiApp::moveMouse(int x, int y) {
@@ -330,8 +383,8 @@ Image GuiApp::waitForScreen(const std::string& label, const std::function<bool(c
 
 int GuiApp::quit(std::chrono::milliseconds timeout) {
     if (!m_process->running()) return *m_process->wait(0ms);
-    key("ctrl+q");
-    if (auto status = m_process->wait(timeout)) return *status;
+    // Held until the window is gone (a short tap can fall inside one slow frame).
+    if (holdKeyUntil("ctrl+q", [&] { return !m_process->running(); }, timeout)) return *m_process->wait(0ms);
     FAIL_CHECK("racetrace did not exit within " << timeout.count() << " ms of Ctrl+Q");
     return m_process->stop(1000ms);
 }

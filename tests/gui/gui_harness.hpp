@@ -89,6 +89,13 @@ CommandResult runRacetrace(const std::vector<std::string>& args, const Environme
 
 std::string readFile(const std::filesystem::path& path);
 
+/// Records a trace with the CLI (`racetrace run ARGS --json -o DIR/NAME`), real
+/// processes. With `requireRace`, runs again (up to 3 times in all) until the
+/// trace has an overlap: on a loaded machine both workers can share one CPU and
+/// not race at all, which is not what the window tests are about.
+std::filesystem::path makeTrace(const TempDir& dir, const std::string& name, const std::vector<std::string>& runArgs,
+                                bool requireRace = true);
+
 /// Polls `condition` every `interval` until it holds or `timeout` passes.
 bool pollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = 100ms);
@@ -122,7 +129,9 @@ private:
 /// processes inherit, so the test can tell if any is left behind.
 class GuiApp {
 public:
-    GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name);
+    /// `prepareConfig` may write files into the fresh XDG_CONFIG_HOME before the app starts.
+    GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name,
+           const std::function<void(const std::filesystem::path&)>& prepareConfig = {});
     ~GuiApp();
 
     /// Waits for the window to exist; returns its X id (REQUIREs success).
@@ -133,6 +142,10 @@ public:
     /// Presses and releases a key (xdotool syntax: "l", "ctrl+q", "F12"),
     /// held ~100 ms so that the app sees it in at least one frame.
     void key(const std::string& keys);
+    /// Holds a key down until `released` holds (or the timeout), then lets it go.
+    bool holdKeyUntil(const std::string& keys, const std::function<bool()>& released, std::chrono::milliseconds timeout);
+    /// Worker processes of this app that still run (its tagged processes other than itself).
+    std::size_t workerCount() const;
     void moveMouse(int x, int y);
     void click(int x, int y);
     /// Moves the pointer where it opens no tooltip (the empty corner of Memory).

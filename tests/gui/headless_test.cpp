@@ -24,17 +24,6 @@ Environment headless() {
     return env;
 }
 
-fs::path makeTrace(const TempDir& dir, const std::string& name, const std::vector<std::string>& runArgs) {
-    const fs::path path = dir / name;
-    std::vector<std::string> args{"run"};
-    args.insert(args.end(), runArgs.begin(), runArgs.end());
-    args.insert(args.end(), {"-o", path.string()});
-    const auto result = runRacetrace(args, headless(), dir.path());
-    INFO(result.out << result.err);
-    REQUIRE(result.status == 0);
-    return path;
-}
-
 /// One line on stderr, "racetrace: ...", ending with a full stop.
 void checkOneSentence(const std::string& err) {
     INFO("stderr: [" << err << "]");
@@ -75,7 +64,7 @@ Rendered render(const TempDir& dir, const fs::path& trace, const std::string& na
 TEST_CASE("render draws lanes and overlap bands into a PNG of the requested size, without a display", "[render]") {
     TempDir dir;
     const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag"});
-    const fs::path safe = makeTrace(dir, "safe.rtrace", {"-s", "tas-mutex", "-n", "2000"});
+    const fs::path safe = makeTrace(dir, "safe.rtrace", {"-s", "tas-mutex", "-n", "2000"}, false);
 
     SECTION("a racy trace, light lecture theme (the default for slides)") {
         const Rendered r = render(dir, racy, "racy-light.png", lectureTheme(), {});
@@ -127,7 +116,7 @@ TEST_CASE("render draws lanes and overlap bands into a PNG of the requested size
 
 TEST_CASE("render refuses a bad trace with one sentence and writes no PNG", "[render]") {
     TempDir dir;
-    const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"});
+    const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
     const std::string whole = readFile(racy);
     REQUIRE(whole.size() > 1000);
 
@@ -151,7 +140,7 @@ TEST_CASE("render refuses a bad trace with one sentence and writes no PNG", "[re
 
 TEST_CASE("render into a directory that does not exist fails with one sentence", "[render]") {
     TempDir dir;
-    const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"});
+    const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
     const auto result =
         runRacetrace({"render", racy.string(), "--out", (dir / "missing" / "out.png").string()}, headless(), dir.path());
     CHECK(result.status != 0);

@@ -44,6 +44,12 @@ bool demoOnScreen(const Image& shot) {
     return m.labels[0] >= kMinLabelPixels && m.labels[1] >= kMinLabelPixels && m.band >= kMinBandPixels;
 }
 
+/// The findings panel's "No race found" headline (in the lock-released green).
+bool noRaceShown(const Image& shot) {
+    const Rgb background = dominantColour(shot, layout::kFindings);
+    return countBlend(shot, layout::kFindings, {0, 158, 115}, {background}) >= 50;
+}
+
 /// Quits with Ctrl+Q, expects exit code 0 and no worker process left behind.
 void quitCleanly(GuiApp& app) {
     INFO("racetrace stderr: " << app.stderrText());
@@ -54,19 +60,6 @@ void quitCleanly(GuiApp& app) {
     CHECK(gone);
 }
 
-/// A trace made by the CLI (real processes); REQUIREs that it raced.
-fs::path makeTrace(const TempDir& dir, const std::string& name, const std::vector<std::string>& runArgs) {
-    const fs::path path = dir / name;
-    std::vector<std::string> args{"run"};
-    args.insert(args.end(), runArgs.begin(), runArgs.end());
-    args.insert(args.end(), {"-o", path.string()});
-    const auto result = runRacetrace(args, Environment(), dir.path());
-    INFO(result.out << result.err);
-    REQUIRE(result.status == 0);
-    REQUIRE(fs::exists(path));
-    return path;
-}
-
 } // namespace
 
 TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window]") {
@@ -75,7 +68,20 @@ TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window
     app.waitForWindow();
     app.parkMouse();
     const auto started = Clock::now();
-    const Image shot = app.waitForScreen("lanes", demoOnScreen, 15s);
+    Image shot = app.waitForScreen("lanes", [](const Image& s) { return demoOnScreen(s) || noRaceShown(s); }, 15s);
+    // Both workers on one CPU (a loaded machine) may not race at all; the
+    // user's answer is R. Say so: the demo is meant to show a race every time.
+    for (int again = 1; again <= 2 && !demoOnScreen(shot); ++again) {
+        keepArtifact(artifactPath(app.artifactPrefix() + "-lanes.png"), app.artifactPrefix() + "-no-race.png");
+        WARN("the demo run showed no race (screenshot " << artifactPath(app.artifactPrefix() + "-no-race.png").string()
+                                                        << "); pressing R to run it again");
+        const Image before = shot;
+        app.key("r");
+        // A new run has new pids in the lane labels.
+        shot = app.waitForScreen("lanes", [&](const Image& s) {
+            return changedFraction(before, s, layout::kLaneLabels, 8) > 0.001 && (demoOnScreen(s) || noRaceShown(s));
+        }, 20s);
+    }
     const LaneMeasure m = measureLanes(shot);
     INFO(describe(m) << " after " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
                      << " ms");
@@ -98,8 +104,10 @@ TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window
 }
 
 TEST_CASE("lecture mode makes the text larger and the background light", "[window]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag"});
     XvfbServer server;
-    GuiApp app(server, {}, "lecture mode");
+    GuiApp app(server, {"gui", trace.string()}, "lecture mode");
     app.waitForWindow();
     app.parkMouse();
     const Image before = app.waitForScreen("before", demoOnScreen, 15s);
@@ -126,15 +134,21 @@ TEST_CASE("lecture mode makes the text larger and the background light", "[windo
     // Still the race on screen: the lecture theme's band colours in the timeline.
     CHECK(countNear(lecture, lecture.bounds(), lectureTheme().bandComposites(), 5) >= kMinBandPixels);
 
-    // Ctrl+= makes text 15 % larger again; Ctrl+- undoes it.
+    // Ctrl+= makes all text 15 % larger again; Ctrl+- undoes it. Measured on the
+    // menu bar ("File Run View Help"): it never wraps, unlike the sentence.
+    auto menuText = [](const Image& shot) {
+        const auto runs = textRows(shot, layout::kTopRows);
+        return runs.empty() ? RowRun{} : runs[0];
+    };
+    const int menuLecture = menuText(lecture).height();
     app.key("ctrl+equal");
     const Image larger = app.waitForScreen("ctrl-plus", [&](const Image& shot) {
-        return statusLine(shot).height() > large.height() * 1.08;
+        return menuText(shot).height() > menuLecture * 1.08;
     }, 5s);
-    INFO("after Ctrl+=: " << statusLine(larger).height() << " rows");
+    INFO("menu text rows: " << menuLecture << " in lecture mode, " << menuText(larger).height() << " after Ctrl+=");
     app.key("ctrl+minus");
     app.waitForScreen("ctrl-minus", [&](const Image& shot) {
-        return std::abs(statusLine(shot).height() - large.height()) <= 1;
+        return std::abs(menuText(shot).height() - menuLecture) <= 1;
     }, 5s);
 
     quitCleanly(app);
@@ -146,7 +160,7 @@ TEST_CASE("lecture mode makes the text larger and the background light", "[windo
 
 TEST_CASE("a trace opened from the command line shows its four worker lanes", "[window]") {
     TempDir dir;
-    const fs::path trace = makeTrace(dir, "four.rtrace", {"-s", "naive-flag", "-w", "4", "-n", "500"});
+    const fs::path trace = makeTrace(dir, "four.rtrace", {"-s", "naive-flag", "-w", "4", "-n", "500"}, false);
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "four lanes");
     app.waitForWindow();
@@ -170,8 +184,10 @@ TEST_CASE("a trace opened from the command line shows its four worker lanes", "[
 }
 
 TEST_CASE("F12 saves a screenshot of the window into the working directory", "[window]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag"});
     XvfbServer server;
-    GuiApp app(server, {}, "f12 screenshot");
+    GuiApp app(server, {"gui", trace.string()}, "f12 screenshot");
     app.waitForWindow();
     app.parkMouse();
     const Image screen = app.waitForScreen("screen", demoOnScreen, 15s);

@@ -1,0 +1,65 @@
+// Runs started from the window: R starts real worker processes, Esc stops
+// them, and quitting in the middle of a run leaves none behind.
+#include "gui_harness.hpp"
+#include "screen_layout.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace racetrace::guitest;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Both lane labels are drawn: a trace is on screen (raced or not).
+bool lanesOnScreen(const Image& shot) {
+    return countBlend(shot, layout::kLaneLabels, kWorkerColours[0], darkTheme().laneBackgrounds()) >= 10 &&
+           countBlend(shot, layout::kLaneLabels, kWorkerColours[1], darkTheme().laneBackgrounds()) >= 10;
+}
+
+} // namespace
+
+TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leaves no worker behind", "[window][run]") {
+    XvfbServer server;
+    const std::string name = GENERATE(as<std::string>{}, "esc stops a run", "quit during a run");
+    // The Run panel takes its options from the saved settings: 3,000,000
+    // iterations per worker make R a run of minutes, surely still going when
+    // we interrupt it.
+    GuiApp app(server, {}, name, [](const fs::path& config) {
+        fs::create_directories(config / "racetrace");
+        std::ofstream(config / "racetrace" / "settings.json")
+            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})" << "\n";
+    });
+    app.waitForWindow();
+    app.parkMouse();
+    const Image demo = app.waitForScreen("demo", lanesOnScreen, 15s);
+    REQUIRE(pollUntil([&] { return app.workerCount() == 0; }, 5s)); // the demo's workers are done
+
+    app.key("r");
+    std::size_t running = 0;
+    const bool started = pollUntil([&] { return (running = app.workerCount()) >= 2; }, 5s, 50ms);
+    INFO("worker processes after R: " << running);
+    REQUIRE(started);
+
+    if (name == "esc stops a run") {
+        // Held until the workers are gone: while they saturate both cores a
+        // frame can outlast a short tap, and ImGui 1.86 then misses the key.
+        const auto pressed = Clock::now();
+        const bool stopped = app.holdKeyUntil("Escape", [&] { return app.workerCount() == 0; }, 5s);
+        INFO("workers gone " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - pressed).count()
+                             << " ms after Esc went down");
+        CHECK(stopped);
+        REQUIRE(app.running());
+        // The stopped run's partial trace replaces the demo: new pids in the labels.
+        app.waitForScreen("stopped", [&](const Image& s) {
+            return lanesOnScreen(s) && changedFraction(demo, s, layout::kLaneLabels, 8) > 0.001;
+        }, 15s);
+    }
+    INFO("racetrace stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+    std::vector<pid_t> left;
+    const bool gone = pollUntil([&] { return (left = app.taggedProcesses()).empty(); }, 3s);
+    INFO(left.size() << " processes of this app still run");
+    CHECK(gone);
+}
