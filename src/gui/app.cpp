@@ -27,6 +27,9 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
         // The demo: naive-flag with its defaults, so a race is on screen within a second.
         RunOptions demo;
         demo.scenario = "naive-flag";
+        // One CPU each: on a busy machine the scheduler may otherwise put both on
+        // one CPU, where only a preemption inside the window shows the race.
+        demo.pin = PinMode::Spread;
         m_session.startRun(demo);
         showMessage("Running naive-flag with 2 real processes...");
     }

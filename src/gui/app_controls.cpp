@@ -157,8 +157,9 @@ void App::drawPlaybackBar(ViewContext&) {
         ImGui::Text("cursor: before the first of %zu events", events.size());
     } else {
         const Event& event = events[m_state.cursorEvent];
-        ImGui::Text("cursor: event %llu of %zu, %s, %s %s", static_cast<unsigned long long>(m_state.cursorEvent + 1),
-                    events.size(), humanDuration(event.timestamp).c_str(), workerName(event.worker).c_str(),
+        // Full precision here: stepping through events must show time moving.
+        ImGui::Text("cursor: event %llu of %zu, %.3f µs, %s %s", static_cast<unsigned long long>(m_state.cursorEvent + 1),
+                    events.size(), static_cast<double>(event.timestamp) / 1e3, workerName(event.worker).c_str(),
                     std::string(eventKindName(event.kind)).c_str());
     }
 }

@@ -15,6 +15,8 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
+
 namespace racetrace {
 
 namespace {
@@ -89,15 +91,14 @@ private:
 constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
 
-void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options) {
+/// `headerHeight` carries the header's measured height from one frame to the next.
+void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options, float& headerHeight) {
     const auto& document = *context.document;
     const float width = static_cast<float>(options.width);
     const float height = static_cast<float>(options.height);
-    const float headerHeight = context.theme.largeFont()->FontSize * 2.6f + ImGui::GetTextLineHeightWithSpacing() * 3.0f +
-                               ImGui::GetStyle().WindowPadding.y * 2.0f;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(width, headerHeight));
-    ImGui::Begin("##header", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+    ImGui::SetNextWindowSize(ImVec2(width, 0.0f)); // height 0: fit the sentence, counts and legend
+    ImGui::Begin("##header", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushFont(context.theme.largeFont());
     const int selected = context.state.selectedFinding;
     const std::string& sentence = selected >= 0 ? document.analysis.findings[static_cast<std::size_t>(selected)].sentence
@@ -111,6 +112,7 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
                        groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
                        groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
     drawTimelineLegend(context.theme);
+    headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();
     ImGui::SetNextWindowPos(ImVec2(0, headerHeight));
     ImGui::SetNextWindowSize(ImVec2(width, height - headerHeight));
@@ -149,11 +151,12 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
                         .showDocument = [](std::shared_ptr<const TraceDocument>) {}};
     TimelineView timeline;
     Result<void> saved;
-    // Two frames: the first settles window sizes and the zoom, the second is the picture.
-    for (int frame = 0; frame < 2; ++frame) {
+    // Three frames: the first ones measure the header and settle the zoom, the last is the picture.
+    float headerHeight = 0.0f;
+    for (int frame = 0; frame < 3; ++frame) {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui::NewFrame();
-        drawPicture(context, timeline, options);
+        drawPicture(context, timeline, options, headerHeight);
         ImGui::Render();
         glViewport(0, 0, options.width, options.height);
         const ImU32 background = theme.palette().background;

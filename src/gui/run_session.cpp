@@ -22,6 +22,7 @@ std::string baseName(const std::string& path) {
 } // namespace
 
 RunSession::~RunSession() {
+    m_closing.store(true);
     stop();
     join();
 }
@@ -51,6 +52,9 @@ bool RunSession::startRun(const RunOptions& options) {
             m_run = std::move(*run);
         }
         while (raw->pump()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        // Closing the window: the workers are dead; merging and analysing what
+        // they recorded would only keep the window frozen on its way out.
+        if (m_closing.load()) return finishWith(std::unexpected(std::string("the window was closed.")));
         Trace trace = raw->finish();
         const std::string label = trace.scenario.name + ", run at " + clockTime();
         finishWith(buildDocument(std::move(trace), label, ""));

@@ -48,6 +48,7 @@ private:
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
+    std::atomic<bool> m_closing{false}; ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
     std::shared_ptr<const TraceDocument> m_result;

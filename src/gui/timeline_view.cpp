@@ -72,7 +72,12 @@ void TimelineView::applyRequests(ViewState& state) {
         if (m_model->findingExtent(state.selectedFinding, m_axis, begin, end)) {
             centreOn((begin + end) * 0.5, std::max((end - begin) * kFocusWidening, minSpan(m_axis) * kFocusWidening));
             const Finding& finding = m_document->analysis.findings[static_cast<std::size_t>(state.selectedFinding)];
-            if (!finding.events.empty() && finding.events.front() < eventCount)
+            // The cursor goes to the moment the finding begins (for an overlap: the
+            // second worker's entry), not to its first event, which can lie far
+            // before the part of the run the view now shows.
+            const std::uint64_t atBegin = TraceIndex::firstEventAtOrAfter(m_document->trace, finding.beginNs);
+            if (atBegin < eventCount) state.cursorEvent = atBegin;
+            else if (!finding.events.empty() && finding.events.front() < eventCount)
                 state.cursorEvent = finding.events.front();
             if (!finding.workers.empty()) m_scrollToLane = static_cast<int>(finding.workers.front());
         }

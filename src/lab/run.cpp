@@ -352,6 +352,18 @@ Trace Run::buildTrace(bool release) {
         }
         if (release) m_events[k] = {};
     }
+    // An invariant like counter == workers * iterations speaks of a whole run:
+    // on a run that was stopped (or is still going) it would report every
+    // iteration not done as "lost". Such runs are not checked.
+    const bool complete = std::all_of(trace.workers.begin(), trace.workers.end(), [this](const WorkerRecord& worker) {
+        return worker.iterationsDone >= m_options.iterations;
+    });
+    if (!complete && !trace.scenario.invariants.empty()) {
+        trace.scenario.invariants.clear();
+        if (m_done)
+            trace.stopReason += (trace.stopReason.empty() ? "" : " ") +
+                                std::string("The counter was not checked: not every worker finished its iterations.");
+    }
     const auto* words = m_segment.at<const SharedWord>(m_header->variablesOffset);
     for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w) trace.finalWords.push_back(words[w].load());
     finalizeEventOrder(trace);
