@@ -90,7 +90,7 @@ struct alignas(kCacheLine) WorkerSlot {
     std::atomic<std::uint32_t> variable;     ///< variable of the latest access (kNoVariable: none)
     std::atomic<std::int64_t> lastValue;     ///< value of the latest access
     std::atomic<std::uint32_t> spinning;     ///< 1 while repeating an identical access
-    std::atomic<std::uint32_t> eventsRecorded;
+    std::uint32_t reserved1;                 ///< keeps pinnedCpu at its offset
     // written by the parent before the spawn
     std::int32_t pinnedCpu;                  ///< -1: not pinned
     std::uint32_t reserved0;
