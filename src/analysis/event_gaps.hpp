@@ -10,6 +10,7 @@
 //                      fromNs        toNs
 #pragma once
 
+#include "trace/sequence_watch.hpp"
 #include "trace/trace.hpp"
 
 #include <array>
@@ -17,21 +18,6 @@
 #include <vector>
 
 namespace racetrace {
-
-/// Follows each worker's sequence numbers during a pass over Trace::events.
-class SequenceWatch {
-  public:
-    /// True when events of `event.worker` are missing just before `event`
-    /// (including a worker whose first recorded event is not seq 0). Call once per event, in order.
-    bool gapBefore(const Event& event) {
-        const bool gap = event.seq != m_next[event.worker];
-        m_next[event.worker] = event.seq + 1;
-        return gap;
-    }
-
-  private:
-    std::array<std::uint32_t, 256> m_next{};
-};
 
 /// Every gap of every worker, as time intervals, for "did anything go missing
 /// between these two moments?".

@@ -28,7 +28,7 @@
 #include "analysis/lost_update_finder.hpp"
 
 #include "analysis/event_gaps.hpp"
-#include "analysis/modification_order.hpp"
+#include "trace/modification_order.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
 

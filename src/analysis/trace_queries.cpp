@@ -23,31 +23,6 @@ bool isGuardVariable(const Trace& trace, std::uint16_t variable) {
     return kind && (*kind == VariableKind::Flag || *kind == VariableKind::Lock);
 }
 
-bool changesMemory(const Event& event) {
-    switch (event.kind) {
-    case EventKind::Store:
-    case EventKind::Exchange:
-    case EventKind::FetchAdd:
-    case EventKind::RecordWordWrite: return true;
-    case EventKind::CompareExchange: return event.aux == 1;
-    default: return false;
-    }
-}
-
-std::int64_t writtenValue(const Event& event) {
-    switch (event.kind) {
-    case EventKind::Exchange: return static_cast<std::int32_t>(event.aux);
-    case EventKind::FetchAdd:
-        // Wrap like the hardware would rather than overflow (UB) on a scribbled value.
-        return wrappingDifference(event.value, -static_cast<std::int64_t>(static_cast<std::int32_t>(event.aux)));
-    default: return event.value;
-    }
-}
-
-std::int64_t wrappingDifference(std::int64_t a, std::int64_t b) {
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
-}
-
 bool observesValue(const Event& event) {
     return isRead(event.kind) || event.kind == EventKind::Spin;
 }

@@ -13,6 +13,7 @@
 // later features add meaning to existing values instead of breaking the format.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -82,6 +83,23 @@ constexpr bool isWrite(EventKind kind) {
     return kind == EventKind::Store || kind == EventKind::Exchange || kind == EventKind::CompareExchange ||
            kind == EventKind::FetchAdd || kind == EventKind::RecordWordWrite;
 }
+
+/// Event::worker is one byte, so per-worker tables of this size never need a
+/// bounds check, whatever a bad trace claims.
+inline constexpr std::size_t kMaxWorkers = 256;
+
+/// Marks "no such event" where an index into Trace::events is expected.
+inline constexpr std::uint64_t kNoEvent = ~std::uint64_t{0};
+
+/// True when the event changes its variable: a plain store, an exchange, a
+/// successful compare-exchange, a fetch-add or a record word write.
+bool changesMemory(const Event& event);
+
+/// The value an event that changes memory leaves there (see changesMemory).
+std::int64_t writtenValue(const Event& event);
+
+/// a - b, wrapping instead of overflowing on values a worker scribbled.
+std::int64_t wrappingDifference(std::int64_t a, std::int64_t b);
 
 /// Worker index as a letter: 0 -> "A", 25 -> "Z", 26 -> "W26".
 std::string workerName(std::uint32_t worker);

@@ -1,6 +1,6 @@
 #include "analysis/findings.hpp"
 #include "analysis/lost_update_finder.hpp"
-#include "analysis/modification_order.hpp"
+#include "trace/modification_order.hpp"
 #include "trace_builder.hpp"
 
 #include <catch2/catch.hpp>

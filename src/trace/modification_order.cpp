@@ -33,9 +33,9 @@
 // Untrusted input: positions are bounds-checked, a value scribbled into the
 // trace simply has no source, and the candidate search and the repair rounds
 // are bounded, so any trace stays n log n.
-#include "analysis/modification_order.hpp"
+#include "trace/modification_order.hpp"
 
-#include "analysis/event_gaps.hpp"
+#include "trace/sequence_watch.hpp"
 
 #include <algorithm>
 #include <array>

@@ -21,7 +21,7 @@
 // counter's shortfall (see lost_update_finder.cpp).
 #pragma once
 
-#include "analysis/trace_queries.hpp"
+#include "trace/event.hpp"
 #include "trace/trace.hpp"
 
 #include <cstdint>
