@@ -4,10 +4,28 @@
 
 #include <imgui.h>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
 namespace racetrace {
+
+namespace {
+
+/// Width of a worker swatch item (Theme::workerSwatchItem) followed by `text`.
+float swatchedWidth(const std::string& text) {
+    return std::floor(ImGui::GetTextLineHeight() * 0.75f) + ImGui::GetStyle().ItemInnerSpacing.x +
+           ImGui::CalcTextSize(text.c_str()).x;
+}
+
+/// Continues the current line if `width` more pixels fit, else starts a new one.
+void sameLineIfFits(float width) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+} // namespace
 
 void CodeView::draw(ViewContext& context) {
     const auto& document = context.document;
@@ -39,15 +57,16 @@ void CodeView::draw(ViewContext& context) {
                 workersAtLine[*line].push_back(w);
         }
         if (stepping && p == 0) {
-            // One line above the listing: who will do what next.
+            // One line above the listing (wrapped when narrow): who will do what
+            // next, each worker as a swatch and its name in the text colour.
             ImGui::TextDisabled("next:");
             for (std::uint32_t w = 0; w < nextLine.size(); ++w) {
-                ImGui::SameLine();
                 const std::string what = w < context.state.nextAccess.size() && nextLine[w] >= 0
                                              ? context.state.nextAccess[w] : std::string("finished");
-                ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(w));
-                ImGui::Text("%s: %s%s", workerName(w).c_str(), what.c_str(), w + 1 < nextLine.size() ? "," : "");
-                ImGui::PopStyleColor();
+                const std::string text = workerName(w) + ": " + what + (w + 1 < nextLine.size() ? "," : "");
+                sameLineIfFits(swatchedWidth(text));
+                theme.workerSwatchItem(w);
+                ImGui::TextUnformatted(text.c_str());
             }
         }
         const float badgeColumn = badge * static_cast<float>(std::min<std::size_t>(workerCount, 4)) + 8.0f;
@@ -70,13 +89,20 @@ void CodeView::draw(ViewContext& context) {
                                     theme.palette().selection);
             ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
             ImGui::Text("%2zu  %s", line + 1, program.lines[line].text.c_str());
+            // After the line, while there is room: "■ A next: read Y". When it would
+            // be clipped it is left out: the badge and the "next:" line say it too.
             if (stepping)
                 for (std::uint32_t worker : workersAtLine[line]) {
                     if (worker >= context.state.nextAccess.size()) continue;
-                    ImGui::SameLine();
-                    ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(worker));
-                    ImGui::Text(" %s next: %s", workerName(worker).c_str(), context.state.nextAccess[worker].c_str());
-                    ImGui::PopStyleColor();
+                    const std::string text = workerName(worker) + " next: " + context.state.nextAccess[worker];
+                    const float width = ImGui::GetFontSize() + swatchedWidth(text);
+                    ImGui::SameLine(0.0f, ImGui::GetFontSize());
+                    if (ImGui::GetContentRegionAvail().x < width) {
+                        ImGui::NewLine();
+                        break;
+                    }
+                    theme.workerSwatchItem(worker);
+                    ImGui::TextUnformatted(text.c_str());
                 }
         }
         ImGui::PopFont();

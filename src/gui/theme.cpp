@@ -1,6 +1,8 @@
 #include "gui/theme.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <sys/stat.h>
 
 namespace racetrace {
@@ -28,6 +30,22 @@ bool fileExists(const char* path) {
 } // namespace
 
 ImU32 Theme::workerColor(std::uint32_t worker) const { return kOkabeIto[worker % kOkabeIto.size()]; }
+
+void Theme::drawWorkerSwatch(ImDrawList* draw, ImVec2 min, float size, std::uint32_t worker) const {
+    const ImVec2 max(min.x + size, min.y + size);
+    const float rounding = size * 0.2f;
+    draw->AddRectFilled(min, max, workerColor(worker), rounding);
+    draw->AddRect(min, max, m_palette.text, rounding, 0, std::max(1.0f, size / 14.0f));
+}
+
+void Theme::workerSwatchItem(std::uint32_t worker) const {
+    const float line = ImGui::GetTextLineHeight();
+    const float size = std::floor(line * 0.75f);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    drawWorkerSwatch(ImGui::GetWindowDrawList(), ImVec2(at.x, at.y + std::floor((line - size) * 0.5f)), size, worker);
+    ImGui::Dummy(ImVec2(size, line));
+    ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
+}
 
 bool Theme::takeFontsChanged() {
     const bool changed = m_fontsChanged;

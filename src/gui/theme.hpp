@@ -36,8 +36,16 @@ public:
     bool takeFontsChanged();
 
     const Palette& palette() const { return m_palette; }
-    /// The worker's colour (Okabe-Ito, cycling after eight).
+    /// The worker's colour (Okabe-Ito, cycling after eight). Fine for fills and
+    /// badges; as text on the light lecture background some are only ~2:1, so
+    /// names are written in palette().text beside a swatch (drawWorkerSwatch).
     ImU32 workerColor(std::uint32_t worker) const;
+    /// A square of the worker's colour with a thin outline in the text colour
+    /// (the outline keeps light colours visible on light lanes).
+    void drawWorkerSwatch(ImDrawList* draw, ImVec2 min, float size, std::uint32_t worker) const;
+    /// The same swatch as an ImGui item at the cursor, one text line high,
+    /// followed by SameLine: for "■ A" in tooltips and lists.
+    void workerSwatchItem(std::uint32_t worker) const;
 
     ImFont* regularFont() const { return m_regular; }
     ImFont* monoFont() const { return m_mono; }

@@ -85,10 +85,16 @@ void drawLaneLabels(const TimelineFrame& f) {
 
         const float x = f.labelLeft + pad;
         float y = f.laneTop(w) + std::max(pad * 0.5f, (f.laneHeight - 3.0f * line) * 0.5f);
-        f.draw->AddText(ImVec2(x, y), f.theme->workerColor(static_cast<std::uint32_t>(w)), name.c_str());
+        // The worker's colour as a swatch, its name in the text colour: orange or
+        // sky blue text on the light lecture lanes would be only ~2:1.
+        const float swatch = std::floor(line * 0.75f);
+        f.theme->drawWorkerSwatch(f.draw, ImVec2(x, y + std::floor((line - swatch) * 0.5f)), swatch,
+                                  static_cast<std::uint32_t>(w));
+        const float nameX = x + swatch + pad * 0.75f;
+        f.draw->AddText(ImVec2(nameX, y), palette.text, name.c_str());
         if (!worker.role.empty() && trace.scenario.programs.size() > 1) {
             const float nameWidth = ImGui::CalcTextSize(name.c_str()).x;
-            f.draw->AddText(ImVec2(x + nameWidth + pad, y), palette.dimText, worker.role.c_str());
+            f.draw->AddText(ImVec2(nameX + nameWidth + pad, y), palette.dimText, worker.role.c_str());
         }
         y += line;
         f.draw->AddText(ImVec2(x, y), palette.dimText, pid.c_str());

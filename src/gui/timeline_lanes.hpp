@@ -91,7 +91,7 @@ struct SpanHover {
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
 
 void drawLaneBackgrounds(const TimelineFrame& frame);
-/// Name in the worker's colour, "pid 1234", "CPU 0,1", clipped to [labelLeft, ctx.left).
+/// A swatch of the worker's colour and its name, "pid 1234", "CPU 0,1", clipped to [labelLeft, ctx.left).
 void drawLaneLabels(const TimelineFrame& frame);
 void drawSpans(const TimelineFrame& frame, SpanHover& hover);
 void drawEvents(const TimelineFrame& frame);

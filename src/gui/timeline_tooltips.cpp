@@ -20,10 +20,11 @@ void endTooltip() {
     ImGui::EndTooltip();
 }
 
+/// "■ A": the colour as a swatch, the name in the tooltip's text colour (worker
+/// colours as text are too faint on the light lecture theme).
 void workerTitle(const Theme& theme, std::uint32_t worker) {
-    ImGui::PushStyleColor(ImGuiCol_Text, theme.workerColor(worker));
+    theme.workerSwatchItem(worker);
     ImGui::TextUnformatted(workerName(worker).c_str());
-    ImGui::PopStyleColor();
     ImGui::SameLine();
 }
 
