@@ -92,7 +92,8 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
 
 /// `headerHeight` carries the header's measured height from one frame to the next.
-void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options, float& headerHeight) {
+void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options, const LegendContent& legend,
+                 float& headerHeight) {
     const auto& document = *context.document;
     const float width = static_cast<float>(options.width);
     const float height = static_cast<float>(options.height);
@@ -111,7 +112,7 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
                        document.trace.scenario.title.c_str(), run.workers, groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
                        groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
                        groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
-    drawTimelineLegend(context.theme);
+    drawTimelineLegend(context.theme, legend);
     headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();
     ImGui::SetNextWindowPos(ImVec2(0, headerHeight));
@@ -153,10 +154,11 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     Result<void> saved;
     // Three frames: the first ones measure the header and settle the zoom, the last is the picture.
     float headerHeight = 0.0f;
+    const LegendContent legend = legendContentOf(*document); // what this trace has, not every kind
     for (int frame = 0; frame < 3; ++frame) {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui::NewFrame();
-        drawPicture(context, timeline, options, headerHeight);
+        drawPicture(context, timeline, options, legend, headerHeight);
         ImGui::Render();
         glViewport(0, 0, options.width, options.height);
         const ImU32 background = theme.palette().background;

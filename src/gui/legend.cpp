@@ -1,27 +1,103 @@
 #include "gui/legend.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline_model.hpp"
+#include "gui/trace_document.hpp"
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace racetrace {
 
-void drawTimelineLegend(const Theme& theme) {
+namespace {
+
+/// How an entry's glyph is drawn.
+enum class Glyph : std::uint8_t {
+    Box,      ///< a filled square over a lane's background (ticks, stays, bands)
+    Arrow,    ///< a lost update, as on the timeline
+    Triangle, ///< a torn record, as on the timeline
+};
+
+constexpr std::uint16_t tickBit(TickKind kind) {
+    return static_cast<std::uint16_t>(1u << static_cast<unsigned>(kind));
+}
+
+void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImVec2 min, float box) {
+    const ImVec2 max(min.x + box, min.y + box);
+    draw->AddRectFilled(min, max, p.laneBackground);
+    switch (glyph) {
+    case Glyph::Box: draw->AddRectFilled(min, max, color); break;
+    case Glyph::Arrow: { // as drawArrow on the timeline: a dot, a line, a head
+        const float thickness = std::max(1.5f, box / 8.0f), head = box * 0.45f;
+        const ImVec2 from(min.x + box * 0.18f, max.y - box * 0.18f), to(max.x - box * 0.12f, min.y + box * 0.12f);
+        const float dx = (to.x - from.x) / std::hypot(to.x - from.x, to.y - from.y);
+        const float dy = (to.y - from.y) / std::hypot(to.x - from.x, to.y - from.y);
+        const ImVec2 base(to.x - dx * head, to.y - dy * head);
+        draw->AddLine(from, base, color, thickness);
+        draw->AddTriangleFilled(to, ImVec2(base.x - dy * head * 0.5f, base.y + dx * head * 0.5f),
+                                ImVec2(base.x + dy * head * 0.5f, base.y - dx * head * 0.5f), color);
+        draw->AddCircleFilled(from, thickness * 1.3f, color, 8);
+        break;
+    }
+    case Glyph::Triangle: {
+        const ImVec2 a(min.x + box * 0.12f, min.y + box * 0.15f), b(max.x - box * 0.12f, min.y + box * 0.15f),
+            c(min.x + box * 0.5f, max.y - box * 0.1f);
+        draw->AddTriangleFilled(a, b, c, p.tornRecordFill);
+        draw->AddTriangle(a, b, c, p.tornRecordOutline, std::max(1.0f, box / 12.0f));
+        break;
+    }
+    }
+    draw->AddRect(min, max, p.laneSeparator);
+}
+
+} // namespace
+
+LegendContent legendContentOf(const TraceDocument& document) {
+    const Trace& trace = document.trace;
+    LegendContent content;
+    content.ticks = 0;
+    for (const Event& event : trace.events) content.ticks |= tickBit(tickKindOf(trace, event));
+    content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
+                                [](const WorkerLane& lane) { return !lane.spans.empty(); });
+    content.overlaps = content.lostUpdates = content.tornRecords = false;
+    for (const Finding& finding : document.analysis.findings) {
+        content.overlaps = content.overlaps || finding.kind == FindingKind::Overlap;
+        content.lostUpdates = content.lostUpdates || finding.kind == FindingKind::LostUpdate;
+        content.tornRecords = content.tornRecords || finding.kind == FindingKind::TornRecord;
+    }
+    return content;
+}
+
+void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
     const Palette& p = theme.palette();
+    auto tick = [&](TickKind kind) { return (content.ticks & tickBit(kind)) != 0; };
     const struct {
+        bool shown;
+        Glyph glyph;
         ImU32 color;
         const char* label;
     } entries[] = {
-        {p.flagRead, "flag read"},       {p.flagWrite, "flag write"},        {p.lockTry, "lock try"},
-        {p.lockAcquire, "lock taken"},   {p.lockRelease, "lock released"},   {p.dataRead, "counter read"},
-        {p.dataWrite, "counter write"},  {p.recordWord, "record word"},      {p.recordCheck, "record check"},
-        {p.criticalSpan, "in the critical section"}, {p.overlapBand, "overlap"},
-        {p.lostUpdateArrow, "lost update"}, {p.tornMarker, "torn record"},
+        {tick(TickKind::FlagRead), Glyph::Box, p.flagRead, "flag read"},
+        {tick(TickKind::FlagWrite), Glyph::Box, p.flagWrite, "flag write"},
+        {tick(TickKind::LockTry), Glyph::Box, p.lockTry, "lock try"},
+        {tick(TickKind::LockAcquire), Glyph::Box, p.lockAcquire, "lock taken"},
+        {tick(TickKind::LockRelease), Glyph::Box, p.lockRelease, "lock released"},
+        {tick(TickKind::DataRead), Glyph::Box, p.dataRead, "counter read"},
+        {tick(TickKind::DataWrite), Glyph::Box, p.dataWrite, "counter write"},
+        {tick(TickKind::RecordWord), Glyph::Box, p.recordWord, "record word"},
+        {tick(TickKind::RecordCheck), Glyph::Box, p.recordCheck, "record check"},
+        {content.stays, Glyph::Box, p.criticalSpan, "in the critical section"},
+        {content.overlaps, Glyph::Box, p.overlapBand, "overlap"},
+        {content.lostUpdates, Glyph::Arrow, p.lostUpdateArrow, "lost update"},
+        {content.tornRecords, Glyph::Triangle, p.tornRecordFill, "torn record"},
     };
     const float box = ImGui::GetTextLineHeight() * 0.8f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     bool first = true;
     for (const auto& entry : entries) {
+        if (!entry.shown) continue;
         const float width = box + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(entry.label).x;
         if (!first) {
             ImGui::SameLine(0.0f, ImGui::GetFontSize());
@@ -29,12 +105,9 @@ void drawTimelineLegend(const Theme& theme) {
         }
         first = false;
         const ImVec2 at = ImGui::GetCursorScreenPos();
-        const float y = at.y + (ImGui::GetTextLineHeight() - box) * 0.5f;
         // Translucent colours (spans, bands) are shown as they look on a lane.
-        ImDrawList* draw = ImGui::GetWindowDrawList();
-        draw->AddRectFilled(ImVec2(at.x, y), ImVec2(at.x + box, y + box), p.laneBackground);
-        draw->AddRectFilled(ImVec2(at.x, y), ImVec2(at.x + box, y + box), entry.color);
-        draw->AddRect(ImVec2(at.x, y), ImVec2(at.x + box, y + box), p.laneSeparator);
+        drawGlyph(ImGui::GetWindowDrawList(), p, entry.glyph, entry.color,
+                  ImVec2(at.x, at.y + (ImGui::GetTextLineHeight() - box) * 0.5f), box);
         ImGui::Dummy(ImVec2(box, ImGui::GetTextLineHeight()));
         ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::TextUnformatted(entry.label);

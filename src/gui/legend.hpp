@@ -1,12 +1,30 @@
 // The colour key of the timeline, drawn as one wrapped row of swatches: used
-// on rendered pictures (slides and handouts) and in the Help menu.
+// on rendered pictures (slides and handouts) and in the Help menu. A picture
+// of a trace lists only what that trace contains: no "lock taken" under a
+// naive-flag run, no "torn record" when no record was torn.
 #pragma once
+
+#include <cstdint>
 
 namespace racetrace {
 
 class Theme;
+struct TraceDocument;
+
+/// Which entries the legend shows.
+struct LegendContent {
+    std::uint16_t ticks = 0xFFFF; ///< bits (1 << TickKind) of the tick kinds drawn
+    bool stays = true;            ///< critical-section stays
+    bool overlaps = true, lostUpdates = true, tornRecords = true;
+};
+
+/// The entries `document` needs: one pass over its events, so call it once per
+/// document, never per frame.
+LegendContent legendContentOf(const TraceDocument& document);
 
 /// Draws "■ flag read  ■ flag write ..." with the theme's colours at the cursor.
-void drawTimelineLegend(const Theme& theme);
+/// Findings are drawn as they look on the timeline (an arrow for a lost update,
+/// a triangle for a torn record). Without `content`, every entry (a general key).
+void drawTimelineLegend(const Theme& theme, const LegendContent& content = {});
 
 } // namespace racetrace

@@ -115,6 +115,8 @@ void Theme::applyColors() {
             .overlapBand = IM_COL32(213, 94, 0, 110),
             .lostUpdateArrow = IM_COL32(213, 94, 0, 255),
             .tornMarker = IM_COL32(213, 94, 0, 255),
+            .tornRecordFill = IM_COL32(240, 228, 66, 255), // Okabe-Ito yellow: lighter than any tick
+            .tornRecordOutline = IM_COL32(0, 0, 0, 255),
             .cursor = IM_COL32(0, 0, 0, 255),
             .selection = IM_COL32(0, 114, 178, 60),
             .hover = IM_COL32(0, 0, 0, 40),
@@ -142,6 +144,8 @@ void Theme::applyColors() {
             .overlapBand = IM_COL32(213, 94, 0, 120),
             .lostUpdateArrow = IM_COL32(255, 120, 40, 255),
             .tornMarker = IM_COL32(255, 80, 0, 255),
+            .tornRecordFill = IM_COL32(240, 228, 66, 255),
+            .tornRecordOutline = IM_COL32(24, 26, 30, 255), // the background: a crisp edge on any tick
             .cursor = IM_COL32(255, 255, 255, 255),
             .selection = IM_COL32(86, 180, 233, 60),
             .hover = IM_COL32(255, 255, 255, 40),

@@ -22,7 +22,12 @@ struct Palette {
     ImU32 marker;                           ///< start/exit/kill/fence
     ImU32 criticalSpan;                     ///< a worker inside the critical section
     ImU32 overlapBand;                      ///< two or more inside at once
-    ImU32 lostUpdateArrow, tornMarker;
+    ImU32 lostUpdateArrow;                  ///< lost-update arrows (vermillion)
+    /// Vermillion, as the arrows: also the colour of error text and of a killed
+    /// worker's X. Torn records are drawn with tornRecordFill instead, so a torn
+    /// record and a lost update never look alike.
+    ImU32 tornMarker;
+    ImU32 tornRecordFill, tornRecordOutline; ///< torn-record triangles: yellow, dark outline
     ImU32 cursor, selection, hover;
 };
 

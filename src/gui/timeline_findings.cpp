@@ -3,6 +3,7 @@
 #include "gui/theme.hpp"
 #include "gui/trace_document.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace racetrace {
@@ -35,12 +36,15 @@ void drawArrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thic
     draw->AddCircleFilled(from, thickness * 1.3f, color, 8);
 }
 
-/// A downward triangle whose tip touches the top of the lane's tall ticks.
-ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, ImU32 color, float scale) {
+/// A downward triangle whose tip touches the top of the lane's tall ticks,
+/// yellow with a dark edge: unlike the vermillion lost-update arrows in colour
+/// and in lightness, so the two read apart even in grey or to a colour-blind eye.
+ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, float scale) {
     const float tip = f.laneY(lane, kTallTop);
     const float size = f.laneHeight * 0.11f * scale;
-    f.draw->AddTriangleFilled(ImVec2(x - size, tip - size * 1.4f), ImVec2(x + size, tip - size * 1.4f), ImVec2(x, tip),
-                              color);
+    const ImVec2 a(x - size, tip - size * 1.4f), b(x + size, tip - size * 1.4f), c(x, tip);
+    f.draw->AddTriangleFilled(a, b, c, f.palette->tornRecordFill);
+    f.draw->AddTriangle(a, b, c, f.palette->tornRecordOutline, std::max(1.0f, f.fontSize / 14.0f));
     return ImVec2(size, size * 1.4f);
 }
 
@@ -105,7 +109,6 @@ void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, FindingH
     const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
     const std::size_t lane = group.lanes[0];
     const float tip = f.laneY(lane, kTallTop);
-    const ImU32 color = f.palette->tornMarker;
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const auto index = runs.item(first);
         if (last - first == 1) {
@@ -113,15 +116,17 @@ void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, FindingH
             const std::size_t marks = std::min(finding.events.size(), kMaxMarkedChecks);
             for (std::size_t k = 0; k < marks; ++k) {
                 const float x = f.px(f.model->eventX(finding.events[k], f.axis));
-                const ImVec2 size = drawTornTriangle(f, lane, x, color, 1.0f);
+                const ImVec2 size = drawTornTriangle(f, lane, x, 1.0f);
                 if (f.mouseIn(ImVec2(x - size.x, tip - size.y), ImVec2(x + size.x, tip)))
                     hover = {static_cast<int>(index), 1};
             }
             return;
         }
         const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), centre = (x0 + x1) * 0.5f;
-        const ImVec2 size = drawTornTriangle(f, lane, centre, color, 1.0f);
-        f.draw->AddRectFilled(ImVec2(x0, tip - 2.0f), ImVec2(x1, tip), color);
+        f.draw->AddRectFilled(ImVec2(x0, tip - 3.0f), ImVec2(x1, tip), f.palette->tornRecordOutline);
+        f.draw->AddRectFilled(ImVec2(x0 + 1.0f, tip - 2.0f), ImVec2(std::max(x0 + 1.0f, x1 - 1.0f), tip - 1.0f),
+                              f.palette->tornRecordFill);
+        const ImVec2 size = drawTornTriangle(f, lane, centre, 1.0f);
         if (f.mouseIn(ImVec2(std::min(x0, centre - size.x), tip - size.y), ImVec2(std::max(x1, centre + size.x), tip)))
             hover = {static_cast<int>(index), static_cast<std::uint32_t>(last - first)};
     };
@@ -191,8 +196,10 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
             const std::size_t lane = trace.events[finding.events[k]].worker;
             if (lane >= f.laneCount()) continue;
             const float x = f.px(f.model->eventX(finding.events[k], f.axis));
-            drawTornTriangle(f, lane, x, palette.cursor, 1.6f);
-            drawTornTriangle(f, lane, x, palette.tornMarker, 1.15f);
+            const float tip = f.laneY(lane, kTallTop), size = f.laneHeight * 0.11f * 1.6f;
+            f.draw->AddTriangleFilled(ImVec2(x - size, tip - size * 1.4f), ImVec2(x + size, tip - size * 1.4f),
+                                      ImVec2(x, tip), palette.cursor); // a halo, as the selected overlap's outline
+            drawTornTriangle(f, lane, x, 1.3f);
         }
         break;
     }
