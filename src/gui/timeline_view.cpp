@@ -56,14 +56,16 @@ void TimelineView::applyRequests(ViewState& state) {
             centreOn(m_model->eventX(state.cursorEvent, m_axis), span);
         else
             state.viewBegin = begin, state.viewEnd = begin + span;
+        keepInTrace(state); // centring on an early or late cursor would show time outside the run
     }
     if (!std::isfinite(state.viewBegin) || !std::isfinite(state.viewEnd) || state.viewEnd <= state.viewBegin)
         state.fitRequested = true;
     if (state.fitRequested) {
+        // The whole run; a run shorter than the least span (a few steps) sits
+        // at the left, where its next events will appear, not in the middle.
         const double lo = m_model->fullBegin(m_axis), hi = m_model->fullEnd(m_axis);
-        const double margin = (hi - lo) * kFitMargin;
-        state.viewBegin = lo - margin;
-        state.viewEnd = hi + margin;
+        state.viewBegin = lo - fitMargin(hi - lo);
+        state.viewEnd = std::max(hi + fitMargin(hi - lo), state.viewBegin + minSpan(m_axis));
         state.fitRequested = false;
     }
     if (state.focusRequested) {
@@ -80,11 +82,42 @@ void TimelineView::applyRequests(ViewState& state) {
             else if (!finding.events.empty() && finding.events.front() < eventCount)
                 state.cursorEvent = finding.events.front();
             if (!finding.workers.empty()) m_scrollToLane = static_cast<int>(finding.workers.front());
+            keepInTrace(state);
         }
     } else if (cursorValid && state.cursorEvent != m_lastCursor) { // moved elsewhere (playback, keys): follow it
         const double x = m_model->eventX(state.cursorEvent, m_axis);
-        if (x < state.viewBegin || x > state.viewEnd) centreOn(x, state.viewEnd - state.viewBegin);
+        if (x < state.viewBegin || x > state.viewEnd) {
+            centreOn(x, state.viewEnd - state.viewBegin);
+            keepInTrace(state);
+        }
     }
+}
+
+double TimelineView::fitMargin(double span) const {
+    // In event order at least half a slot, so the first and last ticks are whole.
+    return std::max(span * kFitMargin, m_axis == TimeAxis::EventOrder ? 0.5 : 0.0);
+}
+
+void TimelineView::keepInTrace(ViewState& state) const {
+    const std::size_t n = m_model->trace().events.size();
+    if (n == 0) return;
+    // From the first event to the last (in event order, to the live slot if
+    // any): the quiet time before the first access and after the last, which
+    // a fit shows, is not worth a centred view's half.
+    const double lo = m_model->eventX(0, m_axis);
+    const double hi = m_axis == TimeAxis::EventOrder ? m_model->fullEnd(m_axis) : m_model->eventX(n - 1, m_axis);
+    const double span = state.viewEnd - state.viewBegin;
+    const double first = lo - fitMargin(span);
+    const double last = hi + fitMargin(span);
+    // Wider than the run: just the run (a short one from the left). Otherwise
+    // slide the view, keeping its zoom, until it lies within the run.
+    if (span >= last - first) {
+        state.viewBegin = first;
+        state.viewEnd = std::max(last, first + minSpan(m_axis));
+        return;
+    }
+    state.viewBegin = std::clamp(state.viewBegin, first, last - span);
+    state.viewEnd = state.viewBegin + span;
 }
 
 TimelineView::Input TimelineView::interact(TimelineContext& ctx, bool pressed, float scrollStep) const {

@@ -38,6 +38,11 @@ class TimelineView : public View {
     /// Zoom and pan from the last submitted InvisibleButton; `pressed` is its result.
     Input interact(TimelineContext& ctx, bool pressed, float scrollStep) const;
     void clampView(TimelineContext& ctx) const;
+    /// Space left of the trace's start and right of its end in a view `span` wide.
+    double fitMargin(double span) const;
+    /// Moves a view that a request centred somewhere (axis switch, a finding,
+    /// the cursor) so that it shows no time before the run or after it.
+    void keepInTrace(ViewState& state) const;
     void drawCursor(const TimelineFrame& frame, std::uint64_t cursor, float top, float bottom) const;
 
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
