@@ -140,7 +140,9 @@ void drawOverlapBands(const TimelineFrame& f, FindingHover& hover) {
         if (group.kind != FindingKind::Overlap || !groupVisible(f, group)) continue;
         const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
         auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
-            const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f);
+            const bool open = last == runs.size() && f.model->isOpenFinding(runs.item(last - 1));
+            const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
+            const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
             for (auto w : group.lanes) {
                 const ImVec2 min(x0, f.laneTop(w)), max(x1, f.laneBottom(w));
                 f.draw->AddRectFilled(min, max, f.palette->overlapBand);
@@ -172,7 +174,9 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
 
     switch (finding.kind) {
     case FindingKind::Overlap: {
-        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f);
+        const bool open = f.model->isOpenFinding(static_cast<std::uint32_t>(selected));
+        const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
+        const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
         for (auto w : finding.workers) {
             if (w >= f.laneCount()) continue;
             const ImVec2 min(x0 - outline, f.laneTop(w)), max(x1 + outline, f.laneBottom(w));

@@ -112,9 +112,12 @@ void drawSpans(const TimelineFrame& f, SpanHover& hover) {
         const IntervalRuns& runs = f.model->lanes()[w].spans[slot];
         const ImU32 outline = withAlpha(f.theme->workerColor(static_cast<std::uint32_t>(w)), 220);
         const float top = f.laneY(w, kSpanTop), bottom = f.laneY(w, kSpanBottom);
+        const LaneModel& lane = f.model->lanes()[w];
         auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
             const ImVec2 min(f.px(b), top);
-            const ImVec2 max(std::max(f.px(e), min.x + 2.0f), bottom);
+            const bool open = lane.openStay && last == runs.size(); // the worker is inside now
+            const float closed = std::max(f.px(e), min.x + 2.0f);
+            const ImVec2 max(open ? std::max(closed, f.openEndPx()) : closed, bottom);
             f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
             outlineRect(f.draw, min, max, outline, 1.0f);
             if (f.mouseIn(min, max))

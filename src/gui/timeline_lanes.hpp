@@ -65,6 +65,14 @@ struct TimelineFrame {
         if (axis == TimeAxis::RealTime) return half;
         return std::max(half, std::min(0.35f / static_cast<float>(ctx.unitsPerPixel()), fontSize));
     }
+    /// Where a stay or an overlap still going on (a live trace) ends on screen:
+    /// the live end of the trace, in real time a font size beyond it, since
+    /// the overlap may be only microseconds old at a zoom of seconds, and it is
+    /// the news. Every open item ends there, so the band and the stays agree.
+    float openEndPx() const {
+        const double end = model->fullEnd(axis);
+        return px(end) + (axis == TimeAxis::RealTime ? fontSize : 0.0f);
+    }
     bool mouseIn(ImVec2 min, ImVec2 max) const {
         return mouseOverLanes && mouse.x >= min.x && mouse.x <= max.x && mouse.y >= min.y && mouse.y <= max.y;
     }

@@ -131,6 +131,7 @@ void TimelineModel::buildLanes() {
     const Trace& tr = trace();
     const auto& indexLanes = m_document->index.lanes();
     m_lanes.resize(tr.workers.size());
+    m_openStayBeginNs.assign(m_lanes.size(), kNoEvent);
     for (std::size_t w = 0; w < m_lanes.size() && w < indexLanes.size(); ++w) {
         LaneModel& lane = m_lanes[w];
         const WorkerLane& source = indexLanes[w];
@@ -151,16 +152,31 @@ void TimelineModel::buildLanes() {
         for (std::size_t k = n; k-- > 1;)
             lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
 
-        for (std::size_t s = 0; s < source.spans.size(); ++s) {
-            const CriticalSectionSpan& span = source.spans[s];
+        // A worker that has neither left its last stay nor ended is inside right
+        // now (step mode shows such live traces). Without an exit event that
+        // stay would end on the last event in event order, which is its own
+        // enter when it just went in: zero wide at the very moment that matters.
+        // (A worker with dropped events may have lost its exit: never open.)
+        const bool ended = !lane.lifecycle.empty() && tr.events[lane.lifecycle.back()].kind != EventKind::WorkerStart;
+        lane.openStay = !ended && tr.workers[w].dropped == 0 && !source.spans.empty() &&
+                        source.spans.back().exitEvent >= tr.events.size();
+        m_liveSlot = m_liveSlot || lane.openStay;
+
+        const auto& spans = source.spans;
+        for (std::size_t s = 0; s < spans.size(); ++s) {
+            const CriticalSectionSpan& span = spans[s];
             const auto item = static_cast<std::uint32_t>(s);
             lane.spans[0].add(static_cast<double>(span.beginNs), static_cast<double>(span.endNs), item);
             const double enter = span.enterEvent < tr.events.size()
                                      ? static_cast<double>(span.enterEvent)
                                      : static_cast<double>(TraceIndex::firstEventAtOrAfter(tr, span.beginNs));
-            const double exit = span.exitEvent < tr.events.size()
-                                    ? static_cast<double>(span.exitEvent)
-                                    : static_cast<double>(lastEventAtOrBefore(static_cast<double>(span.endNs)));
+            double exit = span.exitEvent < tr.events.size()
+                              ? static_cast<double>(span.exitEvent)
+                              : static_cast<double>(lastEventAtOrBefore(static_cast<double>(span.endNs)));
+            if (lane.openStay && s + 1 == spans.size()) { // into the slot of the access still to come
+                exit = static_cast<double>(tr.events.size());
+                m_openStayBeginNs[w] = span.beginNs;
+            }
             lane.spans[1].add(enter, exit, item);
         }
         lane.spans[0].finish();
@@ -183,6 +199,11 @@ void TimelineModel::buildFindings() {
         x[2] = static_cast<double>(
             std::min<std::uint64_t>(TraceIndex::firstEventAtOrAfter(tr, f.beginNs), eventCount ? eventCount - 1 : 0));
         x[3] = std::max(x[2], static_cast<double>(lastEventAtOrBefore(x[1])));
+        if (f.kind == FindingKind::Overlap && isOpenOverlap(f)) {
+            // Still going on: to the live slot, as its workers' open stays.
+            m_openOverlap = static_cast<std::uint32_t>(i);
+            x[3] = static_cast<double>(eventCount);
+        }
 
         std::vector<std::uint32_t> lanes;
         bool valid = true;
@@ -228,6 +249,15 @@ void TimelineModel::buildFindings() {
     }
 }
 
+bool TimelineModel::isOpenOverlap(const Finding& f) const {
+    // Two workers whose open stays began before the overlap ended are inside
+    // together from then to the end: the overlap is the one still going on.
+    int open = 0;
+    for (auto w : f.workers)
+        open += w < m_openStayBeginNs.size() && m_openStayBeginNs[w] != kNoEvent && m_openStayBeginNs[w] <= f.endNs;
+    return open >= 2;
+}
+
 double TimelineModel::eventX(std::uint64_t index, TimeAxis axis) const {
     if (axis == TimeAxis::EventOrder) return static_cast<double>(index);
     const auto& events = trace().events;
@@ -244,7 +274,8 @@ bool TimelineModel::findingExtent(int index, TimeAxis axis, double& begin, doubl
 
 double TimelineModel::fullEnd(TimeAxis axis) const {
     const auto& events = trace().events;
-    if (axis == TimeAxis::EventOrder) return std::max(1.0, static_cast<double>(events.size()) - 1.0);
+    if (axis == TimeAxis::EventOrder)
+        return std::max(1.0, static_cast<double>(events.size()) - (m_liveSlot ? 0.0 : 1.0));
     const std::uint64_t last = events.empty() ? 0 : events.back().timestamp;
     return std::max(1.0, static_cast<double>(std::max(last, trace().durationNs)));
 }

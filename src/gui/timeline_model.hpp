@@ -106,6 +106,10 @@ struct LaneModel {
     std::vector<std::uint16_t> maskTree;   ///< segment tree of tick bits: leaves at [n, 2n)
     IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerLane::spans
     std::vector<std::uint64_t> lifecycle;  ///< start/exit/killed events, drawn as glyphs at every zoom
+    /// Its last stay is still going on (a live step-mode trace: the worker is
+    /// inside and has not left or ended). That stay reaches the live end of the
+    /// trace, and is drawn at least a few pixels wide: it is happening now.
+    bool openStay = false;
 
     std::size_t size() const { return events.size(); }
     double x(TimeAxis axis, std::size_t k) const {
@@ -137,9 +141,14 @@ class TimelineModel {
     double eventX(std::uint64_t index, TimeAxis axis) const;
     /// The extent of finding `index` on `axis`; false for a bad index.
     bool findingExtent(int index, TimeAxis axis, double& begin, double& end) const;
-    /// The whole trace on `axis`.
+    /// The whole trace on `axis`. In event order a trace with an open stay ends
+    /// one slot after its last event: the slot of the access still to come,
+    /// which the open stay and overlap reach into.
     double fullBegin(TimeAxis) const { return 0.0; }
     double fullEnd(TimeAxis axis) const;
+    /// True for the overlap still going on at the end of a live trace (two
+    /// workers inside, neither has left): it is drawn to the live end.
+    bool isOpenFinding(std::uint32_t index) const { return index == m_openOverlap; }
     /// Moves a position from one axis to the other through the events (monotone).
     double convert(double value, TimeAxis from, TimeAxis to) const;
     /// The event nearest to `value` on `axis` among all workers (kNoEvent if none).
@@ -149,11 +158,15 @@ class TimelineModel {
     void buildLanes();
     void buildFindings();
     std::uint64_t lastEventAtOrBefore(double ns) const;
+    bool isOpenOverlap(const Finding& finding) const;
 
     std::shared_ptr<const TraceDocument> m_document;
     std::vector<LaneModel> m_lanes;
     std::vector<FindingGroup> m_groups;
     std::vector<double> m_findingX; ///< per finding: begin/end on RealTime, then on EventOrder
+    std::vector<std::uint64_t> m_openStayBeginNs; ///< per worker: begin of its open stay, or kNoEvent
+    bool m_liveSlot = false;                      ///< some stay is open: event order has one slot more
+    std::uint32_t m_openOverlap = ~0u;            ///< index of the open overlap finding, if any
 };
 
 } // namespace racetrace
