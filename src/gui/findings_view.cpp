@@ -5,12 +5,58 @@
 
 #include <imgui.h>
 
+#include <iterator>
 #include <string>
 
 namespace racetrace {
 
 namespace {
+
 std::string grouped(std::uint64_t value) { return groupedNumber(static_cast<std::int64_t>(value)); }
+
+/// A hint in the disabled colour that wraps instead of running off the panel
+/// (TextDisabled does not wrap; lecture mode's large text needs it).
+void hintWrapped(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+/// "Overlaps: 5,448   Lost updates: 2,048   Torn records: 924" on one line
+/// when it fits, else as many lines as needed, never clipped in the middle.
+void countsLine(const Analysis& analysis) {
+    const std::string parts[] = {"Overlaps: " + grouped(analysis.overlaps),
+                                 "Lost updates: " + grouped(analysis.lostUpdates),
+                                 "Torn records: " + grouped(analysis.tornRecords)};
+    const float gap = ImGui::GetFontSize();
+    for (std::size_t k = 0; k < std::size(parts); ++k) {
+        if (k > 0) {
+            ImGui::SameLine(0.0f, gap);
+            if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(parts[k].c_str()).x) ImGui::NewLine();
+        }
+        ImGui::TextUnformatted(parts[k].c_str());
+    }
+}
+
+/// `text` cut to fit `width` pixels, ending in "…" when cut (at a UTF-8
+/// character boundary: sentences hold µ and dashes). The list's rows stay one
+/// line high, so they keep a fixed pitch for the clipper; the whole sentence
+/// is in the tooltip and, for the selected finding, above the list.
+std::string fitted(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    constexpr const char* kEllipsis = "\u2026";
+    std::size_t lo = 0, hi = text.size(); // the longest prefix that fits is in [lo, hi]
+    auto fits = [&](std::size_t n) { return ImGui::CalcTextSize((text.substr(0, n) + kEllipsis).c_str()).x <= width; };
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi + 1) / 2;
+        if (fits(mid)) lo = mid;
+        else hi = mid - 1;
+    }
+    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo; // not inside a character
+    while (lo > 0 && text[lo - 1] == ' ') --lo;
+    return text.substr(0, lo) + kEllipsis;
+}
+
 } // namespace
 
 const char* findingKindLabel(FindingKind kind) {
@@ -35,8 +81,7 @@ void FindingsView::draw(ViewContext& context) {
     ImGui::TextColored(ImColor(analysis.findings.empty() ? palette.lockRelease : palette.overlapBand | 0xFF000000u),
                        "%s", analysis.findings.empty() ? "No race found" : "Race found");
     ImGui::PopFont();
-    ImGui::Text("Overlaps: %s   Lost updates: %s   Torn records: %s", grouped(analysis.overlaps).c_str(),
-                grouped(analysis.lostUpdates).c_str(), grouped(analysis.tornRecords).c_str());
+    countsLine(analysis);
     for (const auto& result : analysis.invariants) {
         ImGui::PushStyleColor(ImGuiCol_Text, result.holds ? palette.text : palette.tornMarker);
         ImGui::TextWrapped("%s", result.sentence.c_str());
@@ -56,10 +101,12 @@ void FindingsView::draw(ViewContext& context) {
     ImGui::Separator();
     const int selected = context.state.selectedFinding;
     if (selected >= 0 && selected < static_cast<int>(findings.size())) {
-        ImGui::TextDisabled("Finding %d of %zu (N: next, P: previous, Z: zoom to it)", selected + 1, findings.size());
+        const std::string where = "Finding " + std::to_string(selected + 1) + " of " + grouped(findings.size()) +
+                                  " (N: next, P: previous, Z: zoom to it)";
+        hintWrapped(where.c_str());
         ImGui::TextWrapped("%s", findings[static_cast<std::size_t>(selected)].sentence.c_str());
     } else {
-        ImGui::TextDisabled("Click a finding to see it on the timeline (N: next, P: previous).");
+        hintWrapped("Click a finding to see it on the timeline (N: next, P: previous).");
     }
     ImGui::Separator();
 
@@ -73,7 +120,7 @@ void FindingsView::draw(ViewContext& context) {
             const Finding& finding = findings[static_cast<std::size_t>(i)];
             ImGui::PushID(i);
             const std::string label = std::to_string(i + 1) + ". " + findingKindLabel(finding.kind) + ": " + finding.sentence;
-            if (ImGui::Selectable(label.c_str(), i == selected)) {
+            if (ImGui::Selectable(fitted(label, ImGui::GetContentRegionAvail().x).c_str(), i == selected)) {
                 context.state.selectFinding(i);
                 m_scrolledTo = i;
             }
