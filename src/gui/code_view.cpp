@@ -83,12 +83,31 @@ void CodeView::draw(ViewContext& context) {
                               name.c_str());
                 x += badge + 2.0f;
             }
+            // A line too long for the panel (lecture mode's large text) puts its
+            // "// comment" on a line of its own under the code, instead of
+            // losing it at the panel's edge.
+            const std::string number = (line + 1 < 10 ? " " : "") + std::to_string(line + 1) + "  ";
+            const std::string& text = program.lines[line].text;
+            const float room = ImGui::GetContentRegionAvail().x - badgeColumn;
+            std::size_t comment = text.find("//");
+            if (comment == std::string::npos || ImGui::CalcTextSize((number + text).c_str()).x <= room)
+                comment = std::string::npos;
+            std::string code = text.substr(0, comment);
+            while (!code.empty() && code.back() == ' ') code.pop_back();
+            const float height = comment == std::string::npos
+                                     ? ImGui::GetTextLineHeight()
+                                     : ImGui::GetTextLineHeightWithSpacing() + ImGui::GetTextLineHeight();
             if (!workersAtLine[line].empty())
                 draw->AddRectFilled(ImVec2(start.x + badgeColumn - 4.0f, start.y),
-                                    ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + ImGui::GetTextLineHeight()),
+                                    ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + height),
                                     theme.palette().selection);
             ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
-            ImGui::Text("%2zu  %s", line + 1, program.lines[line].text.c_str());
+            ImGui::Text("%s%s", number.c_str(), code.c_str());
+            if (comment != std::string::npos) {
+                ImGui::SetCursorScreenPos(
+                    ImVec2(start.x + badgeColumn + ImGui::CalcTextSize(number.c_str()).x, ImGui::GetCursorScreenPos().y));
+                ImGui::TextDisabled("%s", text.c_str() + comment);
+            }
             // After the line, while there is room: "■ A next: read Y". When it would
             // be clipped it is left out: the badge and the "next:" line say it too.
             if (stepping)
