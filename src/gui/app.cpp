@@ -20,6 +20,7 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     m_state.axis = m_settings.axis;
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
+    m_runPanel.setActions({.replay = [this] { startReplay(); }});
     if (options.traceFile) {
         m_session.startLoad(*options.traceFile);
         showMessage("Opening " + *options.traceFile + "...");
@@ -66,6 +67,10 @@ ViewContext App::makeContext() {
 }
 
 void App::showMessage(const std::string& sentence, bool error) {
+    // Also on standard output: a terminal (or a test) keeps what the status
+    // line said after it has moved on.
+    std::printf("%s\n", sentence.c_str());
+    std::fflush(stdout);
     m_message = sentence;
     m_messageIsError = error;
     m_messageTime = std::chrono::steady_clock::now();
@@ -82,7 +87,13 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     else m_state.selectedFinding = -1;
     m_message.clear();
     if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
-    m_window->setTitle("racetrace - " + m_document->label);
+    setWindowTitle();
+}
+
+void App::setWindowTitle() {
+    // Tests find the window by a title that starts with "racetrace".
+    if (m_document) m_window->setTitle("racetrace - " + m_document->label);
+    else m_window->setTitle("racetrace");
 }
 
 void App::showLive(std::shared_ptr<const TraceDocument> document) {
@@ -95,6 +106,12 @@ void App::showLive(std::shared_ptr<const TraceDocument> document) {
 
 void App::pollSession() {
     if (auto document = m_session.takeResult()) adopt(std::move(document));
+    if (auto replay = m_session.takeReplayOutcome()) {
+        adopt(replay->document);
+        showMessage(replay->sentence, !replay->faithful);
+        m_runPanel.setReplayNote(replay->document, replay->sentence, replay->faithful);
+        m_replay = std::move(*replay);
+    }
     if (auto error = m_session.takeError()) showMessage(*error, true);
     for (const auto& path : m_window->takeDroppedPaths()) {
         if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
@@ -132,6 +149,11 @@ void App::drawStatusLine(float top, float height) {
     if (fresh || m_session.busy() || !m_document) {
         sentence = m_message.empty() ? "Ready." : m_message;
         if (m_messageIsError) color = palette.tornMarker;
+    } else if (m_replay && m_replay->document == m_document && (!m_replay->faithful || m_state.selectedFinding < 0)) {
+        // A replay that stopped early shows only the steps before it stopped:
+        // its own headline ("No race") would hide why.
+        sentence = m_replay->sentence;
+        if (!m_replay->faithful) color = palette.tornMarker;
     } else if (m_state.selectedFinding >= 0 &&
                m_state.selectedFinding < static_cast<int>(m_document->analysis.findings.size())) {
         sentence = m_document->analysis.findings[static_cast<std::size_t>(m_state.selectedFinding)].sentence;
@@ -144,6 +166,19 @@ void App::drawStatusLine(float top, float height) {
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::End();
+}
+
+void App::startReplay() {
+    if (!m_document) return;
+    if (m_runPanel.stepping()) {
+        showMessage("Leave step mode first (or run freely): a replay re-runs a finished trace.", true);
+        return;
+    }
+    if (!m_session.startReplay(m_document)) {
+        showMessage("Busy: wait for the current run or file, then replay.", true);
+        return;
+    }
+    showMessage("Replaying " + m_document->label + " with new processes, forced through its order of accesses...");
 }
 
 void App::drawLayout(ViewContext& context, float top) {
@@ -214,7 +249,12 @@ void App::frame() {
 
 int App::run() {
     while (!m_window->shouldClose()) frame();
-    m_session.stop();
+    m_session.prepareToClose();
+    // A stopped run ends at once; a replay cannot be interrupted
+    // (at most kMaxWindowReplaySteps steps, 8-16 s). Keep drawing meanwhile, so
+    // the window says why it is still there instead of freezing.
+    if (m_session.busy()) showMessage("Closing when the replay's processes have finished...");
+    while (m_session.busy()) frame();
     return 0;
 }
 

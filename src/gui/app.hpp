@@ -7,6 +7,7 @@
 #include "gui/findings_view.hpp"
 #include "gui/memory_view.hpp"
 #include "gui/platform_window.hpp"
+#include "gui/replay_job.hpp"
 #include "gui/run_panel.hpp"
 #include "gui/run_session.hpp"
 #include "gui/settings_store.hpp"
@@ -52,6 +53,9 @@ private:
     void setLecture(bool lecture);
     void setScale(float scale);
     void requestScreenshot();
+    /// Replays the shown trace with new processes (Run panel, Run menu, Ctrl+R).
+    void startReplay();
+    void setWindowTitle();
     void showMessage(const std::string& sentence, bool error = false);
 
     std::unique_ptr<PlatformWindow> m_window;
@@ -68,6 +72,7 @@ private:
     TimelineView m_timeline;
     MemoryView m_memory;
     CodeView m_code;
+    std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
 
     std::string m_message;
     bool m_messageIsError = false;

@@ -58,11 +58,13 @@ void App::handleKeys(ViewContext& context) {
         if (pressed(GLFW_KEY_O)) m_openDialog = true;
         if (pressed(GLFW_KEY_S) && m_document) m_saveDialog = true;
         if (pressed(GLFW_KEY_Q)) m_window->requestClose();
+        if (pressed(GLFW_KEY_R)) startReplay();
         return;
     }
     if (pressed(GLFW_KEY_L)) setLecture(!m_settings.lecture);
     if (pressed(GLFW_KEY_F11)) m_window->setFullscreen(!m_window->fullscreen());
     if (pressed(GLFW_KEY_F12)) requestScreenshot();
+    if (pressed(GLFW_KEY_S) && !m_runPanel.stepping()) m_runPanel.startStepping(context);
     if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
     if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
     if (pressed(GLFW_KEY_SPACE)) m_state.playing = !m_state.playing;
@@ -97,6 +99,12 @@ void App::drawMenuBar(ViewContext& context) {
         if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
         if (ImGui::MenuItem("Stop", "Esc", false, m_session.busy())) m_session.stop();
         if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr)) context.swapWithPrevious();
+        ImGui::Separator();
+        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(), !m_session.busy() && !m_runPanel.stepping()))
+            m_runPanel.startStepping(context);
+        if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
+                            m_document != nullptr && !m_session.busy() && !m_runPanel.stepping()))
+            startReplay();
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -122,7 +130,8 @@ void App::drawMenuBar(ViewContext& context) {
         ImGui::TextUnformatted("L lecture mode   Ctrl +/- text size   F11 fullscreen\n"
                                "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                                "Space play/pause   Left/Right step one event\n"
-                               "R run again   Esc stop   B previous trace   F12 screenshot");
+                               "R run again   Esc stop   B previous trace   F12 screenshot\n"
+                               "S step mode (then 1-9)   Ctrl+R replay");
         ImGui::Separator();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         drawTimelineLegend(m_theme);

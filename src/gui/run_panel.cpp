@@ -3,6 +3,8 @@
 #include "gui/run_session.hpp"
 #include "gui/step_panel.hpp"
 #include "gui/theme.hpp"
+#include "analysis/plain_words.hpp"
+#include "gui/replay_job.hpp"
 #include "lab/builtin_scenarios.hpp"
 
 #include <imgui.h>
@@ -11,6 +13,19 @@
 #include <string>
 
 namespace racetrace {
+
+namespace {
+
+/// The first of `labels` (longest first) that fits a button `width` wide: at
+/// lecture sizes the key hints go first, then words.
+const char* fitLabel(std::initializer_list<const char*> labels, float width) {
+    const float padding = ImGui::GetStyle().FramePadding.x * 2;
+    for (const char* label : labels)
+        if (ImGui::CalcTextSize(label, nullptr, true).x + padding <= width) return label;
+    return *(labels.end() - 1);
+}
+
+} // namespace
 
 RunPanel::RunPanel(const RunOptions& initial) : m_options(initial), m_scenarios(builtinScenarios()) {
     for (std::size_t i = 0; i < m_scenarios.size(); ++i)
@@ -72,9 +87,13 @@ void RunPanel::drawKnobs(ViewContext& context) {
     if (m_scenarios.empty()) return;
     const bool lecture = context.theme.lecture();
     const Scenario& scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)];
-    ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
-    ImGui::TextWrapped("%s", lecture ? scenario.summary.c_str() : scenario.info.description.c_str());
-    ImGui::PopStyleColor();
+    // The scenario's words come after the knobs: with the buttons above them
+    // the panel can overflow, and what scrolls away should be the reading.
+    auto describe = [&] {
+        ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
+        ImGui::TextWrapped("%s", lecture ? scenario.summary.c_str() : scenario.info.description.c_str());
+        ImGui::PopStyleColor();
+    };
 
     int workers = static_cast<int>(m_options.workers);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
@@ -89,7 +108,7 @@ void RunPanel::drawKnobs(ViewContext& context) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Busy wait between checking and setting the flag, and inside the critical section.\n"
                           "Wider windows make races more likely.");
-    if (lecture) return; // iterations and pinning are for exploring, not for the hall
+    if (lecture) return describe(); // iterations and pinning are for exploring, not for the hall
     int iterations = static_cast<int>(m_options.iterations != 0 ? m_options.iterations : scenario.defaults.iterations);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
     if (ImGui::InputInt("iterations", &iterations, 1000, 10000))
@@ -101,12 +120,19 @@ void RunPanel::drawKnobs(ViewContext& context) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("none: the scheduler decides\nspread: one CPU per worker\nsame: every worker on one CPU "
                           "(widen the window to see races)");
+    describe();
+}
+
+void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful) {
+    m_replayed = std::move(document);
+    m_replayNote = std::move(sentence);
+    m_replayFaithful = faithful;
 }
 
 void RunPanel::drawProgress(ViewContext& context) {
     const RunProgress progress = context.session.progress();
-    if (progress.iterationsPerWorker.empty()) {
-        ImGui::TextDisabled("starting workers...");
+    if (progress.iterationsPerWorker.empty()) { // loading, replaying, or a run still spawning
+        ImGui::TextDisabled("%s", context.session.activity().c_str());
         return;
     }
     for (std::size_t k = 0; k < progress.iterationsPerWorker.size() && k < 16; ++k) {
@@ -120,6 +146,16 @@ void RunPanel::drawProgress(ViewContext& context) {
     }
 }
 
+void RunPanel::drawReplayNote(ViewContext& context) {
+    // Only while the replayed run is what the views show: after B (previous
+    // trace) or another run the sentence would describe something else.
+    if (m_replayNote.empty() || context.document != m_replayed) return;
+    const Palette& palette = context.theme.palette();
+    ImGui::PushStyleColor(ImGuiCol_Text, m_replayFaithful ? palette.lockRelease : palette.tornMarker);
+    ImGui::TextWrapped("%s", m_replayNote.c_str());
+    ImGui::PopStyleColor();
+}
+
 void RunPanel::drawButtons(ViewContext& context) {
     const bool busy = context.session.busy();
     const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -131,13 +167,24 @@ void RunPanel::drawButtons(ViewContext& context) {
     if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
     ImGui::EndDisabled();
     ImGui::BeginDisabled(busy);
-    if (ImGui::Button("Step mode", ImVec2(-1, 0))) startStepping(context);
+    if (ImGui::Button(fitLabel({"Step mode (S)", "Step mode", "Step"}, half), ImVec2(half, 0))) startStepping(context);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Take the scheduler's seat: the workers wait before every shared access\n"
                           "until you say who goes next (at most 9 workers, %llu iterations, window 0).",
                           static_cast<unsigned long long>(StepPanel::kStepIterations));
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!context.document);
+    if (ImGui::Button(fitLabel({"Replay (Ctrl+R)", "Replay"}, half), ImVec2(half, 0)) && m_actions.replay)
+        m_actions.replay();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("Run new processes forced through the shown trace's order of shared accesses,\n"
+                          "one step at a time, and say whether they did the same and found the same.\n"
+                          "The window replays up to %s steps (longer traces: racetrace replay FILE).",
+                          groupedNumber(static_cast<std::int64_t>(kMaxWindowReplaySteps)).c_str());
+    ImGui::EndDisabled();
     ImGui::EndDisabled();
     if (busy) drawProgress(context);
+    else drawReplayNote(context);
 }
 
 void RunPanel::draw(ViewContext& context) {

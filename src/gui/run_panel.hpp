@@ -6,7 +6,9 @@
 #include "gui/view.hpp"
 #include "lab/scenario.hpp"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace racetrace {
@@ -15,6 +17,11 @@ class StepPanel;
 
 class RunPanel : public View {
 public:
+    /// What the panel's buttons ask of the app (which owns the shown trace).
+    struct Actions {
+        std::function<void()> replay; ///< replay the shown trace
+    };
+
     explicit RunPanel(const RunOptions& initial);
     ~RunPanel() override;
     const char* title() const override { return "Run"; }
@@ -26,18 +33,26 @@ public:
     /// Step mode: the user picks which worker makes the next shared access.
     void startStepping(ViewContext& context);
     bool stepping() const { return m_step != nullptr; }
+    void setActions(Actions actions) { m_actions = std::move(actions); }
+    /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
+    void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 
 private:
     void drawPicker();
     void drawKnobs(ViewContext& context);
     void drawButtons(ViewContext& context);
     void drawProgress(ViewContext& context);
+    void drawReplayNote(ViewContext& context);
 
     RunOptions m_options;
     std::vector<Scenario> m_scenarios;
     int m_scenarioIndex = 0;
     std::unique_ptr<StepPanel> m_step; ///< while stepping; owns the StepController
     TimeAxis m_axisBeforeStepping = TimeAxis::RealTime;
+    Actions m_actions;
+    std::shared_ptr<const TraceDocument> m_replayed; ///< the document m_replayNote is about
+    std::string m_replayNote;
+    bool m_replayFaithful = false;
 };
 
 } // namespace racetrace

@@ -1,5 +1,6 @@
 #include "gui/run_session.hpp"
 
+#include "analysis/plain_words.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <chrono>
@@ -22,9 +23,13 @@ std::string baseName(const std::string& path) {
 } // namespace
 
 RunSession::~RunSession() {
+    prepareToClose();
+    join();
+}
+
+void RunSession::prepareToClose() {
     m_closing.store(true);
     stop();
-    join();
 }
 
 void RunSession::join() {
@@ -36,14 +41,24 @@ void RunSession::finishWith(Result<std::shared_ptr<const TraceDocument>> result)
     if (result) m_result = std::move(*result);
     else m_error = result.error();
     m_run.reset();
+    m_activity.clear();
     m_busy.store(false);
 }
 
-bool RunSession::startRun(const RunOptions& options) {
-    if (m_busy.load()) return false;
+bool RunSession::startJob(std::string activity, std::function<void()> job) {
+    if (m_busy.load() || m_closing.load()) return false;
     join();
+    {
+        std::lock_guard lock(m_mutex);
+        m_activity = std::move(activity);
+    }
     m_busy.store(true);
-    m_thread = std::thread([this, options] {
+    m_thread = std::thread(std::move(job));
+    return true;
+}
+
+bool RunSession::startRun(const RunOptions& options) {
+    return startJob("starting workers...", [this, options] {
         auto run = Run::start(options);
         if (!run) return finishWith(std::unexpected(run.error()));
         Run* raw = run->get();
@@ -59,19 +74,33 @@ bool RunSession::startRun(const RunOptions& options) {
         const std::string label = trace.scenario.name + ", run at " + clockTime();
         finishWith(buildDocument(std::move(trace), label, ""));
     });
-    return true;
 }
 
 bool RunSession::startLoad(const std::string& path) {
-    if (m_busy.load()) return false;
-    join();
-    m_busy.store(true);
-    m_thread = std::thread([this, path] {
+    return startJob("reading " + baseName(path) + "...", [this, path] {
         auto trace = loadRtrace(path);
         if (!trace) return finishWith(std::unexpected(trace.error()));
         finishWith(buildDocument(std::move(*trace), baseName(path), path));
     });
-    return true;
+}
+
+bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
+    if (!original) return false;
+    return startJob("counting the steps to replay...", [this, original = std::move(original)] {
+        const std::uint64_t steps = replaySteps(original->trace);
+        {
+            std::lock_guard lock(m_mutex);
+            m_activity = "replaying " + groupedNumber(static_cast<std::int64_t>(steps)) +
+                         " steps with new processes, one at a time...";
+        }
+        auto outcome = replayDocument(*original);
+        if (!outcome) return finishWith(std::unexpected(outcome.error()));
+        // The replayed document travels inside the outcome, with what it means.
+        std::lock_guard lock(m_mutex);
+        m_replay = std::move(*outcome);
+        m_activity.clear();
+        m_busy.store(false);
+    });
 }
 
 void RunSession::stop() {
@@ -87,6 +116,16 @@ RunProgress RunSession::progress() const {
 std::shared_ptr<const TraceDocument> RunSession::takeResult() {
     std::lock_guard lock(m_mutex);
     return std::exchange(m_result, nullptr);
+}
+
+std::string RunSession::activity() const {
+    std::lock_guard lock(m_mutex);
+    return m_activity;
+}
+
+std::optional<ReplayOutcome> RunSession::takeReplayOutcome() {
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_replay, std::nullopt);
 }
 
 std::optional<std::string> RunSession::takeError() {

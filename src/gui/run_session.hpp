@@ -1,16 +1,19 @@
-// Runs scenarios and loads traces on a background thread, so the window keeps
-// drawing while workers race or a big file is read. The UI thread polls it once
-// per frame: progress while busy, then a finished TraceDocument or an error.
+// Runs scenarios, loads traces and replays them on a background thread, so the window keeps drawing while workers
+// race or a big file is read. The UI thread polls it once per frame: progress
+// while busy, then a finished TraceDocument (with a note, for a replay) or an
+// error. One job at a time.
 //
 // The Run (and so its workers) lives on the session's thread; the workers ask
 // the kernel to die with the thread that spawned them, so that thread stays
 // alive for the whole run and the session joins it before it is destroyed.
 #pragma once
 
+#include "gui/replay_job.hpp"
 #include "gui/trace_document.hpp"
 #include "lab/run.hpp"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,20 +33,31 @@ public:
     bool startRun(const RunOptions& options);
     /// Loads a .rtrace file in the background.
     bool startLoad(const std::string& path);
-    /// Kills the running workers at once.
+    /// Replays `original` with new processes (see replay_job.hpp).
+    bool startReplay(std::shared_ptr<const TraceDocument> original);
+    /// Kills the running workers at once (a run; a replay cannot be
+    /// interrupted, but it is short: see kMaxWindowReplaySteps).
     void stop();
     bool busy() const { return m_busy.load(); }
+    /// The window is closing: stops a run (without analysing it) and refuses new jobs.
+    void prepareToClose();
+    /// What the current job does, for the Run panel ("replaying 6 steps..."); empty when idle.
+    std::string activity() const;
 
     /// Progress of the current run (empty when none).
     RunProgress progress() const;
 
-    /// The document finished since the last call, if any.
+    /// The document of a run or a load finished since the last call, if any.
     std::shared_ptr<const TraceDocument> takeResult();
     /// The error since the last call, if any: one sentence.
     std::optional<std::string> takeError();
+    /// The replay finished since the last call, if any: the replayed document and what it found.
+    std::optional<ReplayOutcome> takeReplayOutcome();
 
 private:
     void join();
+    /// Starts `job` on the session's thread; false if one is already going.
+    bool startJob(std::string activity, std::function<void()> job);
     void finishWith(Result<std::shared_ptr<const TraceDocument>> result);
 
     std::thread m_thread;
@@ -51,7 +65,9 @@ private:
     std::atomic<bool> m_closing{false}; ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
+    std::string m_activity; ///< guarded by m_mutex
     std::shared_ptr<const TraceDocument> m_result;
+    std::optional<ReplayOutcome> m_replay;
     std::optional<std::string> m_error;
 };
 

@@ -1,0 +1,39 @@
+// "Replay" in the window: new processes forced through the shown trace's order
+// of shared accesses (lab/schedule_replay.hpp), analysed like any run, and one
+// honest sentence about it: it followed every step and found the same, or where
+// it could not follow the schedule, or that it followed it but found otherwise.
+// No ImGui here: RunSession calls it on its background thread.
+#pragma once
+
+#include "gui/trace_document.hpp"
+#include "ipc/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace racetrace {
+
+/// The longest schedule the window replays. A replay cannot be interrupted
+/// once started (replayTrace has no stop hook), and each step is a round trip
+/// through a worker's gate (40-80 µs on a 2-core machine while the window
+/// draws), so 200,000 steps is 8-16 s: enough for the demo run (~150,000) and
+/// anything stepped, and closing the window never waits longer than that.
+/// Longer traces replay with `racetrace replay FILE`.
+inline constexpr std::uint64_t kMaxWindowReplaySteps = 200'000;
+
+struct ReplayOutcome {
+    std::shared_ptr<const TraceDocument> document; ///< the replayed run (up to the divergence, if any)
+    std::string sentence;                          ///< what the status line and the Run panel say
+    bool faithful = false;                         ///< every step followed, same accesses, same findings
+};
+
+/// How many steps replaying `trace` takes (its gated accesses, spins expanded).
+std::uint64_t replaySteps(const Trace& trace);
+
+/// Replays `original` with new processes and analyses the result. Seconds: call
+/// it off the UI thread. Fails (one sentence) if the replay cannot start, or
+/// the schedule is longer than kMaxWindowReplaySteps.
+Result<ReplayOutcome> replayDocument(const TraceDocument& original);
+
+} // namespace racetrace
