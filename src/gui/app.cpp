@@ -20,7 +20,7 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     m_state.axis = m_settings.axis;
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
-    m_runPanel.setActions({.replay = [this] { startReplay(); }});
+    m_runPanel.setActions({.replay = [this] { startReplay(); }, .compare = [this] { startComparison(); }});
     if (options.traceFile) {
         m_session.startLoad(*options.traceFile);
         showMessage("Opening " + *options.traceFile + "...");
@@ -77,6 +77,7 @@ void App::showMessage(const std::string& sentence, bool error) {
 }
 
 void App::adopt(std::shared_ptr<const TraceDocument> document) {
+    m_comparing = false; // a new run, file or replay is shown in the normal panels
     if (m_document) m_previous = std::move(m_document);
     m_document = std::move(document);
     m_state.cursorEvent = kNoEvent;
@@ -92,7 +93,8 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
 
 void App::setWindowTitle() {
     // Tests find the window by a title that starts with "racetrace".
-    if (m_document) m_window->setTitle("racetrace - " + m_document->label);
+    if (m_comparing) m_window->setTitle("racetrace - comparison: naive flag vs test-and-set lock");
+    else if (m_document) m_window->setTitle("racetrace - " + m_document->label);
     else m_window->setTitle("racetrace");
 }
 
@@ -111,6 +113,13 @@ void App::pollSession() {
         showMessage(replay->sentence, !replay->faithful);
         m_runPanel.setReplayNote(replay->document, replay->sentence, replay->faithful);
         m_replay = std::move(*replay);
+    }
+    if (auto comparison = m_session.takeComparison()) {
+        m_comparison.show(std::move(comparison));
+        m_comparing = true;
+        m_state.playing = false;
+        setWindowTitle();
+        showMessage(m_comparison.headline());
     }
     if (auto error = m_session.takeError()) showMessage(*error, true);
     for (const auto& path : m_window->takeDroppedPaths()) {
@@ -146,9 +155,11 @@ void App::drawStatusLine(float top, float height) {
     std::string sentence;
     ImU32 color = palette.text;
     const bool fresh = !m_message.empty() && std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds;
-    if (fresh || m_session.busy() || !m_document) {
+    if (fresh || m_session.busy() || (!m_document && !m_comparing)) {
         sentence = m_message.empty() ? "Ready." : m_message;
         if (m_messageIsError) color = palette.tornMarker;
+    } else if (m_comparing) {
+        sentence = m_comparison.headline();
     } else if (m_replay && m_replay->document == m_document && (!m_replay->faithful || m_state.selectedFinding < 0)) {
         // A replay that stopped early shows only the steps before it stopped:
         // its own headline ("No race") would hide why.
@@ -169,7 +180,7 @@ void App::drawStatusLine(float top, float height) {
 }
 
 void App::startReplay() {
-    if (!m_document) return;
+    if (!m_document || m_comparing) return;
     if (m_runPanel.stepping()) {
         showMessage("Leave step mode first (or run freely): a replay re-runs a finished trace.", true);
         return;
@@ -181,7 +192,42 @@ void App::startReplay() {
     showMessage("Replaying " + m_document->label + " with new processes, forced through its order of accesses...");
 }
 
+void App::startComparison() {
+    if (m_runPanel.stepping()) {
+        showMessage("Leave step mode first: the comparison runs its own stepped processes.", true);
+        return;
+    }
+    if (!m_session.startComparison()) {
+        showMessage("Busy: wait for the current run or file, then compare.", true);
+        return;
+    }
+    showMessage("Running the naive flag and the test-and-set lock with A and B taking turns at every access...");
+}
+
+void App::leaveComparison() {
+    m_comparing = false;
+    m_message.clear();
+    setWindowTitle();
+}
+
+void App::drawComparison(float top) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, top));
+    ImGui::SetNextWindowSize(ImVec2(display.x, display.y - top));
+    // No title bar: the status line and each side's title say what this is,
+    // and at lecture sizes the lanes need every line.
+    if (ImGui::Begin("##comparison", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+        switch (m_comparison.draw(m_theme, m_session)) {
+        case ComparisonView::Action::RunAgain: startComparison(); break;
+        case ComparisonView::Action::Leave: leaveComparison(); break;
+        case ComparisonView::Action::None: break;
+        }
+    }
+    ImGui::End();
+}
+
 void App::drawLayout(ViewContext& context, float top) {
+    if (m_comparing) return drawComparison(top);
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float leftWidth = std::floor(display.x * m_settings.leftColumnFraction);
     const float rightWidth = display.x - leftWidth;
@@ -193,7 +239,10 @@ void App::drawLayout(ViewContext& context, float top) {
         if (ImGui::Begin(view.title(), nullptr, kPanelFlags | extra)) view.draw(context);
         ImGui::End();
     };
-    const float runHeight = std::floor(height * (m_theme.lecture() ? 0.30f : 0.42f));
+    // Step mode's buttons (one per worker, then four) are the point while
+    // stepping: give the Run panel the room at lecture sizes too.
+    const float runFraction = m_runPanel.stepping() ? 0.5f : (m_theme.lecture() ? 0.30f : 0.42f);
+    const float runHeight = std::floor(height * runFraction);
     place(m_runPanel, ImVec2(0, top), ImVec2(leftWidth, runHeight));
     place(m_findings, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
 
@@ -250,10 +299,11 @@ void App::frame() {
 int App::run() {
     while (!m_window->shouldClose()) frame();
     m_session.prepareToClose();
-    // A stopped run ends at once; a replay cannot be interrupted
-    // (at most kMaxWindowReplaySteps steps, 8-16 s). Keep drawing meanwhile, so
+    // A stopped run ends at once; a replay or a comparison cannot be
+    // interrupted (a replay is at most kMaxWindowReplaySteps steps, 8-16 s; a
+    // comparison about a second). Keep drawing meanwhile, so
     // the window says why it is still there instead of freezing.
-    if (m_session.busy()) showMessage("Closing when the replay's processes have finished...");
+    if (m_session.busy()) showMessage("Closing when the replay's (or comparison's) processes have finished...");
     while (m_session.busy()) frame();
     return 0;
 }

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "gui/code_view.hpp"
+#include "gui/comparison_view.hpp"
 #include "gui/findings_view.hpp"
 #include "gui/memory_view.hpp"
 #include "gui/platform_window.hpp"
-#include "gui/replay_job.hpp"
 #include "gui/run_panel.hpp"
 #include "gui/run_session.hpp"
 #include "gui/settings_store.hpp"
@@ -55,6 +55,11 @@ private:
     void requestScreenshot();
     /// Replays the shown trace with new processes (Run panel, Run menu, Ctrl+R).
     void startReplay();
+    /// Runs the naive-flag vs tas-mutex comparison and shows it (C).
+    void startComparison();
+    void leaveComparison();
+    void drawComparison(float top);
+    void handleComparisonKeys();
     void setWindowTitle();
     void showMessage(const std::string& sentence, bool error = false);
 
@@ -72,7 +77,9 @@ private:
     TimelineView m_timeline;
     MemoryView m_memory;
     CodeView m_code;
+    ComparisonView m_comparison;
     std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
+    bool m_comparing = false; ///< the comparison replaces every panel below the status line
 
     std::string m_message;
     bool m_messageIsError = false;

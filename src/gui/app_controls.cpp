@@ -64,6 +64,8 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_L)) setLecture(!m_settings.lecture);
     if (pressed(GLFW_KEY_F11)) m_window->setFullscreen(!m_window->fullscreen());
     if (pressed(GLFW_KEY_F12)) requestScreenshot();
+    if (m_comparing) return handleComparisonKeys();
+    if (pressed(GLFW_KEY_C)) startComparison();
     if (pressed(GLFW_KEY_S) && !m_runPanel.stepping()) m_runPanel.startStepping(context);
     if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
     if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
@@ -78,6 +80,14 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
     if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
     if (pressed(GLFW_KEY_T)) m_state.axis = m_state.axis == TimeAxis::RealTime ? TimeAxis::EventOrder : TimeAxis::RealTime;
+}
+
+void App::handleComparisonKeys() {
+    // The comparison replaces the other panels, so only its own keys apply.
+    if (pressed(GLFW_KEY_ESCAPE) || pressed(GLFW_KEY_C)) leaveComparison();
+    if (pressed(GLFW_KEY_R)) startComparison();
+    if (pressed(GLFW_KEY_T)) m_comparison.toggleAxis();
+    if (pressed(GLFW_KEY_F)) m_comparison.fit();
 }
 
 void App::drawMenuBar(ViewContext& context) {
@@ -98,13 +108,17 @@ void App::drawMenuBar(ViewContext& context) {
     if (ImGui::BeginMenu("Run")) {
         if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
         if (ImGui::MenuItem("Stop", "Esc", false, m_session.busy())) m_session.stop();
-        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr)) context.swapWithPrevious();
+        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing))
+            context.swapWithPrevious();
         ImGui::Separator();
-        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(), !m_session.busy() && !m_runPanel.stepping()))
+        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(), !m_session.busy() && !m_comparing &&
+                                                                        !m_runPanel.stepping()))
             m_runPanel.startStepping(context);
         if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
-                            m_document != nullptr && !m_session.busy() && !m_runPanel.stepping()))
+                            m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
             startReplay();
+        if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing, !m_session.busy() && !m_runPanel.stepping()))
+            m_comparing ? leaveComparison() : startComparison();
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -131,7 +145,7 @@ void App::drawMenuBar(ViewContext& context) {
                                "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                                "Space play/pause   Left/Right step one event\n"
                                "R run again   Esc stop   B previous trace   F12 screenshot\n"
-                               "S step mode (then 1-9)   Ctrl+R replay");
+                               "S step mode (then 1-9)   Ctrl+R replay   C compare flag vs mutex");
         ImGui::Separator();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         drawTimelineLegend(m_theme);

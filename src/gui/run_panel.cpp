@@ -4,8 +4,10 @@
 #include "gui/step_panel.hpp"
 #include "gui/theme.hpp"
 #include "analysis/plain_words.hpp"
+#include "gui/fit_label.hpp"
 #include "gui/replay_job.hpp"
 #include "lab/builtin_scenarios.hpp"
+#include "lab/schedule_policy.hpp"
 
 #include <imgui.h>
 
@@ -13,19 +15,6 @@
 #include <string>
 
 namespace racetrace {
-
-namespace {
-
-/// The first of `labels` (longest first) that fits a button `width` wide: at
-/// lecture sizes the key hints go first, then words.
-const char* fitLabel(std::initializer_list<const char*> labels, float width) {
-    const float padding = ImGui::GetStyle().FramePadding.x * 2;
-    for (const char* label : labels)
-        if (ImGui::CalcTextSize(label, nullptr, true).x + padding <= width) return label;
-    return *(labels.end() - 1);
-}
-
-} // namespace
 
 RunPanel::RunPanel(const RunOptions& initial) : m_options(initial), m_scenarios(builtinScenarios()) {
     for (std::size_t i = 0; i < m_scenarios.size(); ++i)
@@ -131,7 +120,7 @@ void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std:
 
 void RunPanel::drawProgress(ViewContext& context) {
     const RunProgress progress = context.session.progress();
-    if (progress.iterationsPerWorker.empty()) { // loading, replaying, or a run still spawning
+    if (progress.iterationsPerWorker.empty()) { // loading, replaying, comparing, or a run still spawning
         ImGui::TextDisabled("%s", context.session.activity().c_str());
         return;
     }
@@ -182,6 +171,17 @@ void RunPanel::drawButtons(ViewContext& context) {
                           "The window replays up to %s steps (longer traces: racetrace replay FILE).",
                           groupedNumber(static_cast<std::int64_t>(kMaxWindowReplaySteps)).c_str());
     ImGui::EndDisabled();
+    const float full = ImGui::GetContentRegionAvail().x;
+    if (ImGui::Button(fitLabel({"Compare: naive flag vs mutex (C)", "Compare flag vs mutex (C)", "Compare flag vs mutex",
+                                "Compare"}, full),
+                      ImVec2(full, 0)) &&
+        m_actions.compare)
+        m_actions.compare();
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("One schedule, A and B taking turns at every shared access (2 workers x %llu iterations),\n"
+                          "under the naive flag and under the test-and-set lock: both timelines stacked.\n"
+                          "Where the flag lets B in, the lock makes B wait.",
+                          static_cast<unsigned long long>(kComparisonIterations));
     ImGui::EndDisabled();
     if (busy) drawProgress(context);
     else drawReplayNote(context);

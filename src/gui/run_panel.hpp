@@ -19,7 +19,8 @@ class RunPanel : public View {
 public:
     /// What the panel's buttons ask of the app (which owns the shown trace).
     struct Actions {
-        std::function<void()> replay; ///< replay the shown trace
+        std::function<void()> replay;  ///< replay the shown trace
+        std::function<void()> compare; ///< run and show the side-by-side comparison
     };
 
     explicit RunPanel(const RunOptions& initial);

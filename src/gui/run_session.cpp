@@ -103,6 +103,17 @@ bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
     });
 }
 
+bool RunSession::startComparison() {
+    return startJob("running both scenarios, A and B in turn...", [this] {
+        auto comparison = buildComparison();
+        std::lock_guard lock(m_mutex);
+        if (comparison) m_comparison = std::move(*comparison);
+        else m_error = comparison.error();
+        m_activity.clear();
+        m_busy.store(false);
+    });
+}
+
 void RunSession::stop() {
     std::lock_guard lock(m_mutex);
     if (m_run) m_run->requestStop();
@@ -126,6 +137,11 @@ std::string RunSession::activity() const {
 std::optional<ReplayOutcome> RunSession::takeReplayOutcome() {
     std::lock_guard lock(m_mutex);
     return std::exchange(m_replay, std::nullopt);
+}
+
+std::shared_ptr<const Comparison> RunSession::takeComparison() {
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_comparison, nullptr);
 }
 
 std::optional<std::string> RunSession::takeError() {

@@ -1,13 +1,15 @@
-// Runs scenarios, loads traces and replays them on a background thread, so the window keeps drawing while workers
+// Runs scenarios, loads traces, replays them and runs the side-by-side
+// comparison on a background thread, so the window keeps drawing while workers
 // race or a big file is read. The UI thread polls it once per frame: progress
-// while busy, then a finished TraceDocument (with a note, for a replay) or an
-// error. One job at a time.
+// while busy, then a finished TraceDocument (with a note, for a replay), a
+// finished Comparison, or an error. One job at a time.
 //
 // The Run (and so its workers) lives on the session's thread; the workers ask
 // the kernel to die with the thread that spawned them, so that thread stays
 // alive for the whole run and the session joins it before it is destroyed.
 #pragma once
 
+#include "gui/comparison.hpp"
 #include "gui/replay_job.hpp"
 #include "gui/trace_document.hpp"
 #include "lab/run.hpp"
@@ -35,8 +37,10 @@ public:
     bool startLoad(const std::string& path);
     /// Replays `original` with new processes (see replay_job.hpp).
     bool startReplay(std::shared_ptr<const TraceDocument> original);
-    /// Kills the running workers at once (a run; a replay cannot be
-    /// interrupted, but it is short: see kMaxWindowReplaySteps).
+    /// Runs the side-by-side comparison (see comparison.hpp).
+    bool startComparison();
+    /// Kills the running workers at once (a run; a replay or a comparison
+    /// cannot be interrupted, but both are short).
     void stop();
     bool busy() const { return m_busy.load(); }
     /// The window is closing: stops a run (without analysing it) and refuses new jobs.
@@ -53,6 +57,8 @@ public:
     std::optional<std::string> takeError();
     /// The replay finished since the last call, if any: the replayed document and what it found.
     std::optional<ReplayOutcome> takeReplayOutcome();
+    /// The comparison finished since the last call, if any.
+    std::shared_ptr<const Comparison> takeComparison();
 
 private:
     void join();
@@ -68,6 +74,7 @@ private:
     std::string m_activity; ///< guarded by m_mutex
     std::shared_ptr<const TraceDocument> m_result;
     std::optional<ReplayOutcome> m_replay;
+    std::shared_ptr<const Comparison> m_comparison;
     std::optional<std::string> m_error;
 };
 

@@ -1,5 +1,6 @@
 #include "gui/step_panel.hpp"
 
+#include "gui/fit_label.hpp"
 #include "gui/theme.hpp"
 
 #include <GLFW/glfw3.h>
@@ -209,14 +210,16 @@ bool StepPanel::draw(ViewContext& context) {
     ImGui::EndDisabled();
     if (m_options.scenario == "naive-flag") {
         ImGui::BeginDisabled(demo);
-        if (ImGui::Button("Show me the race", ImVec2(half, 0))) startDemo(context);
+        if (ImGui::Button(fitLabel({"Show me the race", "Show the race", "Show race"}, half), ImVec2(half, 0)))
+            startDemo(context);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Starts again with A and B and plays: A read Y, B read Y, A write Y, B write Y,\n"
                               "A enters, B enters, one step every %.1f s.", kDemoStepSeconds);
         ImGui::EndDisabled();
         ImGui::SameLine();
     }
-    const bool leave = ImGui::Button("Leave step mode", ImVec2(m_options.scenario == "naive-flag" ? half : -1, 0));
+    const float leaveWidth = m_options.scenario == "naive-flag" ? half : ImGui::GetContentRegionAvail().x;
+    const bool leave = ImGui::Button(fitLabel({"Leave step mode", "Leave"}, leaveWidth), ImVec2(leaveWidth, 0));
     if (leave) {
         m_demo.clear();
         clearState(context.state);

@@ -1,0 +1,112 @@
+#include "gui/comparison.hpp"
+
+#include "analysis/plain_words.hpp"
+#include "lab/schedule_policy.hpp"
+
+#include <optional>
+
+namespace racetrace {
+
+namespace {
+
+/// The first moment a worker entered the critical section while others were
+/// inside: who entered, and who was inside.
+struct Intrusion {
+    std::uint32_t entered = 0;
+    std::vector<std::uint32_t> inside;
+};
+
+std::optional<Intrusion> firstIntrusion(const Trace& trace) {
+    std::vector<bool> inside(trace.workers.size(), false);
+    for (const Event& event : trace.events) {
+        if (event.worker >= inside.size()) continue;
+        if (event.kind == EventKind::CsExit) inside[event.worker] = false;
+        if (event.kind != EventKind::CsEnter) continue;
+        Intrusion intrusion{event.worker, {}};
+        for (std::uint32_t k = 0; k < inside.size(); ++k)
+            if (inside[k] && k != event.worker) intrusion.inside.push_back(k);
+        if (!intrusion.inside.empty()) return intrusion;
+        inside[event.worker] = true;
+    }
+    return std::nullopt;
+}
+
+/// "counter = 3, not 6" or "counter = 6 as expected"; empty without an invariant.
+std::string counterWords(const Trace& trace, const Analysis& analysis) {
+    if (analysis.invariants.empty()) return {};
+    const InvariantResult& result = analysis.invariants.front();
+    const auto variable = result.invariant.variable;
+    const std::string name = variable < trace.scenario.variables.size() ? trace.scenario.variables[variable].name : "?";
+    return name + " = " + groupedNumber(result.actual) +
+           (result.holds ? " as expected" : ", not " + groupedNumber(result.invariant.expected));
+}
+
+/// "A waited 9 accesses and B 14", listing the workers that waited at all.
+std::string waitWords(const Trace& trace) {
+    const auto waits = waitingAccesses(trace);
+    std::string words;
+    std::size_t listed = 0, total = 0;
+    for (const auto wait : waits) total += wait > 0;
+    for (std::uint32_t k = 0; k < waits.size(); ++k) {
+        if (waits[k] == 0) continue;
+        if (listed > 0) words += listed + 1 == total ? " and " : ", ";
+        words += workerName(k) + " " + (listed == 0 ? "waited " + countOf(waits[k], "access", "accesses")
+                                                    : groupedNumber(static_cast<std::int64_t>(waits[k])));
+        ++listed;
+    }
+    return words;
+}
+
+} // namespace
+
+std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
+    std::vector<std::string> counts;
+    if (analysis.lostUpdates > 0) counts.push_back(countOf(analysis.lostUpdates, "lost update", "lost updates"));
+    if (analysis.tornRecords > 0) counts.push_back(countOf(analysis.tornRecords, "torn record", "torn records"));
+    if (auto counter = counterWords(trace, analysis); !counter.empty()) counts.push_back(counter);
+    std::string details;
+    for (const auto& part : counts) details += (details.empty() ? "" : ", ") + part;
+
+    std::string sentence;
+    if (const auto intrusion = firstIntrusion(trace)) {
+        sentence = workerName(intrusion->entered) + " entered while " + workerList(intrusion->inside) +
+                   (intrusion->inside.size() == 1 ? " was" : " were") + " inside, " +
+                   (analysis.overlaps == 1 ? std::string("once") : groupedNumber(static_cast<std::int64_t>(analysis.overlaps)) + " times");
+    } else {
+        const std::string waited = waitWords(trace);
+        sentence = (waited.empty() ? std::string("nobody had to wait") : waited) + "; never two inside";
+    }
+    if (!details.empty()) sentence += " (" + details + ")";
+    return sentence + ".";
+}
+
+Result<std::shared_ptr<const Comparison>> buildComparison() {
+    const std::vector<RunOptions> runs = {comparisonOptions("naive-flag"), comparisonOptions("tas-mutex")};
+    auto results = runAlternating(runs);
+    if (!results) return fail("The comparison could not run: " + results.error());
+
+    auto comparison = std::make_shared<Comparison>();
+    comparison->policy = "A and B take turns at every shared access (" + std::to_string(runs.front().workers) +
+                         " workers x " + std::to_string(kComparisonIterations) + " iterations, real processes)";
+    for (PolicyRun& run : *results) {
+        ComparisonSide side;
+        side.title = run.trace.scenario.title;
+        const std::string label = run.trace.scenario.name + ", A and B in turn";
+        side.document = buildDocument(std::move(run.trace), label, "");
+        side.sentence = comparisonSentence(side.document->trace, side.document->analysis);
+        side.raced = !side.document->analysis.findings.empty();
+        comparison->sides.push_back(std::move(side));
+    }
+    comparison->headline = "Same schedule, A and B in turn at every access: ";
+    for (std::size_t i = 0; i < comparison->sides.size(); ++i) {
+        const ComparisonSide& side = comparison->sides[i];
+        // The status line has room for the gist; the numbers are over each timeline.
+        std::string sentence = side.sentence.substr(0, side.sentence.find(" ("));
+        if (!sentence.empty() && sentence.back() == '.') sentence.pop_back();
+        comparison->headline += (i == 0 ? "" : "; ") + side.title + ": " + sentence;
+    }
+    comparison->headline += ".";
+    return std::shared_ptr<const Comparison>(std::move(comparison));
+}
+
+} // namespace racetrace

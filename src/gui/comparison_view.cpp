@@ -1,0 +1,124 @@
+#include "gui/comparison_view.hpp"
+
+#include "gui/run_session.hpp"
+#include "gui/theme.hpp"
+#include "gui/timeline_view.hpp"
+
+#include <imgui.h>
+
+#include <cmath>
+#include <string>
+
+namespace racetrace {
+
+ComparisonView::ComparisonView() = default;
+ComparisonView::~ComparisonView() = default;
+
+void ComparisonView::show(std::shared_ptr<const Comparison> comparison) {
+    m_comparison = std::move(comparison);
+    m_sides.clear();
+    if (!m_comparison) return;
+    for (std::size_t i = 0; i < m_comparison->sides.size(); ++i) {
+        Side side;
+        side.timeline = std::make_unique<TimelineView>();
+        side.state.axis = m_axis;
+        side.state.fitRequested = true;
+        m_sides.push_back(std::move(side));
+    }
+}
+
+void ComparisonView::toggleAxis() {
+    m_axis = m_axis == TimeAxis::EventOrder ? TimeAxis::RealTime : TimeAxis::EventOrder;
+    for (Side& side : m_sides) {
+        side.state.axis = m_axis;
+        side.state.fitRequested = true; // the two runs take different real times: show each whole
+    }
+}
+
+void ComparisonView::fit() {
+    for (Side& side : m_sides) side.state.fitRequested = true;
+}
+
+void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const char* axis = m_axis == TimeAxis::EventOrder ? "Real time (T)" : "Event order (T)";
+    const char* again = "Run again (R)";
+    const char* leave = "Leave (Esc)";
+    auto width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
+    const float buttons = width(axis) + width(again) + width(leave) + style.ItemSpacing.x * 2;
+    const float left = ImGui::GetCursorPosX();
+    const float avail = ImGui::GetContentRegionAvail().x;
+
+    ImGui::PushTextWrapPos(left + std::max(avail - buttons - style.ItemSpacing.x * 2, avail * 0.4f));
+    // At lecture sizes the status line already says it; the lanes need the room.
+    if (theme.lecture()) ImGui::TextUnformatted("Same schedule on both sides.");
+    else
+        ImGui::TextWrapped("Same schedule on both sides: %s. Where the flag lets B in, the lock makes B wait.",
+                           m_comparison->policy.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::SameLine(left + avail - buttons);
+    if (ImGui::Button(axis)) toggleAxis();
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Event order: one slot per access, the interleaving diagram.\n"
+                          "Real time: when each access happened (the gaps are the stepping).");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button(again)) action = Action::RunAgain;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Run both scenarios again with new processes (the same schedule, so the same picture).");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button(leave)) action = Action::Leave;
+    if (busy) {
+        ImGui::PushStyleColor(ImGuiCol_Text, theme.palette().dimText);
+        ImGui::TextUnformatted("Running both again...");
+        ImGui::PopStyleColor();
+    }
+}
+
+void ComparisonView::drawSide(std::size_t index, float height, const Theme& theme, RunSession& session) {
+    const ComparisonSide& data = m_comparison->sides[index];
+    Side& side = m_sides[index];
+    const std::string id = "##side" + std::to_string(index);
+    // A thin frame around each side keeps the two runs apart; little padding
+    // inside it, so that two lanes fit at lecture sizes.
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 2));
+    ImGui::BeginChild(id.c_str(), ImVec2(0, height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    ImGui::PushFont(theme.largeFont());
+    ImGui::TextUnformatted(data.title.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    // Red where the guard let two in, green where it kept them apart (the
+    // colours the findings panel uses for "Race found" and "No race found").
+    ImGui::PushStyleColor(ImGuiCol_Text, data.raced ? theme.palette().tornMarker : theme.palette().lockRelease);
+    ImGui::TextWrapped("%s", data.sentence.c_str());
+    ImGui::PopStyleColor();
+
+    ViewContext context{
+        .document = data.document,
+        .state = side.state,
+        .theme = theme,
+        .session = session,
+        .openTrace = [](const std::string&) {},
+        .showMessage = [](const std::string&) {},
+        .previous = nullptr,
+        .swapWithPrevious = [] {},
+        .showDocument = [](std::shared_ptr<const TraceDocument>) {},
+    };
+    side.timeline->draw(context);
+    ImGui::EndChild();
+}
+
+ComparisonView::Action ComparisonView::draw(const Theme& theme, RunSession& session) {
+    Action action = Action::None;
+    if (!m_comparison) return action;
+    drawHeader(theme, session.busy(), action);
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const auto count = static_cast<float>(m_sides.size());
+    const float height = std::floor((ImGui::GetContentRegionAvail().y - spacing * (count - 1)) / count);
+    for (std::size_t i = 0; i < m_sides.size(); ++i) drawSide(i, height, theme, session);
+    return action;
+}
+
+} // namespace racetrace

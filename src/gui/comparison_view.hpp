@@ -1,0 +1,63 @@
+// The side-by-side view: two timelines stacked, the naive flag above the
+// test-and-set lock, both run under the same schedule (A and B take turns at
+// every shared access), each headed by its scenario and one plain sentence.
+// Each side is an ordinary TimelineView with its own document and ViewState,
+// so zoom, pan, hover and the axis work as in the main timeline.
+//
+//   +---------------------------------------------------------------+
+//   | A and B take turns at every access ...  [axis] [again] [leave]|
+//   | Naive boolean flag   B entered while A was inside, 3 times ...|
+//   |   ruler / lane A / lane B                                     |
+//   | Atomic test-and-set lock   A waited ... never two inside ...  |
+//   |   ruler / lane A / lane B                                     |
+//   +---------------------------------------------------------------+
+#pragma once
+
+#include "gui/comparison.hpp"
+#include "gui/view_state.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+class Theme;
+class RunSession;
+class TimelineView;
+
+class ComparisonView {
+public:
+    ComparisonView();
+    ~ComparisonView();
+
+    /// Shows `comparison` (fitted, on the event-order axis: a stepped run's
+    /// time is the user's, not the race's).
+    void show(std::shared_ptr<const Comparison> comparison);
+    bool empty() const { return m_comparison == nullptr; }
+    /// The sentence for the status line.
+    std::string headline() const { return m_comparison ? m_comparison->headline : std::string(); }
+
+    enum class Action { None, RunAgain, Leave };
+    /// Draws into an already begun window; returns what the user asked for.
+    Action draw(const Theme& theme, RunSession& session);
+
+    /// T: both timelines switch between event order and real time.
+    void toggleAxis();
+    /// F: both timelines show their whole run.
+    void fit();
+
+private:
+    struct Side {
+        std::unique_ptr<TimelineView> timeline;
+        ViewState state;
+    };
+    void drawHeader(const Theme& theme, bool busy, Action& action);
+    void drawSide(std::size_t index, float height, const Theme& theme, RunSession& session);
+
+    std::shared_ptr<const Comparison> m_comparison;
+    std::vector<Side> m_sides;
+    TimeAxis m_axis = TimeAxis::EventOrder;
+};
+
+} // namespace racetrace
