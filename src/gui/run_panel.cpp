@@ -20,6 +20,20 @@ RunPanel::RunPanel(const RunOptions& initial) : m_options(initial), m_scenarios(
     for (std::size_t i = 0; i < m_scenarios.size(); ++i)
         if (m_scenarios[i].info.name == m_options.scenario) m_scenarioIndex = static_cast<int>(i);
     if (!m_scenarios.empty()) m_options.scenario = m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.name;
+    capIterations(); // saved settings from before the cap may ask for more
+}
+
+std::uint64_t RunPanel::maxIterationsPerWorker(std::uint32_t workers) {
+    return std::max<std::uint64_t>(1, kMaxTotalIterations / std::max<std::uint32_t>(1, workers));
+}
+
+void RunPanel::capIterations() {
+    const std::uint64_t cap = maxIterationsPerWorker(m_options.workers);
+    if (m_options.iterations > cap) m_options.iterations = cap;
+    // A scenario's own default counts too (a custom file may ask for millions).
+    if (m_options.iterations == 0 && !m_scenarios.empty() &&
+        m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].defaults.iterations > cap)
+        m_options.iterations = cap;
 }
 
 RunPanel::~RunPanel() = default;
@@ -31,6 +45,7 @@ void RunPanel::run(ViewContext& context) {
         StepPanel::clearState(context.state);
         context.state.axis = m_axisBeforeStepping;
     }
+    capIterations();
     if (auto valid = validateRunOptions(m_options); !valid) {
         context.showMessage(valid.error());
         return;
@@ -86,8 +101,10 @@ void RunPanel::drawKnobs(ViewContext& context) {
 
     int workers = static_cast<int>(m_options.workers);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
-    if (ImGui::SliderInt("workers", &workers, static_cast<int>(kMinRunWorkers), lecture ? 8 : static_cast<int>(kMaxRunWorkers)))
+    if (ImGui::SliderInt("workers", &workers, static_cast<int>(kMinRunWorkers), lecture ? 8 : static_cast<int>(kMaxRunWorkers))) {
         m_options.workers = static_cast<std::uint32_t>(workers);
+        capIterations(); // more workers, fewer iterations each
+    }
     int window = static_cast<int>(m_options.windowSet ? m_options.windowNs : scenario.defaults.windowNs);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
     if (ImGui::SliderInt("window ns", &window, 0, 100'000, "%d", ImGuiSliderFlags_Logarithmic)) {
@@ -100,8 +117,17 @@ void RunPanel::drawKnobs(ViewContext& context) {
     if (lecture) return describe(); // iterations and pinning are for exploring, not for the hall
     int iterations = static_cast<int>(m_options.iterations != 0 ? m_options.iterations : scenario.defaults.iterations);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    const std::uint64_t cap = maxIterationsPerWorker(m_options.workers);
     if (ImGui::InputInt("iterations", &iterations, 1000, 10000))
-        m_options.iterations = static_cast<std::uint64_t>(std::clamp(iterations, 1, 10'000'000));
+        m_options.iterations = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::max(iterations, 1)), 1, cap);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Iterations per worker: at most %s with %u workers.\n\n"
+                          "The window keeps every event for its views (about 15 per iteration, ~100 bytes each),\n"
+                          "so a run here is capped at %s iterations in all (workers x iterations):\n"
+                          "about 1.5 GB once shown, 2.4 GB while it is analysed, plus the previous run (B).\n"
+                          "Longer runs: racetrace run -n N on the command line (--no-trace records nothing).",
+                          groupedNumber(static_cast<std::int64_t>(cap)).c_str(), m_options.workers,
+                          groupedNumber(static_cast<std::int64_t>(kMaxTotalIterations)).c_str());
     const char* pins[] = {"none", "spread", "same"};
     int pin = static_cast<int>(m_options.pin);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
