@@ -17,6 +17,8 @@ struct WorkerState {
     std::uint64_t guardWrite = kNoEvent; ///< first write after lastGuardRead to its variable
     std::uint64_t lastNs = 0;            ///< its last event, WorkerKilled included
     std::uint64_t lastOwnNs = 0;         ///< its last event it recorded itself (not WorkerKilled)
+    std::uint64_t lastEvent = 0;         ///< index of the event lastNs comes from
+    std::uint64_t lastOwnEvent = 0;      ///< index of the event lastOwnNs comes from
     bool finished = false;               ///< saw WorkerExit or WorkerKilled
 };
 
@@ -48,13 +50,20 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
             // Events are missing: the worker may have left in them. It was surely
             // inside until its last event before the gap, so the span ends there,
             // and a read from before the gap no longer decides anything.
-            if (w.openSpan != kNoEvent) spans[w.openSpan].endNs = w.lastOwnNs;
+            if (w.openSpan != kNoEvent) {
+                spans[w.openSpan].endNs = w.lastOwnNs;
+                spans[w.openSpan].endPosition = w.lastOwnEvent;
+            }
             w.openSpan = kNoEvent;
             w.lastGuardRead = kNoEvent;
             w.guardWrite = kNoEvent;
         }
         w.lastNs = e.timestamp;
-        if (e.kind != EventKind::WorkerKilled) w.lastOwnNs = e.timestamp;
+        w.lastEvent = i;
+        if (e.kind != EventKind::WorkerKilled) {
+            w.lastOwnNs = e.timestamp;
+            w.lastOwnEvent = i;
+        }
         if (isGuard(e.variable)) {
             // An exchange is both: it reads the old value and writes the new one.
             if (observesValue(e)) {
@@ -76,15 +85,19 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
         switch (e.kind) {
         case EventKind::CsEnter:
             // Two enters without an exit only come from a damaged trace: end the first one here.
-            if (w.openSpan != kNoEvent) spans[w.openSpan].endNs = e.timestamp;
+            if (w.openSpan != kNoEvent) {
+                spans[w.openSpan].endNs = e.timestamp;
+                spans[w.openSpan].endPosition = i;
+            }
             w.openSpan = spans.size();
-            spans.push_back({e.worker, i, kNoEvent, e.timestamp, e.timestamp, w.lastGuardRead, w.guardWrite,
+            spans.push_back({e.worker, i, kNoEvent, e.timestamp, e.timestamp, i, w.lastGuardRead, w.guardWrite,
                              w.lastGuardRead != kNoEvent && acquiredLock(trace, events[w.lastGuardRead])});
             break;
         case EventKind::CsExit:
             if (w.openSpan != kNoEvent) {
                 spans[w.openSpan].exitEvent = i;
                 spans[w.openSpan].endNs = e.timestamp;
+                spans[w.openSpan].endPosition = i;
                 w.openSpan = kNoEvent;
             }
             // Reads made inside or before this stay must not decide the next entry.
@@ -103,10 +116,17 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
         // A killed worker stays inside until it dies; one whose events just stop
         // (the run was cut short) stays inside until the end of the run; one
         // whose last events were dropped, only as long as its events show.
-        if (gaps.endsInGap(k))
-            spans[w.openSpan].endNs = w.lastOwnNs;
-        else
-            spans[w.openSpan].endNs = w.finished ? w.lastNs : std::max(w.lastNs, trace.durationNs);
+        CriticalSectionSpan& span = spans[w.openSpan];
+        if (gaps.endsInGap(k)) {
+            span.endNs = w.lastOwnNs;
+            span.endPosition = w.lastOwnEvent;
+        } else if (w.finished) {
+            span.endNs = w.lastNs;
+            span.endPosition = w.lastEvent;
+        } else {
+            span.endNs = std::max(w.lastNs, trace.durationNs);
+            span.endPosition = events.size();
+        }
     }
     return spans;
 }

@@ -21,6 +21,11 @@ struct CriticalSectionSpan {
     /// worker's events went missing while it was inside (a full ring), its last
     /// event before the gap: the part of the stay the trace can vouch for.
     std::uint64_t endNs = 0;
+    /// Where in the trace's order the stay ended: the CsExit, the event endNs
+    /// comes from, or Trace::events.size() for a stay that lasts to the end of
+    /// the run. The trace's order is the order memory saw (trace/event_order.hpp);
+    /// stamps can tie, so "who was inside when" is read from positions.
+    std::uint64_t endPosition = 0;
     /// The worker's last read of a Flag or Lock variable since its previous
     /// CsExit and before this CsEnter: the read that decided it could enter.
     std::uint64_t decidingRead = kNoEvent;

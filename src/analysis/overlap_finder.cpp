@@ -14,14 +14,15 @@ namespace racetrace {
 
 namespace {
 
-/// One end of a span in the sweep. At equal times a span that ends is taken
-/// before one that begins, so touching spans (a clock tick too coarse to order
-/// an exit and the next enter) are never an overlap; a zero-length span ends
-/// after the enters at its time, so it still counts when inside another span.
+/// One end of a span in the sweep, at its position in the trace's order (the
+/// order memory saw; stamps of neighbouring events can tie). At one position a
+/// begin goes before an end: only a zero-length span (a worker that entered and
+/// was killed) has both there, and it still counts when inside another span.
 struct Boundary {
-    std::uint64_t ns;
-    std::uint8_t order; ///< 0 = end of a span, 1 = begin, 2 = end of a zero-length span
+    std::uint64_t position;
+    std::uint8_t order; ///< 0 = begin, 1 = end
     std::uint32_t span;
+    std::uint64_t ns;
 };
 
 std::string guardStory(const Trace& trace, const std::vector<const CriticalSectionSpan*>& byRead) {
@@ -70,8 +71,8 @@ std::string overlapSentence(const Trace& trace, const std::vector<const Critical
     if (byRead.size() == workers.size())
         if (auto story = guardStory(trace, byRead); !story.empty()) return story;
 
-    std::string sentence =
-        workerList(workers) + " were inside the critical section at the same time for " + humanDuration(lengthNs);
+    std::string sentence = workerList(workers) + " were inside the critical section at the same time for " +
+                           (lengthNs == 0 ? std::string("less than a nanosecond") : humanDuration(lengthNs));
     const bool anyGuard = std::any_of(spans.begin(), spans.end(), [](auto* s) { return s->decidingRead != kNoEvent; });
     if (!anyGuard) return sentence + ": nothing kept them apart.";
     const auto guard = trace.events[byRead.front()->decidingRead].variable;
@@ -116,12 +117,11 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
     std::vector<Boundary> boundaries;
     boundaries.reserve(spans.size() * 2);
     for (std::uint32_t s = 0; s < spans.size(); ++s) {
-        boundaries.push_back({spans[s].beginNs, 1, s});
-        boundaries.push_back(
-            {spans[s].endNs, static_cast<std::uint8_t>(spans[s].endNs == spans[s].beginNs ? 2 : 0), s});
+        boundaries.push_back({spans[s].enterEvent, 0, s, spans[s].beginNs});
+        boundaries.push_back({spans[s].endPosition, 1, s, spans[s].endNs});
     }
     std::sort(boundaries.begin(), boundaries.end(), [](const Boundary& x, const Boundary& y) {
-        if (x.ns != y.ns) return x.ns < y.ns;
+        if (x.position != y.position) return x.position < y.position;
         if (x.order != y.order) return x.order < y.order;
         return x.span < y.span;
     });
@@ -131,7 +131,7 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
     std::vector<std::uint32_t> involved; // spans seen during the current overlap period
     std::uint64_t periodBegin = 0;
     for (const Boundary& b : boundaries) {
-        if (b.order == 1) {
+        if (b.order == 0) {
             inside.push_back(b.span);
             if (inside.size() == 2) {
                 periodBegin = b.ns;
@@ -150,7 +150,7 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
             for (std::size_t x = 0; x < involved.size() && !real; ++x)
                 for (std::size_t y = x + 1; y < involved.size() && !real; ++y)
                     real = couldOverlap(trace, spans[involved[x]], spans[involved[y]]);
-            if (real) out.push_back(makeOverlap(trace, spans, involved, periodBegin, b.ns));
+            if (real) out.push_back(makeOverlap(trace, spans, involved, periodBegin, std::max(b.ns, periodBegin)));
             involved.clear();
         }
     }

@@ -1,6 +1,7 @@
 #include "lab/run.hpp"
 
 #include "lab/builtin_scenarios.hpp"
+#include "trace/event_order.hpp"
 
 #include <algorithm>
 #include <csignal>

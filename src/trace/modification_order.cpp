@@ -42,6 +42,7 @@
 #include <functional>
 #include <numeric>
 #include <queue>
+#include <unordered_map>
 
 namespace racetrace {
 
@@ -77,14 +78,15 @@ struct Read {
     std::size_t link = kNone;    ///< next read of the same worker still waiting for its ownNext
 };
 
-/// What an event read, if it reads: loads, spins, failed compare-exchanges,
-/// and the old value of an exchange or fetch-add.
+/// What an event read, if it reads: loads, spins, record checks, failed
+/// compare-exchanges, and the old value of an exchange or fetch-add.
 bool readsValue(const Event& e) {
     switch (e.kind) {
     case EventKind::Load:
     case EventKind::Spin:
     case EventKind::Exchange:
-    case EventKind::FetchAdd: return true;
+    case EventKind::FetchAdd:
+    case EventKind::RecordCheck: return true;
     case EventKind::CompareExchange: return e.aux == 0;
     default: return false;
     }
@@ -228,6 +230,21 @@ struct Edge {
     std::size_t read;
 };
 
+/// A read that returned its own worker's write `own`: no other worker's write
+/// of another value came between them. Such a write stamped in between moves
+/// to the nearer side: before `own` here, or after the read (which the event
+/// merge does: trace/event_order.cpp places a read before its source's overwriter).
+///
+///   stamped:  B: X[0] = 2   A: X[0] = 1   B: check X[0] -> 2
+///   so:       A: X[0] = 1   B: X[0] = 2   B: check X[0] -> 2
+void addOwnReadEdges(const History& h, const Read& read, std::size_t own, std::size_t r, std::vector<Edge>& edges) {
+    const auto& writes = h.writes;
+    for (std::size_t p = own + 1, scanned = 0; p < read.before && scanned < kScanLimit; ++p, ++scanned) {
+        if (writes[p].worker == read.worker || writes[p].value == read.value) continue;
+        if (distance(writes[p].ns, writes[own].ns) <= distance(read.ns, writes[p].ns)) edges.push_back({p, own, r});
+    }
+}
+
 struct Merge {
     std::vector<std::size_t> order; ///< write positions, in modification order
     std::uint64_t moved = 0;
@@ -323,6 +340,156 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
     return m;
 }
 
+/// Where events go: one slot per location (variable, word) that the trace touches.
+class LocationSlots {
+  public:
+    explicit LocationSlots(const Trace& trace, bool countersOnly) : m_trace(trace), m_countersOnly(countersOnly) {
+        m_lastWord.fill(0);
+    }
+
+    /// The slot of the location `e` accesses, or kNone for events that touch
+    /// none (or none we can name). Call once per event, in trace order: a spin
+    /// repeats its worker's previous access, so its word is remembered.
+    std::size_t slotOf(const Event& e) {
+        const auto& variables = m_trace.scenario.variables;
+        if (e.variable >= variables.size()) return kNone;
+        const VariableInfo& variable = variables[e.variable];
+        if (m_countersOnly && variable.kind != VariableKind::Counter) return kNone;
+        std::uint32_t word = 0;
+        switch (e.kind) {
+        case EventKind::Load:
+        case EventKind::Store:
+        case EventKind::RecordWordWrite:
+        case EventKind::RecordCheck: word = e.aux; break;
+        case EventKind::Spin: word = m_lastWord[e.worker]; break;
+        default:
+            // Exchange, compare-exchange and fetch-add keep a value in aux, not
+            // their word: only a one-word variable says where they went.
+            if (variable.words != 1) return kNone;
+        }
+        m_lastWord[e.worker] = word;
+        if (word >= variable.words) return kNone;
+        const std::uint64_t key = (std::uint64_t{e.variable} << 32) | word;
+        const auto [it, added] = m_slots.try_emplace(key, locations.size());
+        if (added) locations.push_back({e.variable, word});
+        return it->second;
+    }
+
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> locations; ///< (variable, word) of each slot
+
+  private:
+    const Trace& m_trace;
+    bool m_countersOnly;
+    std::unordered_map<std::uint64_t, std::size_t> m_slots;
+    std::array<std::uint32_t, kMaxWorkers> m_lastWord;
+};
+
+/// Steps 1 and 2 for one location's history.
+ModificationOrder orderLocation(const History& h, std::int64_t initial) {
+    ModificationOrder order;
+    const std::size_t n = h.writes.size();
+
+    std::vector<std::size_t> byValue(n);
+    std::iota(byValue.begin(), byValue.end(), std::size_t{0});
+    std::sort(byValue.begin(), byValue.end(), [&](std::size_t a, std::size_t b) {
+        return h.writes[a].value != h.writes[b].value ? h.writes[a].value < h.writes[b].value : a < b;
+    });
+
+    // Step 1: every read's candidates, flat; chosen[r] indexes the one in use.
+    std::vector<Candidate> candidates;
+    std::vector<std::size_t> firstCandidate(h.reads.size() + 1, 0);
+    for (std::size_t r = 0; r < h.reads.size(); ++r) {
+        addCandidates(h, byValue, h.reads[r], initial, candidates);
+        firstCandidate[r + 1] = candidates.size();
+    }
+    std::vector<std::uint32_t> chosen(h.reads.size(), 0);
+    std::vector<std::uint64_t> readCost(h.reads.size(), 0);
+    std::vector<bool> canChange(h.reads.size(), false);
+
+    // Step 2, again with the doubtful choices changed while that removes contradictions.
+    Merge best;
+    std::vector<std::uint32_t> bestChosen;
+    for (std::size_t round = 0; round <= kRepairRounds; ++round) {
+        std::vector<Edge> edges;
+        for (std::size_t r = 0; r < h.reads.size(); ++r) {
+            const std::size_t count = firstCandidate[r + 1] - firstCandidate[r];
+            canChange[r] = chosen[r] + 1u < count;
+            if (count == 0) continue;
+            const Candidate& c = candidates[firstCandidate[r] + chosen[r]];
+            readCost[r] = c.cost;
+            const Read& read = h.reads[r];
+            if (c.write == kNone) continue;
+            if (h.writes[c.write].worker == read.worker) {
+                addOwnReadEdges(h, read, c.write, r, edges);
+                continue;
+            }
+            if (read.ownLast != kNone) edges.push_back({read.ownLast, c.write, r});
+            if (read.ownNext != kNone) edges.push_back({c.write, read.ownNext, r});
+        }
+        Merge merged = mergeWrites(h, edges, readCost, canChange);
+        const bool better = round == 0 || merged.conflicts < best.conflicts;
+        if (better) {
+            best = std::move(merged);
+            bestChosen = chosen;
+        }
+        if (best.conflicts == 0 || !better || best.doubtful.empty()) break;
+        for (const std::size_t r : best.doubtful)
+            if (canChange[r]) {
+                ++chosen[r];
+                canChange[r] = false;
+            }
+    }
+
+    for (const std::size_t p : best.order)
+        order.writes.push_back(h.writes[p].event);
+    order.moved = best.moved;
+    order.conflicts = best.conflicts;
+    order.sources.reserve(h.reads.size());
+    for (std::size_t r = 0; r < h.reads.size(); ++r) {
+        std::uint64_t source = kNoEvent;
+        if (firstCandidate[r + 1] > firstCandidate[r]) {
+            const Candidate& c = candidates[firstCandidate[r] + bestChosen[r]];
+            source = c.initial ? kInitialValue : h.writes[c.write].event;
+        } else {
+            ++order.unsourced;
+        }
+        order.sources.emplace_back(h.reads[r].event, source);
+    }
+    return order;
+}
+
+std::vector<ModificationOrder> modificationOrdersOf(const Trace& trace, bool countersOnly) {
+    // One pass over the trace collects each location's reads and writes.
+    LocationSlots slots(trace, countersOnly);
+    std::vector<HistoryBuilder> builders;
+    SequenceWatch sequence;
+    std::array<std::uint32_t, kMaxWorkers> gaps{};
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const Event& e = trace.events[i];
+        if (sequence.gapBefore(e)) ++gaps[e.worker];
+        if (!readsValue(e) && !changesMemory(e)) continue;
+        const std::size_t slot = slots.slotOf(e);
+        if (slot == kNone) continue;
+        if (slot == builders.size()) builders.emplace_back();
+        builders[slot].add(e, i, gaps[e.worker]);
+    }
+
+    std::vector<ModificationOrder> orders;
+    orders.reserve(builders.size());
+    for (std::size_t slot = 0; slot < builders.size(); ++slot) {
+        const auto [variable, word] = slots.locations[slot];
+        ModificationOrder& order = orders.emplace_back(orderLocation(builders[slot].finish(),
+                                                                     trace.scenario.variables[variable].initial));
+        order.variable = variable;
+        order.word = word;
+    }
+    // Variable order, then word order, whatever order the trace first touched them in.
+    std::sort(orders.begin(), orders.end(), [](const ModificationOrder& a, const ModificationOrder& b) {
+        return a.variable != b.variable ? a.variable < b.variable : a.word < b.word;
+    });
+    return orders;
+}
+
 } // namespace
 
 std::uint64_t ModificationOrder::sourceOf(std::uint64_t read) const {
@@ -332,98 +499,23 @@ std::uint64_t ModificationOrder::sourceOf(std::uint64_t read) const {
 }
 
 std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
-    const auto& variables = trace.scenario.variables;
-    std::vector<std::int32_t> slotOf(variables.size(), -1);
+    // Counters without any access get an empty order, so callers find every counter.
+    std::vector<ModificationOrder> found = modificationOrdersOf(trace, true);
     std::vector<ModificationOrder> orders;
+    const auto& variables = trace.scenario.variables;
     for (std::size_t v = 0; v < variables.size(); ++v) {
         if (variables[v].kind != VariableKind::Counter) continue;
-        slotOf[v] = static_cast<std::int32_t>(orders.size());
-        orders.emplace_back().variable = static_cast<std::uint16_t>(v);
-    }
-    if (orders.empty()) return orders;
-
-    // One pass over the trace collects each counter's reads and writes.
-    std::vector<HistoryBuilder> builders(orders.size());
-    SequenceWatch sequence;
-    std::array<std::uint32_t, kMaxWorkers> gaps{};
-    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
-        const Event& e = trace.events[i];
-        if (sequence.gapBefore(e)) ++gaps[e.worker];
-        if (e.variable >= slotOf.size() || slotOf[e.variable] < 0) continue;
-        if (!readsValue(e) && !changesMemory(e)) continue;
-        builders[static_cast<std::size_t>(slotOf[e.variable])].add(e, i, gaps[e.worker]);
-    }
-
-    for (std::size_t slot = 0; slot < orders.size(); ++slot) {
-        ModificationOrder& order = orders[slot];
-        const std::int64_t initial = variables[order.variable].initial;
-        const History h = builders[slot].finish();
-        const std::size_t n = h.writes.size();
-
-        std::vector<std::size_t> byValue(n);
-        std::iota(byValue.begin(), byValue.end(), std::size_t{0});
-        std::sort(byValue.begin(), byValue.end(), [&](std::size_t a, std::size_t b) {
-            return h.writes[a].value != h.writes[b].value ? h.writes[a].value < h.writes[b].value : a < b;
-        });
-
-        // Step 1: every read's candidates, flat; chosen[r] indexes the one in use.
-        std::vector<Candidate> candidates;
-        std::vector<std::size_t> firstCandidate(h.reads.size() + 1, 0);
-        for (std::size_t r = 0; r < h.reads.size(); ++r) {
-            addCandidates(h, byValue, h.reads[r], initial, candidates);
-            firstCandidate[r + 1] = candidates.size();
-        }
-        std::vector<std::uint32_t> chosen(h.reads.size(), 0);
-        std::vector<std::uint64_t> readCost(h.reads.size(), 0);
-        std::vector<bool> canChange(h.reads.size(), false);
-
-        // Step 2, again with the doubtful choices changed while that removes contradictions.
-        Merge best;
-        std::vector<std::uint32_t> bestChosen;
-        for (std::size_t round = 0; round <= kRepairRounds; ++round) {
-            std::vector<Edge> edges;
-            for (std::size_t r = 0; r < h.reads.size(); ++r) {
-                const std::size_t count = firstCandidate[r + 1] - firstCandidate[r];
-                canChange[r] = chosen[r] + 1u < count;
-                if (count == 0) continue;
-                const Candidate& c = candidates[firstCandidate[r] + chosen[r]];
-                readCost[r] = c.cost;
-                const Read& read = h.reads[r];
-                if (c.write == kNone || h.writes[c.write].worker == read.worker) continue;
-                if (read.ownLast != kNone) edges.push_back({read.ownLast, c.write, r});
-                if (read.ownNext != kNone) edges.push_back({c.write, read.ownNext, r});
-            }
-            Merge merged = mergeWrites(h, edges, readCost, canChange);
-            const bool better = round == 0 || merged.conflicts < best.conflicts;
-            if (better) {
-                best = std::move(merged);
-                bestChosen = chosen;
-            }
-            if (best.conflicts == 0 || !better || best.doubtful.empty()) break;
-            for (const std::size_t r : best.doubtful)
-                if (canChange[r]) {
-                    ++chosen[r];
-                    canChange[r] = false;
-                }
-        }
-
-        for (const std::size_t p : best.order)
-            order.writes.push_back(h.writes[p].event);
-        order.moved = best.moved;
-        order.conflicts = best.conflicts;
-        order.sources.reserve(h.reads.size());
-        for (std::size_t r = 0; r < h.reads.size(); ++r) {
-            std::uint64_t source = kNoEvent;
-            if (firstCandidate[r + 1] > firstCandidate[r]) {
-                const Candidate& c = candidates[firstCandidate[r] + bestChosen[r]];
-                source = c.initial ? kInitialValue : h.writes[c.write].event;
-            } else {
-                ++order.unsourced;
-            }
-            order.sources.emplace_back(h.reads[r].event, source);
+        const auto it = std::find_if(found.begin(), found.end(),
+                                     [&](const ModificationOrder& o) { return o.variable == v && o.word == 0; });
+        if (it != found.end()) {
+            orders.push_back(std::move(*it));
+        } else {
+            orders.emplace_back().variable = static_cast<std::uint16_t>(v);
         }
     }
     return orders;
 }
+
+std::vector<ModificationOrder> modificationOrders(const Trace& trace) { return modificationOrdersOf(trace, false); }
 
 } // namespace racetrace

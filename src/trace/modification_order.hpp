@@ -1,4 +1,5 @@
-// The order in which a counter's writes really reached memory, from values.
+// The order in which a location's writes really reached memory, from values
+// (for counters, flags, locks and each word of a record).
 //
 // Timestamps are read next to each access, not at the instant the access took
 // effect: a store waits in its CPU's store buffer until it owns the cache line,
@@ -34,11 +35,12 @@ inline constexpr std::uint64_t kInitialValue = ~std::uint64_t{0} - 1;
 
 struct ModificationOrder {
     std::uint16_t variable = 0;
+    std::uint32_t word = 0; ///< the word within a record; 0 for one-word variables
     /// The variable's writes (indices into Trace::events), in the order memory took them.
     std::vector<std::uint64_t> writes;
     /// What each read returned: (read, write) pairs of event indices sorted by read;
     /// write is kInitialValue for the initial value, kNoEvent when no write of
-    /// that value exists (a scribbled or dropped value). Reads are loads, spins,
+    /// that value exists (a scribbled or dropped value). Reads are loads, spins, record checks,
     /// failed compare-exchanges and the old values of exchanges and fetch-adds.
     std::vector<std::pair<std::uint64_t, std::uint64_t>> sources;
     /// Writes the values moved out of timestamp order.
@@ -58,5 +60,10 @@ struct ModificationOrder {
 
 /// One ModificationOrder per counter variable, in variable order.
 std::vector<ModificationOrder> counterModificationOrders(const Trace& trace);
+
+/// One ModificationOrder per location (variable, word) the trace reads or
+/// writes, in variable then word order. Exchanges, compare-exchanges and
+/// fetch-adds on a record's words are left out: their events do not say which word.
+std::vector<ModificationOrder> modificationOrders(const Trace& trace);
 
 } // namespace racetrace

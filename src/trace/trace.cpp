@@ -93,17 +93,4 @@ const ProgramInfo* Trace::programOf(std::uint32_t worker) const {
     return &scenario.programs[worker % scenario.programs.size()];
 }
 
-void finalizeEventOrder(Trace& trace) {
-    std::stable_sort(trace.events.begin(), trace.events.end(), [](const Event& a, const Event& b) {
-        if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
-        if (a.worker != b.worker) return a.worker < b.worker;
-        return a.seq < b.seq;
-    });
-    std::vector<std::set<std::uint16_t>> cpus(trace.workers.size());
-    for (const auto& event : trace.events)
-        if (event.worker < cpus.size() && event.kind != EventKind::WorkerKilled) cpus[event.worker].insert(event.cpu);
-    for (std::size_t i = 0; i < trace.workers.size(); ++i)
-        trace.workers[i].cpus.assign(cpus[i].begin(), cpus[i].end());
-}
-
 } // namespace racetrace

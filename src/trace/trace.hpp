@@ -141,7 +141,4 @@ struct Trace {
     const ProgramInfo* programOf(std::uint32_t worker) const;
 };
 
-/// Sorts events by timestamp (ties: worker, then seq) and fills WorkerRecord::cpus.
-void finalizeEventOrder(Trace& trace);
-
 } // namespace racetrace

@@ -176,13 +176,29 @@ TEST_CASE("analysis: a worker killed inside the critical section still overlaps"
     }
 }
 
-TEST_CASE("analysis: an exit and the next enter at the same nanosecond do not overlap", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NoSync);
-    b.csEnter(B, 100);
-    b.csExit(B, 500);
-    b.csEnter(A, 500); // A sorts before B at equal times: the sweep must not care
-    b.csExit(A, 900);
-    CHECK(overlapsOf(b.build()).empty());
+TEST_CASE("analysis: an exit and an enter at the same nanosecond: the trace's order decides", "[analysis][overlap]") {
+    // Stamps can tie; the trace's order is the order memory saw (and the one a
+    // replay reproduces), so the sweep follows positions, not stamps.
+    SECTION("the exit comes first: no overlap") {
+        TraceBuilder b(Scenario::NoSync);
+        b.csEnter(A, 100);
+        b.csExit(A, 500);
+        b.csEnter(B, 500); // A sorts before B at equal times
+        b.csExit(B, 900);
+        CHECK(overlapsOf(b.build()).empty());
+    }
+    SECTION("the enter comes first: both were inside, for less than a nanosecond") {
+        TraceBuilder b(Scenario::NoSync);
+        b.csEnter(B, 100);
+        b.csExit(B, 500);
+        b.csEnter(A, 500); // A sorts before B at equal times
+        b.csExit(A, 900);
+        const auto overlaps = overlapsOf(b.build());
+        REQUIRE(overlaps.size() == 1);
+        CHECK(overlaps[0].beginNs == 500);
+        CHECK(overlaps[0].endNs == 500);
+        CHECK_THAT(overlaps[0].sentence, Catch::Matchers::Contains("less than a nanosecond"));
+    }
 }
 
 TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysis][overlap]") {

@@ -6,6 +6,7 @@
 // Add events in time order: the simulated memory follows the order of the calls.
 #pragma once
 
+#include "trace/event_order.hpp"
 #include "trace/trace.hpp"
 
 #include <array>
@@ -183,7 +184,7 @@ class TraceBuilder {
 
     Trace build() const {
         Trace trace = m_trace;
-        finalizeEventOrder(trace);
+        sortEventsByTimestamp(trace);
         if (m_finalWords) {
             trace.finalWords = *m_finalWords;
         } else {

@@ -18,6 +18,7 @@
 #include "gui/timeline_model.hpp"
 #include "gui/timeline_view.hpp"
 #include "gui/trace_document.hpp"
+#include "trace/event_order.hpp"
 
 #include <benchmark/benchmark.h>
 #include <imgui.h>
@@ -136,7 +137,7 @@ Trace syntheticNaiveFlag() {
     trace.finalWords.assign(memory, memory + 6);
     trace.scenario.invariants.push_back({"counter == workers * iterations", 1,
                                          static_cast<std::int64_t>(workers[0].iterations + workers[1].iterations)});
-    finalizeEventOrder(trace);
+    sortEventsByTimestamp(trace);
     trace.durationNs = trace.events.back().timestamp + 1;
     return trace;
 }

@@ -1,0 +1,258 @@
+// The value-consistent merge (see event_order.hpp). Three steps:
+//
+// 1. Constraints from values, as edges between events, per location (variable,
+//    word), from its modification order (the order its writes took effect) and
+//    each read's source (the write it returned):
+//
+//        W1 -> W2        consecutive writes of the location
+//        W  -> R         R returned W
+//        R  -> next(W)   R came before the next write of another value (for a
+//                        read of the initial value: the first such write)
+//
+// 2. A deadline per event: the smallest stamp among the events it must precede
+//    (through those edges and its own worker's later events). A stamp read late
+//    (the worker was interrupted after the access) is larger than the deadline,
+//    which is when the access must have happened at the latest.
+//
+// 3. Kahn's topological merge of the workers' program orders plus the edges,
+//    the smallest deadline first (ties: the stamp order). A cycle means no
+//    single memory order explains every read (x86 lets a load pass an earlier
+//    store to another location, and a value written twice can be attributed to
+//    the wrong write): the earliest head goes anyway and is counted.
+//
+// Finally stamps are lowered, never raised, where an event now stands before
+// events stamped earlier (clock reads come after accesses, so a late stamp is
+// the likely error). n log n overall; a trace without shared reads is untouched.
+#include "trace/event_order.hpp"
+
+#include "trace/modification_order.hpp"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <queue>
+#include <set>
+
+namespace racetrace {
+
+namespace {
+
+using Index = std::uint32_t;
+constexpr Index kNoIndex = std::numeric_limits<Index>::max();
+constexpr std::uint64_t kUnset = std::numeric_limits<std::uint64_t>::max();
+
+struct Edge {
+    Index from;
+    Index to;
+};
+
+/// Step 1. `orders` are the trace's modification orders (event indices).
+std::vector<Edge> valueEdges(const std::vector<Event>& events, const std::vector<ModificationOrder>& orders) {
+    std::vector<Edge> edges;
+    const auto add = [&](std::uint64_t from, std::uint64_t to) {
+        if (from != to) edges.push_back({static_cast<Index>(from), static_cast<Index>(to)});
+    };
+    for (const ModificationOrder& order : orders) {
+        const auto& writes = order.writes;
+        for (std::size_t k = 1; k < writes.size(); ++k) add(writes[k - 1], writes[k]);
+        // (write, its position in the order), to find what overwrote a read's source.
+        std::vector<std::pair<std::uint64_t, std::size_t>> position(writes.size());
+        for (std::size_t k = 0; k < writes.size(); ++k) position[k] = {writes[k], k};
+        std::sort(position.begin(), position.end());
+        // Per position, the next write of another value: writing the same value
+        // again (two workers both stored 5) changes nothing a read can see.
+        std::vector<std::uint64_t> changedBy(writes.size() + 1, kNoEvent);
+        for (std::size_t k = writes.size(); k-- > 1;)
+            changedBy[k - 1] = writtenValue(events[writes[k]]) != writtenValue(events[writes[k - 1]]) ? writes[k] : changedBy[k];
+        const auto overwriterOf = [&](std::uint64_t write) {
+            const auto it = std::lower_bound(position.begin(), position.end(), std::pair{write, std::size_t{0}});
+            if (it == position.end() || it->first != write) return kNoEvent;
+            return changedBy[it->second];
+        };
+        std::uint64_t firstChange = kUnset; // position of the first write that changed the initial value
+        for (const auto& [read, source] : order.sources) {
+            if (source == kNoEvent) continue; // no write of that value: nothing to say
+            std::uint64_t next = kNoEvent;
+            if (source == kInitialValue) {
+                // Before the first write of another value than the initial one
+                // (every read of the initial value returned that same value).
+                if (firstChange == kUnset)
+                    firstChange = static_cast<std::uint64_t>(
+                        std::find_if(writes.begin(), writes.end(),
+                                     [&](std::uint64_t w) { return writtenValue(events[w]) != events[read].value; }) -
+                        writes.begin());
+                if (firstChange < writes.size()) next = writes[firstChange];
+            } else {
+                add(source, read);
+                next = overwriterOf(source);
+            }
+            if (next != kNoEvent) add(read, next);
+        }
+    }
+    return edges;
+}
+
+/// Edges grouped by one end (compressed rows): the other ends of node i's edges
+/// are ends[start[i] .. start[i + 1]).
+struct Adjacency {
+    std::vector<Index> start;
+    std::vector<Index> ends;
+
+    Adjacency(std::size_t nodes, const std::vector<Edge>& edges, bool byTarget) : start(nodes + 1, 0), ends(edges.size()) {
+        for (const Edge& e : edges) ++start[(byTarget ? e.to : e.from) + 1];
+        std::partial_sum(start.begin(), start.end(), start.begin());
+        std::vector<Index> fill(start.begin(), start.end() - 1);
+        for (const Edge& e : edges) {
+            const Index key = byTarget ? e.to : e.from;
+            ends[fill[key]++] = byTarget ? e.from : e.to;
+        }
+    }
+};
+
+/// Each worker's events in program order, as links between event indices.
+struct ProgramOrder {
+    std::vector<Index> previous;
+    std::vector<Index> next;
+    std::array<Index, kMaxWorkers> first;
+
+    explicit ProgramOrder(const std::vector<Event>& events) : previous(events.size(), kNoIndex), next(events.size(), kNoIndex) {
+        first.fill(kNoIndex);
+        std::array<std::vector<Index>, kMaxWorkers> byWorker;
+        for (Index i = 0; i < events.size(); ++i) byWorker[events[i].worker].push_back(i);
+        for (auto& chain : byWorker) {
+            // Stamp order is program order unless a clock went backwards; seq decides.
+            std::stable_sort(chain.begin(), chain.end(), [&](Index a, Index b) { return events[a].seq < events[b].seq; });
+            if (chain.empty()) continue;
+            first[events[chain.front()].worker] = chain.front();
+            for (std::size_t k = 1; k < chain.size(); ++k) {
+                next[chain[k - 1]] = chain[k];
+                previous[chain[k]] = chain[k - 1];
+            }
+        }
+    }
+};
+
+/// Step 2: deadline[i] = the smallest stamp among the events i must precede (and its own).
+std::vector<std::uint64_t> deadlines(const std::vector<Event>& events, const ProgramOrder& program, const Adjacency& into) {
+    // Visiting events in stamp order, each one's stamp is the deadline of every
+    // not yet reached event that must precede it.
+    std::vector<std::uint64_t> deadline(events.size(), kUnset);
+    std::vector<Index> stack;
+    for (Index v = 0; v < events.size(); ++v) {
+        if (deadline[v] != kUnset) continue;
+        const std::uint64_t stamp = events[v].timestamp;
+        deadline[v] = stamp;
+        stack.push_back(v);
+        while (!stack.empty()) {
+            const Index u = stack.back();
+            stack.pop_back();
+            const auto reach = [&](Index p) {
+                if (p != kNoIndex && deadline[p] == kUnset) {
+                    deadline[p] = stamp;
+                    stack.push_back(p);
+                }
+            };
+            reach(program.previous[u]);
+            for (Index k = into.start[u]; k < into.start[u + 1]; ++k) reach(into.ends[k]);
+        }
+    }
+    return deadline;
+}
+
+/// Step 3: the merged order, as event indices.
+std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const ProgramOrder& program, const Adjacency& from,
+                                   const std::vector<std::uint64_t>& deadline, EventOrderRepair& repair) {
+    const std::size_t n = events.size();
+    std::vector<Index> waitingFor(n, 0);
+    for (const Index to : from.ends) ++waitingFor[to];
+    std::vector<bool> placed(n, false);
+    std::array<Index, kMaxWorkers> head = program.first;
+
+    using Key = std::pair<std::uint64_t, Index>; // (deadline, stamp order)
+    std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
+    const auto offer = [&](Index i) {
+        if (i != kNoIndex && !placed[i] && waitingFor[i] == 0 && head[events[i].worker] == i) ready.push({deadline[i], i});
+    };
+    for (const Index h : head) offer(h);
+
+    std::vector<Index> order;
+    order.reserve(n);
+    Index firstUnplaced = 0;
+    while (order.size() < n) {
+        Index x = kNoIndex;
+        if (ready.empty()) {
+            // A cycle: the earliest head goes anyway.
+            for (const Index h : head)
+                if (h != kNoIndex && (x == kNoIndex || Key{deadline[h], h} < Key{deadline[x], x})) x = h;
+            if (x == kNoIndex) break; // cannot happen: an unplaced event is some worker's head
+            ++repair.conflicts;
+        } else {
+            x = ready.top().second;
+            ready.pop();
+            if (placed[x]) continue;
+        }
+        placed[x] = true;
+        order.push_back(x);
+        while (firstUnplaced < n && placed[firstUnplaced]) ++firstUnplaced;
+        if (x > firstUnplaced) ++repair.moved;
+        head[events[x].worker] = program.next[x];
+        for (Index k = from.start[x]; k < from.start[x + 1]; ++k) {
+            const Index y = from.ends[k];
+            if (!placed[y] && waitingFor[y] > 0 && --waitingFor[y] == 0) offer(y);
+        }
+        offer(program.next[x]);
+    }
+    return order;
+}
+
+} // namespace
+
+void sortEventsByTimestamp(Trace& trace) {
+    std::stable_sort(trace.events.begin(), trace.events.end(), [](const Event& a, const Event& b) {
+        if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+        if (a.worker != b.worker) return a.worker < b.worker;
+        return a.seq < b.seq;
+    });
+    std::vector<std::set<std::uint16_t>> cpus(trace.workers.size());
+    for (const auto& event : trace.events)
+        if (event.worker < cpus.size() && event.kind != EventKind::WorkerKilled) cpus[event.worker].insert(event.cpu);
+    for (std::size_t i = 0; i < trace.workers.size(); ++i)
+        trace.workers[i].cpus.assign(cpus[i].begin(), cpus[i].end());
+}
+
+EventOrderRepair finalizeEventOrder(Trace& trace) {
+    sortEventsByTimestamp(trace);
+    EventOrderRepair repair;
+    auto& events = trace.events;
+    if (events.size() < 2 || events.size() >= kNoIndex) return repair;
+    const std::vector<Edge> edges = valueEdges(events, modificationOrders(trace));
+    if (edges.empty()) return repair;
+
+    const ProgramOrder program(events);
+    const Adjacency into(events.size(), edges, true);
+    const std::vector<std::uint64_t> deadline = deadlines(events, program, into);
+    const Adjacency from(events.size(), edges, false);
+    const std::vector<Index> order = mergeByDeadline(events, program, from, deadline, repair);
+    if (repair.moved == 0 && repair.conflicts == 0) return repair;
+
+    std::vector<Event> merged;
+    merged.reserve(events.size());
+    for (const Index i : order) merged.push_back(events[i]);
+    // Lower stamps that now stand before smaller ones, from the end backwards.
+    std::uint64_t later = kUnset;
+    for (auto it = merged.rbegin(); it != merged.rend(); ++it) {
+        if (it->timestamp > later) {
+            repair.maxShiftNs = std::max(repair.maxShiftNs, it->timestamp - later);
+            ++repair.restamped;
+            it->timestamp = later;
+        } else {
+            later = it->timestamp;
+        }
+    }
+    events = std::move(merged);
+    return repair;
+}
+
+} // namespace racetrace
