@@ -46,13 +46,14 @@ std::uint64_t monotonicNs() {
 }
 } // namespace
 
-ClockCalibration calibrateClock() {
+namespace {
+/// The clock's kind and rate: measured once per process. An invariant TSC keeps
+/// one rate, and measuring takes a 10 ms sleep that every run (and every Undo
+/// in step mode, which is a fresh run) would otherwise pay.
+ClockCalibration measureClock() {
     ClockCalibration clock;
     std::uint32_t cpu = 0;
-    if (!tscIsInvariant()) {
-        clock.baseTicks = readClock(ClockKind::Monotonic, cpu);
-        return clock;
-    }
+    if (!tscIsInvariant()) return clock;
     // Measure TSC ticks against monotonic ns over a short sleep; 10 ms gives a
     // rate good to a few parts per million, plenty for ns-level timelines.
     const std::uint64_t ns0 = monotonicNs();
@@ -60,14 +61,19 @@ ClockCalibration calibrateClock() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const std::uint64_t ns1 = monotonicNs();
     const std::uint64_t t1 = readClock(ClockKind::Tsc, cpu);
-    if (ns1 <= ns0 || t1 <= t0) {
-        clock.baseTicks = readClock(ClockKind::Monotonic, cpu);
-        return clock;
-    }
+    if (ns1 <= ns0 || t1 <= t0) return clock;
     clock.kind = ClockKind::Tsc;
     clock.tscRead = cpuHasRdpid() ? TscRead::RdtscRdpid : TscRead::Rdtscp;
     clock.ticksPerNs = static_cast<double>(t1 - t0) / static_cast<double>(ns1 - ns0);
-    clock.baseTicks = t1;
+    return clock;
+}
+} // namespace
+
+ClockCalibration calibrateClock() {
+    static const ClockCalibration measured = measureClock();
+    ClockCalibration clock = measured;
+    std::uint32_t cpu = 0;
+    clock.baseTicks = readClock(clock.kind, cpu, clock.tscRead);
     return clock;
 }
 

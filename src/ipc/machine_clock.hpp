@@ -40,7 +40,8 @@ bool cpuHasRdpid();
 /// True when CPUID says the TSC runs at a constant rate in every power state.
 bool tscIsInvariant();
 
-/// Chooses the clock and measures the TSC against CLOCK_MONOTONIC (~10 ms).
+/// Chooses the clock and measures the TSC against CLOCK_MONOTONIC (~10 ms, the
+/// first time in a process; later calls reuse the rate), and reads time zero.
 ClockCalibration calibrateClock();
 
 /// Reads the clock and the CPU the caller is on. Inline: it sits on the hot path.

@@ -20,9 +20,13 @@ namespace {
 constexpr auto kPumpInterval = std::chrono::milliseconds(2);
 constexpr auto kBarrierTimeout = std::chrono::seconds(10);
 
-std::uint64_t chooseRingCapacity(std::uint32_t workers) {
-    // ~64 MiB of ring in all (sparse: only touched pages cost memory); the
-    // parent drains every few ms, so even a fast worker rarely fills its ring.
+std::uint64_t chooseRingCapacity(std::uint32_t workers, bool stepping) {
+    // A stepped worker makes one access per step and the parent drains at every
+    // step, so a small ring does; and every ring is prefaulted before the start
+    // and freed at the end, which for 64 MiB made Undo (a fresh run) take ~100 ms.
+    if (stepping) return std::uint64_t{1} << 16;
+    // ~64 MiB of ring in all; the parent drains every few ms, so even a fast
+    // worker rarely fills its ring.
     std::uint64_t capacity = 1;
     while (capacity * 2 <= (std::uint64_t{1} << 21) / workers) capacity *= 2;
     return std::max<std::uint64_t>(capacity, std::uint64_t{1} << 16);
@@ -84,7 +88,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
     run->m_clock = calibrateClock();
 
     const auto& source = run->m_scenario.info.source;
-    const std::uint64_t capacity = chooseRingCapacity(options.workers);
+    const std::uint64_t capacity = chooseRingCapacity(options.workers, options.stepping);
     const auto geometry = computeGeometry(source.size(), run->m_scenario.totalWords, options.workers, capacity);
     auto segment = SharedSegment::create(geometry.totalBytes, "racetrace-run");
     if (!segment) return fail(segment.error());
