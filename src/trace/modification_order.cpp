@@ -1,4 +1,5 @@
-// Counter writes in the order the values allow. Two steps per counter:
+// A location's writes in the order the values allow. Two steps per location
+// (a counter, a flag, a lock, one word of a record):
 //
 // 1. Each read gets a source: a write of the value it returned. Candidates are
 //    the writes of that value just before the read in timestamp order and just
@@ -16,6 +17,9 @@
 //
 //      read R of worker X returned W (another worker's write):
 //          X's write before R  ->  W  ->  X's write after R
+//      read R of worker X returned X's own write O: another worker's write
+//      of another value stamped between O and R goes before O when nearer O
+//      (the event merge puts it after R otherwise)
 //
 //    That is a topological sort with timestamps as tie-breaks: n log n.
 //
