@@ -6,6 +6,7 @@
 #include "cli/trace_summary.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/run.hpp"
+#include "lab/schedule_policy.hpp"
 #include "lab/schedule_replay.hpp"
 #include "lab/worker_main.hpp"
 #include "trace/rtrace_file.hpp"
@@ -31,6 +32,7 @@ struct RunCommand {
     std::string out;
     bool json = false;
     bool noTrace = false;
+    bool alternate = false; ///< step the workers in turn at every access (lab/schedule_policy.hpp)
 };
 
 void addRunOptions(CLI::App& command, RunCommand& run) {
@@ -51,13 +53,25 @@ void addRunOptions(CLI::App& command, RunCommand& run) {
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, 3600.0))->capture_default_str();
     command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
-    command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
+    auto* noTrace = command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
+    command.add_flag("--alternate", run.alternate,
+                     "the workers take turns at every shared access (A, B, A, B, ...), stepped through their gates "
+                     "until all have finished; the race window defaults to 0 (try -n 3)")
+        ->excludes(noTrace);
     command.add_flag("--json", run.json, "print one JSON object instead of text");
 }
 
 int runCommand(RunCommand& command) {
     command.options.traceEnabled = !command.noTrace;
-    auto trace = runToCompletion(command.options);
+    Result<Trace> trace = fail("no run");
+    if (command.alternate) {
+        // The schedule decides who goes when: a busy wait would only slow it down.
+        if (!command.options.windowSet) command.options.windowNs = 0, command.options.windowSet = true;
+        auto run = runPolicy(command.options, alternateEveryAccess());
+        trace = run ? Result<Trace>(std::move(run->trace)) : Result<Trace>(fail(run.error()));
+    } else {
+        trace = runToCompletion(command.options);
+    }
     if (!trace) {
         std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
         return kExitFailed;

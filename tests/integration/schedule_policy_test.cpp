@@ -126,3 +126,16 @@ TEST_CASE("a policy that never lets the other worker go is stopped by the step l
     REQUIRE_FALSE(run.has_value());
     CHECK_THAT(run.error(), Catch::Matchers::Contains("had not finished after 5 steps"));
 }
+
+TEST_CASE("racetrace run --alternate records the alternating run", "[integration][policy][cli]") {
+    const auto naive = runCli({"run", "-s", "naive-flag", "--alternate", "-n", "3", "--json"});
+    INFO(naive.out << naive.err);
+    REQUIRE(naive.exitCode == 0);
+    CHECK_THAT(naive.out, Catch::Matchers::Contains("\"overlaps\": 3"));
+    const auto lock = runCli({"run", "-s", "tas-mutex", "--alternate", "-n", "3", "--json"});
+    INFO(lock.out << lock.err);
+    REQUIRE(lock.exitCode == 0);
+    CHECK_THAT(lock.out, Catch::Matchers::Contains("\"overlaps\": 0"));
+    // Recording is what the alternation is for.
+    CHECK(runCli({"run", "--alternate", "--no-trace"}).exitCode == 2);
+}
