@@ -89,6 +89,8 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     ImGui::TextUnformatted(data.title.c_str());
     ImGui::PopFont();
     ImGui::SameLine(0, ImGui::GetFontSize());
+    // The sentence sits on the title's baseline, not at the top of its line.
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + theme.largeFont()->Ascent - ImGui::GetFont()->Ascent);
     // Red where the guard let two in, green where it kept them apart (the
     // colours the findings panel uses for "Race found" and "No race found").
     ImGui::PushStyleColor(ImGuiCol_Text, data.raced ? theme.palette().tornMarker : theme.palette().lockRelease);
