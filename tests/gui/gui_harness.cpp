@@ -381,6 +381,14 @@ Image GuiApp::waitForScreen(const std::string& label, const std::function<bool(c
     return last;
 }
 
+std::string GuiApp::waitForOutput(const std::string& text, std::chrono::milliseconds timeout) {
+    std::string out;
+    const bool found = pollUntil([&] { return (out = stdoutText()).find(text) != std::string::npos; }, timeout, 100ms);
+    INFO("waiting for the app to print \"" << text << "\"; it printed:\n" << out << "stderr: " << stderrText());
+    REQUIRE(found);
+    return out;
+}
+
 int GuiApp::quit(std::chrono::milliseconds timeout) {
     if (!m_process->running()) return *m_process->wait(0ms);
     // Held until the window is gone (a short tap can fall inside one slow frame).

@@ -165,6 +165,10 @@ public:
     const std::filesystem::path& cwd() const { return m_cwd; }
     const std::filesystem::path& configHome() const { return m_config; }
     std::string stderrText() const { return readFile(m_dir / "app.err"); }
+    /// What the app printed: every status-line sentence, one per line.
+    std::string stdoutText() const { return readFile(m_dir / "app.out"); }
+    /// Waits until the app has printed `text` (REQUIREs it); returns all it printed.
+    std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
     const std::string& artifactPrefix() const { return m_name; }
 
 private:

@@ -24,8 +24,9 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
     XvfbServer server;
     const std::string name = GENERATE(as<std::string>{}, "esc stops a run", "quit during a run");
     // The Run panel takes its options from the saved settings: 3,000,000
-    // iterations per worker make R a run of minutes, surely still going when
-    // we interrupt it.
+    // iterations per worker, held to the window's cap (1,000,000 in all, so
+    // 500,000 each), make R a run of ~20 s, surely still going when we
+    // interrupt it.
     GuiApp app(server, {}, name, [](const fs::path& config) {
         fs::create_directories(config / "racetrace");
         std::ofstream(config / "racetrace" / "settings.json")
@@ -62,4 +63,24 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
     const bool gone = pollUntil([&] { return (left = app.taggedProcesses()).empty(); }, 3s);
     INFO(left.size() << " processes of this app still run");
     CHECK(gone);
+}
+
+TEST_CASE("the Run panel holds a run to 1,000,000 iterations in all, even from old settings", "[window][run]") {
+    XvfbServer server;
+    // Saved before the cap: 10,000,000 per worker would keep ~60 MB/s of events for minutes.
+    GuiApp app(server, {}, "iteration cap", [](const fs::path& config) {
+        fs::create_directories(config / "racetrace");
+        std::ofstream(config / "racetrace" / "settings.json")
+            << R"({"scenario": "naive-flag", "workers": 4, "iterations": 10000000})" << "\n";
+    });
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForScreen("demo", lanesOnScreen, 15s);
+    INFO("racetrace stderr: " << app.stderrText());
+    REQUIRE(app.quit() == 0);
+    // The window saves the Run panel's options on the way out: 4 workers x 250,000.
+    const std::string saved = readFile(app.configHome() / "racetrace" / "settings.json");
+    INFO("settings.json: " << saved);
+    CHECK(saved.find("\"iterations\": 250000") != std::string::npos);
+    CHECK(saved.find("\"workers\": 4") != std::string::npos);
 }
