@@ -75,7 +75,7 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_HOME)) m_state.cursorEvent = kNoEvent;
     if (pressed(GLFW_KEY_END) && m_document) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
     if (pressed(GLFW_KEY_R)) m_runPanel.run(context);
-    if (pressed(GLFW_KEY_ESCAPE) && m_session.busy()) m_session.stop();
+    if (pressed(GLFW_KEY_ESCAPE) && m_session.stoppable()) m_session.stop();
     if (pressed(GLFW_KEY_B) && m_previous) context.swapWithPrevious();
     if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
     if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
@@ -107,7 +107,7 @@ void App::drawMenuBar(ViewContext& context) {
     }
     if (ImGui::BeginMenu("Run")) {
         if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
-        if (ImGui::MenuItem("Stop", "Esc", false, m_session.busy())) m_session.stop();
+        if (ImGui::MenuItem("Stop", "Esc", false, m_session.stoppable())) m_session.stop();
         if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing))
             context.swapWithPrevious();
         ImGui::Separator();

@@ -178,8 +178,10 @@ void RunPanel::drawButtons(ViewContext& context) {
     if (ImGui::Button("Run (R)", ImVec2(half, 0))) run(context);
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::BeginDisabled(!busy);
+    ImGui::BeginDisabled(!context.session.stoppable());
     if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
+    if (busy && !context.session.stoppable() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("A replay or a comparison cannot be stopped half-way; it ends by itself within seconds.");
     ImGui::EndDisabled();
     ImGui::BeginDisabled(busy);
     if (ImGui::Button(fitLabel({"Step mode (S)", "Step mode", "Step"}, half), ImVec2(half, 0))) startStepping(context);

@@ -53,12 +53,13 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
         m_activity = std::move(activity);
     }
     m_busy.store(true);
+    m_runJob.store(false);
     m_thread = std::thread(std::move(job));
     return true;
 }
 
 bool RunSession::startRun(const RunOptions& options) {
-    return startJob("starting workers...", [this, options] {
+    const bool started = startJob("starting workers...", [this, options] {
         auto run = Run::start(options);
         if (!run) return finishWith(std::unexpected(run.error()));
         Run* raw = run->get();
@@ -74,6 +75,8 @@ bool RunSession::startRun(const RunOptions& options) {
         const std::string label = trace.scenario.name + ", run at " + clockTime();
         finishWith(buildDocument(std::move(trace), label, ""));
     });
+    if (started) m_runJob.store(true); // the job only reads it through stoppable(): no race with its end
+    return started;
 }
 
 bool RunSession::startLoad(const std::string& path) {

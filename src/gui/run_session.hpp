@@ -43,6 +43,8 @@ public:
     /// cannot be interrupted, but both are short).
     void stop();
     bool busy() const { return m_busy.load(); }
+    /// True while a run goes on: only a run can be stopped (Stop, Esc).
+    bool stoppable() const { return m_busy.load() && m_runJob.load(); }
     /// The window is closing: stops a run (without analysing it) and refuses new jobs.
     void prepareToClose();
     /// What the current job does, for the Run panel ("replaying 6 steps..."); empty when idle.
@@ -68,6 +70,7 @@ private:
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
+    std::atomic<bool> m_runJob{false}; ///< the current job is a run (startRun)
     std::atomic<bool> m_closing{false}; ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
