@@ -15,12 +15,14 @@ namespace racetrace {
 namespace {
 
 /// One end of a span in the sweep, at its position in the trace's order (the
-/// order memory saw; stamps of neighbouring events can tie). At one position a
-/// begin goes before an end: only a zero-length span (a worker that entered and
-/// was killed) has both there, and it still counts when inside another span.
+/// order memory saw; stamps of neighbouring events can tie). At one position an
+/// end goes before a begin (a damaged trace's second CsEnter ends the worker's
+/// first stay where the second begins), and a zero-length span (a worker that
+/// entered and was killed) ends after its begin, so it still counts when inside
+/// another span.
 struct Boundary {
     std::uint64_t position;
-    std::uint8_t order; ///< 0 = begin, 1 = end
+    std::uint8_t order; ///< 0 = end of a span, 1 = begin, 2 = end of a zero-length span
     std::uint32_t span;
     std::uint64_t ns;
 };
@@ -117,8 +119,9 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
     std::vector<Boundary> boundaries;
     boundaries.reserve(spans.size() * 2);
     for (std::uint32_t s = 0; s < spans.size(); ++s) {
-        boundaries.push_back({spans[s].enterEvent, 0, s, spans[s].beginNs});
-        boundaries.push_back({spans[s].endPosition, 1, s, spans[s].endNs});
+        boundaries.push_back({spans[s].enterEvent, 1, s, spans[s].beginNs});
+        const bool empty = spans[s].endPosition == spans[s].enterEvent;
+        boundaries.push_back({spans[s].endPosition, static_cast<std::uint8_t>(empty ? 2 : 0), s, spans[s].endNs});
     }
     std::sort(boundaries.begin(), boundaries.end(), [](const Boundary& x, const Boundary& y) {
         if (x.position != y.position) return x.position < y.position;
@@ -131,7 +134,7 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
     std::vector<std::uint32_t> involved; // spans seen during the current overlap period
     std::uint64_t periodBegin = 0;
     for (const Boundary& b : boundaries) {
-        if (b.order == 0) {
+        if (b.order == 1) {
             inside.push_back(b.span);
             if (inside.size() == 2) {
                 periodBegin = b.ns;

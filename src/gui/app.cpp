@@ -182,7 +182,7 @@ void App::drawStatusLine(float top, float height) {
 void App::startReplay() {
     if (!m_document || m_comparing) return;
     if (m_runPanel.stepping()) {
-        showMessage("Leave step mode first (or run freely): a replay re-runs a finished trace.", true);
+        showMessage("Leave step mode first: a replay re-runs a finished trace.", true);
         return;
     }
     if (!m_session.startReplay(m_document)) {

@@ -33,7 +33,7 @@ std::string findingDifferences(const Analysis& before, const Analysis& after) {
 
 } // namespace
 
-std::uint64_t replaySteps(const Trace& trace) { return accessSequence(trace).size(); }
+std::uint64_t replaySteps(const Trace& trace) { return accessCount(trace, kMaxWindowReplaySteps + 1); }
 
 Result<ReplayOutcome> replayDocument(const TraceDocument& original) {
     const std::uint64_t total = replaySteps(original.trace);

@@ -28,7 +28,8 @@ struct ReplayOutcome {
     bool faithful = false;                         ///< every step followed, same accesses, same findings
 };
 
-/// How many steps replaying `trace` takes (its gated accesses, spins expanded).
+/// How many steps replaying `trace` takes (its gated accesses, spins expanded),
+/// counted up to one more than the window replays.
 std::uint64_t replaySteps(const Trace& trace);
 
 /// Replays `original` with new processes and analyses the result. Seconds: call

@@ -2,6 +2,8 @@
 
 #include "lab/step_controller.hpp"
 
+#include <algorithm>
+
 namespace racetrace {
 
 namespace {
@@ -71,6 +73,31 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
     return sequence;
 }
 
+std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
+    std::uint64_t count = 0;
+    std::vector<bool> accessed(trace.workers.size(), false);
+    for (const Event& event : trace.events) {
+        if (count >= limit) return limit;
+        if (event.worker >= accessed.size()) continue;
+        if (event.kind == EventKind::Spin) {
+            if (accessed[event.worker]) count += std::min<std::uint64_t>(event.aux, limit - count);
+        } else if (isGatedKind(event.kind)) {
+            accessed[event.worker] = true;
+            ++count;
+        }
+    }
+    return std::min(count, limit);
+}
+
+/// True when every worker ran its program to the end by itself: a replay may
+/// then let the workers finish after the schedule; otherwise it stops there.
+bool ranToTheEnd(const Trace& trace) {
+    if (!trace.stopReason.empty()) return false;
+    return std::all_of(trace.workers.begin(), trace.workers.end(), [&](const WorkerRecord& worker) {
+        return worker.exit.how == WorkerExit::How::Exited && worker.iterationsDone >= trace.options.iterations;
+    });
+}
+
 Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
     if (original.scenario.source.empty()) return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
     RunOptions options = original.options;
@@ -114,7 +141,10 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
         }
         result.steps = i + 1;
     }
-    result.trace = result.divergence ? steps.snapshot() : steps.finish();
+    // A run that was stopped (or whose workers died) ends where its schedule
+    // ends: letting the workers finish their iterations would replay more than
+    // the original holds, maybe for a long time.
+    result.trace = result.divergence || !ranToTheEnd(original) ? steps.snapshot() : steps.finish();
     if (!result.divergence) {
         // Reads are only known once made: compare the whole sequence now.
         const auto replayed = accessSequence(result.trace);

@@ -29,6 +29,10 @@ struct ScheduledAccess {
 /// The trace's gated accesses in its order, spins expanded into their repeats.
 std::vector<ScheduledAccess> accessSequence(const Trace& trace);
 
+/// accessSequence(trace).size(), counted without building it, and no more than
+/// `limit` (a spin in a damaged file may claim four billion repeats).
+std::uint64_t accessCount(const Trace& trace, std::uint64_t limit = ~std::uint64_t{0});
+
 struct ReplayResult {
     Trace trace;                           ///< the replayed run (partial if it diverged)
     std::uint64_t steps = 0;               ///< steps that were followed

@@ -368,8 +368,12 @@ class LocationSlots {
         case EventKind::Spin: word = m_lastWord[e.worker]; break;
         default:
             // Exchange, compare-exchange and fetch-add keep a value in aux, not
-            // their word: only a one-word variable says where they went.
-            if (variable.words != 1) return kNone;
+            // their word: only a one-word variable says where they went (and a
+            // spin repeating one on a record cannot say either).
+            if (variable.words != 1) {
+                m_lastWord[e.worker] = kUnknownWord;
+                return kNone;
+            }
         }
         m_lastWord[e.worker] = word;
         if (word >= variable.words) return kNone;
@@ -385,6 +389,7 @@ class LocationSlots {
     const Trace& m_trace;
     bool m_countersOnly;
     std::unordered_map<std::uint64_t, std::size_t> m_slots;
+    static constexpr std::uint32_t kUnknownWord = ~std::uint32_t{0};
     std::array<std::uint32_t, kMaxWorkers> m_lastWord;
 };
 

@@ -201,6 +201,15 @@ TEST_CASE("analysis: an exit and an enter at the same nanosecond: the trace's or
     }
 }
 
+TEST_CASE("analysis: a worker entering twice without leaving does not overlap itself", "[analysis][overlap]") {
+    // Only a damaged trace has this: the second enter ends the first stay.
+    TraceBuilder b(Scenario::NoSync);
+    b.csEnter(A, 100);
+    b.csEnter(A, 200);
+    b.csExit(A, 300);
+    CHECK(overlapsOf(b.build()).empty());
+}
+
 TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysis][overlap]") {
     SECTION("B's exchange found L free, so A had released it: no overlap despite the timestamps") {
         TraceBuilder b(Scenario::TasMutex);
