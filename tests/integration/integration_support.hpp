@@ -5,6 +5,7 @@
 
 #include "analysis/findings.hpp"
 #include "lab/run.hpp"
+#include "lab/schedule_replay.hpp"
 #include "trace/trace.hpp"
 
 #include <catch2/catch.hpp>
@@ -281,6 +282,16 @@ inline CliResult runCli(const std::vector<std::string>& args, std::chrono::secon
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+/// True when both sequences have the same (worker, kind, line, variable, word, value) at every step.
+inline bool sameAccesses(const std::vector<ScheduledAccess>& a, const std::vector<ScheduledAccess>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].worker != b[i].worker || a[i].kind != b[i].kind || a[i].line != b[i].line ||
+            a[i].variable != b[i].variable || a[i].word != b[i].word || a[i].value != b[i].value)
+            return false;
+    return true;
 }
 
 } // namespace racetrace::testing

@@ -28,15 +28,6 @@ void requireFinished(const Trace& trace) {
     }
 }
 
-bool sameAccesses(const std::vector<ScheduledAccess>& a, const std::vector<ScheduledAccess>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i].worker != b[i].worker || a[i].kind != b[i].kind || a[i].line != b[i].line ||
-            a[i].variable != b[i].variable || a[i].word != b[i].word || a[i].value != b[i].value)
-            return false;
-    return true;
-}
-
 std::vector<std::uint32_t> workersOf(const std::vector<ScheduledAccess>& sequence) {
     std::vector<std::uint32_t> workers;
     for (const auto& access : sequence) workers.push_back(access.worker);

@@ -39,15 +39,6 @@ Trace alternatingNaiveFlag(std::uint64_t iterations) {
     return controller->finish();
 }
 
-bool sameAccesses(const std::vector<ScheduledAccess>& a, const std::vector<ScheduledAccess>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i].worker != b[i].worker || a[i].kind != b[i].kind || a[i].line != b[i].line ||
-            a[i].variable != b[i].variable || a[i].word != b[i].word || a[i].value != b[i].value)
-            return false;
-    return true;
-}
-
 } // namespace
 
 TEST_CASE("step mode records the accesses in exactly the order chosen", "[integration][step]") {
