@@ -1,9 +1,6 @@
 #include "trace/trace.hpp"
 
-#include <algorithm>
 #include <fstream>
-#include <set>
-#include <thread>
 
 #include <sys/utsname.h>
 #include <unistd.h>
