@@ -6,7 +6,6 @@
 #include "lab/worker_main.hpp"
 
 int main(int argc, char** argv) {
-    if (auto workerStatus = racetrace::runWorkerIfRequested(argc, argv))
-        return *workerStatus;
+    if (auto workerStatus = racetrace::runWorkerIfRequested(argc, argv)) return *workerStatus;
     return Catch::Session().run(argc, argv);
 }

@@ -28,9 +28,9 @@
 #include "analysis/lost_update_finder.hpp"
 
 #include "analysis/event_gaps.hpp"
-#include "trace/modification_order.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
+#include "trace/modification_order.hpp"
 
 #include <algorithm>
 #include <array>

@@ -16,12 +16,12 @@ namespace racetrace {
 
 /// One worker's share of the trace.
 struct WorkerLane {
-    std::vector<std::uint64_t> events;            ///< indices into Trace::events, ascending
-    std::vector<CriticalSectionSpan> spans;       ///< its critical-section stays, ascending
+    std::vector<std::uint64_t> events;      ///< indices into Trace::events, ascending
+    std::vector<CriticalSectionSpan> spans; ///< its critical-section stays, ascending
 };
 
 class TraceIndex {
-public:
+  public:
     static TraceIndex build(const Trace& trace);
 
     const std::vector<WorkerLane>& lanes() const { return m_lanes; }
@@ -34,19 +34,19 @@ public:
     /// The first event whose timestamp is >= ns (events.size() if none).
     static std::uint64_t firstEventAtOrAfter(const Trace& trace, std::uint64_t ns);
 
-private:
+  private:
     std::vector<WorkerLane> m_lanes;
 };
 
 /// The variable area as rebuilt from the writes up to and including one event.
 struct MemorySnapshot {
-    std::vector<std::int64_t> words;       ///< indexed like Trace::finalWords (VariableInfo::firstWord + k)
-    std::vector<std::int32_t> lastWriter;  ///< per word: worker that last changed it, -1 for the initial value
+    std::vector<std::int64_t> words;      ///< indexed like Trace::finalWords (VariableInfo::firstWord + k)
+    std::vector<std::int32_t> lastWriter; ///< per word: worker that last changed it, -1 for the initial value
 };
 
 /// Memory at any event in O(stride): checkpoints every kStride events, replay in between.
 class MemoryTimeline {
-public:
+  public:
     static constexpr std::uint64_t kStride = 4096;
     static MemoryTimeline build(const Trace& trace);
     /// State after event `eventIndex`; kNoEvent gives the initial state, an
@@ -62,10 +62,10 @@ public:
         std::uint64_t words = 0;
     };
 
-private:
+  private:
     std::vector<MemorySnapshot> m_checkpoints; ///< [k] = state before event k * m_stride
     MemorySnapshot m_initial;
-    std::vector<VariableSlots> m_slots;        ///< per variable, as the trace declared them
+    std::vector<VariableSlots> m_slots; ///< per variable, as the trace declared them
     std::uint64_t m_stride = kStride;
 };
 

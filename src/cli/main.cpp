@@ -39,24 +39,35 @@ void addRunOptions(CLI::App& command, RunCommand& run) {
     command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
         ->capture_default_str();
     command.add_option("--workers,-w", run.options.workers, "worker processes (2 to 64)")
-        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers))->capture_default_str();
+        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers))
+        ->capture_default_str();
     command.add_option("--iterations,-n", run.options.iterations, "iterations per worker (default: the scenario's)")
         ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
-    command.add_option_function<std::uint64_t>("--window-ns", [&run](const std::uint64_t& ns) {
-        run.options.windowNs = ns;
-        run.options.windowSet = true;
-    }, "busy wait inside the race window, in ns (default: the scenario's)")->check(CLI::Range(std::uint64_t{0}, kMaxWindowNs));
-    command.add_option_function<std::string>("--pin", [&run](const std::string& name) {
-        run.options.pin = *pinModeFromName(name);
-    }, "CPU pinning: spread (one CPU each), same (all on one CPU) or none")->check(CLI::IsMember({"spread", "same", "none"}));
+    command
+        .add_option_function<std::uint64_t>(
+            "--window-ns",
+            [&run](const std::uint64_t& ns) {
+                run.options.windowNs = ns;
+                run.options.windowSet = true;
+            },
+            "busy wait inside the race window, in ns (default: the scenario's)")
+        ->check(CLI::Range(std::uint64_t{0}, kMaxWindowNs));
+    command
+        .add_option_function<std::string>(
+            "--pin", [&run](const std::string& name) { run.options.pin = *pinModeFromName(name); },
+            "CPU pinning: spread (one CPU each), same (all on one CPU) or none")
+        ->check(CLI::IsMember({"spread", "same", "none"}));
     command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
-        ->check(CLI::Range(0.01, 3600.0))->capture_default_str();
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
     command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
-    auto* noTrace = command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
-    command.add_flag("--alternate", run.alternate,
-                     "the workers take turns at every shared access (A, B, A, B, ...), stepped through their gates "
-                     "until all have finished; the race window defaults to 0 (try -n 3)")
+    auto* noTrace =
+        command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
+    command
+        .add_flag("--alternate", run.alternate,
+                  "the workers take turns at every shared access (A, B, A, B, ...), stepped through their gates "
+                  "until all have finished; the race window defaults to 0 (try -n 3)")
         ->excludes(noTrace);
     command.add_flag("--json", run.json, "print one JSON object instead of text");
 }
@@ -104,8 +115,8 @@ int infoCommand(const std::string& path, bool json) {
     if (json) {
         auto object = summaryJson(*trace, analysis);
         object["trace_file"] = path;
-        object["machine"] = {{"cpu", trace->machine.cpuModel}, {"cores", trace->machine.cores},
-                             {"kernel", trace->machine.kernel}};
+        object["machine"] = {
+            {"cpu", trace->machine.cpuModel}, {"cores", trace->machine.cores}, {"kernel", trace->machine.kernel}};
         std::cout << object.dump(2) << "\n";
         return 0;
     }
@@ -163,16 +174,17 @@ int replayCommand(const ReplayCommand& command) {
     }
     if (command.json) {
         auto json = summaryJson(replay->trace, after);
-        json["replay"] = {{"source", command.path},
-                          {"steps", replay->steps},
-                          {"diverged", replay->divergence.has_value()},
-                          {"divergence", replay->divergence ? nlohmann::json(*replay->divergence) : nlohmann::json(nullptr)},
-                          {"same_findings", sameFindings}};
+        json["replay"] = {
+            {"source", command.path},
+            {"steps", replay->steps},
+            {"diverged", replay->divergence.has_value()},
+            {"divergence", replay->divergence ? nlohmann::json(*replay->divergence) : nlohmann::json(nullptr)},
+            {"same_findings", sameFindings}};
         json["trace_file"] = command.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.out);
         std::cout << json.dump(2) << "\n";
     } else if (replay->divergence) {
-        std::cout << "Replayed " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of " << command.path
-                  << ", then the schedule could not be followed.\n";
+        std::cout << "Replayed " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of "
+                  << command.path << ", then the schedule could not be followed.\n";
     } else {
         std::cout << "Replayed all " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of "
                   << command.path << " with new processes: the same accesses, the same values"
@@ -239,11 +251,16 @@ int main(int argc, char** argv) {
     RenderOptions render;
     std::string renderPath;
     bool renderDark = false;
-    auto* renderApp = app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
+    auto* renderApp =
+        app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
     renderApp->add_option("file", renderPath, "the .rtrace file")->required();
     renderApp->add_option("--out,-o", render.outPath, "the PNG to write")->capture_default_str();
-    renderApp->add_option("--width", render.width, "picture width in pixels")->check(CLI::Range(320, 8192))->capture_default_str();
-    renderApp->add_option("--height", render.height, "picture height in pixels")->check(CLI::Range(200, 8192))->capture_default_str();
+    renderApp->add_option("--width", render.width, "picture width in pixels")
+        ->check(CLI::Range(320, 8192))
+        ->capture_default_str();
+    renderApp->add_option("--height", render.height, "picture height in pixels")
+        ->check(CLI::Range(200, 8192))
+        ->capture_default_str();
     renderApp->add_flag("--fit", render.fit, "show the whole run instead of zooming to the first finding");
     renderApp->add_flag("--dark", renderDark, "the dark screen theme instead of the light one for slides");
 #endif

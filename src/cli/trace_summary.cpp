@@ -49,15 +49,22 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
     json["headline"] = analysis.headline;
     nlohmann::json invariants = nlohmann::json::array();
     for (const auto& result : analysis.invariants)
-        invariants.push_back({{"text", result.invariant.text}, {"expected", result.invariant.expected},
-                              {"actual", result.actual}, {"holds", result.holds}});
+        invariants.push_back({{"text", result.invariant.text},
+                              {"expected", result.invariant.expected},
+                              {"actual", result.actual},
+                              {"holds", result.holds}});
     json["invariants"] = invariants;
     nlohmann::json workers = nlohmann::json::array();
     for (const auto& worker : trace.workers) {
         const std::string how(exitHowName(worker.exit.how));
-        workers.push_back({{"name", workerName(worker.index)}, {"pid", worker.pid}, {"iterations", worker.iterationsDone},
-                           {"dropped", worker.dropped}, {"cpus", worker.cpus}, {"exit", how},
-                           {"code", worker.exit.code}, {"signal", worker.exit.signal}});
+        workers.push_back({{"name", workerName(worker.index)},
+                           {"pid", worker.pid},
+                           {"iterations", worker.iterationsDone},
+                           {"dropped", worker.dropped},
+                           {"cpus", worker.cpus},
+                           {"exit", how},
+                           {"code", worker.exit.code},
+                           {"signal", worker.exit.signal}});
     }
     json["worker_details"] = workers;
     json["stop_reason"] = trace.stopReason.empty() ? nlohmann::json(nullptr) : nlohmann::json(trace.stopReason);
@@ -69,19 +76,22 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
     const auto& options = trace.options;
     text += trace.scenario.title + " (" + trace.scenario.name + "): " + countOf(options.workers, "worker", "workers") +
             " x " + countOf(options.iterations, "iteration", "iterations") + ", race window " +
-            groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " + std::string(pinModeName(options.pin)) + ", seed " +
-            std::to_string(options.seed) + ".\n";
+            groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " +
+            std::string(pinModeName(options.pin)) + ", seed " + std::to_string(options.seed) + ".\n";
     if (options.traceEnabled)
-        text += "Recorded " + countOf(trace.events.size(), "event", "events") + " in " + humanDuration(trace.durationNs) +
-                " (" + groupedNumber(static_cast<std::int64_t>(trace.droppedTotal())) + " dropped because a ring was full).\n";
+        text += "Recorded " + countOf(trace.events.size(), "event", "events") + " in " +
+                humanDuration(trace.durationNs) + " (" +
+                groupedNumber(static_cast<std::int64_t>(trace.droppedTotal())) + " dropped because a ring was full).\n";
     else
-        text += "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
+        text +=
+            "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
     if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
     if (!analysis.findings.empty())
         text += "RACE: " + countOf(analysis.overlaps, "overlap", "overlaps") + " in the critical section, " +
                 countOf(analysis.lostUpdates, "lost update", "lost updates") + ", " +
                 countOf(analysis.tornRecords, "torn record", "torn records") + ".\n";
-    for (const auto& result : analysis.invariants) text += result.sentence + "\n";
+    for (const auto& result : analysis.invariants)
+        text += result.sentence + "\n";
     if (!analysis.headline.empty() && options.traceEnabled)
         text += (analysis.findings.empty() ? "" : "First: ") + analysis.headline + "\n";
     return text;

@@ -9,8 +9,8 @@
 namespace racetrace {
 
 namespace {
-constexpr ImGuiWindowFlags kPanelFlags =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                         ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
 constexpr auto kMessageSeconds = std::chrono::seconds(8);
 } // namespace
 
@@ -51,17 +51,19 @@ ViewContext App::makeContext() {
         .state = m_state,
         .theme = m_theme,
         .session = m_session,
-        .openTrace = [this](const std::string& path) {
-            if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
-        },
+        .openTrace =
+            [this](const std::string& path) {
+                if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
+            },
         .showMessage = [this](const std::string& sentence) { showMessage(sentence); },
         .previous = m_previous,
-        .swapWithPrevious = [this] {
-            std::swap(m_document, m_previous);
-            m_state.cursorEvent = kNoEvent;
-            m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
-            m_state.fitRequested = true;
-        },
+        .swapWithPrevious =
+            [this] {
+                std::swap(m_document, m_previous);
+                m_state.cursorEvent = kNoEvent;
+                m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
+                m_state.fitRequested = true;
+            },
         .showDocument = [this](std::shared_ptr<const TraceDocument> document) { showLive(std::move(document)); },
     };
 }
@@ -84,8 +86,10 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_state.fitRequested = true;
     m_state.playing = false;
     // Open on the first race: that is what a lecture wants to point at.
-    if (!m_document->analysis.findings.empty()) m_state.selectFinding(0);
-    else m_state.selectedFinding = -1;
+    if (!m_document->analysis.findings.empty())
+        m_state.selectFinding(0);
+    else
+        m_state.selectedFinding = -1;
     m_message.clear();
     if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
     setWindowTitle();
@@ -93,9 +97,12 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
 
 void App::setWindowTitle() {
     // Tests find the window by a title that starts with "racetrace".
-    if (m_comparing) m_window->setTitle("racetrace - comparison: naive flag vs test-and-set lock");
-    else if (m_document) m_window->setTitle("racetrace - " + m_document->label);
-    else m_window->setTitle("racetrace");
+    if (m_comparing)
+        m_window->setTitle("racetrace - comparison: naive flag vs test-and-set lock");
+    else if (m_document)
+        m_window->setTitle("racetrace - " + m_document->label);
+    else
+        m_window->setTitle("racetrace");
 }
 
 void App::showLive(std::shared_ptr<const TraceDocument> document) {
@@ -123,8 +130,10 @@ void App::pollSession() {
     }
     if (auto error = m_session.takeError()) showMessage(*error, true);
     for (const auto& path : m_window->takeDroppedPaths()) {
-        if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
-        else showMessage("Busy: wait for the current run or file before dropping another.", true);
+        if (m_session.startLoad(path))
+            showMessage("Opening " + path + "...");
+        else
+            showMessage("Busy: wait for the current run or file before dropping another.", true);
     }
 }
 
@@ -216,7 +225,8 @@ void App::drawComparison(float top) {
     ImGui::SetNextWindowSize(ImVec2(display.x, display.y - top));
     // No title bar: the status line and each side's title say what this is,
     // and at lecture sizes the lanes need every line.
-    if (ImGui::Begin("##comparison", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+    if (ImGui::Begin("##comparison", nullptr,
+                     kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
         switch (m_comparison.draw(m_theme, m_session)) {
         case ComparisonView::Action::RunAgain: startComparison(); break;
         case ComparisonView::Action::Leave: leaveComparison(); break;
@@ -290,21 +300,25 @@ void App::frame() {
 
     std::string* shot = m_screenshotPath ? &*m_screenshotPath : nullptr;
     if (auto saved = m_window->endFrame(shot); shot != nullptr) {
-        if (saved) showMessage("Saved a screenshot to " + *m_screenshotPath + ".");
-        else showMessage(saved.error(), true);
+        if (saved)
+            showMessage("Saved a screenshot to " + *m_screenshotPath + ".");
+        else
+            showMessage(saved.error(), true);
         m_screenshotPath.reset();
     }
 }
 
 int App::run() {
-    while (!m_window->shouldClose()) frame();
+    while (!m_window->shouldClose())
+        frame();
     m_session.prepareToClose();
     // A stopped run ends at once; a replay or a comparison cannot be
     // interrupted (a replay is at most kMaxWindowReplaySteps steps, 8-16 s; a
     // comparison about a second). Keep drawing meanwhile, so
     // the window says why it is still there instead of freezing.
     if (m_session.busy()) showMessage("Closing when the replay's (or comparison's) processes have finished...");
-    while (m_session.busy()) frame();
+    while (m_session.busy())
+        frame();
     return 0;
 }
 

@@ -29,13 +29,13 @@ struct GuiOptions {
 };
 
 class App {
-public:
+  public:
     App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options);
     ~App();
     /// Runs until the window is closed; returns the process exit status.
     int run();
 
-private:
+  private:
     ViewContext makeContext();
     void frame();
     void pollSession();
@@ -79,7 +79,7 @@ private:
     CodeView m_code;
     ComparisonView m_comparison;
     std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
-    bool m_comparing = false; ///< the comparison replaces every panel below the status line
+    bool m_comparing = false;              ///< the comparison replaces every panel below the status line
 
     std::string m_message;
     bool m_messageIsError = false;

@@ -15,7 +15,9 @@
 namespace racetrace {
 
 namespace {
-bool pressed(int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); }
+bool pressed(int key, bool repeat = false) {
+    return ImGui::IsKeyPressed(key, repeat);
+}
 
 } // namespace
 
@@ -79,7 +81,8 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_B) && m_previous) context.swapWithPrevious();
     if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
     if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
-    if (pressed(GLFW_KEY_T)) m_state.axis = m_state.axis == TimeAxis::RealTime ? TimeAxis::EventOrder : TimeAxis::RealTime;
+    if (pressed(GLFW_KEY_T))
+        m_state.axis = m_state.axis == TimeAxis::RealTime ? TimeAxis::EventOrder : TimeAxis::RealTime;
 }
 
 void App::handleComparisonKeys() {
@@ -111,19 +114,21 @@ void App::drawMenuBar(ViewContext& context) {
         if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing))
             context.swapWithPrevious();
         ImGui::Separator();
-        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(), !m_session.busy() && !m_comparing &&
-                                                                        !m_runPanel.stepping()))
+        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(),
+                            !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
             m_runPanel.startStepping(context);
         if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
                             m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
             startReplay();
-        if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing, !m_session.busy() && !m_runPanel.stepping()))
+        if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing,
+                            !m_session.busy() && !m_runPanel.stepping()))
             m_comparing ? leaveComparison() : startComparison();
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
         if (ImGui::MenuItem("Lecture mode", "L", m_settings.lecture)) setLecture(!m_settings.lecture);
-        if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen())) m_window->setFullscreen(!m_window->fullscreen());
+        if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen()))
+            m_window->setFullscreen(!m_window->fullscreen());
         if (ImGui::MenuItem("Larger text", "Ctrl +")) setScale(m_settings.scale * 1.15f);
         if (ImGui::MenuItem("Smaller text", "Ctrl -")) setScale(m_settings.scale / 1.15f);
         if (ImGui::MenuItem("Normal text size", "Ctrl 0")) setScale(1.0f);
@@ -132,7 +137,8 @@ void App::drawMenuBar(ViewContext& context) {
         if (ImGui::MenuItem("Event order axis (interleaving)", "T", order))
             m_state.axis = order ? TimeAxis::RealTime : TimeAxis::EventOrder;
         if (ImGui::MenuItem("Zoom to fit", "F")) m_state.fitRequested = true;
-        if (ImGui::MenuItem("Zoom to selected finding", "Z", false, m_state.selectedFinding >= 0)) m_state.focusRequested = true;
+        if (ImGui::MenuItem("Zoom to selected finding", "Z", false, m_state.selectedFinding >= 0))
+            m_state.focusRequested = true;
         if (ImGui::MenuItem("Next finding", "N")) stepFinding(+1);
         if (ImGui::MenuItem("Previous finding", "P")) stepFinding(-1);
         ImGui::Separator();
@@ -181,8 +187,9 @@ void App::drawPlaybackBar(ViewContext&) {
     } else {
         const Event& event = events[m_state.cursorEvent];
         // Full precision here: stepping through events must show time moving.
-        ImGui::Text("cursor: event %llu of %zu, %.3f µs, %s %s", static_cast<unsigned long long>(m_state.cursorEvent + 1),
-                    events.size(), static_cast<double>(event.timestamp) / 1e3, workerName(event.worker).c_str(),
+        ImGui::Text("cursor: event %llu of %zu, %.3f µs, %s %s",
+                    static_cast<unsigned long long>(m_state.cursorEvent + 1), events.size(),
+                    static_cast<double>(event.timestamp) / 1e3, workerName(event.worker).c_str(),
                     std::string(eventKindName(event.kind)).c_str());
     }
 }

@@ -62,7 +62,8 @@ void CodeView::draw(ViewContext& context) {
             ImGui::TextDisabled("next:");
             for (std::uint32_t w = 0; w < nextLine.size(); ++w) {
                 const std::string what = w < context.state.nextAccess.size() && nextLine[w] >= 0
-                                             ? context.state.nextAccess[w] : std::string("finished");
+                                             ? context.state.nextAccess[w]
+                                             : std::string("finished");
                 const std::string text = workerName(w) + ": " + what + (w + 1 < nextLine.size() ? "," : "");
                 sameLineIfFits(swatchedWidth(text));
                 theme.workerSwatchItem(w);
@@ -79,8 +80,8 @@ void CodeView::draw(ViewContext& context) {
                 const ImVec2 a(x, start.y), b(x + badge, start.y + ImGui::GetTextLineHeight());
                 draw->AddRectFilled(a, b, theme.workerColor(worker), 4.0f);
                 const std::string name = workerName(worker);
-                draw->AddText(ImVec2(a.x + (badge - ImGui::CalcTextSize(name.c_str()).x) / 2, a.y), IM_COL32(0, 0, 0, 255),
-                              name.c_str());
+                draw->AddText(ImVec2(a.x + (badge - ImGui::CalcTextSize(name.c_str()).x) / 2, a.y),
+                              IM_COL32(0, 0, 0, 255), name.c_str());
                 x += badge + 2.0f;
             }
             // A line too long for the panel (lecture mode's large text) puts its
@@ -93,7 +94,8 @@ void CodeView::draw(ViewContext& context) {
             if (comment == std::string::npos || ImGui::CalcTextSize((number + text).c_str()).x <= room)
                 comment = std::string::npos;
             std::string code = text.substr(0, comment);
-            while (!code.empty() && code.back() == ' ') code.pop_back();
+            while (!code.empty() && code.back() == ' ')
+                code.pop_back();
             const float height = comment == std::string::npos
                                      ? ImGui::GetTextLineHeight()
                                      : ImGui::GetTextLineHeightWithSpacing() + ImGui::GetTextLineHeight();
@@ -104,8 +106,8 @@ void CodeView::draw(ViewContext& context) {
             ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
             ImGui::Text("%s%s", number.c_str(), code.c_str());
             if (comment != std::string::npos) {
-                ImGui::SetCursorScreenPos(
-                    ImVec2(start.x + badgeColumn + ImGui::CalcTextSize(number.c_str()).x, ImGui::GetCursorScreenPos().y));
+                ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn + ImGui::CalcTextSize(number.c_str()).x,
+                                                 ImGui::GetCursorScreenPos().y));
                 ImGui::TextDisabled("%s", text.c_str() + comment);
             }
             // After the line, while there is room: "■ A next: read Y". When it would

@@ -7,7 +7,7 @@
 namespace racetrace {
 
 class CodeView : public View {
-public:
+  public:
     const char* title() const override { return "Code"; }
     void draw(ViewContext& context) override;
 };

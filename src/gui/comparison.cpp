@@ -46,12 +46,14 @@ std::string waitWords(const Trace& trace) {
     const auto waits = waitingAccesses(trace);
     std::string words;
     std::size_t listed = 0, total = 0;
-    for (const auto wait : waits) total += wait > 0;
+    for (const auto wait : waits)
+        total += wait > 0;
     for (std::uint32_t k = 0; k < waits.size(); ++k) {
         if (waits[k] == 0) continue;
         if (listed > 0) words += listed + 1 == total ? " and " : ", ";
-        words += workerName(k) + " " + (listed == 0 ? "waited " + countOf(waits[k], "access", "accesses")
-                                                    : groupedNumber(static_cast<std::int64_t>(waits[k])));
+        words += workerName(k) + " " +
+                 (listed == 0 ? "waited " + countOf(waits[k], "access", "accesses")
+                              : groupedNumber(static_cast<std::int64_t>(waits[k])));
         ++listed;
     }
     return words;
@@ -65,13 +67,15 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
     if (analysis.tornRecords > 0) counts.push_back(countOf(analysis.tornRecords, "torn record", "torn records"));
     if (auto counter = counterWords(trace, analysis); !counter.empty()) counts.push_back(counter);
     std::string details;
-    for (const auto& part : counts) details += (details.empty() ? "" : ", ") + part;
+    for (const auto& part : counts)
+        details += (details.empty() ? "" : ", ") + part;
 
     std::string sentence;
     if (const auto intrusion = firstIntrusion(trace)) {
         sentence = workerName(intrusion->entered) + " entered while " + workerList(intrusion->inside) +
                    (intrusion->inside.size() == 1 ? " was" : " were") + " inside, " +
-                   (analysis.overlaps == 1 ? std::string("once") : groupedNumber(static_cast<std::int64_t>(analysis.overlaps)) + " times");
+                   (analysis.overlaps == 1 ? std::string("once")
+                                           : groupedNumber(static_cast<std::int64_t>(analysis.overlaps)) + " times");
     } else {
         const std::string waited = waitWords(trace);
         sentence = (waited.empty() ? std::string("nobody had to wait") : waited) + "; never two inside";

@@ -22,9 +22,9 @@ struct ComparisonSide {
 };
 
 struct Comparison {
-    std::string policy;               ///< "A and B take turns at every shared access, 2 workers x 3 iterations"
+    std::string policy;                ///< "A and B take turns at every shared access, 2 workers x 3 iterations"
     std::vector<ComparisonSide> sides; ///< naive flag first, then the lock
-    std::string headline;             ///< one sentence for the status line
+    std::string headline;              ///< one sentence for the status line
 };
 
 /// Runs naive-flag and tas-mutex under the alternating policy

@@ -36,7 +36,8 @@ void ComparisonView::toggleAxis() {
 }
 
 void ComparisonView::fit() {
-    for (Side& side : m_sides) side.state.fitRequested = true;
+    for (Side& side : m_sides)
+        side.state.fitRequested = true;
 }
 
 void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
@@ -51,7 +52,8 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
 
     ImGui::PushTextWrapPos(left + std::max(avail - buttons - style.ItemSpacing.x * 2, avail * 0.4f));
     // At lecture sizes the status line already says it; the lanes need the room.
-    if (theme.lecture()) ImGui::TextUnformatted("Same schedule on both sides.");
+    if (theme.lecture())
+        ImGui::TextUnformatted("Same schedule on both sides.");
     else
         ImGui::TextWrapped("Same schedule on both sides: %s. Where the flag lets B in, the lock makes B wait.",
                            m_comparison->policy.c_str());
@@ -83,7 +85,8 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     // A thin frame around each side keeps the two runs apart; little padding
     // inside it, so that two lanes fit at lecture sizes.
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 2));
-    ImGui::BeginChild(id.c_str(), ImVec2(0, height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::BeginChild(id.c_str(), ImVec2(0, height), true,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     ImGui::PushFont(theme.largeFont());
     ImGui::TextUnformatted(data.title.c_str());
@@ -119,7 +122,8 @@ ComparisonView::Action ComparisonView::draw(const Theme& theme, RunSession& sess
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     const auto count = static_cast<float>(m_sides.size());
     const float height = std::floor((ImGui::GetContentRegionAvail().y - spacing * (count - 1)) / count);
-    for (std::size_t i = 0; i < m_sides.size(); ++i) drawSide(i, height, theme, session);
+    for (std::size_t i = 0; i < m_sides.size(); ++i)
+        drawSide(i, height, theme, session);
     return action;
 }
 

@@ -27,7 +27,7 @@ class RunSession;
 class TimelineView;
 
 class ComparisonView {
-public:
+  public:
     ComparisonView();
     ~ComparisonView();
 
@@ -47,7 +47,7 @@ public:
     /// F: both timelines show their whole run.
     void fit();
 
-private:
+  private:
     struct Side {
         std::unique_ptr<TimelineView> timeline;
         ViewState state;

@@ -12,7 +12,9 @@ namespace racetrace {
 
 namespace {
 
-std::string grouped(std::uint64_t value) { return groupedNumber(static_cast<std::int64_t>(value)); }
+std::string grouped(std::uint64_t value) {
+    return groupedNumber(static_cast<std::int64_t>(value));
+}
 
 /// A hint in the disabled colour that wraps instead of running off the panel
 /// (TextDisabled does not wrap; lecture mode's large text needs it).
@@ -49,11 +51,15 @@ std::string fitted(const std::string& text, float width) {
     auto fits = [&](std::size_t n) { return ImGui::CalcTextSize((text.substr(0, n) + kEllipsis).c_str()).x <= width; };
     while (lo < hi) {
         const std::size_t mid = (lo + hi + 1) / 2;
-        if (fits(mid)) lo = mid;
-        else hi = mid - 1;
+        if (fits(mid))
+            lo = mid;
+        else
+            hi = mid - 1;
     }
-    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo; // not inside a character
-    while (lo > 0 && text[lo - 1] == ' ') --lo;
+    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80)
+        --lo; // not inside a character
+    while (lo > 0 && text[lo - 1] == ' ')
+        --lo;
     return text.substr(0, lo) + kEllipsis;
 }
 
@@ -119,7 +125,8 @@ void FindingsView::draw(ViewContext& context) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             const Finding& finding = findings[static_cast<std::size_t>(i)];
             ImGui::PushID(i);
-            const std::string label = std::to_string(i + 1) + ". " + findingKindLabel(finding.kind) + ": " + finding.sentence;
+            const std::string label =
+                std::to_string(i + 1) + ". " + findingKindLabel(finding.kind) + ": " + finding.sentence;
             if (ImGui::Selectable(fitted(label, ImGui::GetContentRegionAvail().x).c_str(), i == selected)) {
                 context.state.selectFinding(i);
                 m_scrolledTo = i;

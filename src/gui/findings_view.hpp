@@ -8,11 +8,11 @@
 namespace racetrace {
 
 class FindingsView : public View {
-public:
+  public:
     const char* title() const override { return "Findings"; }
     void draw(ViewContext& context) override;
 
-private:
+  private:
     int m_scrolledTo = -1; ///< the selection the list last scrolled to
 };
 

@@ -23,7 +23,7 @@ namespace {
 
 /// An EGL display + OpenGL 3.3 core context with no surface; released on scope exit.
 class SurfacelessContext {
-public:
+  public:
     ~SurfacelessContext() {
         if (m_display == EGL_NO_DISPLAY) return;
         eglMakeCurrent(m_display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
@@ -35,22 +35,32 @@ public:
         auto getPlatformDisplay =
             reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
         if (getPlatformDisplay == nullptr)
-            return fail("cannot render without a display: this EGL has no eglGetPlatformDisplayEXT (install Mesa's libegl1).");
+            return fail(
+                "cannot render without a display: this EGL has no eglGetPlatformDisplayEXT (install Mesa's libegl1).");
         m_display = getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
         if (m_display == EGL_NO_DISPLAY || eglInitialize(m_display, nullptr, nullptr) == EGL_FALSE) {
             m_display = EGL_NO_DISPLAY;
             return fail("cannot render without a display: Mesa's surfaceless EGL platform is not available.");
         }
         if (eglBindAPI(EGL_OPENGL_API) == EGL_FALSE) return fail("cannot render: EGL has no desktop OpenGL.");
-        const EGLint configAttributes[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,
-                                           EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_NONE};
+        const EGLint configAttributes[] = {EGL_SURFACE_TYPE,
+                                           EGL_PBUFFER_BIT,
+                                           EGL_RENDERABLE_TYPE,
+                                           EGL_OPENGL_BIT,
+                                           EGL_RED_SIZE,
+                                           8,
+                                           EGL_GREEN_SIZE,
+                                           8,
+                                           EGL_BLUE_SIZE,
+                                           8,
+                                           EGL_NONE};
         EGLConfig config = nullptr;
         EGLint count = 0;
         if (eglChooseConfig(m_display, configAttributes, &config, 1, &count) == EGL_FALSE || count == 0)
             return fail("cannot render: EGL offers no OpenGL configuration.");
-        const EGLint contextAttributes[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
-                                            EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                                            EGL_NONE};
+        const EGLint contextAttributes[] = {
+            EGL_CONTEXT_MAJOR_VERSION,           3,       EGL_CONTEXT_MINOR_VERSION, 3, EGL_CONTEXT_OPENGL_PROFILE_MASK,
+            EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
         m_context = eglCreateContext(m_display, config, EGL_NO_CONTEXT, contextAttributes);
         if (m_context == EGL_NO_CONTEXT) return fail("cannot render: EGL cannot create an OpenGL 3.3 core context.");
         if (eglMakeCurrent(m_display, EGL_NO_SURFACE, EGL_NO_SURFACE, m_context) == EGL_FALSE)
@@ -60,14 +70,14 @@ public:
         return {};
     }
 
-private:
+  private:
     EGLDisplay m_display = EGL_NO_DISPLAY;
     EGLContext m_context = EGL_NO_CONTEXT;
 };
 
 /// A colour renderbuffer to draw into instead of a window.
 class OffscreenTarget {
-public:
+  public:
     OffscreenTarget(int width, int height) {
         glGenFramebuffers(1, &m_framebuffer);
         glGenRenderbuffers(1, &m_color);
@@ -83,7 +93,7 @@ public:
     }
     bool complete() const { return glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE; }
 
-private:
+  private:
     GLuint m_framebuffer = 0;
     GLuint m_color = 0;
 };
@@ -92,8 +102,8 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
 
 /// `headerHeight` carries the header's measured height from one frame to the next.
-void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options, const LegendContent& legend,
-                 float& headerHeight) {
+void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptions& options,
+                 const LegendContent& legend, float& headerHeight) {
     const auto& document = *context.document;
     const float width = static_cast<float>(options.width);
     const float height = static_cast<float>(options.height);
@@ -102,16 +112,21 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
     ImGui::Begin("##header", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushFont(context.theme.largeFont());
     const int selected = context.state.selectedFinding;
-    const std::string& sentence = selected >= 0 ? document.analysis.findings[static_cast<std::size_t>(selected)].sentence
-                                                : document.analysis.headline;
+    const std::string& sentence = selected >= 0
+                                      ? document.analysis.findings[static_cast<std::size_t>(selected)].sentence
+                                      : document.analysis.headline;
     ImGui::TextWrapped("%s", sentence.c_str());
     ImGui::PopFont();
     const auto& run = document.trace.options;
     const auto& analysis = document.analysis;
-    ImGui::TextWrapped("%s: %u workers x %s iterations, race window %s ns. Overlaps %s, lost updates %s, torn records %s.",
-                       document.trace.scenario.title.c_str(), run.workers, groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
-                       groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
-                       groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(), groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
+    ImGui::TextWrapped(
+        "%s: %u workers x %s iterations, race window %s ns. Overlaps %s, lost updates %s, torn records %s.",
+        document.trace.scenario.title.c_str(), run.workers,
+        groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
+        groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(),
+        groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
+        groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(),
+        groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
     drawTimelineLegend(context.theme, legend);
     headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();
@@ -146,9 +161,14 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     ViewState state;
     state.fitRequested = true;
     if (!options.fit && !document->analysis.findings.empty()) state.selectFinding(0);
-    ViewContext context{.document = document, .state = state, .theme = theme, .session = session,
-                        .openTrace = [](const std::string&) {}, .showMessage = [](const std::string&) {},
-                        .previous = nullptr, .swapWithPrevious = [] {},
+    ViewContext context{.document = document,
+                        .state = state,
+                        .theme = theme,
+                        .session = session,
+                        .openTrace = [](const std::string&) {},
+                        .showMessage = [](const std::string&) {},
+                        .previous = nullptr,
+                        .swapWithPrevious = [] {},
                         .showDocument = [](std::shared_ptr<const TraceDocument>) {}};
     TimelineView timeline;
     Result<void> saved;
@@ -162,7 +182,8 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
         ImGui::Render();
         glViewport(0, 0, options.width, options.height);
         const ImU32 background = theme.palette().background;
-        glClearColor(static_cast<float>(background & 0xFF) / 255.0f, static_cast<float>((background >> 8) & 0xFF) / 255.0f,
+        glClearColor(static_cast<float>(background & 0xFF) / 255.0f,
+                     static_cast<float>((background >> 8) & 0xFF) / 255.0f,
                      static_cast<float>((background >> 16) & 0xFF) / 255.0f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

@@ -14,8 +14,8 @@ struct RenderOptions {
     std::string outPath = "timeline.png";
     int width = 1600;
     int height = 900;
-    bool lecture = true;   ///< light high-contrast theme, large text: what slides want
-    bool fit = false;      ///< whole trace instead of the first finding
+    bool lecture = true; ///< light high-contrast theme, large text: what slides want
+    bool fit = false;    ///< whole trace instead of the first finding
 };
 
 /// Renders `document` to options.outPath; the error says why not in one sentence.

@@ -58,7 +58,8 @@ LegendContent legendContentOf(const TraceDocument& document) {
     const Trace& trace = document.trace;
     LegendContent content;
     content.ticks = 0;
-    for (const Event& event : trace.events) content.ticks |= tickBit(tickKindOf(trace, event));
+    for (const Event& event : trace.events)
+        content.ticks |= tickBit(tickKindOf(trace, event));
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
                                 [](const WorkerLane& lane) { return !lane.spans.empty(); });
     content.overlaps = content.lostUpdates = content.tornRecords = false;

@@ -21,8 +21,10 @@ void MemoryView::draw(ViewContext& context) {
     }
     const Theme& theme = context.theme;
     const Palette& palette = theme.palette();
-    if (cursor == kNoEvent) ImGui::TextDisabled("Before the first event (initial values):");
-    else ImGui::TextDisabled("After event %llu:", static_cast<unsigned long long>(cursor + 1));
+    if (cursor == kNoEvent)
+        ImGui::TextDisabled("Before the first event (initial values):");
+    else
+        ImGui::TextDisabled("After event %llu:", static_cast<unsigned long long>(cursor + 1));
 
     const float cell = ImGui::GetFontSize() * 1.8f;
     for (std::uint16_t v = 0; v < trace.scenario.variables.size(); ++v) {
@@ -37,7 +39,7 @@ void MemoryView::draw(ViewContext& context) {
             ImGui::PopFont();
             ImGui::SameLine();
             ImGui::TextColored(ImColor(value == (variable.kind == VariableKind::Flag ? 1 : 0) ? palette.lockRelease
-                                                                                             : palette.tornMarker),
+                                                                                              : palette.tornMarker),
                                "%s", guardStateText(trace, v, m_snapshot).c_str());
             break;
         case VariableKind::Record: {
@@ -52,11 +54,14 @@ void MemoryView::draw(ViewContext& context) {
                 if (writer >= 0) writers.insert(writer);
                 const ImVec2 a(origin.x + static_cast<float>(w) * (cell + 4.0f), origin.y);
                 const ImVec2 b(a.x + cell, a.y + cell);
-                draw->AddRectFilled(a, b, writer >= 0 ? theme.workerColor(static_cast<std::uint32_t>(writer)) : palette.laneAlternate, 3.0f);
+                draw->AddRectFilled(
+                    a, b, writer >= 0 ? theme.workerColor(static_cast<std::uint32_t>(writer)) : palette.laneAlternate,
+                    3.0f);
                 draw->AddRect(a, b, palette.laneSeparator, 3.0f);
                 const std::string letter = writer >= 0 ? workerName(static_cast<std::uint32_t>(writer)) : "-";
                 const ImVec2 size = ImGui::CalcTextSize(letter.c_str());
-                draw->AddText(ImVec2(a.x + (cell - size.x) / 2, a.y + (cell - size.y) / 2), IM_COL32(0, 0, 0, 255), letter.c_str());
+                draw->AddText(ImVec2(a.x + (cell - size.x) / 2, a.y + (cell - size.y) / 2), IM_COL32(0, 0, 0, 255),
+                              letter.c_str());
             }
             ImGui::Dummy(ImVec2(static_cast<float>(variable.words) * (cell + 4.0f), cell));
             if (writers.size() > 1) {

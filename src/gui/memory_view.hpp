@@ -11,11 +11,11 @@
 namespace racetrace {
 
 class MemoryView : public View {
-public:
+  public:
     const char* title() const override { return "Memory"; }
     void draw(ViewContext& context) override;
 
-private:
+  private:
     // The snapshot is rebuilt only when the cursor or the document changes.
     const TraceDocument* m_document = nullptr;
     std::uint64_t m_cursor = 0;

@@ -17,7 +17,9 @@ namespace racetrace {
 namespace {
 std::string g_glfwError; // GLFW reports errors through a C callback with no user pointer
 
-void rememberGlfwError(int, const char* description) { g_glfwError = description ? description : "unknown error"; }
+void rememberGlfwError(int, const char* description) {
+    g_glfwError = description ? description : "unknown error";
+}
 } // namespace
 
 bool displayAvailable() {
@@ -29,7 +31,8 @@ bool displayAvailable() {
 Result<std::unique_ptr<PlatformWindow>> PlatformWindow::open(const std::string& title, int width, int height) {
     glfwSetErrorCallback(rememberGlfwError);
     if (!glfwInit())
-        return fail("cannot open a window (" + g_glfwError + "); use the headless commands (racetrace run, info, "
+        return fail("cannot open a window (" + g_glfwError +
+                    "); use the headless commands (racetrace run, info, "
                     "render) or start the window under xvfb-run.");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -74,18 +77,29 @@ PlatformWindow::~PlatformWindow() {
 
 void PlatformWindow::onDrop(GLFWwindow* window, int count, const char** paths) {
     auto* self = static_cast<PlatformWindow*>(glfwGetWindowUserPointer(window));
-    for (int i = 0; i < count; ++i) self->m_dropped.emplace_back(paths[i]);
+    for (int i = 0; i < count; ++i)
+        self->m_dropped.emplace_back(paths[i]);
 }
 
-bool PlatformWindow::shouldClose() const { return glfwWindowShouldClose(m_window) != 0; }
-void PlatformWindow::requestClose() { glfwSetWindowShouldClose(m_window, GLFW_TRUE); }
-void PlatformWindow::setTitle(const std::string& title) { glfwSetWindowTitle(m_window, title.c_str()); }
+bool PlatformWindow::shouldClose() const {
+    return glfwWindowShouldClose(m_window) != 0;
+}
+void PlatformWindow::requestClose() {
+    glfwSetWindowShouldClose(m_window, GLFW_TRUE);
+}
+void PlatformWindow::setTitle(const std::string& title) {
+    glfwSetWindowTitle(m_window, title.c_str());
+}
 
-std::vector<std::string> PlatformWindow::takeDroppedPaths() { return std::exchange(m_dropped, {}); }
+std::vector<std::string> PlatformWindow::takeDroppedPaths() {
+    return std::exchange(m_dropped, {});
+}
 
 void PlatformWindow::beginFrame(double idleSeconds) {
-    if (idleSeconds > 0.0) glfwWaitEventsTimeout(idleSeconds);
-    else glfwPollEvents();
+    if (idleSeconds > 0.0)
+        glfwWaitEventsTimeout(idleSeconds);
+    else
+        glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

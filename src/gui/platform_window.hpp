@@ -14,7 +14,7 @@ struct GLFWwindow;
 namespace racetrace {
 
 class PlatformWindow {
-public:
+  public:
     ~PlatformWindow();
     PlatformWindow(const PlatformWindow&) = delete;
     PlatformWindow& operator=(const PlatformWindow&) = delete;
@@ -37,7 +37,7 @@ public:
     /// Paths dropped onto the window since the last call.
     std::vector<std::string> takeDroppedPaths();
 
-private:
+  private:
     PlatformWindow() = default;
     static void onDrop(GLFWwindow* window, int count, const char** paths);
 

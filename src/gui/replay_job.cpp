@@ -27,13 +27,16 @@ std::string findingDifferences(const Analysis& before, const Analysis& after) {
                             groupedNumber(before.invariants[i].actual) + " in the original, " +
                             groupedNumber(after.invariants[i].actual) + " in the replay");
     std::string joined;
-    for (const auto& part : parts) joined += (joined.empty() ? "" : "; ") + part;
+    for (const auto& part : parts)
+        joined += (joined.empty() ? "" : "; ") + part;
     return joined;
 }
 
 } // namespace
 
-std::uint64_t replaySteps(const Trace& trace) { return accessCount(trace, kMaxWindowReplaySteps + 1); }
+std::uint64_t replaySteps(const Trace& trace) {
+    return accessCount(trace, kMaxWindowReplaySteps + 1);
+}
 
 Result<ReplayOutcome> replayDocument(const TraceDocument& original) {
     const std::uint64_t total = replaySteps(original.trace);
@@ -54,10 +57,11 @@ Result<ReplayOutcome> replayDocument(const TraceDocument& original) {
         // Reads are checked after the last step: all steps can be made in the
         // recorded order and still a value can come out differently.
         outcome.sentence = replay->steps == total
-            ? "Replay made all " + steps + " steps in the recorded order, but not everything came out the same. " +
-                  *replay->divergence
-            : "Replay followed " + groupedNumber(static_cast<std::int64_t>(replay->steps)) + " of " + steps +
-                  " steps, then diverged. " + *replay->divergence;
+                               ? "Replay made all " + steps +
+                                     " steps in the recorded order, but not everything came out the same. " +
+                                     *replay->divergence
+                               : "Replay followed " + groupedNumber(static_cast<std::int64_t>(replay->steps)) + " of " +
+                                     steps + " steps, then diverged. " + *replay->divergence;
     }
     const std::string label = original.label + ", replayed";
     outcome.document = buildDocument(std::move(replay->trace), label, "");
@@ -65,9 +69,9 @@ Result<ReplayOutcome> replayDocument(const TraceDocument& original) {
         const std::string differences = findingDifferences(original.analysis, outcome.document->analysis);
         outcome.faithful = differences.empty();
         outcome.sentence = outcome.faithful
-            ? "Replay followed all " + steps + " steps: same accesses, same findings."
-            : "Replay followed all " + steps + " steps with the same accesses, but the findings differ: " +
-                  differences + ".";
+                               ? "Replay followed all " + steps + " steps: same accesses, same findings."
+                               : "Replay followed all " + steps +
+                                     " steps with the same accesses, but the findings differ: " + differences + ".";
     }
     return outcome;
 }

@@ -1,11 +1,11 @@
 #include "gui/run_panel.hpp"
 
-#include "gui/run_session.hpp"
-#include "gui/step_panel.hpp"
-#include "gui/theme.hpp"
 #include "analysis/plain_words.hpp"
 #include "gui/fit_label.hpp"
 #include "gui/replay_job.hpp"
+#include "gui/run_session.hpp"
+#include "gui/step_panel.hpp"
+#include "gui/theme.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/schedule_policy.hpp"
 
@@ -72,7 +72,8 @@ void RunPanel::startStepping(ViewContext& context) {
 
 void RunPanel::drawPicker() {
     ImGui::SetNextItemWidth(-1);
-    const char* preview = m_scenarios.empty() ? "(none)" : m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.title.c_str();
+    const char* preview =
+        m_scenarios.empty() ? "(none)" : m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.title.c_str();
     if (ImGui::BeginCombo("##scenario", preview)) {
         for (std::size_t i = 0; i < m_scenarios.size(); ++i) {
             if (ImGui::Selectable(m_scenarios[i].info.title.c_str(), static_cast<int>(i) == m_scenarioIndex)) {
@@ -101,7 +102,8 @@ void RunPanel::drawKnobs(ViewContext& context) {
 
     int workers = static_cast<int>(m_options.workers);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
-    if (ImGui::SliderInt("workers", &workers, static_cast<int>(kMinRunWorkers), lecture ? 8 : static_cast<int>(kMaxRunWorkers))) {
+    if (ImGui::SliderInt("workers", &workers, static_cast<int>(kMinRunWorkers),
+                         lecture ? 8 : static_cast<int>(kMaxRunWorkers))) {
         m_options.workers = static_cast<std::uint32_t>(workers);
         capIterations(); // more workers, fewer iterations each
     }
@@ -152,9 +154,10 @@ void RunPanel::drawProgress(ViewContext& context) {
     }
     for (std::size_t k = 0; k < progress.iterationsPerWorker.size() && k < 16; ++k) {
         const float fraction = progress.iterationsTarget == 0 ? 0.0f
-            : static_cast<float>(progress.iterationsPerWorker[k]) / static_cast<float>(progress.iterationsTarget);
-        const std::string label = workerName(static_cast<std::uint32_t>(k)) + ": " +
-                                  std::to_string(progress.eventsPerWorker[k]) + " events";
+                                                              : static_cast<float>(progress.iterationsPerWorker[k]) /
+                                                                    static_cast<float>(progress.iterationsTarget);
+        const std::string label =
+            workerName(static_cast<std::uint32_t>(k)) + ": " + std::to_string(progress.eventsPerWorker[k]) + " events";
         ImGui::PushStyleColor(ImGuiCol_PlotHistogram, context.theme.workerColor(static_cast<std::uint32_t>(k)));
         ImGui::ProgressBar(fraction, ImVec2(-1, 0), label.c_str());
         ImGui::PopStyleColor();
@@ -200,8 +203,9 @@ void RunPanel::drawButtons(ViewContext& context) {
                           groupedNumber(static_cast<std::int64_t>(kMaxWindowReplaySteps)).c_str());
     ImGui::EndDisabled();
     const float full = ImGui::GetContentRegionAvail().x;
-    if (ImGui::Button(fitLabel({"Compare: naive flag vs mutex (C)", "Compare flag vs mutex (C)", "Compare flag vs mutex",
-                                "Compare"}, full),
+    if (ImGui::Button(fitLabel({"Compare: naive flag vs mutex (C)", "Compare flag vs mutex (C)",
+                                "Compare flag vs mutex", "Compare"},
+                               full),
                       ImVec2(full, 0)) &&
         m_actions.compare)
         m_actions.compare();
@@ -211,8 +215,10 @@ void RunPanel::drawButtons(ViewContext& context) {
                           "Where the flag lets B in, the lock makes B wait.",
                           static_cast<unsigned long long>(kComparisonIterations));
     ImGui::EndDisabled();
-    if (busy) drawProgress(context);
-    else drawReplayNote(context);
+    if (busy)
+        drawProgress(context);
+    else
+        drawReplayNote(context);
 }
 
 void RunPanel::draw(ViewContext& context) {

@@ -16,7 +16,7 @@ namespace racetrace {
 class StepPanel;
 
 class RunPanel : public View {
-public:
+  public:
     /// What the panel's buttons ask of the app (which owns the shown trace).
     struct Actions {
         std::function<void()> replay;  ///< replay the shown trace
@@ -49,7 +49,7 @@ public:
     /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
     void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 
-private:
+  private:
     void drawPicker();
     void drawKnobs(ViewContext& context);
     void drawButtons(ViewContext& context);

@@ -38,8 +38,10 @@ void RunSession::join() {
 
 void RunSession::finishWith(Result<std::shared_ptr<const TraceDocument>> result) {
     std::lock_guard lock(m_mutex);
-    if (result) m_result = std::move(*result);
-    else m_error = result.error();
+    if (result)
+        m_result = std::move(*result);
+    else
+        m_error = result.error();
     m_run.reset();
     m_activity.clear();
     m_busy.store(false);
@@ -67,7 +69,8 @@ bool RunSession::startRun(const RunOptions& options) {
             std::lock_guard lock(m_mutex);
             m_run = std::move(*run);
         }
-        while (raw->pump()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        while (raw->pump())
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
         // Closing the window: the workers are dead; merging and analysing what
         // they recorded would only keep the window frozen on its way out.
         if (m_closing.load()) return finishWith(std::unexpected(std::string("the window was closed.")));
@@ -110,8 +113,10 @@ bool RunSession::startComparison() {
     return startJob("running both scenarios, A and B in turn...", [this] {
         auto comparison = buildComparison();
         std::lock_guard lock(m_mutex);
-        if (comparison) m_comparison = std::move(*comparison);
-        else m_error = comparison.error();
+        if (comparison)
+            m_comparison = std::move(*comparison);
+        else
+            m_error = comparison.error();
         m_activity.clear();
         m_busy.store(false);
     });

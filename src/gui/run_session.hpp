@@ -25,7 +25,7 @@
 namespace racetrace {
 
 class RunSession {
-public:
+  public:
     RunSession() = default;
     ~RunSession();
     RunSession(const RunSession&) = delete;
@@ -62,7 +62,7 @@ public:
     /// The comparison finished since the last call, if any.
     std::shared_ptr<const Comparison> takeComparison();
 
-private:
+  private:
     void join();
     /// Starts `job` on the session's thread; false if one is already going.
     bool startJob(std::string activity, std::function<void()> job);
@@ -70,11 +70,11 @@ private:
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
-    std::atomic<bool> m_runJob{false}; ///< the current job is a run (startRun)
+    std::atomic<bool> m_runJob{false};  ///< the current job is a run (startRun)
     std::atomic<bool> m_closing{false}; ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
-    std::string m_activity; ///< guarded by m_mutex
+    std::string m_activity;     ///< guarded by m_mutex
     std::shared_ptr<const TraceDocument> m_result;
     std::optional<ReplayOutcome> m_replay;
     std::shared_ptr<const Comparison> m_comparison;

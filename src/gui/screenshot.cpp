@@ -16,8 +16,10 @@ Result<void> saveFramebufferPng(const std::string& path, int width, int height) 
     // OpenGL's rows start at the bottom; PNG's at the top. The stride trick
     // (start at the last row, negative stride) flips without a copy.
     const int stride = width * 4;
-    const unsigned char* lastRow = pixels.data() + static_cast<std::size_t>(height - 1) * static_cast<std::size_t>(stride);
-    for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255; // opaque, whatever the clear alpha was
+    const unsigned char* lastRow =
+        pixels.data() + static_cast<std::size_t>(height - 1) * static_cast<std::size_t>(stride);
+    for (std::size_t i = 3; i < pixels.size(); i += 4)
+        pixels[i] = 255; // opaque, whatever the clear alpha was
     if (stbi_write_png(path.c_str(), width, height, 4, lastRow, -stride) == 0)
         return fail("cannot write the picture to " + path + ".");
     return {};

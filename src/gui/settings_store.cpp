@@ -21,9 +21,12 @@ void Settings::addRecent(const std::string& path) {
 std::string settingsPath() {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     std::filesystem::path base;
-    if (xdg != nullptr && *xdg == '/') base = xdg;
-    else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') base = std::filesystem::path(home) / ".config";
-    else base = std::filesystem::temp_directory_path();
+    if (xdg != nullptr && *xdg == '/')
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+        base = std::filesystem::path(home) / ".config";
+    else
+        base = std::filesystem::temp_directory_path();
     return (base / "racetrace" / "settings.json").string();
 }
 

@@ -14,9 +14,9 @@ namespace racetrace {
 
 struct Settings {
     bool lecture = false;
-    float scale = 1.0f;                ///< Ctrl +/-: multiplies the font size
+    float scale = 1.0f; ///< Ctrl +/-: multiplies the font size
     TimeAxis axis = TimeAxis::RealTime;
-    float leftColumnFraction = 0.27f;  ///< width of the run/findings column
+    float leftColumnFraction = 0.27f; ///< width of the run/findings column
     bool showMemory = true;
     bool showCode = true;
     std::vector<std::string> recentFiles; ///< newest first, at most kMaxRecent

@@ -127,8 +127,7 @@ void StepPanel::runFreely(ViewContext& context) {
     Trace trace = m_controller->finish();
     m_free = true;
     clearState(context.state);
-    const std::string label = m_options.scenario + ", " + std::to_string(m_schedule.size()) +
-                              " steps, then ran freely";
+    const std::string label = m_options.scenario + ", " + std::to_string(m_schedule.size()) + " steps, then ran freely";
     context.showDocument(buildDocument(std::move(trace), label, ""));
     context.state.fitRequested = true;
     m_needsRefresh = false;
@@ -169,10 +168,13 @@ bool StepPanel::draw(ViewContext& context) {
             if (ImGui::IsKeyPressed(GLFW_KEY_1 + static_cast<int>(k), false) && m_next[k]) stepWorker(context, k);
 
     ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
-    if (m_free) ImGui::TextWrapped("The workers ran freely to the end after %zu steps.", m_schedule.size());
-    else if (demo) ImGui::TextWrapped("Showing the race, one step at a time...");
-    else ImGui::TextWrapped("You are the scheduler: pick who makes the next shared access (keys 1-%u). Step %zu.",
-                            std::min(workers, kMaxStepWorkers), m_schedule.size());
+    if (m_free)
+        ImGui::TextWrapped("The workers ran freely to the end after %zu steps.", m_schedule.size());
+    else if (demo)
+        ImGui::TextWrapped("Showing the race, one step at a time...");
+    else
+        ImGui::TextWrapped("You are the scheduler: pick who makes the next shared access (keys 1-%u). Step %zu.",
+                           std::min(workers, kMaxStepWorkers), m_schedule.size());
     ImGui::PopStyleColor();
 
     // One button per worker, in its colour, saying what it will do next.
@@ -181,9 +183,12 @@ bool StepPanel::draw(ViewContext& context) {
         const ImU32 colour = context.theme.workerColor(k);
         const bool finished = !m_next[k].has_value();
         std::string label = workerName(k) + ": ";
-        if (m_free) label += "ran freely";
-        else if (finished) label += "finished";
-        else label += context.state.nextAccess.size() > k ? context.state.nextAccess[k] : std::string("?");
+        if (m_free)
+            label += "ran freely";
+        else if (finished)
+            label += "finished";
+        else
+            label += context.state.nextAccess.size() > k ? context.state.nextAccess[k] : std::string("?");
         label += "  (" + std::to_string(k + 1) + ")##step" + std::to_string(k);
         ImGui::PushStyleColor(ImGuiCol_Button, colour);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, brighter(colour, 30));
@@ -205,8 +210,7 @@ bool StepPanel::draw(ViewContext& context) {
     ImGui::SameLine();
     ImGui::BeginDisabled(demo || (m_schedule.empty() && !m_free));
     if (ImGui::Button("Undo", ImVec2(half, 0))) undo(context);
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Step back: fresh processes replay every step but the last.");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back: fresh processes replay every step but the last.");
     ImGui::EndDisabled();
     if (m_options.scenario == "naive-flag") {
         ImGui::BeginDisabled(demo);
@@ -214,7 +218,8 @@ bool StepPanel::draw(ViewContext& context) {
             startDemo(context);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Starts again with A and B and plays: A read Y, B read Y, A write Y, B write Y,\n"
-                              "A enters, B enters, one step every %.1f s.", kDemoStepSeconds);
+                              "A enters, B enters, one step every %.1f s.",
+                              kDemoStepSeconds);
         ImGui::EndDisabled();
         ImGui::SameLine();
     }

@@ -16,7 +16,7 @@
 namespace racetrace {
 
 class StepPanel {
-public:
+  public:
     /// Starts real workers for `options` with every gate closed (workers capped
     /// at 9 so keys 1-9 reach them all, window 0).
     static Result<std::unique_ptr<StepPanel>> start(RunOptions options);
@@ -31,7 +31,7 @@ public:
     static constexpr std::uint32_t kMaxStepWorkers = 9;
     static constexpr std::uint64_t kStepIterations = 3;
 
-private:
+  private:
     StepPanel(RunOptions options, std::unique_ptr<StepController> controller);
 
     void stepWorker(ViewContext& context, std::uint32_t worker);
@@ -46,10 +46,10 @@ private:
 
     RunOptions m_options;
     std::unique_ptr<StepController> m_controller;
-    std::vector<std::uint32_t> m_schedule;          ///< steps taken (kept after running freely)
+    std::vector<std::uint32_t> m_schedule;            ///< steps taken (kept after running freely)
     std::vector<std::optional<PendingAccess>> m_next; ///< per worker; nullopt: finished
     bool m_needsRefresh = true;
-    bool m_free = false; ///< ran freely to the end: only Undo and Leave remain
+    bool m_free = false;               ///< ran freely to the end: only Undo and Leave remain
     std::vector<std::uint32_t> m_demo; ///< "Show me the race": steps still to play
     std::size_t m_demoPosition = 0;
     double m_demoNextTime = 0.0;

@@ -29,7 +29,9 @@ bool fileExists(const char* path) {
 
 } // namespace
 
-ImU32 Theme::workerColor(std::uint32_t worker) const { return kOkabeIto[worker % kOkabeIto.size()]; }
+ImU32 Theme::workerColor(std::uint32_t worker) const {
+    return kOkabeIto[worker % kOkabeIto.size()];
+}
 
 void Theme::drawWorkerSwatch(ImDrawList* draw, ImVec2 min, float size, std::uint32_t worker) const {
     const ImVec2 max(min.x + size, min.y + size);

@@ -15,14 +15,14 @@ enum class EventKind : std::uint8_t;
 /// Every colour a view draws with, so a view never hard-codes one.
 struct Palette {
     ImU32 background, laneBackground, laneAlternate, laneSeparator, text, dimText;
-    ImU32 flagRead, flagWrite;              ///< accesses to a flag (Y)
+    ImU32 flagRead, flagWrite;               ///< accesses to a flag (Y)
     ImU32 lockTry, lockAcquire, lockRelease; ///< test-and-set attempts, success, release
-    ImU32 dataRead, dataWrite;              ///< counter and other words
-    ImU32 recordWord, recordCheck;          ///< record X
-    ImU32 marker;                           ///< start/exit/kill/fence
-    ImU32 criticalSpan;                     ///< a worker inside the critical section
-    ImU32 overlapBand;                      ///< two or more inside at once
-    ImU32 lostUpdateArrow;                  ///< lost-update arrows (vermillion)
+    ImU32 dataRead, dataWrite;               ///< counter and other words
+    ImU32 recordWord, recordCheck;           ///< record X
+    ImU32 marker;                            ///< start/exit/kill/fence
+    ImU32 criticalSpan;                      ///< a worker inside the critical section
+    ImU32 overlapBand;                       ///< two or more inside at once
+    ImU32 lostUpdateArrow;                   ///< lost-update arrows (vermillion)
     /// Vermillion, as the arrows: also the colour of error text and of a killed
     /// worker's X. Torn records are drawn with tornRecordFill instead, so a torn
     /// record and a lost update never look alike.
@@ -32,7 +32,7 @@ struct Palette {
 };
 
 class Theme {
-public:
+  public:
     /// Loads fonts at `scale` and applies colours; call after ImGui is set up.
     void apply(bool lecture, float scale);
     bool lecture() const { return m_lecture; }
@@ -59,7 +59,7 @@ public:
     static constexpr float kNormalSize = 16.0f;
     static constexpr float kLectureSize = 28.0f;
 
-private:
+  private:
     void loadFonts(float pixelSize);
     void applyColors();
 

@@ -9,10 +9,10 @@
 namespace racetrace {
 
 struct TimelineContext {
-    double begin = 0.0;   ///< axis value at the left edge (ns or event index)
-    double end = 1.0;     ///< axis value at the right edge
-    float left = 0.0f;    ///< pixel x of the left edge
-    float width = 1.0f;   ///< pixels across
+    double begin = 0.0; ///< axis value at the left edge (ns or event index)
+    double end = 1.0;   ///< axis value at the right edge
+    float left = 0.0f;  ///< pixel x of the left edge
+    float width = 1.0f; ///< pixels across
 
     double unitsPerPixel() const { return (end - begin) / std::max(1.0f, width); }
     float toPixel(double value) const {

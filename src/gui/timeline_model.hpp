@@ -163,7 +163,7 @@ class TimelineModel {
     std::shared_ptr<const TraceDocument> m_document;
     std::vector<LaneModel> m_lanes;
     std::vector<FindingGroup> m_groups;
-    std::vector<double> m_findingX; ///< per finding: begin/end on RealTime, then on EventOrder
+    std::vector<double> m_findingX;               ///< per finding: begin/end on RealTime, then on EventOrder
     std::vector<std::uint64_t> m_openStayBeginNs; ///< per worker: begin of its open stay, or kNoEvent
     bool m_liveSlot = false;                      ///< some stay is open: event order has one slot more
     std::uint32_t m_openOverlap = ~0u;            ///< index of the open overlap finding, if any

@@ -78,7 +78,8 @@ void TimelineView::applyRequests(ViewState& state) {
             // second worker's entry), not to its first event, which can lie far
             // before the part of the run the view now shows.
             const std::uint64_t atBegin = TraceIndex::firstEventAtOrAfter(m_document->trace, finding.beginNs);
-            if (atBegin < eventCount) state.cursorEvent = atBegin;
+            if (atBegin < eventCount)
+                state.cursorEvent = atBegin;
             else if (!finding.events.empty() && finding.events.front() < eventCount)
                 state.cursorEvent = finding.events.front();
             if (!finding.workers.empty()) m_scrollToLane = static_cast<int>(finding.workers.front());
@@ -176,7 +177,6 @@ void TimelineView::draw(ViewContext& context) {
     }
     const ImGuiIO& io = ImGui::GetIO();
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
-
 
     // Layout: ruler on top; below it a child window with the label column and
     // the lanes, which scrolls vertically when the lanes do not fit.

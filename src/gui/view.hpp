@@ -21,7 +21,7 @@ struct ViewContext {
     ViewState& state;
     const Theme& theme;
     RunSession& session;
-    std::function<void(const std::string&)> openTrace; ///< asks the app to load a file
+    std::function<void(const std::string&)> openTrace;   ///< asks the app to load a file
     std::function<void(const std::string&)> showMessage; ///< one sentence in the status line
     std::shared_ptr<const TraceDocument> previous;       ///< the trace shown before this one, if any
     std::function<void()> swapWithPrevious;              ///< shows `previous` (and keeps the current one)
@@ -30,7 +30,7 @@ struct ViewContext {
 };
 
 class View {
-public:
+  public:
     virtual ~View() = default;
     /// Window title; also the ImGui ID of its window.
     virtual const char* title() const = 0;

@@ -24,12 +24,12 @@ struct ViewState {
     // Visible range of the timeline, in axis units (ns or event index).
     double viewBegin = 0.0;
     double viewEnd = 1.0;
-    bool fitRequested = true;     ///< zoom to show the whole trace at the next frame
-    bool focusRequested = false;  ///< zoom to the selected finding at the next frame
+    bool fitRequested = true;    ///< zoom to show the whole trace at the next frame
+    bool focusRequested = false; ///< zoom to the selected finding at the next frame
 
     bool playing = false;
     double playbackEventsPerSecond = 20.0;
-    double playbackCarry = 0.0;   ///< fraction of an event owed to the next frame
+    double playbackCarry = 0.0; ///< fraction of an event owed to the next frame
     std::uint64_t hoveredEvent = kNoEvent;
 
     /// Step mode: per worker, the access it will make next ("read Y"), and its

@@ -36,7 +36,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     return *this;
 }
 
-ChildProcess::~ChildProcess() { killAndReap(); }
+ChildProcess::~ChildProcess() {
+    killAndReap();
+}
 
 void ChildProcess::killAndReap() {
     if (m_pid > 0 && !m_status) {
@@ -49,21 +51,22 @@ void ChildProcess::killAndReap() {
 Result<ChildProcess> ChildProcess::spawn(const SpawnRequest& request) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    for (const auto& [from, to] : request.inheritFds) posix_spawn_file_actions_adddup2(&actions, from, to);
+    for (const auto& [from, to] : request.inheritFds)
+        posix_spawn_file_actions_adddup2(&actions, from, to);
 
     std::vector<std::string> storage;
     storage.reserve(request.args.size() + 1);
     storage.push_back(request.executable);
     storage.insert(storage.end(), request.args.begin(), request.args.end());
     std::vector<char*> argv;
-    for (auto& arg : storage) argv.push_back(arg.data());
+    for (auto& arg : storage)
+        argv.push_back(arg.data());
     argv.push_back(nullptr);
 
     pid_t pid = -1;
     const int rc = posix_spawn(&pid, request.executable.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-        return fail("cannot start " + request.executable + ": " + std::strerror(rc) + ".");
+    if (rc != 0) return fail("cannot start " + request.executable + ": " + std::strerror(rc) + ".");
     return ChildProcess(pid);
 }
 
@@ -75,8 +78,10 @@ const std::optional<ExitStatus>& ChildProcess::poll() {
     if (m_pid > 0 && !m_status) {
         int raw = 0;
         const pid_t rc = waitpid(m_pid, &raw, WNOHANG);
-        if (rc == m_pid) m_status = decodeWaitStatus(raw);
-        else if (rc < 0 && errno == ECHILD) m_status = ExitStatus{}; // reaped elsewhere: nothing left to wait for
+        if (rc == m_pid)
+            m_status = decodeWaitStatus(raw);
+        else if (rc < 0 && errno == ECHILD)
+            m_status = ExitStatus{}; // reaped elsewhere: nothing left to wait for
     }
     return m_status;
 }
@@ -85,8 +90,10 @@ const ExitStatus& ChildProcess::wait() {
     while (m_pid > 0 && !m_status) {
         int raw = 0;
         const pid_t rc = waitpid(m_pid, &raw, 0);
-        if (rc == m_pid) m_status = decodeWaitStatus(raw);
-        else if (rc < 0 && errno != EINTR) m_status = ExitStatus{};
+        if (rc == m_pid)
+            m_status = decodeWaitStatus(raw);
+        else if (rc < 0 && errno != EINTR)
+            m_status = ExitStatus{};
     }
     static const ExitStatus kNone{};
     return m_status ? *m_status : kNone;

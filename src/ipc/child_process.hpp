@@ -23,12 +23,12 @@ struct ExitStatus {
 
 struct SpawnRequest {
     std::string executable;
-    std::vector<std::string> args;                ///< argv[1..]; argv[0] is the executable
-    std::vector<std::pair<int, int>> inheritFds;  ///< (fd in the parent, fd number in the child)
+    std::vector<std::string> args;               ///< argv[1..]; argv[0] is the executable
+    std::vector<std::pair<int, int>> inheritFds; ///< (fd in the parent, fd number in the child)
 };
 
 class ChildProcess {
-public:
+  public:
     ChildProcess() = default;
     ChildProcess(ChildProcess&& other) noexcept;
     ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -49,7 +49,7 @@ public:
     const ExitStatus& wait();
     const std::optional<ExitStatus>& status() const { return m_status; }
 
-private:
+  private:
     explicit ChildProcess(pid_t pid) : m_pid(pid) {}
     void killAndReap();
 

@@ -21,7 +21,9 @@ LifeLine& LifeLine::operator=(LifeLine&& other) noexcept {
     return *this;
 }
 
-LifeLine::~LifeLine() { cut(); }
+LifeLine::~LifeLine() {
+    cut();
+}
 
 Result<LifeLine> LifeLine::create() {
     int fds[2];

@@ -14,7 +14,7 @@
 namespace racetrace {
 
 class LifeLine {
-public:
+  public:
     LifeLine() = default;
     LifeLine(LifeLine&& other) noexcept;
     LifeLine& operator=(LifeLine&& other) noexcept;
@@ -29,7 +29,7 @@ public:
     /// Cuts the line: every worker watching it exits.
     void cut();
 
-private:
+  private:
     int m_read = -1;
     int m_write = -1;
 };

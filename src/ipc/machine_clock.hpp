@@ -29,7 +29,7 @@ enum class TscRead : std::uint32_t { Rdtscp = 0, RdtscRdpid = 1 };
 
 struct ClockCalibration {
     ClockKind kind = ClockKind::Monotonic;
-    double ticksPerNs = 1.0;    ///< ticks of `kind` per nanosecond (1.0 for Monotonic)
+    double ticksPerNs = 1.0;     ///< ticks of `kind` per nanosecond (1.0 for Monotonic)
     std::uint64_t baseTicks = 0; ///< the clock's value at calibration: "time zero" of a run
     TscRead tscRead = TscRead::Rdtscp;
 };

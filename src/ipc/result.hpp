@@ -8,8 +8,7 @@
 namespace racetrace {
 
 /// A value, or one clear sentence saying why there is none.
-template <class T>
-using Result = std::expected<T, std::string>;
+template <class T> using Result = std::expected<T, std::string>;
 
 /// Shorthand for returning the sentence: `return fail("cannot open " + path);`
 inline std::unexpected<std::string> fail(std::string sentence) {

@@ -22,7 +22,9 @@ SharedSegment& SharedSegment::operator=(SharedSegment&& other) noexcept {
     return *this;
 }
 
-SharedSegment::~SharedSegment() { reset(); }
+SharedSegment::~SharedSegment() {
+    reset();
+}
 
 void SharedSegment::reset() {
     if (m_data != nullptr) munmap(m_data, m_size);
@@ -51,7 +53,8 @@ Result<SharedSegment> SharedSegment::create(std::size_t bytes, const char* debug
 
 Result<SharedSegment> SharedSegment::attach(int fd) {
     struct stat info {};
-    if (fstat(fd, &info) != 0) return fail(errnoSentence("the shared memory fd " + std::to_string(fd) + " is not open"));
+    if (fstat(fd, &info) != 0)
+        return fail(errnoSentence("the shared memory fd " + std::to_string(fd) + " is not open"));
     if (info.st_size <= 0) {
         close(fd);
         return fail("the shared memory fd " + std::to_string(fd) + " is empty.");

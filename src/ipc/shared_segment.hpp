@@ -12,7 +12,7 @@ namespace racetrace {
 
 /// Move-only owner of one mapping (and, in the creating process, of the fd).
 class SharedSegment {
-public:
+  public:
     SharedSegment() = default;
     SharedSegment(SharedSegment&& other) noexcept;
     SharedSegment& operator=(SharedSegment&& other) noexcept;
@@ -30,12 +30,9 @@ public:
     std::size_t size() const { return m_size; }
     int fd() const { return m_fd; }
 
-    template <class T>
-    T* at(std::uint64_t offset) const {
-        return reinterpret_cast<T*>(m_data + offset);
-    }
+    template <class T> T* at(std::uint64_t offset) const { return reinterpret_cast<T*>(m_data + offset); }
 
-private:
+  private:
     SharedSegment(int fd, std::byte* data, std::size_t size) : m_fd(fd), m_data(data), m_size(size) {}
     void reset();
 

@@ -26,11 +26,14 @@ Result<Scenario> loadScenario(const std::string& nameOrPath) {
     const bool looksLikePath = nameOrPath.find('/') != std::string::npos || nameOrPath.ends_with(".toml");
     if (stat(nameOrPath.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
         std::string known;
-        for (const auto& builtin : builtinScenarioTexts()) known += (known.empty() ? "" : ", ") + std::string(builtin.name);
+        for (const auto& builtin : builtinScenarioTexts())
+            known += (known.empty() ? "" : ", ") + std::string(builtin.name);
         if (looksLikePath) return fail("the scenario file " + nameOrPath + " does not exist or is not a file.");
-        return fail("there is no scenario called '" + nameOrPath + "' (built-in: " + known + "; or give a .toml path).");
+        return fail("there is no scenario called '" + nameOrPath + "' (built-in: " + known +
+                    "; or give a .toml path).");
     }
-    if (info.st_size > 1 << 20) return fail("the scenario file " + nameOrPath + " is larger than 1 MiB; is it really a scenario?");
+    if (info.st_size > 1 << 20)
+        return fail("the scenario file " + nameOrPath + " is larger than 1 MiB; is it really a scenario?");
     std::ifstream file(nameOrPath, std::ios::binary);
     std::stringstream text;
     text << file.rdbuf();

@@ -56,16 +56,18 @@ void Interpreter::busyWait(std::uint64_t ns) {
     const auto kind = m_ctx.clock.kind;
     const std::uint64_t start = readClock(kind, cpu);
     const auto ticks = static_cast<std::uint64_t>(static_cast<double>(jittered) * m_ctx.clock.ticksPerNs);
-    while (readClock(kind, cpu) - start < ticks) cpuRelax();
+    while (readClock(kind, cpu) - start < ticks)
+        cpuRelax();
 }
 
 inline void Interpreter::gate(EventKind kind, const Instruction& in, std::uint32_t word, std::int64_t value) {
     // One relaxed load per access when not stepping; the gate itself is out of line.
-    if (m_ctx.slot->gateEnabled.load(kRelaxed) != 0) passGate(*m_ctx.slot, *m_ctx.stop, {kind, in.line, in.variable, word, value});
+    if (m_ctx.slot->gateEnabled.load(kRelaxed) != 0)
+        passGate(*m_ctx.slot, *m_ctx.stop, {kind, in.line, in.variable, word, value});
 }
 
 inline void Interpreter::emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line,
-                       std::uint16_t variable, std::int64_t value, std::uint32_t aux) {
+                              std::uint16_t variable, std::int64_t value, std::uint32_t aux) {
     Event event;
     event.timestamp = ticks;
     event.value = value;
@@ -79,8 +81,7 @@ inline void Interpreter::emit(EventKind kind, std::uint64_t ticks, std::uint32_t
     m_ctx.ring->push(event);
 }
 
-template <bool kTraced>
-void Interpreter::flushSpin() {
+template <bool kTraced> void Interpreter::flushSpin() {
     if (m_spinCount == 0) return;
     if constexpr (kTraced)
         emit(EventKind::Spin, m_spinLastTicks, m_spinLastCpu, m_last.line, m_last.variable, m_last.value, m_spinCount);
@@ -115,8 +116,7 @@ void Interpreter::access(std::uint32_t pc, EventKind kind, std::uint16_t line, s
     m_ctx.slot->progress.store(++m_progress, kRelaxed);
 }
 
-template <bool kTraced>
-void Interpreter::marker(EventKind kind, std::uint16_t line, std::int64_t value) {
+template <bool kTraced> void Interpreter::marker(EventKind kind, std::uint16_t line, std::int64_t value) {
     flushSpin<kTraced>();
     m_last.valid = false;
     if constexpr (kTraced) {
@@ -127,8 +127,7 @@ void Interpreter::marker(EventKind kind, std::uint16_t line, std::int64_t value)
     m_ctx.slot->progress.store(++m_progress, kRelaxed);
 }
 
-template <bool kTraced>
-std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
+template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
     const auto& code = m_ctx.program->code;
     const auto size = static_cast<std::uint32_t>(code.size());
     auto& slot = *m_ctx.slot;
@@ -179,10 +178,11 @@ std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
                 std::int64_t observed = operand(in.a);
                 const std::int64_t desired = operand(in.b);
                 gate(EventKind::CompareExchange, in, in.word, desired);
-                const bool ok = wordOf(in, in.word).compare_exchange_strong(observed, desired, std::memory_order_acq_rel);
+                const bool ok =
+                    wordOf(in, in.word).compare_exchange_strong(observed, desired, std::memory_order_acq_rel);
                 m_registers[in.reg] = observed;
-                access<kTraced>(pc, EventKind::CompareExchange, in.line, in.variable, ok ? desired : observed, ok ? 1u : 0u,
-                                !ok);
+                access<kTraced>(pc, EventKind::CompareExchange, in.line, in.variable, ok ? desired : observed,
+                                ok ? 1u : 0u, !ok);
                 break;
             }
             case OpCode::FetchAdd: {

@@ -17,11 +17,11 @@ namespace racetrace {
 
 struct InterpreterContext {
     const Program* program = nullptr;
-    const ScenarioInfo* scenario = nullptr;  ///< for each variable's first word
-    SharedWord* words = nullptr;             ///< the variable area
+    const ScenarioInfo* scenario = nullptr; ///< for each variable's first word
+    SharedWord* words = nullptr;            ///< the variable area
     WorkerSlot* slot = nullptr;
     const std::atomic<std::uint32_t>* stop = nullptr;
-    RingProducer* ring = nullptr;            ///< null: record nothing
+    RingProducer* ring = nullptr; ///< null: record nothing
     ClockCalibration clock;
     std::uint32_t worker = 0;
     std::uint64_t windowNs = 0;
@@ -29,25 +29,22 @@ struct InterpreterContext {
 };
 
 class Interpreter {
-public:
+  public:
     explicit Interpreter(const InterpreterContext& context);
 
     /// Runs up to `iterations` passes of the program; returns how many finished.
     /// Stops early when the parent raises the stop flag.
     std::uint64_t run(std::uint64_t iterations);
 
-private:
-    template <bool kTraced>
-    std::uint64_t runLoop(std::uint64_t iterations);
+  private:
+    template <bool kTraced> std::uint64_t runLoop(std::uint64_t iterations);
 
     /// Records one shared access (or folds it into a spin, see below).
     template <bool kTraced>
     void access(std::uint32_t pc, EventKind kind, std::uint16_t line, std::uint16_t variable, std::int64_t value,
                 std::uint32_t aux, bool unchangedMemory);
-    template <bool kTraced>
-    void marker(EventKind kind, std::uint16_t line, std::int64_t value);
-    template <bool kTraced>
-    void flushSpin();
+    template <bool kTraced> void marker(EventKind kind, std::uint16_t line, std::int64_t value);
+    template <bool kTraced> void flushSpin();
     /// Waits at the step gate before an access, when stepping (lab/step_gate.hpp).
     void gate(EventKind kind, const Instruction& in, std::uint32_t word, std::int64_t value);
     void emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line, std::uint16_t variable,

@@ -28,7 +28,8 @@ std::uint64_t chooseRingCapacity(std::uint32_t workers, bool stepping) {
     // ~64 MiB of ring in all; the parent drains every few ms, so even a fast
     // worker rarely fills its ring.
     std::uint64_t capacity = 1;
-    while (capacity * 2 <= (std::uint64_t{1} << 21) / workers) capacity *= 2;
+    while (capacity * 2 <= (std::uint64_t{1} << 21) / workers)
+        capacity *= 2;
     return std::max<std::uint64_t>(capacity, std::uint64_t{1} << 16);
 }
 
@@ -48,7 +49,8 @@ std::string quoteLine(const Scenario& scenario, std::uint32_t worker, std::uint3
     if (line >= program.lines.size()) return "line " + std::to_string(line + 1);
     std::string text = program.lines[line].text;
     if (auto comment = text.find("//"); comment != std::string::npos) text = text.substr(0, comment);
-    while (!text.empty() && text.back() == ' ') text.pop_back();
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
     return "line " + std::to_string(line + 1) + " (" + text + ")";
 }
 
@@ -73,8 +75,9 @@ Run::~Run() {
 
 Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::string& workerExecutable) {
     if (auto valid = validateRunOptions(requested); !valid) return fail(valid.error());
-    auto scenario = requested.scenarioSource.empty() ? loadScenario(requested.scenario)
-                                                     : parseScenario(requested.scenarioSource, requested.scenario + ".toml");
+    auto scenario = requested.scenarioSource.empty()
+                        ? loadScenario(requested.scenario)
+                        : parseScenario(requested.scenarioSource, requested.scenario + ".toml");
     if (!scenario) return fail(scenario.error());
 
     std::unique_ptr<Run> run(new Run());
@@ -120,9 +123,11 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
     std::memcpy(run->m_segment.data() + geometry.scenarioOffset, source.data(), source.size());
 
     auto* words = run->m_segment.at<SharedWord>(geometry.variablesOffset);
-    for (std::uint32_t w = 0; w < run->m_scenario.totalWords; ++w) new (&words[w]) SharedWord(0);
+    for (std::uint32_t w = 0; w < run->m_scenario.totalWords; ++w)
+        new (&words[w]) SharedWord(0);
     for (const auto& variable : run->m_scenario.info.variables)
-        for (std::uint32_t w = 0; w < variable.words; ++w) words[variable.firstWord + w].store(variable.initial);
+        for (std::uint32_t w = 0; w < variable.words; ++w)
+            words[variable.firstWord + w].store(variable.initial);
 
     const auto cpus = allowedCpus();
     run->m_slots = run->m_segment.at<WorkerSlot>(geometry.slotsOffset);
@@ -131,7 +136,8 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& requested, const std::
         slot->variable.store(kNoVariable);
         slot->gateEnabled.store(options.stepping ? 1 : 0);
         slot->pinnedCpu = options.pin == PinMode::Spread ? cpus[k % cpus.size()]
-                        : options.pin == PinMode::Same   ? cpus.front() : -1;
+                          : options.pin == PinMode::Same ? cpus.front()
+                                                         : -1;
         auto* control = new (run->m_segment.data() + geometry.ringsOffset + k * geometry.ringStride) RingControl{};
         run->m_rings.emplace_back(control, reinterpret_cast<const Event*>(control + 1), capacity);
     }
@@ -163,8 +169,15 @@ Result<void> Run::spawnWorkers(const std::string& executable) {
     for (std::uint32_t k = 0; k < m_options.workers; ++k) {
         SpawnRequest request;
         request.executable = executable;
-        request.args = {"worker", "--segment-fd", std::to_string(childSegmentFd), "--life-fd",
-                        std::to_string(childLifeFd), "--id", std::to_string(k), "--parent-pid", std::to_string(getpid())};
+        request.args = {"worker",
+                        "--segment-fd",
+                        std::to_string(childSegmentFd),
+                        "--life-fd",
+                        std::to_string(childLifeFd),
+                        "--id",
+                        std::to_string(k),
+                        "--parent-pid",
+                        std::to_string(getpid())};
         request.inheritFds = {{m_segment.fd(), childSegmentFd}, {m_lifeLine.workerEnd(), childLifeFd}};
         auto child = ChildProcess::spawn(request);
         if (!child) return fail(child.error());
@@ -189,7 +202,8 @@ Result<void> Run::waitForBarrier() {
 }
 
 void Run::drainRings() {
-    for (std::size_t k = 0; k < m_rings.size(); ++k) m_rings[k].drain(m_events[k]);
+    for (std::size_t k = 0; k < m_rings.size(); ++k)
+        m_rings[k].drain(m_events[k]);
 }
 
 void Run::killAll(WorkerExit::How how, const std::string& reason) {
@@ -228,7 +242,8 @@ std::string Run::describeStuckWorkers() const {
 void Run::checkWatchdog() {
     if (m_watchdogFired) return;
     std::uint64_t sum = 0;
-    for (std::uint32_t k = 0; k < m_options.workers; ++k) sum += m_slots[k].progress.load(std::memory_order_relaxed);
+    for (std::uint32_t k = 0; k < m_options.workers; ++k)
+        sum += m_slots[k].progress.load(std::memory_order_relaxed);
     const auto now = std::chrono::steady_clock::now();
     if (sum != m_lastProgressSum) {
         m_lastProgressSum = sum;
@@ -256,10 +271,10 @@ bool Run::pump() {
     for (std::uint32_t k = 0; k < m_children.size(); ++k) {
         auto& child = m_children[k];
         if (!child.running()) continue;
-        if (const auto& status = child.poll(); status && m_killedHow[k] == WorkerExit::How::Unknown &&
-                                               !(status->exited && status->code == 0))
-            m_stopReason += (m_stopReason.empty() ? "" : " ") + ("Worker " + workerName(k) + " ended early: " +
-                                                                 describeExit(*status) + ".");
+        if (const auto& status = child.poll();
+            status && m_killedHow[k] == WorkerExit::How::Unknown && !(status->exited && status->code == 0))
+            m_stopReason += (m_stopReason.empty() ? "" : " ") +
+                            ("Worker " + workerName(k) + " ended early: " + describeExit(*status) + ".");
         anyRunning = anyRunning || child.running();
     }
     if (anyRunning) {
@@ -273,10 +288,13 @@ bool Run::pump() {
     return false;
 }
 
-void Run::requestStop() { m_stopRequested.store(true, std::memory_order_relaxed); }
+void Run::requestStop() {
+    m_stopRequested.store(true, std::memory_order_relaxed);
+}
 
 Trace Run::finish() {
-    while (pump()) std::this_thread::sleep_for(kPumpInterval);
+    while (pump())
+        std::this_thread::sleep_for(kPumpInterval);
     return buildTrace(true);
 }
 
@@ -294,7 +312,8 @@ RunProgress Run::progress() const {
 
 std::vector<pid_t> Run::workerPids() const {
     std::vector<pid_t> pids;
-    for (const auto& child : m_children) pids.push_back(child.pid());
+    for (const auto& child : m_children)
+        pids.push_back(child.pid());
     return pids;
 }
 
@@ -327,7 +346,8 @@ Trace Run::buildTrace(bool release) {
         record.exit.code = status.code;
         record.exit.signal = status.signal;
         record.exit.how = m_killedHow[k] != WorkerExit::How::Unknown ? m_killedHow[k]
-                        : status.exited ? WorkerExit::How::Exited : WorkerExit::How::Signaled;
+                          : status.exited                            ? WorkerExit::How::Exited
+                                                                     : WorkerExit::How::Signaled;
         trace.workers.push_back(record);
 
         // Keep only well-formed events: a worker could have scribbled on its ring.
@@ -370,7 +390,8 @@ Trace Run::buildTrace(bool release) {
                                 std::string("The counter was not checked: not every worker finished its iterations.");
     }
     const auto* words = m_segment.at<const SharedWord>(m_header->variablesOffset);
-    for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w) trace.finalWords.push_back(words[w].load());
+    for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w)
+        trace.finalWords.push_back(words[w].load());
     finalizeEventOrder(trace);
     return trace;
 }

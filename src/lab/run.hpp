@@ -46,7 +46,7 @@ struct RunProgress {
 };
 
 class Run {
-public:
+  public:
     ~Run();
     Run(const Run&) = delete;
     Run& operator=(const Run&) = delete;
@@ -75,7 +75,7 @@ public:
     const RunOptions& options() const { return m_options; }
     std::vector<pid_t> workerPids() const;
 
-private:
+  private:
     Run() = default;
     Result<void> spawnWorkers(const std::string& executable);
     Result<void> waitForBarrier();
@@ -95,13 +95,13 @@ private:
     WorkerSlot* m_slots = nullptr;
     std::vector<ChildProcess> m_children;
     std::vector<RingConsumer> m_rings;
-    std::vector<std::vector<Event>> m_events;       ///< drained so far, per worker
-    std::vector<WorkerExit::How> m_killedHow;       ///< Unknown unless we killed that worker
+    std::vector<std::vector<Event>> m_events; ///< drained so far, per worker
+    std::vector<WorkerExit::How> m_killedHow; ///< Unknown unless we killed that worker
     std::vector<std::uint64_t> m_killTicks;
     std::atomic<bool> m_stopRequested{false};
     std::string m_stopReason;
-    bool m_stopKilled = false;     ///< requestStop() has been acted on
-    bool m_watchdogFired = false;  ///< the watchdog has stopped the run
+    bool m_stopKilled = false;    ///< requestStop() has been acted on
+    bool m_watchdogFired = false; ///< the watchdog has stopped the run
     std::uint64_t m_startTicks = 0;
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;

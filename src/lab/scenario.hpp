@@ -48,14 +48,14 @@ struct Operand {
 
 struct Instruction {
     OpCode op = OpCode::Fence;
-    std::uint8_t reg = 0;             ///< destination (or compared) register
-    std::uint16_t line = 0;           ///< pseudo-code line shown for it
+    std::uint8_t reg = 0;   ///< destination (or compared) register
+    std::uint16_t line = 0; ///< pseudo-code line shown for it
     std::uint16_t variable = kNoVariable;
-    std::uint32_t word = 0;           ///< word within the variable (VAR[k])
-    Operand a;                        ///< first source operand
-    Operand b;                        ///< second source operand (cas: new value)
-    std::uint32_t target = 0;         ///< branch target (instruction index)
-    std::uint32_t sourceLine = 0;     ///< line in the TOML file, for messages
+    std::uint32_t word = 0;       ///< word within the variable (VAR[k])
+    Operand a;                    ///< first source operand
+    Operand b;                    ///< second source operand (cas: new value)
+    std::uint32_t target = 0;     ///< branch target (instruction index)
+    std::uint32_t sourceLine = 0; ///< line in the TOML file, for messages
 };
 
 struct Program {
@@ -79,7 +79,7 @@ struct InvariantSpec {
 };
 
 struct Scenario {
-    ScenarioInfo info;  ///< names, listing and source (invariants filled by infoFor)
+    ScenarioInfo info;   ///< names, listing and source (invariants filled by infoFor)
     std::string summary; ///< one line for `racetrace scenarios`
     ScenarioDefaults defaults;
     std::vector<Program> programs;

@@ -29,7 +29,8 @@ struct ParseError {
 std::vector<std::string> splitWords(std::string_view text) {
     std::vector<std::string> words;
     std::istringstream stream{std::string(text)};
-    for (std::string word; stream >> word;) words.push_back(word);
+    for (std::string word; stream >> word;)
+        words.push_back(word);
     return words;
 }
 
@@ -41,11 +42,13 @@ std::optional<std::int64_t> parseInteger(std::string_view text) {
     return value;
 }
 
-std::uint32_t lineOf(const toml::node& node) { return static_cast<std::uint32_t>(node.source().begin.line); }
+std::uint32_t lineOf(const toml::node& node) {
+    return static_cast<std::uint32_t>(node.source().begin.line);
+}
 
 /// Builds one role's program; branch labels are resolved after all lines are read.
 class ProgramBuilder {
-public:
+  public:
     ProgramBuilder(const ScenarioInfo& info, Program& program) : m_info(info), m_program(program) {}
 
     void addOp(std::string_view text, std::uint16_t shownLine, std::uint32_t sourceLine) {
@@ -61,8 +64,7 @@ public:
         const std::string& name = words[0];
         const auto args = std::span(words).subspan(1);
         auto expectArgs = [&](std::size_t lo, std::size_t hi, const char* usage) {
-            if (args.size() < lo || args.size() > hi)
-                throw ParseError{sourceLine, "'" + name + "' takes " + usage};
+            if (args.size() < lo || args.size() > hi) throw ParseError{sourceLine, "'" + name + "' takes " + usage};
         };
         if (name == "load") {
             expectArgs(2, 2, "a register and a variable: load r0 Y");
@@ -106,8 +108,10 @@ public:
             requireKind(in, VariableKind::Record, sourceLine);
         } else if (name == "fence" || name == "yield" || name == "cs_enter" || name == "cs_exit") {
             expectArgs(0, 0, "no arguments");
-            in.op = name == "fence" ? OpCode::Fence : name == "yield" ? OpCode::Yield
-                  : name == "cs_enter" ? OpCode::CsEnter : OpCode::CsExit;
+            in.op = name == "fence"      ? OpCode::Fence
+                    : name == "yield"    ? OpCode::Yield
+                    : name == "cs_enter" ? OpCode::CsEnter
+                                         : OpCode::CsExit;
         } else {
             throw ParseError{sourceLine, "unknown instruction '" + name +
                                              "' (known: load, store, mov, add, sub, beq, bne, jmp, xchg, cas, "
@@ -124,12 +128,13 @@ public:
                 throw ParseError{use.second, "the label '" + use.first + "' is not defined in this program"};
             m_program.code[index].target = found->second;
         }
-        if (m_program.code.empty()) throw ParseError{m_programLine, "the program of role '" + m_program.role + "' has no instructions"};
+        if (m_program.code.empty())
+            throw ParseError{m_programLine, "the program of role '" + m_program.role + "' has no instructions"};
     }
 
     void setProgramLine(std::uint32_t line) { m_programLine = line; }
 
-private:
+  private:
     std::uint8_t reg(const std::string& text, std::uint32_t sourceLine) {
         if (text.size() >= 2 && text[0] == 'r') {
             if (auto n = parseInteger(std::string_view(text).substr(1)); n && *n >= 0 && *n < kRegisterCount)
@@ -151,8 +156,9 @@ private:
         std::string name = text;
         std::uint32_t word = 0;
         if (auto open = text.find('['); open != std::string::npos) {
-            auto index = text.back() == ']' ? parseInteger(std::string_view(text).substr(open + 1, text.size() - open - 2))
-                                            : std::nullopt;
+            auto index = text.back() == ']'
+                             ? parseInteger(std::string_view(text).substr(open + 1, text.size() - open - 2))
+                             : std::nullopt;
             if (!index || *index < 0) throw ParseError{sourceLine, "'" + text + "' has a bad word index"};
             name = text.substr(0, open);
             word = static_cast<std::uint32_t>(*index);
@@ -194,10 +200,11 @@ std::uint32_t keyLine(const toml::table& table, std::string_view key, std::uint3
     return node != nullptr ? lineOf(*node) : fallback;
 }
 
-template <class T>
-T required(const toml::table& table, std::string_view key, std::uint32_t line, const char* what) {
+template <class T> T required(const toml::table& table, std::string_view key, std::uint32_t line, const char* what) {
     auto value = table[key].value<T>();
-    if (!value) throw ParseError{keyLine(table, key, line), std::string("missing or wrong '") + std::string(key) + "' (" + what + ")"};
+    if (!value)
+        throw ParseError{keyLine(table, key, line),
+                         std::string("missing or wrong '") + std::string(key) + "' (" + what + ")"};
     return *value;
 }
 
@@ -233,13 +240,16 @@ void parseVariables(const toml::table& root, Scenario& scenario) {
         variable.name = required<std::string>(*table, "name", line, "the variable's name");
         const auto kindName = required<std::string>(*table, "kind", line, "flag, lock, counter, record or word");
         auto kind = variableKindFromName(kindName);
-        if (!kind) throw ParseError{keyLine(*table, "kind", line), "unknown variable kind '" + kindName + "' (flag, lock, counter, record or word)"};
+        if (!kind)
+            throw ParseError{keyLine(*table, "kind", line),
+                             "unknown variable kind '" + kindName + "' (flag, lock, counter, record or word)"};
         variable.kind = *kind;
         variable.words = static_cast<std::uint32_t>(boundedInteger(*table, "words", 1, 64, 1));
         if (variable.kind != VariableKind::Record && variable.words != 1)
             throw ParseError{keyLine(*table, "words", line), "only a record may have more than one word"};
         variable.initial = boundedInteger(*table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62, 0);
-        if (scenario.info.findVariable(variable.name)) throw ParseError{line, "the variable '" + variable.name + "' is declared twice"};
+        if (scenario.info.findVariable(variable.name))
+            throw ParseError{line, "the variable '" + variable.name + "' is declared twice"};
         // Each variable starts on its own cache line (8 words) so variables do not share one.
         variable.firstWord = nextWord;
         nextWord += (variable.words + 7) / 8 * 8;
@@ -294,11 +304,16 @@ void parseInvariants(const toml::table& root, Scenario& scenario) {
         auto variable = scenario.info.findVariable(name);
         if (!variable) throw ParseError{line, "the invariant names an unknown variable '" + name + "'"};
         spec.variable = *variable;
-        const auto equals = required<std::string>(*table, "equals", line, "an expression like \"workers * iterations\"");
+        const auto equals =
+            required<std::string>(*table, "equals", line, "an expression like \"workers * iterations\"");
         spec.text = name + " == " + equals;
         std::vector<std::string> product;
         for (const auto& word : splitWords(equals)) {
-            if (word == "+") { spec.sumOfProducts.push_back(std::move(product)); product.clear(); continue; }
+            if (word == "+") {
+                spec.sumOfProducts.push_back(std::move(product));
+                product.clear();
+                continue;
+            }
             if (word == "*") continue;
             if (word != "workers" && word != "iterations" && !parseInteger(word))
                 throw ParseError{line, "'" + word + "' in an invariant must be a number, workers, iterations, + or *"};
@@ -317,8 +332,9 @@ std::int64_t InvariantSpec::evaluate(std::uint32_t workers, std::uint64_t iterat
     for (const auto& product : sumOfProducts) {
         std::int64_t value = 1;
         for (const auto& term : product)
-            value *= term == "workers" ? static_cast<std::int64_t>(workers)
-                   : term == "iterations" ? static_cast<std::int64_t>(iterations) : *parseInteger(term);
+            value *= term == "workers"      ? static_cast<std::int64_t>(workers)
+                     : term == "iterations" ? static_cast<std::int64_t>(iterations)
+                                            : *parseInteger(term);
         sum += value;
     }
     return sum;
@@ -354,9 +370,9 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& fileNam
 }
 
 std::string_view opCodeName(OpCode op) {
-    static constexpr std::string_view names[] = {"load", "store", "mov", "add", "sub", "beq", "bne", "jmp", "xchg",
-                                                 "cas", "fetch_add", "fence", "delay", "yield", "cs_enter",
-                                                 "cs_exit", "write_record", "check_record"};
+    static constexpr std::string_view names[] = {
+        "load", "store",     "mov",   "add",   "sub",   "beq",      "bne",     "jmp",          "xchg",
+        "cas",  "fetch_add", "fence", "delay", "yield", "cs_enter", "cs_exit", "write_record", "check_record"};
     const auto index = static_cast<std::size_t>(op);
     return index < std::size(names) ? names[index] : "unknown";
 }

@@ -72,8 +72,8 @@ bool isWaiting(const Trace& trace, const Event& event) {
     const VariableKind kind = trace.scenario.variables[event.variable].kind;
     if (kind == VariableKind::Flag) return event.kind == EventKind::Load && event.value == 0;
     if (kind != VariableKind::Lock) return false;
-    if (event.kind == EventKind::Exchange) return event.value != 0;       // the old value: it was held
-    if (event.kind == EventKind::CompareExchange) return event.aux == 0;  // the swap failed
+    if (event.kind == EventKind::Exchange) return event.value != 0;      // the old value: it was held
+    if (event.kind == EventKind::CompareExchange) return event.aux == 0; // the swap failed
     return false;
 }
 

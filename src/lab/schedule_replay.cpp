@@ -38,9 +38,10 @@ std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint
     const std::string who = workerName(want.worker);
     if (got.worker != want.worker || got.kind != want.kind || got.line != want.line || got.variable != want.variable ||
         got.word != want.word)
-        return "Step " + std::to_string(step + 1) + ": the schedule has " + who + " " + describeAccess(scenario, wanted) +
-               " at line " + std::to_string(want.line + 1) + ", but in the replay " + workerName(got.worker) + " " +
-               describeAccess(scenario, actual) + " at line " + std::to_string(got.line + 1) + ".";
+        return "Step " + std::to_string(step + 1) + ": the schedule has " + who + " " +
+               describeAccess(scenario, wanted) + " at line " + std::to_string(want.line + 1) + ", but in the replay " +
+               workerName(got.worker) + " " + describeAccess(scenario, actual) + " at line " +
+               std::to_string(got.line + 1) + ".";
     if (got.value != want.value)
         return "Step " + std::to_string(step + 1) + ": " + who + " " + (isWrite(want.kind) ? "wrote " : "read ") +
                (want.variable < scenario.variables.size() ? scenario.variables[want.variable].name : "?") + " = " +
@@ -61,12 +62,14 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
             if (!lastOf[event.worker]) continue;
             ScheduledAccess repeat = *lastOf[event.worker];
             repeat.event = i;
-            for (std::uint32_t r = 0; r < event.aux; ++r) sequence.push_back(repeat);
+            for (std::uint32_t r = 0; r < event.aux; ++r)
+                sequence.push_back(repeat);
             continue;
         }
         if (!isGatedKind(event.kind)) continue;
-        ScheduledAccess access{event.worker, event.kind, event.line, event.variable,
-                               auxIsWord(event.kind) ? event.aux : 0u, event.value, i};
+        ScheduledAccess access{
+            event.worker, event.kind, event.line, event.variable, auxIsWord(event.kind) ? event.aux : 0u,
+            event.value,  i};
         sequence.push_back(access);
         lastOf[event.worker] = access;
     }
@@ -99,7 +102,8 @@ bool ranToTheEnd(const Trace& trace) {
 }
 
 Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
-    if (original.scenario.source.empty()) return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
+    if (original.scenario.source.empty())
+        return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
     RunOptions options = original.options;
     options.scenario = original.scenario.name;
     options.scenarioSource = original.scenario.source;
@@ -120,17 +124,24 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
         }
         const auto pending = steps.next(want.worker);
         if (!pending) {
-            result.divergence = "Step " + std::to_string(i + 1) + ": the schedule has " + workerName(want.worker) + " " +
+            result.divergence = "Step " + std::to_string(i + 1) + ": the schedule has " + workerName(want.worker) +
+                                " " +
                                 describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
                                 ", but in the replay it has already finished its program.";
             break;
         }
         // Writes announce their value; reads are checked after the run.
-        const ScheduledAccess announced{want.worker, pending->kind, pending->line, pending->variable,
-                                        pending->word, isWrite(pending->kind) && want.kind != EventKind::Exchange &&
-                                                               want.kind != EventKind::CompareExchange &&
-                                                               want.kind != EventKind::FetchAdd
-                                                           ? pending->value : want.value, 0};
+        const ScheduledAccess announced{want.worker,
+                                        pending->kind,
+                                        pending->line,
+                                        pending->variable,
+                                        pending->word,
+                                        isWrite(pending->kind) && want.kind != EventKind::Exchange &&
+                                                want.kind != EventKind::CompareExchange &&
+                                                want.kind != EventKind::FetchAdd
+                                            ? pending->value
+                                            : want.value,
+                                        0};
         if (auto mismatch = compareAccess(scenario, i, want, announced)) {
             result.divergence = mismatch;
             break;

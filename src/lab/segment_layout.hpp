@@ -54,21 +54,21 @@ struct SegmentHeader {
     std::uint32_t headerBytes;
     std::uint64_t totalBytes;
     std::uint32_t workerCount;
-    std::uint32_t wordCount;       ///< int64 words in the variable area
+    std::uint32_t wordCount; ///< int64 words in the variable area
     std::uint64_t scenarioOffset;
     std::uint64_t scenarioBytes;
     std::uint64_t variablesOffset;
     std::uint64_t slotsOffset;
     std::uint64_t ringsOffset;
-    std::uint64_t ringStride;      ///< bytes from one ring's control to the next
-    std::uint64_t ringCapacity;    ///< events per ring, a power of two
-    std::uint32_t clockKind;       ///< ClockKind
-    std::uint32_t traceEnabled;    ///< 0: --no-trace, record nothing
-    std::uint32_t tscRead;         ///< TscRead: how workers read the TSC
+    std::uint64_t ringStride;   ///< bytes from one ring's control to the next
+    std::uint64_t ringCapacity; ///< events per ring, a power of two
+    std::uint32_t clockKind;    ///< ClockKind
+    std::uint32_t traceEnabled; ///< 0: --no-trace, record nothing
+    std::uint32_t tscRead;      ///< TscRead: how workers read the TSC
     std::uint32_t reserved0;
-    double ticksPerNs;             ///< clock calibration
-    std::uint64_t clockBaseTicks;  ///< "time zero" of the run
-    std::uint64_t windowNs;        ///< the race window ("delay window")
+    double ticksPerNs;            ///< clock calibration
+    std::uint64_t clockBaseTicks; ///< "time zero" of the run
+    std::uint64_t windowNs;       ///< the race window ("delay window")
     std::uint64_t iterations;
     std::uint64_t seed;
     alignas(kCacheLine) std::atomic<std::uint32_t> readyCount; ///< workers at the start barrier
@@ -83,27 +83,27 @@ static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 struct alignas(kCacheLine) WorkerSlot {
     // written by the worker
     std::atomic<std::int32_t> pid;
-    std::atomic<std::uint32_t> state;        ///< WorkerState
-    std::atomic<std::uint64_t> progress;     ///< accesses that were not spin repeats
+    std::atomic<std::uint32_t> state;    ///< WorkerState
+    std::atomic<std::uint64_t> progress; ///< accesses that were not spin repeats
     std::atomic<std::uint64_t> iterationsDone;
-    std::atomic<std::uint32_t> line;         ///< program line of the latest access
-    std::atomic<std::uint32_t> variable;     ///< variable of the latest access (kNoVariable: none)
-    std::atomic<std::int64_t> lastValue;     ///< value of the latest access
-    std::atomic<std::uint32_t> spinning;     ///< 1 while repeating an identical access
-    std::uint32_t reserved1;                 ///< keeps pinnedCpu at its offset
+    std::atomic<std::uint32_t> line;     ///< program line of the latest access
+    std::atomic<std::uint32_t> variable; ///< variable of the latest access (kNoVariable: none)
+    std::atomic<std::int64_t> lastValue; ///< value of the latest access
+    std::atomic<std::uint32_t> spinning; ///< 1 while repeating an identical access
+    std::uint32_t reserved1;             ///< keeps pinnedCpu at its offset
     // written by the parent before the spawn
-    std::int32_t pinnedCpu;                  ///< -1: not pinned
+    std::int32_t pinnedCpu; ///< -1: not pinned
     std::uint32_t reserved0;
     // Step gate (see lab/step_gate.hpp). The parent grants permits; before each
     // shared access the worker announces it, then takes one permit or waits.
     alignas(kCacheLine) std::atomic<std::uint32_t> gateEnabled; ///< parent: 1 = wait at every access
-    std::atomic<std::uint32_t> gatePermits;   ///< parent adds, worker takes; futex word
-    std::atomic<std::uint32_t> gateArrivals;  ///< worker: accesses announced so far
-    std::atomic<std::uint32_t> pendingKind;   ///< worker: EventKind of the announced access
-    std::atomic<std::uint32_t> pendingLine;   ///< worker: its program line
-    std::atomic<std::uint32_t> pendingVariable; ///< worker: its variable
-    std::atomic<std::uint32_t> pendingWord;   ///< worker: its word within the variable
-    std::atomic<std::int64_t> pendingValue;   ///< worker: the value a write will store
+    std::atomic<std::uint32_t> gatePermits;                     ///< parent adds, worker takes; futex word
+    std::atomic<std::uint32_t> gateArrivals;                    ///< worker: accesses announced so far
+    std::atomic<std::uint32_t> pendingKind;                     ///< worker: EventKind of the announced access
+    std::atomic<std::uint32_t> pendingLine;                     ///< worker: its program line
+    std::atomic<std::uint32_t> pendingVariable;                 ///< worker: its variable
+    std::atomic<std::uint32_t> pendingWord;                     ///< worker: its word within the variable
+    std::atomic<std::int64_t> pendingValue;                     ///< worker: the value a write will store
 };
 static_assert(sizeof(WorkerSlot) == 2 * kCacheLine, "WorkerSlot is part of the segment ABI");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);
@@ -117,8 +117,8 @@ constexpr std::uint64_t alignUp(std::uint64_t value, std::uint64_t alignment) {
     return (value + alignment - 1) / alignment * alignment;
 }
 
-constexpr SegmentGeometry computeGeometry(std::uint64_t scenarioBytes, std::uint32_t wordCount,
-                                          std::uint32_t workers, std::uint64_t ringCapacity) {
+constexpr SegmentGeometry computeGeometry(std::uint64_t scenarioBytes, std::uint32_t wordCount, std::uint32_t workers,
+                                          std::uint64_t ringCapacity) {
     SegmentGeometry g{};
     g.scenarioOffset = 4096;
     g.variablesOffset = alignUp(g.scenarioOffset + scenarioBytes, 4096);

@@ -74,7 +74,8 @@ Result<void> StepController::step(std::uint32_t worker) {
 
 void StepController::runFreely() {
     m_free = true;
-    for (std::uint32_t k = 0; k < workers(); ++k) openGate(m_run->workerSlot(k));
+    for (std::uint32_t k = 0; k < workers(); ++k)
+        openGate(m_run->workerSlot(k));
 }
 
 Trace StepController::finish() {

@@ -19,7 +19,7 @@
 namespace racetrace {
 
 class StepController {
-public:
+  public:
     /// Starts the workers with their gates closed (options.stepping is forced on).
     static Result<std::unique_ptr<StepController>> start(RunOptions options,
                                                          const std::string& workerExecutable = "/proc/self/exe");
@@ -45,7 +45,7 @@ public:
     /// Lets every worker finish (runFreely) and returns the whole trace.
     Trace finish();
 
-private:
+  private:
     explicit StepController(std::unique_ptr<Run> run);
     Result<void> awaitAnnouncement(std::uint32_t worker, std::uint32_t beyond);
 

@@ -34,8 +34,7 @@ struct WorkerArgs {
     pid_t parentPid = 0;
 };
 
-template <class T>
-bool parseNumber(const char* text, T& out) {
+template <class T> bool parseNumber(const char* text, T& out) {
     const auto* end = text + std::strlen(text);
     auto [ptr, ec] = std::from_chars(text, end, out);
     return ec == std::errc{} && ptr == end;
@@ -45,11 +44,16 @@ bool parseArgs(int argc, char** argv, WorkerArgs& args) {
     bool fd = false, life = false, id = false, parent = false;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string_view key = argv[i];
-        if (key == "--segment-fd") fd = parseNumber(argv[i + 1], args.segmentFd);
-        else if (key == "--life-fd") life = parseNumber(argv[i + 1], args.lifeFd);
-        else if (key == "--id") id = parseNumber(argv[i + 1], args.id);
-        else if (key == "--parent-pid") parent = parseNumber(argv[i + 1], args.parentPid);
-        else return false;
+        if (key == "--segment-fd")
+            fd = parseNumber(argv[i + 1], args.segmentFd);
+        else if (key == "--life-fd")
+            life = parseNumber(argv[i + 1], args.lifeFd);
+        else if (key == "--id")
+            id = parseNumber(argv[i + 1], args.id);
+        else if (key == "--parent-pid")
+            parent = parseNumber(argv[i + 1], args.parentPid);
+        else
+            return false;
     }
     return fd && life && id && parent;
 }
@@ -83,8 +87,8 @@ int workerMain(const WorkerArgs& args) {
     const auto size = segment->size();
     if (size < sizeof(SegmentHeader) || header->magic != kSegmentMagic || header->abiVersion != kSegmentAbiVersion ||
         header->totalBytes != size || args.id >= header->workerCount ||
-        header->scenarioOffset + header->scenarioBytes > size || header->ringsOffset +
-        std::uint64_t{header->workerCount} * header->ringStride > size ||
+        header->scenarioOffset + header->scenarioBytes > size ||
+        header->ringsOffset + std::uint64_t{header->workerCount} * header->ringStride > size ||
         header->variablesOffset + std::uint64_t{header->wordCount} * 8 > size ||
         header->slotsOffset + std::uint64_t{header->workerCount} * sizeof(WorkerSlot) > size ||
         header->ringCapacity == 0 || (header->ringCapacity & (header->ringCapacity - 1)) != 0 ||
@@ -125,7 +129,7 @@ int workerMain(const WorkerArgs& args) {
     context.ring = header->traceEnabled != 0 ? &ring : nullptr;
     context.clock = {static_cast<ClockKind>(header->clockKind), header->ticksPerNs, header->clockBaseTicks,
                      header->tscRead == static_cast<std::uint32_t>(TscRead::RdtscRdpid) ? TscRead::RdtscRdpid
-                                                                                         : TscRead::Rdtscp};
+                                                                                        : TscRead::Rdtscp};
     context.worker = args.id;
     context.windowNs = header->windowNs;
     context.seed = header->seed;

@@ -22,16 +22,18 @@
 namespace racetrace {
 
 enum class EventKind : std::uint8_t {
-    Invalid = 0,          ///< never written; a zero-filled slot reads as this
-    Load = 1,             ///< plain read: value = what was read
-    Store = 2,            ///< plain write: value = what was written
-    Exchange = 3,         ///< atomic exchange (test-and-set): value = old, aux = new (int32)
-    CompareExchange = 4,  ///< CAS: aux = 1 on success (value = the new value stored), 0 on failure (value = what was observed)
-    FetchAdd = 5,         ///< atomic add: value = old, aux = delta (int32)
-    Fence = 6,            ///< sequentially consistent fence, no variable
-    Spin = 7,             ///< the previous access of this worker repeated aux more times with the same result; timestamp = last repetition
-    CsEnter = 8,          ///< the program says it is now inside the critical section
-    CsExit = 9,           ///< the program says it has left the critical section
+    Invalid = 0,  ///< never written; a zero-filled slot reads as this
+    Load = 1,     ///< plain read: value = what was read
+    Store = 2,    ///< plain write: value = what was written
+    Exchange = 3, ///< atomic exchange (test-and-set): value = old, aux = new (int32)
+    CompareExchange =
+        4,        ///< CAS: aux = 1 on success (value = the new value stored), 0 on failure (value = what was observed)
+    FetchAdd = 5, ///< atomic add: value = old, aux = delta (int32)
+    Fence = 6,    ///< sequentially consistent fence, no variable
+    Spin = 7,     ///< the previous access of this worker repeated aux more times with the same result; timestamp = last
+                  ///< repetition
+    CsEnter = 8,  ///< the program says it is now inside the critical section
+    CsExit = 9,   ///< the program says it has left the critical section
     RecordWordWrite = 10, ///< one word of a multi-word record written: aux = word index, value = signature
     RecordCheck = 11,     ///< one word of a record read back by a check: aux = word index, value = what was read
     LockWait = 12,        ///< started waiting for a blocking lock (pthread mutex, semaphore)
@@ -61,7 +63,7 @@ struct Event {
     std::uint16_t variable;  ///< index into the scenario's variables, or kNoVariable
     std::uint16_t cpu;       ///< CPU the worker ran on when it made the access
     EventKind kind;
-    std::uint8_t worker;     ///< worker index, 0-based (shown as A, B, C ...)
+    std::uint8_t worker; ///< worker index, 0-based (shown as A, B, C ...)
 };
 
 static_assert(sizeof(Event) == 32, "Event is part of the segment and file ABI: 32 bytes");

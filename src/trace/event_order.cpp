@@ -56,16 +56,19 @@ std::vector<Edge> valueEdges(const std::vector<Event>& events, const std::vector
     };
     for (const ModificationOrder& order : orders) {
         const auto& writes = order.writes;
-        for (std::size_t k = 1; k < writes.size(); ++k) add(writes[k - 1], writes[k]);
+        for (std::size_t k = 1; k < writes.size(); ++k)
+            add(writes[k - 1], writes[k]);
         // (write, its position in the order), to find what overwrote a read's source.
         std::vector<std::pair<std::uint64_t, std::size_t>> position(writes.size());
-        for (std::size_t k = 0; k < writes.size(); ++k) position[k] = {writes[k], k};
+        for (std::size_t k = 0; k < writes.size(); ++k)
+            position[k] = {writes[k], k};
         std::sort(position.begin(), position.end());
         // Per position, the next write of another value: writing the same value
         // again (two workers both stored 5) changes nothing a read can see.
         std::vector<std::uint64_t> changedBy(writes.size() + 1, kNoEvent);
         for (std::size_t k = writes.size(); k-- > 1;)
-            changedBy[k - 1] = writtenValue(events[writes[k]]) != writtenValue(events[writes[k - 1]]) ? writes[k] : changedBy[k];
+            changedBy[k - 1] =
+                writtenValue(events[writes[k]]) != writtenValue(events[writes[k - 1]]) ? writes[k] : changedBy[k];
         const auto overwriterOf = [&](std::uint64_t write) {
             const auto it = std::lower_bound(position.begin(), position.end(), std::pair{write, std::size_t{0}});
             if (it == position.end() || it->first != write) return kNoEvent;
@@ -100,8 +103,10 @@ struct Adjacency {
     std::vector<Index> start;
     std::vector<Index> ends;
 
-    Adjacency(std::size_t nodes, const std::vector<Edge>& edges, bool byTarget) : start(nodes + 1, 0), ends(edges.size()) {
-        for (const Edge& e : edges) ++start[(byTarget ? e.to : e.from) + 1];
+    Adjacency(std::size_t nodes, const std::vector<Edge>& edges, bool byTarget)
+        : start(nodes + 1, 0), ends(edges.size()) {
+        for (const Edge& e : edges)
+            ++start[(byTarget ? e.to : e.from) + 1];
         std::partial_sum(start.begin(), start.end(), start.begin());
         std::vector<Index> fill(start.begin(), start.end() - 1);
         for (const Edge& e : edges) {
@@ -117,13 +122,16 @@ struct ProgramOrder {
     std::vector<Index> next;
     std::array<Index, kMaxWorkers> first;
 
-    explicit ProgramOrder(const std::vector<Event>& events) : previous(events.size(), kNoIndex), next(events.size(), kNoIndex) {
+    explicit ProgramOrder(const std::vector<Event>& events)
+        : previous(events.size(), kNoIndex), next(events.size(), kNoIndex) {
         first.fill(kNoIndex);
         std::array<std::vector<Index>, kMaxWorkers> byWorker;
-        for (Index i = 0; i < events.size(); ++i) byWorker[events[i].worker].push_back(i);
+        for (Index i = 0; i < events.size(); ++i)
+            byWorker[events[i].worker].push_back(i);
         for (auto& chain : byWorker) {
             // Stamp order is program order unless a clock went backwards; seq decides.
-            std::stable_sort(chain.begin(), chain.end(), [&](Index a, Index b) { return events[a].seq < events[b].seq; });
+            std::stable_sort(chain.begin(), chain.end(),
+                             [&](Index a, Index b) { return events[a].seq < events[b].seq; });
             if (chain.empty()) continue;
             first[events[chain.front()].worker] = chain.front();
             for (std::size_t k = 1; k < chain.size(); ++k) {
@@ -135,7 +143,8 @@ struct ProgramOrder {
 };
 
 /// Step 2: deadline[i] = the smallest stamp among the events i must precede (and its own).
-std::vector<std::uint64_t> deadlines(const std::vector<Event>& events, const ProgramOrder& program, const Adjacency& into) {
+std::vector<std::uint64_t> deadlines(const std::vector<Event>& events, const ProgramOrder& program,
+                                     const Adjacency& into) {
     // Visiting events in stamp order, each one's stamp is the deadline of every
     // not yet reached event that must precede it.
     std::vector<std::uint64_t> deadline(events.size(), kUnset);
@@ -155,7 +164,8 @@ std::vector<std::uint64_t> deadlines(const std::vector<Event>& events, const Pro
                 }
             };
             reach(program.previous[u]);
-            for (Index k = into.start[u]; k < into.start[u + 1]; ++k) reach(into.ends[k]);
+            for (Index k = into.start[u]; k < into.start[u + 1]; ++k)
+                reach(into.ends[k]);
         }
     }
     return deadline;
@@ -166,16 +176,19 @@ std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const Progr
                                    const std::vector<std::uint64_t>& deadline, EventOrderRepair& repair) {
     const std::size_t n = events.size();
     std::vector<Index> waitingFor(n, 0);
-    for (const Index to : from.ends) ++waitingFor[to];
+    for (const Index to : from.ends)
+        ++waitingFor[to];
     std::vector<bool> placed(n, false);
     std::array<Index, kMaxWorkers> head = program.first;
 
     using Key = std::pair<std::uint64_t, Index>; // (deadline, stamp order)
     std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
     const auto offer = [&](Index i) {
-        if (i != kNoIndex && !placed[i] && waitingFor[i] == 0 && head[events[i].worker] == i) ready.push({deadline[i], i});
+        if (i != kNoIndex && !placed[i] && waitingFor[i] == 0 && head[events[i].worker] == i)
+            ready.push({deadline[i], i});
     };
-    for (const Index h : head) offer(h);
+    for (const Index h : head)
+        offer(h);
 
     std::vector<Index> order;
     order.reserve(n);
@@ -195,7 +208,8 @@ std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const Progr
         }
         placed[x] = true;
         order.push_back(x);
-        while (firstUnplaced < n && placed[firstUnplaced]) ++firstUnplaced;
+        while (firstUnplaced < n && placed[firstUnplaced])
+            ++firstUnplaced;
         if (x > firstUnplaced) ++repair.moved;
         head[events[x].worker] = program.next[x];
         for (Index k = from.start[x]; k < from.start[x + 1]; ++k) {
@@ -239,7 +253,8 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
 
     std::vector<Event> merged;
     merged.reserve(events.size());
-    for (const Index i : order) merged.push_back(events[i]);
+    for (const Index i : order)
+        merged.push_back(events[i]);
     // Lower stamps that now stand before smaller ones, from the end backwards.
     std::uint64_t later = kUnset;
     for (auto it = merged.rbegin(); it != merged.rend(); ++it) {

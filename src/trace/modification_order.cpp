@@ -487,8 +487,8 @@ std::vector<ModificationOrder> modificationOrdersOf(const Trace& trace, bool cou
     orders.reserve(builders.size());
     for (std::size_t slot = 0; slot < builders.size(); ++slot) {
         const auto [variable, word] = slots.locations[slot];
-        ModificationOrder& order = orders.emplace_back(orderLocation(builders[slot].finish(),
-                                                                     trace.scenario.variables[variable].initial));
+        ModificationOrder& order =
+            orders.emplace_back(orderLocation(builders[slot].finish(), trace.scenario.variables[variable].initial));
         order.variable = variable;
         order.word = word;
     }
@@ -525,6 +525,8 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
     return orders;
 }
 
-std::vector<ModificationOrder> modificationOrders(const Trace& trace) { return modificationOrdersOf(trace, false); }
+std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
+    return modificationOrdersOf(trace, false);
+}
 
 } // namespace racetrace

@@ -86,8 +86,9 @@ Result<Layout> checkHeader(const std::uint8_t* data, std::size_t available, std:
     if (header.version != kRtraceVersion)
         return fail(name + " has an unknown trace format version " + std::to_string(header.version) + ".");
     if (header.headerBytes != kHeaderBytes || header.eventBytes != kEventBytes)
-        return fail(name + " has a damaged header: it gives " + std::to_string(header.headerBytes) + "-byte headers and " +
-                    std::to_string(header.eventBytes) + "-byte events where version 1 has 64 and 32.");
+        return fail(name + " has a damaged header: it gives " + std::to_string(header.headerBytes) +
+                    "-byte headers and " + std::to_string(header.eventBytes) +
+                    "-byte events where version 1 has 64 and 32.");
     if (std::any_of(std::begin(header.reserved), std::end(header.reserved), [](std::uint8_t b) { return b != 0; }))
         return fail(name + " has a damaged header: its reserved bytes are not zero.");
 
@@ -181,7 +182,7 @@ Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std:
 
 /// Closes a descriptor on every return path.
 class FileDescriptor {
-public:
+  public:
     explicit FileDescriptor(int fd) : m_fd(fd) {}
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
@@ -196,7 +197,7 @@ public:
         return ::close(fd) == 0;
     }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -281,7 +282,7 @@ Result<Trace> loadRtrace(const std::string& path) {
     // O_NONBLOCK so that a FIFO given by mistake cannot hang us before the S_ISREG check.
     FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (file.get() < 0) return fail(errnoSentence("Cannot open " + path));
-    struct stat info{};
+    struct stat info {};
     if (::fstat(file.get(), &info) != 0) return fail(errnoSentence("Cannot read " + path));
     if (S_ISDIR(info.st_mode)) return fail(path + " is a directory, not a trace file.");
     if (!S_ISREG(info.st_mode)) return fail(path + " is not a regular file, so it cannot be a trace.");
@@ -293,9 +294,9 @@ Result<Trace> loadRtrace(const std::string& path) {
     std::size_t got = 0;
     if (!readAt(file.get(), head, std::min<std::uint64_t>(fileSize, kHeaderBytes), 0, got))
         return fail(errnoSentence("Cannot read " + path));
-    if (auto layout = checkHeader(head, got, fileSize, path); !layout) return std::unexpected(std::move(layout.error()));
-    if (fileSize > std::numeric_limits<std::size_t>::max())
-        return fail(path + " is too large to load into memory.");
+    if (auto layout = checkHeader(head, got, fileSize, path); !layout)
+        return std::unexpected(std::move(layout.error()));
+    if (fileSize > std::numeric_limits<std::size_t>::max()) return fail(path + " is too large to load into memory.");
 
     try {
         std::vector<std::uint8_t> bytes(static_cast<std::size_t>(fileSize));

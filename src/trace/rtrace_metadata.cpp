@@ -52,8 +52,8 @@ std::optional<ClockKind> clockKindFromName(std::string_view name) {
 }
 
 std::optional<WorkerExit::How> exitHowFromName(std::string_view name) {
-    for (auto how : {WorkerExit::How::Unknown, WorkerExit::How::Exited, WorkerExit::How::Signaled,
-                     WorkerExit::How::Killed})
+    for (auto how :
+         {WorkerExit::How::Unknown, WorkerExit::How::Exited, WorkerExit::How::Signaled, WorkerExit::How::Killed})
         if (exitHowName(how) == name) return how;
     return std::nullopt;
 }
@@ -62,16 +62,14 @@ std::optional<WorkerExit::How> exitHowFromName(std::string_view name) {
 /// reads do nothing, so decoders read field after field and check once at the
 /// end, and the error always names the first bad field by its full path.
 class FieldReader {
-public:
+  public:
     bool ok() const { return m_error.empty(); }
     std::string error() const { return m_error; }
 
     void fail(std::string problem) {
         if (ok()) m_error = std::move(problem);
     }
-    void failField(const std::string& field, const std::string& problem) {
-        fail("field \"" + field + "\" " + problem);
-    }
+    void failField(const std::string& field, const std::string& problem) { fail("field \"" + field + "\" " + problem); }
 
     /// `value` itself as an object, or nullptr (and an error) when it is something else.
     const Json* asObject(const Json& value, const std::string& field) {
@@ -96,8 +94,7 @@ public:
         return value ? asObject(*value, field) : nullptr;
     }
 
-    template <class T>
-    void read(const Json& parent, std::string_view key, const std::string& path, T& out) {
+    template <class T> void read(const Json& parent, std::string_view key, const std::string& path, T& out) {
         const std::string field = joinField(path, key);
         if (const Json* value = member(parent, key, field)) convert(*value, field, out);
     }
@@ -125,7 +122,8 @@ public:
         if (!value->is_array()) return failField(field, "should be an array but is " + describe(*value));
         out.clear();
         out.reserve(value->size()); // the real element count, already parsed: not a claim
-        for (std::size_t i = 0; i < value->size() && ok(); ++i) readOne((*value)[i], indexField(field, i), out.emplace_back());
+        for (std::size_t i = 0; i < value->size() && ok(); ++i)
+            readOne((*value)[i], indexField(field, i), out.emplace_back());
     }
 
     void convert(const Json& value, const std::string& field, std::string& out) {
@@ -153,8 +151,7 @@ public:
     }
 
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    void convert(const Json& value, const std::string& field, T& out) {
+    requires(!std::same_as<T, bool>) void convert(const Json& value, const std::string& field, T& out) {
         if (!ok()) return;
         using Limits = std::numeric_limits<T>;
         // nlohmann parses every non-negative integer as unsigned, so test that first.
@@ -179,7 +176,7 @@ public:
                              std::to_string(Limits::max()));
     }
 
-private:
+  private:
     std::string m_error;
 };
 
@@ -199,9 +196,11 @@ void readProgram(FieldReader& r, const Json& value, const std::string& path, Pro
     const Json* j = r.asObject(value, path);
     if (!j) return;
     r.read(*j, "role", path, program.role);
-    r.readList(*j, "lines", path, program.lines, [&](const Json& lineValue, const std::string& linePath, ProgramLineInfo& line) {
-        if (const Json* lineObject = r.asObject(lineValue, linePath)) r.read(*lineObject, "text", linePath, line.text);
-    });
+    r.readList(*j, "lines", path, program.lines,
+               [&](const Json& lineValue, const std::string& linePath, ProgramLineInfo& line) {
+                   if (const Json* lineObject = r.asObject(lineValue, linePath))
+                       r.read(*lineObject, "text", linePath, line.text);
+               });
 }
 
 void readInvariant(FieldReader& r, const Json& value, const std::string& path, InvariantInfo& invariant) {
@@ -221,7 +220,9 @@ void readScenario(FieldReader& r, const Json& root, ScenarioInfo& scenario) {
     r.read(*j, "description", path, scenario.description);
     r.read(*j, "source", path, scenario.source);
     const auto with = [&r](auto readOne) {
-        return [&r, readOne](const Json& value, const std::string& itemPath, auto& item) { readOne(r, value, itemPath, item); };
+        return [&r, readOne](const Json& value, const std::string& itemPath, auto& item) {
+            readOne(r, value, itemPath, item);
+        };
     };
     r.readList(*j, "variables", path, scenario.variables, with(readVariable));
     r.readList(*j, "programs", path, scenario.programs, with(readProgram));
@@ -273,8 +274,9 @@ void readTrace(FieldReader& r, const Json& root, Trace& trace) {
         r.readName(*clock, "kind", "clock", trace.clock.kind, clockKindFromName, "clock kind");
         r.read(*clock, "ticksPerNs", "clock", trace.clock.ticksPerNs);
     }
-    r.readList(root, "workers", "", trace.workers,
-               [&r](const Json& value, const std::string& path, WorkerRecord& worker) { readWorker(r, value, path, worker); });
+    r.readList(
+        root, "workers", "", trace.workers,
+        [&r](const Json& value, const std::string& path, WorkerRecord& worker) { readWorker(r, value, path, worker); });
     r.readList(root, "finalWords", "", trace.finalWords,
                [&r](const Json& word, const std::string& path, std::int64_t& out) { r.convert(word, path, out); });
     r.read(root, "stopReason", "", trace.stopReason);
@@ -306,7 +308,8 @@ Result<void> checkConsistency(const Trace& trace) {
             return fail("worker record " + std::to_string(i) + " says it is worker " +
                         std::to_string(trace.workers[i].index));
     if (!std::isfinite(trace.clock.ticksPerNs) || trace.clock.ticksPerNs <= 0.0)
-        return fail("the clock rate " + std::to_string(trace.clock.ticksPerNs) + " ticks per ns is not a positive number");
+        return fail("the clock rate " + std::to_string(trace.clock.ticksPerNs) +
+                    " ticks per ns is not a positive number");
     return {};
 }
 
@@ -333,7 +336,8 @@ Json encodeScenario(const ScenarioInfo& scenario) {
         Json p = Json::object();
         p["role"] = program.role;
         p["lines"] = Json::array();
-        for (const auto& line : program.lines) p["lines"].push_back(Json{{"text", line.text}});
+        for (const auto& line : program.lines)
+            p["lines"].push_back(Json{{"text", line.text}});
         j["programs"].push_back(std::move(p));
     }
     j["invariants"] = Json::array();
@@ -383,10 +387,13 @@ std::string encodeRtraceMetadata(const Trace& trace) {
     Json root = Json::object();
     root["scenario"] = encodeScenario(trace.scenario);
     root["options"] = encodeOptions(trace.options);
-    root["machine"] = Json{{"cpuModel", trace.machine.cpuModel}, {"cores", trace.machine.cores}, {"kernel", trace.machine.kernel}};
-    root["clock"] = Json{{"kind", std::string(clockKindName(trace.clock.kind))}, {"ticksPerNs", trace.clock.ticksPerNs}};
+    root["machine"] =
+        Json{{"cpuModel", trace.machine.cpuModel}, {"cores", trace.machine.cores}, {"kernel", trace.machine.kernel}};
+    root["clock"] =
+        Json{{"kind", std::string(clockKindName(trace.clock.kind))}, {"ticksPerNs", trace.clock.ticksPerNs}};
     root["workers"] = Json::array();
-    for (const auto& worker : trace.workers) root["workers"].push_back(encodeWorker(worker));
+    for (const auto& worker : trace.workers)
+        root["workers"].push_back(encodeWorker(worker));
     root["finalWords"] = trace.finalWords;
     root["stopReason"] = trace.stopReason;
     root["durationNs"] = trace.durationNs;

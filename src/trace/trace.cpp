@@ -19,8 +19,8 @@ std::string_view variableKindName(VariableKind kind) {
 }
 
 std::optional<VariableKind> variableKindFromName(std::string_view name) {
-    for (auto kind : {VariableKind::Flag, VariableKind::Lock, VariableKind::Counter, VariableKind::Record,
-                      VariableKind::Word})
+    for (auto kind :
+         {VariableKind::Flag, VariableKind::Lock, VariableKind::Counter, VariableKind::Record, VariableKind::Word})
         if (variableKindName(kind) == name) return kind;
     return std::nullopt;
 }
@@ -75,7 +75,8 @@ std::string_view exitHowName(WorkerExit::How how) {
 
 std::uint64_t Trace::droppedTotal() const {
     std::uint64_t total = 0;
-    for (const auto& worker : workers) total += worker.dropped;
+    for (const auto& worker : workers)
+        total += worker.dropped;
     return total;
 }
 

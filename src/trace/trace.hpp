@@ -25,10 +25,10 @@ std::string_view variableKindName(VariableKind kind);
 std::optional<VariableKind> variableKindFromName(std::string_view name);
 
 struct VariableInfo {
-    std::string name;      ///< as shown to people: "Y", "counter", "X"
+    std::string name; ///< as shown to people: "Y", "counter", "X"
     VariableKind kind = VariableKind::Word;
-    std::uint32_t words = 1;   ///< 1 for scalars, N for records
-    std::int64_t initial = 0;  ///< initial value of every word
+    std::uint32_t words = 1;     ///< 1 for scalars, N for records
+    std::int64_t initial = 0;    ///< initial value of every word
     std::uint32_t firstWord = 0; ///< index of its first word in the segment's variable area
 };
 
@@ -45,9 +45,9 @@ struct ProgramInfo {
 
 /// An invariant from the scenario, evaluated for one run's options.
 struct InvariantInfo {
-    std::string text;            ///< as written: "counter == workers * iterations"
-    std::uint16_t variable = 0;  ///< the variable it constrains
-    std::int64_t expected = 0;   ///< the right-hand side evaluated for this run
+    std::string text;           ///< as written: "counter == workers * iterations"
+    std::uint16_t variable = 0; ///< the variable it constrains
+    std::int64_t expected = 0;  ///< the right-hand side evaluated for this run
 };
 
 /// What a trace knows about the scenario it recorded: enough to analyse and to
@@ -73,15 +73,15 @@ std::optional<PinMode> pinModeFromName(std::string_view name);
 struct RunOptions {
     std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
     std::uint32_t workers = 2;
-    std::uint64_t iterations = 0;        ///< 0: the scenario's default
-    std::uint64_t windowNs = 0;          ///< busy wait in the race window; 0 with windowSet=false: scenario default
-    bool windowSet = false;              ///< true when windowNs was given explicitly (0 is a valid window)
+    std::uint64_t iterations = 0; ///< 0: the scenario's default
+    std::uint64_t windowNs = 0;   ///< busy wait in the race window; 0 with windowSet=false: scenario default
+    bool windowSet = false;       ///< true when windowNs was given explicitly (0 is a valid window)
     PinMode pin = PinMode::None;
     std::uint64_t seed = 0;
-    bool traceEnabled = true;            ///< false: --no-trace, workers record nothing
-    double watchdogSeconds = 5.0;        ///< stop the run after this long without progress
-    bool stepping = false;               ///< workers wait at their step gate before every access (not saved)
-    std::string scenarioSource;          ///< if set, the scenario's TOML text (replay); `scenario` is then its name (not saved)
+    bool traceEnabled = true;     ///< false: --no-trace, workers record nothing
+    double watchdogSeconds = 5.0; ///< stop the run after this long without progress
+    bool stepping = false;        ///< workers wait at their step gate before every access (not saved)
+    std::string scenarioSource; ///< if set, the scenario's TOML text (replay); `scenario` is then its name (not saved)
 };
 
 struct MachineInfo {
@@ -100,10 +100,10 @@ struct ClockInfo {
 /// How one worker process ended.
 struct WorkerExit {
     enum class How : std::uint8_t {
-        Unknown,   ///< never reaped (should not happen)
-        Exited,    ///< exited by itself; `code` is its exit status
-        Signaled,  ///< died of a signal it got on its own (`signal`)
-        Killed,    ///< killed by us: watchdog or Stop (`signal`)
+        Unknown,  ///< never reaped (should not happen)
+        Exited,   ///< exited by itself; `code` is its exit status
+        Signaled, ///< died of a signal it got on its own (`signal`)
+        Killed,   ///< killed by us: watchdog or Stop (`signal`)
     };
     How how = How::Unknown;
     int code = 0;
@@ -117,21 +117,21 @@ struct WorkerRecord {
     std::uint32_t index = 0;
     std::int32_t pid = 0;
     std::string role;
-    std::uint64_t dropped = 0;        ///< events lost because its ring was full
+    std::uint64_t dropped = 0; ///< events lost because its ring was full
     std::uint64_t iterationsDone = 0;
     WorkerExit exit;
-    std::vector<std::uint16_t> cpus;  ///< CPUs it was seen running on, ascending
+    std::vector<std::uint16_t> cpus; ///< CPUs it was seen running on, ascending
 };
 
 struct Trace {
     ScenarioInfo scenario;
-    RunOptions options;        ///< resolved: iterations and window are the values used
+    RunOptions options; ///< resolved: iterations and window are the values used
     MachineInfo machine;
     ClockInfo clock;
     std::vector<WorkerRecord> workers;
-    std::vector<Event> events; ///< all workers merged, ascending timestamp (ns since start)
+    std::vector<Event> events;            ///< all workers merged, ascending timestamp (ns since start)
     std::vector<std::int64_t> finalWords; ///< the variable area as the parent read it after the run
-    std::string stopReason;    ///< empty when every worker finished; else one sentence
+    std::string stopReason;               ///< empty when every worker finished; else one sentence
     std::uint64_t durationNs = 0;
 
     std::uint64_t droppedTotal() const;

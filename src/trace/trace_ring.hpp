@@ -34,7 +34,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared counters 
 
 /// The worker's side. Holds only local copies; every shared write is a release store.
 class RingProducer {
-public:
+  public:
     RingProducer() = default;
     /// `capacity` must be a power of two; `control` starts zeroed.
     RingProducer(RingControl* control, Event* slots, std::uint64_t capacity)
@@ -59,7 +59,7 @@ public:
         return true;
     }
 
-private:
+  private:
     RingControl* m_control = nullptr;
     Event* m_slots = nullptr;
     std::uint64_t m_mask = 0;
@@ -72,7 +72,7 @@ private:
 /// scribble anywhere, so a head that runs impossibly far ahead is clamped and
 /// reported instead of being followed out of bounds.
 class RingConsumer {
-public:
+  public:
     RingConsumer() = default;
     RingConsumer(RingControl* control, const Event* slots, std::uint64_t capacity)
         : m_control(control), m_slots(slots), m_mask(capacity - 1), m_capacity(capacity) {}
@@ -85,7 +85,8 @@ public:
             m_corrupt = true; // the producer never publishes more than capacity ahead
             return 0;
         }
-        for (std::uint64_t i = 0; i < available; ++i) out.push_back(m_slots[(m_tail + i) & m_mask]);
+        for (std::uint64_t i = 0; i < available; ++i)
+            out.push_back(m_slots[(m_tail + i) & m_mask]);
         m_tail = head;
         m_control->tail.store(m_tail, std::memory_order_release);
         return static_cast<std::size_t>(available);
@@ -95,7 +96,7 @@ public:
     /// True once the shared counters were seen in an impossible state.
     bool corrupt() const { return m_corrupt; }
 
-private:
+  private:
     RingControl* m_control = nullptr;
     const Event* m_slots = nullptr;
     std::uint64_t m_mask = 0;

@@ -43,21 +43,23 @@ void BM_DrainIntoRunVector(benchmark::State& state) {
         std::uint64_t tail = 0;
         for (std::uint64_t d = 0; d < kDrains; ++d) {
             state.PauseTiming();
-            for (std::uint64_t i = 0; i < kBatch; ++i) producer.push(event);
+            for (std::uint64_t i = 0; i < kBatch; ++i)
+                producer.push(event);
             state.ResumeTiming();
             if (!reference) {
                 consumer.drain(events);
                 continue;
             }
             const std::uint64_t head = control->head.load(std::memory_order_acquire);
-            for (; tail < head; ++tail) events.push_back(slots[tail & (kCapacity - 1)]);
+            for (; tail < head; ++tail)
+                events.push_back(slots[tail & (kCapacity - 1)]);
             control->tail.store(tail, std::memory_order_release);
         }
         drained += events.size();
         benchmark::DoNotOptimize(events.data());
     }
-    state.counters["ns_per_event"] = benchmark::Counter(static_cast<double>(drained),
-                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_event"] =
+        benchmark::Counter(static_cast<double>(drained), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.SetLabel(reference ? "push_back, geometric growth (reference)" : "RingConsumer::drain (engine)");
 }
 BENCHMARK(BM_DrainIntoRunVector)->Arg(0)->Arg(1)->Iterations(3)->Unit(benchmark::kMillisecond);

@@ -32,8 +32,7 @@ const Trace* recordedTrace() {
     return trace ? &*trace : nullptr;
 }
 
-template <typename Order>
-void orderCopies(benchmark::State& state, Order order) {
+template <typename Order> void orderCopies(benchmark::State& state, Order order) {
     const Trace* recorded = recordedTrace();
     if (!recorded) {
         state.SkipWithError("the naive-flag run failed");

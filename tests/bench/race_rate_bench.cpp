@@ -61,7 +61,8 @@ RunOutcome runNaiveFlag(bool traced, std::uint64_t seed) {
         return outcome;
     }
     std::uint64_t made = 0;
-    for (const auto& worker : trace->workers) made += worker.iterationsDone;
+    for (const auto& worker : trace->workers)
+        made += worker.iterationsDone;
     if (made == 0) {
         outcome.error = "the workers made no increments";
         return outcome;

@@ -102,7 +102,7 @@ static_assert(kEventsPerRun <= kSmallRing, "one timed run must fit the ring, or 
 /// (variables, two worker slots, two rings), the parsed scenario, and the
 /// clock. Worker 0 records into ring 0; worker 1 records nothing.
 class RecordBench {
-public:
+  public:
     /// Empty string on success, else why the bench could not be set up.
     /// `ringCapacity` must be a power of two.
     std::string setUp(std::uint64_t ringCapacity) {
@@ -164,7 +164,7 @@ public:
         return false;
     }
 
-private:
+  private:
     Scenario m_scenario;
     SharedSegment m_segment;
     RingControl* m_control = nullptr;
@@ -247,12 +247,7 @@ void BM_RecordCost(benchmark::State& state) {
     state.SetLabel(std::string("clock=") + std::string(clockKindName(bench.clock().kind)) +
                    ", ns per event, thread CPU time");
 }
-BENCHMARK(BM_RecordCost)
-    ->Arg(kSmallRing)
-    ->Arg(kRunRing)
-    ->UseManualTime()
-    ->Unit(benchmark::kMicrosecond)
-    ->MinTime(1.0);
+BENCHMARK(BM_RecordCost)->Arg(kSmallRing)->Arg(kRunRing)->UseManualTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);
 
 /// BM_RecordCost's traced side with a real run's ring, while another thread
 /// drains it every 2 ms as Run::pump does: the slot and head cache lines then
@@ -283,7 +278,8 @@ void BM_RecordCostLiveDrain(benchmark::State& state) {
         tracedSeconds += traced;
         // On a loaded VM the drain thread can be starved for longer than the ring
         // lasts (~25 ms); wait for it, untimed, rather than let events drop.
-        while (bench.backlog() > kRunRing / 2) std::this_thread::yield();
+        while (bench.backlog() > kRunRing / 2)
+            std::this_thread::yield();
     }
     done.store(true, std::memory_order_release);
     consumer.join();
@@ -318,7 +314,8 @@ BENCHMARK(BM_ReadClock)->MinTime(0.3);
 /// Plain rdtsc, not ordered against earlier loads, without the CPU number:
 /// what a cheaper timestamp would cost (for comparison only; the engine uses rdtscp).
 void BM_ReadTscPlain(benchmark::State& state) {
-    for (auto _ : state) benchmark::DoNotOptimize(__rdtsc());
+    for (auto _ : state)
+        benchmark::DoNotOptimize(__rdtsc());
 }
 BENCHMARK(BM_ReadTscPlain)->MinTime(0.3);
 
@@ -328,17 +325,18 @@ __attribute__((target("rdpid"))) void BM_ReadCpuRdpid(benchmark::State& state) {
         state.SkipWithError("this CPU has no rdpid");
         return;
     }
-    for (auto _ : state) benchmark::DoNotOptimize(_rdpid_u32());
+    for (auto _ : state)
+        benchmark::DoNotOptimize(_rdpid_u32());
 }
 BENCHMARK(BM_ReadCpuRdpid)->MinTime(0.3);
 
 /// How one shared access is stamped in StampModel (for comparison only: the
 /// engine always uses readClock, i.e. StampKind::Rdtscp).
 enum class StampKind : int {
-    None = 0,      ///< no stamp and no push: the bare access, the baseline
-    Rdtscp = 1,    ///< rdtscp: time and CPU, after earlier loads (the engine today)
-    RdtscRdpid = 2, ///< rdtsc + rdpid: time and CPU, not ordered after earlier loads
-    Rdtsc = 3,     ///< rdtsc only, CPU read elsewhere (e.g. once per pass)
+    None = 0,             ///< no stamp and no push: the bare access, the baseline
+    Rdtscp = 1,           ///< rdtscp: time and CPU, after earlier loads (the engine today)
+    RdtscRdpid = 2,       ///< rdtsc + rdpid: time and CPU, not ordered after earlier loads
+    Rdtsc = 3,            ///< rdtsc only, CPU read elsewhere (e.g. once per pass)
     LfenceRdtscRdpid = 4, ///< lfence + rdtsc + rdpid: ordered after earlier loads, like rdtscp
 };
 
@@ -388,9 +386,8 @@ __attribute__((target("rdpid"))) void BM_StampModel(benchmark::State& state) {
         }
         control->tail.store(pushed, std::memory_order_release); // drain: the ring never fills
     }
-    state.counters["ns_per_access"] =
-        benchmark::Counter(static_cast<double>(state.iterations() * kAccesses),
-                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_access"] = benchmark::Counter(static_cast<double>(state.iterations() * kAccesses),
+                                                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["dropped"] = static_cast<double>(control->dropped.load());
     static constexpr const char* kNames[] = {"bare access", "rdtscp (engine)", "rdtsc+rdpid", "rdtsc only",
                                              "lfence+rdtsc+rdpid"};

@@ -101,7 +101,8 @@ void BM_UndoReplay(benchmark::State& state) {
             return;
         }
         // Every worker waits at its first access: Run::start returns before that.
-        for (std::uint32_t k = 0; k < (*controller)->workers(); ++k) benchmark::DoNotOptimize((*controller)->next(k));
+        for (std::uint32_t k = 0; k < (*controller)->workers(); ++k)
+            benchmark::DoNotOptimize((*controller)->next(k));
         spawnMs += millisecondsSince(begin);
 
         begin = std::chrono::steady_clock::now();
@@ -111,7 +112,8 @@ void BM_UndoReplay(benchmark::State& state) {
                 return;
             }
         // Where Undo leaves the user: every worker's next access announced (StepPanel::refresh).
-        for (std::uint32_t k = 0; k < (*controller)->workers(); ++k) benchmark::DoNotOptimize((*controller)->next(k));
+        for (std::uint32_t k = 0; k < (*controller)->workers(); ++k)
+            benchmark::DoNotOptimize((*controller)->next(k));
         replayMs += millisecondsSince(begin);
 
         begin = std::chrono::steady_clock::now();

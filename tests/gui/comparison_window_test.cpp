@@ -30,8 +30,10 @@ std::vector<RowRun> labelRows(const Image& shot, int worker) {
     for (int y = column.y0; y < column.y1; ++y) {
         const bool ink = countNear(shot, {column.x0, y, column.x1, y + 1}, {kWorkerColours[worker]}, 12) >= 3;
         if (!ink) continue;
-        if (!runs.empty() && y - runs.back().end <= 4) runs.back().end = y + 1;
-        else runs.push_back({y, y + 1});
+        if (!runs.empty() && y - runs.back().end <= 4)
+            runs.back().end = y + 1;
+        else
+            runs.push_back({y, y + 1});
     }
     return runs;
 }
@@ -39,13 +41,13 @@ std::vector<RowRun> labelRows(const Image& shot, int worker) {
 /// Two lane groups: A, B, A, B from top to bottom.
 bool twoGroups(const Image& shot) {
     const auto a = labelRows(shot, 0), b = labelRows(shot, 1);
-    return a.size() == 2 && b.size() == 2 && a[0].end <= b[0].begin && b[0].end <= a[1].begin &&
-           a[1].end <= b[1].begin;
+    return a.size() == 2 && b.size() == 2 && a[0].end <= b[0].begin && b[0].end <= a[1].begin && a[1].end <= b[1].begin;
 }
 
 } // namespace
 
-TEST_CASE("C stacks the naive flag over the test-and-set lock under one schedule, and Esc leaves", "[window][compare]") {
+TEST_CASE("C stacks the naive flag over the test-and-set lock under one schedule, and Esc leaves",
+          "[window][compare]") {
     TempDir dir;
     const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "200"}, false);
     XvfbServer server;

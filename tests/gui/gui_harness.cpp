@@ -107,7 +107,8 @@ Environment& Environment::unset(const std::string& name) {
 
 std::vector<std::string> Environment::entries() const {
     std::vector<std::string> out;
-    for (const auto& [name, value] : m_vars) out.push_back(name + "=" + value);
+    for (const auto& [name, value] : m_vars)
+        out.push_back(name + "=" + value);
     return out;
 }
 
@@ -116,11 +117,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& 
     // Everything the child needs is prepared before fork: after it, only
     // async-signal-safe calls.
     std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     const std::vector<std::string> envText = options.environment.entries();
     std::vector<char*> env;
-    for (const auto& entry : envText) env.push_back(const_cast<char*>(entry.c_str()));
+    for (const auto& entry : envText)
+        env.push_back(const_cast<char*>(entry.c_str()));
     env.push_back(nullptr);
     const std::string cwd = options.cwd.string();
     const std::string out = options.stdoutPath.empty() ? "/dev/null" : options.stdoutPath.string();
@@ -182,8 +185,10 @@ CommandResult runCommand(const std::vector<std::string>& argv, const Environment
     ChildProcess::Options options{cwd, environment, dir / "out", dir / "err"};
     ChildProcess child(argv, options);
     CommandResult result;
-    if (auto status = child.wait(timeout)) result.status = *status;
-    else child.stop(500ms);
+    if (auto status = child.wait(timeout))
+        result.status = *status;
+    else
+        child.stop(500ms);
     result.out = readFile(dir / "out");
     result.err = readFile(dir / "err");
     return result;
@@ -273,10 +278,13 @@ std::string uniqueTag() {
 std::string slug(const std::string& text) {
     std::string out;
     for (const char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        else if (!out.empty() && out.back() != '-') out += '-';
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!out.empty() && out.back() != '-')
+            out += '-';
     }
-    while (!out.empty() && out.back() == '-') out.pop_back();
+    while (!out.empty() && out.back() == '-')
+        out.pop_back();
     return out;
 }
 } // namespace
@@ -291,7 +299,8 @@ GuiApp::GuiApp(XvfbServer& server, const std::vector<std::string>& args, const s
     env.set("XDG_CONFIG_HOME", m_config.string()).set("RACETRACE_GUI_TEST_TAG", m_tag);
     std::vector<std::string> argv{RACETRACE_CLI_PATH};
     argv.insert(argv.end(), args.begin(), args.end());
-    m_process = std::make_unique<ChildProcess>(argv, ChildProcess::Options{m_cwd, env, m_dir / "app.out", m_dir / "app.err"});
+    m_process =
+        std::make_unique<ChildProcess>(argv, ChildProcess::Options{m_cwd, env, m_dir / "app.out", m_dir / "app.err"});
 }
 
 GuiApp::~GuiApp() {
@@ -339,7 +348,8 @@ bool GuiApp::holdKeyUntil(const std::string& keys, const std::function<bool()>& 
 
 std::size_t GuiApp::workerCount() const {
     std::size_t count = 0;
-    for (const pid_t pid : taggedProcesses()) count += pid != m_process->pid();
+    for (const pid_t pid : taggedProcesses())
+        count += pid != m_process->pid();
     return count;
 }
 
@@ -370,7 +380,7 @@ Image GuiApp::waitForScreen(const std::string& label, const std::function<bool(c
         [&] {
             if (!m_process->running())
                 FAIL("racetrace exited (status " << m_process->wait(0ms).value_or(-1) << ", 128 + N is signal N) while "
-                     << "waiting for '" << label << "'; stderr: " << stderrText());
+                                                 << "waiting for '" << label << "'; stderr: " << stderrText());
             last = screenshot(label);
             return condition(last);
         },
@@ -392,7 +402,9 @@ std::string GuiApp::waitForOutput(const std::string& text, std::chrono::millisec
 int GuiApp::quit(std::chrono::milliseconds timeout) {
     if (!m_process->running()) return *m_process->wait(0ms);
     // Held until the window is gone (a short tap can fall inside one slow frame).
-    if (holdKeyUntil("ctrl+q", [&] { return !m_process->running(); }, timeout)) return *m_process->wait(0ms);
+    if (holdKeyUntil(
+            "ctrl+q", [&] { return !m_process->running(); }, timeout))
+        return *m_process->wait(0ms);
     FAIL_CHECK("racetrace did not exit within " << timeout.count() << " ms of Ctrl+Q");
     return m_process->stop(1000ms);
 }
@@ -411,7 +423,8 @@ std::vector<pid_t> GuiApp::taggedProcesses() const {
         std::size_t start = 0;
         while (start < environment.size()) {
             const std::size_t end = environment.find('\0', start);
-            if (environment.compare(start, (end == std::string::npos ? environment.size() : end) - start, needle) == 0) {
+            if (environment.compare(start, (end == std::string::npos ? environment.size() : end) - start, needle) ==
+                0) {
                 found.push_back(std::stoi(name));
                 break;
             }

@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 /// A fresh directory under /tmp, removed with everything in it.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -30,31 +30,31 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 
 /// The environment of a child: this process's, with some variables set or removed.
 class Environment {
-public:
+  public:
     Environment(); ///< a copy of this process's environment
     Environment& set(const std::string& name, const std::string& value);
     Environment& unset(const std::string& name);
     std::vector<std::string> entries() const;
 
-private:
+  private:
     std::map<std::string, std::string> m_vars;
 };
 
 /// A child process started with fork/exec; stdout and stderr go to files.
 /// The destructor kills it (SIGTERM, then SIGKILL) if it still runs.
 class ChildProcess {
-public:
+  public:
     struct Options {
-        std::filesystem::path cwd;         ///< empty: this process's
+        std::filesystem::path cwd; ///< empty: this process's
         Environment environment;
-        std::filesystem::path stdoutPath;  ///< empty: /dev/null
-        std::filesystem::path stderrPath;  ///< empty: /dev/null
+        std::filesystem::path stdoutPath; ///< empty: /dev/null
+        std::filesystem::path stderrPath; ///< empty: /dev/null
     };
     ChildProcess(const std::vector<std::string>& argv, const Options& options);
     ~ChildProcess();
@@ -68,7 +68,7 @@ public:
     /// SIGTERM, a grace period, then SIGKILL; returns the status.
     int stop(std::chrono::milliseconds grace = 2000ms);
 
-private:
+  private:
     void reap(int status);
     pid_t m_pid = -1;
     std::optional<int> m_status;
@@ -103,7 +103,7 @@ bool pollUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 /// A private X server: Xvfb on the first free display from :90 upward,
 /// 1600x900x24, no TCP, no reset. Stopped by the destructor.
 class XvfbServer {
-public:
+  public:
     static constexpr int kWidth = 1600, kHeight = 900;
     XvfbServer();
     ~XvfbServer();
@@ -118,7 +118,7 @@ public:
     /// Runs an xdotool command against this server; returns its stdout.
     std::string xdotool(const std::vector<std::string>& args) const;
 
-private:
+  private:
     int m_number = -1;
     TempDir m_logs;
     std::unique_ptr<ChildProcess> m_process;
@@ -128,7 +128,7 @@ private:
 /// fresh working directory, and a tag in its environment that its worker
 /// processes inherit, so the test can tell if any is left behind.
 class GuiApp {
-public:
+  public:
     /// `prepareConfig` may write files into the fresh XDG_CONFIG_HOME before the app starts.
     GuiApp(XvfbServer& server, const std::vector<std::string>& args, const std::string& name,
            const std::function<void(const std::filesystem::path&)>& prepareConfig = {});
@@ -143,7 +143,8 @@ public:
     /// held ~100 ms so that the app sees it in at least one frame.
     void key(const std::string& keys);
     /// Holds a key down until `released` holds (or the timeout), then lets it go.
-    bool holdKeyUntil(const std::string& keys, const std::function<bool()>& released, std::chrono::milliseconds timeout);
+    bool holdKeyUntil(const std::string& keys, const std::function<bool()>& released,
+                      std::chrono::milliseconds timeout);
     /// Worker processes of this app that still run (its tagged processes other than itself).
     std::size_t workerCount() const;
     void moveMouse(int x, int y);
@@ -171,7 +172,7 @@ public:
     std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
     const std::string& artifactPrefix() const { return m_name; }
 
-private:
+  private:
     XvfbServer& m_server;
     std::string m_name;
     TempDir m_dir;

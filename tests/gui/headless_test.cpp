@@ -16,7 +16,9 @@ constexpr int kMinLabelPixels = 10;
 constexpr int kMinBandPixels = 5000;
 /// In a render the lane labels sit in the first ~120 (dark) or ~200 (light)
 /// pixels of the lanes; up to x 100 holds "A", "B" and no span or event.
-Rect labelColumn(const Rect& lanes) { return {0, lanes.y0, 100, lanes.y1}; }
+Rect labelColumn(const Rect& lanes) {
+    return {0, lanes.y0, 100, lanes.y1};
+}
 
 Environment headless() {
     Environment env;
@@ -43,7 +45,8 @@ struct Rendered {
 Rendered render(const TempDir& dir, const fs::path& trace, const std::string& name, const ThemeColours& theme,
                 std::vector<std::string> extra) {
     const fs::path png = dir / name;
-    std::vector<std::string> args{"render", trace.string(), "--out", png.string(), "--width", "1200", "--height", "700"};
+    std::vector<std::string> args{"render",  trace.string(), "--out",    png.string(),
+                                  "--width", "1200",         "--height", "700"};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto result = runRacetrace(args, headless(), dir.path());
     INFO(result.out << result.err);
@@ -80,9 +83,9 @@ TEST_CASE("render draws lanes and overlap bands into a PNG of the requested size
     }
     SECTION("a racy trace, --dark --fit, another size") {
         const fs::path png = dir / "racy-dark.png";
-        const auto result = runRacetrace({"render", racy.string(), "--out", png.string(), "--width", "900", "--height",
-                                          "500", "--dark", "--fit"},
-                                         headless(), dir.path());
+        const auto result = runRacetrace(
+            {"render", racy.string(), "--out", png.string(), "--width", "900", "--height", "500", "--dark", "--fit"},
+            headless(), dir.path());
         INFO(result.out << result.err);
         REQUIRE(result.status == 0);
         const auto image = loadPng(png);
@@ -121,12 +124,19 @@ TEST_CASE("render refuses a bad trace with one sentence and writes no PNG", "[re
     REQUIRE(whole.size() > 1000);
 
     const fs::path bad = dir / "bad.rtrace";
-    SECTION("not a trace at all") { std::ofstream(bad) << "this is not a racetrace trace\n"; }
-    SECTION("empty") { std::ofstream{bad}; }
-    SECTION("truncated") { std::ofstream(bad, std::ios::binary) << whole.substr(0, whole.size() / 2); }
+    SECTION("not a trace at all") {
+        std::ofstream(bad) << "this is not a racetrace trace\n";
+    }
+    SECTION("empty") {
+        std::ofstream{bad};
+    }
+    SECTION("truncated") {
+        std::ofstream(bad, std::ios::binary) << whole.substr(0, whole.size() / 2);
+    }
     SECTION("damaged in the middle") {
         std::string damaged = whole;
-        for (std::size_t i = damaged.size() / 2; i < damaged.size() / 2 + 16; ++i) damaged[i] = static_cast<char>(~damaged[i]);
+        for (std::size_t i = damaged.size() / 2; i < damaged.size() / 2 + 16; ++i)
+            damaged[i] = static_cast<char>(~damaged[i]);
         std::ofstream(bad, std::ios::binary) << damaged;
     }
     const fs::path png = dir / "out.png";
@@ -141,8 +151,8 @@ TEST_CASE("render refuses a bad trace with one sentence and writes no PNG", "[re
 TEST_CASE("render into a directory that does not exist fails with one sentence", "[render]") {
     TempDir dir;
     const fs::path racy = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
-    const auto result =
-        runRacetrace({"render", racy.string(), "--out", (dir / "missing" / "out.png").string()}, headless(), dir.path());
+    const auto result = runRacetrace({"render", racy.string(), "--out", (dir / "missing" / "out.png").string()},
+                                     headless(), dir.path());
     CHECK(result.status != 0);
     CHECK(result.status < 128);
     checkOneSentence(result.err);

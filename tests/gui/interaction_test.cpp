@@ -19,7 +19,9 @@ bool demoOnScreen(const Image& shot) {
            countBlend(shot, layout::kLaneLabels, kWorkerColours[0], darkTheme().laneBackgrounds()) >= 10;
 }
 
-std::vector<RowRun> selectedRows(const Image& shot) { return colourRows(shot, layout::kFindings, kSelectedRow, 0.15); }
+std::vector<RowRun> selectedRows(const Image& shot) {
+    return colourRows(shot, layout::kFindings, kSelectedRow, 0.15);
+}
 
 /// The item number at the start of a list row ("5.", "12.") as a mask of
 /// text pixels (coverage > 1/2 between the row's background and the text
@@ -40,14 +42,16 @@ std::vector<bool> numberMask(const Image& shot, int top, int height) {
     std::vector<bool> mask;
     if (first < 0) return mask;
     for (int y = first; y < first + 14; ++y)
-        for (int x = strip.x0; x < strip.x1; ++x) mask.push_back(y < shot.height() && ink(x, y));
+        for (int x = strip.x0; x < strip.x1; ++x)
+            mask.push_back(y < shot.height() && ink(x, y));
     return mask;
 }
 
 int maskDistance(const std::vector<bool>& a, const std::vector<bool>& b) {
     if (a.size() != b.size() || a.empty()) return 1 << 20;
     int d = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) d += a[i] != b[i];
+    for (std::size_t i = 0; i < a.size(); ++i)
+        d += a[i] != b[i];
     return d;
 }
 
@@ -59,16 +63,16 @@ int cursorX(const Image& shot) {
 
 } // namespace
 
-TEST_CASE("clicking a finding selects it and moves the timeline, N and P step through the findings", "[window][findings]") {
+TEST_CASE("clicking a finding selects it and moves the timeline, N and P step through the findings",
+          "[window][findings]") {
     TempDir dir;
     const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag"});
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "finding click");
     app.waitForWindow();
     app.parkMouse();
-    const Image first = app.waitForScreen("first", [](const Image& s) {
-        return demoOnScreen(s) && selectedRows(s).size() == 1;
-    });
+    const Image first =
+        app.waitForScreen("first", [](const Image& s) { return demoOnScreen(s) && selectedRows(s).size() == 1; });
 
     // Where the rows of the list are: the selected first row, and the pitch
     // between rows from the baselines of the item numbers (digits have no
@@ -103,7 +107,8 @@ TEST_CASE("clicking a finding selects it and moves the timeline, N and P step th
         app.click(layout::kFindings.x0 + 150, rowCentre(5));
         app.parkMouse();
     }
-    const Image fifth = app.waitForScreen("fifth", [&](const Image& s) { return selectedAt(s, 5); }, 5s);
+    const Image fifth = app.waitForScreen(
+        "fifth", [&](const Image& s) { return selectedAt(s, 5); }, 5s);
     const double moved = changedFraction(first, fifth, layout::kLaneArea);
     const double ruler = changedFraction(first, fifth, layout::kRulerLabels);
     const int cursorAfter = cursorX(fifth);
@@ -122,7 +127,8 @@ TEST_CASE("clicking a finding selects it and moves the timeline, N and P step th
     // view, so the selected row is recognised by its item number, compared
     // with the rows as they were before (unscrolled).
     std::vector<std::vector<bool>> numbers;
-    for (int k = 1; k <= 12; ++k) numbers.push_back(numberMask(fifth, row1.begin + (k - 1) * pitch, row1.height()));
+    for (int k = 1; k <= 12; ++k)
+        numbers.push_back(numberMask(fifth, row1.begin + (k - 1) * pitch, row1.height()));
     auto selectedItem = [&](const Image& shot) {
         const auto rows = selectedRows(shot);
         if (rows.size() != 1) return -1;
@@ -130,14 +136,17 @@ TEST_CASE("clicking a finding selects it and moves the timeline, N and P step th
         int best = -1, bestDistance = 1 << 20, second = 1 << 20;
         for (int k = 1; k <= static_cast<int>(numbers.size()); ++k) {
             const int d = maskDistance(mask, numbers[static_cast<std::size_t>(k - 1)]);
-            if (d < bestDistance) second = bestDistance, bestDistance = d, best = k;
-            else second = std::min(second, d);
+            if (d < bestDistance)
+                second = bestDistance, bestDistance = d, best = k;
+            else
+                second = std::min(second, d);
         }
         return bestDistance <= 4 && second >= 10 ? best : -1; // a clear winner only
     };
     REQUIRE(selectedItem(fifth) == 5);
     app.key("n");
-    const Image sixth = app.waitForScreen("sixth", [&](const Image& s) { return selectedItem(s) == 6; }, 5s);
+    const Image sixth = app.waitForScreen(
+        "sixth", [&](const Image& s) { return selectedItem(s) == 6; }, 5s);
     // Neighbouring overlaps often look alike at the same zoom: the ruler tells them apart.
     const double movedAgain = changedFraction(fifth, sixth, layout::kLaneArea);
     const double rulerAgain = changedFraction(fifth, sixth, layout::kRulerLabels);
@@ -147,16 +156,17 @@ TEST_CASE("clicking a finding selects it and moves the timeline, N and P step th
 
     // P: back to the fifth, the same view as after the click.
     app.key("p");
-    const Image back = app.waitForScreen("back", [&](const Image& s) { return selectedItem(s) == 5; }, 5s);
+    const Image back = app.waitForScreen(
+        "back", [&](const Image& s) { return selectedItem(s) == 5; }, 5s);
     CHECK(changedFraction(fifth, back, layout::kLaneArea) < 0.01);
     CHECK(changedFraction(fifth, back, layout::kRulerLabels) < 0.001);
 
     // Right steps the cursor one event: the playback bar's "cursor: event N of M" changes.
     app.key("Right");
-    const Image stepped = app.waitForScreen("right", [&](const Image& s) {
-        return changedFraction(back, s, layout::kPlaybackBar) > 0.001;
-    }, 5s);
-    INFO("playback bar pixels changed by Right: " << changedFraction(back, stepped, layout::kPlaybackBar) * 100 << " %");
+    const Image stepped = app.waitForScreen(
+        "right", [&](const Image& s) { return changedFraction(back, s, layout::kPlaybackBar) > 0.001; }, 5s);
+    INFO("playback bar pixels changed by Right: " << changedFraction(back, stepped, layout::kPlaybackBar) * 100
+                                                  << " %");
 
     INFO("racetrace stderr: " << app.stderrText());
     CHECK(app.quit() == 0);

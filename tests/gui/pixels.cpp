@@ -22,7 +22,8 @@ Image::Image(int width, int height, std::vector<std::uint8_t> rgb)
     : m_width(width), m_height(height), m_rgb(std::move(rgb)) {}
 
 Rgb Image::at(int x, int y) const {
-    const std::size_t offset = (static_cast<std::size_t>(y) * static_cast<std::size_t>(m_width) + static_cast<std::size_t>(x)) * 3;
+    const std::size_t offset =
+        (static_cast<std::size_t>(y) * static_cast<std::size_t>(m_width) + static_cast<std::size_t>(x)) * 3;
     return {m_rgb[offset], m_rgb[offset + 1], m_rgb[offset + 2]};
 }
 
@@ -38,7 +39,8 @@ std::optional<Image> loadPng(const std::filesystem::path& path) {
     int width = 0, height = 0, channels = 0;
     stbi_uc* pixels = stbi_load(path.c_str(), &width, &height, &channels, 3);
     if (pixels == nullptr) return std::nullopt;
-    std::vector<std::uint8_t> rgb(pixels, pixels + static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+    std::vector<std::uint8_t> rgb(pixels,
+                                  pixels + static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
     stbi_image_free(pixels);
     return Image(width, height, std::move(rgb));
 }
@@ -49,7 +51,9 @@ Rgb over(Rgb dst, Rgb src, int alpha) {
     return {mix(src.r, dst.r), mix(src.g, dst.g), mix(src.b, dst.b)};
 }
 
-double luminance(Rgb c) { return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b; }
+double luminance(Rgb c) {
+    return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+}
 
 namespace {
 
@@ -60,7 +64,8 @@ bool near(Rgb a, Rgb b, int tolerance) {
 template <typename F> void forEach(const Image& image, Rect rect, F&& f) {
     rect = image.clip(rect);
     for (int y = rect.y0; y < rect.y1; ++y)
-        for (int x = rect.x0; x < rect.x1; ++x) f(x, y, image.at(x, y));
+        for (int x = rect.x0; x < rect.x1; ++x)
+            f(x, y, image.at(x, y));
 }
 
 /// p == bg + a * (colour - bg) + residual: the coverage a and the largest residual.
@@ -73,7 +78,8 @@ bool isBlendOf(Rgb p, Rgb colour, const std::vector<Rgb>& backgrounds, double mi
         const double a = (v[0] * d[0] + v[1] * d[1] + v[2] * d[2]) / dd;
         if (a < minCoverage || a > 1.1) continue;
         double residual = 0;
-        for (int i = 0; i < 3; ++i) residual = std::max(residual, std::fabs(v[i] - a * d[i]));
+        for (int i = 0; i < 3; ++i)
+            residual = std::max(residual, std::fabs(v[i] - a * d[i]));
         if (residual <= tolerance) return true;
     }
     return false;
@@ -116,7 +122,8 @@ std::vector<int> fullColumns(const Image& image, Rect rect, Rgb colour, int tole
     if (rect.height() == 0) return columns;
     for (int x = rect.x0; x < rect.x1; ++x) {
         bool all = true;
-        for (int y = rect.y0; y < rect.y1 && all; ++y) all = near(image.at(x, y), colour, tolerance);
+        for (int y = rect.y0; y < rect.y1 && all; ++y)
+            all = near(image.at(x, y), colour, tolerance);
         if (all) columns.push_back(x);
     }
     return columns;
@@ -131,7 +138,9 @@ double meanLuminance(const Image& image, Rect rect) {
 
 Rgb dominantColour(const Image& image, Rect rect) {
     std::map<std::uint32_t, int> counts;
-    forEach(image, rect, [&](int, int, Rgb p) { ++counts[(std::uint32_t(p.r) << 16) | (std::uint32_t(p.g) << 8) | std::uint32_t(p.b)]; });
+    forEach(image, rect, [&](int, int, Rgb p) {
+        ++counts[(std::uint32_t(p.r) << 16) | (std::uint32_t(p.g) << 8) | std::uint32_t(p.b)];
+    });
     if (counts.empty()) return {};
     const auto best = std::max_element(counts.begin(), counts.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -142,7 +151,8 @@ double changedFraction(const Image& a, const Image& b, Rect rect, int tolerance)
     rect = a.clip(b.clip(rect));
     long changed = 0, total = 0;
     for (int y = rect.y0; y < rect.y1; ++y)
-        for (int x = rect.x0; x < rect.x1; ++x, ++total) changed += !near(a.at(x, y), b.at(x, y), tolerance);
+        for (int x = rect.x0; x < rect.x1; ++x, ++total)
+            changed += !near(a.at(x, y), b.at(x, y), tolerance);
     return total ? static_cast<double>(changed) / static_cast<double>(total) : 0.0;
 }
 
@@ -164,7 +174,8 @@ std::vector<RowRun> textRows(const Image& image, Rect rect, double contrast) {
     std::vector<bool> rows;
     std::vector<double> lum(static_cast<std::size_t>(rect.width()));
     for (int y = rect.y0; y < rect.y1; ++y) {
-        for (int x = rect.x0; x < rect.x1; ++x) lum[static_cast<std::size_t>(x - rect.x0)] = luminance(image.at(x, y));
+        for (int x = rect.x0; x < rect.x1; ++x)
+            lum[static_cast<std::size_t>(x - rect.x0)] = luminance(image.at(x, y));
         std::vector<double> sorted = lum;
         std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
         const double median = sorted[sorted.size() / 2];
@@ -178,7 +189,8 @@ std::vector<RowRun> colourRows(const Image& image, Rect rect, Rgb colour, double
     std::vector<bool> rows;
     for (int y = rect.y0; y < rect.y1; ++y) {
         int hits = 0;
-        for (int x = rect.x0; x < rect.x1; ++x) hits += near(image.at(x, y), colour, tolerance);
+        for (int x = rect.x0; x < rect.x1; ++x)
+            hits += near(image.at(x, y), colour, tolerance);
         rows.push_back(rect.width() > 0 && hits >= fraction * rect.width());
     }
     return runsOf(rows, rect.y0);
@@ -202,8 +214,10 @@ Rect laneRegion(const Image& image, const std::vector<Rgb>& laneBackgrounds, int
     RowRun longest;
     RowRun current{-1, -1};
     for (const RowRun& run : runsOf(rows, 0)) {
-        if (current.begin >= 0 && run.begin - current.end <= 3) current.end = run.end;
-        else current = run;
+        if (current.begin >= 0 && run.begin - current.end <= 3)
+            current.end = run.end;
+        else
+            current = run;
         if (current.height() > longest.height()) longest = current;
     }
     return longest.height() == 0 ? Rect{} : Rect{0, longest.begin, image.width(), longest.end};

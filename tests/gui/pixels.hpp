@@ -27,7 +27,7 @@ struct Rect {
 std::string toString(const Rect& rect);
 
 class Image {
-public:
+  public:
     Image() = default;
     Image(int width, int height, std::vector<std::uint8_t> rgb);
     int width() const { return m_width; }
@@ -38,7 +38,7 @@ public:
     /// `rect` clipped to the image.
     Rect clip(Rect rect) const;
 
-private:
+  private:
     int m_width = 0, m_height = 0;
     std::vector<std::uint8_t> m_rgb;
 };
@@ -54,8 +54,8 @@ double luminance(Rgb colour);
 int countNear(const Image& image, Rect rect, const std::vector<Rgb>& colours, int tolerance);
 /// Pixels that are `colour` drawn with coverage >= minCoverage over one of
 /// `backgrounds` (anti-aliased text or lines of that colour), within `tolerance`.
-int countBlend(const Image& image, Rect rect, Rgb colour, const std::vector<Rgb>& backgrounds,
-               double minCoverage = 0.5, int tolerance = 12);
+int countBlend(const Image& image, Rect rect, Rgb colour, const std::vector<Rgb>& backgrounds, double minCoverage = 0.5,
+               int tolerance = 12);
 /// The mean y of the pixels countBlend counts (-1 if none).
 double meanBlendY(const Image& image, Rect rect, Rgb colour, const std::vector<Rgb>& backgrounds,
                   double minCoverage = 0.5, int tolerance = 12);

@@ -75,7 +75,8 @@ TEST_CASE("Ctrl+R replays a stepped trace faithfully and says so", "[window][rep
 
     app.key("ctrl+r");
     app.waitForOutput("Replaying alternate.rtrace with new processes", 5s);
-    const std::string sentence = "Replay followed all " + grouped(truth.steps) + " steps: same accesses, same findings.";
+    const std::string sentence =
+        "Replay followed all " + grouped(truth.steps) + " steps: same accesses, same findings.";
     app.waitForOutput(sentence, 60s);
     // The replayed run is shown (new processes: new pids in the lane labels),
     // and its sentence stays in the Run panel, in green.
@@ -97,8 +98,8 @@ TEST_CASE("Ctrl+R on a free run says exactly what the replay found, followed or 
     // forced through; either way the window must say what the CLI finds.
     const fs::path trace = makeTrace(dir, "free.rtrace", {"-s", "naive-flag", "-n", "40", "--pin", "spread"}, false);
     const CliReplay truth = replayWithCli(dir, trace);
-    INFO("the CLI replayed " << truth.steps << " steps, diverged: " << truth.diverged << ", same findings: "
-                              << truth.sameFindings);
+    INFO("the CLI replayed " << truth.steps << " steps, diverged: " << truth.diverged
+                             << ", same findings: " << truth.sameFindings);
 
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "replay free run");
@@ -113,16 +114,20 @@ TEST_CASE("Ctrl+R on a free run says exactly what the replay found, followed or 
     if (!truth.diverged) {
         app.waitForOutput("Replay followed all ", 5s);
         faithful = truth.sameFindings;
-        if (faithful) app.waitForOutput("steps: same accesses, same findings.", 5s);
-        else app.waitForOutput("with the same accesses, but the findings differ", 5s);
+        if (faithful)
+            app.waitForOutput("steps: same accesses, same findings.", 5s);
+        else
+            app.waitForOutput("with the same accesses, but the findings differ", 5s);
     } else {
         // The CLI counts the steps followed before the divergence.
         const std::string followed = "Replay followed " + grouped(truth.steps) + " of ";
         const std::string allMade = "Replay made all " + grouped(truth.steps) + " steps in the recorded order, but";
-        CHECK(pollUntil([&] {
-            const std::string text = app.stdoutText();
-            return text.find(followed) != std::string::npos || text.find(allMade) != std::string::npos;
-        }, 5s));
+        CHECK(pollUntil(
+            [&] {
+                const std::string text = app.stdoutText();
+                return text.find(followed) != std::string::npos || text.find(allMade) != std::string::npos;
+            },
+            5s));
     }
     const Rgb colour = faithful ? kFaithfulGreen : kDivergedRed;
     app.waitForScreen("after", [&](const Image& s) { return runPanelPixels(s, colour) >= 50; });

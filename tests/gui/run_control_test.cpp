@@ -30,7 +30,8 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
     GuiApp app(server, {}, name, [](const fs::path& config) {
         fs::create_directories(config / "racetrace");
         std::ofstream(config / "racetrace" / "settings.json")
-            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})" << "\n";
+            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})"
+            << "\n";
     });
     app.waitForWindow();
     app.parkMouse();
@@ -47,15 +48,19 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
         // Held until the workers are gone: while they saturate both cores a
         // frame can outlast a short tap, and ImGui 1.86 then misses the key.
         const auto pressed = Clock::now();
-        const bool stopped = app.holdKeyUntil("Escape", [&] { return app.workerCount() == 0; }, 5s);
+        const bool stopped = app.holdKeyUntil(
+            "Escape", [&] { return app.workerCount() == 0; }, 5s);
         INFO("workers gone " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - pressed).count()
                              << " ms after Esc went down");
         CHECK(stopped);
         REQUIRE(app.running());
         // The stopped run's partial trace replaces the demo: new pids in the labels.
-        app.waitForScreen("stopped", [&](const Image& s) {
-            return lanesOnScreen(s) && changedFraction(demo, s, layout::kLaneLabels, 8) > 0.001;
-        }, 15s);
+        app.waitForScreen(
+            "stopped",
+            [&](const Image& s) {
+                return lanesOnScreen(s) && changedFraction(demo, s, layout::kLaneLabels, 8) > 0.001;
+            },
+            15s);
     }
     INFO("racetrace stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
@@ -71,7 +76,8 @@ TEST_CASE("the Run panel holds a run to 1,000,000 iterations in all, even from o
     GuiApp app(server, {}, "iteration cap", [](const fs::path& config) {
         fs::create_directories(config / "racetrace");
         std::ofstream(config / "racetrace" / "settings.json")
-            << R"({"scenario": "naive-flag", "workers": 4, "iterations": 10000000})" << "\n";
+            << R"({"scenario": "naive-flag", "workers": 4, "iterations": 10000000})"
+            << "\n";
     });
     app.waitForWindow();
     app.parkMouse();

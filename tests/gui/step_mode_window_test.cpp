@@ -32,16 +32,23 @@ int headlinePixels(const Image& shot, Rgb colour) {
     return countBlend(shot, kFindingsColumn, colour, {background});
 }
 
-int racePixels(const Image& shot) { return std::max(headlinePixels(shot, kRaceRed), headlinePixels(shot, kErrorRed)); }
+int racePixels(const Image& shot) {
+    return std::max(headlinePixels(shot, kRaceRed), headlinePixels(shot, kErrorRed));
+}
 
-bool stepButtonsShown(const Image& shot) { return buttonRows(shot, 0).size() == 1 && buttonRows(shot, 1).size() == 1; }
+bool stepButtonsShown(const Image& shot) {
+    return buttonRows(shot, 0).size() == 1 && buttonRows(shot, 1).size() == 1;
+}
 
-Rect rowRect(const RowRun& row) { return {kRunPanel.x0, row.begin, kRunPanel.x1, row.end}; }
+Rect rowRect(const RowRun& row) {
+    return {kRunPanel.x0, row.begin, kRunPanel.x1, row.end};
+}
 
 } // namespace
 
-TEST_CASE("step mode: S, then 1 and 2 step A and B, 'Show me the race' shows the overlap, and quitting leaves no worker",
-          "[window][step]") {
+TEST_CASE(
+    "step mode: S, then 1 and 2 step A and B, 'Show me the race' shows the overlap, and quitting leaves no worker",
+    "[window][step]") {
     TempDir dir;
     // A race-free trace to start from: "Race found" can then only come from the steps.
     const fs::path trace = makeTrace(dir, "calm.rtrace", {"-s", "tas-mutex", "-n", "200"}, false);
@@ -67,14 +74,22 @@ TEST_CASE("step mode: S, then 1 and 2 step A and B, 'Show me the race' shows the
     // 1: A makes its access ("read Y"); its button now says what it will do
     // next, and the timeline has one more event. B's button stays as it was.
     app.key("1");
-    const Image afterA = app.waitForScreen("after-1", [&](const Image& s) {
-        return changedFraction(entered, s, rowRect(rowA)) > 0.01 && changedFraction(entered, s, layout::kLaneArea) > 0.001;
-    }, 10s);
+    const Image afterA = app.waitForScreen(
+        "after-1",
+        [&](const Image& s) {
+            return changedFraction(entered, s, rowRect(rowA)) > 0.01 &&
+                   changedFraction(entered, s, layout::kLaneArea) > 0.001;
+        },
+        10s);
     CHECK(changedFraction(entered, afterA, rowRect(rowB)) < 0.001);
     app.key("2");
-    const Image afterB = app.waitForScreen("after-2", [&](const Image& s) {
-        return changedFraction(afterA, s, rowRect(rowB)) > 0.01 && changedFraction(afterA, s, layout::kLaneArea) > 0.001;
-    }, 10s);
+    const Image afterB = app.waitForScreen(
+        "after-2",
+        [&](const Image& s) {
+            return changedFraction(afterA, s, rowRect(rowB)) > 0.01 &&
+                   changedFraction(afterA, s, layout::kLaneArea) > 0.001;
+        },
+        10s);
     CHECK(headlinePixels(afterB, kNoRaceGreen) >= 50); // reading Y twice is no race yet
 
     // Under the two worker buttons: [Run freely | Undo], then [Show me the race | Leave step mode]

@@ -68,7 +68,8 @@ TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window
     app.waitForWindow();
     app.parkMouse();
     const auto started = Clock::now();
-    Image shot = app.waitForScreen("lanes", [](const Image& s) { return demoOnScreen(s) || noRaceShown(s); }, 15s);
+    Image shot = app.waitForScreen(
+        "lanes", [](const Image& s) { return demoOnScreen(s) || noRaceShown(s); }, 15s);
     // Both workers on one CPU (a loaded machine) may not race at all; the
     // user's answer is R. Say so: the demo is meant to show a race every time.
     for (int again = 1; again <= 2 && !demoOnScreen(shot); ++again) {
@@ -78,13 +79,17 @@ TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window
         const Image before = shot;
         app.key("r");
         // A new run has new pids in the lane labels.
-        shot = app.waitForScreen("lanes", [&](const Image& s) {
-            return changedFraction(before, s, layout::kLaneLabels, 8) > 0.001 && (demoOnScreen(s) || noRaceShown(s));
-        }, 20s);
+        shot = app.waitForScreen(
+            "lanes",
+            [&](const Image& s) {
+                return changedFraction(before, s, layout::kLaneLabels, 8) > 0.001 &&
+                       (demoOnScreen(s) || noRaceShown(s));
+            },
+            20s);
     }
     const LaneMeasure m = measureLanes(shot);
-    INFO(describe(m) << " after " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
-                     << " ms");
+    INFO(describe(m) << " after "
+                     << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count() << " ms");
     CHECK(m.labels[0] >= kMinLabelPixels);
     CHECK(m.labels[1] >= kMinLabelPixels);
     // Two workers, so no third or fourth lane label.
@@ -142,14 +147,12 @@ TEST_CASE("lecture mode makes the text larger and the background light", "[windo
     };
     const int menuLecture = menuText(lecture).height();
     app.key("ctrl+equal");
-    const Image larger = app.waitForScreen("ctrl-plus", [&](const Image& shot) {
-        return menuText(shot).height() > menuLecture * 1.08;
-    }, 5s);
+    const Image larger = app.waitForScreen(
+        "ctrl-plus", [&](const Image& shot) { return menuText(shot).height() > menuLecture * 1.08; }, 5s);
     INFO("menu text rows: " << menuLecture << " in lecture mode, " << menuText(larger).height() << " after Ctrl+=");
     app.key("ctrl+minus");
-    app.waitForScreen("ctrl-minus", [&](const Image& shot) {
-        return std::abs(menuText(shot).height() - menuLecture) <= 1;
-    }, 5s);
+    app.waitForScreen(
+        "ctrl-minus", [&](const Image& shot) { return std::abs(menuText(shot).height() - menuLecture) <= 1; }, 5s);
 
     quitCleanly(app);
     // Lecture mode is a setting: it was saved in the fresh XDG_CONFIG_HOME.
@@ -196,17 +199,19 @@ TEST_CASE("F12 saves a screenshot of the window into the working directory", "[w
     // racetrace-YYYYmmdd-HHMMSS.png; poll until it is there and complete.
     std::optional<Image> saved;
     fs::path file;
-    const bool written = pollUntil([&] {
-        for (const auto& entry : fs::directory_iterator(app.cwd())) {
-            const std::string name = entry.path().filename().string();
-            if (name.starts_with("racetrace-") && name.ends_with(".png") && name.size() == 29) {
-                file = entry.path();
-                saved = loadPng(file);
-                return saved.has_value();
+    const bool written = pollUntil(
+        [&] {
+            for (const auto& entry : fs::directory_iterator(app.cwd())) {
+                const std::string name = entry.path().filename().string();
+                if (name.starts_with("racetrace-") && name.ends_with(".png") && name.size() == 29) {
+                    file = entry.path();
+                    saved = loadPng(file);
+                    return saved.has_value();
+                }
             }
-        }
-        return false;
-    }, 5s);
+            return false;
+        },
+        5s);
     REQUIRE(written);
     keepArtifact(file, "f12-screenshot-saved.png");
     INFO("saved " << file.string());
@@ -238,7 +243,8 @@ TEST_CASE("a bad trace file shows its error in the window and the app keeps runn
         const Rgb background = dominantColour(shot, layout::kStatusLine);
         return countBlend(shot, layout::kStatusLine, theme.tornMarker, {background});
     };
-    const Image shot = app.waitForScreen("error", [&](const Image& s) { return errorPixels(s) >= 200; }, 10s);
+    const Image shot = app.waitForScreen(
+        "error", [&](const Image& s) { return errorPixels(s) >= 200; }, 10s);
     INFO("error-coloured pixels in the status line: " << errorPixels(shot));
     CHECK(errorPixels(shot) >= 200);
     // No lanes: nothing was loaded.

@@ -13,8 +13,8 @@
 // only stores that overwrote another worker's write: that sum is exact when
 // the order is one the values allow (see lost_update_finder.cpp), and a
 // timestamp order is not always one (see modification_order.hpp).
-#include "trace/modification_order.hpp"
 #include "integration_support.hpp"
+#include "trace/modification_order.hpp"
 
 #include <algorithm>
 #include <array>
@@ -52,12 +52,13 @@ Trace racyCompleteTrace(const RunOptions& o) {
     return {};
 }
 
-RunOptions racyOptions(const std::string& scenario) { return options(scenario, 2, 1000, 20'000); }
+RunOptions racyOptions(const std::string& scenario) {
+    return options(scenario, 2, 1000, 20'000);
+}
 
 } // namespace
 
-TEST_CASE("a complete trace accounts for every increment missing from memory",
-          "[integration][analysis][agreement]") {
+TEST_CASE("a complete trace accounts for every increment missing from memory", "[integration][analysis][agreement]") {
     for (const std::string scenario : {"naive-flag", "no-sync"}) {
         DYNAMIC_SECTION(scenario) {
             const Trace trace = racyCompleteTrace(racyOptions(scenario));
@@ -100,8 +101,7 @@ TEST_CASE("a complete trace accounts for every increment missing from memory",
 // leaves several candidates and the finder picks by the clocks, repairing
 // contradictions a bounded number of times. So a contradiction is reported on
 // its own, before the sum is compared.
-TEST_CASE("lost-update findings count the increments missing from memory",
-          "[integration][analysis][agreement]") {
+TEST_CASE("lost-update findings count the increments missing from memory", "[integration][analysis][agreement]") {
     for (const std::string scenario : {"naive-flag", "no-sync"}) {
         DYNAMIC_SECTION(scenario) {
             const Trace trace = racyCompleteTrace(racyOptions(scenario));

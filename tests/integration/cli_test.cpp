@@ -146,15 +146,15 @@ TEST_CASE("cli: info refuses missing, directory and garbage files", "[integratio
 TEST_CASE("cli: run --out then info --json gives the same numbers", "[integration][cli][info]") {
     TempDir dir;
     const std::string path = dir.file("run.rtrace");
-    const json ran = parseJson(runCli({"run", "-s", "naive-flag", "-n", "500", "--window-ns", "5000", "--out", path,
-                                       "--json"}));
+    const json ran =
+        parseJson(runCli({"run", "-s", "naive-flag", "-n", "500", "--window-ns", "5000", "--out", path, "--json"}));
     CHECK(ran.at("trace_file") == path);
     REQUIRE(std::filesystem::is_regular_file(path));
     const json info = parseJson(runCli({"info", path, "--json"}));
     INFO("run: " << ran.dump(2) << "\ninfo: " << info.dump(2));
-    for (const char* key : {"scenario", "workers", "iterations", "window_ns", "pin", "seed", "traced", "events",
-                            "dropped", "duration_ns", "counter", "findings", "invariants", "race", "headline",
-                            "stop_reason", "worker_details"})
+    for (const char* key :
+         {"scenario", "workers", "iterations", "window_ns", "pin", "seed", "traced", "events", "dropped", "duration_ns",
+          "counter", "findings", "invariants", "race", "headline", "stop_reason", "worker_details"})
         CHECK(info.at(key) == ran.at(key));
 
     // The text form names the file and says it is valid.
@@ -163,7 +163,8 @@ TEST_CASE("cli: run --out then info --json gives the same numbers", "[integratio
     CHECK_THAT(text.out, Catch::Matchers::Contains("a valid racetrace trace"));
     // Nothing but the trace is left in the directory (the save is atomic via a temporary).
     std::size_t entries = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        ++entries;
     CHECK(entries == 1);
 }
 
@@ -174,16 +175,16 @@ TEST_CASE("cli: scenarios lists the three built-ins", "[integration][cli]") {
     const auto lines = nonEmptyLines(result.out);
     CHECK(lines.size() == 3);
     for (const char* name : {"naive-flag", "tas-mutex", "no-sync"}) {
-        const bool listed = std::any_of(lines.begin(), lines.end(),
-                                        [&](const std::string& line) { return line.rfind(name, 0) == 0; });
+        const bool listed =
+            std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.rfind(name, 0) == 0; });
         CHECK(listed);
     }
 }
 
 TEST_CASE("cli: run --no-trace records nothing but still checks the counter", "[integration][cli]") {
     SECTION("tas-mutex: exact") {
-        const json object = parseJson(runCli({"run", "-s", "tas-mutex", "-n", "100000", "--window-ns", "0",
-                                              "--no-trace", "--json"}));
+        const json object =
+            parseJson(runCli({"run", "-s", "tas-mutex", "-n", "100000", "--window-ns", "0", "--no-trace", "--json"}));
         INFO(object.dump(2));
         CHECK(object.at("events") == 0);
         CHECK(object.at("traced") == false);
@@ -194,8 +195,8 @@ TEST_CASE("cli: run --no-trace records nothing but still checks the counter", "[
     SECTION("no-sync: the counter comes out short within a few runs") {
         bool shortCounter = false;
         for (int trial = 0; trial < 10 && !shortCounter; ++trial) {
-            const json object = parseJson(runCli({"run", "-s", "no-sync", "-n", "1000", "--window-ns", "20000",
-                                                  "--no-trace", "--json"}));
+            const json object = parseJson(
+                runCli({"run", "-s", "no-sync", "-n", "1000", "--window-ns", "20000", "--no-trace", "--json"}));
             CHECK(object.at("events") == 0);
             const auto expected = object.at("counter").at("expected").get<std::int64_t>();
             const auto final = object.at("counter").at("final").get<std::int64_t>();

@@ -45,7 +45,7 @@ inline double secondsSince(Clock::time_point start) {
 
 /// A fresh directory under /tmp, removed with everything in it.
 class TempDir {
-public:
+  public:
     TempDir() {
         char pattern[] = "/tmp/racetrace-it-XXXXXX";
         const char* made = mkdtemp(pattern);
@@ -71,7 +71,7 @@ public:
         return full;
     }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -105,7 +105,9 @@ inline std::int64_t expectedCount(const Trace& trace) {
     return static_cast<std::int64_t>(trace.options.workers) * static_cast<std::int64_t>(trace.options.iterations);
 }
 
-inline std::int64_t finalCount(const Trace& trace) { return trace.finalValue(counterVariable(trace)); }
+inline std::int64_t finalCount(const Trace& trace) {
+    return trace.finalValue(counterVariable(trace));
+}
 
 /// The counter invariant ("counter == workers * iterations") of an analysis.
 inline const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis) {
@@ -200,7 +202,7 @@ inline void requireNoLeftovers(const std::set<std::string>& shmBefore) {
 // ---------------------------------------------------------------- the CLI as a child
 
 struct CliResult {
-    int exitCode = -1;   ///< exit status, or -1 when it died of a signal or timed out
+    int exitCode = -1; ///< exit status, or -1 when it died of a signal or timed out
     bool timedOut = false;
     std::string out;
     std::string err;
@@ -222,15 +224,20 @@ inline pid_t spawnProgram(const std::string& program, const std::vector<std::str
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (outFd >= 0) posix_spawn_file_actions_adddup2(&actions, outFd, 1);
-    else posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    if (errFd >= 0) posix_spawn_file_actions_adddup2(&actions, errFd, 2);
-    else posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (outFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, outFd, 1);
+    else
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (errFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, errFd, 2);
+    else
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
 
     std::vector<std::string> storage{program};
     storage.insert(storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    for (auto& arg : storage) argv.push_back(arg.data());
+    for (auto& arg : storage)
+        argv.push_back(arg.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
     const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
@@ -279,7 +286,8 @@ inline CliResult runCli(const std::vector<std::string>& args, std::chrono::secon
     for (auto& fd : fds)
         if (fd.fd >= 0) close(fd.fd);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }

@@ -62,13 +62,15 @@ void tracedRuns(std::uint32_t workers, std::uint64_t iterations) {
         REQUIRE(analysis.tornRecords == 0);
         REQUIRE(analysis.findings.empty());
         requireExactCounter(trace, analysis);
-        for (const auto& record : analysis.records) REQUIRE_FALSE(record.torn);
+        for (const auto& record : analysis.records)
+            REQUIRE_FALSE(record.torn);
 
         // Every worker entered the critical section once per iteration.
         std::vector<std::uint64_t> entries(workers, 0);
         for (const Event& e : trace.events)
             if (e.kind == EventKind::CsEnter) ++entries[e.worker];
-        for (const auto count : entries) REQUIRE(count == iterations);
+        for (const auto count : entries)
+            REQUIRE(count == iterations);
     }
 }
 

@@ -93,14 +93,15 @@ std::unique_ptr<Run> startOrFail(const RunOptions& o) {
 /// Pumps `run` for `duration` as the window or the CLI would.
 void pumpFor(Run& run, std::chrono::milliseconds duration) {
     const auto until = Clock::now() + duration;
-    while (Clock::now() < until && run.pump()) std::this_thread::sleep_for(2ms);
+    while (Clock::now() < until && run.pump())
+        std::this_thread::sleep_for(2ms);
 }
 
 /// Makes this process the reaper of orphaned descendants while it lives, so
 /// that workers orphaned by a killed CLI are reparented to us and can be
 /// reaped (PID 1 in a container may never reap them).
 class SubreaperScope {
-public:
+  public:
     SubreaperScope() { REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0); }
     ~SubreaperScope() { prctl(PR_SET_CHILD_SUBREAPER, 0); }
     SubreaperScope(const SubreaperScope&) = delete;
@@ -120,8 +121,8 @@ void reap(const std::vector<pid_t>& pids) {
 TEST_CASE("killing the racetrace process kills its workers", "[integration][lifetime]") {
     const auto shmBefore = devShmEntries();
     SubreaperScope subreaper;
-    const pid_t cli = spawnProgram(RACETRACE_CLI_PATH, {"run", "-s", "tas-mutex", "-n", "100000000", "--window-ns",
-                                                        "100000"});
+    const pid_t cli =
+        spawnProgram(RACETRACE_CLI_PATH, {"run", "-s", "tas-mutex", "-n", "100000000", "--window-ns", "100000"});
 
     // Wait until both workers exist and run.
     std::vector<pid_t> workers;
@@ -138,7 +139,8 @@ TEST_CASE("killing the racetrace process kills its workers", "[integration][life
         FAIL("the CLI did not start two workers within 10 s");
     }
     std::this_thread::sleep_for(100ms); // well into the race, not at the barrier
-    for (pid_t worker : workers) REQUIRE(isAlive(worker));
+    for (pid_t worker : workers)
+        REQUIRE(isAlive(worker));
 
     REQUIRE(kill(cli, SIGKILL) == 0);
     int status = 0;
@@ -149,7 +151,8 @@ TEST_CASE("killing the racetrace process kills its workers", "[integration][life
     reap(workers);
     INFO("workers still alive 1 s after the CLI died: " << survivors.size());
     CHECK(survivors.empty());
-    for (pid_t pid : survivors) kill(pid, SIGKILL); // never leave them running, even on failure
+    for (pid_t pid : survivors)
+        kill(pid, SIGKILL); // never leave them running, even on failure
     reap(survivors);
     requireNoLeftovers(shmBefore);
 }
@@ -214,7 +217,8 @@ TEST_CASE("a worker killed while holding the lock ends the run through the watch
     CHECK(trace.workers[0].exit.signal == SIGKILL);
     CHECK(trace.workers[1].exit.how == WorkerExit::How::Killed); // by the watchdog
     run.reset();
-    for (pid_t pid : pids) CHECK_FALSE(isAlive(pid));
+    for (pid_t pid : pids)
+        CHECK_FALSE(isAlive(pid));
     requireNoLeftovers(shmBefore);
 }
 
@@ -280,7 +284,8 @@ TEST_CASE("requestStop ends a long run promptly", "[integration][lifetime][stop]
         CHECK(worker.iterationsDone < trace.options.iterations);
     }
     CHECK_FALSE(trace.events.empty());
-    for (pid_t pid : pids) CHECK_FALSE(isAlive(pid));
+    for (pid_t pid : pids)
+        CHECK_FALSE(isAlive(pid));
     run.reset();
     requireNoLeftovers(shmBefore);
 }
@@ -295,19 +300,23 @@ TEST_CASE("a run started on a thread that then exits keeps its workers", "[integ
     std::string error;
     std::thread starter([&] {
         auto started = Run::start(options("tas-mutex", 2, 100'000'000, 100'000));
-        if (started) run = std::move(*started);
-        else error = started.error();
+        if (started)
+            run = std::move(*started);
+        else
+            error = started.error();
     });
     starter.join();
     if (!run) FAIL("the run did not start: " << error);
     pumpFor(*run, 300ms);
     const auto pids = run->workerPids();
-    for (pid_t pid : pids) CHECK(isAlive(pid));
+    for (pid_t pid : pids)
+        CHECK(isAlive(pid));
     run->requestStop();
     const Trace trace = run->finish();
     INFO("stop reason: " << trace.stopReason);
     CHECK_THAT(trace.stopReason, Catch::Matchers::Contains("stopped before it finished"));
-    for (const auto& worker : trace.workers) CHECK(worker.exit.how == WorkerExit::How::Killed);
+    for (const auto& worker : trace.workers)
+        CHECK(worker.exit.how == WorkerExit::How::Killed);
     run.reset();
     requireNoLeftovers(shmBefore);
 }
@@ -325,7 +334,8 @@ TEST_CASE("runs leave no processes, /dev/shm names or file descriptors behind", 
         pids = run->workerPids();
         pumpFor(*run, 100ms);
     }
-    for (pid_t pid : pids) CHECK_FALSE(isAlive(pid));
+    for (pid_t pid : pids)
+        CHECK_FALSE(isAlive(pid));
     // A run stopped.
     {
         auto run = startOrFail(options("no-sync", 3, 100'000'000, 1000));

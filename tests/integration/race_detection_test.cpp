@@ -43,7 +43,8 @@ RaceSearch searchForRace(const RunOptions& o, bool wantOverlap, bool requireSing
             // pin = same: every worker ran on one and the same CPU, all the time.
             const auto& cpus = trace.workers.front().cpus;
             REQUIRE(cpus.size() == 1);
-            for (const auto& worker : trace.workers) REQUIRE(worker.cpus == cpus);
+            for (const auto& worker : trace.workers)
+                REQUIRE(worker.cpus == cpus);
         }
         const Analysis analysis = analyse(trace);
         const std::int64_t missing = expectedCount(trace) - finalCount(trace);
@@ -85,8 +86,7 @@ TEST_CASE("naive-flag lets two workers into the critical section and loses incre
 // so the window is widened to 50 µs to make a preemption inside it likely.
 // Measured: overlap and short counter in trial 1 in 250/250 runs of this test; in
 // 100 probes at 500 iterations the fewest were 444 overlaps and 56 lost increments.
-TEST_CASE("naive-flag races even with both workers pinned to the same CPU",
-          "[integration][race][naive-flag][pin]") {
+TEST_CASE("naive-flag races even with both workers pinned to the same CPU", "[integration][race][naive-flag][pin]") {
     searchForRace(options("naive-flag", 2, 1000, 50'000, PinMode::Same), /*wantOverlap=*/true,
                   /*requireSingleCpu=*/true);
 }

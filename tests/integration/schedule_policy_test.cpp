@@ -30,7 +30,8 @@ void requireFinished(const Trace& trace) {
 
 std::vector<std::uint32_t> workersOf(const std::vector<ScheduledAccess>& sequence) {
     std::vector<std::uint32_t> workers;
-    for (const auto& access : sequence) workers.push_back(access.worker);
+    for (const auto& access : sequence)
+        workers.push_back(access.worker);
     return workers;
 }
 
@@ -46,9 +47,12 @@ TEST_CASE("the alternating policy takes turns A, B, A, B and goes on until both 
         const auto& chosen = run.schedule;
         REQUIRE(chosen.size() > 4);
         std::size_t both = 0;
-        while (both + 1 < chosen.size() && chosen[both] != chosen[both + 1]) ++both;
-        for (std::size_t i = 0; i <= both; ++i) CHECK(chosen[i] == i % 2);
-        for (std::size_t i = both + 1; i < chosen.size(); ++i) CHECK(chosen[i] == chosen.back());
+        while (both + 1 < chosen.size() && chosen[both] != chosen[both + 1])
+            ++both;
+        for (std::size_t i = 0; i <= both; ++i)
+            CHECK(chosen[i] == i % 2);
+        for (std::size_t i = both + 1; i < chosen.size(); ++i)
+            CHECK(chosen[i] == chosen.back());
 
         // Every step is one recorded access, and each worker made its own in the
         // order chosen. (Where a worker spun, its repeated accesses are one Spin

@@ -13,8 +13,7 @@ namespace {
 
 /// Steps `controller` until every worker has finished, choosing with `pick`
 /// among the workers that still have accesses to make.
-template <class Pick>
-void stepToTheEnd(StepController& controller, Pick pick) {
+template <class Pick> void stepToTheEnd(StepController& controller, Pick pick) {
     for (std::uint64_t step = 0; step < 1'000'000; ++step) {
         std::vector<std::uint32_t> ready;
         for (std::uint32_t k = 0; k < controller.workers(); ++k)
@@ -55,7 +54,8 @@ TEST_CASE("step mode records the accesses in exactly the order chosen", "[integr
     const auto recorded = accessSequence(trace);
     REQUIRE(recorded.size() == chosen.size());
     std::vector<std::uint32_t> recordedWorkers;
-    for (const auto& access : recorded) recordedWorkers.push_back(access.worker);
+    for (const auto& access : recorded)
+        recordedWorkers.push_back(access.worker);
     CHECK(recordedWorkers == chosen);
     CHECK(finalCount(trace) <= expectedCount(trace));
 }
@@ -65,9 +65,13 @@ TEST_CASE("a student can force the naive-flag race step by step", "[integration]
     const ScenarioInfo& scenario = controller->scenario().info;
     // A reads Y, B reads Y, A sets Y, B sets Y: both think X is theirs.
     const std::uint32_t A = 0, B = 1;
-    for (const auto& [worker, expected] : std::vector<std::pair<std::uint32_t, std::string>>{
-             {A, "read Y"}, {B, "read Y"}, {A, "write Y = 0"}, {B, "write Y = 0"},
-             {A, "enter the critical section"}, {B, "enter the critical section"}}) {
+    for (const auto& [worker, expected] :
+         std::vector<std::pair<std::uint32_t, std::string>>{{A, "read Y"},
+                                                            {B, "read Y"},
+                                                            {A, "write Y = 0"},
+                                                            {B, "write Y = 0"},
+                                                            {A, "enter the critical section"},
+                                                            {B, "enter the critical section"}}) {
         const auto next = controller->next(worker);
         REQUIRE(next.has_value());
         CHECK(describeAccess(scenario, *next) == expected);
@@ -112,7 +116,8 @@ TEST_CASE("a run that stopped part-way replays up to where it stopped, not to th
     // 40 steps of a 1,000-iteration run, then abandoned: the snapshot is the
     // original. Letting the replay's workers finish would add ~30,000 accesses.
     auto controller = startStepping("naive-flag", 1000);
-    for (std::uint32_t step = 0; step < 40; ++step) REQUIRE(controller->step(step % 2).has_value());
+    for (std::uint32_t step = 0; step < 40; ++step)
+        REQUIRE(controller->step(step % 2).has_value());
     const Trace original = controller->snapshot();
     controller.reset();
     const auto schedule = accessSequence(original);
@@ -154,7 +159,8 @@ TEST_CASE("abandoning step mode mid-way leaves no process behind", "[integration
     const auto shmBefore = devShmEntries();
     {
         auto controller = startStepping("naive-flag", 1000);
-        for (int i = 0; i < 5; ++i) REQUIRE(controller->step(static_cast<std::uint32_t>(i % 2)).has_value());
+        for (int i = 0; i < 5; ++i)
+            REQUIRE(controller->step(static_cast<std::uint32_t>(i % 2)).has_value());
         CHECK(liveChildrenOf(getpid()).size() == 2);
     }
     CHECK(waitUntilGone(childrenOf(getpid()), std::chrono::milliseconds(2000)).empty());

@@ -17,7 +17,8 @@ TEST_CASE("a shared segment starts zeroed and a second mapping of its fd sees th
     REQUIRE(segment.has_value());
     CHECK(segment->size() == 1 << 16);
     bool zero = true;
-    for (std::size_t i = 0; i < segment->size(); ++i) zero = zero && segment->data()[i] == std::byte{0};
+    for (std::size_t i = 0; i < segment->size(); ++i)
+        zero = zero && segment->data()[i] == std::byte{0};
     CHECK(zero);
     CHECK((fcntl(segment->fd(), F_GETFD) & FD_CLOEXEC) != 0); // children get it only by explicit dup2
 
@@ -34,7 +35,8 @@ TEST_CASE("a shared segment starts zeroed and a second mapping of its fd sees th
 TEST_CASE("shared segments leave nothing in /dev/shm", "[ipc]") {
     auto countShm = [] {
         std::size_t n = 0;
-        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/dev/shm")) ++n;
+        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/dev/shm"))
+            ++n;
         return n;
     };
     const auto before = countShm();

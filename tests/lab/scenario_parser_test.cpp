@@ -108,10 +108,12 @@ TEST_CASE("malformed scenarios are rejected with the file, the line and the prob
         CHECK_THAT(message, Contains("broken.toml:29:") && Contains("unknown instruction 'chek_record'"));
     }
     SECTION("unknown variable") {
-        CHECK_THAT(errorOf(withReplacement("load r0 Y", "load r0 Z")), Contains("broken.toml:28:") && Contains("unknown variable 'Z'"));
+        CHECK_THAT(errorOf(withReplacement("load r0 Y", "load r0 Z")),
+                   Contains("broken.toml:28:") && Contains("unknown variable 'Z'"));
     }
     SECTION("undefined label") {
-        CHECK_THAT(errorOf(withReplacement("beq r0 0 top", "beq r0 0 bottom")), Contains("the label 'bottom' is not defined"));
+        CHECK_THAT(errorOf(withReplacement("beq r0 0 top", "beq r0 0 bottom")),
+                   Contains("the label 'bottom' is not defined"));
     }
     SECTION("bad register") {
         CHECK_THAT(errorOf(withReplacement("load r0 Y", "load r9 Y")), Contains("'r9' is not a register"));
@@ -123,19 +125,22 @@ TEST_CASE("malformed scenarios are rejected with the file, the line and the prob
         CHECK_THAT(errorOf(withReplacement("check_record X", "check_record Y")), Contains("'Y' is not a record"));
     }
     SECTION("unknown variable kind") {
-        CHECK_THAT(errorOf(withReplacement("kind = \"flag\"", "kind = \"semaphore\"")), Contains("broken.toml:13:") && Contains("unknown variable kind 'semaphore'"));
+        CHECK_THAT(errorOf(withReplacement("kind = \"flag\"", "kind = \"semaphore\"")),
+                   Contains("broken.toml:13:") && Contains("unknown variable kind 'semaphore'"));
     }
     SECTION("TOML syntax error") {
         CHECK_THAT(errorOf(withReplacement("words = 3", "words = = 3")), Contains("broken.toml:19:"));
     }
     SECTION("wrong number of arguments") {
-        CHECK_THAT(errorOf(withReplacement("load r0 Y", "load r0")), Contains("'load' takes a register and a variable"));
+        CHECK_THAT(errorOf(withReplacement("load r0 Y", "load r0")),
+                   Contains("'load' takes a register and a variable"));
     }
     SECTION("invariant with an unknown word") {
         CHECK_THAT(errorOf(withReplacement("2 * workers", "2 * processes")), Contains("'processes' in an invariant"));
     }
     SECTION("out-of-range defaults") {
-        CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = 1")), Contains("broken.toml:7:") && Contains("'workers' must be a whole number from 2 to 64"));
+        CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = 1")),
+                   Contains("broken.toml:7:") && Contains("'workers' must be a whole number from 2 to 64"));
     }
     SECTION("no program") {
         std::string text = kMinimal;

@@ -22,8 +22,7 @@ TEST_CASE("replay steps: accessCount agrees with accessSequence", "[lab][replay]
     CHECK(accessCount(trace, 10) == 10);
 }
 
-TEST_CASE("replay steps: a spin claiming four billion repeats is counted up to the limit, at once",
-          "[lab][replay]") {
+TEST_CASE("replay steps: a spin claiming four billion repeats is counted up to the limit, at once", "[lab][replay]") {
     TraceBuilder b(Scenario::TasMutex);
     b.exchange(A, 100, b.guard(), 1);
     b.exchange(B, 110, b.guard(), 1);

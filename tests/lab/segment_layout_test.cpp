@@ -37,5 +37,6 @@ TEST_CASE("the segment geometry places every part page-aligned and in order", "[
     CHECK(g.ringsOffset >= g.slotsOffset + 3 * sizeof(WorkerSlot));
     CHECK(g.ringStride >= sizeof(RingControl) + 1024 * sizeof(Event));
     CHECK(g.totalBytes == g.ringsOffset + 3 * g.ringStride);
-    for (auto offset : {g.variablesOffset, g.slotsOffset, g.ringsOffset, g.ringStride}) CHECK(offset % 4096 == 0);
+    for (auto offset : {g.variablesOffset, g.slotsOffset, g.ringsOffset, g.ringStride})
+        CHECK(offset % 4096 == 0);
 }

@@ -48,7 +48,8 @@ bool sortedByTime(const Trace& trace) {
 /// (worker, seq) of each event, in the trace's order.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> identities(const Trace& trace) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ids;
-    for (const Event& e : trace.events) ids.emplace_back(e.worker, e.seq);
+    for (const Event& e : trace.events)
+        ids.emplace_back(e.worker, e.seq);
     return ids;
 }
 
@@ -58,7 +59,8 @@ TEST_CASE("event order: a trace whose stamps agree with its values is left as it
     TraceBuilder b(Scenario::NaiveFlag);
     std::uint64_t ns = 100;
     for (int round = 0; round < 3; ++round)
-        for (const std::uint32_t w : {A, B}) ns = b.serialIteration(w, ns) + 10;
+        for (const std::uint32_t w : {A, B})
+            ns = b.serialIteration(w, ns) + 10;
     // Both workers store the same counter value (a lost update): a later read of
     // that value is explained by either store, and neither must move.
     b.load(A, ns += 10, b.counter());
@@ -77,9 +79,9 @@ TEST_CASE("event order: a trace whose stamps agree with its values is left as it
 
 TEST_CASE("event order: a read stamped before the write it returned comes after it", "[trace][order]") {
     TraceBuilder b(Scenario::NaiveFlag);
-    b.load(A, 100, b.guard());          // A sees Y = 1 (free)
-    b.store(A, 130, b.guard(), 0);      // A sets Y = 0 ...
-    b.load(B, 120, b.guard());          // ... and B reads that 0, stamped 10 ns before the store
+    b.load(A, 100, b.guard());     // A sees Y = 1 (free)
+    b.store(A, 130, b.guard(), 0); // A sets Y = 0 ...
+    b.load(B, 120, b.guard());     // ... and B reads that 0, stamped 10 ns before the store
     Trace trace = b.build();
     REQUIRE(inconsistentReads(trace) == 1);
     const EventOrderRepair repair = finalizeEventOrder(trace);
@@ -105,7 +107,8 @@ TEST_CASE("event order: a stamp read long after its access moves only that event
     b.store(A, 500, b.counter(), 1);
     b.load(B, 5'000'000, b.counter()); // returned 1
     std::uint64_t ns = 2'000;
-    for (int k = 0; k < 50; ++k) ns = b.increment(A, ns, 10) + 10;
+    for (int k = 0; k < 50; ++k)
+        ns = b.increment(A, ns, 10) + 10;
     Trace trace = b.build();
     REQUIRE(inconsistentReads(trace) == 1);
     const EventOrderRepair repair = finalizeEventOrder(trace);

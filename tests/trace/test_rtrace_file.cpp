@@ -116,7 +116,8 @@ Trace makeTrace() {
         makeEvent(950, 1, EventKind::WorkerKilled, kNoVariable, 0, 9),
     };
     std::uint32_t seq[2] = {0, 0};
-    for (auto& event : trace.events) event.seq = seq[event.worker]++;
+    for (auto& event : trace.events)
+        event.seq = seq[event.worker]++;
 
     trace.finalWords = {1, 19, 0xA, 0xA, 0xB, 0xA};
     trace.stopReason = "Worker B was killed by the watchdog after 2.5 s without progress.";
@@ -191,8 +192,7 @@ std::uint64_t readU64(const std::vector<std::uint8_t>& bytes, std::size_t offset
     return value;
 }
 
-template <class T>
-void writeAt(std::vector<std::uint8_t>& bytes, std::size_t offset, T value) {
+template <class T> void writeAt(std::vector<std::uint8_t>& bytes, std::size_t offset, T value) {
     std::memcpy(bytes.data() + offset, &value, sizeof(value));
 }
 
@@ -221,8 +221,7 @@ std::vector<std::uint8_t> withMetadata(const std::vector<std::uint8_t>& file, co
 }
 
 /// Edits the metadata as JSON and returns the re-sealed file.
-template <class Edit>
-std::vector<std::uint8_t> withEditedMetadata(const std::vector<std::uint8_t>& file, Edit edit) {
+template <class Edit> std::vector<std::uint8_t> withEditedMetadata(const std::vector<std::uint8_t>& file, Edit edit) {
     auto json = nlohmann::json::parse(metadataOf(file));
     edit(json);
     return withMetadata(file, json.dump());
@@ -411,18 +410,22 @@ TEST_CASE("rtrace refuses events that do not fit the metadata", "[trace][rtrace]
     CHECK_THAT(withEvent(0, [](Event& e) { e.kind = EventKind::Invalid; }), Contains("event 0 has the unknown kind 0"));
     CHECK_THAT(withEvent(2, [](Event& e) { e.variable = 3; }),
                Contains("event 2 (load) names variable 3, but the scenario has 3 variables"));
-    CHECK_THAT(withEvent(2, [](Event& e) { e.variable = kNoVariable; }), Contains("accesses memory but names no variable"));
+    CHECK_THAT(withEvent(2, [](Event& e) { e.variable = kNoVariable; }),
+               Contains("accesses memory but names no variable"));
     CHECK_THAT(withEvent(10, [](Event& e) { e.aux = 4; }),
                Contains("event 10 (record-write) touches word 4 of variable 2, which has 4 words"));
     CHECK_THAT(withEvent(11, [](Event& e) { e.aux = 0xFFFFFFFFu; }), Contains("touches word 4294967295"));
-    CHECK_THAT(withEvent(11, [](Event& e) { e.variable = 0; }), Contains("touches word 3 of variable 0, which has 1 word"));
+    CHECK_THAT(withEvent(11, [](Event& e) { e.variable = 0; }),
+               Contains("touches word 3 of variable 0, which has 1 word"));
     CHECK_THAT(withEvent(4, [](Event& e) { e.line = 6; }),
                Contains("event 4 (store) is on line 6, but worker A's program has 6 lines"));
-    CHECK_THAT(withEvent(5, [](Event& e) { e.timestamp = 1; }), Contains("event 5 is earlier than the event before it"));
+    CHECK_THAT(withEvent(5, [](Event& e) { e.timestamp = 1; }),
+               Contains("event 5 is earlier than the event before it"));
 
     Trace noPrograms = makeTrace();
     noPrograms.scenario.programs.clear();
-    CHECK_THAT(rejectionOfTrace(noPrograms), Contains("event 2 (load) is on line 0, but worker A's program has 0 lines"));
+    CHECK_THAT(rejectionOfTrace(noPrograms),
+               Contains("event 2 (load) is on line 0, but worker A's program has 0 lines"));
 }
 
 TEST_CASE("rtrace refuses metadata that contradicts itself", "[trace][rtrace]") {
@@ -436,7 +439,8 @@ TEST_CASE("rtrace refuses metadata that contradicts itself", "[trace][rtrace]") 
     CHECK_THAT(with([](Trace& t) { t.finalWords.resize(5); }),
                Contains("variable 2 ends at word 6 but the final memory has only 5 words"));
     CHECK_THAT(with([](Trace& t) { t.scenario.variables[1].words = 0; }), Contains("variable 1 has no words"));
-    CHECK_THAT(with([](Trace& t) { t.scenario.variables[2].firstWord = 0xFFFFFFFFu; }), Contains("variable 2 ends at word"));
+    CHECK_THAT(with([](Trace& t) { t.scenario.variables[2].firstWord = 0xFFFFFFFFu; }),
+               Contains("variable 2 ends at word"));
     CHECK_THAT(with([](Trace& t) { t.workers[1].index = 5; }), Contains("worker record 1 says it is worker 5"));
     CHECK_THAT(with([](Trace& t) { t.clock.ticksPerNs = 0.0; }), Contains("is not a positive number"));
 }
@@ -447,7 +451,8 @@ TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "
     auto edited = [&](auto edit) { return rejection(withEditedMetadata(bytes, edit)); };
 
     CHECK(edited([](json& j) { j["scenario"]["variables"][2]["words"] = "four"; }) ==
-          "The trace has invalid metadata: field \"scenario.variables[2].words\" should be a whole number but is a string.");
+          "The trace has invalid metadata: field \"scenario.variables[2].words\" should be a whole number but is a "
+          "string.");
     CHECK_THAT(edited([](json& j) { j.erase("durationNs"); }), Contains("field \"durationNs\" is missing"));
     CHECK_THAT(edited([](json& j) { j["options"]["seed"] = -1; }),
                Contains("field \"options.seed\" is -1, outside the range 0 to 18446744073709551615"));
@@ -469,7 +474,8 @@ TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "
                Contains("field \"scenario.programs[0].lines[2]\" should be an object but is a string"));
     CHECK_THAT(edited([](json& j) { j["scenario"]["invariants"] = json::object(); }),
                Contains("field \"scenario.invariants\" should be an array but is an object"));
-    CHECK_THAT(edited([](json& j) { j["machine"] = nullptr; }), Contains("field \"machine\" should be an object but is null"));
+    CHECK_THAT(edited([](json& j) { j["machine"] = nullptr; }),
+               Contains("field \"machine\" should be an object but is null"));
     CHECK_THAT(edited([](json& j) { j["finalWords"][0] = "1"; }), Contains("\"finalWords[0]\""));
 
     CHECK_THAT(rejection(withMetadata(bytes, "{")), Contains("has invalid metadata: it is not valid JSON"));
@@ -531,7 +537,8 @@ TEST_CASE("rtrace file errors name the path", "[trace][rtrace]") {
 
     const std::string text = dir.file("notes.txt");
     writeFile(text, {'n', 'o', 't', 'e', 's', '\n'});
-    CHECK(loadRtrace(text).error() == text + " is not a racetrace trace (it does not start with the RTRACE signature).");
+    CHECK(loadRtrace(text).error() ==
+          text + " is not a racetrace trace (it does not start with the RTRACE signature).");
 
     const std::string empty = dir.file("empty.rtrace");
     writeFile(empty, {});

@@ -37,7 +37,8 @@ TEST_CASE("a ring hands events over in order and wraps around its slots", "[ring
     std::uint32_t next = 0;
     // 5 rounds of 6 events through 8 slots: the indices wrap several times.
     for (int round = 0; round < 5; ++round) {
-        for (int i = 0; i < 6; ++i) REQUIRE(producer.push(numbered(next++)));
+        for (int i = 0; i < 6; ++i)
+            REQUIRE(producer.push(numbered(next++)));
         REQUIRE(consumer.drain(out) == 6);
     }
     REQUIRE(out.size() == 30);
@@ -53,7 +54,8 @@ TEST_CASE("a full ring drops and counts instead of blocking", "[ring]") {
     LocalRing ring(4);
     auto producer = ring.producer();
     auto consumer = ring.consumer();
-    for (std::uint32_t i = 0; i < 4; ++i) REQUIRE(producer.push(numbered(i)));
+    for (std::uint32_t i = 0; i < 4; ++i)
+        REQUIRE(producer.push(numbered(i)));
     CHECK_FALSE(producer.push(numbered(4)));
     CHECK_FALSE(producer.push(numbered(5)));
     CHECK(consumer.dropped() == 2);
@@ -91,10 +93,12 @@ TEST_CASE("a producer thread and a consumer thread lose nothing when the ring is
     });
     auto consumer = ring.consumer();
     std::vector<Event> out;
-    while (out.size() < kCount) consumer.drain(out);
+    while (out.size() < kCount)
+        consumer.drain(out);
     producerThread.join();
     REQUIRE(out.size() == kCount);
     bool ordered = true;
-    for (std::uint32_t i = 0; i < kCount; ++i) ordered = ordered && out[i].seq == i && out[i].value == i * 10;
+    for (std::uint32_t i = 0; i < kCount; ++i)
+        ordered = ordered && out[i].seq == i && out[i].value == i * 10;
     CHECK(ordered);
 }
