@@ -5,12 +5,14 @@
 
 PRESET ?= dev
 BUILD_DIR := build/$(PRESET)
+# WERROR=ON treats warnings in racetrace's own code as errors (CI does).
+WERROR ?= OFF
 
 deps:
 	@bash .ci/install-deps
 
 build: deps
-	cmake --preset $(PRESET)
+	cmake --preset $(PRESET) -DRACETRACE_WERROR=$(WERROR)
 	cmake --build --preset $(PRESET)
 
 # The window when there is a display; the headless demo when there is none.

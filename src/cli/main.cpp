@@ -3,12 +3,12 @@
 // 1 the run or the file failed, 2 bad options.
 #include "analysis/findings.hpp"
 #include "analysis/plain_words.hpp"
-#include "cli/trace_summary.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/run.hpp"
 #include "lab/schedule_policy.hpp"
 #include "lab/schedule_replay.hpp"
 #include "lab/worker_main.hpp"
+#include "session/run_summary.hpp"
 #include "trace/rtrace_file.hpp"
 
 #ifdef RACETRACE_HAVE_GUI

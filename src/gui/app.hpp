@@ -9,10 +9,10 @@
 #include "gui/memory_view.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/run_panel.hpp"
-#include "gui/run_session.hpp"
 #include "gui/settings_store.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
+#include "session/run_session.hpp"
 
 #include <chrono>
 #include <memory>

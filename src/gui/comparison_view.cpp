@@ -1,8 +1,8 @@
 #include "gui/comparison_view.hpp"
 
-#include "gui/run_session.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
+#include "session/run_session.hpp"
 
 #include <imgui.h>
 

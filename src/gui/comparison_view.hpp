@@ -13,8 +13,8 @@
 //   +---------------------------------------------------------------+
 #pragma once
 
-#include "gui/comparison.hpp"
 #include "gui/view_state.hpp"
+#include "session/comparison.hpp"
 
 #include <memory>
 #include <string>

@@ -3,10 +3,10 @@
 #include "gui/headless_render.hpp"
 
 #include "gui/legend.hpp"
-#include "gui/run_session.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
+#include "session/run_session.hpp"
 
 #include "analysis/plain_words.hpp"
 

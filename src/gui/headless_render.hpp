@@ -3,8 +3,8 @@
 // offscreen framebuffer. The same TimelineView as the window draws it.
 #pragma once
 
-#include "gui/trace_document.hpp"
 #include "ipc/result.hpp"
+#include "session/trace_document.hpp"
 
 #include <string>
 

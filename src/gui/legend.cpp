@@ -2,7 +2,7 @@
 
 #include "gui/theme.hpp"
 #include "gui/timeline_model.hpp"
-#include "gui/trace_document.hpp"
+#include "session/trace_document.hpp"
 
 #include <imgui.h>
 

@@ -2,12 +2,12 @@
 
 #include "analysis/plain_words.hpp"
 #include "gui/fit_label.hpp"
-#include "gui/replay_job.hpp"
-#include "gui/run_session.hpp"
 #include "gui/step_panel.hpp"
 #include "gui/theme.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/schedule_policy.hpp"
+#include "session/replay_job.hpp"
+#include "session/run_session.hpp"
 
 #include <imgui.h>
 

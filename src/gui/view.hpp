@@ -3,8 +3,8 @@
 // the ViewState, never to each other.
 #pragma once
 
-#include "gui/trace_document.hpp"
 #include "gui/view_state.hpp"
+#include "session/trace_document.hpp"
 
 #include <functional>
 #include <memory>

@@ -13,11 +13,11 @@
 // Arguments: axis (0 real time, 1 event order), zoom (1 = whole trace, 1000 =
 // a thousandth of it, centred), hover (1 = the mouse rests on lane A, so the
 // hover search and a tooltip are part of the frame).
-#include "gui/run_session.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_model.hpp"
 #include "gui/timeline_view.hpp"
-#include "gui/trace_document.hpp"
+#include "session/run_session.hpp"
+#include "session/trace_document.hpp"
 #include "trace/event_order.hpp"
 
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-#include "gui/run_session.hpp"
+#include "session/run_session.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "trace/rtrace_file.hpp"

@@ -5,8 +5,8 @@
 // No ImGui here: RunSession calls it on its background thread.
 #pragma once
 
-#include "gui/trace_document.hpp"
 #include "ipc/result.hpp"
+#include "session/trace_document.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "gui/trace_document.hpp"
+#include "session/trace_document.hpp"
 
 namespace racetrace {
 

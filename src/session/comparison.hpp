@@ -5,8 +5,8 @@
 // ComparisonView only draws it. No ImGui here.
 #pragma once
 
-#include "gui/trace_document.hpp"
 #include "ipc/result.hpp"
+#include "session/trace_document.hpp"
 
 #include <memory>
 #include <string>

@@ -1,4 +1,4 @@
-#include "cli/trace_summary.hpp"
+#include "session/run_summary.hpp"
 
 #include "analysis/plain_words.hpp"
 

@@ -1,4 +1,4 @@
-#include "gui/comparison.hpp"
+#include "session/comparison.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "lab/schedule_policy.hpp"

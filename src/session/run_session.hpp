@@ -9,10 +9,10 @@
 // alive for the whole run and the session joins it before it is destroyed.
 #pragma once
 
-#include "gui/comparison.hpp"
-#include "gui/replay_job.hpp"
-#include "gui/trace_document.hpp"
 #include "lab/run.hpp"
+#include "session/comparison.hpp"
+#include "session/replay_job.hpp"
+#include "session/trace_document.hpp"
 
 #include <atomic>
 #include <functional>

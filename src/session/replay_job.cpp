@@ -1,4 +1,4 @@
-#include "gui/replay_job.hpp"
+#include "session/replay_job.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "lab/schedule_replay.hpp"
