@@ -45,11 +45,7 @@ void addRunOptions(CLI::App& command, RunCommand& run) {
         ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
     command
         .add_option_function<std::uint64_t>(
-            "--window-ns",
-            [&run](const std::uint64_t& ns) {
-                run.options.windowNs = ns;
-                run.options.windowSet = true;
-            },
+            "--window-ns", [&run](const std::uint64_t& ns) { run.options.windowNs = ns; },
             "busy wait inside the race window, in ns (default: the scenario's)")
         ->check(CLI::Range(std::uint64_t{0}, kMaxWindowNs));
     command
@@ -77,7 +73,7 @@ int runCommand(RunCommand& command) {
     Result<Trace> trace = fail("no run");
     if (command.alternate) {
         // The schedule decides who goes when: a busy wait would only slow it down.
-        if (!command.options.windowSet) command.options.windowNs = 0, command.options.windowSet = true;
+        if (!command.options.windowNs) command.options.windowNs = 0;
         auto run = runPolicy(command.options, alternateEveryAccess());
         trace = run ? Result<Trace>(std::move(run->trace)) : Result<Trace>(fail(run.error()));
     } else {

@@ -117,7 +117,7 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
                                       : document.analysis.headline;
     ImGui::TextWrapped("%s", sentence.c_str());
     ImGui::PopFont();
-    const auto& run = document.trace.options;
+    const auto& run = document.trace.settings;
     const auto& analysis = document.analysis;
     ImGui::TextWrapped(
         "%s: %u workers x %s iterations, race window %s ns. Overlaps %s, lost updates %s, torn records %s.",

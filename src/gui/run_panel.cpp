@@ -80,7 +80,7 @@ void RunPanel::drawPicker() {
                 m_scenarioIndex = static_cast<int>(i);
                 m_options.scenario = m_scenarios[i].info.name;
                 m_options.iterations = 0;
-                m_options.windowSet = false;
+                m_options.windowNs.reset();
             }
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_scenarios[i].summary.c_str());
         }
@@ -107,11 +107,10 @@ void RunPanel::drawKnobs(ViewContext& context) {
         m_options.workers = static_cast<std::uint32_t>(workers);
         capIterations(); // more workers, fewer iterations each
     }
-    int window = static_cast<int>(m_options.windowSet ? m_options.windowNs : scenario.defaults.windowNs);
+    int window = static_cast<int>(m_options.windowNs.value_or(scenario.defaults.windowNs));
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
     if (ImGui::SliderInt("window ns", &window, 0, 100'000, "%d", ImGuiSliderFlags_Logarithmic)) {
         m_options.windowNs = static_cast<std::uint64_t>(std::max(0, window));
-        m_options.windowSet = true;
     }
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Busy wait between checking and setting the flag, and inside the critical section.\n"

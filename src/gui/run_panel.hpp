@@ -4,6 +4,7 @@
 #pragma once
 
 #include "gui/view.hpp"
+#include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
 
 #include <functional>

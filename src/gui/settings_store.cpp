@@ -59,8 +59,12 @@ Settings loadSettings() {
     read("workers", settings.lastRun.workers);
     settings.lastRun.workers = std::clamp<std::uint32_t>(settings.lastRun.workers, 2, 64);
     read("iterations", settings.lastRun.iterations);
-    read("windowNs", settings.lastRun.windowNs);
-    read("windowSet", settings.lastRun.windowSet);
+    // "windowSet" says whether "windowNs" was chosen or is the scenario's default.
+    bool windowSet = false;
+    std::uint64_t windowNs = 0;
+    read("windowSet", windowSet);
+    read("windowNs", windowNs);
+    if (windowSet) settings.lastRun.windowNs = std::min(windowNs, kMaxWindowNs);
     std::string pin = "none";
     read("pin", pin);
     settings.lastRun.pin = pinModeFromName(pin).value_or(PinMode::None);
@@ -82,8 +86,8 @@ Result<void> saveSettings(const Settings& settings) {
         {"scenario", settings.lastRun.scenario},
         {"workers", settings.lastRun.workers},
         {"iterations", settings.lastRun.iterations},
-        {"windowNs", settings.lastRun.windowNs},
-        {"windowSet", settings.lastRun.windowSet},
+        {"windowNs", settings.lastRun.windowNs.value_or(0)},
+        {"windowSet", settings.lastRun.windowNs.has_value()},
         {"pin", std::string(pinModeName(settings.lastRun.pin))},
     };
     const auto temporary = path.string() + ".tmp";

@@ -5,6 +5,7 @@
 
 #include "gui/view_state.hpp"
 #include "ipc/result.hpp"
+#include "lab/run_options.hpp"
 #include "trace/trace.hpp"
 
 #include <string>

@@ -19,7 +19,6 @@ RunOptions stepOptions(RunOptions options) {
     options.workers = std::clamp<std::uint32_t>(options.workers, 1, StepPanel::kMaxStepWorkers);
     if (options.iterations == 0 || options.iterations > 20) options.iterations = StepPanel::kStepIterations;
     options.windowNs = 0;
-    options.windowSet = true;
     options.traceEnabled = true;
     options.stepping = true;
     return options;

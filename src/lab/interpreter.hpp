@@ -24,6 +24,7 @@ struct InterpreterContext {
     RingProducer* ring = nullptr; ///< null: record nothing
     ClockCalibration clock;
     std::uint32_t worker = 0;
+    std::uint32_t workers = 0; ///< workers in the run (for VAR[other] and bounds)
     std::uint64_t windowNs = 0;
     std::uint64_t seed = 0;
 };

@@ -15,6 +15,7 @@
 #include "ipc/machine_clock.hpp"
 #include "ipc/result.hpp"
 #include "ipc/shared_segment.hpp"
+#include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
 #include "lab/segment_layout.hpp"
 #include "trace/trace.hpp"
@@ -27,15 +28,6 @@
 #include <vector>
 
 namespace racetrace {
-
-/// Limits the CLI and the window both enforce.
-inline constexpr std::uint32_t kMinRunWorkers = 2;
-inline constexpr std::uint32_t kMaxRunWorkers = 64;
-inline constexpr std::uint64_t kMaxIterations = 100'000'000;
-inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
-
-/// Checks options against the limits; the sentence names the bad option.
-Result<void> validateRunOptions(const RunOptions& options);
 
 /// Live numbers for a progress bar, cheap to read while the run goes on.
 struct RunProgress {
@@ -68,36 +60,51 @@ class Run {
     Trace snapshot();
     RunProgress progress() const;
     /// The worker's shared status and step gate (lab/step_gate.hpp).
-    WorkerSlot& workerSlot(std::uint32_t worker) { return m_slots[worker]; }
+    WorkerSlot& workerSlot(std::uint32_t worker) { return m_view.slot(worker); }
     /// True once the worker process has ended and been reaped (see pump()).
     bool workerEnded(std::uint32_t worker) const { return !m_children[worker].running(); }
     const Scenario& scenario() const { return m_scenario; }
-    const RunOptions& options() const { return m_options; }
+    /// The options resolved: the scenario's defaults filled in, a seed chosen.
+    const RunSettings& settings() const { return m_settings; }
+    bool stepping() const { return m_stepping; }
     std::vector<pid_t> workerPids() const;
 
   private:
+    /// How and when one worker's process ended, as far as the parent knows.
+    struct WorkerEnd {
+        WorkerExit::How killedHow = WorkerExit::How::Unknown; ///< Unknown unless we killed it
+        std::uint64_t ticks = 0;                              ///< when we killed it, or first saw it gone
+        bool seenGone = false;
+    };
+
     Run() = default;
+    Result<void> createSegment(const RunOptions& options);
     Result<void> spawnWorkers(const std::string& executable);
     Result<void> waitForBarrier();
     void drainRings();
+    void reapWorkers();
     void checkWatchdog();
     void killAll(WorkerExit::How how, const std::string& reason);
+    void addStopReason(const std::string& sentence);
     std::string describeStuckWorkers() const;
     /// `release`: free the drained events (the run is over).
     Trace buildTrace(bool release);
+    WorkerRecord workerRecord(std::uint32_t worker) const;
+    /// Appends the worker's well-formed events (ns since the start), and a
+    /// WorkerKilled event if it died of a signal, ours or its own.
+    void appendEvents(std::uint32_t worker, const ClockCalibration& base, Trace& trace) const;
 
-    RunOptions m_options;
+    RunSettings m_settings;
+    bool m_stepping = false;
     Scenario m_scenario;
     ClockCalibration m_clock;
     SharedSegment m_segment;
+    SegmentView m_view;
     LifeLine m_lifeLine; ///< cut when the Run ends or the process dies: workers exit
-    SegmentHeader* m_header = nullptr;
-    WorkerSlot* m_slots = nullptr;
     std::vector<ChildProcess> m_children;
     std::vector<RingConsumer> m_rings;
     std::vector<std::vector<Event>> m_events; ///< drained so far, per worker
-    std::vector<WorkerExit::How> m_killedHow; ///< Unknown unless we killed that worker
-    std::vector<std::uint64_t> m_killTicks;
+    std::vector<WorkerEnd> m_ends;
     std::atomic<bool> m_stopRequested{false};
     std::string m_stopReason;
     bool m_stopKilled = false;    ///< requestStop() has been acted on

@@ -48,7 +48,6 @@ RunOptions comparisonOptions(const std::string& scenario, std::uint32_t workers,
     options.workers = workers;
     options.iterations = iterations;
     options.windowNs = 0;
-    options.windowSet = true;
     options.traceEnabled = true;
     return options;
 }

@@ -21,6 +21,7 @@
 #pragma once
 
 #include "ipc/result.hpp"
+#include "lab/run_options.hpp"
 #include "trace/trace.hpp"
 
 #include <cstdint>

@@ -97,16 +97,15 @@ std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
 bool ranToTheEnd(const Trace& trace) {
     if (!trace.stopReason.empty()) return false;
     return std::all_of(trace.workers.begin(), trace.workers.end(), [&](const WorkerRecord& worker) {
-        return worker.exit.how == WorkerExit::How::Exited && worker.iterationsDone >= trace.options.iterations;
+        return worker.exit.how == WorkerExit::How::Exited && worker.iterationsDone >= trace.settings.iterations;
     });
 }
 
 Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
     if (original.scenario.source.empty())
         return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
-    RunOptions options = original.options;
+    RunOptions options = optionsToRepeat(original.settings, original.scenario.source);
     options.scenario = original.scenario.name;
-    options.scenarioSource = original.scenario.source;
     options.traceEnabled = true;
     const auto schedule = accessSequence(original);
 

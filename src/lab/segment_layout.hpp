@@ -3,7 +3,7 @@
 // is found by offset, and only fixed-width types and lock-free atomics live here.
 //
 //   offset 0           +------------------------------+
-//                      | SegmentHeader (4 KiB)        |  run parameters, clock, barrier
+//                      | SegmentHeader (4 KiB)        |  layout, RunParameters, barrier
 //   scenarioOffset     | scenario TOML text           |  the worker parses the same program
 //   variablesOffset    | variable words (int64)       |  the shared variables raced on
 //   slotsOffset        | WorkerSlot[workerCount]      |  status for the watchdog, step gate
@@ -15,7 +15,7 @@
 //
 //   field                         parent            worker K
 //   ----------------------------  ----------------  -------------------------
-//   header (all plain fields)     before spawn      never
+//   header (layout, parameters)   once, before spawn never
 //   header.readyCount             never             +1 when at the barrier
 //   header.go / header.stop       sets              reads
 //   variable words                initial values    raced on (the experiment)
@@ -26,19 +26,25 @@
 //   ring K head / dropped         never             writes
 //   ring K tail                   writes            reads
 //
-// The parent never trusts what a worker wrote: ring counters are bounds-checked
-// (RingConsumer), slot fields are only displayed after clamping.
+// Both sides reach the parts through one SegmentView, made by validateSegment():
+// the worker checks what it inherited exactly as the parent checks what it
+// wrote. The parent never trusts what a worker wrote afterwards: ring counters
+// are bounds-checked (RingConsumer), slot fields are only displayed after clamping.
 #pragma once
 
+#include "ipc/machine_clock.hpp"
+#include "ipc/result.hpp"
 #include "trace/trace_ring.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <string_view>
+#include <type_traits>
 
 namespace racetrace {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x544e454d47455354ull; // "TSEGMENT" read little-endian
-inline constexpr std::uint32_t kSegmentAbiVersion = 1;
+inline constexpr std::uint32_t kSegmentAbiVersion = 2;
 
 enum class WorkerState : std::uint32_t {
     Starting = 0, ///< spawned, not yet at the barrier
@@ -48,29 +54,41 @@ enum class WorkerState : std::uint32_t {
     Failed = 4,   ///< could not start (bad segment, bad program)
 };
 
-struct SegmentHeader {
-    std::uint64_t magic;
-    std::uint32_t abiVersion;
-    std::uint32_t headerBytes;
-    std::uint64_t totalBytes;
+/// Everything a worker needs to run besides its index: written once by the
+/// parent before the spawn, never changed. (Lab's RunOptions resolve into it.)
+struct RunParameters {
     std::uint32_t workerCount;
-    std::uint32_t wordCount; ///< int64 words in the variable area
+    std::uint32_t traceEnabled;   ///< 0: --no-trace, record nothing
+    std::uint64_t iterations;     ///< per worker
+    std::uint64_t windowNs;       ///< the race window ("delay window")
+    std::uint64_t seed;           ///< of the delay jitter
+    std::uint32_t clockKind;      ///< ClockKind
+    std::uint32_t tscRead;        ///< TscRead: how workers read the TSC
+    double ticksPerNs;            ///< clock calibration
+    std::uint64_t clockBaseTicks; ///< "time zero" of the run
+};
+static_assert(sizeof(RunParameters) == 56 && std::is_trivially_copyable_v<RunParameters>);
+
+/// Where the parts are, in bytes from the segment's start.
+struct SegmentLayout {
+    std::uint64_t totalBytes;
     std::uint64_t scenarioOffset;
     std::uint64_t scenarioBytes;
     std::uint64_t variablesOffset;
+    std::uint64_t wordCount; ///< int64 words in the variable area
     std::uint64_t slotsOffset;
     std::uint64_t ringsOffset;
     std::uint64_t ringStride;   ///< bytes from one ring's control to the next
     std::uint64_t ringCapacity; ///< events per ring, a power of two
-    std::uint32_t clockKind;    ///< ClockKind
-    std::uint32_t traceEnabled; ///< 0: --no-trace, record nothing
-    std::uint32_t tscRead;      ///< TscRead: how workers read the TSC
-    std::uint32_t reserved0;
-    double ticksPerNs;            ///< clock calibration
-    std::uint64_t clockBaseTicks; ///< "time zero" of the run
-    std::uint64_t windowNs;       ///< the race window ("delay window")
-    std::uint64_t iterations;
-    std::uint64_t seed;
+};
+static_assert(sizeof(SegmentLayout) == 72 && std::is_trivially_copyable_v<SegmentLayout>);
+
+struct SegmentHeader {
+    std::uint64_t magic;
+    std::uint32_t abiVersion;
+    std::uint32_t headerBytes;
+    SegmentLayout layout;
+    RunParameters parameters;
     alignas(kCacheLine) std::atomic<std::uint32_t> readyCount; ///< workers at the start barrier
     alignas(kCacheLine) std::atomic<std::uint32_t> go;         ///< 1: start barrier open
     std::atomic<std::uint32_t> stop;                           ///< 1: workers stop at their next instruction
@@ -108,30 +126,53 @@ struct alignas(kCacheLine) WorkerSlot {
 static_assert(sizeof(WorkerSlot) == 2 * kCacheLine, "WorkerSlot is part of the segment ABI");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);
 
-/// Where things are, computed once by the parent and written into the header.
-struct SegmentGeometry {
-    std::uint64_t scenarioOffset, variablesOffset, slotsOffset, ringsOffset, ringStride, totalBytes;
-};
-
-constexpr std::uint64_t alignUp(std::uint64_t value, std::uint64_t alignment) {
-    return (value + alignment - 1) / alignment * alignment;
-}
-
-constexpr SegmentGeometry computeGeometry(std::uint64_t scenarioBytes, std::uint32_t wordCount, std::uint32_t workers,
-                                          std::uint64_t ringCapacity) {
-    SegmentGeometry g{};
-    g.scenarioOffset = 4096;
-    g.variablesOffset = alignUp(g.scenarioOffset + scenarioBytes, 4096);
-    g.slotsOffset = alignUp(g.variablesOffset + std::uint64_t{wordCount} * 8, 4096);
-    g.ringsOffset = alignUp(g.slotsOffset + std::uint64_t{workers} * sizeof(WorkerSlot), 4096);
-    g.ringStride = alignUp(sizeof(RingControl) + ringCapacity * sizeof(Event), 4096);
-    g.totalBytes = g.ringsOffset + std::uint64_t{workers} * g.ringStride;
-    return g;
-}
-
 /// The variable words, as atomics. Plain reads and writes are relaxed atomics:
 /// the race stays a logic race, never C++ undefined behaviour.
 using SharedWord = std::atomic<std::int64_t>;
 static_assert(sizeof(SharedWord) == 8 && SharedWord::is_always_lock_free);
+
+/// What the parent lays out: the parts' sizes and the run's parameters.
+struct SegmentPlan {
+    std::string_view scenarioText;
+    std::uint64_t wordCount = 0;
+    std::uint64_t ringCapacity = 0; ///< a power of two
+    RunParameters parameters{};
+};
+
+/// The offsets of every part for `plan` (page-aligned parts).
+SegmentLayout layoutFor(const SegmentPlan& plan);
+
+/// Typed access to the parts of a segment whose header validateSegment()
+/// checked: every offset and size lies inside the mapping.
+class SegmentView {
+  public:
+    SegmentView() = default;
+    SegmentHeader& header() const { return *m_header; }
+    const RunParameters& parameters() const { return m_header->parameters; }
+    std::uint32_t workerCount() const { return m_header->parameters.workerCount; }
+    std::string_view scenarioText() const;
+    SharedWord* words() const;
+    WorkerSlot& slot(std::uint32_t worker) const;
+    RingControl* ringControl(std::uint32_t worker) const;
+    Event* ringSlots(std::uint32_t worker) const;
+    std::uint64_t ringCapacity() const { return m_header->layout.ringCapacity; }
+    std::uint64_t ringBytes() const { return m_header->layout.ringStride; }
+    /// The clock the workers stamp events with.
+    ClockCalibration clock() const;
+
+  private:
+    friend Result<SegmentView> validateSegment(std::byte* base, std::uint64_t size);
+    std::byte* m_base = nullptr;
+    SegmentHeader* m_header = nullptr;
+};
+
+/// Checks a mapped segment against this program's ABI (magic, version, every
+/// part inside `size`, ring geometry); the error is one clause for a message.
+Result<SegmentView> validateSegment(std::byte* base, std::uint64_t size);
+
+/// Parent: constructs the header, the scenario text, the variable words (all
+/// zero), the worker slots and the rings in `base` (layoutFor(plan).totalBytes
+/// bytes, zero-filled), then validates the result like a worker will.
+Result<SegmentView> initialiseSegment(std::byte* base, std::uint64_t size, const SegmentPlan& plan);
 
 } // namespace racetrace

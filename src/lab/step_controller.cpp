@@ -10,7 +10,7 @@ constexpr auto kStepTimeout = std::chrono::seconds(10);
 } // namespace
 
 StepController::StepController(std::unique_ptr<Run> run)
-    : m_run(std::move(run)), m_granted(m_run->options().workers, 0) {}
+    : m_run(std::move(run)), m_granted(m_run->settings().workers, 0) {}
 
 Result<std::unique_ptr<StepController>> StepController::start(RunOptions options, const std::string& workerExecutable) {
     options.stepping = true;

@@ -24,7 +24,7 @@ class StepController {
     static Result<std::unique_ptr<StepController>> start(RunOptions options,
                                                          const std::string& workerExecutable = "/proc/self/exe");
 
-    std::uint32_t workers() const { return m_run->options().workers; }
+    std::uint32_t workers() const { return m_run->settings().workers; }
     const Scenario& scenario() const { return m_run->scenario(); }
 
     /// The access worker `worker` will make next, or nothing once it has finished.

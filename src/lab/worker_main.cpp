@@ -1,7 +1,7 @@
 // The worker process: `racetrace worker --segment-fd N --id K --parent-pid P`.
-// It checks the segment it inherited, parses the same scenario text the parent
-// put there, waits at the start barrier and runs its program. Anything wrong is
-// reported on stderr and with a non-zero exit, which the parent collects.
+// It checks the segment it inherited with the parent's own validateSegment(),
+// parses the scenario text the parent put there (once), waits at the start barrier and runs its program. Anything wrong
+// is reported on stderr and with a non-zero exit, which the parent collects.
 #include "lab/worker_main.hpp"
 
 #include "ipc/life_line.hpp"
@@ -72,6 +72,26 @@ void prefault(void* begin, std::uint64_t bytes) {
         bytesPtr[offset] = 0;
 }
 
+void pinTo(std::int32_t cpu) {
+    if (cpu < 0) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof(set), &set); // best effort: an unpinnable CPU still runs the race
+}
+
+/// Waits at the start barrier: everyone is mapped and parsed before anyone races.
+/// False when the parent stopped the run before it began.
+bool waitForGo(SegmentHeader& header, WorkerSlot& slot) {
+    slot.state.store(static_cast<std::uint32_t>(WorkerState::Ready), std::memory_order_release);
+    header.readyCount.fetch_add(1, std::memory_order_acq_rel);
+    while (header.go.load(std::memory_order_acquire) == 0) {
+        if (header.stop.load(std::memory_order_relaxed) != 0) return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
 int workerMain(const WorkerArgs& args) {
     // Die with the parent process (see ipc/life_line.hpp). A parent that died
     // before the watcher started is caught by the getppid() check as well.
@@ -83,68 +103,46 @@ int workerMain(const WorkerArgs& args) {
         std::fprintf(stderr, "racetrace worker %u: %s\n", args.id, segment.error().c_str());
         return kBadSegment;
     }
-    auto* header = segment->at<SegmentHeader>(0);
-    const auto size = segment->size();
-    if (size < sizeof(SegmentHeader) || header->magic != kSegmentMagic || header->abiVersion != kSegmentAbiVersion ||
-        header->totalBytes != size || args.id >= header->workerCount ||
-        header->scenarioOffset + header->scenarioBytes > size ||
-        header->ringsOffset + std::uint64_t{header->workerCount} * header->ringStride > size ||
-        header->variablesOffset + std::uint64_t{header->wordCount} * 8 > size ||
-        header->slotsOffset + std::uint64_t{header->workerCount} * sizeof(WorkerSlot) > size ||
-        header->ringCapacity == 0 || (header->ringCapacity & (header->ringCapacity - 1)) != 0 ||
-        sizeof(RingControl) + header->ringCapacity * sizeof(Event) > header->ringStride) {
-        std::fprintf(stderr, "racetrace worker %u: the shared segment does not match this program's ABI\n", args.id);
+    auto view = validateSegment(segment->data(), segment->size());
+    if (!view || args.id >= view->workerCount()) {
+        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id,
+                     view ? "there is no slot for this worker in the shared segment" : view.error().c_str());
         return kBadSegment;
     }
-    auto* slot = segment->at<WorkerSlot>(header->slotsOffset) + args.id;
-    slot->pid.store(getpid(), std::memory_order_relaxed);
+    WorkerSlot& slot = view->slot(args.id);
+    slot.pid.store(getpid(), std::memory_order_relaxed);
 
-    const std::string_view text(segment->at<const char>(header->scenarioOffset), header->scenarioBytes);
-    auto scenario = parseScenario(text, "scenario");
-    if (!scenario || scenario->totalWords > header->wordCount) {
+    // The one parse of the scenario in this process.
+    auto scenario = parseScenario(view->scenarioText(), "scenario");
+    if (!scenario || scenario->totalWords > view->header().layout.wordCount) {
         std::fprintf(stderr, "racetrace worker %u: %s\n", args.id,
                      scenario ? "the scenario needs more shared words than the segment has" : scenario.error().c_str());
-        slot->state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
+        slot.state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
         return kBadScenario;
     }
+    pinTo(slot.pinnedCpu);
 
-    if (slot->pinnedCpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(slot->pinnedCpu, &set);
-        sched_setaffinity(0, sizeof(set), &set); // best effort: an unpinnable CPU still runs the race
-    }
-
-    auto* ringControl = segment->at<RingControl>(header->ringsOffset + args.id * header->ringStride);
-    auto* ringSlots = reinterpret_cast<Event*>(reinterpret_cast<std::byte*>(ringControl) + sizeof(RingControl));
-    RingProducer ring(ringControl, ringSlots, header->ringCapacity);
-    if (header->traceEnabled != 0) prefault(ringControl, header->ringStride);
-
+    const RunParameters& parameters = view->parameters();
+    RingProducer ring(view->ringControl(args.id), view->ringSlots(args.id), view->ringCapacity());
+    if (parameters.traceEnabled != 0) prefault(view->ringControl(args.id), view->ringBytes());
     InterpreterContext context;
     context.program = &scenario->programOf(args.id);
     context.scenario = &scenario->info;
-    context.words = segment->at<SharedWord>(header->variablesOffset);
-    context.slot = slot;
-    context.stop = &header->stop;
-    context.ring = header->traceEnabled != 0 ? &ring : nullptr;
-    context.clock = {static_cast<ClockKind>(header->clockKind), header->ticksPerNs, header->clockBaseTicks,
-                     header->tscRead == static_cast<std::uint32_t>(TscRead::RdtscRdpid) ? TscRead::RdtscRdpid
-                                                                                        : TscRead::Rdtscp};
+    context.words = view->words();
+    context.slot = &slot;
+    context.stop = &view->header().stop;
+    context.ring = parameters.traceEnabled != 0 ? &ring : nullptr;
+    context.clock = view->clock();
     context.worker = args.id;
-    context.windowNs = header->windowNs;
-    context.seed = header->seed;
+    context.workers = parameters.workerCount;
+    context.windowNs = parameters.windowNs;
+    context.seed = parameters.seed;
     Interpreter interpreter(context);
 
-    // Start barrier: everyone is mapped and parsed before anyone races.
-    slot->state.store(static_cast<std::uint32_t>(WorkerState::Ready), std::memory_order_release);
-    header->readyCount.fetch_add(1, std::memory_order_acq_rel);
-    while (header->go.load(std::memory_order_acquire) == 0) {
-        if (header->stop.load(std::memory_order_relaxed) != 0) return kOk;
-        std::this_thread::yield();
-    }
-    slot->state.store(static_cast<std::uint32_t>(WorkerState::Running), std::memory_order_release);
-    interpreter.run(header->iterations);
-    slot->state.store(static_cast<std::uint32_t>(WorkerState::Finished), std::memory_order_release);
+    if (!waitForGo(view->header(), slot)) return kOk;
+    slot.state.store(static_cast<std::uint32_t>(WorkerState::Running), std::memory_order_release);
+    interpreter.run(parameters.iterations);
+    slot.state.store(static_cast<std::uint32_t>(WorkerState::Finished), std::memory_order_release);
     return kOk;
 }
 

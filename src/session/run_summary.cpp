@@ -23,12 +23,12 @@ const InvariantResult* counterInvariant(const Trace& trace, const Analysis& anal
 nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
     nlohmann::json json;
     json["scenario"] = trace.scenario.name;
-    json["workers"] = trace.options.workers;
-    json["iterations"] = trace.options.iterations;
-    json["window_ns"] = trace.options.windowNs;
-    json["pin"] = std::string(pinModeName(trace.options.pin));
-    json["seed"] = trace.options.seed;
-    json["traced"] = trace.options.traceEnabled;
+    json["workers"] = trace.settings.workers;
+    json["iterations"] = trace.settings.iterations;
+    json["window_ns"] = trace.settings.windowNs;
+    json["pin"] = std::string(pinModeName(trace.settings.pin));
+    json["seed"] = trace.settings.seed;
+    json["traced"] = trace.settings.traceEnabled;
     json["events"] = trace.events.size();
     json["dropped"] = trace.droppedTotal();
     json["duration_ns"] = trace.durationNs;
@@ -73,7 +73,7 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
 
 std::string summaryText(const Trace& trace, const Analysis& analysis) {
     std::string text;
-    const auto& options = trace.options;
+    const auto& options = trace.settings;
     text += trace.scenario.title + " (" + trace.scenario.name + "): " + countOf(options.workers, "worker", "workers") +
             " x " + countOf(options.iterations, "iteration", "iterations") + ", race window " +
             groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " +

@@ -229,7 +229,9 @@ void readScenario(FieldReader& r, const Json& root, ScenarioInfo& scenario) {
     r.readList(*j, "invariants", path, scenario.invariants, with(readInvariant));
 }
 
-void readOptions(FieldReader& r, const Json& root, RunOptions& options) {
+/// The JSON key is "options" (files since v1 have it); "windowSet" in it is
+/// written for older readers, and ignored: a saved window is always the one used.
+void readSettings(FieldReader& r, const Json& root, RunSettings& options) {
     const std::string path = "options";
     const Json* j = r.object(root, "options", "");
     if (!j) return;
@@ -237,7 +239,6 @@ void readOptions(FieldReader& r, const Json& root, RunOptions& options) {
     r.read(*j, "workers", path, options.workers);
     r.read(*j, "iterations", path, options.iterations);
     r.read(*j, "windowNs", path, options.windowNs);
-    r.read(*j, "windowSet", path, options.windowSet);
     r.readName(*j, "pin", path, options.pin, pinModeFromName, "pin mode");
     r.read(*j, "seed", path, options.seed);
     r.read(*j, "traceEnabled", path, options.traceEnabled);
@@ -264,7 +265,7 @@ void readWorker(FieldReader& r, const Json& value, const std::string& path, Work
 
 void readTrace(FieldReader& r, const Json& root, Trace& trace) {
     readScenario(r, root, trace.scenario);
-    readOptions(r, root, trace.options);
+    readSettings(r, root, trace.settings);
     if (const Json* machine = r.object(root, "machine", "")) {
         r.read(*machine, "cpuModel", "machine", trace.machine.cpuModel);
         r.read(*machine, "cores", "machine", trace.machine.cores);
@@ -351,13 +352,13 @@ Json encodeScenario(const ScenarioInfo& scenario) {
     return j;
 }
 
-Json encodeOptions(const RunOptions& options) {
+Json encodeSettings(const RunSettings& options) {
     Json j = Json::object();
     j["scenario"] = options.scenario;
     j["workers"] = options.workers;
     j["iterations"] = options.iterations;
     j["windowNs"] = options.windowNs;
-    j["windowSet"] = options.windowSet;
+    j["windowSet"] = true; // required by racetrace 0.1's reader
     j["pin"] = std::string(pinModeName(options.pin));
     j["seed"] = options.seed;
     j["traceEnabled"] = options.traceEnabled;
@@ -386,7 +387,7 @@ Json encodeWorker(const WorkerRecord& worker) {
 std::string encodeRtraceMetadata(const Trace& trace) {
     Json root = Json::object();
     root["scenario"] = encodeScenario(trace.scenario);
-    root["options"] = encodeOptions(trace.options);
+    root["options"] = encodeSettings(trace.settings);
     root["machine"] =
         Json{{"cpuModel", trace.machine.cpuModel}, {"cores", trace.machine.cores}, {"kernel", trace.machine.kernel}};
     root["clock"] =

@@ -69,19 +69,18 @@ enum class PinMode : std::uint8_t { None, Spread, Same };
 std::string_view pinModeName(PinMode mode);
 std::optional<PinMode> pinModeFromName(std::string_view name);
 
-/// The options a run was made with (also what the CLI and the window set).
-struct RunOptions {
-    std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
+/// The settings a run was made with, resolved (the scenario's defaults filled
+/// in): what a trace records, shows and a replay repeats. What a user asks for
+/// is lab's RunOptions (lab/run_options.hpp), which resolves into this.
+struct RunSettings {
+    std::string scenario = "naive-flag"; ///< the scenario's name
     std::uint32_t workers = 2;
-    std::uint64_t iterations = 0; ///< 0: the scenario's default
-    std::uint64_t windowNs = 0;   ///< busy wait in the race window; 0 with windowSet=false: scenario default
-    bool windowSet = false;       ///< true when windowNs was given explicitly (0 is a valid window)
+    std::uint64_t iterations = 0; ///< per worker
+    std::uint64_t windowNs = 0;   ///< busy wait in the race window
     PinMode pin = PinMode::None;
     std::uint64_t seed = 0;
-    bool traceEnabled = true;     ///< false: --no-trace, workers record nothing
-    double watchdogSeconds = 5.0; ///< stop the run after this long without progress
-    bool stepping = false;        ///< workers wait at their step gate before every access (not saved)
-    std::string scenarioSource; ///< if set, the scenario's TOML text (replay); `scenario` is then its name (not saved)
+    bool traceEnabled = true;     ///< false: --no-trace, workers recorded nothing
+    double watchdogSeconds = 5.0; ///< the run stopped after this long without progress
 };
 
 struct MachineInfo {
@@ -125,7 +124,7 @@ struct WorkerRecord {
 
 struct Trace {
     ScenarioInfo scenario;
-    RunOptions options; ///< resolved: iterations and window are the values used
+    RunSettings settings;
     MachineInfo machine;
     ClockInfo clock;
     std::vector<WorkerRecord> workers;

@@ -15,7 +15,7 @@ TEST_CASE("analysis: finding kinds have stable names", "[analysis]") {
 }
 
 TEST_CASE("analysis: the naive flag race gives an overlap, a lost update and a torn record", "[analysis]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.expectCounter(2);
     b.load(A, 100, b.guard());
     b.load(B, 150, b.guard());
@@ -68,7 +68,7 @@ TEST_CASE("analysis: the naive flag race gives an overlap, a lost update and a t
 }
 
 TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis]") {
-    for (auto scenario : {Scenario::NaiveFlag, Scenario::TasMutex, Scenario::NoSync}) {
+    for (auto scenario : {Shape::NaiveFlag, Shape::TasMutex, Shape::NoSync}) {
         TraceBuilder b(scenario, 3);
         b.expectCounter(150);
         std::uint64_t ns = 0;
@@ -85,7 +85,7 @@ TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis
 
 TEST_CASE("analysis: a broken invariant without findings is the headline", "[analysis]") {
     // As after a run with --no-trace: no events, only the final memory.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(20000).finalWords({19874, 0, 0, 0, 0});
     const Analysis analysis = analyse(b.build());
     CHECK(analysis.findings.empty());
@@ -99,7 +99,7 @@ TEST_CASE("analysis: an empty trace of an unknown scenario says no race", "[anal
 }
 
 TEST_CASE("analysis: events naming unknown variables or workers do not crash it", "[analysis]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.csEnter(A, 100);
     Trace trace = b.build();
     Event odd = trace.events.back();
@@ -120,7 +120,7 @@ TEST_CASE("analysis: events naming unknown variables or workers do not crash it"
 }
 
 TEST_CASE("analysis: a serial trace of 1,000,000 events is quick and clean", "[analysis][performance]") {
-    TraceBuilder b(Scenario::NaiveFlag, 2);
+    TraceBuilder b(Shape::NaiveFlag, 2);
     std::uint64_t ns = 0;
     std::int64_t iterations = 0;
     while (b.size() < 1'000'000) {
@@ -154,7 +154,7 @@ TEST_CASE("analysis: random damaged traces never crash it", "[analysis][robustne
         return state;
     };
     for (int round = 0; round < 200; ++round) {
-        TraceBuilder b(round % 2 ? Scenario::NaiveFlag : Scenario::TasMutex, 1 + round % 4);
+        TraceBuilder b(round % 2 ? Shape::NaiveFlag : Shape::TasMutex, 1 + round % 4);
         Trace trace = b.build();
         std::uint64_t ns = 0;
         for (int k = 0; k < 2000; ++k) {

@@ -7,7 +7,7 @@ using namespace racetrace;
 using namespace racetrace::test;
 
 TEST_CASE("analysis: event gaps: a jump in a worker's sequence numbers is a gap in time", "[analysis][dropped]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.csEnter(A, 100);
     b.drop(A, 4);
     b.csExit(A, 500);
@@ -25,7 +25,7 @@ TEST_CASE("analysis: event gaps: a jump in a worker's sequence numbers is a gap 
 }
 
 TEST_CASE("analysis: event gaps: drops at the start and at the end are gaps too", "[analysis][dropped]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.drop(A, 2); // A's first events missing: its first seq is 2
     b.csEnter(A, 1000);
     b.csEnter(B, 100);
@@ -40,7 +40,7 @@ TEST_CASE("analysis: event gaps: drops at the start and at the end are gaps too"
 }
 
 TEST_CASE("analysis: event gaps: a complete trace has none", "[analysis][dropped]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     std::uint64_t ns = 0;
     for (int k = 0; k < 20; ++k)
         ns = b.serialIteration(static_cast<std::uint32_t>(k % 2), ns + 10);

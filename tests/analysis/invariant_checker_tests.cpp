@@ -10,7 +10,7 @@ namespace {
 
 // In the no-sync scenario counter is word 0 and X words 1-4.
 InvariantResult checkCounter(std::int64_t actual, std::int64_t expected) {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(expected).finalWords({actual, 0, 0, 0, 0});
     const auto results = checkInvariants(b.build());
     REQUIRE(results.size() == 1);
@@ -40,7 +40,7 @@ TEST_CASE("analysis: invariants hold or fail with the right numbers", "[analysis
 }
 
 TEST_CASE("analysis: a trace without final memory takes the last value written", "[analysis][invariants]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(3).finalWords({});
     b.increment(A, 100);
     b.increment(B, 200);
@@ -52,7 +52,7 @@ TEST_CASE("analysis: a trace without final memory takes the last value written",
 }
 
 TEST_CASE("analysis: every invariant of the scenario is checked", "[analysis][invariants]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(1).expectCounter(2);
     b.increment(A, 100);
     const auto results = checkInvariants(b.build());

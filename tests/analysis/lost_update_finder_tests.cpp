@@ -31,7 +31,7 @@ std::uint64_t countUpTo(TraceBuilder& b, std::uint32_t w, int n) {
 } // namespace
 
 TEST_CASE("analysis: classic lost update: both read 4, both write 5", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     countUpTo(b, A, 4);
     const auto readA = b.load(A, 1000, b.counter()); // 4
     const auto readB = b.load(B, 1100, b.counter()); // 4
@@ -55,7 +55,7 @@ TEST_CASE("analysis: values coincide: a read of 5 before another 5 was written s
     // counter = 5; A reads 5, then B takes one off and C adds one back (5 again),
     // then A writes 6. The value A read equals C's, but A read before C wrote:
     // C's increment (and B's decrement) vanished under A's store.
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     countUpTo(b, A, 5);
     const auto readA = b.load(A, 1000, b.counter()); // 5
     b.load(B, 1100, b.counter());                    // 5
@@ -72,7 +72,7 @@ TEST_CASE("analysis: values coincide: a read of 5 before another 5 was written s
 }
 
 TEST_CASE("analysis: a decrement that is overwritten is called a decrement", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     countUpTo(b, A, 3);
     b.load(A, 1000, b.counter()); // 3
     b.load(B, 1010, b.counter()); // 3
@@ -86,7 +86,7 @@ TEST_CASE("analysis: a decrement that is overwritten is called a decrement", "[a
 
 TEST_CASE("analysis: values beat skewed clocks when deciding whether a read saw a write", "[analysis][lost-update]") {
     SECTION("the read is stamped before B's write but returned B's value, which nothing else wrote") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         countUpTo(b, A, 4);
         b.load(B, 1000, b.counter());
         b.store(B, 1200, b.counter(), 5);
@@ -95,7 +95,7 @@ TEST_CASE("analysis: values beat skewed clocks when deciding whether a read saw 
         CHECK(lostUpdatesOf(b.build()).empty());
     }
     SECTION("the read is stamped after B's write but returned the old value") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         countUpTo(b, A, 4);
         b.load(B, 1000, b.counter());
         const auto storeB = b.store(B, 1200, b.counter(), 5);
@@ -110,7 +110,7 @@ TEST_CASE("analysis: values beat skewed clocks when deciding whether a read saw 
 }
 
 TEST_CASE("analysis: fetch-add never loses an update, however it interleaves", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     std::uint64_t ns = 0;
     for (int k = 0; k < 300; ++k)
         b.fetchAdd(static_cast<std::uint32_t>(k % 3), ns += 3, b.counter(), 1);
@@ -120,7 +120,7 @@ TEST_CASE("analysis: fetch-add never loses an update, however it interleaves", "
 }
 
 TEST_CASE("analysis: a plain store over an unseen fetch-add loses that fetch-add", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     const auto readA = b.load(A, 100, b.counter()); // 0
     const auto addB = b.fetchAdd(B, 150, b.counter(), 1);
     const auto storeA = b.store(A, 200, b.counter(), 1);
@@ -132,7 +132,7 @@ TEST_CASE("analysis: a plain store over an unseen fetch-add loses that fetch-add
 }
 
 TEST_CASE("analysis: serial increments, own writes and blind stores lose nothing", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     std::uint64_t ns = 0;
     for (int k = 0; k < 90; ++k)
         ns = b.increment(static_cast<std::uint32_t>(k % 3), ns + 10);
@@ -146,7 +146,7 @@ TEST_CASE("analysis: serial increments, own writes and blind stores lose nothing
 }
 
 TEST_CASE("analysis: compare-exchange failures are not writes, successes are", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.load(A, 100, b.counter());                                    // 0
     b.compareExchange(B, 150, b.counter(), 5, 9);                   // fails: counter is 0
     b.store(A, 200, b.counter(), 1);                                // nothing unseen before it
@@ -161,7 +161,7 @@ TEST_CASE("analysis: compare-exchange failures are not writes, successes are", "
 }
 
 TEST_CASE("analysis: a store after a long preemption erases every update since its read", "[analysis][lost-update]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(10);
     countUpTo(b, A, 4);
     const auto readA = b.load(A, 1000, b.counter()); // 4, then A is preempted
@@ -186,7 +186,7 @@ TEST_CASE("analysis: a store after a long preemption erases every update since i
 TEST_CASE("analysis: overwriting a stale write gives its erased updates back", "[analysis][lost-update]") {
     // A reads 4 and stalls; B counts on to 9 and reads 9; A writes 5 (erasing 4
     // of B's updates); B then writes 10 over A's 5, undoing A's stale write.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(11);
     countUpTo(b, A, 4);
     b.load(A, 1000, b.counter());
@@ -211,7 +211,7 @@ TEST_CASE("analysis: overwriting a stale write gives its erased updates back", "
 TEST_CASE("analysis: a write of the value already there is not lost a second time", "[analysis][lost-update]") {
     // C read 4 and wrote 5 over A's 5 (one loss). B had read A's 5 before C's
     // write and writes 6: it overwrites C's 5, which added nothing.
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     countUpTo(b, A, 4);
     b.load(C, 990, b.counter());      // 4
     b.increment(A, 1000);             // 5
@@ -227,7 +227,7 @@ TEST_CASE("analysis: a write of the value already there is not lost a second tim
 
 TEST_CASE("analysis: dropped events are not evidence of a lost update", "[analysis][lost-update][dropped]") {
     SECTION("another worker's write went missing between the read and the store") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         countUpTo(b, A, 4);
         b.increment(B, 1000); // 5, recorded
         b.load(B, 1100, b.counter());
@@ -238,7 +238,7 @@ TEST_CASE("analysis: dropped events are not evidence of a lost update", "[analys
         CHECK(lostUpdatesOf(b.build()).empty());
     }
     SECTION("the worker's own read went missing: its older read must not pair with the store") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.load(A, 100, b.counter()); // 0
         b.store(A, 110, b.counter(), 1);
         b.load(A, 200, b.counter()); // 1, paired with nothing because...
@@ -249,7 +249,7 @@ TEST_CASE("analysis: dropped events are not evidence of a lost update", "[analys
         CHECK(lostUpdatesOf(b.build()).empty());
     }
     SECTION("a loss far from any gap is still found") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.increment(A, 100);
         b.drop(A, 3);
         b.increment(A, 200);
@@ -302,7 +302,7 @@ TEST_CASE("analysis: a store stamped late whose value the other worker had alrea
           "[analysis][lost-update][clock]") {
     // B stores 5 and is interrupted before it reads the clock; A reads B's 5
     // and stores 6. Nothing is lost, though B's store is stamped last.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(6);
     countUpTo(b, A, 4);
     b.load(B, 1000, b.counter());     // 4
@@ -332,7 +332,7 @@ TEST_CASE("analysis: a stale store stamped late after a preemption", "[analysis]
     // B's 4 updates) and is preempted before it reads the clock; B stores 7
     // over A's 3 (undoing A's stale write), and A, back, reads B's 7 and
     // stores 8. In timestamp order A's 3 comes after B's 7.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(9);
     std::uint64_t ns = countUpTo(b, A, 2);
     b.load(A, ns, b.counter()); // 2, then A stalls
@@ -376,7 +376,7 @@ TEST_CASE("analysis: a store stamped early, before a store that reached memory f
     // B read 1,065 after its own store of 1,129: A's store reached memory
     // second. Timestamp order summed 64 too few (B's next store, over its own
     // 1,129, erased them unseen). Here with small numbers:
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(13);
     std::uint64_t ns = countUpTo(b, A, 4);
     const std::uint64_t staleRead = ns;
@@ -421,7 +421,7 @@ TEST_CASE("analysis: two writes of one value: the reader's own one is as good as
     // have returned either 4 as far as values go; only its own one is
     // consistent with the second read. (no-sync, A on CPU 1 and B on CPU 0:
     // B's store of 94 stamped 648,645 ns reached memory after A's 95 at 657,478.)
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(8);
     countUpTo(b, A, 3);
     b.load(A, 900, b.counter()); // 3
@@ -460,7 +460,7 @@ TEST_CASE("analysis: a store stamped milliseconds late, with an older write of i
     // stamped when B runs again. By the clocks, B's older write of 5 (before A's
     // stale store set the counter back) is the nearer source of A's read, but
     // that contradicts B's read of A's 4; the values settle it.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.expectCounter(14);
     b.increment(B, 10);         // 1
     b.load(A, 30, b.counter()); // 1, then A stalls
@@ -498,7 +498,7 @@ TEST_CASE("analysis: a store stamped milliseconds late, with an older write of i
 TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lose writes",
           "[analysis][lost-update][clock][robustness]") {
     SECTION("each worker read the other's write after its own: no order satisfies both") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.store(A, 100, b.counter(), 1);
         b.store(B, 110, b.counter(), 2);
         b.loadValue(A, 200, b.counter(), 2); // so B's 2 came after A's 1
@@ -516,7 +516,7 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
             CHECK(finding.beginNs <= finding.endNs);
     }
     SECTION("scribbled values no write produced are read from nothing") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.load(A, 100, b.counter());
         b.store(A, 110, b.counter(), 1);
         b.loadValue(B, 200, b.counter(), 0x7fff'ffff'ffff'ffff);
@@ -531,7 +531,7 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
         CHECK(lostUpdatesOf(trace).size() == 1);
     }
     SECTION("ten thousand contradictions stay fast") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         std::uint64_t ns = 0;
         for (std::int64_t k = 0; k < 10'000; ++k) {
             const std::int64_t v = 4 * k;
@@ -549,7 +549,7 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
         findLostUpdates(trace, found);
     }
     SECTION("one value written and read a hundred thousand times stays fast") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         std::uint64_t ns = 0;
         for (int k = 0; k < 50'000; ++k) {
             b.store(static_cast<std::uint32_t>(k % 2), ns += 3, b.counter(), 7);

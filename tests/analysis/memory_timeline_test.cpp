@@ -232,7 +232,7 @@ TEST_CASE("two counters bumped in turn read the cursor at every event", "[memory
 }
 
 TEST_CASE("the state after the last event is the final memory", "[memory]") {
-    TraceBuilder b(Scenario::TasMutex, 3);
+    TraceBuilder b(Shape::TasMutex, 3);
     std::uint64_t ns = 100;
     for (int round = 0; round < 3; ++round)
         for (std::uint32_t w : {A, B, C})
@@ -244,7 +244,7 @@ TEST_CASE("the state after the last event is the final memory", "[memory]") {
 }
 
 TEST_CASE("a test-and-set that finds the lock taken does not steal its owner", "[memory]") {
-    TraceBuilder b(Scenario::TasMutex);
+    TraceBuilder b(Shape::TasMutex);
     const auto lock = b.guard();
     const auto aTakes = b.exchange(A, 100, lock, 1);    // 0 -> 1: A holds it
     const auto bSpins = b.exchange(B, 110, lock, 1);    // 1 -> 1: B only looked
@@ -270,7 +270,7 @@ TEST_CASE("a test-and-set that finds the lock taken does not steal its owner", "
 }
 
 TEST_CASE("a plain store of the same value makes its worker the flag's setter", "[memory]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     const auto flag = b.guard();
     b.load(A, 100, flag);
     b.load(B, 105, flag); // both saw Y = true
@@ -289,7 +289,7 @@ TEST_CASE("a plain store of the same value makes its worker the flag's setter", 
 }
 
 TEST_CASE("guard text without a known writer and for other kinds", "[memory]") {
-    TraceBuilder b(Scenario::TasMutex);
+    TraceBuilder b(Shape::TasMutex);
     b.fetchAdd(A, 100, b.counter(), 41);
     b.fetchAdd(B, 110, b.counter(), 1);
     const Trace trace = b.build();
@@ -299,14 +299,14 @@ TEST_CASE("guard text without a known writer and for other kinds", "[memory]") {
     CHECK(guardStateText(trace, b.guard(), MemorySnapshot{}) == "unknown");
     CHECK(guardStateText(trace, b.guard(), MemorySnapshot{{5}, {-1}}) == "held");
 
-    TraceBuilder f(Scenario::NaiveFlag);
+    TraceBuilder f(Shape::NaiveFlag);
     const Trace flagTrace = f.build();
     CHECK(guardStateText(flagTrace, f.guard(), MemorySnapshot{{0}, {-1}}) == "in use");
     CHECK(guardStateText(flagTrace, f.guard(), MemorySnapshot{{0}, {27}}) == "in use (set by W27)");
 }
 
 TEST_CASE("a torn record shows two writers at the right cursor", "[memory]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.recordWrite(A, 100, 0);                     // 0
     b.recordWrite(A, 110, 1);                     // 1
     b.recordWrite(B, 120, 0);                     // 2

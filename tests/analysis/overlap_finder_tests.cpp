@@ -18,7 +18,7 @@ std::vector<Finding> overlapsOf(const Trace& trace) {
 } // namespace
 
 TEST_CASE("analysis: naive flag: both read Y free before either claims it, so both enter", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     const auto readA = b.load(A, 100, b.guard()); // Y = 1
     const auto readB = b.load(B, 240, b.guard()); // Y = 1: A has not claimed it yet
     b.store(A, 300, b.guard(), 0);
@@ -48,7 +48,7 @@ TEST_CASE("analysis: naive flag: both read Y free before either claims it, so bo
 }
 
 TEST_CASE("analysis: naive flag: serial iterations with spinning never overlap", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NaiveFlag, 3);
+    TraceBuilder b(Shape::NaiveFlag, 3);
     std::uint64_t ns = 0;
     for (int round = 0; round < 50; ++round) {
         for (std::uint32_t w : {A, B, C}) {
@@ -63,7 +63,7 @@ TEST_CASE("analysis: naive flag: serial iterations with spinning never overlap",
 }
 
 TEST_CASE("analysis: a spin on Y = 0 is not the deciding read; the read of 1 is", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.load(A, 100, b.guard());
     b.store(A, 110, b.guard(), 0);
     b.csEnter(A, 120);
@@ -79,7 +79,7 @@ TEST_CASE("analysis: a spin on Y = 0 is not the deciding read; the read of 1 is"
 }
 
 TEST_CASE("analysis: no synchronisation: the overlap says nothing kept them apart", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     const auto enterA = b.csEnter(A, 100);
     const auto enterB = b.csEnter(B, 200);
     b.csExit(A, 1300);
@@ -95,7 +95,7 @@ TEST_CASE("analysis: no synchronisation: the overlap says nothing kept them apar
 }
 
 TEST_CASE("analysis: three workers that all read the flag free are named together", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NaiveFlag, 3);
+    TraceBuilder b(Shape::NaiveFlag, 3);
     b.load(A, 100, b.guard());
     b.load(B, 130, b.guard());
     b.load(C, 160, b.guard());
@@ -119,7 +119,7 @@ TEST_CASE("analysis: three workers that all read the flag free are named togethe
 }
 
 TEST_CASE("analysis: separate overlap periods are separate findings", "[analysis][overlap]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.csEnter(A, 100);
     b.csEnter(B, 150);
     b.csExit(A, 200);
@@ -138,7 +138,7 @@ TEST_CASE("analysis: separate overlap periods are separate findings", "[analysis
 
 TEST_CASE("analysis: a worker killed inside the critical section still overlaps", "[analysis][overlap]") {
     SECTION("killed: the stay ends when it died") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.increment(A, 150);
         b.killed(A, 500); // no CsExit
@@ -155,7 +155,7 @@ TEST_CASE("analysis: a worker killed inside the critical section still overlaps"
         CHECK(trace.events[found[0].events[0]].worker == A);
     }
     SECTION("events just stop: the stay lasts to the end of the run") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.csEnter(B, 1500);
         b.csExit(B, 1700);
@@ -166,7 +166,7 @@ TEST_CASE("analysis: a worker killed inside the critical section still overlaps"
         CHECK(found[0].endNs == 1700);
     }
     SECTION("a worker killed after it left is no longer inside") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.csExit(A, 200);
         b.killed(A, 250);
@@ -180,7 +180,7 @@ TEST_CASE("analysis: an exit and an enter at the same nanosecond: the trace's or
     // Stamps can tie; the trace's order is the order memory saw (and the one a
     // replay reproduces), so the sweep follows positions, not stamps.
     SECTION("the exit comes first: no overlap") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.csExit(A, 500);
         b.csEnter(B, 500); // A sorts before B at equal times
@@ -188,7 +188,7 @@ TEST_CASE("analysis: an exit and an enter at the same nanosecond: the trace's or
         CHECK(overlapsOf(b.build()).empty());
     }
     SECTION("the enter comes first: both were inside, for less than a nanosecond") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(B, 100);
         b.csExit(B, 500);
         b.csEnter(A, 500); // A sorts before B at equal times
@@ -203,7 +203,7 @@ TEST_CASE("analysis: an exit and an enter at the same nanosecond: the trace's or
 
 TEST_CASE("analysis: a worker entering twice without leaving does not overlap itself", "[analysis][overlap]") {
     // Only a damaged trace has this: the second enter ends the first stay.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.csEnter(A, 100);
     b.csEnter(A, 200);
     b.csExit(A, 300);
@@ -212,7 +212,7 @@ TEST_CASE("analysis: a worker entering twice without leaving does not overlap it
 
 TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysis][overlap]") {
     SECTION("B's exchange found L free, so A had released it: no overlap despite the timestamps") {
-        TraceBuilder b(Scenario::TasMutex);
+        TraceBuilder b(Shape::TasMutex);
         b.exchange(A, 100, b.guard(), 1); // A takes L (old 0)
         b.csEnter(A, 110);
         b.csExit(A, 500);
@@ -225,7 +225,7 @@ TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysi
         CHECK(overlapsOf(b.build()).empty());
     }
     SECTION("a program that releases L before leaving really overlaps") {
-        TraceBuilder b(Scenario::TasMutex);
+        TraceBuilder b(Shape::TasMutex);
         b.exchange(A, 100, b.guard(), 1);
         b.csEnter(A, 110);
         b.store(A, 200, b.guard(), 0); // released too early
@@ -246,7 +246,7 @@ TEST_CASE("analysis: test-and-set: values, not skewed clocks, decide", "[analysi
 
 TEST_CASE("analysis: dropped events never stretch a stay into an overlap", "[analysis][overlap][dropped]") {
     SECTION("the exit went missing: the stay ends at the last event before the gap") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.increment(A, 150); // last recorded event inside: 160
         b.csEnter(B, 500);
@@ -257,7 +257,7 @@ TEST_CASE("analysis: dropped events never stretch a stay into an overlap", "[ana
         CHECK(overlapsOf(b.build()).empty());
     }
     SECTION("the worker's last events went missing: the stay does not last to the end of the run") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.increment(A, 150);
         b.drop(A, 5); // a trailing gap: only the ring's drop count shows it
@@ -267,7 +267,7 @@ TEST_CASE("analysis: dropped events never stretch a stay into an overlap", "[ana
         CHECK(overlapsOf(b.build()).empty());
     }
     SECTION("an overlap before the gap is still found, cut at the gap") {
-        TraceBuilder b(Scenario::NoSync);
+        TraceBuilder b(Shape::NoSync);
         b.csEnter(A, 100);
         b.csEnter(B, 120);
         b.increment(A, 150);

@@ -18,7 +18,7 @@ std::vector<Finding> tornRecordsOf(const Trace& trace) {
 } // namespace
 
 TEST_CASE("analysis: a check that sees two signatures is a torn record", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + 10 * k, k);
     b.recordWrite(B, 140, 2); // B writes while A is still at it
@@ -39,7 +39,7 @@ TEST_CASE("analysis: a check that sees two signatures is a torn record", "[analy
 }
 
 TEST_CASE("analysis: a clean check and words never written are not torn", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.writeAndCheckRecord(A, 100);
     b.writeAndCheckRecord(B, 1000);
     // C, not a writer, checks after both: B B B B.
@@ -47,7 +47,7 @@ TEST_CASE("analysis: a clean check and words never written are not torn", "[anal
         b.recordCheck(C, 2000 + k, k);
     CHECK(tornRecordsOf(b.build()).empty());
 
-    TraceBuilder half(Scenario::NoSync);
+    TraceBuilder half(Shape::NoSync);
     half.recordWrite(A, 100, 0);
     half.recordWrite(A, 110, 1);
     for (std::uint32_t k = 0; k < 4; ++k)
@@ -56,7 +56,7 @@ TEST_CASE("analysis: a clean check and words never written are not torn", "[anal
 }
 
 TEST_CASE("analysis: the checker need not be a writer, and every writer is named", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + k, k);
     b.recordWrite(B, 110, 1);
@@ -72,7 +72,7 @@ TEST_CASE("analysis: the checker need not be a writer, and every writer is named
 }
 
 TEST_CASE("analysis: each pass is judged alone: word 0 starts a new one", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     std::uint64_t ns = b.writeAndCheckRecord(A, 100); // clean pass
     b.recordWrite(B, ns += 10, 0);
     std::vector<std::uint64_t> second;
@@ -88,7 +88,7 @@ TEST_CASE("analysis: each pass is judged alone: word 0 starts a new one", "[anal
 }
 
 TEST_CASE("analysis: a long record's pattern is written as runs", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync, 2, 32);
+    TraceBuilder b(Shape::NoSync, 2, 32);
     for (std::uint32_t k = 0; k < 32; ++k)
         b.recordWrite(k < 20 ? A : B, 100 + k, k);
     for (std::uint32_t k = 0; k < 32; ++k)
@@ -99,7 +99,7 @@ TEST_CASE("analysis: a long record's pattern is written as runs", "[analysis][to
 }
 
 TEST_CASE("analysis: record states: final words and last writer per word", "[analysis][records]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordWrite(A, 100 + k, k);
     b.recordWrite(B, 110, 2);
@@ -123,7 +123,7 @@ TEST_CASE("analysis: record states: final words and last writer per word", "[ana
 }
 
 TEST_CASE("analysis: record states: untouched and single-writer records are not torn", "[analysis][records]") {
-    TraceBuilder untouched(Scenario::NoSync);
+    TraceBuilder untouched(Shape::NoSync);
     untouched.increment(A, 100);
     auto states = recordStates(untouched.build());
     REQUIRE(states.size() == 1);
@@ -131,7 +131,7 @@ TEST_CASE("analysis: record states: untouched and single-writer records are not 
     CHECK(states[0].words == std::vector<std::int64_t>{0, 0, 0, 0});
     CHECK_FALSE(states[0].torn);
 
-    TraceBuilder partial(Scenario::NoSync);
+    TraceBuilder partial(Shape::NoSync);
     partial.recordWrite(B, 100, 0);
     partial.recordWrite(B, 110, 1);
     states = recordStates(partial.build());
@@ -140,7 +140,7 @@ TEST_CASE("analysis: record states: untouched and single-writer records are not 
 }
 
 TEST_CASE("analysis: a check is never glued together across dropped events", "[analysis][torn-record][dropped]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.writeAndCheckRecord(A, 100, 10); // A's record, checked: clean
     b.recordCheck(A, 200, 0);          // A's next pass starts: A
     b.recordCheck(A, 210, 1);          // A
@@ -152,7 +152,7 @@ TEST_CASE("analysis: a check is never glued together across dropped events", "[a
 }
 
 TEST_CASE("analysis: scribbled signatures are shown as ? and never crash the sentence", "[analysis][torn-record]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     for (std::uint32_t k = 0; k < 4; ++k)
         b.recordCheck(A, 100 + k, k);
     Trace trace = b.build();

@@ -20,7 +20,7 @@ inline constexpr std::uint32_t A = 0;
 inline constexpr std::uint32_t B = 1;
 inline constexpr std::uint32_t C = 2;
 
-enum class Scenario { NaiveFlag, TasMutex, NoSync };
+enum class Shape { NaiveFlag, TasMutex, NoSync };
 
 class TraceBuilder {
   public:
@@ -28,12 +28,12 @@ class TraceBuilder {
     static constexpr std::uint16_t kEntryLine = 0, kClaimLine = 1, kEnterLine = 2, kCounterLine = 3,
                                    kRecordWriteLine = 4, kCheckLine = 5, kExitLine = 6, kReleaseLine = 7;
 
-    explicit TraceBuilder(Scenario scenario, std::uint32_t workers = 2, std::uint32_t recordWords = 4)
+    explicit TraceBuilder(Shape scenario, std::uint32_t workers = 2, std::uint32_t recordWords = 4)
         : m_scenario(scenario), m_recordWords(recordWords) {
         auto& info = m_trace.scenario;
-        if (scenario == Scenario::NaiveFlag) info.variables.push_back({"Y", VariableKind::Flag, 1, 1, 0});
-        if (scenario == Scenario::TasMutex) info.variables.push_back({"L", VariableKind::Lock, 1, 0, 0});
-        if (scenario != Scenario::NoSync) m_guard = 0;
+        if (scenario == Shape::NaiveFlag) info.variables.push_back({"Y", VariableKind::Flag, 1, 1, 0});
+        if (scenario == Shape::TasMutex) info.variables.push_back({"L", VariableKind::Lock, 1, 0, 0});
+        if (scenario != Shape::NoSync) m_guard = 0;
         m_counter = static_cast<std::uint16_t>(info.variables.size());
         info.variables.push_back({"counter", VariableKind::Counter, 1, 0, 0});
         m_record = static_cast<std::uint16_t>(info.variables.size());
@@ -44,17 +44,15 @@ class TraceBuilder {
             word += variable.words;
             m_memory.emplace_back(variable.words, variable.initial);
         }
-        info.name = scenario == Scenario::NaiveFlag  ? "naive-flag"
-                    : scenario == Scenario::TasMutex ? "tas-mutex"
-                                                     : "no-sync";
+        info.name = scenario == Shape::NaiveFlag ? "naive-flag" : scenario == Shape::TasMutex ? "tas-mutex" : "no-sync";
         ProgramInfo program{"worker", {}};
         for (const char* text :
              {"while (Y == false) { }", "Y = false", "enter critical section", "counter = counter + 1",
               "X = my signature", "check X", "leave critical section", "Y = true"})
             program.lines.push_back({text});
         info.programs.push_back(program);
-        m_trace.options.scenario = info.name;
-        m_trace.options.workers = workers;
+        m_trace.settings.scenario = info.name;
+        m_trace.settings.workers = workers;
         for (std::uint32_t w = 0; w < workers; ++w)
             m_trace.workers.push_back({w, 1000 + static_cast<std::int32_t>(w), "worker", 0, 0, {}, {}});
     }
@@ -157,18 +155,18 @@ class TraceBuilder {
     /// One whole, undisturbed iteration of the scenario's program from `ns`.
     /// Returns the time of its last event.
     std::uint64_t serialIteration(std::uint32_t w, std::uint64_t ns, std::uint64_t step = 10) {
-        if (m_scenario == Scenario::NaiveFlag) {
+        if (m_scenario == Shape::NaiveFlag) {
             load(w, ns, guard());
             store(w, ns += step, guard(), 0);
-        } else if (m_scenario == Scenario::TasMutex) {
+        } else if (m_scenario == Shape::TasMutex) {
             exchange(w, ns, guard(), 1);
         }
         csEnter(w, ns += step);
         ns = increment(w, ns + step, step);
         ns = writeAndCheckRecord(w, ns + step, step);
         csExit(w, ns);
-        if (m_scenario == Scenario::NaiveFlag) store(w, ns += step, guard(), 1);
-        if (m_scenario == Scenario::TasMutex) store(w, ns += step, guard(), 0);
+        if (m_scenario == Shape::NaiveFlag) store(w, ns += step, guard(), 1);
+        if (m_scenario == Shape::TasMutex) store(w, ns += step, guard(), 0);
         return ns;
     }
 
@@ -201,7 +199,7 @@ class TraceBuilder {
         if (variable == m_counter) return kCounterLine;
         if (m_guard && variable == *m_guard) {
             if (isReading) return kEntryLine;
-            const bool freeing = m_scenario == Scenario::NaiveFlag ? stored != 0 : stored == 0;
+            const bool freeing = m_scenario == Shape::NaiveFlag ? stored != 0 : stored == 0;
             return freeing ? kReleaseLine : kClaimLine;
         }
         return kCheckLine;
@@ -224,7 +222,7 @@ class TraceBuilder {
         return m_trace.events.size() - 1;
     }
 
-    Scenario m_scenario;
+    Shape m_scenario;
     std::uint32_t m_recordWords;
     Trace m_trace;
     std::optional<std::uint16_t> m_guard;

@@ -15,7 +15,7 @@ namespace {
 
 /// A B A B A ... at 100, 110, 120 ...: each worker's events are every other index.
 Trace alternating(std::uint64_t count) {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     for (std::uint64_t i = 0; i < count; ++i)
         b.load(i % 2 == 0 ? A : B, 100 + 10 * i, b.counter());
     return b.build();
@@ -24,7 +24,7 @@ Trace alternating(std::uint64_t count) {
 } // namespace
 
 TEST_CASE("each lane holds its worker's event indices in order", "[index]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.serialIteration(A, 100);
     b.serialIteration(B, 1000);
     b.serialIteration(A, 2000);
@@ -56,7 +56,7 @@ TEST_CASE("each lane holds its worker's event indices in order", "[index]") {
 }
 
 TEST_CASE("lastEventOf, nextEventOf and lineAt at the lane's boundaries", "[index]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.load(A, 100, b.guard());     // 0: A line 0
     b.load(B, 110, b.guard());     // 1: B line 0
     b.store(A, 120, b.guard(), 0); // 2: A line 1
@@ -100,7 +100,7 @@ TEST_CASE("lastEventOf, nextEventOf and lineAt at the lane's boundaries", "[inde
 }
 
 TEST_CASE("a worker with no events and a worker the trace does not know", "[index]") {
-    TraceBuilder b(Scenario::NoSync, 3);
+    TraceBuilder b(Shape::NoSync, 3);
     b.load(A, 100, b.counter());
     b.load(A, 110, b.counter());
     b.load(3, 120, b.counter()); // worker D: the trace has records for A, B, C only
@@ -129,7 +129,7 @@ TEST_CASE("lineAt with a trace shorter than the index's gives nothing", "[index]
 }
 
 TEST_CASE("firstEventAtOrAfter finds the first event at or after a time", "[index]") {
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.load(A, 100, b.counter()); // 0
     b.load(B, 200, b.counter()); // 1
     b.load(A, 200, b.counter()); // 2: same time as 1

@@ -25,7 +25,6 @@ const Trace* recordedTrace() {
         options.workers = 2;
         options.iterations = 50'000;
         options.windowNs = 200;
-        options.windowSet = true;
         auto run = runToCompletion(options);
         return run ? std::optional<Trace>(std::move(*run)) : std::nullopt;
     }();

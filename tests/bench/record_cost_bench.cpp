@@ -98,7 +98,7 @@ constexpr std::uint64_t kSmallRing = std::uint64_t{1} << 14;
 constexpr std::uint64_t kRunRing = std::uint64_t{1} << 20;
 static_assert(kEventsPerRun <= kSmallRing, "one timed run must fit the ring, or events drop");
 
-/// One process's stand-in for a run: a segment laid out by computeGeometry
+/// One process's stand-in for a run: a segment laid out by initialiseSegment
 /// (variables, two worker slots, two rings), the parsed scenario, and the
 /// clock. Worker 0 records into ring 0; worker 1 records nothing.
 class RecordBench {
@@ -110,15 +110,20 @@ class RecordBench {
         if (!scenario) return scenario.error();
         m_scenario = std::move(*scenario);
 
-        const auto geometry = computeGeometry(0, m_scenario.totalWords, 2, ringCapacity);
-        auto segment = SharedSegment::create(geometry.totalBytes, "racetrace-bench");
+        SegmentPlan plan;
+        plan.wordCount = m_scenario.totalWords;
+        plan.ringCapacity = ringCapacity;
+        plan.parameters.workerCount = 2;
+        const std::uint64_t bytes = layoutFor(plan).totalBytes;
+        auto segment = SharedSegment::create(bytes, "racetrace-bench");
         if (!segment) return segment.error();
         m_segment = std::move(*segment);
+        auto view = initialiseSegment(m_segment.data(), bytes, plan);
+        if (!view) return view.error();
 
-        auto* words = m_segment.at<SharedWord>(geometry.variablesOffset);
-        auto* slots = m_segment.at<WorkerSlot>(geometry.slotsOffset);
-        m_control = m_segment.at<RingControl>(geometry.ringsOffset);
-        auto* events = reinterpret_cast<Event*>(m_segment.data() + geometry.ringsOffset + sizeof(RingControl));
+        SharedWord* words = view->words();
+        m_control = view->ringControl(0);
+        Event* events = view->ringSlots(0);
         m_producer = RingProducer(m_control, events, ringCapacity);
         m_consumer = RingConsumer(m_control, events, ringCapacity);
 
@@ -130,12 +135,12 @@ class RecordBench {
         context.clock = calibrateClock();
         m_clock = context.clock;
 
-        context.slot = &slots[0];
+        context.slot = &view->slot(0);
         context.worker = 0;
         context.ring = &m_producer;
         m_traced.emplace(context);
 
-        context.slot = &slots[1];
+        context.slot = &view->slot(1);
         context.worker = 1;
         context.ring = nullptr;
         m_untraced.emplace(context);

@@ -52,7 +52,7 @@ Trace syntheticNaiveFlag() {
           "X = my signature", "check X", "-- leave critical section --", "Y = true"})
         program.lines.push_back({text});
     info.programs.push_back(program);
-    trace.options.workers = 2;
+    trace.settings.workers = 2;
     for (std::uint32_t w = 0; w < 2; ++w)
         trace.workers.push_back({w, 4000 + static_cast<std::int32_t>(w), "worker", 0, 0, {}, {}});
 
@@ -133,7 +133,7 @@ Trace syntheticNaiveFlag() {
         trace.workers[w].iterationsDone = workers[w].iterations;
         trace.workers[w].exit.how = WorkerExit::How::Exited;
     }
-    trace.options.iterations = std::min(workers[0].iterations, workers[1].iterations);
+    trace.settings.iterations = std::min(workers[0].iterations, workers[1].iterations);
     trace.finalWords.assign(memory, memory + 6);
     trace.scenario.invariants.push_back({"counter == workers * iterations", 1,
                                          static_cast<std::int64_t>(workers[0].iterations + workers[1].iterations)});

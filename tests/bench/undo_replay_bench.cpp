@@ -43,7 +43,6 @@ RunOptions undoOptions() {
     options.workers = 2;
     options.iterations = kIterations;
     options.windowNs = 0;
-    options.windowSet = true;
     options.traceEnabled = true;
     options.stepping = true;
     return options;

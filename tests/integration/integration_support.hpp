@@ -75,7 +75,7 @@ class TempDir {
     std::string m_path;
 };
 
-/// Run options with an explicit window (window 0 is a real choice, hence windowSet).
+/// Run options with an explicit window (window 0 is a real choice, not "the default").
 inline RunOptions options(const std::string& scenario, std::uint32_t workers, std::uint64_t iterations,
                           std::uint64_t windowNs, PinMode pin = PinMode::None) {
     RunOptions o;
@@ -83,7 +83,6 @@ inline RunOptions options(const std::string& scenario, std::uint32_t workers, st
     o.workers = workers;
     o.iterations = iterations;
     o.windowNs = windowNs;
-    o.windowSet = true;
     o.pin = pin;
     return o;
 }
@@ -102,7 +101,7 @@ inline std::uint16_t counterVariable(const Trace& trace) {
 }
 
 inline std::int64_t expectedCount(const Trace& trace) {
-    return static_cast<std::int64_t>(trace.options.workers) * static_cast<std::int64_t>(trace.options.iterations);
+    return static_cast<std::int64_t>(trace.settings.workers) * static_cast<std::int64_t>(trace.settings.iterations);
 }
 
 inline std::int64_t finalCount(const Trace& trace) {

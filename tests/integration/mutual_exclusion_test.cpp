@@ -24,7 +24,7 @@ void requireFinishedNormally(const Trace& trace) {
     for (const auto& worker : trace.workers) {
         REQUIRE(worker.exit.how == WorkerExit::How::Exited);
         REQUIRE(worker.exit.code == 0);
-        REQUIRE(worker.iterationsDone == trace.options.iterations);
+        REQUIRE(worker.iterationsDone == trace.settings.iterations);
     }
 }
 

@@ -216,6 +216,19 @@ TEST_CASE("a worker killed while holding the lock ends the run through the watch
     CHECK(trace.workers[0].exit.how == WorkerExit::How::Signaled);
     CHECK(trace.workers[0].exit.signal == SIGKILL);
     CHECK(trace.workers[1].exit.how == WorkerExit::How::Killed); // by the watchdog
+    // Both end the same way on the timeline: A, killed from outside, like B,
+    // killed by the watchdog, has one WorkerKilled event, its last.
+    for (std::uint32_t k = 0; k < 2; ++k) {
+        std::vector<Event> own;
+        for (const Event& e : trace.events)
+            if (e.worker == k) own.push_back(e);
+        CAPTURE(k);
+        REQUIRE_FALSE(own.empty());
+        CHECK(own.back().kind == EventKind::WorkerKilled);
+        CHECK(own.back().value == SIGKILL);
+        CHECK(std::count_if(own.begin(), own.end(), [](const Event& e) { return e.kind == EventKind::WorkerKilled; }) ==
+              1);
+    }
     run.reset();
     for (pid_t pid : pids)
         CHECK_FALSE(isAlive(pid));
@@ -281,7 +294,7 @@ TEST_CASE("requestStop ends a long run promptly", "[integration][lifetime][stop]
     CHECK_THAT(trace.stopReason, Catch::Matchers::Contains("stopped"));
     for (const auto& worker : trace.workers) {
         CHECK(worker.exit.how == WorkerExit::How::Killed);
-        CHECK(worker.iterationsDone < trace.options.iterations);
+        CHECK(worker.iterationsDone < trace.settings.iterations);
     }
     CHECK_FALSE(trace.events.empty());
     for (pid_t pid : pids)

@@ -99,6 +99,6 @@ TEST_CASE("no-sync loses counter updates", "[integration][race][no-sync]") {
 
 TEST_CASE("no-sync loses counter updates with the default window", "[integration][race][no-sync]") {
     RunOptions o = options("no-sync", 2, 5000, 0);
-    o.windowSet = false; // the scenario's own window (2 µs)
+    o.windowNs.reset(); // the scenario's own window (2 µs)
     searchForRace(o, /*wantOverlap=*/false);
 }

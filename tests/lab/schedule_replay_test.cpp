@@ -9,7 +9,7 @@ using namespace racetrace;
 using namespace racetrace::test;
 
 TEST_CASE("replay steps: accessCount agrees with accessSequence", "[lab][replay]") {
-    TraceBuilder b(Scenario::TasMutex);
+    TraceBuilder b(Shape::TasMutex);
     b.exchange(A, 100, b.guard(), 1); // A takes L
     b.exchange(B, 110, b.guard(), 1); // B finds it held ...
     b.spin(B, 400, 25);               // ... 25 more times
@@ -23,7 +23,7 @@ TEST_CASE("replay steps: accessCount agrees with accessSequence", "[lab][replay]
 }
 
 TEST_CASE("replay steps: a spin claiming four billion repeats is counted up to the limit, at once", "[lab][replay]") {
-    TraceBuilder b(Scenario::TasMutex);
+    TraceBuilder b(Shape::TasMutex);
     b.exchange(A, 100, b.guard(), 1);
     b.exchange(B, 110, b.guard(), 1);
     b.spin(B, 400, 0xFFFF'FFFFu);

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 using namespace racetrace;
 
@@ -29,14 +32,89 @@ TEST_CASE("segment structures keep their sizes and cache-line separation", "[abi
     STATIC_REQUIRE(SharedWord::is_always_lock_free);
 }
 
-TEST_CASE("the segment geometry places every part page-aligned and in order", "[abi]") {
-    const auto g = computeGeometry(5000, 24, 3, 1024);
-    CHECK(g.scenarioOffset == 4096);
-    CHECK(g.variablesOffset >= g.scenarioOffset + 5000);
-    CHECK(g.slotsOffset >= g.variablesOffset + 24 * 8);
-    CHECK(g.ringsOffset >= g.slotsOffset + 3 * sizeof(WorkerSlot));
-    CHECK(g.ringStride >= sizeof(RingControl) + 1024 * sizeof(Event));
-    CHECK(g.totalBytes == g.ringsOffset + 3 * g.ringStride);
-    for (auto offset : {g.variablesOffset, g.slotsOffset, g.ringsOffset, g.ringStride})
+namespace {
+
+SegmentPlan plan(std::string_view scenario, std::uint32_t workers, std::uint64_t words, std::uint64_t ringCapacity) {
+    SegmentPlan p;
+    p.scenarioText = scenario;
+    p.wordCount = words;
+    p.ringCapacity = ringCapacity;
+    p.parameters.workerCount = workers;
+    p.parameters.iterations = 7;
+    p.parameters.windowNs = 250;
+    p.parameters.seed = 99;
+    return p;
+}
+
+/// A zero-filled, page-aligned buffer as big as the plan's segment.
+struct Buffer {
+    explicit Buffer(std::uint64_t size) : bytes(size + 4096), size(size) {}
+    std::byte* data() {
+        auto address = reinterpret_cast<std::uintptr_t>(bytes.data());
+        return bytes.data() + ((4096 - address % 4096) % 4096);
+    }
+    std::vector<std::byte> bytes;
+    std::uint64_t size;
+};
+
+} // namespace
+
+TEST_CASE("the segment layout places every part page-aligned and in order", "[abi]") {
+    const auto l = layoutFor(plan(std::string(5000, 'x'), 3, 24, 1024));
+    CHECK(l.scenarioOffset == 4096);
+    CHECK(l.variablesOffset >= l.scenarioOffset + 5000);
+    CHECK(l.slotsOffset >= l.variablesOffset + 24 * 8);
+    CHECK(l.ringsOffset >= l.slotsOffset + 3 * sizeof(WorkerSlot));
+    CHECK(l.ringStride >= sizeof(RingControl) + 1024 * sizeof(Event));
+    CHECK(l.totalBytes == l.ringsOffset + 3 * l.ringStride);
+    for (auto offset : {l.variablesOffset, l.slotsOffset, l.ringsOffset, l.ringStride})
         CHECK(offset % 4096 == 0);
+}
+
+TEST_CASE("a worker finds in the segment exactly what the parent wrote", "[abi]") {
+    const std::string scenario = "name = \"x\"";
+    const SegmentPlan p = plan(scenario, 2, 16, 64);
+    Buffer buffer(layoutFor(p).totalBytes);
+    auto written = initialiseSegment(buffer.data(), buffer.size, p);
+    REQUIRE(written);
+    auto view = validateSegment(buffer.data(), buffer.size); // what a worker does with what it inherited
+    REQUIRE(view);
+    CHECK(view->scenarioText() == scenario);
+    CHECK(view->workerCount() == 2);
+    CHECK(view->parameters().iterations == 7);
+    CHECK(view->parameters().windowNs == 250);
+    CHECK(view->parameters().seed == 99);
+    CHECK(view->ringCapacity() == 64);
+    CHECK(view->slot(1).variable.load() == kNoVariable);
+    CHECK(view->slot(1).pinnedCpu == -1);
+    view->words()[15].store(42);
+    CHECK(written->words()[15].load() == 42);
+    CHECK(reinterpret_cast<std::byte*>(view->ringSlots(1)) + 64 * sizeof(Event) <=
+          buffer.data() + view->header().layout.totalBytes);
+}
+
+TEST_CASE("a segment that does not match this program's ABI is refused with a reason", "[abi]") {
+    const SegmentPlan p = plan("x", 2, 8, 64);
+    const std::uint64_t size = layoutFor(p).totalBytes;
+    auto damaged = [&](auto damage) {
+        Buffer buffer(size);
+        REQUIRE(initialiseSegment(buffer.data(), size, p));
+        auto& header = *reinterpret_cast<SegmentHeader*>(buffer.data());
+        const std::uint64_t claimed = damage(header);
+        auto view = validateSegment(buffer.data(), claimed);
+        return view ? std::string("accepted") : view.error();
+    };
+    using Catch::Matchers::Contains;
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.magic = 1, size; }), Contains("another version"));
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.abiVersion += 1, size; }), Contains("another version"));
+    CHECK_THAT(damaged([&](SegmentHeader&) { return size - 4096; }), Contains("does not fit"));
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.layout.ringCapacity = 48, size; }), Contains("does not fit"));
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.layout.ringsOffset = size - 100, size; }),
+               Contains("does not fit"));
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.layout.wordCount = ~0ull / 4, size; }),
+               Contains("does not fit"));
+    CHECK_THAT(damaged([&](SegmentHeader& h) { return h.parameters.workerCount = 100000, size; }),
+               Contains("does not fit"));
+    CHECK(damaged([&](SegmentHeader&) { return size; }) == "accepted");
+    CHECK_FALSE(validateSegment(nullptr, size));
 }

@@ -56,7 +56,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> identities(const Trace& tra
 } // namespace
 
 TEST_CASE("event order: a trace whose stamps agree with its values is left as it is", "[trace][order]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     std::uint64_t ns = 100;
     for (int round = 0; round < 3; ++round)
         for (const std::uint32_t w : {A, B})
@@ -78,7 +78,7 @@ TEST_CASE("event order: a trace whose stamps agree with its values is left as it
 }
 
 TEST_CASE("event order: a read stamped before the write it returned comes after it", "[trace][order]") {
-    TraceBuilder b(Scenario::NaiveFlag);
+    TraceBuilder b(Shape::NaiveFlag);
     b.load(A, 100, b.guard());     // A sees Y = 1 (free)
     b.store(A, 130, b.guard(), 0); // A sets Y = 0 ...
     b.load(B, 120, b.guard());     // ... and B reads that 0, stamped 10 ns before the store
@@ -103,7 +103,7 @@ TEST_CASE("event order: a stamp read long after its access moves only that event
     // B reads the counter at 1,000 but is interrupted before reading the clock
     // and stamps it at 5,000,000; meanwhile A keeps incrementing. B's read
     // returned 1, so it happened before A's first increment stored 2.
-    TraceBuilder b(Scenario::NoSync);
+    TraceBuilder b(Shape::NoSync);
     b.store(A, 500, b.counter(), 1);
     b.load(B, 5'000'000, b.counter()); // returned 1
     std::uint64_t ns = 2'000;
@@ -125,7 +125,7 @@ TEST_CASE("event order: a record word a worker read back as its own puts the oth
           "[trace][order]") {
     // B wrote X[0] = 2 and read 2 back; A's X[0] = 1 is stamped between them but
     // must have come before B's write (it is nearer that side).
-    TraceBuilder b(Scenario::NoSync, 2, 1);
+    TraceBuilder b(Shape::NoSync, 2, 1);
     b.recordWrite(A, 120, 0); // really first
     b.recordWrite(B, 100, 0); // stamped 20 ns early
     b.recordCheck(B, 5'000, 0);
@@ -141,7 +141,7 @@ TEST_CASE("event order: a record word a worker read back as its own puts the oth
 TEST_CASE("event order: reads no single order explains keep every event, in program order", "[trace][order]") {
     // Store buffering: each worker's load passes its own earlier store to the
     // other word (x86 allows it), so both read 0. No interleaving gives that.
-    TraceBuilder b(Scenario::NoSync, 2, 2);
+    TraceBuilder b(Shape::NoSync, 2, 2);
     b.recordWrite(A, 100, 0);
     b.recordCheck(A, 110, 1); // 0: B's write is not there yet
     b.recordWrite(B, 105, 1);

@@ -67,15 +67,14 @@ Trace makeTrace() {
                            {"Y = true;"}}}};
     scenario.invariants = {{"counter == workers * iterations", 1, 20}};
 
-    trace.options.scenario = "naive-flag";
-    trace.options.workers = 2;
-    trace.options.iterations = 10;
-    trace.options.windowNs = 500;
-    trace.options.windowSet = true;
-    trace.options.pin = PinMode::Spread;
-    trace.options.seed = 0xDEADBEEFCAFEF00Dull; // above INT64_MAX: must survive JSON
-    trace.options.traceEnabled = true;
-    trace.options.watchdogSeconds = 2.5;
+    trace.settings.scenario = "naive-flag";
+    trace.settings.workers = 2;
+    trace.settings.iterations = 10;
+    trace.settings.windowNs = 500;
+    trace.settings.pin = PinMode::Spread;
+    trace.settings.seed = 0xDEADBEEFCAFEF00Dull; // above INT64_MAX: must survive JSON
+    trace.settings.traceEnabled = true;
+    trace.settings.watchdogSeconds = 2.5;
     trace.machine = {"Test CPU @ 3.00GHz", 2, "Linux 6.1.0"};
     trace.clock = {ClockKind::Tsc, 2.918273645123};
 
@@ -152,15 +151,14 @@ void requireSameTrace(const Trace& a, const Trace& b) {
         CHECK(a.scenario.invariants[i].variable == b.scenario.invariants[i].variable);
         CHECK(a.scenario.invariants[i].expected == b.scenario.invariants[i].expected);
     }
-    CHECK(a.options.scenario == b.options.scenario);
-    CHECK(a.options.workers == b.options.workers);
-    CHECK(a.options.iterations == b.options.iterations);
-    CHECK(a.options.windowNs == b.options.windowNs);
-    CHECK(a.options.windowSet == b.options.windowSet);
-    CHECK(a.options.pin == b.options.pin);
-    CHECK(a.options.seed == b.options.seed);
-    CHECK(a.options.traceEnabled == b.options.traceEnabled);
-    CHECK(a.options.watchdogSeconds == b.options.watchdogSeconds);
+    CHECK(a.settings.scenario == b.settings.scenario);
+    CHECK(a.settings.workers == b.settings.workers);
+    CHECK(a.settings.iterations == b.settings.iterations);
+    CHECK(a.settings.windowNs == b.settings.windowNs);
+    CHECK(a.settings.pin == b.settings.pin);
+    CHECK(a.settings.seed == b.settings.seed);
+    CHECK(a.settings.traceEnabled == b.settings.traceEnabled);
+    CHECK(a.settings.watchdogSeconds == b.settings.watchdogSeconds);
     CHECK(a.machine.cpuModel == b.machine.cpuModel);
     CHECK(a.machine.cores == b.machine.cores);
     CHECK(a.machine.kernel == b.machine.kernel);
@@ -458,8 +456,8 @@ TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "
                Contains("field \"options.seed\" is -1, outside the range 0 to 18446744073709551615"));
     CHECK_THAT(edited([](json& j) { j["options"]["workers"] = 2.5; }),
                Contains("field \"options.workers\" should be a whole number but is 2.5"));
-    CHECK_THAT(edited([](json& j) { j["options"]["windowSet"] = 1; }),
-               Contains("field \"options.windowSet\" should be true or false but is 1"));
+    CHECK_THAT(edited([](json& j) { j["options"]["traceEnabled"] = 1; }),
+               Contains("field \"options.traceEnabled\" should be true or false but is 1"));
     CHECK_THAT(edited([](json& j) { j["options"]["pin"] = "diagonal"; }),
                Contains("field \"options.pin\" is \"diagonal\", which is not a known pin mode"));
     CHECK_THAT(edited([](json& j) { j["scenario"]["variables"][0]["kind"] = "blob"; }),

@@ -1,0 +1,52 @@
+#include "lab/run_options.hpp"
+
+#include "lab/scenario.hpp"
+
+#include <bit>
+#include <random>
+
+namespace racetrace {
+
+Result<void> validateRunOptions(const RunOptions& options) {
+    if (options.workers < kMinRunWorkers || options.workers > kMaxRunWorkers)
+        return fail("--workers must be between 2 and 64 (got " + std::to_string(options.workers) + ").");
+    if (options.iterations > kMaxIterations)
+        return fail("--iterations must be at most 100000000 (got " + std::to_string(options.iterations) + ").");
+    if (options.windowNs && *options.windowNs > kMaxWindowNs)
+        return fail("--window-ns must be at most 100000000 (100 ms; got " + std::to_string(*options.windowNs) + ").");
+    if (!(options.watchdogSeconds > 0.0) || options.watchdogSeconds > kMaxWatchdogSeconds)
+        return fail("--watchdog must be more than 0 and at most 3600 seconds.");
+    if (options.ringCapacity != 0 && (!std::has_single_bit(options.ringCapacity) || options.ringCapacity < 4))
+        return fail("a ring must hold a power of two events, at least 4 (got " + std::to_string(options.ringCapacity) +
+                    ").");
+    return {};
+}
+
+RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario) {
+    RunSettings settings;
+    settings.scenario = scenario.info.name;
+    settings.workers = options.workers;
+    settings.iterations = options.iterations != 0 ? options.iterations : scenario.defaults.iterations;
+    settings.windowNs = options.windowNs.value_or(scenario.defaults.windowNs);
+    settings.pin = options.pin;
+    settings.seed = options.seed != 0 ? options.seed : std::random_device{}() | 1u;
+    settings.traceEnabled = options.traceEnabled;
+    settings.watchdogSeconds = options.watchdogSeconds;
+    return settings;
+}
+
+RunOptions optionsToRepeat(const RunSettings& settings, std::string scenarioSource) {
+    RunOptions options;
+    options.scenario = settings.scenario;
+    options.scenarioSource = std::move(scenarioSource);
+    options.workers = settings.workers;
+    options.iterations = settings.iterations;
+    options.windowNs = settings.windowNs;
+    options.pin = settings.pin;
+    options.seed = settings.seed;
+    options.traceEnabled = settings.traceEnabled;
+    options.watchdogSeconds = settings.watchdogSeconds;
+    return options;
+}
+
+} // namespace racetrace

@@ -1,0 +1,52 @@
+// What a user asks a run to be (the CLI's options, the Run panel's knobs, a
+// replay), before the scenario's defaults fill the gaps. Run::start resolves it
+// into the RunSettings a trace records (trace/trace.hpp).
+#pragma once
+
+#include "ipc/result.hpp"
+#include "trace/trace.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace racetrace {
+
+struct Scenario;
+
+/// Limits the CLI and the window both enforce.
+inline constexpr std::uint32_t kMinRunWorkers = 2;
+inline constexpr std::uint32_t kMaxRunWorkers = 64;
+inline constexpr std::uint64_t kMaxIterations = 100'000'000;
+inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
+inline constexpr double kMaxWatchdogSeconds = 3600.0;
+
+struct RunOptions {
+    std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
+    /// The scenario's TOML text, when it comes from a trace (replay); `scenario` is then its name.
+    std::string scenarioSource;
+    std::uint32_t workers = 2;
+    std::uint64_t iterations = 0;          ///< per worker; 0: the scenario's default
+    std::optional<std::uint64_t> windowNs; ///< busy wait in the race window; nothing: the scenario's default
+    PinMode pin = PinMode::None;
+    std::uint64_t seed = 0;       ///< jitter seed; 0: a random one (printed with the run)
+    bool traceEnabled = true;     ///< false: --no-trace, workers record nothing
+    double watchdogSeconds = 5.0; ///< stop the run after this long without progress
+    bool stepping = false;        ///< workers wait at their step gate before every access
+    /// Events per worker ring (a power of two); 0: the run chooses. Tests pass a
+    /// tiny ring to make rings overflow for certain.
+    std::uint64_t ringCapacity = 0;
+};
+
+/// Checks options against the limits; the sentence names the bad option.
+Result<void> validateRunOptions(const RunOptions& options);
+
+/// The settings a run of `options` uses: the scenario's name and defaults
+/// where the options leave them open, a random seed if none was given.
+RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario);
+
+/// The options that make the run `settings` describe again, with the
+/// scenario's own text (a replay must not depend on today's built-ins).
+RunOptions optionsToRepeat(const RunSettings& settings, std::string scenarioSource);
+
+} // namespace racetrace

@@ -1,0 +1,103 @@
+// Run::buildTrace: what the parent drained from the rings, plus what it knows
+// itself (how each worker ended, the final memory), merged into one Trace in
+// the value-consistent order (trace/event_order.hpp).
+#include "lab/run.hpp"
+
+#include "trace/event_order.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+namespace racetrace {
+
+WorkerRecord Run::workerRecord(std::uint32_t k) const {
+    WorkerRecord record;
+    record.index = k;
+    record.pid = m_children[k].pid();
+    record.role = m_scenario.programOf(k).role;
+    record.dropped = m_rings[k].dropped();
+    record.iterationsDone =
+        std::min<std::uint64_t>(m_view.slot(k).iterationsDone.load(std::memory_order_relaxed), m_settings.iterations);
+    const ExitStatus status = m_children[k].status().value_or(ExitStatus{});
+    record.exit.code = status.code;
+    record.exit.signal = status.signal;
+    record.exit.how = m_ends[k].killedHow != WorkerExit::How::Unknown ? m_ends[k].killedHow
+                      : status.exited                                 ? WorkerExit::How::Exited
+                                                                      : WorkerExit::How::Signaled;
+    return record;
+}
+
+void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& trace) const {
+    // Keep only well-formed events: a worker could have scribbled on its ring.
+    std::uint32_t lastSeq = 0;
+    std::uint16_t lastLine = 0;
+    bool any = false;
+    const auto lineCount = m_scenario.info.programs[k % m_scenario.info.programs.size()].lines.size();
+    const auto variableCount = m_scenario.info.variables.size();
+    for (Event event : m_events[k]) {
+        if (event.worker != k || static_cast<std::uint8_t>(event.kind) >= kEventKindCount ||
+            event.kind == EventKind::Invalid || event.line >= lineCount ||
+            (event.variable != kNoVariable && event.variable >= variableCount))
+            continue;
+        event.timestamp = ticksToNs(base, event.timestamp);
+        lastSeq = event.seq;
+        lastLine = event.line;
+        any = true;
+        trace.events.push_back(event);
+    }
+    // A worker that died of a signal, ours (Stop, the watchdog) or its own (a
+    // crash, a kill from outside), ends with a WorkerKilled event at the moment
+    // the parent killed it or first saw it gone.
+    const WorkerEnd& end = m_ends[k];
+    const auto status = m_children[k].status();
+    const bool killedByUs = end.killedHow != WorkerExit::How::Unknown;
+    const bool diedOfSignal = status && !status->exited;
+    if (!killedByUs && !diedOfSignal) return;
+    Event killed{};
+    killed.timestamp = ticksToNs(base, end.ticks);
+    killed.value = killedByUs ? SIGKILL : status->signal;
+    killed.seq = any ? lastSeq + 1 : 0;
+    killed.line = lastLine;
+    killed.variable = kNoVariable;
+    killed.kind = EventKind::WorkerKilled;
+    killed.worker = static_cast<std::uint8_t>(k);
+    trace.events.push_back(killed);
+}
+
+Trace Run::buildTrace(bool release) {
+    Trace trace;
+    trace.scenario = m_scenario.infoFor(m_settings.workers, m_settings.iterations);
+    trace.settings = m_settings;
+    trace.machine = currentMachine();
+    trace.clock = {m_clock.kind, m_clock.ticksPerNs};
+    trace.stopReason = m_stopReason;
+    ClockCalibration base = m_clock;
+    base.baseTicks = m_startTicks;
+    std::uint32_t cpuNow = 0;
+    trace.durationNs = ticksToNs(base, m_done ? m_endTicks : readClock(m_clock.kind, cpuNow));
+
+    for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
+        trace.workers.push_back(workerRecord(k));
+        appendEvents(k, base, trace);
+        if (release) m_events[k] = {};
+    }
+    // An invariant like counter == workers * iterations speaks of a whole run:
+    // on a run that was stopped (or is still going) it would report every
+    // iteration not done as "lost". Such runs are not checked.
+    const bool complete = std::all_of(trace.workers.begin(), trace.workers.end(), [this](const WorkerRecord& worker) {
+        return worker.iterationsDone >= m_settings.iterations;
+    });
+    if (!complete && !trace.scenario.invariants.empty()) {
+        trace.scenario.invariants.clear();
+        if (m_done)
+            trace.stopReason += (trace.stopReason.empty() ? "" : " ") +
+                                std::string("The counter was not checked: not every worker finished its iterations.");
+    }
+    const SharedWord* words = m_view.words();
+    for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w)
+        trace.finalWords.push_back(words[w].load(std::memory_order_relaxed));
+    finalizeEventOrder(trace);
+    return trace;
+}
+
+} // namespace racetrace
