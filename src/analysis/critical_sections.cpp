@@ -24,7 +24,7 @@ struct WorkerState {
 
 /// True for an atomic read-modify-write that found a Lock free and took it.
 bool acquiredLock(const Trace& trace, const Event& e) {
-    if (!variableIs(trace, e.variable, VariableKind::Lock)) return false;
+    if (!variableIs(trace, e.variable, VariableRole::Lock)) return false;
     if (e.kind == EventKind::Exchange) return e.value == 0 && e.aux != 0;
     // A successful compare-exchange records the value it stored; it found the
     // lock holding what it expected, which a lock program expects free.

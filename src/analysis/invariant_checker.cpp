@@ -27,7 +27,7 @@ std::string invariantSentence(const Trace& trace, const InvariantResult& result)
     std::string sentence = variableName(trace, variable) + " = " + groupedNumber(result.actual);
     if (result.holds) return sentence + " as expected.";
     sentence += " but " + groupedNumber(expected) + (expected == 1 ? " was" : " were") + " expected";
-    if (!variableIs(trace, variable, VariableKind::Counter)) return sentence + ".";
+    if (!variableIs(trace, variable, VariableRole::Counter)) return sentence + ".";
     if (result.actual < expected) {
         const auto missing = static_cast<std::uint64_t>(wrappingDifference(expected, result.actual));
         return sentence + ": " + countOf(missing, "update was", "updates were") + " lost.";

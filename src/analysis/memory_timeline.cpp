@@ -108,23 +108,23 @@ MemorySnapshot MemoryTimeline::at(const Trace& trace, std::uint64_t eventIndex) 
 }
 
 std::string guardStateText(const Trace& trace, std::uint16_t variable, const MemorySnapshot& memory) {
-    if (variable >= trace.scenario.variables.size()) return "unknown";
-    const VariableInfo& info = trace.scenario.variables[variable];
-    const std::uint64_t at = info.firstWord;
+    const VariableInfo* info = variableOf(trace, variable);
+    if (info == nullptr) return "unknown";
+    const std::uint64_t at = info->firstWord;
     if (at >= memory.words.size() || at >= memory.lastWriter.size()) return "unknown";
     const std::int64_t value = memory.words[at];
     const std::int32_t writer = memory.lastWriter[at];
-
-    switch (info.kind) {
-    case VariableKind::Flag:
-        // 1 = free: whoever set it to 0 is the one using the memory.
-        if (value != 0 || writer < 0) return guardMeaning(info.kind, value);
-        return guardMeaning(info.kind, value) + " (set by " + workerName(static_cast<std::uint32_t>(writer)) + ")";
-    case VariableKind::Lock:
-        if (value == 0 || writer < 0) return guardMeaning(info.kind, value);
-        return guardMeaning(info.kind, value) + " by " + workerName(static_cast<std::uint32_t>(writer));
-    default: return std::to_string(value);
-    }
+    const std::string_view words = info->meanings.of(value);
+    if (words.empty()) return std::to_string(value);
+    // Taken: name who took it ("in use (set by B)", "held by A").
+    std::string text(words);
+    const std::string_view owner = variableRoleInfo(info->role).ownerPattern;
+    if (info->meanings.isFree(value) || writer < 0 || owner.empty()) return text;
+    const std::size_t who = owner.find("{who}");
+    text += owner.substr(0, who);
+    text += workerName(static_cast<std::uint32_t>(writer));
+    if (who != std::string_view::npos) text += owner.substr(who + 5);
+    return text;
 }
 
 } // namespace racetrace

@@ -48,7 +48,8 @@ std::string guardStory(const Trace& trace, const std::vector<const CriticalSecti
         others.push_back(byRead[k]->worker);
         latestNs = std::max(latestNs, read.timestamp);
     }
-    const auto kind = variableKindOf(trace, firstRead.variable).value_or(VariableKind::Flag);
+    const VariableInfo* guard = variableOf(trace, firstRead.variable);
+    const std::string_view meaning = guard != nullptr ? guard->meanings.of(firstRead.value) : std::string_view();
     const std::string a = workerName(first.worker);
     const std::uint64_t gap = latestNs - firstRead.timestamp;
     std::string when;
@@ -57,8 +58,8 @@ std::string guardStory(const Trace& trace, const std::vector<const CriticalSecti
     else
         when = (others.size() == 1 ? "" : "within ") + humanDuration(gap) + " after " + a + " did";
     return workerList(others) + " read " + variableName(trace, firstRead.variable) + " = " +
-           groupedNumber(firstRead.value) + " (" + guardMeaning(kind, firstRead.value) + ") " + when + ", before " + a +
-           " set it to " + groupedNumber(writtenValue(firstWrite)) + ": " + allOf(byRead.size()) +
+           groupedNumber(firstRead.value) + (meaning.empty() ? "" : " (" + std::string(meaning) + ")") + " " + when +
+           ", before " + a + " set it to " + groupedNumber(writtenValue(firstWrite)) + ": " + allOf(byRead.size()) +
            " entered the critical section.";
 }
 

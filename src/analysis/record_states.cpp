@@ -21,7 +21,7 @@ std::vector<RecordState> recordStates(const Trace& trace) {
     std::vector<std::int32_t> slotOf(variables.size(), -1);
     std::vector<RecordState> states;
     for (std::size_t v = 0; v < variables.size(); ++v) {
-        if (variables[v].kind != VariableKind::Record) continue;
+        if (!variableRoleInfo(variables[v].role).signedWords) continue;
         const std::uint32_t words = std::min(variables[v].words, kMaxRecordWords);
         slotOf[v] = static_cast<std::int32_t>(states.size());
         states.push_back({static_cast<std::uint16_t>(v), std::vector<std::int64_t>(words, variables[v].initial),

@@ -140,7 +140,7 @@ std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out) {
         // Missing events may hide the end of one pass and the start of the next:
         // never glue words from both sides of a gap into one pass.
         if (sequence.gapBefore(e)) closePass(trace, e.worker, pass, out);
-        if (e.kind != EventKind::RecordCheck || !variableIs(trace, e.variable, VariableKind::Record)) {
+        if (e.kind != EventKind::RecordCheck || !variableIs(trace, e.variable, VariableRole::Record)) {
             // Any other step of the worker ends its pass.
             closePass(trace, e.worker, pass, out);
             continue;

@@ -1,35 +1,35 @@
 #include "analysis/trace_queries.hpp"
 
+#include "trace/event_text.hpp"
+
 namespace racetrace {
 
 std::string variableName(const Trace& trace, std::uint16_t variable) {
-    if (variable < trace.scenario.variables.size() && !trace.scenario.variables[variable].name.empty())
-        return trace.scenario.variables[variable].name;
-    return "variable #" + std::to_string(variable);
+    return variableName(trace.scenario, variable);
 }
 
-std::optional<VariableKind> variableKindOf(const Trace& trace, std::uint16_t variable) {
-    if (variable >= trace.scenario.variables.size()) return std::nullopt;
-    return trace.scenario.variables[variable].kind;
+const VariableInfo* variableOf(const Trace& trace, std::uint16_t variable) {
+    return variable < trace.scenario.variables.size() ? &trace.scenario.variables[variable] : nullptr;
 }
 
-bool variableIs(const Trace& trace, std::uint16_t variable, VariableKind kind) {
-    const auto actual = variableKindOf(trace, variable);
-    return actual && *actual == kind;
+std::optional<VariableRole> variableRoleOf(const Trace& trace, std::uint16_t variable) {
+    const VariableInfo* info = variableOf(trace, variable);
+    return info ? std::optional(info->role) : std::nullopt;
+}
+
+bool variableIs(const Trace& trace, std::uint16_t variable, VariableRole role) {
+    const auto actual = variableRoleOf(trace, variable);
+    return actual && *actual == role;
 }
 
 bool isGuardVariable(const Trace& trace, std::uint16_t variable) {
-    const auto kind = variableKindOf(trace, variable);
-    return kind && (*kind == VariableKind::Flag || *kind == VariableKind::Lock);
+    const auto role = variableRoleOf(trace, variable);
+    return role && variableRoleInfo(*role).guard;
 }
 
-bool observesValue(const Event& event) {
-    return isRead(event.kind) || event.kind == EventKind::Spin;
-}
-
-std::string guardMeaning(VariableKind kind, std::int64_t value) {
-    if (kind == VariableKind::Flag) return value != 0 ? "free" : "in use";
-    return value == 0 ? "free" : "held";
+bool isFreeValue(const Trace& trace, std::uint16_t variable, std::int64_t value) {
+    const VariableInfo* info = variableOf(trace, variable);
+    return info && info->meanings.isFree(value);
 }
 
 } // namespace racetrace

@@ -1,6 +1,6 @@
 // Small read-only questions the finders ask of a Trace: what a variable is called
-// and what it is for, what value an event left in memory, what a guard value
-// means. Everything here bounds-checks, because a trace file is untrusted.
+// and what it is for, what a value means. Everything here bounds-checks,
+// because a trace file is untrusted.
 #pragma once
 
 #include "trace/trace.hpp"
@@ -14,20 +14,25 @@ namespace racetrace {
 /// The variable's name, or "variable #n" when the index is out of range.
 std::string variableName(const Trace& trace, std::uint16_t variable);
 
-/// The variable's kind, or nothing for kNoVariable and out-of-range indices.
-std::optional<VariableKind> variableKindOf(const Trace& trace, std::uint16_t variable);
+/// The variable, or nullptr for kNoVariable and out-of-range indices.
+const VariableInfo* variableOf(const Trace& trace, std::uint16_t variable);
 
-/// True when `variable` exists and has kind `kind`.
-bool variableIs(const Trace& trace, std::uint16_t variable, VariableKind kind);
+/// The variable's role, or nothing for kNoVariable and out-of-range indices.
+std::optional<VariableRole> variableRoleOf(const Trace& trace, std::uint16_t variable);
 
-/// True for a Flag or Lock variable: the words that decide entry to the critical section.
+/// True when `variable` exists and has role `role`.
+bool variableIs(const Trace& trace, std::uint16_t variable, VariableRole role);
+
+/// True for a guard (a flag or a lock): the words that decide entry to the critical section.
 bool isGuardVariable(const Trace& trace, std::uint16_t variable);
+
+/// True when `value` is the one that lets a worker past the guard `variable`.
+bool isFreeValue(const Trace& trace, std::uint16_t variable, std::int64_t value);
 
 /// True when the event tells what a variable held: any read, and a Spin (which
 /// repeats the read before it with the same result).
-bool observesValue(const Event& event);
-
-/// "free", "in use" or "held": what a guard variable's value means to the program.
-std::string guardMeaning(VariableKind kind, std::int64_t value);
+constexpr bool observesValue(const Event& event) {
+    return isRead(event.kind);
+}
 
 } // namespace racetrace

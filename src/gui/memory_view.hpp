@@ -16,6 +16,11 @@ class MemoryView : public View {
     void draw(ViewContext& context) override;
 
   private:
+    /// A variable as numbers, with its value's words ("1 (free)", "held by B").
+    void drawScalar(const Theme& theme, const Trace& trace, std::uint16_t variable) const;
+    /// A record as a row of word cells in the colours of their last writers.
+    void drawRecord(const Theme& theme, const VariableInfo& variable) const;
+
     // The snapshot is rebuilt only when the cursor or the document changes.
     const TraceDocument* m_document = nullptr;
     std::uint64_t m_cursor = 0;

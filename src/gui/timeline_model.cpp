@@ -11,46 +11,45 @@
 
 namespace racetrace {
 
-TickKind tickKindOf(const Trace& trace, const Event& event) {
-    const VariableKind variable = variableKindOf(trace, event.variable).value_or(VariableKind::Word);
-    const bool lock = variable == VariableKind::Lock;
-    auto readKind = [variable] {
-        switch (variable) {
-        case VariableKind::Flag: return TickKind::FlagRead;
-        case VariableKind::Lock: return TickKind::LockTry;
-        case VariableKind::Record: return TickKind::RecordCheck;
-        default: return TickKind::DataRead;
-        }
-    };
-    auto writeKind = [variable] {
-        switch (variable) {
-        case VariableKind::Flag: return TickKind::FlagWrite;
-        case VariableKind::Lock: return TickKind::LockRelease;
-        case VariableKind::Record: return TickKind::RecordWord;
-        default: return TickKind::DataWrite;
-        }
-    };
-    switch (event.kind) {
-    case EventKind::Load:
-    case EventKind::Spin: return readKind(); // a spin repeats a read (or a failed test-and-set)
-    case EventKind::Store: return writeKind();
-    case EventKind::Exchange:
-    case EventKind::FetchAdd:
-        if (lock) return event.value == 0 ? TickKind::LockAcquire : TickKind::LockTry;
-        return writeKind();
-    case EventKind::CompareExchange:
-        if (event.aux == 0) return readKind(); // failed: it only looked
-        if (lock) return event.value != 0 ? TickKind::LockAcquire : TickKind::LockRelease;
-        return writeKind();
-    case EventKind::RecordWordWrite: return TickKind::RecordWord;
-    case EventKind::RecordCheck: return TickKind::RecordCheck;
-    case EventKind::LockWait: return TickKind::LockTry;
-    case EventKind::LockAcquire: return TickKind::LockAcquire;
-    case EventKind::LockRelease: return TickKind::LockRelease;
-    case EventKind::Send: return TickKind::DataWrite;
-    case EventKind::Receive: return TickKind::DataRead;
-    default: return TickKind::Marker;
+namespace {
+
+/// A plain read or write, coloured by what its variable is for.
+TickKind plainTick(const VariableInfo* variable, bool write) {
+    if (variable == nullptr) return write ? TickKind::DataWrite : TickKind::DataRead;
+    switch (variable->role) {
+    case VariableRole::Flag: return write ? TickKind::FlagWrite : TickKind::FlagRead;
+    case VariableRole::Lock: return write ? TickKind::LockRelease : TickKind::LockTry;
+    case VariableRole::Record: return write ? TickKind::RecordWord : TickKind::RecordCheck;
+    default: return write ? TickKind::DataWrite : TickKind::DataRead;
     }
+}
+
+} // namespace
+
+TickKind tickKindOf(const Trace& trace, const Event& event) {
+    const VariableInfo* variable = variableOf(trace, event.variable);
+    const bool lock = variable != nullptr && variable->role == VariableRole::Lock;
+    const auto isFree = [&](std::int64_t value) { return variable != nullptr && variable->meanings.isFree(value); };
+    switch (eventKindInfo(event.kind).color) {
+    case ColorRole::Read: return plainTick(variable, false); // a spin repeats a read (or a failed test-and-set)
+    case ColorRole::Write: return plainTick(variable, true);
+    case ColorRole::Swap:
+        if (lock) return isFree(event.value) ? TickKind::LockAcquire : TickKind::LockTry;
+        return plainTick(variable, true);
+    case ColorRole::CompareSwap:
+        if (event.aux == 0) return plainTick(variable, false); // failed: it only looked
+        if (lock) return isFree(event.value) ? TickKind::LockRelease : TickKind::LockAcquire;
+        return plainTick(variable, true);
+    case ColorRole::RecordWrite: return TickKind::RecordWord;
+    case ColorRole::RecordRead: return TickKind::RecordCheck;
+    case ColorRole::LockWait: return TickKind::LockTry;
+    case ColorRole::LockAcquire: return TickKind::LockAcquire;
+    case ColorRole::LockRelease: return TickKind::LockRelease;
+    case ColorRole::Send: return TickKind::DataWrite;
+    case ColorRole::Receive: return TickKind::DataRead;
+    case ColorRole::None: return TickKind::Marker;
+    }
+    return TickKind::Marker;
 }
 
 std::string_view tickKindName(TickKind kind) {
@@ -145,9 +144,7 @@ void TimelineModel::buildLanes() {
             auto bits = static_cast<std::uint16_t>(1u << static_cast<unsigned>(tickKindOf(tr, e)));
             if (e.kind == EventKind::Spin) bits |= kSpinBit;
             lane.maskTree[n + k] = bits;
-            if (e.kind == EventKind::WorkerStart || e.kind == EventKind::WorkerExit ||
-                e.kind == EventKind::WorkerKilled)
-                lane.lifecycle.push_back(lane.events[k]);
+            if (eventKindInfo(e.kind).timeline == TimelineClass::Lifecycle) lane.lifecycle.push_back(lane.events[k]);
         }
         for (std::size_t k = n; k-- > 1;)
             lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];

@@ -1,5 +1,7 @@
 #include "gui/timeline_tooltips.hpp"
 
+#include "trace/event_text.hpp"
+
 #include "gui/theme.hpp"
 #include "gui/timeline_ruler.hpp"
 #include "session/trace_document.hpp"
@@ -30,36 +32,6 @@ void workerTitle(const Theme& theme, std::uint32_t worker) {
 
 } // namespace
 
-std::string accessText(const Trace& trace, const Event& e) {
-    if (e.variable == kNoVariable) return {};
-    const std::string name = variableName(trace, e.variable);
-    const auto kind = variableKindOf(trace, e.variable);
-    const bool guard = kind == VariableKind::Flag || kind == VariableKind::Lock;
-    auto value = [&](std::int64_t v) {
-        std::string text = std::to_string(v);
-        if (guard) text += " (" + guardMeaning(*kind, v) + ")";
-        return text;
-    };
-    const auto aux = static_cast<std::int32_t>(e.aux);
-    switch (e.kind) {
-    case EventKind::Load: return "read " + name + " = " + value(e.value);
-    case EventKind::Spin: return "kept reading " + name + " = " + value(e.value);
-    case EventKind::Store: return "wrote " + name + " = " + value(e.value);
-    case EventKind::Exchange:
-        return "exchange on " + name + ": read " + value(e.value) + ", wrote " + std::to_string(aux);
-    case EventKind::CompareExchange:
-        return e.aux ? "compare-exchange on " + name + " succeeded: stored " + value(e.value)
-                     : "compare-exchange on " + name + " failed: saw " + value(e.value);
-    case EventKind::FetchAdd:
-        return "fetch-add on " + name + ": read " + std::to_string(e.value) + ", added " + std::to_string(aux);
-    case EventKind::RecordWordWrite:
-        return "wrote " + name + "[" + std::to_string(e.aux) + "] = " + std::to_string(e.value);
-    case EventKind::RecordCheck:
-        return "read back " + name + "[" + std::to_string(e.aux) + "] = " + std::to_string(e.value);
-    default: return name + " = " + std::to_string(e.value);
-    }
-}
-
 void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t index, std::uint64_t sameColumn) {
     const Trace& trace = model.trace();
     if (index >= trace.events.size()) return;
@@ -77,7 +49,7 @@ void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t 
         ImGui::TextUnformatted(program->lines[e.line].text.c_str());
         if (theme.monoFont()) ImGui::PopFont();
     }
-    if (const std::string access = accessText(trace, e); !access.empty()) ImGui::TextUnformatted(access.c_str());
+    ImGui::TextUnformatted(describeEvent(trace.scenario, e).c_str());
     if (e.kind == EventKind::Spin) {
         const std::uint64_t previous = index > 0 ? model.document().index.lastEventOf(e.worker, index - 1) : kNoEvent;
         std::string text = "repeated " + formatCount(e.aux) + " times";

@@ -13,9 +13,6 @@ namespace racetrace {
 
 class Theme;
 
-/// "read Y = 1 (free)", "exchange on L: read 0 (free), wrote 1"; empty without a variable.
-std::string accessText(const Trace& trace, const Event& event);
-
 /// `sameColumn` > 1 adds how many events share the hovered block.
 void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t event, std::uint64_t sameColumn);
 void spanTooltip(const TimelineModel& model, const Theme& theme, const SpanHover& hover);

@@ -33,19 +33,35 @@ std::uint64_t Interpreter::nextRandom() {
     return m_random;
 }
 
-std::int64_t Interpreter::operand(const Operand& op) const {
+inline std::int64_t Interpreter::operand(const Operand& op) const {
     switch (op.kind) {
     case Operand::Kind::Register: return m_registers[static_cast<std::size_t>(op.value)];
     case Operand::Kind::Immediate: return op.value;
     case Operand::Kind::Me: return static_cast<std::int64_t>(m_ctx.worker) + 1;
+    case Operand::Kind::Other: return static_cast<std::int64_t>(m_ctx.worker ^ 1u);
     case Operand::Kind::Window: return static_cast<std::int64_t>(m_ctx.windowNs);
     case Operand::Kind::None: return 0;
     }
     return 0;
 }
 
-SharedWord& Interpreter::wordOf(const Instruction& in, std::uint32_t word) const {
+inline std::uint32_t Interpreter::variableWords(const Instruction& in) const {
+    return m_ctx.scenario->variables[in.variable].words;
+}
+
+inline SharedWord& Interpreter::wordAt(const Instruction& in, std::uint32_t word) const {
     return m_ctx.words[m_ctx.scenario->variables[in.variable].firstWord + word];
+}
+
+std::uint32_t Interpreter::registerWord(const Instruction& in) {
+    const std::int64_t word = m_registers[in.index.value];
+    const std::uint32_t words = variableWords(in);
+    if (word >= 0 && word < words) return static_cast<std::uint32_t>(word);
+    const auto& variable = m_ctx.scenario->variables[in.variable];
+    m_fault = "line " + std::to_string(in.sourceLine) + " of the scenario: " + variable.name + "[r" +
+              std::to_string(in.index.value) + "] is word " + std::to_string(word) + ", but " + variable.name +
+              " has " + std::to_string(words) + " words.";
+    return kFault;
 }
 
 void Interpreter::busyWait(std::uint64_t ns) {
@@ -127,111 +143,161 @@ template <bool kTraced> void Interpreter::marker(EventKind kind, std::uint16_t l
     m_ctx.slot->progress.store(++m_progress, kRelaxed);
 }
 
+// --- the instructions, one handler each ---------------------------------------
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Load>, std::uint32_t pc, const Instruction& in) {
+    const std::uint32_t word = wordFor(in);
+    if (word == kFault) return kFault;
+    gate(EventKind::Load, in, word, 0);
+    const std::int64_t value = wordAt(in, word).load(kRelaxed);
+    m_registers[in.reg] = value;
+    access<kTraced>(pc, EventKind::Load, in.line, in.variable, value, word, true);
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Store>, std::uint32_t pc, const Instruction& in) {
+    const std::uint32_t word = wordFor(in);
+    if (word == kFault) return kFault;
+    const std::int64_t value = operand(in.a);
+    gate(EventKind::Store, in, word, value);
+    wordAt(in, word).store(value, kRelaxed);
+    access<kTraced>(pc, EventKind::Store, in.line, in.variable, value, word, false);
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Move>, std::uint32_t pc, const Instruction& in) {
+    m_registers[in.reg] = operand(in.a);
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Add>, std::uint32_t pc, const Instruction& in) {
+    m_registers[in.reg] = wrappingDifference(m_registers[in.reg], wrappingDifference(0, operand(in.a)));
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Sub>, std::uint32_t pc, const Instruction& in) {
+    m_registers[in.reg] = wrappingDifference(m_registers[in.reg], operand(in.a));
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::BranchEqual>, std::uint32_t pc, const Instruction& in) {
+    return m_registers[in.reg] == operand(in.a) ? in.target : pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::BranchNotEqual>, std::uint32_t pc, const Instruction& in) {
+    return m_registers[in.reg] != operand(in.a) ? in.target : pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Jump>, std::uint32_t, const Instruction& in) {
+    return in.target;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::Exchange>, std::uint32_t pc, const Instruction& in) {
+    const std::int64_t desired = operand(in.a);
+    gate(EventKind::Exchange, in, 0, desired);
+    const std::int64_t old = wordAt(in, 0).exchange(desired, std::memory_order_acq_rel);
+    m_registers[in.reg] = old;
+    access<kTraced>(pc, EventKind::Exchange, in.line, in.variable, old, static_cast<std::uint32_t>(desired),
+                    old == desired);
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::CompareExchange>, std::uint32_t pc, const Instruction& in) {
+    std::int64_t observed = operand(in.a);
+    const std::int64_t desired = operand(in.b);
+    gate(EventKind::CompareExchange, in, 0, desired);
+    const bool ok = wordAt(in, 0).compare_exchange_strong(observed, desired, std::memory_order_acq_rel);
+    m_registers[in.reg] = observed;
+    access<kTraced>(pc, EventKind::CompareExchange, in.line, in.variable, ok ? desired : observed, ok ? 1u : 0u, !ok);
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::FetchAdd>, std::uint32_t pc, const Instruction& in) {
+    const std::int64_t delta = operand(in.a);
+    gate(EventKind::FetchAdd, in, 0, delta);
+    const std::int64_t old = wordAt(in, 0).fetch_add(delta, std::memory_order_acq_rel);
+    m_registers[in.reg] = old;
+    access<kTraced>(pc, EventKind::FetchAdd, in.line, in.variable, old, static_cast<std::uint32_t>(delta), delta == 0);
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Fence>, std::uint32_t pc, const Instruction& in) {
+    gate(EventKind::Fence, in, 0, 0);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    marker<kTraced>(EventKind::Fence, in.line, 0);
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Delay>, std::uint32_t pc, const Instruction& in) {
+    busyWait(static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a))));
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Yield>, std::uint32_t pc, const Instruction&) {
+    sched_yield();
+    return pc + 1;
+}
+
+// The critical-section markers are steps too, so a replay puts them in the
+// same order relative to the other workers as the original run.
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::CsEnter>, std::uint32_t pc, const Instruction& in) {
+    gate(EventKind::CsEnter, in, 0, 0);
+    marker<kTraced>(EventKind::CsEnter, in.line, 0);
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::CsExit>, std::uint32_t pc, const Instruction& in) {
+    gate(EventKind::CsExit, in, 0, 0);
+    marker<kTraced>(EventKind::CsExit, in.line, 0);
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::WriteRecord>, std::uint32_t pc, const Instruction& in) {
+    const std::int64_t signature = static_cast<std::int64_t>(m_ctx.worker) + 1;
+    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        if (w > 0) busyWait(gap);
+        gate(EventKind::RecordWordWrite, in, w, signature);
+        wordAt(in, w).store(signature, kRelaxed);
+        access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, signature, w, false);
+    }
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::CheckRecord>, std::uint32_t pc, const Instruction& in) {
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        gate(EventKind::RecordCheck, in, w, 0);
+        const std::int64_t value = wordAt(in, w).load(kRelaxed);
+        access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
+    }
+    return pc + 1;
+}
+
+// --- the loop ------------------------------------------------------------------
+
 template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
+    constexpr auto kEveryOp = std::make_index_sequence<kInstructionSet.size()>{};
     const auto& code = m_ctx.program->code;
     const auto size = static_cast<std::uint32_t>(code.size());
-    auto& slot = *m_ctx.slot;
     marker<kTraced>(EventKind::WorkerStart, 0, 0);
     std::uint64_t done = 0;
-    bool stopped = false;
-    for (; done < iterations && !stopped; ++done) {
+    for (bool stopped = false; done < iterations && !stopped; ++done) {
         if (m_ctx.stop->load(kRelaxed) != 0) break;
-        std::uint32_t pc = 0;
-        while (pc < size) {
+        for (std::uint32_t pc = 0; pc < size;) {
             const Instruction& in = code[pc];
-            std::uint32_t next = pc + 1;
-            switch (in.op) {
-            case OpCode::Load: {
-                gate(EventKind::Load, in, in.word, 0);
-                const std::int64_t value = wordOf(in, in.word).load(kRelaxed);
-                m_registers[in.reg] = value;
-                access<kTraced>(pc, EventKind::Load, in.line, in.variable, value, in.word, true);
-                break;
-            }
-            case OpCode::Store: {
-                const std::int64_t value = operand(in.a);
-                gate(EventKind::Store, in, in.word, value);
-                wordOf(in, in.word).store(value, kRelaxed);
-                access<kTraced>(pc, EventKind::Store, in.line, in.variable, value, in.word, false);
-                break;
-            }
-            case OpCode::Move: m_registers[in.reg] = operand(in.a); break;
-            case OpCode::Add: m_registers[in.reg] += operand(in.a); break;
-            case OpCode::Sub: m_registers[in.reg] -= operand(in.a); break;
-            case OpCode::BranchEqual:
-                if (m_registers[in.reg] == operand(in.a)) next = in.target;
-                break;
-            case OpCode::BranchNotEqual:
-                if (m_registers[in.reg] != operand(in.a)) next = in.target;
-                break;
-            case OpCode::Jump: next = in.target; break;
-            case OpCode::Exchange: {
-                const std::int64_t desired = operand(in.a);
-                gate(EventKind::Exchange, in, in.word, desired);
-                const std::int64_t old = wordOf(in, in.word).exchange(desired, std::memory_order_acq_rel);
-                m_registers[in.reg] = old;
-                access<kTraced>(pc, EventKind::Exchange, in.line, in.variable, old, static_cast<std::uint32_t>(desired),
-                                old == desired);
-                break;
-            }
-            case OpCode::CompareExchange: {
-                std::int64_t observed = operand(in.a);
-                const std::int64_t desired = operand(in.b);
-                gate(EventKind::CompareExchange, in, in.word, desired);
-                const bool ok =
-                    wordOf(in, in.word).compare_exchange_strong(observed, desired, std::memory_order_acq_rel);
-                m_registers[in.reg] = observed;
-                access<kTraced>(pc, EventKind::CompareExchange, in.line, in.variable, ok ? desired : observed,
-                                ok ? 1u : 0u, !ok);
-                break;
-            }
-            case OpCode::FetchAdd: {
-                const std::int64_t delta = operand(in.a);
-                gate(EventKind::FetchAdd, in, in.word, delta);
-                const std::int64_t old = wordOf(in, in.word).fetch_add(delta, std::memory_order_acq_rel);
-                m_registers[in.reg] = old;
-                access<kTraced>(pc, EventKind::FetchAdd, in.line, in.variable, old, static_cast<std::uint32_t>(delta),
-                                delta == 0);
-                break;
-            }
-            case OpCode::Fence:
-                gate(EventKind::Fence, in, 0, 0);
-                std::atomic_thread_fence(std::memory_order_seq_cst);
-                marker<kTraced>(EventKind::Fence, in.line, 0);
-                break;
-            case OpCode::Delay: busyWait(static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)))); break;
-            case OpCode::Yield: sched_yield(); break;
-            // The critical-section markers are steps too, so a replay puts them in
-            // the same order relative to the other workers as the original run.
-            case OpCode::CsEnter:
-                gate(EventKind::CsEnter, in, 0, 0);
-                marker<kTraced>(EventKind::CsEnter, in.line, 0);
-                break;
-            case OpCode::CsExit:
-                gate(EventKind::CsExit, in, 0, 0);
-                marker<kTraced>(EventKind::CsExit, in.line, 0);
-                break;
-            case OpCode::WriteRecord: {
-                const auto words = m_ctx.scenario->variables[in.variable].words;
-                const std::int64_t signature = static_cast<std::int64_t>(m_ctx.worker) + 1;
-                const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
-                for (std::uint32_t w = 0; w < words; ++w) {
-                    if (w > 0) busyWait(gap);
-                    gate(EventKind::RecordWordWrite, in, w, signature);
-                    wordOf(in, w).store(signature, kRelaxed);
-                    access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, signature, w, false);
-                }
-                break;
-            }
-            case OpCode::CheckRecord: {
-                const auto words = m_ctx.scenario->variables[in.variable].words;
-                for (std::uint32_t w = 0; w < words; ++w) {
-                    gate(EventKind::RecordCheck, in, w, 0);
-                    const std::int64_t value = wordOf(in, w).load(kRelaxed);
-                    access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
-                }
-                break;
-            }
+            const std::uint32_t next = step<kTraced>(pc, in, kEveryOp);
+            if (next > size) {
+                flushSpin<kTraced>();
+                return done; // a fault: the worker reports it and ends (no WorkerExit)
             }
             // A backward jump is where a spin loop turns: check for Stop there.
             if (next <= pc && m_ctx.stop->load(kRelaxed) != 0) {
@@ -241,7 +307,7 @@ template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterati
             pc = next;
         }
         if (stopped) break;
-        slot.iterationsDone.store(done + 1, kRelaxed);
+        m_ctx.slot->iterationsDone.store(done + 1, kRelaxed);
     }
     marker<kTraced>(EventKind::WorkerExit, 0, static_cast<std::int64_t>(done));
     return done;

@@ -1,7 +1,9 @@
 // Runs one worker's program with real operations on the shared segment and
-// records one event per shared access. This is the hot loop the race happens
-// in, so recording is a template parameter: `--no-trace` runs the very same
-// instructions with the recording compiled out, to measure the observer effect.
+// records one event per shared access. Each instruction runs through the
+// handler of its row of the instruction table (lab/instruction_set.hpp). This
+// is the hot loop the race happens in, so recording is a template parameter:
+// `--no-trace` runs the very same instructions with the recording compiled
+// out, to measure the observer effect.
 #pragma once
 
 #include "ipc/machine_clock.hpp"
@@ -12,6 +14,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace racetrace {
 
@@ -34,10 +39,53 @@ class Interpreter {
     explicit Interpreter(const InterpreterContext& context);
 
     /// Runs up to `iterations` passes of the program; returns how many finished.
-    /// Stops early when the parent raises the stop flag.
+    /// Stops early when the parent raises the stop flag, or at a fault.
     std::uint64_t run(std::uint64_t iterations);
+    /// Why the program stopped on its own ("line 3: flag[r1] is word 5, but
+    /// flag has 2 words"), or empty.
+    const std::string& fault() const { return m_fault; }
 
   private:
+    /// What a handler returns instead of the next instruction when the program
+    /// cannot go on (a word index out of range).
+    static constexpr std::uint32_t kFault = ~std::uint32_t{0};
+
+    template <OpCode> struct Op {};
+    /// Runs one instruction through the execute() overload of its row of
+    /// kInstructionSet and returns the index of the next one. The fold over
+    /// every row compiles to one jump table with each handler inlined (a table
+    /// of function pointers cost 1.5-2 ns more per instruction: BM_RecordCost);
+    /// a row without an overload does not compile.
+    template <bool kTraced, std::size_t... Ops>
+    std::uint32_t step(std::uint32_t pc, const Instruction& in, std::index_sequence<Ops...>) {
+        std::uint32_t next = kFault;
+        (void)((in.op == static_cast<OpCode>(Ops)
+                    ? (next = execute<kTraced>(Op<static_cast<OpCode>(Ops)>{}, pc, in), true)
+                    : false) ||
+               ...);
+        return next;
+    }
+
+    // The behaviour of each instruction (interpreter_ops.cpp).
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Load>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Store>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Move>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Add>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Sub>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::BranchEqual>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::BranchNotEqual>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Jump>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Exchange>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::CompareExchange>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::FetchAdd>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Fence>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Delay>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Yield>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::CsEnter>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::CsExit>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::WriteRecord>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::CheckRecord>, std::uint32_t pc, const Instruction& in);
+
     template <bool kTraced> std::uint64_t runLoop(std::uint64_t iterations);
 
     /// Records one shared access (or folds it into a spin, see below).
@@ -54,13 +102,24 @@ class Interpreter {
     std::int64_t operand(const Operand& op) const;
     void busyWait(std::uint64_t ns);
     std::uint64_t nextRandom();
-    SharedWord& wordOf(const Instruction& in, std::uint32_t word) const;
+    /// The word `in` addresses for this worker, or kFault (and a fault
+    /// sentence) when it lies past the variable's end (an index from a register).
+    std::uint32_t wordFor(const Instruction& in) {
+        // Fixed words were checked by the parser, me and other before the run.
+        if (in.index.kind != WordIndex::Kind::Register) [[likely]]
+            return static_cast<std::uint32_t>(resolveWord(in.index, m_ctx.worker, nullptr));
+        return registerWord(in);
+    }
+    std::uint32_t registerWord(const Instruction& in);
+    SharedWord& wordAt(const Instruction& in, std::uint32_t word) const;
+    std::uint32_t variableWords(const Instruction& in) const;
 
     InterpreterContext m_ctx;
     std::array<std::int64_t, kRegisterCount> m_registers{};
     std::uint32_t m_seq = 0;
     std::uint64_t m_progress = 0;
     std::uint64_t m_random = 0;
+    std::string m_fault;
 
     // Spin folding: an access identical to the previous one (same instruction,
     // same result, memory unchanged) is counted, not recorded; the count goes

@@ -66,6 +66,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     auto scenario = options.scenarioSource.empty() ? loadScenario(options.scenario)
                                                    : parseScenario(options.scenarioSource, options.scenario + ".toml");
     if (!scenario) return fail(scenario.error());
+    if (auto fits = scenario->fitsWorkers(options.workers); !fits) return fail(fits.error());
 
     std::unique_ptr<Run> run(new Run());
     run->m_scenario = std::move(*scenario);
@@ -244,8 +245,11 @@ void Run::reapWorkers() {
         end.seenGone = true;
         if (end.killedHow != WorkerExit::How::Unknown) continue; // we killed it: its time is the kill's
         end.ticks = readClock(m_clock.kind, cpu);
-        if (!(status->exited && status->code == 0))
-            addStopReason("Worker " + workerName(k) + " ended early: " + describeExit(*status) + ".");
+        if (status->exited && status->code == 0) continue;
+        // Its own words when it left some ("line 18 of the scenario: ..."), else how it ended.
+        const std::string note = m_view.note(k);
+        addStopReason("Worker " + workerName(k) +
+                      " ended early: " + (note.empty() ? describeExit(*status) + "." : note));
     }
 }
 

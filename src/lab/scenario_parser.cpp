@@ -7,6 +7,7 @@
 //   ]
 //
 // Every error names the file, the line and the problem.
+#include "lab/program_parser.hpp"
 #include "lab/scenario.hpp"
 
 #include <algorithm>
@@ -21,178 +22,11 @@ namespace racetrace {
 
 namespace {
 
-struct ParseError {
-    std::uint32_t line;
-    std::string problem;
-};
-
-std::vector<std::string> splitWords(std::string_view text) {
-    std::vector<std::string> words;
-    std::istringstream stream{std::string(text)};
-    for (std::string word; stream >> word;)
-        words.push_back(word);
-    return words;
-}
-
-std::optional<std::int64_t> parseInteger(std::string_view text) {
-    std::int64_t value = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc{} || ptr != end) return std::nullopt;
-    return value;
-}
+using ParseError = ScenarioParseError;
 
 std::uint32_t lineOf(const toml::node& node) {
     return static_cast<std::uint32_t>(node.source().begin.line);
 }
-
-/// Builds one role's program; branch labels are resolved after all lines are read.
-class ProgramBuilder {
-  public:
-    ProgramBuilder(const ScenarioInfo& info, Program& program) : m_info(info), m_program(program) {}
-
-    void addOp(std::string_view text, std::uint16_t shownLine, std::uint32_t sourceLine) {
-        auto words = splitWords(text);
-        if (!words.empty() && words.front().back() == ':') {
-            defineLabel(words.front().substr(0, words.front().size() - 1), sourceLine);
-            words.erase(words.begin());
-        }
-        if (words.empty()) return;
-        Instruction in;
-        in.line = shownLine;
-        in.sourceLine = sourceLine;
-        const std::string& name = words[0];
-        const auto args = std::span(words).subspan(1);
-        auto expectArgs = [&](std::size_t lo, std::size_t hi, const char* usage) {
-            if (args.size() < lo || args.size() > hi) throw ParseError{sourceLine, "'" + name + "' takes " + usage};
-        };
-        if (name == "load") {
-            expectArgs(2, 2, "a register and a variable: load r0 Y");
-            in.op = OpCode::Load, in.reg = reg(args[0], sourceLine), variable(args[1], in, sourceLine);
-        } else if (name == "store") {
-            expectArgs(2, 2, "a variable and a value: store Y 0");
-            in.op = OpCode::Store, variable(args[0], in, sourceLine), in.a = source(args[1], sourceLine);
-        } else if (name == "mov" || name == "add" || name == "sub") {
-            expectArgs(2, 2, "a register and a value: add r1 1");
-            in.op = name == "mov" ? OpCode::Move : name == "add" ? OpCode::Add : OpCode::Sub;
-            in.reg = reg(args[0], sourceLine), in.a = source(args[1], sourceLine);
-        } else if (name == "beq" || name == "bne") {
-            expectArgs(3, 3, "a register, a value and a label: beq r0 0 wait");
-            in.op = name == "beq" ? OpCode::BranchEqual : OpCode::BranchNotEqual;
-            in.reg = reg(args[0], sourceLine), in.a = source(args[1], sourceLine);
-            useLabel(args[2], sourceLine);
-        } else if (name == "jmp") {
-            expectArgs(1, 1, "a label: jmp wait");
-            in.op = OpCode::Jump;
-            useLabel(args[0], sourceLine);
-        } else if (name == "xchg" || name == "fetch_add") {
-            expectArgs(3, 3, "a register, a variable and a value: xchg r0 L 1");
-            in.op = name == "xchg" ? OpCode::Exchange : OpCode::FetchAdd;
-            in.reg = reg(args[0], sourceLine), variable(args[1], in, sourceLine), in.a = source(args[2], sourceLine);
-        } else if (name == "cas") {
-            expectArgs(4, 4, "a register, a variable, the expected and the new value: cas r0 L 0 me");
-            in.op = OpCode::CompareExchange;
-            in.reg = reg(args[0], sourceLine), variable(args[1], in, sourceLine);
-            in.a = source(args[2], sourceLine), in.b = source(args[3], sourceLine);
-        } else if (name == "delay") {
-            expectArgs(1, 1, "a duration in ns or 'window': delay window");
-            in.op = OpCode::Delay, in.a = source(args[0], sourceLine);
-        } else if (name == "write_record") {
-            expectArgs(1, 2, "a record and an optional gap between words: write_record X window");
-            in.op = OpCode::WriteRecord, variable(args[0], in, sourceLine);
-            if (args.size() == 2) in.a = source(args[1], sourceLine);
-            requireKind(in, VariableKind::Record, sourceLine);
-        } else if (name == "check_record") {
-            expectArgs(1, 1, "a record: check_record X");
-            in.op = OpCode::CheckRecord, variable(args[0], in, sourceLine);
-            requireKind(in, VariableKind::Record, sourceLine);
-        } else if (name == "fence" || name == "yield" || name == "cs_enter" || name == "cs_exit") {
-            expectArgs(0, 0, "no arguments");
-            in.op = name == "fence"      ? OpCode::Fence
-                    : name == "yield"    ? OpCode::Yield
-                    : name == "cs_enter" ? OpCode::CsEnter
-                                         : OpCode::CsExit;
-        } else {
-            throw ParseError{sourceLine, "unknown instruction '" + name +
-                                             "' (known: load, store, mov, add, sub, beq, bne, jmp, xchg, cas, "
-                                             "fetch_add, fence, delay, yield, cs_enter, cs_exit, write_record, "
-                                             "check_record)"};
-        }
-        m_program.code.push_back(in);
-    }
-
-    void resolveLabels() {
-        for (const auto& [index, use] : m_labelUses) {
-            auto found = m_labels.find(use.first);
-            if (found == m_labels.end())
-                throw ParseError{use.second, "the label '" + use.first + "' is not defined in this program"};
-            m_program.code[index].target = found->second;
-        }
-        if (m_program.code.empty())
-            throw ParseError{m_programLine, "the program of role '" + m_program.role + "' has no instructions"};
-    }
-
-    void setProgramLine(std::uint32_t line) { m_programLine = line; }
-
-  private:
-    std::uint8_t reg(const std::string& text, std::uint32_t sourceLine) {
-        if (text.size() >= 2 && text[0] == 'r') {
-            if (auto n = parseInteger(std::string_view(text).substr(1)); n && *n >= 0 && *n < kRegisterCount)
-                return static_cast<std::uint8_t>(*n);
-        }
-        throw ParseError{sourceLine, "'" + text + "' is not a register (r0 to r7)"};
-    }
-
-    Operand source(const std::string& text, std::uint32_t sourceLine) {
-        if (text == "me") return {Operand::Kind::Me, 0};
-        if (text == "window") return {Operand::Kind::Window, 0};
-        if (!text.empty() && text[0] == 'r' && text.size() > 1 && std::isdigit(static_cast<unsigned char>(text[1])))
-            return {Operand::Kind::Register, reg(text, sourceLine)};
-        if (auto n = parseInteger(text)) return {Operand::Kind::Immediate, *n};
-        throw ParseError{sourceLine, "'" + text + "' is not a value (a number, a register r0-r7, me or window)"};
-    }
-
-    void variable(const std::string& text, Instruction& in, std::uint32_t sourceLine) {
-        std::string name = text;
-        std::uint32_t word = 0;
-        if (auto open = text.find('['); open != std::string::npos) {
-            auto index = text.back() == ']'
-                             ? parseInteger(std::string_view(text).substr(open + 1, text.size() - open - 2))
-                             : std::nullopt;
-            if (!index || *index < 0) throw ParseError{sourceLine, "'" + text + "' has a bad word index"};
-            name = text.substr(0, open);
-            word = static_cast<std::uint32_t>(*index);
-        }
-        auto found = m_info.findVariable(name);
-        if (!found) throw ParseError{sourceLine, "unknown variable '" + name + "'"};
-        if (word >= m_info.variables[*found].words)
-            throw ParseError{sourceLine, "'" + text + "' is past the end of " + name + " (" +
-                                             std::to_string(m_info.variables[*found].words) + " words)"};
-        in.variable = *found;
-        in.word = word;
-    }
-
-    void requireKind(const Instruction& in, VariableKind kind, std::uint32_t sourceLine) {
-        if (m_info.variables[in.variable].kind != kind)
-            throw ParseError{sourceLine, "'" + m_info.variables[in.variable].name + "' is not a " +
-                                             std::string(variableKindName(kind))};
-    }
-
-    void defineLabel(const std::string& name, std::uint32_t sourceLine) {
-        if (!m_labels.emplace(name, static_cast<std::uint32_t>(m_program.code.size())).second)
-            throw ParseError{sourceLine, "the label '" + name + "' is defined twice"};
-    }
-
-    void useLabel(const std::string& name, std::uint32_t sourceLine) {
-        m_labelUses.emplace_back(m_program.code.size(), std::pair{name, sourceLine});
-    }
-
-    const ScenarioInfo& m_info;
-    Program& m_program;
-    std::map<std::string, std::uint32_t> m_labels;
-    std::vector<std::pair<std::size_t, std::pair<std::string, std::uint32_t>>> m_labelUses;
-    std::uint32_t m_programLine = 0;
-};
 
 /// The line of `key` in `table` when present (so errors point at the value), else `fallback`.
 std::uint32_t keyLine(const toml::table& table, std::string_view key, std::uint32_t fallback) {
@@ -228,6 +62,50 @@ void parseDefaults(const toml::table& table, ScenarioDefaults& defaults) {
         boundedInteger(table, "window_ns", 0, 100'000'000, static_cast<std::int64_t>(defaults.windowNs)));
 }
 
+/// `free = 1` and `meaning = { 1 = "free", 0 = "in use", other = "..." }`.
+ValueMeanings parseMeanings(const toml::table& table) {
+    constexpr std::int64_t kLimit = std::int64_t{1} << 62;
+    ValueMeanings meanings;
+    if (table.contains("free")) meanings.free = boundedInteger(table, "free", -kLimit, kLimit, 0);
+    const auto* node = table.get("meaning");
+    if (node == nullptr) return meanings;
+    const auto* words = node->as_table();
+    if (words == nullptr)
+        throw ParseError{lineOf(*node), "'meaning' must be a table like { 1 = \"free\", 0 = \"in use\" }"};
+    for (const auto& [key, value] : *words) {
+        const auto text = value.value<std::string>();
+        if (!text) throw ParseError{lineOf(value), "the words for '" + std::string(key.str()) + "' must be a string"};
+        if (key.str() == "other") {
+            meanings.otherWords = *text;
+            continue;
+        }
+        const auto number = parseInteger(key.str());
+        if (!number || *number < -kLimit || *number > kLimit)
+            throw ParseError{lineOf(value),
+                             "'" + std::string(key.str()) + "' in 'meaning' is not a value (a number or other)"};
+        meanings.words.push_back({*number, *text});
+    }
+    return meanings;
+}
+
+VariableInfo parseVariable(const toml::table& table, std::uint32_t line) {
+    VariableInfo variable;
+    variable.name = required<std::string>(table, "name", line, "the variable's name");
+    const std::string roles = variableRoleList();
+    const auto roleName = required<std::string>(table, "kind", line, roles.c_str());
+    const auto role = variableRoleFromName(roleName);
+    if (!role)
+        throw ParseError{keyLine(table, "kind", line), "unknown variable kind '" + roleName + "' (" + roles + ")"};
+    variable.role = *role;
+    variable.words = static_cast<std::uint32_t>(boundedInteger(table, "words", 1, 64, 1));
+    if (!variableRoleInfo(variable.role).manyWords && variable.words != 1)
+        throw ParseError{keyLine(table, "words", line),
+                         "a " + roleName + " has one word; a record, a flag or a word may have more"};
+    variable.initial = boundedInteger(table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62, 0);
+    variable.meanings = withRoleDefaults(variable.role, parseMeanings(table));
+    return variable;
+}
+
 void parseVariables(const toml::table& root, Scenario& scenario) {
     const auto* list = root["variable"].as_array();
     if (!list || list->empty()) throw ParseError{1, "no [[variable]] tables: a scenario needs shared variables"};
@@ -236,18 +114,7 @@ void parseVariables(const toml::table& root, Scenario& scenario) {
         const auto* table = node.as_table();
         const auto line = lineOf(node);
         if (!table) throw ParseError{line, "each [[variable]] must be a table"};
-        VariableInfo variable;
-        variable.name = required<std::string>(*table, "name", line, "the variable's name");
-        const auto kindName = required<std::string>(*table, "kind", line, "flag, lock, counter, record or word");
-        auto kind = variableKindFromName(kindName);
-        if (!kind)
-            throw ParseError{keyLine(*table, "kind", line),
-                             "unknown variable kind '" + kindName + "' (flag, lock, counter, record or word)"};
-        variable.kind = *kind;
-        variable.words = static_cast<std::uint32_t>(boundedInteger(*table, "words", 1, 64, 1));
-        if (variable.kind != VariableKind::Record && variable.words != 1)
-            throw ParseError{keyLine(*table, "words", line), "only a record may have more than one word"};
-        variable.initial = boundedInteger(*table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62, 0);
+        VariableInfo variable = parseVariable(*table, line);
         if (scenario.info.findVariable(variable.name))
             throw ParseError{line, "the variable '" + variable.name + "' is declared twice"};
         // Each variable starts on its own cache line (8 words) so variables do not share one.
@@ -270,8 +137,7 @@ void parsePrograms(const toml::table& root, Scenario& scenario) {
         program.role = listing.role = required<std::string>(*table, "role", line, "the role's name");
         const auto* lines = (*table)["lines"].as_array();
         if (!lines || lines->empty()) throw ParseError{line, "the program '" + program.role + "' has no 'lines'"};
-        ProgramBuilder builder(scenario.info, program);
-        builder.setProgramLine(line);
+        ProgramBuilder builder(scenario.info, program, line);
         for (const auto& lineNode : *lines) {
             const auto* entry = lineNode.as_table();
             const auto entryLine = lineOf(lineNode);
@@ -286,7 +152,7 @@ void parsePrograms(const toml::table& root, Scenario& scenario) {
                 }
             }
         }
-        builder.resolveLabels();
+        builder.finish();
         scenario.programs.push_back(std::move(program));
         scenario.info.programs.push_back(std::move(listing));
     }
@@ -369,12 +235,22 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& fileNam
     return scenario;
 }
 
-std::string_view opCodeName(OpCode op) {
-    static constexpr std::string_view names[] = {
-        "load", "store",     "mov",   "add",   "sub",   "beq",      "bne",     "jmp",          "xchg",
-        "cas",  "fetch_add", "fence", "delay", "yield", "cs_enter", "cs_exit", "write_record", "check_record"};
-    const auto index = static_cast<std::size_t>(op);
-    return index < std::size(names) ? names[index] : "unknown";
+Result<void> Scenario::fitsWorkers(std::uint32_t workers) const {
+    for (std::uint32_t k = 0; k < workers; ++k) {
+        for (const Instruction& in : programOf(k).code) {
+            const bool perWorker = in.index.kind == WordIndex::Kind::Me || in.index.kind == WordIndex::Kind::Other;
+            if (!perWorker || in.variable >= info.variables.size()) continue;
+            const VariableInfo& variable = info.variables[in.variable];
+            const std::int64_t word = resolveWord(in.index, k, nullptr); // me and other need no registers
+            if (word < variable.words) continue;
+            const char* which = in.index.kind == WordIndex::Kind::Me ? "me" : "other";
+            return fail(variable.name + "[" + which + "] (line " + std::to_string(in.sourceLine) +
+                        " of the scenario) names word " + std::to_string(word) + " for worker " + workerName(k) +
+                        ", but " + variable.name + " has " + std::to_string(variable.words) +
+                        " words: run this scenario with fewer workers.");
+        }
+    }
+    return {};
 }
 
 } // namespace racetrace

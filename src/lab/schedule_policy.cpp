@@ -63,35 +63,4 @@ Result<std::vector<PolicyRun>> runAlternating(const std::vector<RunOptions>& run
     return results;
 }
 
-namespace {
-
-/// True when `event` is an access that found the way barred (see waitingAccesses).
-bool isWaiting(const Trace& trace, const Event& event) {
-    if (event.variable >= trace.scenario.variables.size()) return false;
-    const VariableKind kind = trace.scenario.variables[event.variable].kind;
-    if (kind == VariableKind::Flag) return event.kind == EventKind::Load && event.value == 0;
-    if (kind != VariableKind::Lock) return false;
-    if (event.kind == EventKind::Exchange) return event.value != 0;      // the old value: it was held
-    if (event.kind == EventKind::CompareExchange) return event.aux == 0; // the swap failed
-    return false;
-}
-
-} // namespace
-
-std::vector<std::uint64_t> waitingAccesses(const Trace& trace) {
-    std::vector<std::uint64_t> waits(trace.workers.size(), 0);
-    std::vector<bool> lastWasWaiting(trace.workers.size(), false);
-    for (const Event& event : trace.events) {
-        if (event.worker >= waits.size()) continue;
-        if (event.kind == EventKind::Spin) { // the worker's previous access, repeated `aux` more times
-            if (lastWasWaiting[event.worker]) waits[event.worker] += event.aux;
-            continue;
-        }
-        if (event.variable == kNoVariable) continue; // markers do not change what a spin repeats
-        lastWasWaiting[event.worker] = isWaiting(trace, event);
-        if (lastWasWaiting[event.worker]) ++waits[event.worker];
-    }
-    return waits;
-}
-
 } // namespace racetrace

@@ -74,9 +74,4 @@ RunOptions comparisonOptions(const std::string& scenario, std::uint32_t workers 
 Result<std::vector<PolicyRun>> runAlternating(const std::vector<RunOptions>& runs,
                                               const std::string& workerExecutable = "/proc/self/exe");
 
-/// Per worker, the accesses that found the way barred and so were waiting: a
-/// read of a flag that said "in use" (0), or a test-and-set / compare-and-swap
-/// of a lock that found it held. Spins count once per repetition.
-std::vector<std::uint64_t> waitingAccesses(const Trace& trace);
-
 } // namespace racetrace

@@ -8,28 +8,6 @@ namespace racetrace {
 
 namespace {
 
-bool isGatedKind(EventKind kind) {
-    switch (kind) {
-    case EventKind::Load:
-    case EventKind::Store:
-    case EventKind::Exchange:
-    case EventKind::CompareExchange:
-    case EventKind::FetchAdd:
-    case EventKind::Fence:
-    case EventKind::CsEnter:
-    case EventKind::CsExit:
-    case EventKind::RecordWordWrite:
-    case EventKind::RecordCheck: return true;
-    default: return false;
-    }
-}
-
-/// Kinds whose Event::aux is the word index (others use aux for a second value).
-bool auxIsWord(EventKind kind) {
-    return kind == EventKind::Load || kind == EventKind::Store || kind == EventKind::RecordWordWrite ||
-           kind == EventKind::RecordCheck;
-}
-
 /// Where a schedule step and what the replay did disagree, or nothing.
 std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint64_t step, const ScheduledAccess& want,
                                          const ScheduledAccess& got) {
@@ -66,7 +44,7 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
                 sequence.push_back(repeat);
             continue;
         }
-        if (!isGatedKind(event.kind)) continue;
+        if (!eventKindInfo(event.kind).gated) continue;
         ScheduledAccess access{
             event.worker, event.kind, event.line, event.variable, auxIsWord(event.kind) ? event.aux : 0u,
             event.value,  i};
@@ -84,7 +62,7 @@ std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
         if (event.worker >= accessed.size()) continue;
         if (event.kind == EventKind::Spin) {
             if (accessed[event.worker]) count += std::min<std::uint64_t>(event.aux, limit - count);
-        } else if (isGatedKind(event.kind)) {
+        } else if (eventKindInfo(event.kind).gated) {
             accessed[event.worker] = true;
             ++count;
         }
@@ -135,11 +113,7 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
                                         pending->line,
                                         pending->variable,
                                         pending->word,
-                                        isWrite(pending->kind) && want.kind != EventKind::Exchange &&
-                                                want.kind != EventKind::CompareExchange &&
-                                                want.kind != EventKind::FetchAdd
-                                            ? pending->value
-                                            : want.value,
+                                        isPlainWrite(pending->kind) ? pending->value : want.value,
                                         0};
         if (auto mismatch = compareAccess(scenario, i, want, announced)) {
             result.divergence = mismatch;

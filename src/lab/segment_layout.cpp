@@ -1,5 +1,6 @@
 #include "lab/segment_layout.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <new>
@@ -29,7 +30,8 @@ SegmentLayout layoutFor(const SegmentPlan& plan) {
     layout.variablesOffset = alignUp(layout.scenarioOffset + layout.scenarioBytes, kPage);
     layout.wordCount = plan.wordCount;
     layout.slotsOffset = alignUp(layout.variablesOffset + plan.wordCount * sizeof(SharedWord), kPage);
-    layout.ringsOffset = alignUp(layout.slotsOffset + workers * sizeof(WorkerSlot), kPage);
+    layout.notesOffset = alignUp(layout.slotsOffset + workers * sizeof(WorkerSlot), kPage);
+    layout.ringsOffset = alignUp(layout.notesOffset + workers * kNoteBytes, kPage);
     layout.ringCapacity = plan.ringCapacity;
     layout.ringStride = alignUp(sizeof(RingControl) + plan.ringCapacity * sizeof(Event), kPage);
     layout.totalBytes = layout.ringsOffset + workers * layout.ringStride;
@@ -48,7 +50,8 @@ Result<SegmentView> validateSegment(std::byte* base, std::uint64_t size) {
     const bool fits = l.totalBytes == size && workers > 0 && workers <= kMaxWorkers &&
                       inside(l.scenarioOffset, l.scenarioBytes, size) && l.wordCount <= size / sizeof(SharedWord) &&
                       inside(l.variablesOffset, l.wordCount * sizeof(SharedWord), size) &&
-                      inside(l.slotsOffset, workers * sizeof(WorkerSlot), size) && l.ringCapacity > 0 &&
+                      inside(l.slotsOffset, workers * sizeof(WorkerSlot), size) &&
+                      inside(l.notesOffset, workers * kNoteBytes, size) && l.ringCapacity > 0 &&
                       std::has_single_bit(l.ringCapacity) && l.ringCapacity <= size / sizeof(Event) &&
                       sizeof(RingControl) + l.ringCapacity * sizeof(Event) <= l.ringStride && l.ringStride <= size &&
                       inside(l.ringsOffset, workers * l.ringStride, size) &&
@@ -101,6 +104,21 @@ RingControl* SegmentView::ringControl(std::uint32_t worker) const {
 
 Event* SegmentView::ringSlots(std::uint32_t worker) const {
     return reinterpret_cast<Event*>(reinterpret_cast<std::byte*>(ringControl(worker)) + sizeof(RingControl));
+}
+
+void SegmentView::writeNote(std::uint32_t worker, std::string_view sentence) const {
+    char* note = reinterpret_cast<char*>(m_base + m_header->layout.notesOffset + worker * kNoteBytes);
+    const std::size_t length = std::min<std::size_t>(sentence.size(), kNoteBytes - 1);
+    std::memcpy(note, sentence.data(), length);
+    note[length] = '\0';
+}
+
+std::string SegmentView::note(std::uint32_t worker) const {
+    const char* note = reinterpret_cast<const char*>(m_base + m_header->layout.notesOffset + worker * kNoteBytes);
+    std::string text(note, strnlen(note, kNoteBytes));
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return text;
 }
 
 ClockCalibration SegmentView::clock() const {

@@ -7,6 +7,7 @@
 //   scenarioOffset     | scenario TOML text           |  the worker parses the same program
 //   variablesOffset    | variable words (int64)       |  the shared variables raced on
 //   slotsOffset        | WorkerSlot[workerCount]      |  status for the watchdog, step gate
+//   notesOffset        | char[kNoteBytes][workers]    |  why a worker gave up, in words
 //   ringsOffset        | ring 0: RingControl + slots  |  one SPSC trace ring per worker
 //                      | ring 1 ...  (ringStride)     |
 //                      +------------------------------+  totalBytes
@@ -23,6 +24,7 @@
 //   slots[K].pinnedCpu            before spawn      reads
 //   slots[K].gateEnabled/Permits  sets (stepping)   takes permits, waits
 //   slots[K].gateArrivals/pending never             announces its next access
+//   note K                        never             one sentence before a failing exit
 //   ring K head / dropped         never             writes
 //   ring K tail                   writes            reads
 //
@@ -38,6 +40,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -77,11 +80,12 @@ struct SegmentLayout {
     std::uint64_t variablesOffset;
     std::uint64_t wordCount; ///< int64 words in the variable area
     std::uint64_t slotsOffset;
+    std::uint64_t notesOffset;
     std::uint64_t ringsOffset;
     std::uint64_t ringStride;   ///< bytes from one ring's control to the next
     std::uint64_t ringCapacity; ///< events per ring, a power of two
 };
-static_assert(sizeof(SegmentLayout) == 72 && std::is_trivially_copyable_v<SegmentLayout>);
+static_assert(sizeof(SegmentLayout) == 80 && std::is_trivially_copyable_v<SegmentLayout>);
 
 struct SegmentHeader {
     std::uint64_t magic;
@@ -131,6 +135,9 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std
 using SharedWord = std::atomic<std::int64_t>;
 static_assert(sizeof(SharedWord) == 8 && SharedWord::is_always_lock_free);
 
+/// Bytes of each worker's note (a sentence; the parent reads at most this much).
+inline constexpr std::uint64_t kNoteBytes = 256;
+
 /// What the parent lays out: the parts' sizes and the run's parameters.
 struct SegmentPlan {
     std::string_view scenarioText;
@@ -155,6 +162,11 @@ class SegmentView {
     WorkerSlot& slot(std::uint32_t worker) const;
     RingControl* ringControl(std::uint32_t worker) const;
     Event* ringSlots(std::uint32_t worker) const;
+    /// Worker: leaves one sentence for the parent before a failing exit.
+    void writeNote(std::uint32_t worker, std::string_view sentence) const;
+    /// Parent: the worker's note, cut at kNoteBytes and cleaned of control
+    /// characters (a worker may have scribbled there); empty when none.
+    std::string note(std::uint32_t worker) const;
     std::uint64_t ringCapacity() const { return m_header->layout.ringCapacity; }
     std::uint64_t ringBytes() const { return m_header->layout.ringStride; }
     /// The clock the workers stamp events with.

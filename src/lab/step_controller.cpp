@@ -1,5 +1,7 @@
 #include "lab/step_controller.hpp"
 
+#include "trace/event_text.hpp"
+
 #include <chrono>
 #include <thread>
 
@@ -84,23 +86,7 @@ Trace StepController::finish() {
 }
 
 std::string describeAccess(const ScenarioInfo& scenario, const PendingAccess& access) {
-    std::string name = access.variable < scenario.variables.size() ? scenario.variables[access.variable].name : "?";
-    if (access.variable < scenario.variables.size() && scenario.variables[access.variable].words > 1)
-        name += "[" + std::to_string(access.word) + "]";
-    const std::string value = std::to_string(access.value);
-    switch (access.kind) {
-    case EventKind::Load:
-    case EventKind::RecordCheck: return "read " + name;
-    case EventKind::Store:
-    case EventKind::RecordWordWrite: return "write " + name + " = " + value;
-    case EventKind::Exchange: return "test-and-set " + name + " (exchange with " + value + ")";
-    case EventKind::CompareExchange: return "compare-and-swap " + name + " (to " + value + ")";
-    case EventKind::FetchAdd: return "atomically add " + value + " to " + name;
-    case EventKind::Fence: return "fence";
-    case EventKind::CsEnter: return "enter the critical section";
-    case EventKind::CsExit: return "leave the critical section";
-    default: return std::string(eventKindName(access.kind));
-    }
+    return describeNextAccess(scenario, access.kind, access.variable, access.word, access.value);
 }
 
 } // namespace racetrace

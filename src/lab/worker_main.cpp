@@ -25,7 +25,14 @@ namespace racetrace {
 
 namespace {
 
-enum WorkerExitCode : int { kOk = 0, kBadArguments = 2, kBadSegment = 3, kBadScenario = 4, kOrphaned = 5 };
+enum WorkerExitCode : int {
+    kOk = 0,
+    kBadArguments = 2,
+    kBadSegment = 3,
+    kBadScenario = 4,
+    kOrphaned = 5,
+    kProgramFault = 6, ///< the program addressed a word its variable does not have
+};
 
 struct WorkerArgs {
     int segmentFd = -1;
@@ -117,6 +124,8 @@ int workerMain(const WorkerArgs& args) {
     if (!scenario || scenario->totalWords > view->header().layout.wordCount) {
         std::fprintf(stderr, "racetrace worker %u: %s\n", args.id,
                      scenario ? "the scenario needs more shared words than the segment has" : scenario.error().c_str());
+        view->writeNote(args.id,
+                        scenario ? "the scenario needs more shared words than the segment has" : scenario.error());
         slot.state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
         return kBadScenario;
     }
@@ -142,6 +151,12 @@ int workerMain(const WorkerArgs& args) {
     if (!waitForGo(view->header(), slot)) return kOk;
     slot.state.store(static_cast<std::uint32_t>(WorkerState::Running), std::memory_order_release);
     interpreter.run(parameters.iterations);
+    if (!interpreter.fault().empty()) {
+        view->writeNote(args.id, interpreter.fault());
+        std::fprintf(stderr, "racetrace worker %s: %s\n", workerName(args.id).c_str(), interpreter.fault().c_str());
+        slot.state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
+        return kProgramFault;
+    }
     slot.state.store(static_cast<std::uint32_t>(WorkerState::Finished), std::memory_order_release);
     return kOk;
 }

@@ -1,6 +1,7 @@
 #include "session/comparison.hpp"
 
 #include "analysis/plain_words.hpp"
+#include "analysis/waiting_accesses.hpp"
 #include "lab/schedule_policy.hpp"
 
 #include <optional>

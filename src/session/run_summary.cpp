@@ -13,7 +13,7 @@ namespace {
 const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis) {
     for (const auto& result : analysis.invariants)
         if (result.invariant.variable < trace.scenario.variables.size() &&
-            trace.scenario.variables[result.invariant.variable].kind == VariableKind::Counter)
+            variableRoleInfo(trace.scenario.variables[result.invariant.variable].role).countsUpdates)
             return &result;
     return analysis.invariants.empty() ? nullptr : &analysis.invariants.front();
 }

@@ -71,21 +71,6 @@ static_assert(alignof(Event) == 8, "Event must stay 8-byte aligned in the ring")
 static_assert(std::is_trivially_copyable_v<Event>, "rings and files copy Events as bytes");
 static_assert(std::is_standard_layout_v<Event>, "Event layout must be predictable");
 
-/// Short lower-case name of a kind ("load", "record-check"); "invalid" for unknown bytes.
-std::string_view eventKindName(EventKind kind);
-
-/// True for kinds that read a shared variable's value (used by analysis and spin folding).
-constexpr bool isRead(EventKind kind) {
-    return kind == EventKind::Load || kind == EventKind::Exchange || kind == EventKind::CompareExchange ||
-           kind == EventKind::FetchAdd || kind == EventKind::RecordCheck;
-}
-
-/// True for kinds that may change a shared variable's value.
-constexpr bool isWrite(EventKind kind) {
-    return kind == EventKind::Store || kind == EventKind::Exchange || kind == EventKind::CompareExchange ||
-           kind == EventKind::FetchAdd || kind == EventKind::RecordWordWrite;
-}
-
 /// Event::worker is one byte, so per-worker tables of this size never need a
 /// bounds check, whatever a bad trace claims.
 inline constexpr std::size_t kMaxWorkers = 256;
@@ -93,15 +78,10 @@ inline constexpr std::size_t kMaxWorkers = 256;
 /// Marks "no such event" where an index into Trace::events is expected.
 inline constexpr std::uint64_t kNoEvent = ~std::uint64_t{0};
 
-/// True when the event changes its variable: a plain store, an exchange, a
-/// successful compare-exchange, a fetch-add or a record word write.
-bool changesMemory(const Event& event);
-
-/// The value an event that changes memory leaves there (see changesMemory).
-std::int64_t writtenValue(const Event& event);
-
 /// a - b, wrapping instead of overflowing on values a worker scribbled.
-std::int64_t wrappingDifference(std::int64_t a, std::int64_t b);
+constexpr std::int64_t wrappingDifference(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
 
 /// Worker index as a letter: 0 -> "A", 25 -> "Z", 26 -> "W26".
 std::string workerName(std::uint32_t worker);

@@ -82,20 +82,6 @@ struct Read {
     std::size_t link = kNone;    ///< next read of the same worker still waiting for its ownNext
 };
 
-/// What an event read, if it reads: loads, spins, record checks, failed
-/// compare-exchanges, and the old value of an exchange or fetch-add.
-bool readsValue(const Event& e) {
-    switch (e.kind) {
-    case EventKind::Load:
-    case EventKind::Spin:
-    case EventKind::Exchange:
-    case EventKind::FetchAdd:
-    case EventKind::RecordCheck: return true;
-    case EventKind::CompareExchange: return e.aux == 0;
-    default: return false;
-    }
-}
-
 std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) {
     return later > earlier ? later - earlier : 0;
 }
@@ -124,7 +110,7 @@ class HistoryBuilder {
             m_waiting[w] = kNone;
         }
         const bool writes = changesMemory(e);
-        if (readsValue(e)) {
+        if (valueWasRead(e)) {
             Read r;
             r.event = index;
             r.ns = e.timestamp;
@@ -358,22 +344,18 @@ class LocationSlots {
         const auto& variables = m_trace.scenario.variables;
         if (e.variable >= variables.size()) return kNone;
         const VariableInfo& variable = variables[e.variable];
-        if (m_countersOnly && variable.kind != VariableKind::Counter) return kNone;
+        if (m_countersOnly && !variableRoleInfo(variable.role).countsUpdates) return kNone;
         std::uint32_t word = 0;
-        switch (e.kind) {
-        case EventKind::Load:
-        case EventKind::Store:
-        case EventKind::RecordWordWrite:
-        case EventKind::RecordCheck: word = e.aux; break;
-        case EventKind::Spin: word = m_lastWord[e.worker]; break;
-        default:
+        if (auxIsWord(e.kind)) {
+            word = e.aux;
+        } else if (eventKindInfo(e.kind).aux == AuxMeaning::RepeatCount) {
+            word = m_lastWord[e.worker]; // a spin repeats its worker's previous access
+        } else if (variable.words != 1) {
             // Exchange, compare-exchange and fetch-add keep a value in aux, not
             // their word: only a one-word variable says where they went (and a
             // spin repeating one on a record cannot say either).
-            if (variable.words != 1) {
-                m_lastWord[e.worker] = kUnknownWord;
-                return kNone;
-            }
+            m_lastWord[e.worker] = kUnknownWord;
+            return kNone;
         }
         m_lastWord[e.worker] = word;
         if (word >= variable.words) return kNone;
@@ -476,7 +458,7 @@ std::vector<ModificationOrder> modificationOrdersOf(const Trace& trace, bool cou
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& e = trace.events[i];
         if (sequence.gapBefore(e)) ++gaps[e.worker];
-        if (!readsValue(e) && !changesMemory(e)) continue;
+        if (!valueWasRead(e) && !changesMemory(e)) continue;
         const std::size_t slot = slots.slotOf(e);
         if (slot == kNone) continue;
         if (slot == builders.size()) builders.emplace_back();
@@ -513,7 +495,7 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
     std::vector<ModificationOrder> orders;
     const auto& variables = trace.scenario.variables;
     for (std::size_t v = 0; v < variables.size(); ++v) {
-        if (variables[v].kind != VariableKind::Counter) continue;
+        if (!variableRoleInfo(variables[v].role).countsUpdates) continue;
         const auto it = std::find_if(found.begin(), found.end(),
                                      [&](const ModificationOrder& o) { return o.variable == v && o.word == 0; });
         if (it != found.end()) {

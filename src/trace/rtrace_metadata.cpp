@@ -79,6 +79,11 @@ class FieldReader {
         return nullptr;
     }
 
+    /// True when the object has `key` (for fields later writers added).
+    bool has(const Json& object, std::string_view key) const {
+        return ok() && object.is_object() && object.contains(std::string(key));
+    }
+
     /// The member `key` of an object, or nullptr (and an error) when it is missing.
     const Json* member(const Json& object, std::string_view key, const std::string& field) {
         if (!ok()) return nullptr;
@@ -186,10 +191,27 @@ void readVariable(FieldReader& r, const Json& value, const std::string& path, Va
     const Json* j = r.asObject(value, path);
     if (!j) return;
     r.read(*j, "name", path, variable.name);
-    r.readName(*j, "kind", path, variable.kind, variableKindFromName, "variable kind");
+    r.readName(*j, "kind", path, variable.role, variableRoleFromName, "variable kind");
     r.read(*j, "words", path, variable.words);
     r.read(*j, "initial", path, variable.initial);
     r.read(*j, "firstWord", path, variable.firstWord);
+    // What values mean came later than v1's first files: without it, the role's defaults.
+    ValueMeanings meanings;
+    if (r.has(*j, "free") && !(*j)["free"].is_null()) {
+        std::int64_t free = 0;
+        r.read(*j, "free", path, free);
+        meanings.free = free;
+    }
+    if (r.has(*j, "meanings"))
+        r.readList(*j, "meanings", path, meanings.words,
+                   [&r](const Json& item, const std::string& itemPath, ValueWords& out) {
+                       if (const Json* w = r.asObject(item, itemPath)) {
+                           r.read(*w, "value", itemPath, out.value);
+                           r.read(*w, "words", itemPath, out.words);
+                       }
+                   });
+    if (r.has(*j, "otherWords")) r.read(*j, "otherWords", path, meanings.otherWords);
+    variable.meanings = withRoleDefaults(variable.role, std::move(meanings));
 }
 
 void readProgram(FieldReader& r, const Json& value, const std::string& path, ProgramInfo& program) {
@@ -326,10 +348,15 @@ Json encodeScenario(const ScenarioInfo& scenario) {
     for (const auto& variable : scenario.variables) {
         Json v = Json::object();
         v["name"] = variable.name;
-        v["kind"] = std::string(variableKindName(variable.kind));
+        v["kind"] = std::string(variableRoleName(variable.role));
         v["words"] = variable.words;
         v["initial"] = variable.initial;
         v["firstWord"] = variable.firstWord;
+        v["free"] = variable.meanings.free ? Json(*variable.meanings.free) : Json(nullptr);
+        v["meanings"] = Json::array();
+        for (const ValueWords& words : variable.meanings.words)
+            v["meanings"].push_back(Json{{"value", words.value}, {"words", words.words}});
+        v["otherWords"] = variable.meanings.otherWords;
         j["variables"].push_back(std::move(v));
     }
     j["programs"] = Json::array();

@@ -7,22 +7,16 @@
 
 namespace racetrace {
 
-std::string_view variableKindName(VariableKind kind) {
-    switch (kind) {
-    case VariableKind::Flag: return "flag";
-    case VariableKind::Lock: return "lock";
-    case VariableKind::Counter: return "counter";
-    case VariableKind::Record: return "record";
-    case VariableKind::Word: return "word";
-    }
-    return "word";
-}
-
-std::optional<VariableKind> variableKindFromName(std::string_view name) {
-    for (auto kind :
-         {VariableKind::Flag, VariableKind::Lock, VariableKind::Counter, VariableKind::Record, VariableKind::Word})
-        if (variableKindName(kind) == name) return kind;
-    return std::nullopt;
+VariableInfo declareVariable(std::string name, VariableRole role, std::uint32_t words, std::int64_t initial,
+                             std::uint32_t firstWord) {
+    VariableInfo variable;
+    variable.name = std::move(name);
+    variable.role = role;
+    variable.meanings = withRoleDefaults(role, {});
+    variable.words = words;
+    variable.initial = initial;
+    variable.firstWord = firstWord;
+    return variable;
 }
 
 std::optional<std::uint16_t> ScenarioInfo::findVariable(std::string_view wanted) const {

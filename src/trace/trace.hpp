@@ -4,6 +4,8 @@
 
 #include "ipc/machine_clock.hpp"
 #include "trace/event.hpp"
+#include "trace/event_kinds.hpp"
+#include "trace/variable_roles.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -12,25 +14,18 @@
 
 namespace racetrace {
 
-/// What a shared variable is for: decides how analysis and the memory view treat it.
-enum class VariableKind : std::uint8_t {
-    Flag,    ///< a boolean "memory is free" flag (the naive approach); 1 = free
-    Lock,    ///< a lock word changed atomically; 0 = free, non-zero = held
-    Counter, ///< a counter incremented by load + store (lost updates are looked for here)
-    Record,  ///< a multi-word record written word by word with a signature (torn records)
-    Word,    ///< any other shared word
-};
-
-std::string_view variableKindName(VariableKind kind);
-std::optional<VariableKind> variableKindFromName(std::string_view name);
-
 struct VariableInfo {
     std::string name; ///< as shown to people: "Y", "counter", "X"
-    VariableKind kind = VariableKind::Word;
+    VariableRole role = VariableRole::Word;
+    ValueMeanings meanings;      ///< what its values mean (role defaults filled in)
     std::uint32_t words = 1;     ///< 1 for scalars, N for records
     std::int64_t initial = 0;    ///< initial value of every word
     std::uint32_t firstWord = 0; ///< index of its first word in the segment's variable area
 };
+
+/// A variable as a scenario file declares it, with its role's value meanings.
+VariableInfo declareVariable(std::string name, VariableRole role, std::uint32_t words = 1, std::int64_t initial = 0,
+                             std::uint32_t firstWord = 0);
 
 /// One pseudo-code line as shown in the code view.
 struct ProgramLineInfo {

@@ -89,11 +89,11 @@ Trace jumble(std::uint64_t count) {
     Trace trace;
     trace.workers.resize(3);
     auto& v = trace.scenario.variables;
-    v.push_back({"Y", VariableKind::Flag, 1, 1, 0});
-    v.push_back({"L", VariableKind::Lock, 1, 0, 1});
-    v.push_back({"counter", VariableKind::Counter, 1, 0, 2});
-    v.push_back({"X", VariableKind::Record, 4, 0, 3});
-    v.push_back({"arr", VariableKind::Word, 3, 7, 7});
+    v.push_back(declareVariable("Y", VariableRole::Flag, 1, 1, 0));
+    v.push_back(declareVariable("L", VariableRole::Lock, 1, 0, 1));
+    v.push_back(declareVariable("counter", VariableRole::Counter, 1, 0, 2));
+    v.push_back(declareVariable("X", VariableRole::Record, 4, 0, 3));
+    v.push_back(declareVariable("arr", VariableRole::Word, 3, 7, 7));
     trace.finalWords.assign(12, 0); // two words past the last variable
     MemorySnapshot memory = initialMemory(trace);
     std::uint64_t state = 12345;
@@ -207,8 +207,8 @@ TEST_CASE("two counters bumped in turn read the cursor at every event", "[memory
     // word, show early. Alternating words makes every event matter.
     Trace trace;
     trace.workers.resize(3);
-    trace.scenario.variables.push_back({"even", VariableKind::Counter, 1, 0, 0});
-    trace.scenario.variables.push_back({"odd", VariableKind::Counter, 1, 0, 1});
+    trace.scenario.variables.push_back(declareVariable("even", VariableRole::Counter, 1, 0, 0));
+    trace.scenario.variables.push_back(declareVariable("odd", VariableRole::Counter, 1, 0, 1));
     trace.finalWords.assign(2, 0);
     constexpr std::uint64_t kCount = 3 * MemoryTimeline::kStride + 17;
     const auto workerOf = [](std::uint64_t i) { return static_cast<std::int32_t>(i % 3); };
@@ -334,8 +334,8 @@ TEST_CASE("a torn record shows two writers at the right cursor", "[memory]") {
 TEST_CASE("writes outside the variables or their words are skipped", "[memory]") {
     Trace trace;
     trace.workers.resize(2);
-    trace.scenario.variables.push_back({"counter", VariableKind::Counter, 1, 5, 0});
-    trace.scenario.variables.push_back({"X", VariableKind::Record, 2, 0, 1});
+    trace.scenario.variables.push_back(declareVariable("counter", VariableRole::Counter, 1, 5, 0));
+    trace.scenario.variables.push_back(declareVariable("X", VariableRole::Record, 2, 0, 1));
     trace.finalWords.assign(3, 0);
     trace.events = {
         rawEvent(10, A, EventKind::Store, 7, 99, 0),                   // no variable 7
@@ -360,8 +360,8 @@ TEST_CASE("writes outside the variables or their words are skipped", "[memory]")
 TEST_CASE("a variable claiming a huge area is clipped, not allocated", "[memory]") {
     Trace trace;
     trace.workers.resize(1);
-    trace.scenario.variables.push_back({"counter", VariableKind::Counter, 1, 3, 0});
-    trace.scenario.variables.push_back({"huge", VariableKind::Record, 0xFFFFFFFF, 0, 0xFFFFFFFF});
+    trace.scenario.variables.push_back(declareVariable("counter", VariableRole::Counter, 1, 3, 0));
+    trace.scenario.variables.push_back(declareVariable("huge", VariableRole::Record, 0xFFFFFFFF, 0, 0xFFFFFFFF));
     trace.events = {rawEvent(10, A, EventKind::RecordWordWrite, 1, 1, 5), rawEvent(20, A, EventKind::Store, 0, 4, 0)};
     const MemoryTimeline timeline = MemoryTimeline::build(trace);
     const MemorySnapshot memory = timeline.at(trace, 1);

@@ -31,13 +31,13 @@ class TraceBuilder {
     explicit TraceBuilder(Shape scenario, std::uint32_t workers = 2, std::uint32_t recordWords = 4)
         : m_scenario(scenario), m_recordWords(recordWords) {
         auto& info = m_trace.scenario;
-        if (scenario == Shape::NaiveFlag) info.variables.push_back({"Y", VariableKind::Flag, 1, 1, 0});
-        if (scenario == Shape::TasMutex) info.variables.push_back({"L", VariableKind::Lock, 1, 0, 0});
+        if (scenario == Shape::NaiveFlag) info.variables.push_back(declareVariable("Y", VariableRole::Flag, 1, 1));
+        if (scenario == Shape::TasMutex) info.variables.push_back(declareVariable("L", VariableRole::Lock, 1, 0));
         if (scenario != Shape::NoSync) m_guard = 0;
         m_counter = static_cast<std::uint16_t>(info.variables.size());
-        info.variables.push_back({"counter", VariableKind::Counter, 1, 0, 0});
+        info.variables.push_back(declareVariable("counter", VariableRole::Counter, 1, 0));
         m_record = static_cast<std::uint16_t>(info.variables.size());
-        info.variables.push_back({"X", VariableKind::Record, recordWords, 0, 0});
+        info.variables.push_back(declareVariable("X", VariableRole::Record, recordWords, 0));
         std::uint32_t word = 0;
         for (auto& variable : info.variables) {
             variable.firstWord = word;

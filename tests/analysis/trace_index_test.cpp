@@ -171,7 +171,7 @@ TEST_CASE("lookups on a long trace agree with a linear scan", "[index]") {
 TEST_CASE("trace index timing on a million events", "[.index-perf]") {
     Trace trace;
     trace.workers.resize(4);
-    trace.scenario.variables.push_back({"counter", VariableKind::Counter, 1, 0, 0});
+    trace.scenario.variables.push_back(declareVariable("counter", VariableRole::Counter, 1, 0));
     trace.finalWords.assign(1, 0);
     trace.events.resize(1'000'000);
     std::array<std::uint32_t, 4> seq{};

@@ -43,9 +43,9 @@ Trace syntheticNaiveFlag() {
     auto& info = trace.scenario;
     info.name = "naive-flag";
     info.title = "Naive boolean flag (synthetic)";
-    info.variables = {{"Y", VariableKind::Flag, 1, 1, 0},
-                      {"counter", VariableKind::Counter, 1, 0, 1},
-                      {"X", VariableKind::Record, 4, 0, 2}};
+    info.variables = {declareVariable("Y", VariableRole::Flag, 1, 1, 0),
+                      declareVariable("counter", VariableRole::Counter, 1, 0, 1),
+                      declareVariable("X", VariableRole::Record, 4, 0, 2)};
     ProgramInfo program{"worker", {}};
     for (const char* text :
          {"while (Y == false) { }", "Y = false", "-- enter critical section --", "counter = counter + 1",

@@ -2,6 +2,7 @@
 // under the naive flag and under the test-and-set lock (the side-by-side view).
 #include "integration_support.hpp"
 
+#include "analysis/waiting_accesses.hpp"
 #include "lab/schedule_policy.hpp"
 #include "lab/schedule_replay.hpp"
 

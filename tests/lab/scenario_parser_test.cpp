@@ -65,7 +65,7 @@ TEST_CASE("a scenario file becomes variables, a program with lines, and invarian
     CHECK(s.defaults.iterations == 7);
     CHECK(s.defaults.windowNs == 50);
     REQUIRE(s.info.variables.size() == 2);
-    CHECK(s.info.variables[0].kind == VariableKind::Flag);
+    CHECK(s.info.variables[0].role == VariableRole::Flag);
     CHECK(s.info.variables[0].initial == 1);
     CHECK(s.info.variables[1].words == 3);
     CHECK(s.info.variables[1].firstWord % 8 == 0); // its own cache line
@@ -79,7 +79,8 @@ TEST_CASE("a scenario file becomes variables, a program with lines, and invarian
     CHECK(code[2].op == OpCode::WriteRecord);
     CHECK(code[2].a.kind == Operand::Kind::Window);
     CHECK(code[2].line == 1);
-    CHECK(code[4].word == 2);
+    CHECK(code[4].index.kind == WordIndex::Kind::Fixed);
+    CHECK(code[4].index.value == 2);
     CHECK(code[4].a.kind == Operand::Kind::Me);
     REQUIRE(s.info.programs[0].lines.size() == 2);
     CHECK(s.info.programs[0].lines[1].text == "write X");
@@ -97,7 +98,7 @@ TEST_CASE("every built-in scenario parses and declares a counter invariant", "[s
         CHECK_FALSE(loaded->summary.empty());
         CHECK_FALSE(loaded->info.description.empty());
         REQUIRE(loaded->invariants.size() == 1);
-        CHECK(loaded->info.variables[loaded->invariants[0].variable].kind == VariableKind::Counter);
+        CHECK(loaded->info.variables[loaded->invariants[0].variable].role == VariableRole::Counter);
         CHECK(loaded->invariants[0].evaluate(2, 5000) == 10000);
     }
 }
@@ -156,4 +157,46 @@ TEST_CASE("loading an unknown scenario name or a missing file says which", "[sce
     auto byPath = loadScenario("/nonexistent/dir/x.toml");
     REQUIRE_FALSE(byPath.has_value());
     CHECK_THAT(byPath.error(), Contains("/nonexistent/dir/x.toml"));
+}
+
+TEST_CASE("a scenario declares what its values mean, or takes its variables' roles' meanings", "[scenario]") {
+    auto defaults = parseScenario(kMinimal, "mini.toml");
+    REQUIRE(defaults.has_value());
+    const ValueMeanings& flag = defaults->info.variables[0].meanings;
+    CHECK(flag.isFree(1));
+    CHECK(flag.of(1) == "free");
+    CHECK(flag.of(0) == "in use");
+
+    // Peterson's flag: 1 means "I want in", not "free".
+    const auto declared = parseScenario(
+        withReplacement("initial = 1", "initial = 0\nmeaning = { 1 = \"wants in\", 0 = \"not interested\" }"),
+        "peterson.toml");
+    REQUIRE(declared.has_value());
+    const ValueMeanings& wants = declared->info.variables[0].meanings;
+    CHECK(wants.of(1) == "wants in");
+    CHECK(wants.of(0) == "not interested");
+    CHECK(wants.of(7).empty());
+    CHECK(wants.isFree(1)); // a flag keeps its role's free value unless it says otherwise
+
+    const auto freeZero = parseScenario(withReplacement("initial = 1", "initial = 0\nfree = 0"), "inverted.toml");
+    REQUIRE(freeZero.has_value());
+    const ValueMeanings& inverted = freeZero->info.variables[0].meanings;
+    CHECK(inverted.isFree(0));
+    CHECK(inverted.of(0) == "free");
+    CHECK(inverted.of(1) == "in use");
+
+    const auto other = parseScenario(
+        withReplacement("initial = 1", "meaning = { 0 = \"nobody\", other = \"somebody\" }"), "other.toml");
+    REQUIRE(other.has_value());
+    CHECK(other->info.variables[0].meanings.of(5) == "somebody");
+}
+
+TEST_CASE("a malformed meaning is refused with its line", "[scenario]") {
+    CHECK_THAT(errorOf(withReplacement("initial = 1", "meaning = \"free\"")),
+               Contains("broken.toml:14:") && Contains("'meaning' must be a table"));
+    CHECK_THAT(errorOf(withReplacement("initial = 1", "meaning = { yes = \"free\" }")),
+               Contains("'yes' in 'meaning' is not a value"));
+    CHECK_THAT(errorOf(withReplacement("initial = 1", "meaning = { 1 = 2 }")),
+               Contains("the words for '1' must be a string"));
+    CHECK_THAT(errorOf(withReplacement("initial = 1", "free = \"one\"")), Contains("'free' must be a whole number"));
 }

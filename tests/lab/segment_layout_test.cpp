@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -117,4 +118,19 @@ TEST_CASE("a segment that does not match this program's ABI is refused with a re
                Contains("does not fit"));
     CHECK(damaged([&](SegmentHeader&) { return size; }) == "accepted");
     CHECK_FALSE(validateSegment(nullptr, size));
+}
+
+TEST_CASE("a worker's note reaches the parent cut to size and without control characters", "[abi]") {
+    const SegmentPlan p = plan("x", 2, 8, 64);
+    Buffer buffer(layoutFor(p).totalBytes);
+    auto view = initialiseSegment(buffer.data(), buffer.size, p);
+    REQUIRE(view);
+    CHECK(view->note(0).empty());
+    view->writeNote(1, "line 3:\tflag[r1] is word 5.\n");
+    CHECK(view->note(1) == "line 3: flag[r1] is word 5. ");
+    view->writeNote(0, std::string(1000, 'x'));
+    CHECK(view->note(0).size() == kNoteBytes - 1);
+    // A scribbled note with no terminator is still read only up to its end.
+    std::memset(buffer.data() + view->header().layout.notesOffset, 'y', kNoteBytes * 2);
+    CHECK(view->note(0).size() == kNoteBytes);
 }

@@ -54,10 +54,12 @@ Trace makeTrace() {
     scenario.description = "Both workers test Y, then set it. Between the test and the set, the other may test too.";
     scenario.source = "name = \"naive-flag\"\n[[variables]]\nname = \"Y\" # a \"quoted\" comment → ü\n\ttab\n";
     scenario.variables = {
-        {"Y", VariableKind::Flag, 1, 1, 0},
-        {"counter", VariableKind::Counter, 1, 0, 1},
-        {"X", VariableKind::Record, 4, -1, 2},
+        declareVariable("Y", VariableRole::Flag, 1, 1, 0),
+        declareVariable("counter", VariableRole::Counter, 1, 0, 1),
+        declareVariable("X", VariableRole::Record, 4, -1, 2),
     };
+    // Declared meanings, unlike the role's defaults, and not ASCII.
+    scenario.variables[0].meanings = {1, {{1, "frei"}, {0, "besetzt (ü)"}}, "?"};
     scenario.programs = {{"worker",
                           {{"while (Y == false) {}"},
                            {"Y = false;"},
@@ -133,7 +135,14 @@ void requireSameTrace(const Trace& a, const Trace& b) {
     for (std::size_t i = 0; i < a.scenario.variables.size(); ++i) {
         const auto &x = a.scenario.variables[i], &y = b.scenario.variables[i];
         CHECK(x.name == y.name);
-        CHECK(x.kind == y.kind);
+        CHECK(x.role == y.role);
+        CHECK(x.meanings.free == y.meanings.free);
+        REQUIRE(x.meanings.words.size() == y.meanings.words.size());
+        for (std::size_t k = 0; k < x.meanings.words.size(); ++k) {
+            CHECK(x.meanings.words[k].value == y.meanings.words[k].value);
+            CHECK(x.meanings.words[k].words == y.meanings.words[k].words);
+        }
+        CHECK(x.meanings.otherWords == y.meanings.otherWords);
         CHECK(x.words == y.words);
         CHECK(x.initial == y.initial);
         CHECK(x.firstWord == y.firstWord);
@@ -481,9 +490,34 @@ TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "
     CHECK_THAT(rejection(withMetadata(bytes, "[1, 2]")), Contains("it should be a JSON object but is an array"));
     CHECK_THAT(rejection(withMetadata(bytes, std::string(100000, '['))), Contains("it is not valid JSON"));
 
+    CHECK_THAT(edited([](json& j) { j["scenario"]["variables"][0]["meanings"][0]["words"] = 1; }),
+               Contains("field \"scenario.variables[0].meanings[0].words\" should be a string but is 1"));
+    CHECK_THAT(edited([](json& j) { j["scenario"]["variables"][0]["free"] = "yes"; }),
+               Contains("field \"scenario.variables[0].free\" should be a whole number but is a string"));
+
     // Unknown keys are tolerated: a later v1 writer may add some.
     const auto extra = withEditedMetadata(bytes, [](json& j) { j["comment"] = "added later"; });
     CHECK(decodeRtrace(extra.data(), extra.size()).has_value());
+}
+
+TEST_CASE("rtrace files written before values had meanings get their roles' meanings", "[trace][rtrace]") {
+    using nlohmann::json;
+    const auto bytes = withEditedMetadata(encodeRtrace(makeTrace()), [](json& j) {
+        for (auto& variable : j["scenario"]["variables"]) {
+            variable.erase("free");
+            variable.erase("meanings");
+            variable.erase("otherWords");
+        }
+    });
+    const auto trace = decodeRtrace(bytes.data(), bytes.size());
+    REQUIRE(trace.has_value());
+    const ValueMeanings& flag = trace->scenario.variables[0].meanings; // a flag: 1 = free
+    CHECK(flag.isFree(1));
+    CHECK(flag.of(1) == "free");
+    CHECK(flag.of(0) == "in use");
+    const ValueMeanings& counter = trace->scenario.variables[1].meanings;
+    CHECK_FALSE(counter.free);
+    CHECK(counter.of(7).empty());
 }
 
 TEST_CASE("rtrace save and load through a real file", "[trace][rtrace]") {

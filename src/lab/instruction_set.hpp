@@ -1,0 +1,175 @@
+// The instructions a scenario's program is written in, in one table: the
+// parser reads each op's operands from it, its error messages name the known
+// ops from it, and the interpreter dispatches on it (one handler per row,
+// lab/interpreter.cpp). A new instruction is one row here plus its handler.
+//
+//   "fetch_add r1 counter 1"   name, then the row's operands in order:
+//    name      reg var     source      reg -> Instruction::reg, var -> variable/index,
+//                                      sources -> a, b, label -> target
+//
+// A variable operand may name a word: VAR[3], VAR[me] (the worker's own word),
+// VAR[other] (the other worker of its pair: A<->B, C<->D) or VAR[rN] (a
+// register's value). A source is a register r0..r7, a number, `me` (the
+// worker's signature: its index + 1), `other` (the other worker's index in its
+// pair) or `window` (the run's race window in ns).
+#pragma once
+
+#include "trace/event.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace racetrace {
+
+inline constexpr std::uint8_t kRegisterCount = 8;
+
+enum class OpCode : std::uint8_t {
+    Load,            ///< relaxed atomic load                     -> Load event
+    Store,           ///< relaxed atomic store                    -> Store event
+    Move,            ///< rD = SRC                                (register only)
+    Add,             ///< rD += SRC                               (register only)
+    Sub,             ///< rD -= SRC                               (register only)
+    BranchEqual,     ///< jump when rA == SRC                     (register only)
+    BranchNotEqual,  ///< jump when rA != SRC                     (register only)
+    Jump,            ///< jump                                    (register only)
+    Exchange,        ///< atomic exchange (test-and-set)          -> Exchange event
+    CompareExchange, ///< strong CAS, rD = the value observed     -> CompareExchange event
+    FetchAdd,        ///< atomic add, rD = the old value          -> FetchAdd event
+    Fence,           ///< seq_cst fence                           -> Fence event
+    Delay,           ///< busy wait SRC ns (the race-window knob)
+    Yield,           ///< sched_yield()
+    CsEnter,         ///< marker                                  -> CsEnter event
+    CsExit,          ///< marker                                  -> CsExit event
+    WriteRecord,     ///< every word = my signature, GAP ns apart -> RecordWordWrite each
+    CheckRecord,     ///< read every word back                    -> RecordCheck each
+};
+
+/// What one operand of an instruction is.
+enum class OperandKind : std::uint8_t {
+    Register, ///< r0..r7, the destination or the compared register
+    Variable, ///< a shared variable, maybe with a word: X, X[2], flag[me], flag[other], flag[r1]
+    Source,   ///< a value: r0..r7, a number, me, other, window
+    Gap,      ///< an optional value at the end (write_record's gap between words)
+    Label,    ///< a branch target in the same program
+};
+
+struct OpSpec {
+    OpCode op;
+    std::string_view name; ///< as written in scenario files
+    std::array<OperandKind, 4> operands;
+    std::uint8_t operandCount;
+    std::string_view takes; ///< for "'load' takes a register and a variable: load r0 Y"
+    EventKind records;      ///< the event it records (Invalid: none)
+    bool mayBlock;          ///< may wait in the kernel (a channel, a blocking lock): step mode must not time out on it
+    bool oneWordVariable;   ///< its event has no room for a word: only a one-word variable will do
+    bool needsSignedWords;  ///< writes or checks a record's signature words
+
+    std::span<const OperandKind> operandList() const { return {operands.data(), operandCount}; }
+};
+
+// clang-format off
+inline constexpr std::array<OpSpec, 18> kInstructionSet = {{
+    {OpCode::Load, "load", {OperandKind::Register, OperandKind::Variable}, 2,
+     "a register and a variable: load r0 Y", EventKind::Load, false, false, false},
+    {OpCode::Store, "store", {OperandKind::Variable, OperandKind::Source}, 2,
+     "a variable and a value: store Y 0", EventKind::Store, false, false, false},
+    {OpCode::Move, "mov", {OperandKind::Register, OperandKind::Source}, 2,
+     "a register and a value: mov r1 1", EventKind::Invalid, false, false, false},
+    {OpCode::Add, "add", {OperandKind::Register, OperandKind::Source}, 2,
+     "a register and a value: add r1 1", EventKind::Invalid, false, false, false},
+    {OpCode::Sub, "sub", {OperandKind::Register, OperandKind::Source}, 2,
+     "a register and a value: sub r1 1", EventKind::Invalid, false, false, false},
+    {OpCode::BranchEqual, "beq", {OperandKind::Register, OperandKind::Source, OperandKind::Label}, 3,
+     "a register, a value and a label: beq r0 0 wait", EventKind::Invalid, false, false, false},
+    {OpCode::BranchNotEqual, "bne", {OperandKind::Register, OperandKind::Source, OperandKind::Label}, 3,
+     "a register, a value and a label: bne r0 0 wait", EventKind::Invalid, false, false, false},
+    {OpCode::Jump, "jmp", {OperandKind::Label}, 1,
+     "a label: jmp wait", EventKind::Invalid, false, false, false},
+    {OpCode::Exchange, "xchg", {OperandKind::Register, OperandKind::Variable, OperandKind::Source}, 3,
+     "a register, a variable and a value: xchg r0 L 1", EventKind::Exchange, false, true, false},
+    {OpCode::CompareExchange, "cas",
+     {OperandKind::Register, OperandKind::Variable, OperandKind::Source, OperandKind::Source}, 4,
+     "a register, a variable, the expected and the new value: cas r0 L 0 me", EventKind::CompareExchange,
+     false, true, false},
+    {OpCode::FetchAdd, "fetch_add", {OperandKind::Register, OperandKind::Variable, OperandKind::Source}, 3,
+     "a register, a variable and a value: fetch_add r0 ticket 1", EventKind::FetchAdd, false, true, false},
+    {OpCode::Fence, "fence", {}, 0, "no arguments", EventKind::Fence, false, false, false},
+    {OpCode::Delay, "delay", {OperandKind::Source}, 1,
+     "a duration in ns or 'window': delay window", EventKind::Invalid, false, false, false},
+    {OpCode::Yield, "yield", {}, 0, "no arguments", EventKind::Invalid, false, false, false},
+    {OpCode::CsEnter, "cs_enter", {}, 0, "no arguments", EventKind::CsEnter, false, false, false},
+    {OpCode::CsExit, "cs_exit", {}, 0, "no arguments", EventKind::CsExit, false, false, false},
+    {OpCode::WriteRecord, "write_record", {OperandKind::Variable, OperandKind::Gap}, 2,
+     "a record and an optional gap between words: write_record X window", EventKind::RecordWordWrite,
+     false, false, true},
+    {OpCode::CheckRecord, "check_record", {OperandKind::Variable}, 1,
+     "a record: check_record X", EventKind::RecordCheck, false, false, true},
+}};
+// clang-format on
+
+constexpr bool opRowsFollowTheEnum() {
+    for (std::size_t i = 0; i < kInstructionSet.size(); ++i)
+        if (static_cast<std::size_t>(kInstructionSet[i].op) != i) return false;
+    return true;
+}
+static_assert(opRowsFollowTheEnum(), "kInstructionSet must have one row per OpCode, in enum order");
+
+constexpr const OpSpec& opSpec(OpCode op) {
+    return kInstructionSet[static_cast<std::size_t>(op)];
+}
+constexpr std::string_view opCodeName(OpCode op) {
+    return static_cast<std::size_t>(op) < kInstructionSet.size() ? opSpec(op).name : "unknown";
+}
+
+/// A source operand's value at run time.
+struct Operand {
+    enum class Kind : std::uint8_t {
+        None,      ///< absent (an optional operand not given): 0
+        Register,  ///< value = register number
+        Immediate, ///< value = the number
+        Me,        ///< the worker's signature: its index + 1
+        Other,     ///< the other worker of its pair: index ^ 1 (A <-> B, C <-> D)
+        Window,    ///< the run's race window in ns
+    };
+    Kind kind = Kind::None;
+    std::int64_t value = 0;
+};
+
+/// Which word of a variable an access touches.
+struct WordIndex {
+    enum class Kind : std::uint8_t {
+        Fixed,    ///< VAR or VAR[3]: value = the word
+        Me,       ///< VAR[me]: the worker's index
+        Other,    ///< VAR[other]: the other worker of its pair (index ^ 1)
+        Register, ///< VAR[rN]: value = the register number
+    };
+    Kind kind = Kind::Fixed;
+    std::uint32_t value = 0;
+};
+
+struct Instruction {
+    OpCode op = OpCode::Fence;
+    std::uint8_t reg = 0;   ///< destination (or compared) register
+    std::uint16_t line = 0; ///< pseudo-code line shown for it
+    std::uint16_t variable = kNoVariable;
+    WordIndex index;              ///< the word within the variable
+    Operand a;                    ///< first source operand
+    Operand b;                    ///< second source operand (cas: new value)
+    std::uint32_t target = 0;     ///< branch target (instruction index)
+    std::uint32_t sourceLine = 0; ///< line in the TOML file, for messages
+};
+
+/// The word `index` names for worker `worker`, given its registers.
+constexpr std::int64_t resolveWord(const WordIndex& index, std::uint32_t worker, const std::int64_t* registers) {
+    switch (index.kind) {
+    case WordIndex::Kind::Fixed: return index.value;
+    case WordIndex::Kind::Me: return worker;
+    case WordIndex::Kind::Other: return worker ^ 1u;
+    case WordIndex::Kind::Register: return registers[index.value];
+    }
+    return 0;
+}
+
+} // namespace racetrace
