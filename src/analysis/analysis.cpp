@@ -1,19 +1,13 @@
-// analyse(): every finder over one trace, the findings in time order, and the
-// one sentence the status line shows.
-#include "analysis/findings.hpp"
-#include "analysis/lost_update_finder.hpp"
+// analyse(): every finder of the registry over one trace, the findings in time
+// order, and the one sentence the status line shows.
+#include "analysis/finders.hpp"
 
 #include <algorithm>
 
 namespace racetrace {
 
 std::string_view findingKindName(FindingKind kind) {
-    switch (kind) {
-    case FindingKind::Overlap: return "overlap";
-    case FindingKind::LostUpdate: return "lost-update";
-    case FindingKind::TornRecord: return "torn-record";
-    }
-    return "overlap";
+    return static_cast<std::size_t>(kind) < kFindingKinds.size() ? findingKindInfo(kind).name : "unknown";
 }
 
 namespace {
@@ -58,31 +52,37 @@ void mergeByTime(std::vector<Finding>& sorted, std::vector<Finding>&& more) {
 
 } // namespace
 
+/// The trace's modification orders: those its merge used, or computed now.
+static const std::vector<ModificationOrder>& ordersOf(const Trace& trace, std::vector<ModificationOrder>& computed) {
+    if (trace.memoryOrders) return *trace.memoryOrders;
+    computed = modificationOrders(trace);
+    return computed;
+}
+
 Analysis analyse(const Trace& trace) {
+    std::vector<ModificationOrder> computed;
+    const AnalysisInput input{trace, ordersOf(trace, computed)};
     Analysis analysis;
-    std::vector<Finding> overlaps;
-    std::vector<Finding> lostUpdates;
-    std::vector<Finding> tornRecords;
-    analysis.overlaps = findOverlaps(trace, overlaps);
-    findLostUpdates(trace, lostUpdates);
-    analysis.tornRecords = findTornRecords(trace, tornRecords);
-
-    // Signed sum: a store over a stale write gives back updates that write erased.
-    // Unsigned arithmetic wraps instead of overflowing on scribbled values.
-    std::uint64_t erased = 0;
-    for (const Finding& finding : lostUpdates)
-        erased += static_cast<std::uint64_t>(updatesErased(trace, finding));
-    analysis.lostUpdates = static_cast<std::int64_t>(erased) > 0 ? erased : 0;
-
-    analysis.findings.reserve(overlaps.size() + lostUpdates.size() + tornRecords.size());
-    mergeByTime(analysis.findings, std::move(overlaps));
-    mergeByTime(analysis.findings, std::move(lostUpdates));
-    mergeByTime(analysis.findings, std::move(tornRecords));
+    for (const FindingKindInfo& finder : kFindingKinds) {
+        std::vector<Finding> found;
+        finder.find(input, found);
+        analysis.counts[static_cast<std::size_t>(finder.kind)] =
+            finder.count ? finder.count(input, found) : found.size();
+        mergeByTime(analysis.findings, std::move(found));
+    }
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
     analysis.headline =
         analysis.findings.empty() ? allWellHeadline(trace, analysis.invariants) : analysis.findings.front().sentence;
     return analysis;
+}
+
+std::size_t findOnly(FindingKind kind, const Trace& trace, std::vector<Finding>& out) {
+    std::vector<ModificationOrder> computed;
+    const AnalysisInput input{trace, ordersOf(trace, computed)};
+    const std::size_t before = out.size();
+    findingKindInfo(kind).find(input, out);
+    return out.size() - before;
 }
 
 } // namespace racetrace

@@ -5,17 +5,20 @@
 
 #include "trace/trace.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace racetrace {
 
+/// One per finder (analysis/finders.hpp has the table of them).
 enum class FindingKind : std::uint8_t {
     Overlap,    ///< two or more workers inside the critical section at once
     LostUpdate, ///< a counter write overwrote another worker's update
     TornRecord, ///< a record check saw words from more than one writer
 };
+inline constexpr std::size_t kFindingKindCount = 3;
 std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record"
 
 struct Finding {
@@ -46,26 +49,25 @@ struct RecordState {
 
 struct Analysis {
     std::vector<Finding> findings; ///< ascending beginNs
-    std::uint64_t overlaps = 0;    ///< Overlap findings
-    /// Counter updates lost, from values: what each lost-update store erased
-    /// (memory before it minus what its worker had read), summed. One store can
-    /// erase many updates, so this is not the number of LostUpdate findings; for
-    /// a trace with nothing dropped it equals the counter's shortfall.
-    std::uint64_t lostUpdates = 0;
-    std::uint64_t tornRecords = 0; ///< TornRecord findings
+    /// Per finding kind, what its finder counts (see analysis/finders.hpp):
+    /// overlaps and torn records are counted as findings; lost updates as the
+    /// updates erased, from values, which for a complete trace equals the
+    /// counter's shortfall (one store can erase many).
+    std::array<std::uint64_t, kFindingKindCount> counts{};
     std::vector<InvariantResult> invariants;
     std::vector<RecordState> records;
     /// One sentence for the status line: the first finding's sentence, or that all was well.
     std::string headline;
+
+    std::uint64_t count(FindingKind kind) const { return counts[static_cast<std::size_t>(kind)]; }
+    /// True when every kind's count is the same in both (a replay's question).
+    bool sameCounts(const Analysis& other) const { return counts == other.counts; }
 };
 
-/// Runs every finder on `trace`. Pure: depends only on the trace's content.
+/// Runs every finder of the registry on `trace`. Pure: depends only on the
+/// trace's content (and the modification orders its merge left, if any).
 Analysis analyse(const Trace& trace);
 
-// The finders, exposed for tests. Each appends to `out` and returns how many it added.
-std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out);
-std::size_t findLostUpdates(const Trace& trace, std::vector<Finding>& out);
-std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out);
 std::vector<InvariantResult> checkInvariants(const Trace& trace);
 std::vector<RecordState> recordStates(const Trace& trace);
 

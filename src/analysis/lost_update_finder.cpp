@@ -27,6 +27,8 @@
 //  - no predecessor (S is the first write): R returned the initial value.
 #include "analysis/lost_update_finder.hpp"
 
+#include "analysis/finders.hpp"
+
 #include "analysis/event_gaps.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
@@ -155,9 +157,19 @@ std::int64_t updatesErased(const Trace& trace, const Finding& finding) {
     return wrappingDifference(writtenValue(trace.events[previous]), trace.events[read].value);
 }
 
-std::size_t findLostUpdates(const Trace& trace, std::vector<Finding>& out) {
-    const std::vector<ModificationOrder> orders = counterModificationOrders(trace);
-    if (orders.empty()) return 0;
+std::uint64_t erasedUpdates(const AnalysisInput& input, const std::vector<Finding>& found) {
+    // Signed sum: a store over a stale write gives back updates that write erased.
+    // Unsigned arithmetic wraps instead of overflowing on scribbled values.
+    std::uint64_t erased = 0;
+    for (const Finding& finding : found)
+        erased += static_cast<std::uint64_t>(updatesErased(input.trace, finding));
+    return static_cast<std::int64_t>(erased) > 0 ? erased : 0;
+}
+
+void findLostUpdates(const AnalysisInput& input, std::vector<Finding>& out) {
+    const Trace& trace = input.trace;
+    const std::vector<ModificationOrder> orders = counterModificationOrders(trace, input.orders);
+    if (orders.empty()) return;
     const std::vector<Pairs> pairs = readModifyWrites(trace, orders);
     const EventGaps gaps(trace);
     const auto& events = trace.events;
@@ -196,7 +208,6 @@ std::size_t findLostUpdates(const Trace& trace, std::vector<Finding>& out) {
     // the order of their stores, as a pass over the trace would find them.
     std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
                      [](const Finding& a, const Finding& b) { return a.events[0] < b.events[0]; });
-    return out.size() - before;
 }
 
 } // namespace racetrace

@@ -3,7 +3,7 @@
 // and CsExit markers; the sentence explains, from the values the workers read,
 // why the guard (if any) let them all in.
 #include "analysis/critical_sections.hpp"
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
 
@@ -115,7 +115,8 @@ Finding makeOverlap(const Trace& trace, const std::vector<CriticalSectionSpan>& 
 
 } // namespace
 
-std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
+void findOverlaps(const AnalysisInput& input, std::vector<Finding>& out) {
+    const Trace& trace = input.trace;
     const auto spans = criticalSections(trace);
     std::vector<Boundary> boundaries;
     boundaries.reserve(spans.size() * 2);
@@ -130,7 +131,6 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
         return x.span < y.span;
     });
 
-    const std::size_t before = out.size();
     std::vector<std::uint32_t> inside;   // spans open now, in order of entry
     std::vector<std::uint32_t> involved; // spans seen during the current overlap period
     std::uint64_t periodBegin = 0;
@@ -158,7 +158,6 @@ std::size_t findOverlaps(const Trace& trace, std::vector<Finding>& out) {
             involved.clear();
         }
     }
-    return out.size() - before;
 }
 
 } // namespace racetrace

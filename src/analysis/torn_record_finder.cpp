@@ -8,7 +8,7 @@
 //
 // The signatures are the ground truth; no timestamp is needed to call it torn.
 #include "analysis/event_gaps.hpp"
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
 
@@ -130,8 +130,8 @@ void closePass(const Trace& trace, std::uint32_t checker, CheckPass& pass, std::
 
 } // namespace
 
-std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out) {
-    const std::size_t before = out.size();
+void findTornRecords(const AnalysisInput& input, std::vector<Finding>& out) {
+    const Trace& trace = input.trace;
     std::array<CheckPass, kMaxWorkers> passes{};
     SequenceWatch sequence;
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
@@ -156,7 +156,6 @@ std::size_t findTornRecords(const Trace& trace, std::vector<Finding>& out) {
     }
     for (std::uint32_t w = 0; w < kMaxWorkers; ++w)
         closePass(trace, w, passes[w], out);
-    return out.size() - before;
 }
 
 } // namespace racetrace

@@ -160,8 +160,7 @@ int replayCommand(const ReplayCommand& command) {
     }
     const Analysis before = analyse(*original);
     const Analysis after = analyse(replay->trace);
-    const bool sameFindings = before.overlaps == after.overlaps && before.lostUpdates == after.lostUpdates &&
-                              before.tornRecords == after.tornRecords;
+    const bool sameFindings = before.sameCounts(after);
     if (!command.out.empty()) {
         if (auto saved = saveRtrace(replay->trace, command.out); !saved) {
             std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());

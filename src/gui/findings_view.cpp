@@ -1,5 +1,7 @@
 #include "gui/findings_view.hpp"
 
+#include "analysis/finders.hpp"
+
 #include "analysis/plain_words.hpp"
 #include "gui/theme.hpp"
 
@@ -27,9 +29,9 @@ void hintWrapped(const char* text) {
 /// "Overlaps: 5,448   Lost updates: 2,048   Torn records: 924" on one line
 /// when it fits, else as many lines as needed, never clipped in the middle.
 void countsLine(const Analysis& analysis) {
-    const std::string parts[] = {"Overlaps: " + grouped(analysis.overlaps),
-                                 "Lost updates: " + grouped(analysis.lostUpdates),
-                                 "Torn records: " + grouped(analysis.tornRecords)};
+    std::vector<std::string> parts;
+    for (const FindingKindInfo& kind : kFindingKinds)
+        parts.push_back(std::string(kind.label) + ": " + grouped(analysis.count(kind.kind)));
     const float gap = ImGui::GetFontSize();
     for (std::size_t k = 0; k < std::size(parts); ++k) {
         if (k > 0) {
@@ -64,15 +66,6 @@ std::string fitted(const std::string& text, float width) {
 }
 
 } // namespace
-
-const char* findingKindLabel(FindingKind kind) {
-    switch (kind) {
-    case FindingKind::Overlap: return "overlap";
-    case FindingKind::LostUpdate: return "lost update";
-    case FindingKind::TornRecord: return "torn record";
-    }
-    return "finding";
-}
 
 void FindingsView::draw(ViewContext& context) {
     const auto& document = context.document;
@@ -125,8 +118,8 @@ void FindingsView::draw(ViewContext& context) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             const Finding& finding = findings[static_cast<std::size_t>(i)];
             ImGui::PushID(i);
-            const std::string label =
-                std::to_string(i + 1) + ". " + findingKindLabel(finding.kind) + ": " + finding.sentence;
+            const std::string label = std::to_string(i + 1) + ". " +
+                                      std::string(findingKindInfo(finding.kind).singular) + ": " + finding.sentence;
             if (ImGui::Selectable(fitted(label, ImGui::GetContentRegionAvail().x).c_str(), i == selected)) {
                 context.state.selectFinding(i);
                 m_scrolledTo = i;

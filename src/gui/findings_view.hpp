@@ -16,7 +16,4 @@ class FindingsView : public View {
     int m_scrolledTo = -1; ///< the selection the list last scrolled to
 };
 
-/// Short label of a finding kind for lists: "overlap", "lost update", "torn record".
-const char* findingKindLabel(FindingKind kind);
-
 } // namespace racetrace

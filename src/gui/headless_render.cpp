@@ -8,6 +8,7 @@
 #include "gui/timeline_view.hpp"
 #include "session/run_session.hpp"
 
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 
 #include <EGL/egl.h>
@@ -124,9 +125,9 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
         document.trace.scenario.title.c_str(), run.workers,
         groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
         groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.overlaps)).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.lostUpdates)).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.tornRecords)).c_str());
+        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::Overlap))).c_str(),
+        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::LostUpdate))).c_str(),
+        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::TornRecord))).c_str());
     drawTimelineLegend(context.theme, legend);
     headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();

@@ -1,5 +1,6 @@
 #include "session/comparison.hpp"
 
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/waiting_accesses.hpp"
 #include "lab/schedule_policy.hpp"
@@ -64,8 +65,9 @@ std::string waitWords(const Trace& trace) {
 
 std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
     std::vector<std::string> counts;
-    if (analysis.lostUpdates > 0) counts.push_back(countOf(analysis.lostUpdates, "lost update", "lost updates"));
-    if (analysis.tornRecords > 0) counts.push_back(countOf(analysis.tornRecords, "torn record", "torn records"));
+    for (const FindingKindInfo& kind : kFindingKinds) // the overlaps are the sentence itself
+        if (kind.kind != FindingKind::Overlap && analysis.count(kind.kind) > 0)
+            counts.push_back(countOf(analysis.count(kind.kind), kind.singular, kind.plural));
     if (auto counter = counterWords(trace, analysis); !counter.empty()) counts.push_back(counter);
     std::string details;
     for (const auto& part : counts)
@@ -75,8 +77,9 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
     if (const auto intrusion = firstIntrusion(trace)) {
         sentence = workerName(intrusion->entered) + " entered while " + workerList(intrusion->inside) +
                    (intrusion->inside.size() == 1 ? " was" : " were") + " inside, " +
-                   (analysis.overlaps == 1 ? std::string("once")
-                                           : groupedNumber(static_cast<std::int64_t>(analysis.overlaps)) + " times");
+                   (analysis.count(FindingKind::Overlap) == 1
+                        ? std::string("once")
+                        : groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::Overlap))) + " times");
     } else {
         const std::string waited = waitWords(trace);
         sentence = (waited.empty() ? std::string("nobody had to wait") : waited) + "; never two inside";

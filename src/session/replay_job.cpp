@@ -1,5 +1,6 @@
 #include "session/replay_job.hpp"
 
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "lab/schedule_replay.hpp"
 
@@ -18,9 +19,8 @@ std::string findingDifferences(const Analysis& before, const Analysis& after) {
             parts.push_back(countOf(a, one, many) + " in the original, " + groupedNumber(static_cast<std::int64_t>(b)) +
                             " in the replay");
     };
-    compare(before.overlaps, after.overlaps, "overlap", "overlaps");
-    compare(before.lostUpdates, after.lostUpdates, "lost update", "lost updates");
-    compare(before.tornRecords, after.tornRecords, "torn record", "torn records");
+    for (const FindingKindInfo& kind : kFindingKinds)
+        compare(before.count(kind.kind), after.count(kind.kind), kind.singular, kind.plural);
     for (std::size_t i = 0; i < before.invariants.size() && i < after.invariants.size(); ++i)
         if (before.invariants[i].actual != after.invariants[i].actual)
             parts.push_back(before.invariants[i].invariant.text + " left " +

@@ -1,5 +1,6 @@
 #include "session/run_summary.hpp"
 
+#include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 
 #include <algorithm>
@@ -16,6 +17,15 @@ const InvariantResult* counterInvariant(const Trace& trace, const Analysis& anal
             variableRoleInfo(trace.scenario.variables[result.invariant.variable].role).countsUpdates)
             return &result;
     return analysis.invariants.empty() ? nullptr : &analysis.invariants.front();
+}
+
+/// "5,952 overlaps in the critical section, 479 lost updates, 1,231 torn records".
+std::string raceCounts(const Analysis& analysis) {
+    std::string text;
+    for (const FindingKindInfo& kind : kFindingKinds)
+        text += (text.empty() ? "" : ", ") + countOf(analysis.count(kind.kind), kind.singular, kind.plural) +
+                std::string(kind.raceClause);
+    return text;
 }
 
 } // namespace
@@ -39,10 +49,11 @@ nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis) {
                            {"final", counter->actual}};
     else
         json["counter"] = nullptr;
-    json["findings"] = {{"overlaps", analysis.overlaps},
-                        {"lost_updates", analysis.lostUpdates},
-                        {"torn_records", analysis.tornRecords},
-                        {"total", analysis.findings.size()}};
+    nlohmann::json findings = nlohmann::json::object();
+    for (const FindingKindInfo& kind : kFindingKinds)
+        findings[std::string(kind.jsonKey)] = analysis.count(kind.kind);
+    findings["total"] = analysis.findings.size();
+    json["findings"] = std::move(findings);
     const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
                                              [](const InvariantResult& result) { return !result.holds; });
     json["race"] = !analysis.findings.empty() || invariantBroken; // --no-trace has no findings, only the counter
@@ -86,10 +97,7 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
         text +=
             "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
     if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
-    if (!analysis.findings.empty())
-        text += "RACE: " + countOf(analysis.overlaps, "overlap", "overlaps") + " in the critical section, " +
-                countOf(analysis.lostUpdates, "lost update", "lost updates") + ", " +
-                countOf(analysis.tornRecords, "torn record", "torn records") + ".\n";
+    if (!analysis.findings.empty()) text += "RACE: " + raceCounts(analysis) + ".\n";
     for (const auto& result : analysis.invariants)
         text += result.sentence + "\n";
     if (!analysis.headline.empty() && options.traceEnabled)

@@ -221,6 +221,21 @@ std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const Progr
     return order;
 }
 
+/// The orders' event indices after the merge put old event order[k] at k.
+void renumber(std::vector<ModificationOrder>& orders, const std::vector<Index>& order) {
+    std::vector<std::uint64_t> position(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k)
+        position[order[k]] = k;
+    const auto moved = [&](std::uint64_t event) { return event < position.size() ? position[event] : event; };
+    for (ModificationOrder& location : orders) {
+        for (std::uint64_t& write : location.writes)
+            write = moved(write);
+        for (auto& [read, source] : location.sources)
+            read = moved(read), source = moved(source); // kInitialValue and kNoEvent stay as they are
+        std::sort(location.sources.begin(), location.sources.end());
+    }
+}
+
 } // namespace
 
 void sortEventsByTimestamp(Trace& trace) {
@@ -238,11 +253,14 @@ void sortEventsByTimestamp(Trace& trace) {
 
 EventOrderRepair finalizeEventOrder(Trace& trace) {
     sortEventsByTimestamp(trace);
+    trace.memoryOrders.reset();
     EventOrderRepair repair;
     auto& events = trace.events;
-    if (events.size() < 2 || events.size() >= kNoIndex) return repair;
-    const std::vector<Edge> edges = valueEdges(events, modificationOrders(trace));
-    if (edges.empty()) return repair;
+    if (events.size() >= kNoIndex) return repair;
+    auto orders = std::make_shared<std::vector<ModificationOrder>>(modificationOrders(trace));
+    trace.memoryOrders = orders; // still right if nothing moves below
+    const std::vector<Edge> edges = valueEdges(events, *orders);
+    if (events.size() < 2 || edges.empty()) return repair;
 
     const ProgramOrder program(events);
     const Adjacency into(events.size(), edges, true);
@@ -255,6 +273,7 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
     merged.reserve(events.size());
     for (const Index i : order)
         merged.push_back(events[i]);
+    renumber(*orders, order);
     // Lower stamps that now stand before smaller ones, from the end backwards.
     std::uint64_t later = kUnset;
     for (auto it = merged.rbegin(); it != merged.rend(); ++it) {

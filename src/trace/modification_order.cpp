@@ -333,9 +333,7 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
 /// Where events go: one slot per location (variable, word) that the trace touches.
 class LocationSlots {
   public:
-    explicit LocationSlots(const Trace& trace, bool countersOnly) : m_trace(trace), m_countersOnly(countersOnly) {
-        m_lastWord.fill(0);
-    }
+    explicit LocationSlots(const Trace& trace) : m_trace(trace) { m_lastWord.fill(0); }
 
     /// The slot of the location `e` accesses, or kNone for events that touch
     /// none (or none we can name). Call once per event, in trace order: a spin
@@ -344,7 +342,6 @@ class LocationSlots {
         const auto& variables = m_trace.scenario.variables;
         if (e.variable >= variables.size()) return kNone;
         const VariableInfo& variable = variables[e.variable];
-        if (m_countersOnly && !variableRoleInfo(variable.role).countsUpdates) return kNone;
         std::uint32_t word = 0;
         if (auxIsWord(e.kind)) {
             word = e.aux;
@@ -369,7 +366,6 @@ class LocationSlots {
 
   private:
     const Trace& m_trace;
-    bool m_countersOnly;
     std::unordered_map<std::uint64_t, std::size_t> m_slots;
     static constexpr std::uint32_t kUnknownWord = ~std::uint32_t{0};
     std::array<std::uint32_t, kMaxWorkers> m_lastWord;
@@ -449,9 +445,37 @@ ModificationOrder orderLocation(const History& h, std::int64_t initial) {
     return order;
 }
 
-std::vector<ModificationOrder> modificationOrdersOf(const Trace& trace, bool countersOnly) {
+} // namespace
+
+std::uint64_t ModificationOrder::sourceOf(std::uint64_t read) const {
+    const auto it = std::lower_bound(sources.begin(), sources.end(), read,
+                                     [](const auto& pair, std::uint64_t event) { return pair.first < event; });
+    return it != sources.end() && it->first == read ? it->second : kNoEvent;
+}
+
+std::vector<ModificationOrder> counterModificationOrders(const Trace& trace,
+                                                         const std::vector<ModificationOrder>& all) {
+    std::vector<ModificationOrder> orders;
+    const auto& variables = trace.scenario.variables;
+    for (std::size_t v = 0; v < variables.size(); ++v) {
+        if (!variableRoleInfo(variables[v].role).countsUpdates) continue;
+        const auto it = std::find_if(all.begin(), all.end(),
+                                     [&](const ModificationOrder& o) { return o.variable == v && o.word == 0; });
+        if (it != all.end())
+            orders.push_back(*it);
+        else
+            orders.emplace_back().variable = static_cast<std::uint16_t>(v);
+    }
+    return orders;
+}
+
+std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
+    return counterModificationOrders(trace, modificationOrders(trace));
+}
+
+std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
     // One pass over the trace collects each location's reads and writes.
-    LocationSlots slots(trace, countersOnly);
+    LocationSlots slots(trace);
     std::vector<HistoryBuilder> builders;
     SequenceWatch sequence;
     std::array<std::uint32_t, kMaxWorkers> gaps{};
@@ -479,36 +503,6 @@ std::vector<ModificationOrder> modificationOrdersOf(const Trace& trace, bool cou
         return a.variable != b.variable ? a.variable < b.variable : a.word < b.word;
     });
     return orders;
-}
-
-} // namespace
-
-std::uint64_t ModificationOrder::sourceOf(std::uint64_t read) const {
-    const auto it = std::lower_bound(sources.begin(), sources.end(), read,
-                                     [](const auto& pair, std::uint64_t event) { return pair.first < event; });
-    return it != sources.end() && it->first == read ? it->second : kNoEvent;
-}
-
-std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
-    // Counters without any access get an empty order, so callers find every counter.
-    std::vector<ModificationOrder> found = modificationOrdersOf(trace, true);
-    std::vector<ModificationOrder> orders;
-    const auto& variables = trace.scenario.variables;
-    for (std::size_t v = 0; v < variables.size(); ++v) {
-        if (!variableRoleInfo(variables[v].role).countsUpdates) continue;
-        const auto it = std::find_if(found.begin(), found.end(),
-                                     [&](const ModificationOrder& o) { return o.variable == v && o.word == 0; });
-        if (it != found.end()) {
-            orders.push_back(std::move(*it));
-        } else {
-            orders.emplace_back().variable = static_cast<std::uint16_t>(v);
-        }
-    }
-    return orders;
-}
-
-std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
-    return modificationOrdersOf(trace, false);
 }
 
 } // namespace racetrace

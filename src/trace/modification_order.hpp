@@ -58,7 +58,11 @@ struct ModificationOrder {
     std::uint64_t sourceOf(std::uint64_t read) const;
 };
 
-/// One ModificationOrder per counter variable, in variable order.
+/// One ModificationOrder per counter variable (its word 0), in variable order,
+/// picked from `all` (what modificationOrders gave); a counter nobody touched
+/// gets an empty one, so every counter is looked at.
+std::vector<ModificationOrder> counterModificationOrders(const Trace& trace, const std::vector<ModificationOrder>& all);
+/// The same, computing every location's order first.
 std::vector<ModificationOrder> counterModificationOrders(const Trace& trace);
 
 /// One ModificationOrder per location (variable, word) the trace reads or

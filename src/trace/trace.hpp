@@ -8,11 +8,14 @@
 #include "trace/variable_roles.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace racetrace {
+
+struct ModificationOrder;
 
 struct VariableInfo {
     std::string name; ///< as shown to people: "Y", "counter", "X"
@@ -127,6 +130,12 @@ struct Trace {
     std::vector<std::int64_t> finalWords; ///< the variable area as the parent read it after the run
     std::string stopReason;               ///< empty when every worker finished; else one sentence
     std::uint64_t durationNs = 0;
+
+    /// Derived, never saved: each location's modification order as the merge
+    /// that ordered `events` worked it out (finalizeEventOrder), so analysis
+    /// need not work it out again. Null for a trace read from a file, or one
+    /// whose events were changed after the merge.
+    std::shared_ptr<const std::vector<ModificationOrder>> memoryOrders;
 
     std::uint64_t droppedTotal() const;
     /// Final value of a scalar variable (its first word), from finalWords.

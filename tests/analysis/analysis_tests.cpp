@@ -1,4 +1,4 @@
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "trace_builder.hpp"
 
 #include <catch2/catch.hpp>
@@ -45,9 +45,9 @@ TEST_CASE("analysis: the naive flag race gives an overlap, a lost update and a t
     b.exited(B, 1000);
 
     const Analysis analysis = analyse(b.build());
-    CHECK(analysis.overlaps == 1);
-    CHECK(analysis.lostUpdates == 1);
-    CHECK(analysis.tornRecords == 1);
+    CHECK(analysis.count(FindingKind::Overlap) == 1);
+    CHECK(analysis.count(FindingKind::LostUpdate) == 1);
+    CHECK(analysis.count(FindingKind::TornRecord) == 1);
     REQUIRE(analysis.findings.size() == 3);
     CHECK(analysis.findings[0].kind == FindingKind::Overlap);
     CHECK(analysis.findings[1].kind == FindingKind::LostUpdate);
@@ -76,7 +76,9 @@ TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis
             ns = b.serialIteration(static_cast<std::uint32_t>(k % 3), ns + 10);
         const Analysis analysis = analyse(b.build());
         CHECK(analysis.findings.empty());
-        CHECK(analysis.overlaps + analysis.lostUpdates + analysis.tornRecords == 0);
+        CHECK(analysis.count(FindingKind::Overlap) + analysis.count(FindingKind::LostUpdate) +
+                  analysis.count(FindingKind::TornRecord) ==
+              0);
         REQUIRE(analysis.invariants.size() == 1);
         CHECK(analysis.invariants[0].holds);
         CHECK(analysis.headline == "No race: the critical section was never shared and counter = 150 as expected.");

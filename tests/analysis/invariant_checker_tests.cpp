@@ -1,4 +1,4 @@
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "trace_builder.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "analysis/lost_update_finder.hpp"
 #include "trace/modification_order.hpp"
 #include "trace_builder.hpp"
@@ -15,7 +15,7 @@ namespace {
 
 std::vector<Finding> lostUpdatesOf(const Trace& trace) {
     std::vector<Finding> found;
-    const auto added = findLostUpdates(trace, found);
+    const auto added = findOnly(FindingKind::LostUpdate, trace, found);
     REQUIRE(added == found.size());
     return found;
 }
@@ -171,14 +171,14 @@ TEST_CASE("analysis: a store after a long preemption erases every update since i
     const auto storeA = b.store(A, ns + 100, b.counter(), 5);
     const Trace trace = b.build();
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 1);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 1);
     CHECK(found[0].events[0] == storeA);
     CHECK(found[0].events[2] == readA);
     CHECK(updatesErased(trace, found[0]) == 5);
     CHECK(found[0].sentence == "A wrote counter = 5 over B's 9: A had read 4, so 5 updates were lost.");
     // The total agrees with the memory: 10 increments, counter = 5.
     const Analysis analysis = analyse(trace);
-    CHECK(analysis.lostUpdates == 5);
+    CHECK(analysis.count(FindingKind::LostUpdate) == 5);
     REQUIRE(analysis.invariants.size() == 1);
     CHECK(analysis.invariants[0].sentence == "counter = 5 but 10 were expected: 5 updates were lost.");
 }
@@ -198,14 +198,14 @@ TEST_CASE("analysis: overwriting a stale write gives its erased updates back", "
     b.store(B, ns + 30, b.counter(), 10); // over A's 5
     const Trace trace = b.build();
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 2);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 2);
     CHECK(updatesErased(trace, found[0]) == 5);
     CHECK(updatesErased(trace, found[1]) == -4);
     CHECK(found[1].sentence ==
           "B wrote counter = 10 over A's 5: B had read 9 before A's write, so A's write was undone.");
     const Analysis analysis = analyse(trace);
     CHECK(trace.finalValue(b.counter()) == 10);
-    CHECK(analysis.lostUpdates == 1); // 11 increments, counter = 10
+    CHECK(analysis.count(FindingKind::LostUpdate) == 1); // 11 increments, counter = 10
 }
 
 TEST_CASE("analysis: a write of the value already there is not lost a second time", "[analysis][lost-update]") {
@@ -220,9 +220,9 @@ TEST_CASE("analysis: a write of the value already there is not lost a second tim
     b.store(B, 1300, b.counter(), 6);
     const Trace trace = b.build();
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 1);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 1);
     CHECK(found[0].workers == std::vector<std::uint32_t>{A, C});
-    CHECK(analyse(trace).lostUpdates == 1);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 1);
 }
 
 TEST_CASE("analysis: dropped events are not evidence of a lost update", "[analysis][lost-update][dropped]") {
@@ -324,7 +324,7 @@ TEST_CASE("analysis: a store stamped late whose value the other worker had alrea
 
     // Timestamp order would have had B's 5 over A's 6, erasing 2 updates that were never lost.
     CHECK(lostUpdatesOf(trace).empty());
-    CHECK(analyse(trace).lostUpdates == 0);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 0);
 }
 
 TEST_CASE("analysis: a stale store stamped late after a preemption", "[analysis][lost-update][clock]") {
@@ -353,7 +353,7 @@ TEST_CASE("analysis: a stale store stamped late after a preemption", "[analysis]
     CHECK(orders[0].conflicts == 0);
 
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 2); // in the order of their stores' stamps
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 2); // in the order of their stores' stamps
     CHECK(found[0].events == std::vector<std::uint64_t>{at(trace, 1100), at(trace, 1300), at(trace, 1000)});
     CHECK(found[0].sentence ==
           "B wrote counter = 7 over A's 3: B had read 6 before A's write, so A's write was undone.");
@@ -364,7 +364,7 @@ TEST_CASE("analysis: a stale store stamped late after a preemption", "[analysis]
     CHECK(found[1].sentence == "A wrote counter = 3 over B's 6: A had read 2, so 4 updates were lost.");
     CHECK(updatesErased(trace, found[1]) == 4);
     // Timestamp order summed 5 here: A's 8 over its own 3 hid the 4 it gave back.
-    CHECK(analyse(trace).lostUpdates == 1);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 1);
 }
 
 TEST_CASE("analysis: a store stamped early, before a store that reached memory first",
@@ -403,7 +403,7 @@ TEST_CASE("analysis: a store stamped early, before a store that reached memory f
     CHECK(orders[0].sourceOf(at(trace, 2010)) == at(trace, 1200));
 
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 2);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 2);
     CHECK(found[0].events == std::vector<std::uint64_t>{at(trace, 1200), at(trace, 1240), at(trace, staleRead)});
     CHECK(found[0].sentence == "A wrote counter = 5 over B's 10: A had read 4, so 6 updates were lost.");
     CHECK(found[0].beginNs == 1200);
@@ -411,7 +411,7 @@ TEST_CASE("analysis: a store stamped early, before a store that reached memory f
     CHECK(found[1].events == std::vector<std::uint64_t>{at(trace, 2200), at(trace, 2100), at(trace, 2000)});
     CHECK(found[1].sentence ==
           "A wrote counter = 6 over B's 6: A had read 5 before B's write, so B's increment was lost.");
-    CHECK(analyse(trace).lostUpdates == 7);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 7);
 }
 
 TEST_CASE("analysis: two writes of one value: the reader's own one is as good as the other's",
@@ -447,10 +447,10 @@ TEST_CASE("analysis: two writes of one value: the reader's own one is as good as
           std::vector<std::uint64_t>{1000, 1200, 1010, 1400, 1600});
 
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 1);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 1);
     CHECK(found[0].events == std::vector<std::uint64_t>{at(trace, 1010), at(trace, 1200), at(trace, 910)});
     CHECK(found[0].sentence == "B wrote counter = 4 over A's 5: B had read 3, so 2 updates were lost.");
-    CHECK(analyse(trace).lostUpdates == 2);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 2);
 }
 
 TEST_CASE("analysis: a store stamped milliseconds late, with an older write of its value nearer in time",
@@ -489,10 +489,10 @@ TEST_CASE("analysis: a store stamped milliseconds late, with an older write of i
           std::vector<std::uint64_t>{510, 5000, 710, 810, 5110});
 
     std::vector<Finding> found;
-    REQUIRE(findLostUpdates(trace, found) == 1);
+    REQUIRE(findOnly(FindingKind::LostUpdate, trace, found) == 1);
     CHECK(found[0].sentence == "A wrote counter = 2 over B's 7: A had read 1, so 6 updates were lost.");
     // Timestamp order summed 9: B's late 5 over A's 7 looked like 3 more.
-    CHECK(analyse(trace).lostUpdates == 6);
+    CHECK(analyse(trace).count(FindingKind::LostUpdate) == 6);
 }
 
 TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lose writes",
@@ -511,7 +511,7 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
         CHECK(orders[0].conflicts >= 1);
         CHECK(writeStamps(orders[0], trace) == std::vector<std::uint64_t>{100, 110, 300, 310});
         std::vector<Finding> found;
-        findLostUpdates(trace, found); // no crash, no hang
+        findOnly(FindingKind::LostUpdate, trace, found); // no crash, no hang
         for (const auto& finding : found)
             CHECK(finding.beginNs <= finding.endNs);
     }
@@ -546,7 +546,7 @@ TEST_CASE("analysis: contradictory values in a damaged trace neither hang nor lo
         CHECK(orders[0].conflicts >= 10'000);
         CHECK(orders[0].writes.size() == 20'000);
         std::vector<Finding> found;
-        findLostUpdates(trace, found);
+        findOnly(FindingKind::LostUpdate, trace, found);
     }
     SECTION("one value written and read a hundred thousand times stays fast") {
         TraceBuilder b(Shape::NoSync);

@@ -1,4 +1,4 @@
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "trace_builder.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +10,7 @@ namespace {
 
 std::vector<Finding> tornRecordsOf(const Trace& trace) {
     std::vector<Finding> found;
-    const auto added = findTornRecords(trace, found);
+    const auto added = findOnly(FindingKind::TornRecord, trace, found);
     REQUIRE(added == found.size());
     return found;
 }

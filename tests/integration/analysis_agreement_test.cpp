@@ -74,7 +74,7 @@ TEST_CASE("a complete trace accounts for every increment missing from memory", "
             CHECK_FALSE(invariant->holds);
             CHECK(invariant->actual == finalCount(trace));
             CHECK(invariant->invariant.expected == expectedCount(trace));
-            CHECK(analysis.lostUpdates >= 1);
+            CHECK(analysis.count(FindingKind::LostUpdate) >= 1);
         }
     }
 }
@@ -114,8 +114,8 @@ TEST_CASE("lost-update findings count the increments missing from memory", "[int
             const std::int64_t missing = expectedCount(trace) - finalCount(trace);
             INFO(scenario << ": expected " << expectedCount(trace) << ", final " << finalCount(trace) << ", missing "
                           << missing << ", erased by the trace " << erasedIncrements(trace) << ", lostUpdates "
-                          << analysis.lostUpdates << "; writes out of timestamp order " << order->moved
-                          << ", contradictions " << order->conflicts << ", reads without a source "
+                          << analysis.count(FindingKind::LostUpdate) << "; writes out of timestamp order "
+                          << order->moved << ", contradictions " << order->conflicts << ", reads without a source "
                           << order->unsourced);
 
             // The order is a merge of the workers' program orders: every write once, each worker's in sequence.
@@ -141,7 +141,7 @@ TEST_CASE("lost-update findings count the increments missing from memory", "[int
             CHECK(order->conflicts == 0);
             // ... and then the sum is exact (the proved part).
             if (order->unsourced == 0 && order->conflicts == 0)
-                CHECK(analysis.lostUpdates == static_cast<std::uint64_t>(missing));
+                CHECK(analysis.count(FindingKind::LostUpdate) == static_cast<std::uint64_t>(missing));
         }
     }
 }

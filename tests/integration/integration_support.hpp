@@ -3,7 +3,7 @@
 // with its output captured. Header-only; every test file includes it.
 #pragma once
 
-#include "analysis/findings.hpp"
+#include "analysis/finders.hpp"
 #include "lab/run.hpp"
 #include "lab/schedule_replay.hpp"
 #include "trace/trace.hpp"

@@ -53,9 +53,10 @@ RaceSearch searchForRace(const RunOptions& o, bool wantOverlap, bool requireSing
         REQUIRE(invariant != nullptr);
         REQUIRE(invariant->holds == (missing == 0));
 
-        search.overlaps += analysis.overlaps;
+        search.overlaps += analysis.count(FindingKind::Overlap);
         search.missing += missing;
-        if (analysis.overlaps > 0 && search.firstOverlapTrial == 0) search.firstOverlapTrial = search.trials;
+        if (analysis.count(FindingKind::Overlap) > 0 && search.firstOverlapTrial == 0)
+            search.firstOverlapTrial = search.trials;
         if (missing > 0 && search.firstShortTrial == 0) {
             search.firstShortTrial = search.trials;
             CHECK_THAT(invariant->sentence, Catch::Matchers::Contains("lost"));
