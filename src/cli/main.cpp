@@ -1,41 +1,24 @@
-// racetrace's command line. CLI11 is included here only (it is slow to compile).
-// Exit codes: 0 done (a race found is a success: it is what we came to show),
-// 1 the run or the file failed, 2 bad options.
-#include "analysis/findings.hpp"
-#include "analysis/plain_words.hpp"
-#include "lab/builtin_scenarios.hpp"
-#include "lab/run.hpp"
-#include "lab/schedule_policy.hpp"
-#include "lab/schedule_replay.hpp"
+// racetrace's command line: argument parsing only, then one call per
+// subcommand (cli/commands.hpp). CLI11 is included here and nowhere else (it
+// is slow to compile).
+#include "cli/commands.hpp"
 #include "lab/worker_main.hpp"
-#include "session/run_summary.hpp"
-#include "trace/rtrace_file.hpp"
+#include "racetrace/version.hpp"
 
 #ifdef RACETRACE_HAVE_GUI
-#include "gui/app.hpp"
-#include "gui/headless_render.hpp"
+#include "cli/render_command.hpp"
+#include "gui/gui_main.hpp"
 #endif
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <iostream>
+#include <filesystem>
 
 namespace racetrace {
 namespace {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-struct RunCommand {
-    RunOptions options;
-    std::string out;
-    bool json = false;
-    bool noTrace = false;
-    bool alternate = false; ///< step the workers in turn at every access (lab/schedule_policy.hpp)
-};
-
-void addRunOptions(CLI::App& command, RunCommand& run) {
+void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
         ->capture_default_str();
     command.add_option("--workers,-w", run.options.workers, "worker processes (2 to 64)")
@@ -55,149 +38,17 @@ void addRunOptions(CLI::App& command, RunCommand& run) {
         ->check(CLI::IsMember({"spread", "same", "none"}));
     command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
-        ->check(CLI::Range(0.01, 3600.0))
+        ->check(CLI::Range(0.01, kMaxWatchdogSeconds))
         ->capture_default_str();
     command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
-    auto* noTrace =
-        command.add_flag("--no-trace", run.noTrace, "run the same programs with recording off (observer effect)");
+    auto* noTraceFlag =
+        command.add_flag("--no-trace", noTrace, "run the same programs with recording off (observer effect)");
     command
         .add_flag("--alternate", run.alternate,
                   "the workers take turns at every shared access (A, B, A, B, ...), stepped through their gates "
                   "until all have finished; the race window defaults to 0 (try -n 3)")
-        ->excludes(noTrace);
+        ->excludes(noTraceFlag);
     command.add_flag("--json", run.json, "print one JSON object instead of text");
-}
-
-int runCommand(RunCommand& command) {
-    command.options.traceEnabled = !command.noTrace;
-    Result<Trace> trace = fail("no run");
-    if (command.alternate) {
-        // The schedule decides who goes when: a busy wait would only slow it down.
-        if (!command.options.windowNs) command.options.windowNs = 0;
-        auto run = runPolicy(command.options, alternateEveryAccess());
-        trace = run ? Result<Trace>(std::move(run->trace)) : Result<Trace>(fail(run.error()));
-    } else {
-        trace = runToCompletion(command.options);
-    }
-    if (!trace) {
-        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
-        return kExitFailed;
-    }
-    const Analysis analysis = analyse(*trace);
-    if (!command.out.empty()) {
-        if (auto saved = saveRtrace(*trace, command.out); !saved) {
-            std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());
-            return kExitFailed;
-        }
-    }
-    if (command.json) {
-        auto json = summaryJson(*trace, analysis);
-        json["trace_file"] = command.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.out);
-        std::cout << json.dump(2) << "\n";
-    } else {
-        std::cout << summaryText(*trace, analysis);
-        if (!command.out.empty()) std::cout << "Saved the trace to " << command.out << ".\n";
-    }
-    return 0;
-}
-
-int infoCommand(const std::string& path, bool json) {
-    auto trace = loadRtrace(path);
-    if (!trace) {
-        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
-        return kExitFailed;
-    }
-    const Analysis analysis = analyse(*trace);
-    if (json) {
-        auto object = summaryJson(*trace, analysis);
-        object["trace_file"] = path;
-        object["machine"] = {
-            {"cpu", trace->machine.cpuModel}, {"cores", trace->machine.cores}, {"kernel", trace->machine.kernel}};
-        std::cout << object.dump(2) << "\n";
-        return 0;
-    }
-    std::cout << path << ": a valid racetrace trace (format v" << kRtraceVersion << ").\n"
-              << "Recorded on " << trace->machine.cpuModel << ", " << trace->machine.cores << " cores, "
-              << trace->machine.kernel << "; clock " << clockKindName(trace->clock.kind) << ".\n"
-              << summaryText(*trace, analysis);
-    return 0;
-}
-
-#ifdef RACETRACE_HAVE_GUI
-int renderCommand(const std::string& path, const RenderOptions& options) {
-    auto trace = loadRtrace(path);
-    if (!trace) {
-        std::fprintf(stderr, "racetrace: %s\n", trace.error().c_str());
-        return kExitFailed;
-    }
-    auto document = buildDocument(std::move(*trace), path, path);
-    if (auto rendered = renderDocumentPng(document, options); !rendered) {
-        std::fprintf(stderr, "racetrace: %s\n", rendered.error().c_str());
-        return kExitFailed;
-    }
-    std::cout << "Drew the timeline of " << path << " into " << options.outPath << " (" << options.width << "x"
-              << options.height << ").\n";
-    return 0;
-}
-#endif
-
-struct ReplayCommand {
-    std::string path;
-    std::string out;
-    bool json = false;
-};
-
-int replayCommand(const ReplayCommand& command) {
-    auto original = loadRtrace(command.path);
-    if (!original) {
-        std::fprintf(stderr, "racetrace: %s\n", original.error().c_str());
-        return kExitFailed;
-    }
-    auto replay = replayTrace(*original);
-    if (!replay) {
-        std::fprintf(stderr, "racetrace: %s\n", replay.error().c_str());
-        return kExitFailed;
-    }
-    const Analysis before = analyse(*original);
-    const Analysis after = analyse(replay->trace);
-    const bool sameFindings = before.sameCounts(after);
-    if (!command.out.empty()) {
-        if (auto saved = saveRtrace(replay->trace, command.out); !saved) {
-            std::fprintf(stderr, "racetrace: %s\n", saved.error().c_str());
-            return kExitFailed;
-        }
-    }
-    if (command.json) {
-        auto json = summaryJson(replay->trace, after);
-        json["replay"] = {
-            {"source", command.path},
-            {"steps", replay->steps},
-            {"diverged", replay->divergence.has_value()},
-            {"divergence", replay->divergence ? nlohmann::json(*replay->divergence) : nlohmann::json(nullptr)},
-            {"same_findings", sameFindings}};
-        json["trace_file"] = command.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(command.out);
-        std::cout << json.dump(2) << "\n";
-    } else if (replay->divergence) {
-        std::cout << "Replayed " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of "
-                  << command.path << ", then the schedule could not be followed.\n";
-    } else {
-        std::cout << "Replayed all " << groupedNumber(static_cast<std::int64_t>(replay->steps)) << " steps of "
-                  << command.path << " with new processes: the same accesses, the same values"
-                  << (sameFindings ? ", the same findings.\n" : ", but the findings differ.\n")
-                  << summaryText(replay->trace, after);
-    }
-    if (!command.out.empty()) std::cout << "Saved the replayed trace to " << command.out << ".\n";
-    if (replay->divergence) {
-        std::fprintf(stderr, "racetrace: %s\n", replay->divergence->c_str());
-        return kExitFailed;
-    }
-    return 0;
-}
-
-int scenariosCommand() {
-    for (const auto& scenario : builtinScenarios())
-        std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
-    return 0;
 }
 
 /// CLI11's errors become one sentence (no "Run with --help" second line).
@@ -205,6 +56,13 @@ std::string oneSentenceFailure(const CLI::App*, const CLI::Error& error) {
     std::string message = error.what();
     if (!message.empty() && message.back() != '.') message += '.';
     return "racetrace: " + message + " See 'racetrace --help'.\n";
+}
+
+/// `racetrace FILE`: only a file that is there is opened, so a mistyped
+/// command gets a sentence instead of a window that cannot read it.
+bool isTraceFile(const std::string& path) {
+    std::error_code error;
+    return std::filesystem::is_regular_file(path, error);
 }
 
 } // namespace
@@ -217,10 +75,14 @@ int main(int argc, char** argv) {
     CLI::App app{"racetrace: watch real processes race on real shared memory."};
     app.failure_message(oneSentenceFailure);
     app.require_subcommand(0, 1);
+    app.set_version_flag("--version,-V", std::string("racetrace ") + kVersion);
+    std::string openFile;
+    app.add_option("file", openFile, "a .rtrace file to open in the window (like racetrace gui FILE)");
 
     RunCommand run;
+    bool noTrace = false;
     auto* runApp = app.add_subcommand("run", "run a scenario with real processes, record and analyse it");
-    addRunOptions(*runApp, run);
+    addRunOptions(*runApp, run, noTrace);
 
     std::string infoPath;
     bool infoJson = false;
@@ -263,11 +125,16 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-        if (error.get_exit_code() == 0) return app.exit(error); // --help
+        if (error.get_exit_code() == 0) return app.exit(error); // --help, --version
         app.exit(error);
         return kExitUsage;
     }
+    if (!openFile.empty() && !isTraceFile(openFile)) {
+        printError("'" + openFile + "' is neither a command nor a file to open. See 'racetrace --help'.");
+        return kExitUsage;
+    }
 
+    run.options.traceEnabled = !noTrace;
     if (*runApp) return runCommand(run);
     if (*infoApp) return infoCommand(infoPath, infoJson);
     if (*scenariosApp) return scenariosCommand();
@@ -278,8 +145,13 @@ int main(int argc, char** argv) {
         return renderCommand(renderPath, render);
     }
     if (!guiFile.empty()) gui.traceFile = guiFile;
-    return runGui(gui); // `racetrace` alone and `racetrace gui`
+    if (!openFile.empty()) gui.traceFile = openFile;
+    return runGui(gui); // `racetrace`, `racetrace gui [FILE]` and `racetrace FILE`
 #else
+    if (!openFile.empty()) {
+        printError("this racetrace was built without the window; try: racetrace info " + openFile);
+        return kExitFailed;
+    }
     return runCommand(run); // built without the window: the headless demo
 #endif
 }

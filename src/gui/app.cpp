@@ -20,7 +20,6 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     m_state.axis = m_settings.axis;
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
-    m_runPanel.setActions({.replay = [this] { startReplay(); }, .compare = [this] { startComparison(); }});
     if (options.traceFile) {
         m_session.startLoad(*options.traceFile);
         showMessage("Opening " + *options.traceFile + "...");
@@ -46,26 +45,30 @@ App::~App() {
 }
 
 ViewContext App::makeContext() {
-    return ViewContext{
-        .document = m_document,
-        .state = m_state,
-        .theme = m_theme,
-        .session = m_session,
-        .openTrace =
-            [this](const std::string& path) {
-                if (m_session.startLoad(path)) showMessage("Opening " + path + "...");
-            },
-        .showMessage = [this](const std::string& sentence) { showMessage(sentence); },
-        .previous = m_previous,
-        .swapWithPrevious =
-            [this] {
-                std::swap(m_document, m_previous);
-                m_state.cursorEvent = kNoEvent;
-                m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
-                m_state.fitRequested = true;
-            },
-        .showDocument = [this](std::shared_ptr<const TraceDocument> document) { showLive(std::move(document)); },
-    };
+    return ViewContext{.document = m_document, .state = m_state, .theme = m_theme, .commands = *this};
+}
+
+void App::openTrace(const std::string& path) {
+    if (m_session.startLoad(path))
+        showMessage("Opening " + path + "...");
+    else
+        showMessage("Busy: wait for the current run or file, then open another.", true);
+}
+
+void App::showPrevious() {
+    if (!m_previous) return;
+    std::swap(m_document, m_previous);
+    m_state.cursorEvent = kNoEvent;
+    m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
+    m_state.fitRequested = true;
+}
+
+bool App::startRun(const RunOptions& options) {
+    return m_session.startRun(options);
+}
+
+JobStatus App::job() const {
+    return {m_session.busy(), m_session.stoppable(), m_session.activity(), m_session.progress()};
 }
 
 void App::showMessage(const std::string& sentence, bool error) {
@@ -188,7 +191,7 @@ void App::drawStatusLine(float top, float height) {
     ImGui::End();
 }
 
-void App::startReplay() {
+void App::replayShown() {
     if (!m_document || m_comparing) return;
     if (m_runPanel.stepping()) {
         showMessage("Leave step mode first: a replay re-runs a finished trace.", true);
@@ -201,7 +204,7 @@ void App::startReplay() {
     showMessage("Replaying " + m_document->label + " with new processes, forced through its order of accesses...");
 }
 
-void App::startComparison() {
+void App::compare() {
     if (m_runPanel.stepping()) {
         showMessage("Leave step mode first: the comparison runs its own stepped processes.", true);
         return;
@@ -227,8 +230,8 @@ void App::drawComparison(float top) {
     // and at lecture sizes the lanes need every line.
     if (ImGui::Begin("##comparison", nullptr,
                      kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
-        switch (m_comparison.draw(m_theme, m_session)) {
-        case ComparisonView::Action::RunAgain: startComparison(); break;
+        switch (m_comparison.draw(m_theme, *this)) {
+        case ComparisonView::Action::RunAgain: compare(); break;
         case ComparisonView::Action::Leave: leaveComparison(); break;
         case ComparisonView::Action::None: break;
         }
@@ -296,7 +299,7 @@ void App::frame() {
     const float statusHeight = m_theme.largeFont()->FontSize * 2.6f + ImGui::GetStyle().WindowPadding.y * 2;
     drawStatusLine(menuHeight, statusHeight);
     drawLayout(context, menuHeight + statusHeight);
-    drawDialogs(context);
+    drawDialogs();
 
     std::string* shot = m_screenshotPath ? &*m_screenshotPath : nullptr;
     if (auto saved = m_window->endFrame(shot); shot != nullptr) {

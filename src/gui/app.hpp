@@ -6,6 +6,7 @@
 #include "gui/code_view.hpp"
 #include "gui/comparison_view.hpp"
 #include "gui/findings_view.hpp"
+#include "gui/gui_main.hpp"
 #include "gui/memory_view.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/run_panel.hpp"
@@ -21,47 +22,46 @@
 
 namespace racetrace {
 
-struct GuiOptions {
-    std::optional<std::string> traceFile; ///< open this instead of running the demo
-    bool lecture = false;                 ///< start in lecture mode
-    int width = 1600;
-    int height = 900;
-};
-
-class App {
+class App final : public AppCommands {
   public:
     App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options);
     ~App();
     /// Runs until the window is closed; returns the process exit status.
     int run();
 
+    // AppCommands: what the views may ask for.
+    void openTrace(const std::string& path) override;
+    void showMessage(const std::string& sentence, bool error = false) override;
+    std::shared_ptr<const TraceDocument> previousDocument() const override { return m_previous; }
+    void showPrevious() override;
+    void showLive(std::shared_ptr<const TraceDocument> document) override;
+    bool startRun(const RunOptions& options) override;
+    void stopRun() override { m_session.stop(); }
+    void replayShown() override;
+    void compare() override;
+    JobStatus job() const override;
+
   private:
     ViewContext makeContext();
     void frame();
     void pollSession();
     void adopt(std::shared_ptr<const TraceDocument> document);
-    void showLive(std::shared_ptr<const TraceDocument> document);
     void handleKeys(ViewContext& context);
     void drawMenuBar(ViewContext& context);
     void drawStatusLine(float top, float height);
     void drawLayout(ViewContext& context, float top);
     void drawPlaybackBar(ViewContext& context);
-    void drawDialogs(ViewContext& context);
+    void drawDialogs();
     void tickPlayback();
     void stepCursor(std::int64_t delta);
     void stepFinding(int delta);
     void setLecture(bool lecture);
     void setScale(float scale);
     void requestScreenshot();
-    /// Replays the shown trace with new processes (Run panel, Run menu, Ctrl+R).
-    void startReplay();
-    /// Runs the naive-flag vs tas-mutex comparison and shows it (C).
-    void startComparison();
     void leaveComparison();
     void drawComparison(float top);
     void handleComparisonKeys();
     void setWindowTitle();
-    void showMessage(const std::string& sentence, bool error = false);
 
     std::unique_ptr<PlatformWindow> m_window;
     Settings m_settings;
@@ -90,9 +90,5 @@ class App {
     std::string m_pathInput;
     std::chrono::steady_clock::time_point m_lastFrame;
 };
-
-/// The window entry point for `racetrace` and `racetrace gui`: opens the
-/// window or, without a display, says so in one sentence and returns 1.
-int runGui(const GuiOptions& options);
 
 } // namespace racetrace

@@ -60,14 +60,14 @@ void App::handleKeys(ViewContext& context) {
         if (pressed(GLFW_KEY_O)) m_openDialog = true;
         if (pressed(GLFW_KEY_S) && m_document) m_saveDialog = true;
         if (pressed(GLFW_KEY_Q)) m_window->requestClose();
-        if (pressed(GLFW_KEY_R)) startReplay();
+        if (pressed(GLFW_KEY_R)) replayShown();
         return;
     }
     if (pressed(GLFW_KEY_L)) setLecture(!m_settings.lecture);
     if (pressed(GLFW_KEY_F11)) m_window->setFullscreen(!m_window->fullscreen());
     if (pressed(GLFW_KEY_F12)) requestScreenshot();
     if (m_comparing) return handleComparisonKeys();
-    if (pressed(GLFW_KEY_C)) startComparison();
+    if (pressed(GLFW_KEY_C)) compare();
     if (pressed(GLFW_KEY_S) && !m_runPanel.stepping()) m_runPanel.startStepping(context);
     if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
     if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
@@ -78,7 +78,7 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_END) && m_document) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
     if (pressed(GLFW_KEY_R)) m_runPanel.run(context);
     if (pressed(GLFW_KEY_ESCAPE) && m_session.stoppable()) m_session.stop();
-    if (pressed(GLFW_KEY_B) && m_previous) context.swapWithPrevious();
+    if (pressed(GLFW_KEY_B) && m_previous) showPrevious();
     if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
     if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
     if (pressed(GLFW_KEY_T))
@@ -88,7 +88,7 @@ void App::handleKeys(ViewContext& context) {
 void App::handleComparisonKeys() {
     // The comparison replaces the other panels, so only its own keys apply.
     if (pressed(GLFW_KEY_ESCAPE) || pressed(GLFW_KEY_C)) leaveComparison();
-    if (pressed(GLFW_KEY_R)) startComparison();
+    if (pressed(GLFW_KEY_R)) compare();
     if (pressed(GLFW_KEY_T)) m_comparison.toggleAxis();
     if (pressed(GLFW_KEY_F)) m_comparison.fit();
 }
@@ -99,7 +99,7 @@ void App::drawMenuBar(ViewContext& context) {
         if (ImGui::MenuItem("Open trace...", "Ctrl+O")) m_openDialog = true;
         if (ImGui::BeginMenu("Open recent", !m_settings.recentFiles.empty())) {
             for (const auto& path : m_settings.recentFiles)
-                if (ImGui::MenuItem(path.c_str())) context.openTrace(path);
+                if (ImGui::MenuItem(path.c_str())) openTrace(path);
             ImGui::EndMenu();
         }
         if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) m_saveDialog = true;
@@ -111,18 +111,17 @@ void App::drawMenuBar(ViewContext& context) {
     if (ImGui::BeginMenu("Run")) {
         if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
         if (ImGui::MenuItem("Stop", "Esc", false, m_session.stoppable())) m_session.stop();
-        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing))
-            context.swapWithPrevious();
+        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing)) showPrevious();
         ImGui::Separator();
         if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(),
                             !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
             m_runPanel.startStepping(context);
         if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
                             m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
-            startReplay();
+            replayShown();
         if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing,
                             !m_session.busy() && !m_runPanel.stepping()))
-            m_comparing ? leaveComparison() : startComparison();
+            m_comparing ? leaveComparison() : compare();
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -194,7 +193,7 @@ void App::drawPlaybackBar(ViewContext&) {
     }
 }
 
-void App::drawDialogs(ViewContext& context) {
+void App::drawDialogs() {
     if (m_openDialog) {
         ImGui::OpenPopup("Open trace");
         m_openDialog = false;
@@ -215,7 +214,7 @@ void App::drawDialogs(ViewContext& context) {
         for (const auto& path : m_settings.recentFiles)
             if (ImGui::Selectable(path.c_str())) m_pathInput = path;
         if ((ImGui::Button("Open") || enter) && !m_pathInput.empty()) {
-            context.openTrace(m_pathInput);
+            openTrace(m_pathInput);
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();

@@ -2,7 +2,6 @@
 
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
-#include "session/run_session.hpp"
 
 #include <imgui.h>
 
@@ -78,7 +77,7 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
     }
 }
 
-void ComparisonView::drawSide(std::size_t index, float height, const Theme& theme, RunSession& session) {
+void ComparisonView::drawSide(std::size_t index, float height, const Theme& theme, AppCommands& commands) {
     const ComparisonSide& data = m_comparison->sides[index];
     Side& side = m_sides[index];
     const std::string id = "##side" + std::to_string(index);
@@ -100,30 +99,20 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     ImGui::TextWrapped("%s", data.sentence.c_str());
     ImGui::PopStyleColor();
 
-    ViewContext context{
-        .document = data.document,
-        .state = side.state,
-        .theme = theme,
-        .session = session,
-        .openTrace = [](const std::string&) {},
-        .showMessage = [](const std::string&) {},
-        .previous = nullptr,
-        .swapWithPrevious = [] {},
-        .showDocument = [](std::shared_ptr<const TraceDocument>) {},
-    };
+    ViewContext context{.document = data.document, .state = side.state, .theme = theme, .commands = commands};
     side.timeline->draw(context);
     ImGui::EndChild();
 }
 
-ComparisonView::Action ComparisonView::draw(const Theme& theme, RunSession& session) {
+ComparisonView::Action ComparisonView::draw(const Theme& theme, AppCommands& commands) {
     Action action = Action::None;
     if (!m_comparison) return action;
-    drawHeader(theme, session.busy(), action);
+    drawHeader(theme, commands.job().busy, action);
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     const auto count = static_cast<float>(m_sides.size());
     const float height = std::floor((ImGui::GetContentRegionAvail().y - spacing * (count - 1)) / count);
     for (std::size_t i = 0; i < m_sides.size(); ++i)
-        drawSide(i, height, theme, session);
+        drawSide(i, height, theme, commands);
     return action;
 }
 

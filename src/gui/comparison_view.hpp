@@ -23,7 +23,7 @@
 namespace racetrace {
 
 class Theme;
-class RunSession;
+class AppCommands;
 class TimelineView;
 
 class ComparisonView {
@@ -40,7 +40,7 @@ class ComparisonView {
 
     enum class Action { None, RunAgain, Leave };
     /// Draws into an already begun window; returns what the user asked for.
-    Action draw(const Theme& theme, RunSession& session);
+    Action draw(const Theme& theme, AppCommands& commands);
 
     /// T: both timelines switch between event order and real time.
     void toggleAxis();
@@ -53,7 +53,7 @@ class ComparisonView {
         ViewState state;
     };
     void drawHeader(const Theme& theme, bool busy, Action& action);
-    void drawSide(std::size_t index, float height, const Theme& theme, RunSession& session);
+    void drawSide(std::size_t index, float height, const Theme& theme, AppCommands& commands);
 
     std::shared_ptr<const Comparison> m_comparison;
     std::vector<Side> m_sides;

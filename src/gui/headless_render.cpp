@@ -6,7 +6,6 @@
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline_view.hpp"
-#include "session/run_session.hpp"
 
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
@@ -158,19 +157,11 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     theme.apply(options.lecture, 1.0f);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
-    RunSession session; // idle: the picture needs none, but views take one
     ViewState state;
     state.fitRequested = true;
     if (!options.fit && !document->analysis.findings.empty()) state.selectFinding(0);
-    ViewContext context{.document = document,
-                        .state = state,
-                        .theme = theme,
-                        .session = session,
-                        .openTrace = [](const std::string&) {},
-                        .showMessage = [](const std::string&) {},
-                        .previous = nullptr,
-                        .swapWithPrevious = [] {},
-                        .showDocument = [](std::shared_ptr<const TraceDocument>) {}};
+    NoCommands commands; // a picture asks nothing of an application
+    ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
     TimelineView timeline;
     Result<void> saved;
     // Three frames: the first ones measure the header and settle the zoom, the last is the picture.

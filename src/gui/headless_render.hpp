@@ -4,7 +4,7 @@
 #pragma once
 
 #include "ipc/result.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <string>
 

@@ -2,7 +2,7 @@
 
 #include "gui/theme.hpp"
 #include "gui/timeline_model.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <imgui.h>
 

@@ -7,7 +7,6 @@
 #include "lab/builtin_scenarios.hpp"
 #include "lab/schedule_policy.hpp"
 #include "session/replay_job.hpp"
-#include "session/run_session.hpp"
 
 #include <imgui.h>
 
@@ -39,7 +38,7 @@ void RunPanel::capIterations() {
 RunPanel::~RunPanel() = default;
 
 void RunPanel::run(ViewContext& context) {
-    if (context.session.busy()) return;
+    if (context.commands.job().busy) return;
     if (m_step) { // a normal run ends step mode: its workers are killed
         m_step.reset();
         StepPanel::clearState(context.state);
@@ -47,19 +46,19 @@ void RunPanel::run(ViewContext& context) {
     }
     capIterations();
     if (auto valid = validateRunOptions(m_options); !valid) {
-        context.showMessage(valid.error());
+        context.commands.showMessage(valid.error(), true);
         return;
     }
-    context.session.startRun(m_options);
-    context.showMessage("Running " + m_options.scenario + " with " + std::to_string(m_options.workers) +
-                        " real processes...");
+    context.commands.startRun(m_options);
+    context.commands.showMessage("Running " + m_options.scenario + " with " + std::to_string(m_options.workers) +
+                                 " real processes...");
 }
 
 void RunPanel::startStepping(ViewContext& context) {
-    if (context.session.busy() || m_step) return;
+    if (context.commands.job().busy || m_step) return;
     auto step = StepPanel::start(m_options);
     if (!step) {
-        context.showMessage(step.error());
+        context.commands.showMessage(step.error(), true);
         return;
     }
     m_step = std::move(*step);
@@ -67,7 +66,7 @@ void RunPanel::startStepping(ViewContext& context) {
     m_axisBeforeStepping = context.state.axis;
     context.state.axis = TimeAxis::EventOrder;
     context.state.selectedFinding = -1;
-    context.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
+    context.commands.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
 }
 
 void RunPanel::drawPicker() {
@@ -145,10 +144,10 @@ void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std:
     m_replayFaithful = faithful;
 }
 
-void RunPanel::drawProgress(ViewContext& context) {
-    const RunProgress progress = context.session.progress();
+void RunPanel::drawProgress(ViewContext& context, const JobStatus& job) {
+    const RunProgress& progress = job.progress;
     if (progress.iterationsPerWorker.empty()) { // loading, replaying, comparing, or a run still spawning
-        ImGui::TextDisabled("%s", context.session.activity().c_str());
+        ImGui::TextDisabled("%s", job.activity.c_str());
         return;
     }
     for (std::size_t k = 0; k < progress.iterationsPerWorker.size() && k < 16; ++k) {
@@ -174,15 +173,16 @@ void RunPanel::drawReplayNote(ViewContext& context) {
 }
 
 void RunPanel::drawButtons(ViewContext& context) {
-    const bool busy = context.session.busy();
+    const JobStatus job = context.commands.job();
+    const bool busy = job.busy;
     const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
     ImGui::BeginDisabled(busy);
     if (ImGui::Button("Run (R)", ImVec2(half, 0))) run(context);
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::BeginDisabled(!context.session.stoppable());
-    if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.session.stop();
-    if (busy && !context.session.stoppable() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::BeginDisabled(!job.stoppable);
+    if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.commands.stopRun();
+    if (busy && !job.stoppable && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("A replay or a comparison cannot be stopped half-way; it ends by itself within seconds.");
     ImGui::EndDisabled();
     ImGui::BeginDisabled(busy);
@@ -190,11 +190,10 @@ void RunPanel::drawButtons(ViewContext& context) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Take the scheduler's seat: the workers wait before every shared access\n"
                           "until you say who goes next (at most 9 workers, %llu iterations, window 0).",
-                          static_cast<unsigned long long>(StepPanel::kStepIterations));
+                          static_cast<unsigned long long>(StepSession::kIterations));
     ImGui::SameLine();
     ImGui::BeginDisabled(!context.document);
-    if (ImGui::Button(fitLabel({"Replay (Ctrl+R)", "Replay"}, half), ImVec2(half, 0)) && m_actions.replay)
-        m_actions.replay();
+    if (ImGui::Button(fitLabel({"Replay (Ctrl+R)", "Replay"}, half), ImVec2(half, 0))) context.commands.replayShown();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Run new processes forced through the shown trace's order of shared accesses,\n"
                           "one step at a time, and say whether they did the same and found the same.\n"
@@ -205,9 +204,8 @@ void RunPanel::drawButtons(ViewContext& context) {
     if (ImGui::Button(fitLabel({"Compare: naive flag vs mutex (C)", "Compare flag vs mutex (C)",
                                 "Compare flag vs mutex", "Compare"},
                                full),
-                      ImVec2(full, 0)) &&
-        m_actions.compare)
-        m_actions.compare();
+                      ImVec2(full, 0)))
+        context.commands.compare();
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("One schedule, A and B taking turns at every shared access (2 workers x %llu iterations),\n"
                           "under the naive flag and under the test-and-set lock: both timelines stacked.\n"
@@ -215,14 +213,14 @@ void RunPanel::drawButtons(ViewContext& context) {
                           static_cast<unsigned long long>(kComparisonIterations));
     ImGui::EndDisabled();
     if (busy)
-        drawProgress(context);
+        drawProgress(context, job);
     else
         drawReplayNote(context);
 }
 
 void RunPanel::draw(ViewContext& context) {
     // Picker, then the buttons (visible even at lecture sizes), then the knobs.
-    const bool busy = context.session.busy();
+    const bool busy = context.commands.job().busy;
     if (m_step) {
         ImGui::BeginDisabled();
         drawPicker();
@@ -231,7 +229,7 @@ void RunPanel::draw(ViewContext& context) {
             m_step.reset();
             StepPanel::clearState(context.state);
             context.state.axis = m_axisBeforeStepping;
-            context.showMessage("Left step mode; its workers were stopped.");
+            context.commands.showMessage("Left step mode; its workers were stopped.");
         }
         return;
     }
@@ -242,9 +240,9 @@ void RunPanel::draw(ViewContext& context) {
     ImGui::BeginDisabled(busy);
     drawKnobs(context);
     ImGui::EndDisabled();
-    if (context.previous && !busy) {
-        const std::string label = "Show previous: " + context.previous->label;
-        if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) context.swapWithPrevious();
+    if (const auto previous = context.commands.previousDocument(); previous && !busy) {
+        const std::string label = "Show previous: " + previous->label;
+        if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) context.commands.showPrevious();
     }
 }
 

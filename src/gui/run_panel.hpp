@@ -7,7 +7,6 @@
 #include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,12 +17,6 @@ class StepPanel;
 
 class RunPanel : public View {
   public:
-    /// What the panel's buttons ask of the app (which owns the shown trace).
-    struct Actions {
-        std::function<void()> replay;  ///< replay the shown trace
-        std::function<void()> compare; ///< run and show the side-by-side comparison
-    };
-
     explicit RunPanel(const RunOptions& initial);
 
     /// The window keeps every event of a run for its views: about 15 per
@@ -46,7 +39,6 @@ class RunPanel : public View {
     /// Step mode: the user picks which worker makes the next shared access.
     void startStepping(ViewContext& context);
     bool stepping() const { return m_step != nullptr; }
-    void setActions(Actions actions) { m_actions = std::move(actions); }
     /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
     void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 
@@ -54,7 +46,7 @@ class RunPanel : public View {
     void drawPicker();
     void drawKnobs(ViewContext& context);
     void drawButtons(ViewContext& context);
-    void drawProgress(ViewContext& context);
+    void drawProgress(ViewContext& context, const JobStatus& job);
     void drawReplayNote(ViewContext& context);
     /// Holds workers x iterations (the scenario's default if none is set) to kMaxTotalIterations.
     void capIterations();
@@ -64,7 +56,6 @@ class RunPanel : public View {
     int m_scenarioIndex = 0;
     std::unique_ptr<StepPanel> m_step; ///< while stepping; owns the StepController
     TimeAxis m_axisBeforeStepping = TimeAxis::RealTime;
-    Actions m_actions;
     std::shared_ptr<const TraceDocument> m_replayed; ///< the document m_replayNote is about
     std::string m_replayNote;
     bool m_replayFaithful = false;

@@ -1,7 +1,7 @@
 #include "gui/timeline_findings.hpp"
 
 #include "gui/theme.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 
 #include "analysis/trace_queries.hpp"
 #include "gui/theme.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <bit>
 #include <cmath>

@@ -4,7 +4,7 @@
 
 #include "gui/theme.hpp"
 #include "gui/timeline_ruler.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <imgui.h>
 

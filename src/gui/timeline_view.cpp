@@ -6,7 +6,7 @@
 #include "gui/timeline_model.hpp"
 #include "gui/timeline_ruler.hpp"
 #include "gui/timeline_tooltips.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>

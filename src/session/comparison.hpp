@@ -6,7 +6,7 @@
 #pragma once
 
 #include "ipc/result.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 
 #include <memory>
 #include <string>

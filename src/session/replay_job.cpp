@@ -34,45 +34,52 @@ std::string findingDifferences(const Analysis& before, const Analysis& after) {
 
 } // namespace
 
-std::uint64_t replaySteps(const Trace& trace) {
-    return accessCount(trace, kMaxWindowReplaySteps + 1);
+std::uint64_t replaySteps(const Trace& trace, std::uint64_t limit) {
+    return accessCount(trace, limit == ~std::uint64_t{0} ? limit : limit + 1);
 }
 
-Result<ReplayOutcome> replayDocument(const TraceDocument& original) {
-    const std::uint64_t total = replaySteps(original.trace);
+namespace {
+
+/// The sentence for a replay that diverged: before its last step, or after it
+/// (reads are checked once every step was made, and a value can still differ).
+std::string divergenceSentence(const ReplayResult& replay, std::uint64_t total) {
+    const std::string steps = groupedNumber(static_cast<std::int64_t>(total));
+    if (replay.steps == total)
+        return "Replay made all " + steps + " steps in the recorded order, but not everything came out the same. " +
+               *replay.divergence;
+    return "Replay followed " + groupedNumber(static_cast<std::int64_t>(replay.steps)) + " of " + steps +
+           " steps, then diverged. " + *replay.divergence;
+}
+
+} // namespace
+
+Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_t maxSteps, DocumentUse use) {
+    const std::uint64_t total = replaySteps(original.trace, maxSteps);
     if (total == 0) return fail("This trace has no shared accesses to replay.");
-    if (total > kMaxWindowReplaySteps)
+    if (total > maxSteps)
         return fail("This trace has " + groupedNumber(static_cast<std::int64_t>(total)) +
-                    " steps to replay; the window replays up to " +
-                    groupedNumber(static_cast<std::int64_t>(kMaxWindowReplaySteps)) +
+                    " steps to replay; the window replays up to " + groupedNumber(static_cast<std::int64_t>(maxSteps)) +
                     ". Save it and run `racetrace replay FILE`, or replay a shorter run.");
     auto replay = replayTrace(original.trace);
     if (!replay) return fail("The replay could not start: " + replay.error());
 
     ReplayOutcome outcome;
+    outcome.totalSteps = total;
+    outcome.report = {original.path, replay->steps, replay->divergence, false};
+    // A partial run: its invariants would only say the run stopped early.
+    if (replay->divergence) replay->trace.scenario.invariants.clear();
+    outcome.document = buildDocument(std::move(replay->trace), original.label + ", replayed", "", use);
+    const std::string differences = findingDifferences(original.analysis, outcome.document->analysis);
+    outcome.report.sameFindings = differences.empty();
     const std::string steps = groupedNumber(static_cast<std::int64_t>(total));
-    if (replay->divergence) {
-        // A partial run: its invariants would only say the run stopped early.
-        replay->trace.scenario.invariants.clear();
-        // Reads are checked after the last step: all steps can be made in the
-        // recorded order and still a value can come out differently.
-        outcome.sentence = replay->steps == total
-                               ? "Replay made all " + steps +
-                                     " steps in the recorded order, but not everything came out the same. " +
-                                     *replay->divergence
-                               : "Replay followed " + groupedNumber(static_cast<std::int64_t>(replay->steps)) + " of " +
-                                     steps + " steps, then diverged. " + *replay->divergence;
-    }
-    const std::string label = original.label + ", replayed";
-    outcome.document = buildDocument(std::move(replay->trace), label, "");
-    if (!replay->divergence) {
-        const std::string differences = findingDifferences(original.analysis, outcome.document->analysis);
-        outcome.faithful = differences.empty();
-        outcome.sentence = outcome.faithful
-                               ? "Replay followed all " + steps + " steps: same accesses, same findings."
-                               : "Replay followed all " + steps +
-                                     " steps with the same accesses, but the findings differ: " + differences + ".";
-    }
+    if (replay->divergence)
+        outcome.sentence = divergenceSentence(*replay, total);
+    else if (differences.empty())
+        outcome.sentence = "Replay followed all " + steps + " steps: same accesses, same findings.";
+    else
+        outcome.sentence = "Replay followed all " + steps +
+                           " steps with the same accesses, but the findings differ: " + differences + ".";
+    outcome.faithful = !replay->divergence && differences.empty();
     return outcome;
 }
 

@@ -6,7 +6,8 @@
 #pragma once
 
 #include "ipc/result.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
+#include "session/run_summary.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -24,17 +25,21 @@ inline constexpr std::uint64_t kMaxWindowReplaySteps = 200'000;
 
 struct ReplayOutcome {
     std::shared_ptr<const TraceDocument> document; ///< the replayed run (up to the divergence, if any)
+    ReplayReport report;                           ///< steps followed, the divergence, same findings or not
+    std::uint64_t totalSteps = 0;                  ///< steps the original's schedule has
     std::string sentence;                          ///< what the status line and the Run panel say
     bool faithful = false;                         ///< every step followed, same accesses, same findings
 };
 
 /// How many steps replaying `trace` takes (its gated accesses, spins expanded),
-/// counted up to one more than the window replays.
-std::uint64_t replaySteps(const Trace& trace);
+/// counted up to one more than `limit`.
+std::uint64_t replaySteps(const Trace& trace, std::uint64_t limit = kMaxWindowReplaySteps);
 
-/// Replays `original` with new processes and analyses the result. Seconds: call
-/// it off the UI thread. Fails (one sentence) if the replay cannot start, or
-/// the schedule is longer than kMaxWindowReplaySteps.
-Result<ReplayOutcome> replayDocument(const TraceDocument& original);
+/// Replays `original` with new processes and analyses the result. Seconds: the
+/// window calls it off the UI thread. Fails (one sentence) if the replay cannot
+/// start, or the schedule is longer than `maxSteps` (the window's limit unless
+/// told otherwise; the CLI has none).
+Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_t maxSteps = kMaxWindowReplaySteps,
+                                     DocumentUse use = DocumentUse::Views);
 
 } // namespace racetrace

@@ -16,10 +16,6 @@ std::string clockTime() {
     return text;
 }
 
-std::string baseName(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 } // namespace
 
 RunSession::~RunSession() {
@@ -83,11 +79,7 @@ bool RunSession::startRun(const RunOptions& options) {
 }
 
 bool RunSession::startLoad(const std::string& path) {
-    return startJob("reading " + baseName(path) + "...", [this, path] {
-        auto trace = loadRtrace(path);
-        if (!trace) return finishWith(std::unexpected(trace.error()));
-        finishWith(buildDocument(std::move(*trace), baseName(path), path));
-    });
+    return startJob("reading " + baseName(path) + "...", [this, path] { finishWith(loadDocument(path)); });
 }
 
 bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {

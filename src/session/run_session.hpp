@@ -11,8 +11,8 @@
 
 #include "lab/run.hpp"
 #include "session/comparison.hpp"
+#include "session/document.hpp"
 #include "session/replay_job.hpp"
-#include "session/trace_document.hpp"
 
 #include <atomic>
 #include <functional>

@@ -1,20 +1,47 @@
-// What `racetrace run` and `racetrace info` print about a trace: a few
-// readable lines, or one JSON object with stable keys for scripts.
+// What `racetrace run`, `info` and `replay` print about a trace: a few
+// readable lines, or one JSON object with stable keys for scripts. The JSON
+// is written in its own translation unit (summary_json.cpp), so nlohmann/json
+// is compiled there only.
 #pragma once
 
 #include "analysis/findings.hpp"
 #include "trace/trace.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace racetrace {
 
-/// The stable JSON summary: scenario, workers, iterations, events, dropped,
-/// counter.{expected,final}, findings.{overlaps,lost_updates,torn_records}, ...
-nlohmann::json summaryJson(const Trace& trace, const Analysis& analysis);
-
 /// A few lines for people; ends with a newline.
 std::string summaryText(const Trace& trace, const Analysis& analysis);
+
+/// "Recorded on CPU, N cores, KERNEL; clock tsc.": what `info` adds.
+std::string machineText(const Trace& trace);
+
+/// The first invariant on a counter ("counter == workers * iterations"), else
+/// the first invariant, else null: what the summaries call "the counter".
+const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis);
+
+/// What a replay adds to a summary.
+struct ReplayReport {
+    std::string source;                    ///< the replayed file
+    std::uint64_t steps = 0;               ///< steps followed
+    std::optional<std::string> divergence; ///< where it could not follow, in one sentence
+    bool sameFindings = false;             ///< every finding count as in the original
+};
+
+/// What a command adds to the JSON summary beyond the trace itself.
+struct SummaryExtras {
+    bool traceFileKey = false;            ///< write "trace_file" (the path, or null)
+    std::optional<std::string> traceFile; ///< the file the trace came from or went to
+    bool machine = false;                 ///< write "machine" (cpu, cores, kernel)
+    std::optional<ReplayReport> replay;   ///< write "replay"
+};
+
+/// The stable JSON summary, indented: scenario, workers, iterations, events,
+/// dropped, counter.{name,expected,final}, findings.{overlaps,lost_updates,
+/// torn_records,total}, race, headline, invariants, worker_details, ...
+std::string summaryJson(const Trace& trace, const Analysis& analysis, const SummaryExtras& extras = {});
 
 } // namespace racetrace

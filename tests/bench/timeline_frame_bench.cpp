@@ -16,8 +16,7 @@
 #include "gui/theme.hpp"
 #include "gui/timeline_model.hpp"
 #include "gui/timeline_view.hpp"
-#include "session/run_session.hpp"
-#include "session/trace_document.hpp"
+#include "session/document.hpp"
 #include "trace/event_order.hpp"
 
 #include <benchmark/benchmark.h>
@@ -166,7 +165,7 @@ struct Bench {
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kWidth, kHeight));
         ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-        ViewContext context{document, state, theme, session, {}, {}, {}, {}, {}};
+        ViewContext context{document, state, theme, commands};
         view.draw(context);
         ImGui::End();
         ImGui::Render();
@@ -174,7 +173,7 @@ struct Bench {
     }
 
     Theme theme;
-    RunSession session;
+    NoCommands commands;
     ViewState state;
     TimelineView view;
     std::shared_ptr<const TraceDocument> document;

@@ -225,3 +225,15 @@ TEST_CASE("cli: help and the hidden worker subcommand", "[integration][cli]") {
     CHECK(worker.exitCode != 0);
     CHECK(nonEmptyLines(worker.err).size() == 1);
 }
+
+TEST_CASE("cli: --version names the version, and a word that is neither a command nor a file gets a sentence",
+          "[integration][cli]") {
+    const CliResult version = runCli({"--version"});
+    CHECK(version.exitCode == 0);
+    CHECK_THAT(version.out, Catch::Matchers::Matches("racetrace [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+
+    const CliResult typo = runCli({"rnu"});
+    CHECK(typo.exitCode == 2);
+    CHECK(typo.out.empty());
+    CHECK(typo.err == "racetrace: 'rnu' is neither a command nor a file to open. See 'racetrace --help'.\n");
+}

@@ -1,0 +1,41 @@
+// The subcommands of `racetrace`, one function each, apart from the argument
+// parsing (main.cpp, the only file that includes CLI11). Each prints what it
+// has to say and returns the exit status.
+//
+// Exit statuses: 0 done (a race found is a success: it is what we came to
+// show), 1 the run or the file failed, 2 bad options.
+#pragma once
+
+#include "lab/run_options.hpp"
+
+#include <string>
+
+namespace racetrace {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct RunCommand {
+    RunOptions options;
+    std::string out;        ///< save the trace here (empty: do not)
+    bool json = false;      ///< one JSON object instead of text
+    bool alternate = false; ///< step the workers in turn at every access (lab/schedule_policy.hpp)
+};
+int runCommand(RunCommand command);
+
+int infoCommand(const std::string& path, bool json);
+
+int scenariosCommand();
+
+struct ReplayCommand {
+    std::string path;
+    std::string out;
+    bool json = false;
+};
+int replayCommand(const ReplayCommand& command);
+
+/// One sentence on standard error, prefixed "racetrace: ".
+void printError(const std::string& sentence);
+
+} // namespace racetrace

@@ -1,0 +1,42 @@
+// `racetrace info` (a saved trace checked and summed up) and `racetrace
+// scenarios` (the built-in ones, one line each).
+#include "cli/commands.hpp"
+
+#include "lab/builtin_scenarios.hpp"
+#include "session/document.hpp"
+#include "session/run_summary.hpp"
+#include "trace/rtrace_file.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace racetrace {
+
+int infoCommand(const std::string& path, bool json) {
+    const auto document = loadDocument(path, DocumentUse::Summary);
+    if (!document) {
+        printError(document.error());
+        return kExitFailed;
+    }
+    const Trace& trace = (*document)->trace;
+    const Analysis& analysis = (*document)->analysis;
+    if (json) {
+        SummaryExtras extras;
+        extras.traceFileKey = true;
+        extras.traceFile = path;
+        extras.machine = true;
+        std::cout << summaryJson(trace, analysis, extras) << "\n";
+        return kExitOk;
+    }
+    std::cout << path << ": a valid racetrace trace (format v" << kRtraceVersion << ").\n"
+              << machineText(trace) << summaryText(trace, analysis);
+    return kExitOk;
+}
+
+int scenariosCommand() {
+    for (const auto& scenario : builtinScenarios())
+        std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
+    return kExitOk;
+}
+
+} // namespace racetrace

@@ -1,0 +1,12 @@
+// `racetrace render` (built only with the window).
+#pragma once
+
+#include "gui/headless_render.hpp"
+
+#include <string>
+
+namespace racetrace {
+
+int renderCommand(const std::string& path, const RenderOptions& options);
+
+} // namespace racetrace

@@ -1,0 +1,66 @@
+// `racetrace replay`: new processes forced through a saved trace's order of
+// shared accesses; says whether they followed it and found the same.
+#include "cli/commands.hpp"
+
+#include "analysis/plain_words.hpp"
+#include "session/replay_job.hpp"
+#include "session/run_summary.hpp"
+#include "trace/rtrace_file.hpp"
+
+#include <iostream>
+
+namespace racetrace {
+
+namespace {
+
+void printText(const ReplayCommand& command, const ReplayOutcome& outcome) {
+    const std::string steps = groupedNumber(static_cast<std::int64_t>(outcome.report.steps));
+    if (outcome.report.divergence) {
+        std::cout << "Replayed " << steps << " steps of " << command.path
+                  << ", then the schedule could not be followed.\n";
+        return;
+    }
+    std::cout << "Replayed all " << steps << " steps of " << command.path
+              << " with new processes: the same accesses, the same values"
+              << (outcome.report.sameFindings ? ", the same findings.\n" : ", but the findings differ.\n")
+              << summaryText(outcome.document->trace, outcome.document->analysis);
+}
+
+} // namespace
+
+int replayCommand(const ReplayCommand& command) {
+    const auto original = loadDocument(command.path, DocumentUse::Summary);
+    if (!original) {
+        printError(original.error());
+        return kExitFailed;
+    }
+    auto outcome = replayDocument(**original, ~std::uint64_t{0}, DocumentUse::Summary);
+    if (!outcome) {
+        printError(outcome.error());
+        return kExitFailed;
+    }
+    if (!command.out.empty()) {
+        if (auto saved = saveRtrace(outcome->document->trace, command.out); !saved) {
+            printError(saved.error());
+            return kExitFailed;
+        }
+    }
+    if (command.json) {
+        SummaryExtras extras;
+        extras.traceFileKey = true;
+        if (!command.out.empty()) extras.traceFile = command.out;
+        extras.replay = outcome->report;
+        extras.replay->source = command.path;
+        std::cout << summaryJson(outcome->document->trace, outcome->document->analysis, extras) << "\n";
+    } else {
+        printText(command, *outcome);
+    }
+    if (!command.out.empty()) std::cout << "Saved the replayed trace to " << command.out << ".\n";
+    if (outcome->report.divergence) {
+        printError(*outcome->report.divergence);
+        return kExitFailed;
+    }
+    return kExitOk;
+}
+
+} // namespace racetrace

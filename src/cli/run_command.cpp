@@ -1,0 +1,58 @@
+// `racetrace run`: real processes race, the trace is analysed, saved if asked,
+// and summed up in a few lines or one JSON object.
+#include "cli/commands.hpp"
+
+#include "lab/run.hpp"
+#include "lab/schedule_policy.hpp"
+#include "session/document.hpp"
+#include "session/run_summary.hpp"
+#include "trace/rtrace_file.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace racetrace {
+
+void printError(const std::string& sentence) {
+    std::fprintf(stderr, "racetrace: %s\n", sentence.c_str());
+}
+
+namespace {
+
+Result<Trace> record(RunCommand& command) {
+    if (!command.alternate) return runToCompletion(command.options);
+    // The schedule decides who goes when: a busy wait would only slow it down.
+    if (!command.options.windowNs) command.options.windowNs = 0;
+    auto run = runPolicy(command.options, alternateEveryAccess());
+    if (!run) return fail(run.error());
+    return std::move(run->trace);
+}
+
+} // namespace
+
+int runCommand(RunCommand command) {
+    auto trace = record(command);
+    if (!trace) {
+        printError(trace.error());
+        return kExitFailed;
+    }
+    const auto document = buildDocument(std::move(*trace), "", command.out, DocumentUse::Summary);
+    if (!command.out.empty()) {
+        if (auto saved = saveRtrace(document->trace, command.out); !saved) {
+            printError(saved.error());
+            return kExitFailed;
+        }
+    }
+    if (command.json) {
+        SummaryExtras extras;
+        extras.traceFileKey = true;
+        if (!command.out.empty()) extras.traceFile = command.out;
+        std::cout << summaryJson(document->trace, document->analysis, extras) << "\n";
+    } else {
+        std::cout << summaryText(document->trace, document->analysis);
+        if (!command.out.empty()) std::cout << "Saved the trace to " << command.out << ".\n";
+    }
+    return kExitOk;
+}
+
+} // namespace racetrace

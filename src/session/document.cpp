@@ -1,0 +1,31 @@
+#include "session/document.hpp"
+
+#include "trace/rtrace_file.hpp"
+
+namespace racetrace {
+
+std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string label, std::string path, DocumentUse use) {
+    auto document = std::make_shared<TraceDocument>();
+    document->trace = std::move(trace);
+    document->analysis = analyse(document->trace);
+    if (use == DocumentUse::Views) {
+        document->index = TraceIndex::build(document->trace);
+        document->memory = MemoryTimeline::build(document->trace);
+    }
+    document->label = std::move(label);
+    document->path = std::move(path);
+    return document;
+}
+
+Result<std::shared_ptr<const TraceDocument>> loadDocument(const std::string& path, DocumentUse use) {
+    auto trace = loadRtrace(path);
+    if (!trace) return fail(trace.error());
+    return buildDocument(std::move(*trace), baseName(path), path, use);
+}
+
+std::string baseName(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace racetrace

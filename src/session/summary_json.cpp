@@ -1,0 +1,98 @@
+// The JSON summary (session/run_summary.hpp). The keys are a contract: scripts
+// and tests read them, so a key is added, never renamed.
+#include "analysis/finders.hpp"
+#include "session/run_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace racetrace {
+
+namespace {
+
+using Json = nlohmann::json;
+
+Json findingsJson(const Analysis& analysis) {
+    Json findings = Json::object();
+    for (const FindingKindInfo& kind : kFindingKinds)
+        findings[std::string(kind.jsonKey)] = analysis.count(kind.kind);
+    findings["total"] = analysis.findings.size();
+    return findings;
+}
+
+Json invariantsJson(const Analysis& analysis) {
+    Json invariants = Json::array();
+    for (const auto& result : analysis.invariants)
+        invariants.push_back({{"text", result.invariant.text},
+                              {"expected", result.invariant.expected},
+                              {"actual", result.actual},
+                              {"holds", result.holds}});
+    return invariants;
+}
+
+Json workersJson(const Trace& trace) {
+    Json workers = Json::array();
+    for (const auto& worker : trace.workers)
+        workers.push_back({{"name", workerName(worker.index)},
+                           {"pid", worker.pid},
+                           {"iterations", worker.iterationsDone},
+                           {"dropped", worker.dropped},
+                           {"cpus", worker.cpus},
+                           {"exit", std::string(exitHowName(worker.exit.how))},
+                           {"code", worker.exit.code},
+                           {"signal", worker.exit.signal}});
+    return workers;
+}
+
+Json counterJson(const Trace& trace, const Analysis& analysis) {
+    const InvariantResult* counter = counterInvariant(trace, analysis);
+    if (counter == nullptr) return nullptr;
+    return {{"name", trace.scenario.variables[counter->invariant.variable].name},
+            {"expected", counter->invariant.expected},
+            {"final", counter->actual}};
+}
+
+void addExtras(Json& json, const Trace& trace, const SummaryExtras& extras) {
+    if (extras.machine)
+        json["machine"] = {
+            {"cpu", trace.machine.cpuModel}, {"cores", trace.machine.cores}, {"kernel", trace.machine.kernel}};
+    if (extras.replay)
+        json["replay"] = {{"source", extras.replay->source},
+                          {"steps", extras.replay->steps},
+                          {"diverged", extras.replay->divergence.has_value()},
+                          {"divergence", extras.replay->divergence ? Json(*extras.replay->divergence) : Json(nullptr)},
+                          {"same_findings", extras.replay->sameFindings}};
+    if (extras.traceFileKey) json["trace_file"] = extras.traceFile ? Json(*extras.traceFile) : Json(nullptr);
+}
+
+} // namespace
+
+std::string summaryJson(const Trace& trace, const Analysis& analysis, const SummaryExtras& extras) {
+    Json json;
+    json["scenario"] = trace.scenario.name;
+    json["workers"] = trace.settings.workers;
+    json["iterations"] = trace.settings.iterations;
+    json["window_ns"] = trace.settings.windowNs;
+    json["pin"] = std::string(pinModeName(trace.settings.pin));
+    json["seed"] = trace.settings.seed;
+    json["traced"] = trace.settings.traceEnabled;
+    json["events"] = trace.events.size();
+    json["dropped"] = trace.droppedTotal();
+    json["duration_ns"] = trace.durationNs;
+    json["clock"] = std::string(clockKindName(trace.clock.kind));
+    json["counter"] = counterJson(trace, analysis);
+    json["findings"] = findingsJson(analysis);
+    const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
+                                             [](const InvariantResult& result) { return !result.holds; });
+    json["race"] = !analysis.findings.empty() || invariantBroken; // --no-trace has no findings, only the counter
+    json["headline"] = analysis.headline;
+    json["invariants"] = invariantsJson(analysis);
+    json["worker_details"] = workersJson(trace);
+    json["stop_reason"] = trace.stopReason.empty() ? Json(nullptr) : Json(trace.stopReason);
+    addExtras(json, trace, extras);
+    // `replace`: a stray byte that is not UTF-8 (a scribbled name) must not abort the summary.
+    return json.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+} // namespace racetrace
