@@ -21,26 +21,26 @@ target_link_libraries(racetrace_glad PUBLIC ${CMAKE_DL_LIBS})
 
 racetrace_layer(racetrace_gui
   SOURCES
-    gui/app.cpp
-    gui/app_controls.cpp
-    gui/code_view.cpp
-    gui/comparison_view.cpp
-    gui/findings_view.cpp
-    gui/headless_render.cpp
-    gui/legend.cpp
-    gui/memory_view.cpp
-    gui/platform_window.cpp
-    gui/run_panel.cpp
-    gui/screenshot.cpp
-    gui/settings_store.cpp
-    gui/step_panel.cpp
+    gui/app/app.cpp
+    gui/app/app_controls.cpp
+    gui/app/headless_render.cpp
+    gui/app/platform_window.cpp
+    gui/app/screenshot.cpp
+    gui/app/settings_store.cpp
+    gui/panels/code_view.cpp
+    gui/panels/comparison_view.cpp
+    gui/panels/findings_view.cpp
+    gui/panels/legend.cpp
+    gui/panels/memory_view.cpp
+    gui/panels/run_panel.cpp
+    gui/panels/step_panel.cpp
     gui/theme.cpp
-    gui/timeline_findings.cpp
-    gui/timeline_lanes.cpp
-    gui/timeline_model.cpp
-    gui/timeline_ruler.cpp
-    gui/timeline_tooltips.cpp
-    gui/timeline_view.cpp
+    gui/timeline/timeline_findings.cpp
+    gui/timeline/timeline_lanes.cpp
+    gui/timeline/timeline_model.cpp
+    gui/timeline/timeline_ruler.cpp
+    gui/timeline/timeline_tooltips.cpp
+    gui/timeline/timeline_view.cpp
   PUBLIC racetrace_session racetrace_glad glfw PkgConfig::IMGUI
   PRIVATE PkgConfig::STB PkgConfig::EGL nlohmann_json::nlohmann_json)
 # Debian's imgui.pc misses the backends directory.

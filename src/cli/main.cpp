@@ -7,7 +7,7 @@
 
 #ifdef RACETRACE_HAVE_GUI
 #include "cli/render_command.hpp"
-#include "gui/gui_main.hpp"
+#include "gui/app/gui_main.hpp"
 #endif
 
 #include <CLI/CLI.hpp>
@@ -40,6 +40,10 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, kMaxWatchdogSeconds))
         ->capture_default_str();
+    // Hidden (group ""): exists only so tests can make the workers' rings
+    // overflow for certain (tests/golden/dropped-events.rtrace). A power of two
+    // >= 4; validateRunOptions refuses anything else; 0 lets the run choose.
+    command.add_option("--ring-events", run.options.ringCapacity, "events per worker ring (tests only)")->group("");
     command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
     auto* noTraceFlag =
         command.add_flag("--no-trace", noTrace, "run the same programs with recording off (observer effect)");

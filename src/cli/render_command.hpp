@@ -1,7 +1,7 @@
 // `racetrace render` (built only with the window).
 #pragma once
 
-#include "gui/headless_render.hpp"
+#include "gui/app/headless_render.hpp"
 
 #include <string>
 

@@ -4,7 +4,7 @@
 // else through AppCommands.
 #pragma once
 
-#include "gui/app_commands.hpp"
+#include "gui/app/app_commands.hpp"
 #include "gui/view_state.hpp"
 #include "session/document.hpp"
 

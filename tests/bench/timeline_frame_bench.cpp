@@ -14,8 +14,8 @@
 // a thousandth of it, centred), hover (1 = the mouse rests on lane A, so the
 // hover search and a tooltip are part of the frame).
 #include "gui/theme.hpp"
-#include "gui/timeline_model.hpp"
-#include "gui/timeline_view.hpp"
+#include "gui/timeline/timeline_model.hpp"
+#include "gui/timeline/timeline_view.hpp"
 #include "session/document.hpp"
 #include "trace/event_order.hpp"
 

@@ -1,11 +1,11 @@
-#include "gui/timeline_view.hpp"
+#include "gui/timeline/timeline_view.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline_findings.hpp"
-#include "gui/timeline_lanes.hpp"
-#include "gui/timeline_model.hpp"
-#include "gui/timeline_ruler.hpp"
-#include "gui/timeline_tooltips.hpp"
+#include "gui/timeline/timeline_findings.hpp"
+#include "gui/timeline/timeline_lanes.hpp"
+#include "gui/timeline/timeline_model.hpp"
+#include "gui/timeline/timeline_ruler.hpp"
+#include "gui/timeline/timeline_tooltips.hpp"
 #include "session/document.hpp"
 
 #define GLFW_INCLUDE_NONE

@@ -1,7 +1,7 @@
-#include "gui/comparison_view.hpp"
+#include "gui/panels/comparison_view.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline_view.hpp"
+#include "gui/timeline/timeline_view.hpp"
 
 #include <imgui.h>
 

@@ -1,4 +1,4 @@
-#include "gui/timeline_ruler.hpp"
+#include "gui/timeline/timeline_ruler.hpp"
 
 #include "gui/theme.hpp"
 

@@ -1,4 +1,4 @@
-#include "gui/findings_view.hpp"
+#include "gui/panels/findings_view.hpp"
 
 #include "analysis/finders.hpp"
 

@@ -3,8 +3,8 @@
 // critical section, or a finding's plain sentence.
 #pragma once
 
-#include "gui/timeline_findings.hpp"
-#include "gui/timeline_lanes.hpp"
+#include "gui/timeline/timeline_findings.hpp"
+#include "gui/timeline/timeline_lanes.hpp"
 
 #include <cstdint>
 #include <string>

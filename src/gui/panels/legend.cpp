@@ -1,7 +1,7 @@
-#include "gui/legend.hpp"
+#include "gui/panels/legend.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline_model.hpp"
+#include "gui/timeline/timeline_model.hpp"
 #include "session/document.hpp"
 
 #include <imgui.h>

@@ -1,4 +1,4 @@
-#include "gui/memory_view.hpp"
+#include "gui/panels/memory_view.hpp"
 
 #include "gui/theme.hpp"
 

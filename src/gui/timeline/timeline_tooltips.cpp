@@ -1,9 +1,9 @@
-#include "gui/timeline_tooltips.hpp"
+#include "gui/timeline/timeline_tooltips.hpp"
 
 #include "trace/event_text.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline_ruler.hpp"
+#include "gui/timeline/timeline_ruler.hpp"
 #include "session/document.hpp"
 
 #include <imgui.h>

@@ -1,4 +1,4 @@
-#include "gui/settings_store.hpp"
+#include "gui/app/settings_store.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
-#include "gui/run_panel.hpp"
+#include "gui/panels/run_panel.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "gui/fit_label.hpp"
-#include "gui/step_panel.hpp"
+#include "gui/panels/step_panel.hpp"
 #include "gui/theme.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/schedule_policy.hpp"

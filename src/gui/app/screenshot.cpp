@@ -1,6 +1,6 @@
 #include <glad/gl.h>
 
-#include "gui/screenshot.hpp"
+#include "gui/app/screenshot.hpp"
 
 #include <stb_image_write.h>
 

@@ -1,8 +1,8 @@
 // glad must come before GLFW: it provides the GL declarations GLFW would otherwise include.
 #include <glad/gl.h>
 
-#include "gui/platform_window.hpp"
-#include "gui/screenshot.hpp"
+#include "gui/app/platform_window.hpp"
+#include "gui/app/screenshot.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>

@@ -1,9 +1,9 @@
 // The App's controls: keys, the menu bar, the playback bar and the open/save
 // dialogs. Everything a key does is also in a menu, so it can be found.
-#include "gui/app.hpp"
+#include "gui/app/app.hpp"
 
 #include "analysis/plain_words.hpp"
-#include "gui/legend.hpp"
+#include "gui/panels/legend.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <GLFW/glfw3.h>

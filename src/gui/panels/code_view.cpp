@@ -1,4 +1,4 @@
-#include "gui/code_view.hpp"
+#include "gui/panels/code_view.hpp"
 
 #include "gui/theme.hpp"
 

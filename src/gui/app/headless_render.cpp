@@ -1,11 +1,11 @@
 #include <glad/gl.h>
 
-#include "gui/headless_render.hpp"
+#include "gui/app/headless_render.hpp"
 
-#include "gui/legend.hpp"
-#include "gui/screenshot.hpp"
+#include "gui/app/screenshot.hpp"
+#include "gui/panels/legend.hpp"
 #include "gui/theme.hpp"
-#include "gui/timeline_view.hpp"
+#include "gui/timeline/timeline_view.hpp"
 
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"

@@ -1,4 +1,4 @@
-#include "gui/app.hpp"
+#include "gui/app/app.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>

@@ -5,8 +5,8 @@
 #pragma once
 
 #include "analysis/trace_queries.hpp"
-#include "gui/timeline_context.hpp"
-#include "gui/timeline_model.hpp"
+#include "gui/timeline/timeline_context.hpp"
+#include "gui/timeline/timeline_model.hpp"
 
 #include <imgui.h>
 

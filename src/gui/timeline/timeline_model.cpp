@@ -1,4 +1,4 @@
-#include "gui/timeline_model.hpp"
+#include "gui/timeline/timeline_model.hpp"
 
 #include "analysis/trace_queries.hpp"
 #include "gui/theme.hpp"

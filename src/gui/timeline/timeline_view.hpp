@@ -5,7 +5,7 @@
 // everything they look up was prepared once per document in a TimelineModel.
 #pragma once
 
-#include "gui/timeline_context.hpp"
+#include "gui/timeline/timeline_context.hpp"
 #include "gui/view.hpp"
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "gui/step_panel.hpp"
+#include "gui/panels/step_panel.hpp"
 
 #include "gui/fit_label.hpp"
 #include "gui/theme.hpp"

@@ -1,4 +1,4 @@
-#include "gui/timeline_findings.hpp"
+#include "gui/timeline/timeline_findings.hpp"
 
 #include "gui/theme.hpp"
 #include "session/document.hpp"

@@ -3,7 +3,7 @@
 // and the text helpers the timeline's tooltips share with it.
 #pragma once
 
-#include "gui/timeline_context.hpp"
+#include "gui/timeline/timeline_context.hpp"
 #include "gui/view_state.hpp"
 
 #include <imgui.h>

@@ -3,16 +3,16 @@
 // views; lays the views out, routes keys and menus, and runs playback.
 #pragma once
 
-#include "gui/code_view.hpp"
-#include "gui/comparison_view.hpp"
-#include "gui/findings_view.hpp"
-#include "gui/gui_main.hpp"
-#include "gui/memory_view.hpp"
-#include "gui/platform_window.hpp"
-#include "gui/run_panel.hpp"
-#include "gui/settings_store.hpp"
+#include "gui/app/gui_main.hpp"
+#include "gui/app/platform_window.hpp"
+#include "gui/app/settings_store.hpp"
+#include "gui/panels/code_view.hpp"
+#include "gui/panels/comparison_view.hpp"
+#include "gui/panels/findings_view.hpp"
+#include "gui/panels/memory_view.hpp"
+#include "gui/panels/run_panel.hpp"
 #include "gui/theme.hpp"
-#include "gui/timeline_view.hpp"
+#include "gui/timeline/timeline_view.hpp"
 #include "session/run_session.hpp"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "gui/timeline_lanes.hpp"
+#include "gui/timeline/timeline_lanes.hpp"
 
 #include "gui/theme.hpp"
 #include "session/document.hpp"
