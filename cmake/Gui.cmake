@@ -36,7 +36,7 @@ racetrace_layer(racetrace_gui
     gui/panels/step_panel.cpp
     gui/theme.cpp
     gui/timeline/timeline_findings.cpp
-    gui/timeline/timeline_lanes.cpp
+    gui/timeline/worker_lane.cpp
     gui/timeline/timeline_model.cpp
     gui/timeline/timeline_ruler.cpp
     gui/timeline/timeline_tooltips.cpp

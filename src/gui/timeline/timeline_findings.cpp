@@ -5,16 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace racetrace {
 
 namespace {
 
 constexpr std::size_t kMaxMarkedChecks = 64; ///< a torn finding lists a few checks; a bad one may list thousands
-
-ImU32 withAlpha(ImU32 color, unsigned alpha) {
-    return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
-}
 
 float distanceToSegment(ImVec2 p, ImVec2 a, ImVec2 b) {
     const float dx = b.x - a.x, dy = b.y - a.y;
@@ -41,7 +38,7 @@ void drawArrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thic
 /// and in lightness, so the two read apart even in grey or to a colour-blind eye.
 ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, float scale) {
     const float tip = f.laneY(lane, kTallTop);
-    const float size = f.laneHeight * 0.11f * scale;
+    const float size = f.laneHeight(lane) * 0.11f * scale;
     const ImVec2 a(x - size, tip - size * 1.4f), b(x + size, tip - size * 1.4f), c(x, tip);
     f.draw->AddTriangleFilled(a, b, c, f.palette->tornRecordFill);
     f.draw->AddTriangle(a, b, c, f.palette->tornRecordOutline, std::max(1.0f, f.fontSize / 14.0f));
@@ -59,31 +56,43 @@ ArrowEnds lostUpdateEnds(const TimelineFrame& f, const Finding& finding) {
     if (finding.events.size() < 2 || finding.events[0] >= trace.events.size() ||
         finding.events[1] >= trace.events.size())
         return ends;
-    const std::size_t w0 = trace.events[finding.events[0]].worker, w1 = trace.events[finding.events[1]].worker;
-    if (w0 >= f.laneCount() || w1 >= f.laneCount()) return ends;
+    const int lane0 = f.workerLane(trace.events[finding.events[0]].worker);
+    const int lane1 = f.workerLane(trace.events[finding.events[1]].worker);
+    if (lane0 < 0 || lane1 < 0) return ends;
     const float mid = (kTallTop + kTickBottom) * 0.5f;
-    ends.from = ImVec2(f.px(f.model->eventX(finding.events[0], f.axis)), f.laneY(w0, mid));
-    ends.to = ImVec2(f.px(f.model->eventX(finding.events[1], f.axis)), f.laneY(w1, mid));
+    ends.from = ImVec2(f.px(f.model->eventX(finding.events[0], f.axis)), f.laneY(static_cast<std::size_t>(lane0), mid));
+    ends.to = ImVec2(f.px(f.model->eventX(finding.events[1], f.axis)), f.laneY(static_cast<std::size_t>(lane1), mid));
     ends.valid = true;
     return ends;
 }
 
-bool groupVisible(const TimelineFrame& f, const FindingGroup& group) {
-    for (auto w : group.lanes)
-        if (f.laneVisible(w)) return true;
-    return false;
+/// The lanes of a group's workers (FindingGroup::lanes names workers); false
+/// when one of them has no lane.
+bool lanesOf(const TimelineFrame& f, const FindingGroup& group, std::vector<std::size_t>& lanes) {
+    lanes.clear();
+    for (auto w : group.lanes) {
+        const int lane = f.workerLane(w);
+        if (lane < 0) return false;
+        lanes.push_back(static_cast<std::size_t>(lane));
+    }
+    return true;
+}
+
+bool anyVisible(const TimelineFrame& f, const std::vector<std::size_t>& lanes) {
+    return std::any_of(lanes.begin(), lanes.end(), [&](std::size_t lane) { return f.laneVisible(lane); });
 }
 
 /// One arrow per lost update, or, where many fall within a few pixels, one
 /// strip halfway between the two lanes (for neighbours: on their boundary,
 /// where it hides no tick).
-void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, FindingHover& hover) {
+void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, const std::vector<std::size_t>& lanes,
+                     FindingHover& hover) {
     const auto& findings = f.model->document().analysis.findings;
     const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
     const ImU32 color = f.palette->lostUpdateArrow;
     const float thickness = std::max(1.5f, f.fontSize / 9.0f), head = f.fontSize * 0.45f;
     const float mid = (kTallTop + kTickBottom) * 0.5f;
-    const float strip = (f.laneY(group.lanes[0], mid) + f.laneY(group.lanes[1], mid)) * 0.5f;
+    const float strip = (f.laneY(lanes[0], mid) + f.laneY(lanes[1], mid)) * 0.5f;
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const auto index = runs.item(first);
         if (last - first == 1) {
@@ -94,7 +103,7 @@ void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, FindingH
                 hover = {static_cast<int>(index), 1};
             return;
         }
-        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), half = f.laneHeight * 0.09f;
+        const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), half = f.laneHeight(lanes[0]) * 0.09f;
         f.draw->AddRectFilled(ImVec2(x0, strip - half), ImVec2(x1, strip + half), withAlpha(color, 210));
         if (f.mouseIn(ImVec2(x0 - 2.0f, strip - half), ImVec2(x1 + 2.0f, strip + half)))
             hover = {static_cast<int>(index), static_cast<std::uint32_t>(last - first)};
@@ -104,10 +113,11 @@ void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, FindingH
 
 /// A triangle on each check of a torn record, or one triangle (over a line
 /// along the run) where many fall within a few pixels.
-void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, FindingHover& hover) {
+void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, const std::vector<std::size_t>& lanes,
+                     FindingHover& hover) {
     const auto& findings = f.model->document().analysis.findings;
     const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
-    const std::size_t lane = group.lanes[0];
+    const std::size_t lane = lanes[0];
     const float tip = f.laneY(lane, kTallTop);
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const auto index = runs.item(first);
@@ -136,15 +146,16 @@ void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, FindingH
 } // namespace
 
 void drawOverlapBands(const TimelineFrame& f, FindingHover& hover) {
+    std::vector<std::size_t> lanes;
     for (const FindingGroup& group : f.model->groups()) {
-        if (group.kind != FindingKind::Overlap || !groupVisible(f, group)) continue;
+        if (group.kind != FindingKind::Overlap || !lanesOf(f, group, lanes) || !anyVisible(f, lanes)) continue;
         const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
         auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
             const bool open = last == runs.size() && f.model->isOpenFinding(runs.item(last - 1));
             const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
             const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
-            for (auto w : group.lanes) {
-                const ImVec2 min(x0, f.laneTop(w)), max(x1, f.laneBottom(w));
+            for (const std::size_t lane : lanes) {
+                const ImVec2 min(x0, f.laneTop(lane)), max(x1, f.laneBottom(lane));
                 f.draw->AddRectFilled(min, max, f.palette->overlapBand);
                 if (f.mouseIn(min, max))
                     hover = {static_cast<int>(runs.item(first)), static_cast<std::uint32_t>(last - first)};
@@ -155,10 +166,11 @@ void drawOverlapBands(const TimelineFrame& f, FindingHover& hover) {
 }
 
 void drawFindingMarks(const TimelineFrame& f, FindingHover& hover) {
+    std::vector<std::size_t> lanes;
     for (const FindingGroup& group : f.model->groups()) {
-        if (!groupVisible(f, group)) continue;
-        if (group.kind == FindingKind::LostUpdate) drawLostUpdates(f, group, hover);
-        if (group.kind == FindingKind::TornRecord) drawTornRecords(f, group, hover);
+        if (!lanesOf(f, group, lanes) || !anyVisible(f, lanes)) continue;
+        if (group.kind == FindingKind::LostUpdate && lanes.size() >= 2) drawLostUpdates(f, group, lanes, hover);
+        if (group.kind == FindingKind::TornRecord && !lanes.empty()) drawTornRecords(f, group, lanes, hover);
     }
 }
 
@@ -178,8 +190,10 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
         const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
         const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
         for (auto w : finding.workers) {
-            if (w >= f.laneCount()) continue;
-            const ImVec2 min(x0 - outline, f.laneTop(w)), max(x1 + outline, f.laneBottom(w));
+            const int lane = f.workerLane(w);
+            if (lane < 0) continue;
+            const auto l = static_cast<std::size_t>(lane);
+            const ImVec2 min(x0 - outline, f.laneTop(l)), max(x1 + outline, f.laneBottom(l));
             f.draw->AddRectFilled(min, max, palette.selection);
             outlineRect(f.draw, min, max, palette.cursor, outline);
         }
@@ -197,10 +211,11 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
         const std::size_t marks = std::min(finding.events.size(), kMaxMarkedChecks);
         for (std::size_t k = 0; k < marks; ++k) {
             if (finding.events[k] >= trace.events.size()) continue;
-            const std::size_t lane = trace.events[finding.events[k]].worker;
-            if (lane >= f.laneCount()) continue;
+            const int laneIndex = f.workerLane(trace.events[finding.events[k]].worker);
+            if (laneIndex < 0) continue;
+            const auto lane = static_cast<std::size_t>(laneIndex);
             const float x = f.px(f.model->eventX(finding.events[k], f.axis));
-            const float tip = f.laneY(lane, kTallTop), size = f.laneHeight * 0.11f * 1.6f;
+            const float tip = f.laneY(lane, kTallTop), size = f.laneHeight(lane) * 0.11f * 1.6f;
             f.draw->AddTriangleFilled(ImVec2(x - size, tip - size * 1.4f), ImVec2(x + size, tip - size * 1.4f),
                                       ImVec2(x, tip), palette.cursor); // a halo, as the selected overlap's outline
             drawTornTriangle(f, lane, x, 1.3f);

@@ -5,7 +5,7 @@
 // (FindingGroup), so thousands of them in one pixel column merge into one mark.
 #pragma once
 
-#include "gui/timeline/timeline_lanes.hpp"
+#include "gui/timeline/timeline_frame.hpp"
 
 #include <cstdint>
 

@@ -68,16 +68,16 @@ void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t 
     endTooltip();
 }
 
-void spanTooltip(const TimelineModel& model, const Theme& theme, const SpanHover& hover) {
+void stayTooltip(const TimelineModel& model, const Theme& theme, const LaneHover& hover) {
     const auto& lanes = model.document().index.lanes();
-    if (hover.lane < 0 || static_cast<std::size_t>(hover.lane) >= lanes.size()) return;
-    const auto& spans = lanes[static_cast<std::size_t>(hover.lane)].spans;
-    if (hover.span >= spans.size()) return;
-    const CriticalSectionSpan& span = spans[hover.span];
+    if (hover.stays == 0 || hover.stayWorker >= lanes.size()) return;
+    const auto& spans = lanes[hover.stayWorker].spans;
+    if (hover.stay >= spans.size()) return;
+    const CriticalSectionSpan& span = spans[hover.stay];
     beginTooltip();
     workerTitle(theme, span.worker);
-    if (hover.count > 1) {
-        ImGui::Text("%u stays in the critical section here: zoom in to see each", hover.count);
+    if (hover.stays > 1) {
+        ImGui::Text("%u stays in the critical section here: zoom in to see each", hover.stays);
     } else {
         ImGui::TextUnformatted(span.exitEvent == kNoEvent ? "inside the critical section (never left)"
                                                           : "inside the critical section");

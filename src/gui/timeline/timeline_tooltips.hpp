@@ -4,7 +4,7 @@
 #pragma once
 
 #include "gui/timeline/timeline_findings.hpp"
-#include "gui/timeline/timeline_lanes.hpp"
+#include "gui/timeline/timeline_lane.hpp"
 
 #include <cstdint>
 #include <string>
@@ -15,7 +15,7 @@ class Theme;
 
 /// `sameColumn` > 1 adds how many events share the hovered block.
 void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t event, std::uint64_t sameColumn);
-void spanTooltip(const TimelineModel& model, const Theme& theme, const SpanHover& hover);
+void stayTooltip(const TimelineModel& model, const Theme& theme, const LaneHover& hover);
 void findingTooltip(const TimelineModel& model, const FindingHover& hover);
 
 } // namespace racetrace

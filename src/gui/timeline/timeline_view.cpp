@@ -2,10 +2,10 @@
 
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_findings.hpp"
-#include "gui/timeline/timeline_lanes.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "gui/timeline/timeline_ruler.hpp"
 #include "gui/timeline/timeline_tooltips.hpp"
+#include "gui/timeline/worker_lane.hpp"
 #include "session/document.hpp"
 
 #define GLFW_INCLUDE_NONE
@@ -32,7 +32,15 @@ void TimelineView::syncDocument(ViewContext& context) {
     if (context.document == m_document) return;
     m_document = context.document;
     m_model.reset();
-    if (m_document) m_model = std::make_unique<TimelineModel>(m_document);
+    m_lanes.clear();
+    if (m_document) {
+        m_model = std::make_unique<TimelineModel>(m_document);
+        // One lane per worker, in worker order; lanes of other kinds go after them.
+        for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
+            m_lanes.push_back(std::make_unique<WorkerLane>(w));
+        for (const auto& lane : m_lanes)
+            lane->preprocess(*m_model);
+    }
     // The old range means nothing in the new trace.
     m_axis = context.state.axis;
     context.state.fitRequested = true;
@@ -82,7 +90,7 @@ void TimelineView::applyRequests(ViewState& state) {
                 state.cursorEvent = atBegin;
             else if (!finding.events.empty() && finding.events.front() < eventCount)
                 state.cursorEvent = finding.events.front();
-            if (!finding.workers.empty()) m_scrollToLane = static_cast<int>(finding.workers.front());
+            if (!finding.workers.empty()) m_scrollToWorker = static_cast<int>(finding.workers.front());
             keepInTrace(state);
         }
     } else if (cursorValid && state.cursorEvent != m_lastCursor) { // moved elsewhere (playback, keys): follow it
@@ -168,6 +176,147 @@ void TimelineView::drawCursor(const TimelineFrame& f, std::uint64_t cursor, floa
     f.draw->AddRectFilled(ImVec2(p - half, top), ImVec2(p + half, bottom), f.palette->cursor);
 }
 
+TimelineView::Layout TimelineView::layout() const {
+    const float font = ImGui::GetFontSize(), line = ImGui::GetTextLineHeight();
+    const ImVec2 region = ImGui::GetContentRegionAvail();
+    Layout l;
+    l.origin = ImGui::GetCursorScreenPos();
+    l.size = ImVec2(std::max(region.x, font * 16.0f), std::max(region.y, font * 8.0f));
+    l.rulerHeight = std::floor(line * 1.8f);
+    l.labelWidth = std::floor(std::min(font * 7.0f, l.size.x * 0.3f));
+    l.lanesHeight = l.size.y - l.rulerHeight;
+    // A standard lane fits its three label lines; lanes grow to fill the view, up to four times that.
+    const float base = std::floor(line * 3.0f + font * 0.8f);
+    const auto count = static_cast<float>(m_lanes.size());
+    l.standardLane = std::floor(count > 0 ? std::clamp(l.lanesHeight / count, base, base * 4.0f) : base);
+    for (const auto& lane : m_lanes)
+        l.contentHeight += std::floor(lane->height(l.standardLane));
+    l.scroll = l.contentHeight > l.lanesHeight + 0.5f;
+    l.timeLeft = l.origin.x + l.labelWidth;
+    l.timeWidth = std::max(l.size.x - l.labelWidth - (l.scroll ? ImGui::GetStyle().ScrollbarSize : 0.0f), font * 4.0f);
+    return l;
+}
+
+TimelineFrame TimelineView::makeFrame(const ViewContext& context, const Layout& l) const {
+    TimelineFrame frame;
+    frame.model = m_model.get();
+    frame.theme = &context.theme;
+    frame.palette = &context.theme.palette();
+    frame.axis = m_axis;
+    frame.ctx = TimelineContext{context.state.viewBegin, context.state.viewEnd, l.timeLeft, l.timeWidth};
+    frame.labelLeft = l.origin.x;
+    frame.fontSize = ImGui::GetFontSize();
+    frame.mergePx = kMergePx;
+    frame.tickWidth = std::max(2.0f, std::round(frame.fontSize / 8.0f));
+    frame.mouse = ImGui::GetIO().MousePos;
+    frame.laneOfWorker.assign(m_model->trace().workers.size(), -1);
+    for (std::size_t k = 0; k < m_lanes.size(); ++k)
+        if (const auto worker = m_lanes[k]->worker(); worker && *worker < frame.laneOfWorker.size())
+            frame.laneOfWorker[*worker] = static_cast<int>(k);
+    return frame;
+}
+
+void TimelineView::placeLanes(TimelineFrame& frame, const Layout& l, float top) const {
+    frame.lanes.clear();
+    for (const auto& lane : m_lanes) {
+        const float height = std::floor(lane->height(l.standardLane));
+        frame.lanes.push_back({top, height});
+        top += height;
+    }
+}
+
+void TimelineView::scrollToFocusedLane(const TimelineFrame& frame) {
+    if (m_scrollToWorker < 0) return; // show the focused finding's first lane, if it is scrolled away
+    const int lane = frame.workerLane(static_cast<std::uint32_t>(m_scrollToWorker));
+    m_scrollToWorker = -1;
+    if (lane < 0) return;
+    const float y = frame.laneTop(static_cast<std::size_t>(lane)) - frame.laneTop(0);
+    const float height = frame.laneHeight(static_cast<std::size_t>(lane));
+    const float visible = ImGui::GetWindowHeight();
+    if (y < ImGui::GetScrollY() || y + height > ImGui::GetScrollY() + visible)
+        ImGui::SetScrollY(std::max(0.0f, y - height * 0.5f));
+}
+
+TimelineView::Hovers TimelineView::drawLanes(const TimelineFrame& frame, int selectedFinding,
+                                             std::uint64_t cursor) const {
+    Hovers hovers;
+    const Palette& palette = *frame.palette;
+    const int hoveredLane = frame.mouseOverLanes ? frame.laneAt(frame.mouse.y) : -1;
+    if (hoveredLane >= 0) hovers.event = m_lanes[static_cast<std::size_t>(hoveredLane)]->hoverEvent(frame, hoveredLane);
+    hovers.lane = hoveredLane;
+    const float top = std::max(frame.clipTop, frame.laneCount() ? frame.laneTop(0) : frame.clipTop);
+    const float bottom = std::min(frame.clipBottom, frame.lanesBottom());
+    forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawBackground(frame, k); });
+    frame.draw->AddRectFilled(ImVec2(frame.ctx.left - 1.0f, top), ImVec2(frame.ctx.left, bottom),
+                              palette.laneSeparator);
+    frame.draw->PushClipRect(ImVec2(frame.ctx.left, frame.clipTop), ImVec2(frame.right(), frame.clipBottom), true);
+    const RulerTicks ticks = computeRulerTicks(frame.ctx, m_axis, frame.fontSize);
+    drawGridLines(frame.draw, frame.ctx, ticks, (palette.laneSeparator & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 90), top,
+                  bottom);
+    forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawUnder(frame, k, hovers.stay); });
+    drawOverlapBands(frame, hovers.finding);
+    if (hovers.event.event != kNoEvent) { // a soft column behind the hovered event
+        const float x = frame.px(m_model->eventX(hovers.event.event, m_axis));
+        const float half = std::max(frame.tickHalfWidth(), kMergePx) + 2.0f;
+        const auto lane = static_cast<std::size_t>(hoveredLane);
+        frame.draw->AddRectFilled(ImVec2(x - half, frame.laneTop(lane)), ImVec2(x + half, frame.laneBottom(lane)),
+                                  palette.hover);
+    }
+    forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawOver(frame, k); });
+    drawFindingMarks(frame, hovers.finding);
+    drawSelectedFinding(frame, selectedFinding);
+    drawCursor(frame, cursor, top, bottom);
+    frame.draw->PopClipRect();
+    frame.draw->PushClipRect(ImVec2(frame.labelLeft, frame.clipTop), ImVec2(frame.ctx.left - 2.0f, frame.clipBottom),
+                             true);
+    forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawHeader(frame, k); });
+    frame.draw->PopClipRect();
+    return hovers;
+}
+
+void TimelineView::drawRulerBand(TimelineFrame frame, ImDrawList* draw, const Layout& l, std::uint64_t cursor) const {
+    const float right = l.timeLeft + l.timeWidth;
+    const float line = ImGui::GetTextLineHeight();
+    const Palette& palette = *frame.palette;
+    draw->PushClipRect(l.origin, ImVec2(right, l.origin.y + l.rulerHeight), true);
+    draw->AddRectFilled(l.origin, ImVec2(l.timeLeft, l.origin.y + l.rulerHeight), palette.background);
+    draw->AddText(ImVec2(l.origin.x + frame.fontSize * 0.4f, l.origin.y + (l.rulerHeight - line) * 0.35f),
+                  palette.dimText, m_axis == TimeAxis::RealTime ? "time" : "event order");
+    draw->PushClipRect(ImVec2(l.timeLeft, l.origin.y), ImVec2(right, l.origin.y + l.rulerHeight), true);
+    drawRuler(draw, frame.ctx, computeRulerTicks(frame.ctx, m_axis, frame.fontSize), palette, l.origin.y,
+              l.rulerHeight);
+    frame.draw = draw;
+    drawCursor(frame, cursor, l.origin.y + l.rulerHeight * 0.5f, l.origin.y + l.rulerHeight);
+    draw->PopClipRect();
+    draw->PopClipRect();
+}
+
+void TimelineView::handleClick(const TimelineFrame& frame, const Hovers& hovers, ViewState& state) const {
+    const double value = frame.ctx.toValue(frame.mouse.x);
+    const std::uint64_t nearest = hovers.lane >= 0
+                                      ? m_lanes[static_cast<std::size_t>(hovers.lane)]->nearestEvent(frame, value)
+                                      : m_model->nearestEvent(m_axis, value);
+    if (nearest != kNoEvent) state.cursorEvent = nearest;
+    if (hovers.event.event == kNoEvent && hovers.finding.count == 1) state.selectedFinding = hovers.finding.finding;
+}
+
+void TimelineView::showTooltip(const ViewContext& context, const Hovers& hovers) {
+    ViewState& state = context.state;
+    // What is under the mouse: an event first, then a finding, then a stay.
+    if (hovers.event.event != kNoEvent) {
+        eventTooltip(*m_model, context.theme, hovers.event.event, hovers.event.sameColumn);
+        state.hoveredEvent = hovers.event.event;
+        m_ownsHover = true;
+        return;
+    }
+    if (hovers.finding.count > 0)
+        findingTooltip(*m_model, hovers.finding);
+    else if (hovers.stay.stays > 0)
+        stayTooltip(*m_model, context.theme, hovers.stay);
+    if (m_ownsHover) state.hoveredEvent = kNoEvent;
+    m_ownsHover = false;
+}
+
 void TimelineView::draw(ViewContext& context) {
     syncDocument(context);
     ViewState& state = context.state;
@@ -175,136 +324,45 @@ void TimelineView::draw(ViewContext& context) {
         ImGui::TextDisabled("No trace yet: run a scenario or open a .rtrace file.");
         return;
     }
-    const ImGuiIO& io = ImGui::GetIO();
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
+    const Layout l = layout();
+    TimelineFrame frame = makeFrame(context, l);
 
-    // Layout: ruler on top; below it a child window with the label column and
-    // the lanes, which scrolls vertically when the lanes do not fit.
-    const Palette& palette = context.theme.palette();
-    const float font = ImGui::GetFontSize(), line = ImGui::GetTextLineHeight();
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const ImVec2 region = ImGui::GetContentRegionAvail();
-    const ImVec2 avail(std::max(region.x, font * 16.0f), std::max(region.y, font * 8.0f));
-    const float rulerHeight = std::floor(line * 1.8f);
-    const float labelWidth = std::floor(std::min(font * 7.0f, avail.x * 0.3f));
-    const std::size_t laneCount = m_model->lanes().size();
-    const float lanesHeight = avail.y - rulerHeight;
-    const float baseLane = std::floor(line * 3.0f + font * 0.8f);
-    const float laneHeight = std::floor(
-        laneCount ? std::clamp(lanesHeight / static_cast<float>(laneCount), baseLane, baseLane * 4.0f) : baseLane);
-    const bool scroll = static_cast<float>(laneCount) * laneHeight > lanesHeight + 0.5f;
-    const float timeLeft = origin.x + labelWidth;
-    const float timeWidth =
-        std::max(avail.x - labelWidth - (scroll ? ImGui::GetStyle().ScrollbarSize : 0.0f), font * 4.0f);
-
-    TimelineFrame frame;
-    frame.model = m_model.get();
-    frame.theme = &context.theme;
-    frame.palette = &palette;
-    frame.axis = m_axis;
-    frame.ctx = TimelineContext{state.viewBegin, state.viewEnd, timeLeft, timeWidth};
-    frame.labelLeft = origin.x;
-    frame.laneHeight = laneHeight;
-    frame.fontSize = font;
-    frame.mergePx = kMergePx;
-    frame.tickWidth = std::max(2.0f, std::round(font / 8.0f));
-    frame.mouse = io.MousePos;
-
+    // The ruler on top; below it a child window with the label column and the
+    // lanes, which scrolls vertically when the lanes do not fit.
     ImDrawList* rulerDraw = ImGui::GetWindowDrawList();
-    ImGui::SetCursorScreenPos(ImVec2(timeLeft, origin.y));
-    const bool rulerPressed = ImGui::InvisibleButton("##ruler", ImVec2(timeWidth, rulerHeight), kCanvasButtons);
+    ImGui::SetCursorScreenPos(ImVec2(l.timeLeft, l.origin.y));
+    const bool rulerPressed = ImGui::InvisibleButton("##ruler", ImVec2(l.timeWidth, l.rulerHeight), kCanvasButtons);
     const Input rulerInput = interact(frame.ctx, rulerPressed, 0.0f);
 
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rulerHeight));
-    ImGui::BeginChild("##lanes", ImVec2(avail.x, lanesHeight), false,
-                      ImGuiWindowFlags_NoScrollWithMouse | (scroll ? 0 : ImGuiWindowFlags_NoScrollbar));
-    if (m_scrollToLane >= 0) { // show the focused finding's first lane, if it is scrolled away
-        const float y = static_cast<float>(m_scrollToLane) * laneHeight;
-        if (y < ImGui::GetScrollY() || y + laneHeight > ImGui::GetScrollY() + lanesHeight)
-            ImGui::SetScrollY(std::max(0.0f, y - laneHeight * 0.5f));
-        m_scrollToLane = -1;
-    }
+    ImGui::SetCursorScreenPos(ImVec2(l.origin.x, l.origin.y + l.rulerHeight));
+    ImGui::BeginChild("##lanes", ImVec2(l.size.x, l.lanesHeight), false,
+                      ImGuiWindowFlags_NoScrollWithMouse | (l.scroll ? 0 : ImGuiWindowFlags_NoScrollbar));
     const ImVec2 lanesOrigin = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(timeLeft, lanesOrigin.y));
-    const float canvasHeight = std::max(lanesHeight, static_cast<float>(laneCount) * laneHeight);
-    const bool canvasPressed = ImGui::InvisibleButton("##canvas", ImVec2(timeWidth, canvasHeight), kCanvasButtons);
+    placeLanes(frame, l, lanesOrigin.y);
+    scrollToFocusedLane(frame);
+    ImGui::SetCursorScreenPos(ImVec2(l.timeLeft, lanesOrigin.y));
+    const bool canvasPressed = ImGui::InvisibleButton(
+        "##canvas", ImVec2(l.timeWidth, std::max(l.lanesHeight, l.contentHeight)), kCanvasButtons);
     const bool canvasHovered = ImGui::IsItemHovered();
-    const Input laneInput = interact(frame.ctx, canvasPressed, laneHeight);
+    const Input laneInput = interact(frame.ctx, canvasPressed, l.standardLane);
     clampView(frame.ctx);
     state.viewBegin = frame.ctx.begin;
     state.viewEnd = frame.ctx.end;
-
     frame.draw = ImGui::GetWindowDrawList();
-    frame.lanesTop = lanesOrigin.y;
     frame.clipTop = frame.draw->GetClipRectMin().y;
     frame.clipBottom = frame.draw->GetClipRectMax().y;
     frame.mouseOverLanes = canvasHovered && !laneInput.dragging && !rulerInput.dragging;
-    const int hoveredLane = frame.mouseOverLanes ? frame.laneAt(frame.mouse.y) : -1;
-    const EventHover eventHover = hoverEvent(frame, hoveredLane);
-    const float lanesBottom = std::min(frame.clipBottom, frame.laneTop(laneCount));
-
-    const RulerTicks ticks = computeRulerTicks(frame.ctx, m_axis, font);
-    SpanHover spanHover;
-    FindingHover findingHover;
-    drawLaneBackgrounds(frame);
-    frame.draw->PushClipRect(ImVec2(timeLeft, frame.clipTop), ImVec2(frame.right(), frame.clipBottom), true);
-    drawGridLines(frame.draw, frame.ctx, ticks, (palette.laneSeparator & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 90),
-                  std::max(frame.clipTop, frame.lanesTop), lanesBottom);
-    drawSpans(frame, spanHover);
-    drawOverlapBands(frame, findingHover);
-    if (eventHover.event != kNoEvent) { // a soft column behind the hovered event
-        const float x = frame.px(m_model->eventX(eventHover.event, m_axis));
-        const float half = std::max(frame.tickHalfWidth(), kMergePx) + 2.0f;
-        const auto lane = static_cast<std::size_t>(hoveredLane);
-        frame.draw->AddRectFilled(ImVec2(x - half, frame.laneTop(lane)), ImVec2(x + half, frame.laneBottom(lane)),
-                                  palette.hover);
-    }
-    drawEvents(frame);
-    drawFindingMarks(frame, findingHover);
-    drawSelectedFinding(frame, state.selectedFinding);
-    drawCursor(frame, state.cursorEvent, std::max(frame.clipTop, frame.lanesTop), lanesBottom);
-    frame.draw->PopClipRect();
-    drawLaneLabels(frame);
-
-    if (laneInput.clicked) {
-        const double value = frame.ctx.toValue(io.MousePos.x);
-        const std::uint64_t nearest =
-            hoveredLane >= 0 ? nearestEventInLane(frame, hoveredLane, value) : m_model->nearestEvent(m_axis, value);
-        if (nearest != kNoEvent) state.cursorEvent = nearest;
-        if (eventHover.event == kNoEvent && findingHover.count == 1) state.selectedFinding = findingHover.finding;
-    }
+    const Hovers hovers = drawLanes(frame, state.selectedFinding, state.cursorEvent);
+    if (laneInput.clicked) handleClick(frame, hovers, state);
     ImGui::EndChild();
 
-    // The ruler, in the outer window's draw list (the child would clip it).
-    const float rulerRight = timeLeft + timeWidth;
-    rulerDraw->PushClipRect(origin, ImVec2(rulerRight, origin.y + rulerHeight), true);
-    rulerDraw->AddRectFilled(origin, ImVec2(timeLeft, origin.y + rulerHeight), palette.background);
-    rulerDraw->AddText(ImVec2(origin.x + font * 0.4f, origin.y + (rulerHeight - line) * 0.35f), palette.dimText,
-                       m_axis == TimeAxis::RealTime ? "time" : "event order");
-    rulerDraw->PushClipRect(ImVec2(timeLeft, origin.y), ImVec2(rulerRight, origin.y + rulerHeight), true);
-    drawRuler(rulerDraw, frame.ctx, ticks, palette, origin.y, rulerHeight);
-    frame.draw = rulerDraw;
-    drawCursor(frame, state.cursorEvent, origin.y + rulerHeight * 0.5f, origin.y + rulerHeight);
-    rulerDraw->PopClipRect();
-    rulerDraw->PopClipRect();
+    drawRulerBand(frame, rulerDraw, l, state.cursorEvent); // in the outer window: the child would clip it
     if (rulerInput.clicked) {
-        const std::uint64_t nearest = m_model->nearestEvent(m_axis, frame.ctx.toValue(io.MousePos.x));
+        const std::uint64_t nearest = m_model->nearestEvent(m_axis, frame.ctx.toValue(frame.mouse.x));
         if (nearest != kNoEvent) state.cursorEvent = nearest;
     }
-
-    // What is under the mouse: an event first, then a finding, then a stay.
-    if (eventHover.event != kNoEvent) {
-        eventTooltip(*m_model, context.theme, eventHover.event, eventHover.sameColumn);
-        state.hoveredEvent = eventHover.event;
-        m_ownsHover = true;
-    } else {
-        if (findingHover.count > 0)
-            findingTooltip(*m_model, findingHover);
-        else if (spanHover.count > 0)
-            spanTooltip(*m_model, context.theme, spanHover);
-        if (m_ownsHover) state.hoveredEvent = kNoEvent;
-        m_ownsHover = false;
-    }
+    showTooltip(context, hovers);
     m_lastCursor = state.cursorEvent;
 }
 

@@ -1,20 +1,23 @@
-// The timeline: one lane per worker with its events, critical-section stays and
-// the findings over them, on a real-time axis or in event order (the
-// interleaving diagram). This class does input, zoom and orchestration; the
-// lanes, findings, ruler and tooltips draw themselves from a TimelineFrame, and
-// everything they look up was prepared once per document in a TimelineModel.
+// The timeline: lanes (a worker's events and critical-section stays; later
+// channels and locks) and the findings over them, on a real-time axis or in
+// event order (the interleaving diagram). This class does input, zoom, layout
+// and the order of drawing; the lanes (TimelineLane), findings, ruler and
+// tooltips draw themselves from a TimelineFrame, and everything they look up
+// was prepared once per document in a TimelineModel and the lanes' preprocess.
 #pragma once
 
 #include "gui/timeline/timeline_context.hpp"
+#include "gui/timeline/timeline_findings.hpp"
+#include "gui/timeline/timeline_lane.hpp"
 #include "gui/view.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace racetrace {
 
 class TimelineModel;
-struct TimelineFrame;
 
 class TimelineView : public View {
   public:
@@ -45,12 +48,45 @@ class TimelineView : public View {
     void keepInTrace(ViewState& state) const;
     void drawCursor(const TimelineFrame& frame, std::uint64_t cursor, float top, float bottom) const;
 
+    /// Where the parts of the view go this frame, in screen pixels.
+    struct Layout {
+        ImVec2 origin, size;
+        float rulerHeight = 0, labelWidth = 0, lanesHeight = 0;
+        float standardLane = 0;  ///< a worker lane's height
+        float contentHeight = 0; ///< every lane stacked
+        bool scroll = false;     ///< the lanes do not fit: a scroll bar
+        float timeLeft = 0, timeWidth = 0;
+    };
+    /// What is under the mouse after the lanes were drawn.
+    struct Hovers {
+        int lane = -1;
+        LaneHover event; ///< the event under the mouse (in `lane`)
+        LaneHover stay;  ///< a critical-section stay under the mouse
+        FindingHover finding;
+    };
+    Layout layout() const;
+    TimelineFrame makeFrame(const ViewContext& context, const Layout& layout) const;
+    /// Stacks the lanes from screen y `top` down.
+    void placeLanes(TimelineFrame& frame, const Layout& layout, float top) const;
+    void scrollToFocusedLane(const TimelineFrame& frame);
+    /// The lanes in their layers, the findings between them, the cursor, the headers.
+    Hovers drawLanes(const TimelineFrame& frame, int selectedFinding, std::uint64_t cursor) const;
+    void drawRulerBand(TimelineFrame frame, ImDrawList* draw, const Layout& layout, std::uint64_t cursor) const;
+    /// A click on the lanes moves the cursor to the nearest event, or selects the finding under it.
+    void handleClick(const TimelineFrame& frame, const Hovers& hovers, ViewState& state) const;
+    void showTooltip(const ViewContext& context, const Hovers& hovers);
+    template <class F> static void forEachVisibleLane(const TimelineFrame& frame, F&& draw) {
+        for (std::size_t k = 0; k < frame.laneCount(); ++k)
+            if (frame.laneVisible(k)) draw(k);
+    }
+
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
     std::unique_ptr<TimelineModel> m_model;
-    TimeAxis m_axis = TimeAxis::RealTime;  ///< the axis ViewState::viewBegin/End are in
-    std::uint64_t m_lastCursor = kNoEvent; ///< to notice cursor moves made elsewhere
-    bool m_ownsHover = false;              ///< we set ViewState::hoveredEvent and must clear it
-    int m_scrollToLane = -1;               ///< after a focus: bring this lane into view (many workers)
+    std::vector<std::unique_ptr<TimelineLane>> m_lanes; ///< top to bottom
+    TimeAxis m_axis = TimeAxis::RealTime;               ///< the axis ViewState::viewBegin/End are in
+    std::uint64_t m_lastCursor = kNoEvent;              ///< to notice cursor moves made elsewhere
+    bool m_ownsHover = false;                           ///< we set ViewState::hoveredEvent and must clear it
+    int m_scrollToWorker = -1; ///< after a focus: bring this worker's lane into view (many workers)
 };
 
 } // namespace racetrace

@@ -1,10 +1,8 @@
-// One lane per worker: its label, its critical-section stays, and its events
-// as ticks. Like Tracy's lanes, each draw walks only what is visible and merges
-// everything that falls into one merge column (a few pixels) into one block,
-// found by binary search, so the cost per lane is O(pixels x log n).
+// Everything one frame of the timeline draws with: the time <-> pixel mapping
+// (TimelineContext), where each lane sits on screen, and the draw list. Built
+// by TimelineView each frame; the lanes and the findings only read it.
 #pragma once
 
-#include "analysis/trace_queries.hpp"
 #include "gui/timeline/timeline_context.hpp"
 #include "gui/timeline/timeline_model.hpp"
 
@@ -13,15 +11,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace racetrace {
 
 class Theme;
 struct Palette;
 
-/// Everything one frame of the timeline draws with: the time <-> pixel mapping
-/// (TimelineContext), where the lanes sit and the draw list. Built by
-/// TimelineView each frame; the drawing functions only read it.
+/// Where one lane sits on screen (scrolled).
+struct LaneBox {
+    float top = 0.0f;
+    float height = 0.0f;
+};
+
 struct TimelineFrame {
     const TimelineModel* model = nullptr;
     const Theme* theme = nullptr;
@@ -29,9 +31,9 @@ struct TimelineFrame {
     ImDrawList* draw = nullptr;
     TimelineContext ctx; ///< x mapping of the time area (the label column is left of ctx.left)
     TimeAxis axis = TimeAxis::RealTime;
-    float labelLeft = 0.0f; ///< x where the label column starts
-    float lanesTop = 0.0f;  ///< screen y of lane 0's top (scrolled)
-    float laneHeight = 48.0f;
+    float labelLeft = 0.0f;                  ///< x where the label column starts
+    std::vector<LaneBox> lanes;              ///< every lane, top to bottom
+    std::vector<int> laneOfWorker;           ///< worker -> index into `lanes` (-1: no lane)
     float clipTop = 0.0f, clipBottom = 0.0f; ///< lanes outside this y range are skipped
     float fontSize = 16.0f;
     float mergePx = 3.0f; ///< items closer than this merge into one block
@@ -39,18 +41,25 @@ struct TimelineFrame {
     ImVec2 mouse{-1e30f, -1e30f};
     bool mouseOverLanes = false; ///< hover tests only run when the lanes are hovered
 
-    std::size_t laneCount() const { return model->lanes().size(); }
-    float laneTop(std::size_t lane) const { return lanesTop + static_cast<float>(lane) * laneHeight; }
-    float laneBottom(std::size_t lane) const { return laneTop(lane) + laneHeight; }
+    std::size_t laneCount() const { return lanes.size(); }
+    float laneTop(std::size_t lane) const { return lanes[lane].top; }
+    float laneBottom(std::size_t lane) const { return lanes[lane].top + lanes[lane].height; }
+    float laneHeight(std::size_t lane) const { return lanes[lane].height; }
     /// y at a fraction of the lane's height (0 = top, 1 = bottom).
-    float laneY(std::size_t lane, float fraction) const { return laneTop(lane) + fraction * laneHeight; }
+    float laneY(std::size_t lane, float fraction) const { return laneTop(lane) + fraction * laneHeight(lane); }
     bool laneVisible(std::size_t lane) const { return laneBottom(lane) >= clipTop && laneTop(lane) <= clipBottom; }
+    /// The bottom of the last lane (the top of the lanes when there are none).
+    float lanesBottom() const { return lanes.empty() ? clipTop : laneBottom(lanes.size() - 1); }
     /// The lane under screen y, or -1.
     int laneAt(float y) const {
-        if (y < lanesTop) return -1;
-        const auto lane = static_cast<std::size_t>((y - lanesTop) / laneHeight);
-        return lane < laneCount() ? static_cast<int>(lane) : -1;
+        const auto after = std::upper_bound(lanes.begin(), lanes.end(), y,
+                                            [](float value, const LaneBox& box) { return value < box.top; });
+        if (after == lanes.begin()) return -1;
+        const auto lane = static_cast<std::size_t>(after - lanes.begin()) - 1;
+        return y <= laneBottom(lane) ? static_cast<int>(lane) : -1;
     }
+    /// The lane of worker `worker`, or -1.
+    int workerLane(std::uint32_t worker) const { return worker < laneOfWorker.size() ? laneOfWorker[worker] : -1; }
     float right() const { return ctx.left + ctx.width; }
     /// Pixel x of an axis value, kept near the visible area so far-off values stay exact in float.
     float px(double value) const {
@@ -82,32 +91,11 @@ struct TimelineFrame {
 inline constexpr float kSpanTop = 0.10f, kSpanBottom = 0.90f;
 inline constexpr float kTallTop = 0.24f, kShortTop = 0.46f, kTickBottom = 0.76f;
 
-/// The event under the mouse in one lane.
-struct EventHover {
-    std::uint64_t event = kNoEvent;
-    std::uint64_t sameColumn = 0; ///< events of this lane merged into the hovered block (1: alone)
-};
-
-/// The critical-section stay (or merged stays) under the mouse.
-struct SpanHover {
-    int lane = -1;
-    std::uint32_t span = 0;  ///< index in WorkerLane::spans of the first one
-    std::uint32_t count = 0; ///< merged stays in that block
-};
-
 /// Filled rectangle outline from four thin rectangles: cheaper than an anti-aliased AddRect.
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
 
-void drawLaneBackgrounds(const TimelineFrame& frame);
-/// A swatch of the worker's colour and its name, "pid 1234", "CPU 0,1", clipped to [labelLeft, ctx.left).
-void drawLaneLabels(const TimelineFrame& frame);
-void drawSpans(const TimelineFrame& frame, SpanHover& hover);
-void drawEvents(const TimelineFrame& frame);
-
-/// The event of `lane` nearest the mouse, if within a few pixels, or the spin
-/// whose bar is under the mouse.
-EventHover hoverEvent(const TimelineFrame& frame, int lane);
-/// The event of `lane` nearest to `value` (kNoEvent for an empty lane).
-std::uint64_t nearestEventInLane(const TimelineFrame& frame, int lane, double value);
+inline ImU32 withAlpha(ImU32 color, unsigned alpha) {
+    return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
+}
 
 } // namespace racetrace

@@ -1,0 +1,193 @@
+#include "gui/timeline/worker_lane.hpp"
+
+#include "gui/theme.hpp"
+#include "session/document.hpp"
+
+namespace racetrace {
+
+void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t) {
+    draw->AddRectFilled(min, ImVec2(max.x, min.y + t), color);
+    draw->AddRectFilled(ImVec2(min.x, max.y - t), max, color);
+    draw->AddRectFilled(ImVec2(min.x, min.y + t), ImVec2(min.x + t, max.y - t), color);
+    draw->AddRectFilled(ImVec2(max.x - t, min.y + t), ImVec2(max.x, max.y - t), color);
+}
+
+void WorkerLane::preprocess(const TimelineModel& model) {
+    const auto& lanes = model.lanes();
+    m_events = m_worker < lanes.size() ? &lanes[m_worker] : nullptr;
+    const Trace& trace = model.trace();
+    m_name = workerName(m_worker);
+    m_role = m_pid = m_cpus = {};
+    if (m_worker >= trace.workers.size()) return;
+    const WorkerRecord& worker = trace.workers[m_worker];
+    if (trace.scenario.programs.size() > 1) m_role = worker.role;
+    m_pid = "pid " + std::to_string(worker.pid);
+    m_cpus = "CPU ";
+    for (std::size_t c = 0; c < worker.cpus.size(); ++c)
+        m_cpus += (c ? "," : "") + std::to_string(worker.cpus[c]);
+    if (worker.cpus.empty()) m_cpus += "?";
+}
+
+void WorkerLane::drawBackground(const TimelineFrame& f, std::size_t lane) const {
+    const Palette& palette = *f.palette;
+    const float top = f.laneTop(lane), bottom = f.laneBottom(lane);
+    f.draw->AddRectFilled(ImVec2(f.labelLeft, top), ImVec2(f.right(), bottom),
+                          m_worker % 2 ? palette.laneAlternate : palette.laneBackground);
+    f.draw->AddRectFilled(ImVec2(f.labelLeft, bottom - 1.0f), ImVec2(f.right(), bottom), palette.laneSeparator);
+}
+
+void WorkerLane::drawHeader(const TimelineFrame& f, std::size_t lane) const {
+    const Palette& palette = *f.palette;
+    const float pad = f.fontSize * 0.4f;
+    const float line = ImGui::GetTextLineHeight();
+    const float x = f.labelLeft + pad;
+    float y = f.laneTop(lane) + std::max(pad * 0.5f, (f.laneHeight(lane) - 3.0f * line) * 0.5f);
+    // The worker's colour as a swatch, its name in the text colour: orange or
+    // sky blue text on the light lecture lanes would be only ~2:1.
+    const float swatch = std::floor(line * 0.75f);
+    f.theme->drawWorkerSwatch(f.draw, ImVec2(x, y + std::floor((line - swatch) * 0.5f)), swatch, m_worker);
+    const float nameX = x + swatch + pad * 0.75f;
+    f.draw->AddText(ImVec2(nameX, y), palette.text, m_name.c_str());
+    if (!m_role.empty())
+        f.draw->AddText(ImVec2(nameX + ImGui::CalcTextSize(m_name.c_str()).x + pad, y), palette.dimText,
+                        m_role.c_str());
+    y += line;
+    f.draw->AddText(ImVec2(x, y), palette.dimText, m_pid.c_str());
+    y += line;
+    f.draw->AddText(ImVec2(x, y), palette.dimText, m_cpus.c_str());
+}
+
+void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
+    if (m_events == nullptr) return;
+    const IntervalRuns& runs = m_events->spans[axisSlot(f.axis)];
+    const ImU32 outline = withAlpha(f.theme->workerColor(m_worker), 220);
+    const float top = f.laneY(lane, kSpanTop), bottom = f.laneY(lane, kSpanBottom);
+    auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+        const ImVec2 min(f.px(b), top);
+        const bool open = m_events->openStay && last == runs.size(); // the worker is inside now
+        const float closed = std::max(f.px(e), min.x + 2.0f);
+        const ImVec2 max(open ? std::max(closed, f.openEndPx()) : closed, bottom);
+        f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
+        outlineRect(f.draw, min, max, outline, 1.0f);
+        if (f.mouseIn(min, max)) {
+            hover.stayWorker = m_worker;
+            hover.stay = runs.item(first);
+            hover.stays = static_cast<std::uint32_t>(last - first);
+        }
+    };
+    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
+void WorkerLane::drawSpinBar(const TimelineFrame& f, std::size_t lane, std::size_t k) const {
+    const LaneModel& events = *m_events;
+    const std::uint16_t leaf = events.maskTree[events.size() + k];
+    if (!(leaf & kSpinBit) || k == 0) return;
+    const float shortTop = f.laneY(lane, kShortTop), bottom = f.laneY(lane, kTickBottom);
+    const float middle = (shortTop + bottom) * 0.5f, half = std::max(1.0f, f.laneHeight(lane) * 0.04f);
+    const float from = f.px(events.x(f.axis, k - 1)) + f.tickHalfWidth();
+    const float until = f.px(events.x(f.axis, k)) - f.tickHalfWidth();
+    if (until > from)
+        f.draw->AddRectFilled(ImVec2(from, middle - half), ImVec2(until, middle + half),
+                              withAlpha(tickColor(*f.palette, dominantTick(leaf)), 170));
+}
+
+void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
+    if (m_events == nullptr) return;
+    const LaneModel& events = *m_events;
+    const double column = std::max(f.mergeUnits(), 1e-9);
+    const float half = f.tickHalfWidth();
+    const std::size_t n = events.size();
+    const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
+    const float bottom = f.laneY(lane, kTickBottom);
+    const double to = f.ctx.end + column;
+    // One block per merge column: the columns sit on a grid fixed in axis
+    // units, so blocks do not shimmer while panning. Each block costs two
+    // binary searches (its end, and the OR of its tick kinds in the tree).
+    std::size_t k = events.lowerBound(f.axis, f.ctx.begin - column);
+    while (k < n) {
+        drawSpinBar(f, lane, k);
+        const double x = events.x(f.axis, k);
+        if (x > to) break; // (after the bar: a spin just past the edge still has its bar in view)
+        const double columnEnd = (std::floor(x / column) + 1.0) * column;
+        const std::size_t next = std::max(k + 1, events.lowerBound(f.axis, columnEnd, k + 1));
+        const std::uint16_t bits = next - k == 1 ? events.maskTree[n + k] : events.mask(k, next);
+        const TickKind kind = dominantTick(bits);
+        const float x0 = f.px(x) - half;
+        const float x1 = std::max(f.px(events.x(f.axis, next - 1)) + half, x0 + 1.0f);
+        f.draw->AddRectFilled(ImVec2(x0, isTallTick(kind) ? tallTop : shortTop), ImVec2(x1, bottom),
+                              tickColor(*f.palette, kind));
+        k = next;
+    }
+    drawLifecycle(f, lane);
+}
+
+void WorkerLane::drawLifecycle(const TimelineFrame& f, std::size_t lane) const {
+    const Trace& trace = f.model->trace();
+    const Palette& palette = *f.palette;
+    const float top = f.laneY(lane, kTallTop), bottom = f.laneY(lane, kTickBottom);
+    const float size = (bottom - top) * 0.45f;
+    for (const std::uint64_t e : m_events->lifecycle) {
+        const double x = f.model->eventX(e, f.axis);
+        if (!f.ctx.visible(x, x)) continue;
+        const float p = f.px(x);
+        switch (trace.events[e].kind) {
+        case EventKind::WorkerStart: // a flag pointing right
+            f.draw->AddRectFilled(ImVec2(p - 1, top), ImVec2(p + 1, bottom), palette.marker);
+            f.draw->AddTriangleFilled(ImVec2(p, top), ImVec2(p + size, top + size * 0.5f), ImVec2(p, top + size),
+                                      palette.marker);
+            break;
+        case EventKind::WorkerExit: // a flag pointing left
+            f.draw->AddRectFilled(ImVec2(p - 1, top), ImVec2(p + 1, bottom), palette.marker);
+            f.draw->AddTriangleFilled(ImVec2(p, top), ImVec2(p, top + size), ImVec2(p - size, top + size * 0.5f),
+                                      palette.marker);
+            break;
+        default: { // killed: an X that stands out
+            const float r = size * 0.6f, cy = (top + bottom) * 0.5f;
+            f.draw->AddLine(ImVec2(p - r, cy - r), ImVec2(p + r, cy + r), palette.tornMarker, 2.0f);
+            f.draw->AddLine(ImVec2(p - r, cy + r), ImVec2(p + r, cy - r), palette.tornMarker, 2.0f);
+            break;
+        }
+        }
+    }
+}
+
+LaneHover WorkerLane::hoverEvent(const TimelineFrame& f, std::size_t lane) const {
+    LaneHover out;
+    if (m_events == nullptr || !f.mouseOverLanes) return out;
+    const LaneModel& events = *m_events;
+    const std::size_t n = events.size();
+    if (n == 0) return out;
+    const std::size_t k = events.lowerBound(f.axis, f.ctx.toValue(f.mouse.x));
+    std::size_t best = n;
+    float bestDistance = 1e30f;
+    for (const std::size_t c : {k - 1, k}) { // k - 1 wraps for k == 0 and fails the test
+        if (c >= n) continue;
+        const float d = std::fabs(f.px(events.x(f.axis, c)) - f.mouse.x);
+        if (d < bestDistance) best = c, bestDistance = d;
+    }
+    const float reach = std::max(f.mergePx, f.tickHalfWidth()) + 2.0f;
+    if (best < n && bestDistance <= reach) {
+        out.event = events.events[best];
+        const double column = std::max(f.mergeUnits(), 1e-9);
+        const double start = std::floor(events.x(f.axis, best) / column) * column;
+        out.sameColumn = events.lowerBound(f.axis, start + column) - events.lowerBound(f.axis, start);
+        return out;
+    }
+    const bool onBar = f.mouse.y >= f.laneY(lane, kShortTop) && f.mouse.y <= f.laneY(lane, kTickBottom);
+    if (onBar && k > 0 && k < n && (events.maskTree[n + k] & kSpinBit)) {
+        out.event = events.events[k];
+        out.sameColumn = 1;
+    }
+    return out;
+}
+
+std::uint64_t WorkerLane::nearestEvent(const TimelineFrame& f, double value) const {
+    if (m_events == nullptr || m_events->size() == 0) return kNoEvent;
+    const LaneModel& events = *m_events;
+    const std::size_t k = events.lowerBound(f.axis, value);
+    if (k == 0) return events.events.front();
+    if (k == events.size()) return events.events.back();
+    return value - events.x(f.axis, k - 1) <= events.x(f.axis, k) - value ? events.events[k - 1] : events.events[k];
+}
+
+} // namespace racetrace
