@@ -15,7 +15,7 @@
 namespace racetrace {
 
 /// One worker's share of the trace.
-struct WorkerLane {
+struct WorkerEvents {
     std::vector<std::uint64_t> events;      ///< indices into Trace::events, ascending
     std::vector<CriticalSectionSpan> spans; ///< its critical-section stays, ascending
 };
@@ -24,7 +24,7 @@ class TraceIndex {
   public:
     static TraceIndex build(const Trace& trace);
 
-    const std::vector<WorkerLane>& lanes() const { return m_lanes; }
+    const std::vector<WorkerEvents>& lanes() const { return m_lanes; }
     /// The worker's last event at or before `eventIndex` (kNoEvent if none yet).
     std::uint64_t lastEventOf(std::uint32_t worker, std::uint64_t eventIndex) const;
     /// The worker's next event after `eventIndex` (kNoEvent if none).
@@ -35,7 +35,7 @@ class TraceIndex {
     static std::uint64_t firstEventAtOrAfter(const Trace& trace, std::uint64_t ns);
 
   private:
-    std::vector<WorkerLane> m_lanes;
+    std::vector<WorkerEvents> m_lanes;
 };
 
 /// The variable area as rebuilt from the writes up to and including one event.

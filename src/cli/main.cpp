@@ -69,6 +69,84 @@ bool isTraceFile(const std::string& path) {
     return std::filesystem::is_regular_file(path, error);
 }
 
+/// Everything the command line can say, filled in by CLI11.
+struct Arguments {
+    std::string openFile; ///< `racetrace FILE`
+    RunCommand run;
+    bool noTrace = false;
+    std::string infoPath;
+    bool infoJson = false;
+    ReplayCommand replay;
+#ifdef RACETRACE_HAVE_GUI
+    GuiOptions gui;
+    std::string guiFile;
+    RenderOptions render;
+    std::string renderPath;
+    bool renderDark = false;
+#endif
+    CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
+    CLI::App *guiApp = nullptr, *renderApp = nullptr;
+};
+
+void addFileCommands(CLI::App& app, Arguments& args) {
+    args.infoApp = app.add_subcommand("info", "check a saved .rtrace file and summarise it");
+    args.infoApp->add_option("file", args.infoPath, "the .rtrace file")->required();
+    args.infoApp->add_flag("--json", args.infoJson, "print one JSON object instead of text");
+    args.scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
+    args.replayApp = app.add_subcommand("replay", "re-run new processes forcing a saved trace's order of accesses");
+    args.replayApp->add_option("file", args.replay.path, "the .rtrace file to replay")->required();
+    args.replayApp->add_option("--out,-o", args.replay.out, "save the replayed trace");
+    args.replayApp->add_flag("--json", args.replay.json, "print one JSON object instead of text");
+}
+
+#ifdef RACETRACE_HAVE_GUI
+void addWindowCommands(CLI::App& app, Arguments& args) {
+    args.guiApp = app.add_subcommand("gui", "open the window (the default): run the demo, or show a saved trace");
+    args.guiApp->add_option("file", args.guiFile, "a .rtrace file to open instead of running the demo");
+    args.guiApp->add_flag("--lecture", args.gui.lecture, "start in lecture mode (large text, light theme, fullscreen)");
+    auto* render = app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
+    render->add_option("file", args.renderPath, "the .rtrace file")->required();
+    render->add_option("--out,-o", args.render.outPath, "the PNG to write")->capture_default_str();
+    render->add_option("--width", args.render.width, "picture width in pixels")
+        ->check(CLI::Range(320, 8192))
+        ->capture_default_str();
+    render->add_option("--height", args.render.height, "picture height in pixels")
+        ->check(CLI::Range(200, 8192))
+        ->capture_default_str();
+    render->add_flag("--fit", args.render.fit, "show the whole run instead of zooming to the first finding");
+    render->add_flag("--dark", args.renderDark, "the dark screen theme instead of the light one for slides");
+    args.renderApp = render;
+}
+#endif
+
+/// Runs what the parsed arguments ask for; returns the exit status.
+int dispatch(Arguments& args) {
+    if (!args.openFile.empty() && !isTraceFile(args.openFile)) {
+        printError("'" + args.openFile + "' is neither a command nor a file to open. See 'racetrace --help'.");
+        return kExitUsage;
+    }
+    args.run.options.traceEnabled = !args.noTrace;
+    if (*args.runApp) return runCommand(args.run);
+    if (*args.infoApp) return infoCommand(args.infoPath, args.infoJson);
+    if (*args.scenariosApp) return scenariosCommand();
+    if (*args.replayApp) return replayCommand(args.replay);
+#ifdef RACETRACE_HAVE_GUI
+    if (*args.renderApp) {
+        args.render.lecture = !args.renderDark;
+        return renderCommand(args.renderPath, args.render);
+    }
+    if (!args.guiFile.empty()) args.gui.traceFile = args.guiFile;
+    if (!args.openFile.empty()) args.gui.traceFile = args.openFile;
+    return runGui(args.gui); // `racetrace`, `racetrace gui [FILE]` and `racetrace FILE`
+#else
+    if (!args.openFile.empty()) {
+        printError("this racetrace was built without the window; try: racetrace info " + args.openFile);
+        return kExitFailed;
+    }
+    return runCommand(args.run); // built without the window: the headless demo
+#endif
+}
+
 } // namespace
 } // namespace racetrace
 
@@ -80,52 +158,14 @@ int main(int argc, char** argv) {
     app.failure_message(oneSentenceFailure);
     app.require_subcommand(0, 1);
     app.set_version_flag("--version,-V", std::string("racetrace ") + kVersion);
-    std::string openFile;
-    app.add_option("file", openFile, "a .rtrace file to open in the window (like racetrace gui FILE)");
-
-    RunCommand run;
-    bool noTrace = false;
-    auto* runApp = app.add_subcommand("run", "run a scenario with real processes, record and analyse it");
-    addRunOptions(*runApp, run, noTrace);
-
-    std::string infoPath;
-    bool infoJson = false;
-    auto* infoApp = app.add_subcommand("info", "check a saved .rtrace file and summarise it");
-    infoApp->add_option("file", infoPath, "the .rtrace file")->required();
-    infoApp->add_flag("--json", infoJson, "print one JSON object instead of text");
-
-    auto* scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
-
-    ReplayCommand replay;
-    auto* replayApp = app.add_subcommand("replay", "re-run new processes forcing a saved trace's order of accesses");
-    replayApp->add_option("file", replay.path, "the .rtrace file to replay")->required();
-    replayApp->add_option("--out,-o", replay.out, "save the replayed trace");
-    replayApp->add_flag("--json", replay.json, "print one JSON object instead of text");
-
+    Arguments args;
+    app.add_option("file", args.openFile, "a .rtrace file to open in the window (like racetrace gui FILE)");
+    args.runApp = app.add_subcommand("run", "run a scenario with real processes, record and analyse it");
+    addRunOptions(*args.runApp, args.run, args.noTrace);
+    addFileCommands(app, args);
 #ifdef RACETRACE_HAVE_GUI
-    GuiOptions gui;
-    std::string guiFile;
-    auto* guiApp = app.add_subcommand("gui", "open the window (the default): run the demo, or show a saved trace");
-    guiApp->add_option("file", guiFile, "a .rtrace file to open instead of running the demo");
-    guiApp->add_flag("--lecture", gui.lecture, "start in lecture mode (large text, light theme, fullscreen)");
-
-    RenderOptions render;
-    std::string renderPath;
-    bool renderDark = false;
-    auto* renderApp =
-        app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
-    renderApp->add_option("file", renderPath, "the .rtrace file")->required();
-    renderApp->add_option("--out,-o", render.outPath, "the PNG to write")->capture_default_str();
-    renderApp->add_option("--width", render.width, "picture width in pixels")
-        ->check(CLI::Range(320, 8192))
-        ->capture_default_str();
-    renderApp->add_option("--height", render.height, "picture height in pixels")
-        ->check(CLI::Range(200, 8192))
-        ->capture_default_str();
-    renderApp->add_flag("--fit", render.fit, "show the whole run instead of zooming to the first finding");
-    renderApp->add_flag("--dark", renderDark, "the dark screen theme instead of the light one for slides");
+    addWindowCommands(app, args);
 #endif
-
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -133,29 +173,5 @@ int main(int argc, char** argv) {
         app.exit(error);
         return kExitUsage;
     }
-    if (!openFile.empty() && !isTraceFile(openFile)) {
-        printError("'" + openFile + "' is neither a command nor a file to open. See 'racetrace --help'.");
-        return kExitUsage;
-    }
-
-    run.options.traceEnabled = !noTrace;
-    if (*runApp) return runCommand(run);
-    if (*infoApp) return infoCommand(infoPath, infoJson);
-    if (*scenariosApp) return scenariosCommand();
-    if (*replayApp) return replayCommand(replay);
-#ifdef RACETRACE_HAVE_GUI
-    if (*renderApp) {
-        render.lecture = !renderDark;
-        return renderCommand(renderPath, render);
-    }
-    if (!guiFile.empty()) gui.traceFile = guiFile;
-    if (!openFile.empty()) gui.traceFile = openFile;
-    return runGui(gui); // `racetrace`, `racetrace gui [FILE]` and `racetrace FILE`
-#else
-    if (!openFile.empty()) {
-        printError("this racetrace was built without the window; try: racetrace info " + openFile);
-        return kExitFailed;
-    }
-    return runCommand(run); // built without the window: the headless demo
-#endif
+    return dispatch(args);
 }

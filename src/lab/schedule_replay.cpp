@@ -79,6 +79,47 @@ bool ranToTheEnd(const Trace& trace) {
     });
 }
 
+namespace {
+
+/// Makes step `i` of the schedule: checks the worker announces the access the
+/// schedule has (and, for a write, its value), then lets it make it. The
+/// divergence, if it could not.
+std::optional<std::string> followStep(StepController& steps, const ScenarioInfo& scenario, std::uint64_t i,
+                                      const ScheduledAccess& want) {
+    const std::string step = "Step " + std::to_string(i + 1);
+    if (want.worker >= steps.workers())
+        return step + " names worker " + workerName(want.worker) + ", but the run has only " +
+               std::to_string(steps.workers()) + " workers.";
+    const auto pending = steps.next(want.worker);
+    if (!pending)
+        return step + ": the schedule has " + workerName(want.worker) + " " +
+               describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
+               ", but in the replay it has already finished its program.";
+    // Writes announce their value; reads are checked after the run.
+    const ScheduledAccess announced{want.worker,     pending->kind, pending->line, pending->variable, pending->word,
+                                    isPlainWrite(pending->kind) ? pending->value : want.value, 0};
+    if (auto mismatch = compareAccess(scenario, i, want, announced)) return mismatch;
+    if (auto stepped = steps.step(want.worker); !stepped) return step + ": " + stepped.error();
+    return std::nullopt;
+}
+
+/// Reads are only known once made: the whole replayed sequence against the schedule.
+std::optional<std::string> compareSequences(const ScenarioInfo& scenario, const std::vector<ScheduledAccess>& schedule,
+                                            const std::vector<ScheduledAccess>& replayed) {
+    for (std::uint64_t i = 0; i < schedule.size(); ++i) {
+        if (i >= replayed.size())
+            return "The replay made only " + std::to_string(replayed.size()) + " of the " +
+                   std::to_string(schedule.size()) + " accesses (some were not recorded).";
+        if (auto mismatch = compareAccess(scenario, i, schedule[i], replayed[i])) return mismatch;
+    }
+    if (replayed.size() > schedule.size())
+        return "The replay made " + std::to_string(replayed.size() - schedule.size()) +
+               " more accesses than the original trace holds.";
+    return std::nullopt;
+}
+
+} // namespace
+
 Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
     if (original.scenario.source.empty())
         return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
@@ -90,60 +131,16 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     auto controller = StepController::start(options, workerExecutable);
     if (!controller) return fail(controller.error());
     StepController& steps = **controller;
-    const ScenarioInfo& scenario = original.scenario;
     ReplayResult result;
-    for (std::uint64_t i = 0; i < schedule.size(); ++i) {
-        const ScheduledAccess& want = schedule[i];
-        if (want.worker >= steps.workers()) {
-            result.divergence = "Step " + std::to_string(i + 1) + " names worker " + workerName(want.worker) +
-                                ", but the run has only " + std::to_string(steps.workers()) + " workers.";
-            break;
-        }
-        const auto pending = steps.next(want.worker);
-        if (!pending) {
-            result.divergence = "Step " + std::to_string(i + 1) + ": the schedule has " + workerName(want.worker) +
-                                " " +
-                                describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
-                                ", but in the replay it has already finished its program.";
-            break;
-        }
-        // Writes announce their value; reads are checked after the run.
-        const ScheduledAccess announced{want.worker,
-                                        pending->kind,
-                                        pending->line,
-                                        pending->variable,
-                                        pending->word,
-                                        isPlainWrite(pending->kind) ? pending->value : want.value,
-                                        0};
-        if (auto mismatch = compareAccess(scenario, i, want, announced)) {
-            result.divergence = mismatch;
-            break;
-        }
-        if (auto stepped = steps.step(want.worker); !stepped) {
-            result.divergence = "Step " + std::to_string(i + 1) + ": " + stepped.error();
-            break;
-        }
-        result.steps = i + 1;
+    for (std::uint64_t i = 0; i < schedule.size() && !result.divergence; ++i) {
+        result.divergence = followStep(steps, original.scenario, i, schedule[i]);
+        if (!result.divergence) result.steps = i + 1;
     }
     // A run that was stopped (or whose workers died) ends where its schedule
     // ends: letting the workers finish their iterations would replay more than
     // the original holds, maybe for a long time.
     result.trace = result.divergence || !ranToTheEnd(original) ? steps.snapshot() : steps.finish();
-    if (!result.divergence) {
-        // Reads are only known once made: compare the whole sequence now.
-        const auto replayed = accessSequence(result.trace);
-        for (std::uint64_t i = 0; i < schedule.size() && !result.divergence; ++i) {
-            if (i >= replayed.size()) {
-                result.divergence = "The replay made only " + std::to_string(replayed.size()) + " of the " +
-                                    std::to_string(schedule.size()) + " accesses (some were not recorded).";
-                break;
-            }
-            result.divergence = compareAccess(scenario, i, schedule[i], replayed[i]);
-        }
-        if (!result.divergence && replayed.size() > schedule.size())
-            result.divergence = "The replay made " + std::to_string(replayed.size() - schedule.size()) +
-                                " more accesses than the original trace holds.";
-    }
+    if (!result.divergence) result.divergence = compareSequences(original.scenario, schedule, accessSequence(result.trace));
     return result;
 }
 

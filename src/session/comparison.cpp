@@ -1,5 +1,7 @@
 #include "session/comparison.hpp"
 
+#include "session/run_summary.hpp"
+
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/waiting_accesses.hpp"
@@ -18,25 +20,23 @@ struct Intrusion {
     std::vector<std::uint32_t> inside;
 };
 
-std::optional<Intrusion> firstIntrusion(const Trace& trace) {
-    std::vector<bool> inside(trace.workers.size(), false);
-    for (const Event& event : trace.events) {
-        if (event.worker >= inside.size()) continue;
-        if (event.kind == EventKind::CsExit) inside[event.worker] = false;
-        if (event.kind != EventKind::CsEnter) continue;
-        Intrusion intrusion{event.worker, {}};
-        for (std::uint32_t k = 0; k < inside.size(); ++k)
-            if (inside[k] && k != event.worker) intrusion.inside.push_back(k);
-        if (!intrusion.inside.empty()) return intrusion;
-        inside[event.worker] = true;
+/// From the first overlap the analysis found: its spans are listed in the order
+/// they were entered, so the second entered while the first was inside.
+std::optional<Intrusion> firstIntrusion(const Trace& trace, const Analysis& analysis) {
+    for (const Finding& finding : analysis.findings) {
+        if (finding.kind != FindingKind::Overlap || finding.events.size() < 2) continue;
+        const auto first = finding.events[0], second = finding.events[1];
+        if (first >= trace.events.size() || second >= trace.events.size()) continue;
+        return Intrusion{trace.events[second].worker, {trace.events[first].worker}};
     }
     return std::nullopt;
 }
 
 /// "counter = 3, not 6" or "counter = 6 as expected"; empty without an invariant.
 std::string counterWords(const Trace& trace, const Analysis& analysis) {
-    if (analysis.invariants.empty()) return {};
-    const InvariantResult& result = analysis.invariants.front();
+    const InvariantResult* counter = counterInvariant(trace, analysis);
+    if (counter == nullptr) return {};
+    const InvariantResult& result = *counter;
     const auto variable = result.invariant.variable;
     const std::string name = variable < trace.scenario.variables.size() ? trace.scenario.variables[variable].name : "?";
     return name + " = " + groupedNumber(result.actual) +
@@ -74,7 +74,7 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
         details += (details.empty() ? "" : ", ") + part;
 
     std::string sentence;
-    if (const auto intrusion = firstIntrusion(trace)) {
+    if (const auto intrusion = firstIntrusion(trace, analysis)) {
         sentence = workerName(intrusion->entered) + " entered while " + workerList(intrusion->inside) +
                    (intrusion->inside.size() == 1 ? " was" : " were") + " inside, " +
                    (analysis.count(FindingKind::Overlap) == 1

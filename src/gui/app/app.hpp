@@ -48,6 +48,10 @@ class App final : public AppCommands {
     void adopt(std::shared_ptr<const TraceDocument> document);
     void handleKeys(ViewContext& context);
     void drawMenuBar(ViewContext& context);
+    void drawFileMenu();
+    void drawRunMenu(ViewContext& context);
+    void drawViewMenu();
+    void drawHelpMenu();
     void drawStatusLine(float top, float height);
     void drawLayout(ViewContext& context, float top);
     void drawPlaybackBar(ViewContext& context);

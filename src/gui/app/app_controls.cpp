@@ -1,6 +1,7 @@
 // The App's controls: keys, the menu bar, the playback bar and the open/save
 // dialogs. Everything a key does is also in a menu, so it can be found.
 #include "gui/app/app.hpp"
+#include "racetrace/version.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "gui/panels/legend.hpp"
@@ -95,69 +96,81 @@ void App::handleComparisonKeys() {
 
 void App::drawMenuBar(ViewContext& context) {
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open trace...", "Ctrl+O")) m_openDialog = true;
-        if (ImGui::BeginMenu("Open recent", !m_settings.recentFiles.empty())) {
-            for (const auto& path : m_settings.recentFiles)
-                if (ImGui::MenuItem(path.c_str())) openTrace(path);
-            ImGui::EndMenu();
-        }
-        if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) m_saveDialog = true;
-        if (ImGui::MenuItem("Save screenshot", "F12")) requestScreenshot();
-        ImGui::Separator();
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_window->requestClose();
-        ImGui::EndMenu();
-    }
-    if (ImGui::BeginMenu("Run")) {
-        if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
-        if (ImGui::MenuItem("Stop", "Esc", false, m_session.stoppable())) m_session.stop();
-        if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing)) showPrevious();
-        ImGui::Separator();
-        if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(),
-                            !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
-            m_runPanel.startStepping(context);
-        if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
-                            m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
-            replayShown();
-        if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing,
-                            !m_session.busy() && !m_runPanel.stepping()))
-            m_comparing ? leaveComparison() : compare();
-        ImGui::EndMenu();
-    }
-    if (ImGui::BeginMenu("View")) {
-        if (ImGui::MenuItem("Lecture mode", "L", m_settings.lecture)) setLecture(!m_settings.lecture);
-        if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen()))
-            m_window->setFullscreen(!m_window->fullscreen());
-        if (ImGui::MenuItem("Larger text", "Ctrl +")) setScale(m_settings.scale * 1.15f);
-        if (ImGui::MenuItem("Smaller text", "Ctrl -")) setScale(m_settings.scale / 1.15f);
-        if (ImGui::MenuItem("Normal text size", "Ctrl 0")) setScale(1.0f);
-        ImGui::Separator();
-        const bool order = m_state.axis == TimeAxis::EventOrder;
-        if (ImGui::MenuItem("Event order axis (interleaving)", "T", order))
-            m_state.axis = order ? TimeAxis::RealTime : TimeAxis::EventOrder;
-        if (ImGui::MenuItem("Zoom to fit", "F")) m_state.fitRequested = true;
-        if (ImGui::MenuItem("Zoom to selected finding", "Z", false, m_state.selectedFinding >= 0))
-            m_state.focusRequested = true;
-        if (ImGui::MenuItem("Next finding", "N")) stepFinding(+1);
-        if (ImGui::MenuItem("Previous finding", "P")) stepFinding(-1);
-        ImGui::Separator();
-        ImGui::MenuItem("Code", nullptr, &m_code.visible);
-        ImGui::MenuItem("Memory", nullptr, &m_memory.visible);
-        ImGui::EndMenu();
-    }
-    if (ImGui::BeginMenu("Help")) {
-        ImGui::TextUnformatted("L lecture mode   Ctrl +/- text size   F11 fullscreen\n"
-                               "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
-                               "Space play/pause   Left/Right step one event\n"
-                               "R run again   Esc stop   B previous trace   F12 screenshot\n"
-                               "S step mode (then 1-9)   Ctrl+R replay   C compare flag vs mutex");
-        ImGui::Separator();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-        drawTimelineLegend(m_theme);
-        ImGui::PopTextWrapPos();
-        ImGui::EndMenu();
-    }
+    drawFileMenu();
+    drawRunMenu(context);
+    drawViewMenu();
+    drawHelpMenu();
     ImGui::EndMainMenuBar();
+}
+
+void App::drawFileMenu() {
+    if (!ImGui::BeginMenu("File")) return;
+    if (ImGui::MenuItem("Open trace...", "Ctrl+O")) m_openDialog = true;
+    if (ImGui::BeginMenu("Open recent", !m_settings.recentFiles.empty())) {
+        for (const auto& path : m_settings.recentFiles)
+            if (ImGui::MenuItem(path.c_str())) openTrace(path);
+        ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) m_saveDialog = true;
+    if (ImGui::MenuItem("Save screenshot", "F12")) requestScreenshot();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_window->requestClose();
+    ImGui::EndMenu();
+}
+
+void App::drawRunMenu(ViewContext& context) {
+    if (!ImGui::BeginMenu("Run")) return;
+    if (ImGui::MenuItem("Run again", "R", false, !m_session.busy())) m_runPanel.run(context);
+    if (ImGui::MenuItem("Stop", "Esc", false, m_session.stoppable())) m_session.stop();
+    if (ImGui::MenuItem("Show previous trace", "B", false, m_previous != nullptr && !m_comparing)) showPrevious();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Step mode", "S", m_runPanel.stepping(),
+                        !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
+        m_runPanel.startStepping(context);
+    if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
+                        m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
+        replayShown();
+    if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing, !m_session.busy() && !m_runPanel.stepping()))
+        m_comparing ? leaveComparison() : compare();
+    ImGui::EndMenu();
+}
+
+void App::drawViewMenu() {
+    if (!ImGui::BeginMenu("View")) return;
+    if (ImGui::MenuItem("Lecture mode", "L", m_settings.lecture)) setLecture(!m_settings.lecture);
+    if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen())) m_window->setFullscreen(!m_window->fullscreen());
+    if (ImGui::MenuItem("Larger text", "Ctrl +")) setScale(m_settings.scale * 1.15f);
+    if (ImGui::MenuItem("Smaller text", "Ctrl -")) setScale(m_settings.scale / 1.15f);
+    if (ImGui::MenuItem("Normal text size", "Ctrl 0")) setScale(1.0f);
+    ImGui::Separator();
+    const bool order = m_state.axis == TimeAxis::EventOrder;
+    if (ImGui::MenuItem("Event order axis (interleaving)", "T", order))
+        m_state.axis = order ? TimeAxis::RealTime : TimeAxis::EventOrder;
+    if (ImGui::MenuItem("Zoom to fit", "F")) m_state.fitRequested = true;
+    if (ImGui::MenuItem("Zoom to selected finding", "Z", false, m_state.selectedFinding >= 0))
+        m_state.focusRequested = true;
+    if (ImGui::MenuItem("Next finding", "N")) stepFinding(+1);
+    if (ImGui::MenuItem("Previous finding", "P")) stepFinding(-1);
+    ImGui::Separator();
+    ImGui::MenuItem("Code", nullptr, &m_code.visible);
+    ImGui::MenuItem("Memory", nullptr, &m_memory.visible);
+    ImGui::EndMenu();
+}
+
+void App::drawHelpMenu() {
+    if (!ImGui::BeginMenu("Help")) return;
+    ImGui::TextUnformatted("L lecture mode   Ctrl +/- text size   F11 fullscreen\n"
+                           "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
+                           "Space play/pause   Left/Right step one event\n"
+                           "R run again   Esc stop   B previous trace   F12 screenshot\n"
+                           "S step mode (then 1-9)   Ctrl+R replay   C compare flag vs mutex");
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    drawTimelineLegend(m_theme);
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
+    ImGui::TextDisabled("racetrace %s", kVersion);
+    ImGui::EndMenu();
 }
 
 void App::drawPlaybackBar(ViewContext&) {

@@ -65,17 +65,11 @@ std::string fitted(const std::string& text, float width) {
     return text.substr(0, lo) + kEllipsis;
 }
 
-} // namespace
-
-void FindingsView::draw(ViewContext& context) {
-    const auto& document = context.document;
-    if (!document) {
-        ImGui::TextWrapped("No trace yet. Run a scenario, or open a .rtrace file (Ctrl+O or drop it here).");
-        return;
-    }
-    const Analysis& analysis = document->analysis;
+/// "Race found" or not, the counts, the invariants, why the run stopped, what was dropped.
+void drawSummary(const ViewContext& context) {
+    const TraceDocument& document = *context.document;
+    const Analysis& analysis = document.analysis;
     const Palette& palette = context.theme.palette();
-
     ImGui::PushFont(context.theme.largeFont());
     ImGui::TextColored(ImColor(analysis.findings.empty() ? palette.lockRelease : palette.overlapBand | 0xFF000000u),
                        "%s", analysis.findings.empty() ? "No race found" : "Race found");
@@ -86,18 +80,19 @@ void FindingsView::draw(ViewContext& context) {
         ImGui::TextWrapped("%s", result.sentence.c_str());
         ImGui::PopStyleColor();
     }
-    if (!document->trace.stopReason.empty()) {
+    if (!document.trace.stopReason.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.tornMarker);
-        ImGui::TextWrapped("%s", document->trace.stopReason.c_str());
+        ImGui::TextWrapped("%s", document.trace.stopReason.c_str());
         ImGui::PopStyleColor();
     }
-    if (document->trace.droppedTotal() > 0)
+    if (document.trace.droppedTotal() > 0)
         ImGui::TextWrapped("%s events were dropped because a ring was full: findings may be incomplete.",
-                           grouped(document->trace.droppedTotal()).c_str());
+                           grouped(document.trace.droppedTotal()).c_str());
+}
 
-    const auto& findings = analysis.findings;
-    if (findings.empty()) return;
-    ImGui::Separator();
+/// The selected finding's whole sentence, or how to select one.
+void drawSelection(const ViewContext& context) {
+    const auto& findings = context.document->analysis.findings;
     const int selected = context.state.selectedFinding;
     if (selected >= 0 && selected < static_cast<int>(findings.size())) {
         const std::string where = "Finding " + std::to_string(selected + 1) + " of " + grouped(findings.size()) +
@@ -107,8 +102,26 @@ void FindingsView::draw(ViewContext& context) {
     } else {
         hintWrapped("Click a finding to see it on the timeline (N: next, P: previous).");
     }
-    ImGui::Separator();
+}
 
+} // namespace
+
+void FindingsView::draw(ViewContext& context) {
+    if (!context.document) {
+        ImGui::TextWrapped("No trace yet. Run a scenario, or open a .rtrace file (Ctrl+O or drop it here).");
+        return;
+    }
+    drawSummary(context);
+    if (context.document->analysis.findings.empty()) return;
+    ImGui::Separator();
+    drawSelection(context);
+    ImGui::Separator();
+    drawList(context);
+}
+
+void FindingsView::drawList(ViewContext& context) {
+    const auto& findings = context.document->analysis.findings;
+    const int selected = context.state.selectedFinding;
     ImGui::BeginChild("finding-list");
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(findings.size()));

@@ -13,6 +13,9 @@ class FindingsView : public View {
     void draw(ViewContext& context) override;
 
   private:
+    /// Every finding, one line each, clipped to what is visible.
+    void drawList(ViewContext& context);
+
     int m_scrolledTo = -1; ///< the selection the list last scrolled to
 };
 

@@ -61,7 +61,7 @@ LegendContent legendContentOf(const TraceDocument& document) {
     for (const Event& event : trace.events)
         content.ticks |= tickBit(tickKindOf(trace, event));
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
-                                [](const WorkerLane& lane) { return !lane.spans.empty(); });
+                                [](const WorkerEvents& lane) { return !lane.spans.empty(); });
     content.overlaps = content.lostUpdates = content.tornRecords = false;
     for (const Finding& finding : document.analysis.findings) {
         content.overlaps = content.overlaps || finding.kind == FindingKind::Overlap;

@@ -21,7 +21,7 @@ struct LaneHover {
     std::uint64_t event = kNoEvent; ///< the event under the mouse
     std::uint64_t sameColumn = 0;   ///< events merged into the hovered block (1: alone)
     std::uint32_t stayWorker = 0;   ///< a critical-section stay under the mouse: its worker
-    std::uint32_t stay = 0;         ///< index in TraceIndex's WorkerLane::spans of the first one
+    std::uint32_t stay = 0;         ///< index in TraceIndex's WorkerEvents::spans of the first one
     std::uint32_t stays = 0;        ///< merged stays in that block (0: none)
 };
 

@@ -133,7 +133,7 @@ void TimelineModel::buildLanes() {
     m_openStayBeginNs.assign(m_lanes.size(), kNoEvent);
     for (std::size_t w = 0; w < m_lanes.size() && w < indexLanes.size(); ++w) {
         LaneModel& lane = m_lanes[w];
-        const WorkerLane& source = indexLanes[w];
+        const WorkerEvents& source = indexLanes[w];
         lane.events = source.events;
         const std::size_t n = lane.events.size();
         lane.time.resize(n);
@@ -181,62 +181,76 @@ void TimelineModel::buildLanes() {
     }
 }
 
-void TimelineModel::buildFindings() {
+namespace {
+
+/// True when every event a finding names is in the trace (a damaged file may say otherwise).
+bool eventsInTrace(const Finding& f, std::size_t eventCount) {
+    return std::all_of(f.events.begin(), f.events.end(), [&](std::uint64_t e) { return e < eventCount; });
+}
+
+} // namespace
+
+std::vector<std::uint32_t> TimelineModel::findingWorkers(const Finding& f) const {
     const Trace& tr = trace();
-    const auto& findings = m_document->analysis.findings;
+    if (f.kind == FindingKind::Overlap) {
+        std::vector<std::uint32_t> workers;
+        for (auto w : f.workers)
+            if (w < m_lanes.size()) workers.push_back(w);
+        return workers;
+    }
+    if (!eventsInTrace(f, tr.events.size())) return {};
+    if (f.kind == FindingKind::LostUpdate && f.events.size() >= 2)
+        return {tr.events[f.events[0]].worker, tr.events[f.events[1]].worker};
+    if (f.kind == FindingKind::TornRecord && !f.events.empty()) return {tr.events[f.events.front()].worker};
+    return {};
+}
+
+void TimelineModel::placeFinding(std::size_t i) {
+    const Trace& tr = trace();
+    const Finding& f = m_document->analysis.findings[i];
     const std::size_t eventCount = tr.events.size();
+    double* x = &m_findingX[i * 4]; // RealTime begin/end, EventOrder begin/end
+    x[0] = static_cast<double>(f.beginNs);
+    x[1] = static_cast<double>(std::max(f.beginNs, f.endNs));
+    x[2] = static_cast<double>(
+        std::min<std::uint64_t>(TraceIndex::firstEventAtOrAfter(tr, f.beginNs), eventCount ? eventCount - 1 : 0));
+    x[3] = std::max(x[2], static_cast<double>(lastEventAtOrBefore(x[1])));
+    if (f.kind == FindingKind::Overlap && isOpenOverlap(f)) {
+        // Still going on: to the live slot, as its workers' open stays.
+        m_openOverlap = static_cast<std::uint32_t>(i);
+        x[3] = static_cast<double>(eventCount);
+    }
+    if (f.kind == FindingKind::Overlap || f.events.empty() || !eventsInTrace(f, eventCount)) return;
+    // Marks sit on the events themselves: the extent is theirs, not the time range.
+    const std::size_t used = std::min<std::size_t>(f.kind == FindingKind::LostUpdate ? 2 : f.events.size(),
+                                                   f.events.size());
+    for (int slot = 0; slot < 2; ++slot) {
+        const auto axis = slot == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
+        double lo = INFINITY, hi = -INFINITY;
+        for (std::size_t k = 0; k < used; ++k) {
+            lo = std::min(lo, eventX(f.events[k], axis));
+            hi = std::max(hi, eventX(f.events[k], axis));
+        }
+        x[slot * 2] = lo;
+        x[slot * 2 + 1] = hi;
+    }
+}
+
+void TimelineModel::buildFindings() {
+    const auto& findings = m_document->analysis.findings;
     std::map<std::pair<FindingKind, std::vector<std::uint32_t>>, std::size_t> groupOf;
     m_findingX.assign(findings.size() * 4, 0.0);
-
     for (std::size_t i = 0; i < findings.size(); ++i) {
-        const Finding& f = findings[i];
-        double* x = &m_findingX[i * 4]; // RealTime begin/end, EventOrder begin/end
-        x[0] = static_cast<double>(f.beginNs);
-        x[1] = static_cast<double>(std::max(f.beginNs, f.endNs));
-        x[2] = static_cast<double>(
-            std::min<std::uint64_t>(TraceIndex::firstEventAtOrAfter(tr, f.beginNs), eventCount ? eventCount - 1 : 0));
-        x[3] = std::max(x[2], static_cast<double>(lastEventAtOrBefore(x[1])));
-        if (f.kind == FindingKind::Overlap && isOpenOverlap(f)) {
-            // Still going on: to the live slot, as its workers' open stays.
-            m_openOverlap = static_cast<std::uint32_t>(i);
-            x[3] = static_cast<double>(eventCount);
-        }
-
-        std::vector<std::uint32_t> lanes;
-        bool valid = true;
-        for (auto e : f.events)
-            valid = valid && e < eventCount;
-        if (f.kind == FindingKind::Overlap) {
-            for (auto w : f.workers)
-                if (w < m_lanes.size()) lanes.push_back(w);
-        } else if (valid && f.kind == FindingKind::LostUpdate && f.events.size() >= 2) {
-            lanes = {tr.events[f.events[0]].worker, tr.events[f.events[1]].worker};
-        } else if (valid && f.kind == FindingKind::TornRecord && !f.events.empty()) {
-            lanes = {tr.events[f.events.front()].worker};
-        }
-        if (f.kind != FindingKind::Overlap && valid && !f.events.empty()) {
-            // Marks sit on the events themselves: the extent is theirs, not the time range.
-            std::size_t used = f.kind == FindingKind::LostUpdate ? 2 : f.events.size();
-            used = std::min(used, f.events.size());
-            for (int slot = 0; slot < 2; ++slot) {
-                const auto axis = slot == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
-                double lo = INFINITY, hi = -INFINITY;
-                for (std::size_t k = 0; k < used; ++k) {
-                    lo = std::min(lo, eventX(f.events[k], axis));
-                    hi = std::max(hi, eventX(f.events[k], axis));
-                }
-                x[slot * 2] = lo;
-                x[slot * 2 + 1] = hi;
-            }
-        }
-        bool drawable = !lanes.empty();
-        for (auto w : lanes)
-            drawable = drawable && w < m_lanes.size();
+        placeFinding(i);
+        const std::vector<std::uint32_t> workers = findingWorkers(findings[i]);
+        const bool drawable = !workers.empty() && std::all_of(workers.begin(), workers.end(), [&](std::uint32_t w) {
+            return w < m_lanes.size();
+        });
         if (!drawable) continue;
-
-        auto [it, added] = groupOf.try_emplace({f.kind, lanes}, m_groups.size());
-        if (added) m_groups.push_back(FindingGroup{f.kind, lanes, {}});
+        auto [it, added] = groupOf.try_emplace({findings[i].kind, workers}, m_groups.size());
+        if (added) m_groups.push_back(FindingGroup{findings[i].kind, workers, {}});
         FindingGroup& group = m_groups[it->second];
+        const double* x = &m_findingX[i * 4];
         for (int slot = 0; slot < 2; ++slot)
             group.runs[slot].add(x[slot * 2], x[slot * 2 + 1], static_cast<std::uint32_t>(i));
     }

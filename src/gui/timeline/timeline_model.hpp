@@ -104,7 +104,7 @@ struct LaneModel {
     std::span<const std::uint64_t> events; ///< indices into Trace::events, ascending (TraceIndex)
     std::vector<double> time;              ///< timestamps of `events`: x on the RealTime axis
     std::vector<std::uint16_t> maskTree;   ///< segment tree of tick bits: leaves at [n, 2n)
-    IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerLane::spans
+    IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerEvents::spans
     std::vector<std::uint64_t> lifecycle;  ///< start/exit/killed events, drawn as glyphs at every zoom
     /// Its last stay is still going on (a live step-mode trace: the worker is
     /// inside and has not left or ended). That stay reaches the live end of the
@@ -124,7 +124,7 @@ struct LaneModel {
 /// Findings that are drawn alike (same kind, same lanes), as intervals per axis.
 struct FindingGroup {
     FindingKind kind = FindingKind::Overlap;
-    std::vector<std::uint32_t> lanes; ///< overlap: involved workers; lost update: {overwriter, lost}; torn: {checker}
+    std::vector<std::uint32_t> lanes; ///< workers: overlap: those inside; lost update: {overwriter, lost}; torn: {checker}
     IntervalRuns runs[2];             ///< item = index into Analysis::findings
 };
 
@@ -157,6 +157,11 @@ class TimelineModel {
   private:
     void buildLanes();
     void buildFindings();
+    /// The finding's extent on both axes, into m_findingX.
+    void placeFinding(std::size_t index);
+    /// The workers whose lanes a finding is drawn on (overlap: those inside;
+    /// lost update: the overwriter's and the erased one's; torn: the checker's).
+    std::vector<std::uint32_t> findingWorkers(const Finding& finding) const;
     std::uint64_t lastEventAtOrBefore(double ns) const;
     bool isOpenOverlap(const Finding& finding) const;
 

@@ -1,0 +1,337 @@
+// A location's writes in the order the values allow. Two steps per location
+// (a counter, a flag, a lock, one word of a record):
+//
+// 1. Each read gets a source: a write of the value it returned. Candidates are
+//    the writes of that value just before the read in timestamp order and just
+//    after it (two each way), and the initial value. The reader's own program
+//    order rules some out: its own earlier writes are hidden behind its latest
+//    one, and its later writes come after the read. The candidate that needs the
+//    smaller clock error goes first (an earlier candidate overwritten since then
+//    needs either the overwriting writes moved after it or the read moved before
+//    them; a later candidate needs to move before the read), ties to the
+//    earlier one, so a trace whose clocks agree with its values keeps its order.
+//
+// 2. The writes are merged from the workers' program orders, the earliest
+//    timestamp first, but a write that some read needs before (or after)
+//    another write waits for it:
+//
+//      read R of worker X returned W (another worker's write):
+//          X's write before R  ->  W  ->  X's write after R
+//      read R of worker X returned X's own write O: another worker's write
+//      of another value stamped between O and R goes before O when nearer O
+//      (the event merge puts it after R otherwise)
+//
+//    That is a topological sort with timestamps as tie-breaks: n log n.
+//
+// A real trace satisfies every constraint of its true sources (the hardware
+// produced one such order), but a value can be written more than once, and the
+// likeliest source by the clocks is then not always the true one: a worker
+// preempted for 4 ms between its store and its clock read makes an older write
+// of the same value look nearer. Such a wrong choice shows as a contradiction
+// (every worker's next write waits for another). The merge then places the
+// earliest stamped write anyway and names, among the reads holding the waiting
+// writes back, the one whose choice needed the most clock error; those reads
+// take their next candidate and the merge runs again, a bounded number of
+// times, keeping the result with the fewest contradictions.
+//
+// Untrusted input: positions are bounds-checked, a value scribbled into the
+// trace simply has no source, and the candidate search and the repair rounds
+// are bounded, so any trace stays n log n.
+#include "trace/location_history.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <queue>
+
+namespace racetrace::location {
+
+namespace {
+
+/// Writes of one value looked at, each way from a read, for candidates.
+constexpr std::size_t kScanLimit = 16;
+/// Candidates kept each way (before and after the read).
+constexpr std::size_t kCandidatesEachWay = 2;
+/// Times the merge is redone with doubtful choices changed; each is n log n.
+constexpr std::size_t kRepairRounds = 4;
+/// Contradictions looked into per merge, and edges looked at per write there.
+constexpr std::size_t kDoubtsPerMerge = 256;
+constexpr std::size_t kEdgesLookedAt = 64;
+
+std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) {
+    return later > earlier ? later - earlier : 0;
+}
+
+/// A write a read may have returned, and how much clock error that needs.
+struct Candidate {
+    std::size_t write = kNone; ///< position in History::writes; kNone with `initial`
+    bool initial = false;
+    std::uint64_t cost = 0; ///< ns of clock error the choice needs
+};
+
+/// Step 1: appends the writes `r` may have returned to `found`, the likeliest first (see the top of the file).
+void addCandidates(const History& h, const std::vector<std::size_t>& byValue, const Read& r, std::int64_t initial,
+                   std::vector<Candidate>& found) {
+    const auto& writes = h.writes;
+    const auto lo = std::lower_bound(byValue.begin(), byValue.end(), r.value,
+                                     [&](std::size_t p, std::int64_t value) { return writes[p].value < value; });
+    const auto hi = std::upper_bound(lo, byValue.end(), r.value,
+                                     [&](std::int64_t value, std::size_t p) { return value < writes[p].value; });
+    // Within one value, positions ascend: split them at the read.
+    const auto split = std::lower_bound(lo, hi, r.before);
+
+    const std::size_t first = found.size();
+    // The latest allowed writes of the value stamped before the read.
+    std::size_t scanned = 0;
+    std::size_t kept = 0;
+    for (auto it = split; it != lo && scanned < kScanLimit && kept < kCandidatesEachWay; ++scanned) {
+        const std::size_t p = *--it;
+        if (writes[p].worker == r.worker && p != r.ownLast) continue; // hidden behind the reader's latest write
+        const std::size_t q = r.before - 1;                           // the last write stamped before the read
+        std::uint64_t cost = 0;
+        if (p != q) {
+            // Either the writes after p move behind it, or the read moves before them.
+            cost = distance(writes[q].ns, writes[p].ns);
+            if (r.ownLast == kNone || r.ownLast <= p) cost = std::min(cost, distance(r.ns, writes[p + 1].ns));
+        }
+        found.push_back({p, false, cost});
+        ++kept;
+    }
+    if (r.value == initial && !r.wroteBefore)
+        found.push_back({kNone, true, r.before == 0 ? 0 : distance(r.ns, writes[0].ns)});
+    // The earliest other workers' writes of the value stamped after the read.
+    scanned = 0;
+    kept = 0;
+    for (auto it = split; it != hi && scanned < kScanLimit && kept < kCandidatesEachWay; ++it, ++scanned) {
+        const std::size_t p = *it;
+        if (writes[p].worker == r.worker) continue; // the reader's own later writes come after the read
+        found.push_back({p, false, distance(writes[p].ns, r.ns)});
+        ++kept;
+    }
+    // Both workers wrote the same value (both read 4 and wrote 5): memory held
+    // it from the reader's own write to the other one, so either is what the
+    // read returned as far as values go. The reader's own constrains nothing.
+    for (auto c = found.begin() + static_cast<std::ptrdiff_t>(first); c != found.end(); ++c)
+        if (c->write != kNone && r.ownLast != kNone && writes[r.ownLast].value == r.value &&
+            h.runStart[std::max(c->write, r.ownLast)] <= std::min(c->write, r.ownLast))
+            c->write = r.ownLast;
+    // Ties go to the earlier candidate: a trace whose clocks agree with its values keeps its order.
+    // (At most five: an insertion sort, stable and without allocating.)
+    for (std::size_t k = first + 1; k < found.size(); ++k)
+        for (std::size_t j = k; j > first && found[j].cost < found[j - 1].cost; --j)
+            std::swap(found[j], found[j - 1]);
+}
+
+/// "Write `from` before write `to`", because of read `read` (an index into History::reads).
+struct Edge {
+    std::size_t from;
+    std::size_t to;
+    std::size_t read;
+};
+
+/// A read that returned its own worker's write `own`: no other worker's write
+/// of another value came between them. Such a write stamped in between moves
+/// to the nearer side: before `own` here, or after the read (which the event
+/// merge does: trace/event_order.cpp places a read before its source's overwriter).
+///
+///   stamped:  B: X[0] = 2   A: X[0] = 1   B: check X[0] -> 2
+///   so:       A: X[0] = 1   B: X[0] = 2   B: check X[0] -> 2
+void addOwnReadEdges(const History& h, const Read& read, std::size_t own, std::size_t r, std::vector<Edge>& edges) {
+    const auto& writes = h.writes;
+    for (std::size_t p = own + 1, scanned = 0; p < read.before && scanned < kScanLimit; ++p, ++scanned) {
+        if (writes[p].worker == read.worker || writes[p].value == read.value) continue;
+        if (distance(writes[p].ns, writes[own].ns) <= distance(read.ns, writes[p].ns)) edges.push_back({p, own, r});
+    }
+}
+
+struct Merge {
+    std::vector<std::size_t> order; ///< write positions, in modification order
+    std::uint64_t moved = 0;
+    std::uint64_t conflicts = 0;
+    std::vector<std::size_t> doubtful; ///< reads whose choice stood in a contradiction, to choose again
+};
+
+/// Step 2: Kahn's topological sort over the workers' chains plus `edges`, the
+/// earliest stamped ready write first. When every next write waits for another
+/// (a contradiction), the earliest stamped one goes anyway; of the reads whose
+/// requirements it broke, the least certain one is reported as doubtful.
+Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
+                  const std::vector<bool>& canChange) {
+    const std::size_t n = h.writes.size();
+    Merge m;
+    std::vector<std::size_t> outStart(n + 1, 0);
+    std::vector<std::size_t> inStart(n + 1, 0);
+    std::vector<std::uint32_t> waitingFor(n, 0);
+    for (const Edge& e : edges) {
+        ++outStart[e.from + 1];
+        ++inStart[e.to + 1];
+        ++waitingFor[e.to];
+    }
+    std::partial_sum(outStart.begin(), outStart.end(), outStart.begin());
+    std::partial_sum(inStart.begin(), inStart.end(), inStart.begin());
+    std::vector<std::size_t> outTo(edges.size());
+    std::vector<std::size_t> inEdge(edges.size());
+    {
+        std::vector<std::size_t> outFill(outStart.begin(), outStart.end() - 1);
+        std::vector<std::size_t> inFill(inStart.begin(), inStart.end() - 1);
+        for (std::size_t k = 0; k < edges.size(); ++k) {
+            outTo[outFill[edges[k].from]++] = edges[k].to;
+            inEdge[inFill[edges[k].to]++] = k;
+        }
+    }
+    std::vector<std::size_t> nextOfWorker(n, kNone);
+    std::array<std::size_t, kMaxWorkers> head;
+    head.fill(kNone);
+    {
+        std::array<std::size_t, kMaxWorkers> tail;
+        tail.fill(kNone);
+        for (std::size_t p = 0; p < n; ++p) {
+            const auto w = h.writes[p].worker;
+            (tail[w] == kNone ? head[w] : nextOfWorker[tail[w]]) = p;
+            tail[w] = p;
+        }
+    }
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+    for (const std::size_t p : head)
+        if (p != kNone && waitingFor[p] == 0) ready.push(p);
+    std::vector<bool> placed(n, false);
+    std::size_t firstUnplaced = 0;
+    m.order.reserve(n);
+    while (m.order.size() < n) {
+        std::size_t x = kNone;
+        if (ready.empty()) {
+            // A contradiction. Keep timestamp order for the earliest head, and
+            // name the least certain read among those holding the heads back.
+            std::size_t doubtful = kNone;
+            const bool lookInto = m.conflicts < kDoubtsPerMerge;
+            for (const std::size_t p : head) {
+                if (p == kNone) continue;
+                if (x == kNone || p < x) x = p;
+                if (!lookInto) continue;
+                for (std::size_t k = inStart[p], seen = 0; k < inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
+                    const Edge& e = edges[inEdge[k]];
+                    if (placed[e.from] || !canChange[e.read]) continue;
+                    if (doubtful == kNone || readCost[e.read] > readCost[doubtful]) doubtful = e.read;
+                }
+            }
+            if (doubtful != kNone) m.doubtful.push_back(doubtful);
+            ++m.conflicts;
+        } else {
+            x = ready.top();
+            ready.pop();
+        }
+        if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
+        if (placed[x]) continue;
+        placed[x] = true;
+        m.order.push_back(x);
+        while (firstUnplaced < n && placed[firstUnplaced])
+            ++firstUnplaced;
+        if (x > firstUnplaced) ++m.moved;
+        for (std::size_t k = outStart[x]; k < outStart[x + 1]; ++k) {
+            const std::size_t y = outTo[k];
+            if (placed[y] || waitingFor[y] == 0) continue;
+            if (--waitingFor[y] == 0 && head[h.writes[y].worker] == y) ready.push(y);
+        }
+        const auto w = h.writes[x].worker;
+        head[w] = nextOfWorker[x];
+        if (head[w] != kNone && waitingFor[head[w]] == 0) ready.push(head[w]);
+    }
+    return m;
+}
+
+/// Steps 1 and 2 for one location's history: each read's candidate sources,
+/// then the merge of the writes, again with doubtful choices changed while
+/// that removes contradictions (at most kRepairRounds times).
+class LocationOrder {
+  public:
+    LocationOrder(const History& h, std::int64_t initial) : m_h(h), m_chosen(h.reads.size(), 0) {
+        std::vector<std::size_t> byValue(h.writes.size());
+        std::iota(byValue.begin(), byValue.end(), std::size_t{0});
+        std::sort(byValue.begin(), byValue.end(), [&](std::size_t a, std::size_t b) {
+            return h.writes[a].value != h.writes[b].value ? h.writes[a].value < h.writes[b].value : a < b;
+        });
+        // Step 1: every read's candidates, flat; m_chosen[r] indexes the one in use.
+        m_firstCandidate.assign(h.reads.size() + 1, 0);
+        for (std::size_t r = 0; r < h.reads.size(); ++r) {
+            addCandidates(h, byValue, h.reads[r], initial, m_candidates);
+            m_firstCandidate[r + 1] = m_candidates.size();
+        }
+    }
+
+    ModificationOrder solve() {
+        std::vector<std::uint64_t> readCost(m_h.reads.size(), 0);
+        std::vector<bool> canChange(m_h.reads.size(), false);
+        Merge best;
+        std::vector<std::uint32_t> bestChosen;
+        for (std::size_t round = 0; round <= kRepairRounds; ++round) {
+            Merge merged = mergeWrites(m_h, edges(readCost, canChange), readCost, canChange);
+            const bool better = round == 0 || merged.conflicts < best.conflicts;
+            if (better) {
+                best = std::move(merged);
+                bestChosen = m_chosen;
+            }
+            if (best.conflicts == 0 || !better || best.doubtful.empty()) break;
+            for (const std::size_t r : best.doubtful)
+                if (canChange[r]) {
+                    ++m_chosen[r];
+                    canChange[r] = false;
+                }
+        }
+        return result(best, bestChosen);
+    }
+
+  private:
+    /// The constraints the current choice of sources puts on the writes.
+    std::vector<Edge> edges(std::vector<std::uint64_t>& readCost, std::vector<bool>& canChange) const {
+        std::vector<Edge> out;
+        for (std::size_t r = 0; r < m_h.reads.size(); ++r) {
+            const std::size_t count = m_firstCandidate[r + 1] - m_firstCandidate[r];
+            canChange[r] = m_chosen[r] + 1u < count;
+            if (count == 0) continue;
+            const Candidate& c = m_candidates[m_firstCandidate[r] + m_chosen[r]];
+            readCost[r] = c.cost;
+            const Read& read = m_h.reads[r];
+            if (c.write == kNone) continue;
+            if (m_h.writes[c.write].worker == read.worker) {
+                addOwnReadEdges(m_h, read, c.write, r, out);
+                continue;
+            }
+            if (read.ownLast != kNone) out.push_back({read.ownLast, c.write, r});
+            if (read.ownNext != kNone) out.push_back({c.write, read.ownNext, r});
+        }
+        return out;
+    }
+
+    ModificationOrder result(const Merge& best, const std::vector<std::uint32_t>& chosen) const {
+        ModificationOrder order;
+        for (const std::size_t p : best.order)
+            order.writes.push_back(m_h.writes[p].event);
+        order.moved = best.moved;
+        order.conflicts = best.conflicts;
+        order.sources.reserve(m_h.reads.size());
+        for (std::size_t r = 0; r < m_h.reads.size(); ++r) {
+            std::uint64_t source = kNoEvent;
+            if (m_firstCandidate[r + 1] > m_firstCandidate[r]) {
+                const Candidate& c = m_candidates[m_firstCandidate[r] + chosen[r]];
+                source = c.initial ? kInitialValue : m_h.writes[c.write].event;
+            } else {
+                ++order.unsourced;
+            }
+            order.sources.emplace_back(m_h.reads[r].event, source);
+        }
+        return order;
+    }
+
+    const History& m_h;
+    std::vector<Candidate> m_candidates;
+    std::vector<std::size_t> m_firstCandidate;
+    std::vector<std::uint32_t> m_chosen;
+};
+
+} // namespace
+
+ModificationOrder orderLocation(const History& history, std::int64_t initial) {
+    return LocationOrder(history, initial).solve();
+}
+
+} // namespace racetrace::location
