@@ -1,76 +1,16 @@
 #include "analysis/trace_index.hpp"
-#include "trace_builder.hpp"
+#include "support/synthetic_traces.hpp"
+#include "support/trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
+#include <string>
 
 using namespace racetrace;
 using namespace racetrace::test;
 
 namespace {
-
-Event rawEvent(std::uint64_t ns, std::uint32_t worker, EventKind kind, std::uint16_t variable, std::int64_t value,
-               std::uint32_t aux) {
-    Event e{};
-    e.timestamp = ns;
-    e.worker = static_cast<std::uint8_t>(worker);
-    e.kind = kind;
-    e.variable = variable;
-    e.value = value;
-    e.aux = aux;
-    return e;
-}
-
-/// The rules written out once more, as plainly as possible: the memory before
-/// any event, and one event applied to it. What the checkpoints must agree with.
-MemorySnapshot initialMemory(const Trace& trace) {
-    const auto& variables = trace.scenario.variables;
-    std::uint64_t area = trace.finalWords.size();
-    for (const auto& v : variables)
-        area = std::max<std::uint64_t>(area, std::uint64_t{v.firstWord} + v.words);
-    MemorySnapshot memory{std::vector<std::int64_t>(area, 0), std::vector<std::int32_t>(area, -1)};
-    for (const auto& v : variables)
-        for (std::uint64_t k = 0; k < v.words; ++k)
-            memory.words[v.firstWord + k] = v.initial;
-    return memory;
-}
-
-void replayOne(const Trace& trace, const Event& e, MemorySnapshot& memory) {
-    const auto& variables = trace.scenario.variables;
-    bool writes = false;
-    bool plain = false;
-    std::uint64_t word = 0;
-    std::int64_t value = 0;
-    switch (e.kind) {
-    case EventKind::Store:
-    case EventKind::RecordWordWrite:
-        writes = plain = true;
-        word = e.aux;
-        value = e.value;
-        break;
-    case EventKind::Exchange:
-        writes = true;
-        value = static_cast<std::int32_t>(e.aux);
-        break;
-    case EventKind::FetchAdd:
-        writes = true;
-        value = static_cast<std::int64_t>(static_cast<std::uint64_t>(e.value) +
-                                          static_cast<std::uint64_t>(std::int64_t{static_cast<std::int32_t>(e.aux)}));
-        break;
-    case EventKind::CompareExchange:
-        writes = e.aux == 1;
-        value = e.value;
-        break;
-    default: break;
-    }
-    if (!writes || e.variable >= variables.size() || word >= variables[e.variable].words) return;
-    const std::uint64_t at = variables[e.variable].firstWord + word;
-    if (plain || memory.words[at] != value) memory.lastWriter[at] = e.worker;
-    memory.words[at] = value;
-}
 
 /// Replays from the start up to and including `upTo` (kNoEvent: nothing).
 MemorySnapshot bruteForce(const Trace& trace, std::uint64_t upTo) {
@@ -80,61 +20,6 @@ MemorySnapshot bruteForce(const Trace& trace, std::uint64_t upTo) {
     for (std::uint64_t i = 0; i <= last; ++i)
         replayOne(trace, trace.events[i], memory);
     return memory;
-}
-
-/// A deterministic jumble of every kind of event on five variables (a flag, a
-/// lock, a counter, a 4-word record, a 3-word array), with writes of equal
-/// values, word indices and variables out of range, and events that write nothing.
-Trace jumble(std::uint64_t count) {
-    Trace trace;
-    trace.workers.resize(3);
-    auto& v = trace.scenario.variables;
-    v.push_back(declareVariable("Y", VariableRole::Flag, 1, 1, 0));
-    v.push_back(declareVariable("L", VariableRole::Lock, 1, 0, 1));
-    v.push_back(declareVariable("counter", VariableRole::Counter, 1, 0, 2));
-    v.push_back(declareVariable("X", VariableRole::Record, 4, 0, 3));
-    v.push_back(declareVariable("arr", VariableRole::Word, 3, 7, 7));
-    trace.finalWords.assign(12, 0); // two words past the last variable
-    MemorySnapshot memory = initialMemory(trace);
-    std::uint64_t state = 12345;
-    const auto next = [&state](std::uint64_t bound) {
-        state = state * 6364136223846793005ull + 1442695040888963407ull;
-        return (state >> 33) % bound;
-    };
-    for (std::uint64_t i = 0; i < count; ++i) {
-        const auto worker = static_cast<std::uint32_t>(next(3));
-        const auto variable = static_cast<std::uint16_t>(next(6)); // 5 is out of range
-        const auto small = static_cast<std::int64_t>(next(3));
-        Event e{};
-        switch (next(9)) {
-        case 0: e = rawEvent(0, worker, EventKind::Load, variable, small, static_cast<std::uint32_t>(next(4))); break;
-        case 1: e = rawEvent(0, worker, EventKind::Store, variable, small, static_cast<std::uint32_t>(next(5))); break;
-        case 2:
-            e = rawEvent(0, worker, EventKind::Exchange, variable, small, static_cast<std::uint32_t>(next(2)));
-            break;
-        case 3:
-            // Like the real thing, a fetch-add records the value it found, so
-            // replaying one twice (a checkpoint one event off) shows.
-            e = rawEvent(0, worker, EventKind::FetchAdd, variable,
-                         variable < v.size() ? memory.words[v[variable].firstWord] : small,
-                         static_cast<std::uint32_t>(static_cast<std::int32_t>(next(3)) - 1));
-            break;
-        case 4:
-            e = rawEvent(0, worker, EventKind::CompareExchange, variable, small, static_cast<std::uint32_t>(next(2)));
-            break;
-        case 5:
-            e = rawEvent(0, worker, EventKind::RecordWordWrite, variable, worker + 1,
-                         static_cast<std::uint32_t>(next(6)));
-            break;
-        case 6: e = rawEvent(0, worker, EventKind::RecordCheck, 3, small, static_cast<std::uint32_t>(next(4))); break;
-        case 7: e = rawEvent(0, worker, EventKind::Spin, variable, small, 17); break;
-        default: e = rawEvent(0, worker, EventKind::CsEnter, kNoVariable, 0, 0); break;
-        }
-        e.timestamp = 100 + 3 * i;
-        trace.events.push_back(e);
-        replayOne(trace, e, memory);
-    }
-    return trace;
 }
 
 void requireSame(const MemorySnapshot& got, const MemorySnapshot& want, std::uint64_t cursor) {
@@ -379,25 +264,4 @@ TEST_CASE("a huge area spreads the checkpoints and stays exact", "[memory]") {
     for (std::uint64_t cursor :
          {std::uint64_t{0}, timeline.stride() - 1, timeline.stride(), std::uint64_t{77'777}, std::uint64_t{99'999}})
         requireSame(timeline.at(trace, cursor), bruteForce(trace, cursor), cursor);
-}
-
-// Hidden: run with "[.memory-perf]" to print how long building and a lookup take.
-TEST_CASE("memory timeline timing on a million events", "[.memory-perf]") {
-    const Trace trace = jumble(1'000'000);
-    using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
-    const MemoryTimeline timeline = MemoryTimeline::build(trace);
-    const auto t1 = Clock::now();
-    std::int64_t sum = 0;
-    constexpr int kLookups = 2000;
-    for (int i = 0; i < kLookups; ++i) {
-        // The worst cursor: just before a checkpoint, a whole stride of replay.
-        const std::uint64_t cursor = (static_cast<std::uint64_t>(i) * 37 % 244 + 1) * MemoryTimeline::kStride - 1;
-        sum += timeline.at(trace, cursor).words[2];
-    }
-    const auto t2 = Clock::now();
-    std::printf("MemoryTimeline::build(1M events): %.1f ms; at() worst case: %.1f us each (checksum %lld)\n",
-                std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                std::chrono::duration<double, std::micro>(t2 - t1).count() / kLookups, static_cast<long long>(sum));
-    CHECK(timeline.stride() == MemoryTimeline::kStride);
 }

@@ -1,12 +1,9 @@
 #include "analysis/trace_index.hpp"
-#include "trace_builder.hpp"
+#include "support/trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
 
 using namespace racetrace;
 using namespace racetrace::test;
@@ -165,37 +162,4 @@ TEST_CASE("lookups on a long trace agree with a linear scan", "[index]") {
             CHECK(index.nextEventOf(w, i) == next);
         }
     }
-}
-
-// Hidden: run with "[.index-perf]" to print how long building and looking up take.
-TEST_CASE("trace index timing on a million events", "[.index-perf]") {
-    Trace trace;
-    trace.workers.resize(4);
-    trace.scenario.variables.push_back(declareVariable("counter", VariableRole::Counter, 1, 0));
-    trace.finalWords.assign(1, 0);
-    trace.events.resize(1'000'000);
-    std::array<std::uint32_t, 4> seq{};
-    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
-        Event& e = trace.events[i];
-        e = Event{};
-        e.timestamp = i * 10;
-        e.worker = static_cast<std::uint8_t>((i * 7919) % 4);
-        e.seq = seq[e.worker]++;
-        e.kind = i % 2 == 0 ? EventKind::Load : EventKind::Store;
-        e.value = static_cast<std::int64_t>(i);
-    }
-    using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
-    const TraceIndex index = TraceIndex::build(trace);
-    const auto t1 = Clock::now();
-    std::uint64_t sum = 0;
-    constexpr std::uint64_t kLookups = 1'000'000;
-    for (std::uint64_t i = 0; i < kLookups; ++i)
-        sum += index.lastEventOf(static_cast<std::uint32_t>(i % 4), (i * 2654435761u) % trace.events.size());
-    const auto t2 = Clock::now();
-    std::printf("TraceIndex::build(1M events): %.1f ms; lastEventOf: %.0f ns each (checksum %llu)\n",
-                std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                std::chrono::duration<double, std::nano>(t2 - t1).count() / kLookups,
-                static_cast<unsigned long long>(sum));
-    CHECK(index.lanes().size() == 4);
 }

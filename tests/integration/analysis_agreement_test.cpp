@@ -13,7 +13,7 @@
 // only stores that overwrote another worker's write: that sum is exact when
 // the order is one the values allow (see lost_update_finder.cpp), and a
 // timestamp order is not always one (see modification_order.hpp).
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 #include "trace/modification_order.hpp"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 // stable JSON keys, exit codes (0 done, 1 run or file failed, 2 bad options),
 // one sentence on stderr for bad input, and saved traces that reopen with the
 // same numbers.
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // its own word (Peterson's flags), a run with more workers than words is
 // refused before anything starts, and a register index past the end ends the
 // worker with a sentence instead of a write outside its variable.
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 using namespace racetrace;
 using namespace racetrace::testing;

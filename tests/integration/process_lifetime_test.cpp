@@ -2,7 +2,7 @@
 // with the racetrace process, the watchdog ends a run that makes no progress, a
 // worker killed from outside ends the run, Stop ends it at once, and nothing is
 // left behind (no child processes, no /dev/shm names, no file descriptors).
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 #include <sys/prctl.h>
 

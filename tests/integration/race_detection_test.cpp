@@ -7,7 +7,7 @@
 // 2-core development machine (also under heavy parallel build load) so that the
 // race shows in the first trial almost always (see the comments at each test);
 // the bound is there so that an unlucky scheduler can never make them flake.
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 using namespace racetrace;
 using namespace racetrace::testing;

@@ -1,6 +1,6 @@
 // Scheduling policies with real processes: "alternate A and B at every access"
 // under the naive flag and under the test-and-set lock (the side-by-side view).
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 #include "analysis/waiting_accesses.hpp"
 #include "lab/schedule_policy.hpp"

@@ -1,6 +1,6 @@
 // Step mode and schedule replay with real processes: the user (or a saved
 // schedule) decides which worker makes its next shared access.
-#include "integration_support.hpp"
+#include "support/integration_support.hpp"
 
 #include "lab/schedule_replay.hpp"
 #include "lab/step_controller.hpp"

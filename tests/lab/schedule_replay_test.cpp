@@ -1,7 +1,7 @@
 // Counting a trace's replay steps without building them (schedule_replay.hpp).
-#include "../analysis/trace_builder.hpp"
-
 #include "lab/schedule_replay.hpp"
+
+#include "support/trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include "analysis/finders.hpp"
-#include "trace_builder.hpp"
+#include "support/trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 

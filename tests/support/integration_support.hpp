@@ -1,6 +1,6 @@
 // Shared helpers for the integration tests: temporary directories, run options,
 // looking at processes through /proc, and running the racetrace CLI as a child
-// with its output captured. Header-only; every test file includes it.
+// with its output captured. Header-only; every integration test file includes it.
 #pragma once
 
 #include "analysis/finders.hpp"

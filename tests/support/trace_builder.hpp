@@ -1,7 +1,8 @@
-// Hand-built traces with known answers for the analysis tests. The builder
-// describes one of the built-in scenarios (its variables, program lines and
-// counter invariant), simulates the shared memory as events are added, so loads
-// and checks read what is really there, and fills the final memory on build().
+// Hand-built traces with known answers for the unit tests (analysis, trace and
+// lab). The builder describes one of the built-in scenarios (its variables,
+// program lines and counter invariant), simulates the shared memory as events
+// are added, so loads and checks read what is really there, and fills the final
+// memory on build().
 //
 // Add events in time order: the simulated memory follows the order of the calls.
 #pragma once

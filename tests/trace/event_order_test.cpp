@@ -3,9 +3,9 @@
 // true order) while each event gets the stamp it is given, so a test can stamp
 // events the wrong way round, as a clock read late does, and see the merge put
 // them back in the order the values prove.
-#include "../analysis/trace_builder.hpp"
-
 #include "trace/event_order.hpp"
+
+#include "support/trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 #include "analysis/finders.hpp"
 #include "analysis/lost_update_finder.hpp"
+#include "support/trace_builder.hpp"
 #include "trace/modification_order.hpp"
-#include "trace_builder.hpp"
 
 #include <catch2/catch.hpp>
 
