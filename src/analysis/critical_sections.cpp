@@ -1,7 +1,7 @@
 #include "analysis/critical_sections.hpp"
 
-#include "analysis/event_gaps.hpp"
 #include "analysis/trace_queries.hpp"
+#include "trace/event_gaps.hpp"
 
 #include <algorithm>
 #include <array>
@@ -128,7 +128,8 @@ class SpanBuilder {
         }
         w.openSpan = m_spans.size();
         const bool heldLock = w.lastGuardRead != kNoEvent && acquiredLock(m_trace, m_trace.events[w.lastGuardRead]);
-        m_spans.push_back({e.worker, i, kNoEvent, e.timestamp, e.timestamp, i, w.lastGuardRead, w.guardWrite, heldLock});
+        m_spans.push_back(
+            {e.worker, i, kNoEvent, e.timestamp, e.timestamp, i, w.lastGuardRead, w.guardWrite, heldLock});
     }
 
     void onExit(WorkerState& w, std::uint64_t i) {

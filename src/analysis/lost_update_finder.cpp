@@ -29,9 +29,9 @@
 
 #include "analysis/finders.hpp"
 
-#include "analysis/event_gaps.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
+#include "trace/event_gaps.hpp"
 #include "trace/modification_order.hpp"
 
 #include <algorithm>

@@ -7,10 +7,10 @@
 //                  A       A       B       B      <- torn: two writers
 //
 // The signatures are the ground truth; no timestamp is needed to call it torn.
-#include "analysis/event_gaps.hpp"
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 #include "analysis/trace_queries.hpp"
+#include "trace/event_gaps.hpp"
 
 #include <algorithm>
 #include <array>

@@ -96,8 +96,13 @@ std::optional<std::string> followStep(StepController& steps, const ScenarioInfo&
                describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
                ", but in the replay it has already finished its program.";
     // Writes announce their value; reads are checked after the run.
-    const ScheduledAccess announced{want.worker,     pending->kind, pending->line, pending->variable, pending->word,
-                                    isPlainWrite(pending->kind) ? pending->value : want.value, 0};
+    const ScheduledAccess announced{want.worker,
+                                    pending->kind,
+                                    pending->line,
+                                    pending->variable,
+                                    pending->word,
+                                    isPlainWrite(pending->kind) ? pending->value : want.value,
+                                    0};
     if (auto mismatch = compareAccess(scenario, i, want, announced)) return mismatch;
     if (auto stepped = steps.step(want.worker); !stepped) return step + ": " + stepped.error();
     return std::nullopt;
@@ -140,7 +145,8 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     // ends: letting the workers finish their iterations would replay more than
     // the original holds, maybe for a long time.
     result.trace = result.divergence || !ranToTheEnd(original) ? steps.snapshot() : steps.finish();
-    if (!result.divergence) result.divergence = compareSequences(original.scenario, schedule, accessSequence(result.trace));
+    if (!result.divergence)
+        result.divergence = compareSequences(original.scenario, schedule, accessSequence(result.trace));
     return result;
 }
 

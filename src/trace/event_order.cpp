@@ -190,21 +190,44 @@ std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const Progr
     for (const Index h : head)
         offer(h);
 
+    std::vector<std::uint8_t> workers; // those with events: the heads worth looking at
+    for (std::size_t w = 0; w < head.size(); ++w)
+        if (head[w] != kNoIndex) workers.push_back(static_cast<std::uint8_t>(w));
+    // The head with the earliest deadline among those still waiting for an edge.
+    const auto earliestWaitingHead = [&] {
+        Index best = kNoIndex;
+        for (const std::uint8_t w : workers) {
+            const Index h = head[w];
+            if (h != kNoIndex && waitingFor[h] > 0 &&
+                (best == kNoIndex || Key{deadline[h], h} < Key{deadline[best], best}))
+                best = h;
+        }
+        return best;
+    };
+
     std::vector<Index> order;
     order.reserve(n);
     Index firstUnplaced = 0;
     while (order.size() < n) {
+        while (!ready.empty() && placed[ready.top().second])
+            ready.pop();
+        // Everything a waiting head waits for has a deadline no later than the
+        // head's own (deadlines only fall along the edges). So when nothing
+        // ready is due before the earliest waiting head, nothing ready can free
+        // it: the heads wait for each other, a cycle, and the earliest of them
+        // goes anyway. (Taking the ready event instead would move events of an
+        // unrelated worker, due much later, to here: after a worker's dropped
+        // events that once put its entry into another's critical section.)
+        const Index waiting = earliestWaitingHead();
         Index x = kNoIndex;
-        if (ready.empty()) {
-            // A cycle: the earliest head goes anyway.
-            for (const Index h : head)
-                if (h != kNoIndex && (x == kNoIndex || Key{deadline[h], h} < Key{deadline[x], x})) x = h;
-            if (x == kNoIndex) break; // cannot happen: an unplaced event is some worker's head
+        if (waiting != kNoIndex && (ready.empty() || deadline[ready.top().second] > deadline[waiting])) {
+            x = waiting;
             ++repair.conflicts;
-        } else {
+        } else if (!ready.empty()) {
             x = ready.top().second;
             ready.pop();
-            if (placed[x]) continue;
+        } else {
+            break; // cannot happen: an unplaced event is some worker's head
         }
         placed[x] = true;
         order.push_back(x);

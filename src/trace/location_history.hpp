@@ -4,6 +4,7 @@
 #pragma once
 
 #include "trace/event.hpp"
+#include "trace/event_gaps.hpp"
 #include "trace/modification_order.hpp"
 
 #include <array>
@@ -103,7 +104,8 @@ class HistoryBuilder {
 };
 
 /// Steps 1 and 2 of location_order.cpp: the location's writes in the order its
-/// values allow, and each read's source. `initial` is the location's initial value.
-ModificationOrder orderLocation(const History& history, std::int64_t initial);
+/// values allow, and each read's source. `initial` is the location's initial
+/// value; `gaps` where the trace is missing events (no source is chosen across them).
+ModificationOrder orderLocation(const History& history, std::int64_t initial, const EventGaps& gaps);
 
 } // namespace racetrace::location

@@ -71,7 +71,7 @@ struct Candidate {
 
 /// Step 1: appends the writes `r` may have returned to `found`, the likeliest first (see the top of the file).
 void addCandidates(const History& h, const std::vector<std::size_t>& byValue, const Read& r, std::int64_t initial,
-                   std::vector<Candidate>& found) {
+                   const EventGaps& gaps, std::vector<Candidate>& found) {
     const auto& writes = h.writes;
     const auto lo = std::lower_bound(byValue.begin(), byValue.end(), r.value,
                                      [&](std::size_t p, std::int64_t value) { return writes[p].value < value; });
@@ -88,6 +88,9 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
         const std::size_t p = *--it;
         if (writes[p].worker == r.worker && p != r.ownLast) continue; // hidden behind the reader's latest write
         const std::size_t q = r.before - 1;                           // the last write stamped before the read
+        // Past writes between them, or events missing in between: a dropped write
+        // may be the source, and choosing this one would move events for nothing.
+        if (p != q && gaps.touches(writes[p].ns, r.ns)) break;
         std::uint64_t cost = 0;
         if (p != q) {
             // Either the writes after p move behind it, or the read moves before them.
@@ -97,7 +100,7 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
         found.push_back({p, false, cost});
         ++kept;
     }
-    if (r.value == initial && !r.wroteBefore)
+    if (r.value == initial && !r.wroteBefore && (r.before == 0 || !gaps.touches(0, r.ns)))
         found.push_back({kNone, true, r.before == 0 ? 0 : distance(r.ns, writes[0].ns)});
     // The earliest other workers' writes of the value stamped after the read.
     scanned = 0;
@@ -105,6 +108,10 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
     for (auto it = split; it != hi && scanned < kScanLimit && kept < kCandidatesEachWay; ++it, ++scanned) {
         const std::size_t p = *it;
         if (writes[p].worker == r.worker) continue; // the reader's own later writes come after the read
+        // A later write is the source only if its stamp was late (its worker was
+        // interrupted before its clock read); with events missing in between, a
+        // dropped write of the value before the read is the likelier source.
+        if (gaps.touches(r.ns, writes[p].ns)) break;
         found.push_back({p, false, distance(writes[p].ns, r.ns)});
         ++kept;
     }
@@ -244,7 +251,7 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
 /// that removes contradictions (at most kRepairRounds times).
 class LocationOrder {
   public:
-    LocationOrder(const History& h, std::int64_t initial) : m_h(h), m_chosen(h.reads.size(), 0) {
+    LocationOrder(const History& h, std::int64_t initial, const EventGaps& gaps) : m_h(h), m_chosen(h.reads.size(), 0) {
         std::vector<std::size_t> byValue(h.writes.size());
         std::iota(byValue.begin(), byValue.end(), std::size_t{0});
         std::sort(byValue.begin(), byValue.end(), [&](std::size_t a, std::size_t b) {
@@ -253,7 +260,7 @@ class LocationOrder {
         // Step 1: every read's candidates, flat; m_chosen[r] indexes the one in use.
         m_firstCandidate.assign(h.reads.size() + 1, 0);
         for (std::size_t r = 0; r < h.reads.size(); ++r) {
-            addCandidates(h, byValue, h.reads[r], initial, m_candidates);
+            addCandidates(h, byValue, h.reads[r], initial, gaps, m_candidates);
             m_firstCandidate[r + 1] = m_candidates.size();
         }
     }
@@ -330,8 +337,8 @@ class LocationOrder {
 
 } // namespace
 
-ModificationOrder orderLocation(const History& history, std::int64_t initial) {
-    return LocationOrder(history, initial).solve();
+ModificationOrder orderLocation(const History& history, std::int64_t initial, const EventGaps& gaps) {
+    return LocationOrder(history, initial, gaps).solve();
 }
 
 } // namespace racetrace::location

@@ -88,6 +88,7 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
 
 std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
     // One pass over the trace collects each location's reads and writes.
+    const EventGaps missing(trace);
     LocationSlots slots(trace);
     std::vector<HistoryBuilder> builders;
     SequenceWatch sequence;
@@ -108,7 +109,7 @@ std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
         const auto [variable, word] = slots.locations[slot];
         const location::History history = builders[slot].finish();
         ModificationOrder& order =
-            orders.emplace_back(location::orderLocation(history, trace.scenario.variables[variable].initial));
+            orders.emplace_back(location::orderLocation(history, trace.scenario.variables[variable].initial, missing));
         order.variable = variable;
         order.word = word;
     }

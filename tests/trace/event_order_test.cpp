@@ -161,3 +161,26 @@ TEST_CASE("event order: reads no single order explains keep every event, in prog
         CHECK(seqs == std::vector<std::uint32_t>{0, 1});
     }
 }
+
+TEST_CASE("event order: where some workers' reads contradict each other, another worker's later events stay later",
+          "[trace][order]") {
+    // A and B: store buffering, a cycle no order resolves. C's mark, stamped
+    // long after, has nothing to do with it: resolving the cycle must not pull
+    // it ahead (after dropped events this once put a worker into another's
+    // critical section that it entered a millisecond later).
+    TraceBuilder b(Shape::NoSync, 3, 2);
+    b.recordWrite(A, 100, 0);
+    b.recordCheck(A, 110, 1);
+    b.recordWrite(B, 105, 1);
+    b.recordCheck(B, 115, 0);
+    b.csEnter(C, 1000);
+    Trace trace = b.build();
+    for (Event& e : trace.events)
+        if (e.worker == B && e.kind == EventKind::RecordCheck) e.value = 0;
+    const EventOrderRepair repair = finalizeEventOrder(trace);
+    CHECK(repair.conflicts >= 1);
+    REQUIRE_FALSE(trace.events.empty());
+    CHECK(trace.events.back().worker == C);
+    CHECK(trace.events.back().timestamp == 1000);
+    CHECK(sortedByTime(trace));
+}

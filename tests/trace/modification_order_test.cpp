@@ -348,3 +348,35 @@ TEST_CASE("modification order: counter orders are the counters' word-0 orders", 
     CHECK(std::is_sorted(locations.begin(), locations.end()));
     CHECK(locations.size() == 1 + 1 + 4); // Y, counter, X[0..3]
 }
+
+TEST_CASE("modification order: no source is chosen across events that went missing", "[trace][modification-order]") {
+    // B's load of 5 is stamped 50 ns before A's store of 5. With nothing
+    // missing, the store's stamp was late and it is the source. With C's
+    // events dropped around that time, a dropped write of 5 is as likely: the
+    // read has no source rather than one that moves A's store.
+    const auto build = [](bool dropped) {
+        TraceBuilder b(Shape::NoSync, 3);
+        b.csEnter(C, 10);
+        const std::uint64_t read = b.loadValue(B, 50, b.counter(), 5);
+        const std::uint64_t write = b.store(A, 100, b.counter(), 5);
+        b.csExit(C, 200);
+        Trace trace = b.build();
+        if (dropped)
+            for (Event& e : trace.events)
+                if (e.worker == C && e.kind == EventKind::CsExit) e.seq += 40; // seq 1..40 were dropped
+        return std::tuple{trace, read, write};
+    };
+    {
+        const auto [trace, read, write] = build(false);
+        const auto orders = counterModificationOrders(trace);
+        REQUIRE(orders.size() == 1);
+        CHECK(orders[0].sourceOf(read) == write);
+    }
+    {
+        const auto [trace, read, write] = build(true);
+        const auto orders = counterModificationOrders(trace);
+        REQUIRE(orders.size() == 1);
+        CHECK(orders[0].sourceOf(read) == kNoEvent);
+        CHECK(orders[0].unsourced == 1);
+    }
+}

@@ -222,8 +222,8 @@ void TimelineModel::placeFinding(std::size_t i) {
     }
     if (f.kind == FindingKind::Overlap || f.events.empty() || !eventsInTrace(f, eventCount)) return;
     // Marks sit on the events themselves: the extent is theirs, not the time range.
-    const std::size_t used = std::min<std::size_t>(f.kind == FindingKind::LostUpdate ? 2 : f.events.size(),
-                                                   f.events.size());
+    const std::size_t used =
+        std::min<std::size_t>(f.kind == FindingKind::LostUpdate ? 2 : f.events.size(), f.events.size());
     for (int slot = 0; slot < 2; ++slot) {
         const auto axis = slot == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
         double lo = INFINITY, hi = -INFINITY;
@@ -243,9 +243,8 @@ void TimelineModel::buildFindings() {
     for (std::size_t i = 0; i < findings.size(); ++i) {
         placeFinding(i);
         const std::vector<std::uint32_t> workers = findingWorkers(findings[i]);
-        const bool drawable = !workers.empty() && std::all_of(workers.begin(), workers.end(), [&](std::uint32_t w) {
-            return w < m_lanes.size();
-        });
+        const bool drawable = !workers.empty() && std::all_of(workers.begin(), workers.end(),
+                                                              [&](std::uint32_t w) { return w < m_lanes.size(); });
         if (!drawable) continue;
         auto [it, added] = groupOf.try_emplace({findings[i].kind, workers}, m_groups.size());
         if (added) m_groups.push_back(FindingGroup{findings[i].kind, workers, {}});

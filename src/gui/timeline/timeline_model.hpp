@@ -124,8 +124,9 @@ struct LaneModel {
 /// Findings that are drawn alike (same kind, same lanes), as intervals per axis.
 struct FindingGroup {
     FindingKind kind = FindingKind::Overlap;
-    std::vector<std::uint32_t> lanes; ///< workers: overlap: those inside; lost update: {overwriter, lost}; torn: {checker}
-    IntervalRuns runs[2];             ///< item = index into Analysis::findings
+    std::vector<std::uint32_t>
+        lanes;            ///< workers: overlap: those inside; lost update: {overwriter, lost}; torn: {checker}
+    IntervalRuns runs[2]; ///< item = index into Analysis::findings
 };
 
 class TimelineModel {

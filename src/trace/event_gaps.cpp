@@ -1,4 +1,4 @@
-#include "analysis/event_gaps.hpp"
+#include "trace/event_gaps.hpp"
 
 #include <algorithm>
 #include <limits>
