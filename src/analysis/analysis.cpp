@@ -1,6 +1,7 @@
 // analyse(): every finder of the registry over one trace, the findings in time
 // order, and the one sentence the status line shows.
 #include "analysis/finders.hpp"
+#include "analysis/plain_words.hpp"
 
 #include <algorithm>
 
@@ -20,7 +21,12 @@ std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResul
     std::vector<std::string> clauses;
     const bool hadCriticalSection = std::any_of(trace.events.begin(), trace.events.end(),
                                                 [](const Event& e) { return e.kind == EventKind::CsEnter; });
-    if (hadCriticalSection) clauses.push_back("the critical section was never shared");
+    // With events dropped, "never shared" is only true of what was recorded.
+    const std::uint64_t dropped = trace.droppedTotal();
+    if (hadCriticalSection)
+        clauses.push_back(dropped == 0 ? std::string("the critical section was never shared")
+                                       : "the critical section was never shared in the recorded events (" +
+                                             countOf(dropped, "event was", "events were") + " dropped)");
     for (const auto& result : invariants) {
         std::string clause = result.sentence; // "counter = 20,000 as expected."
         if (!clause.empty() && clause.back() == '.') clause.pop_back();
