@@ -171,78 +171,102 @@ std::vector<std::uint64_t> deadlines(const std::vector<Event>& events, const Pro
     return deadline;
 }
 
-/// Step 3: the merged order, as event indices.
-std::vector<Index> mergeByDeadline(const std::vector<Event>& events, const ProgramOrder& program, const Adjacency& from,
-                                   const std::vector<std::uint64_t>& deadline, EventOrderRepair& repair) {
-    const std::size_t n = events.size();
-    std::vector<Index> waitingFor(n, 0);
-    for (const Index to : from.ends)
-        ++waitingFor[to];
-    std::vector<bool> placed(n, false);
-    std::array<Index, kMaxWorkers> head = program.first;
+/// Step 3: the merged order, as event indices: Kahn's merge of the workers'
+/// chains plus the value edges, the smallest deadline first.
+class DeadlineMerge {
+  public:
+    DeadlineMerge(const std::vector<Event>& events, const ProgramOrder& program, const Adjacency& from,
+                  const std::vector<std::uint64_t>& deadline)
+        : m_events(events), m_program(program), m_from(from), m_deadline(deadline), m_waitingFor(events.size(), 0),
+          m_placed(events.size(), false), m_head(program.first) {
+        for (const Index to : from.ends)
+            ++m_waitingFor[to];
+        for (std::size_t w = 0; w < m_head.size(); ++w)
+            if (m_head[w] != kNoIndex) m_workers.push_back(static_cast<std::uint8_t>(w));
+        for (const std::uint8_t w : m_workers)
+            offer(m_head[w]);
+    }
 
+    std::vector<Index> run(EventOrderRepair& repair) {
+        const std::size_t n = m_events.size();
+        std::vector<Index> order;
+        order.reserve(n);
+        Index firstUnplaced = 0;
+        while (order.size() < n) {
+            const Index x = next(repair);
+            if (x == kNoIndex) break; // cannot happen: an unplaced event is some worker's head
+            m_placed[x] = true;
+            order.push_back(x);
+            while (firstUnplaced < n && m_placed[firstUnplaced])
+                ++firstUnplaced;
+            if (x > firstUnplaced) ++repair.moved;
+            release(x);
+        }
+        return order;
+    }
+
+  private:
     using Key = std::pair<std::uint64_t, Index>; // (deadline, stamp order)
-    std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
-    const auto offer = [&](Index i) {
-        if (i != kNoIndex && !placed[i] && waitingFor[i] == 0 && head[events[i].worker] == i)
-            ready.push({deadline[i], i});
-    };
-    for (const Index h : head)
-        offer(h);
 
-    std::vector<std::uint8_t> workers; // those with events: the heads worth looking at
-    for (std::size_t w = 0; w < head.size(); ++w)
-        if (head[w] != kNoIndex) workers.push_back(static_cast<std::uint8_t>(w));
-    // The head with the earliest deadline among those still waiting for an edge.
-    const auto earliestWaitingHead = [&] {
+    /// The event to place next. Everything a waiting head waits for has a
+    /// deadline no later than the head's own (deadlines only fall along the
+    /// edges). So when nothing ready is due before the earliest waiting head,
+    /// nothing ready can free it: the heads wait for each other, a cycle, and
+    /// the earliest of them goes anyway. (Taking the ready event instead would
+    /// move events of an unrelated worker, due much later, to here: after a
+    /// worker's dropped events that once put its entry into another's
+    /// critical section.)
+    Index next(EventOrderRepair& repair) {
+        while (!m_ready.empty() && m_placed[m_ready.top().second])
+            m_ready.pop();
+        const Index waiting = earliestWaitingHead();
+        if (waiting != kNoIndex && (m_ready.empty() || m_deadline[m_ready.top().second] > m_deadline[waiting])) {
+            ++repair.conflicts;
+            return waiting;
+        }
+        if (m_ready.empty()) return kNoIndex;
+        const Index x = m_ready.top().second;
+        m_ready.pop();
+        return x;
+    }
+
+    /// The head with the earliest deadline among those still waiting for an edge.
+    Index earliestWaitingHead() const {
         Index best = kNoIndex;
-        for (const std::uint8_t w : workers) {
-            const Index h = head[w];
-            if (h != kNoIndex && waitingFor[h] > 0 &&
-                (best == kNoIndex || Key{deadline[h], h} < Key{deadline[best], best}))
+        for (const std::uint8_t w : m_workers) {
+            const Index h = m_head[w];
+            if (h != kNoIndex && m_waitingFor[h] > 0 &&
+                (best == kNoIndex || Key{m_deadline[h], h} < Key{m_deadline[best], best}))
                 best = h;
         }
         return best;
-    };
-
-    std::vector<Index> order;
-    order.reserve(n);
-    Index firstUnplaced = 0;
-    while (order.size() < n) {
-        while (!ready.empty() && placed[ready.top().second])
-            ready.pop();
-        // Everything a waiting head waits for has a deadline no later than the
-        // head's own (deadlines only fall along the edges). So when nothing
-        // ready is due before the earliest waiting head, nothing ready can free
-        // it: the heads wait for each other, a cycle, and the earliest of them
-        // goes anyway. (Taking the ready event instead would move events of an
-        // unrelated worker, due much later, to here: after a worker's dropped
-        // events that once put its entry into another's critical section.)
-        const Index waiting = earliestWaitingHead();
-        Index x = kNoIndex;
-        if (waiting != kNoIndex && (ready.empty() || deadline[ready.top().second] > deadline[waiting])) {
-            x = waiting;
-            ++repair.conflicts;
-        } else if (!ready.empty()) {
-            x = ready.top().second;
-            ready.pop();
-        } else {
-            break; // cannot happen: an unplaced event is some worker's head
-        }
-        placed[x] = true;
-        order.push_back(x);
-        while (firstUnplaced < n && placed[firstUnplaced])
-            ++firstUnplaced;
-        if (x > firstUnplaced) ++repair.moved;
-        head[events[x].worker] = program.next[x];
-        for (Index k = from.start[x]; k < from.start[x + 1]; ++k) {
-            const Index y = from.ends[k];
-            if (!placed[y] && waitingFor[y] > 0 && --waitingFor[y] == 0) offer(y);
-        }
-        offer(program.next[x]);
     }
-    return order;
-}
+
+    void offer(Index i) {
+        if (i != kNoIndex && !m_placed[i] && m_waitingFor[i] == 0 && m_head[m_events[i].worker] == i)
+            m_ready.push({m_deadline[i], i});
+    }
+
+    /// `x` is placed: what waited only for it, and its worker's next event, may go.
+    void release(Index x) {
+        m_head[m_events[x].worker] = m_program.next[x];
+        for (Index k = m_from.start[x]; k < m_from.start[x + 1]; ++k) {
+            const Index y = m_from.ends[k];
+            if (!m_placed[y] && m_waitingFor[y] > 0 && --m_waitingFor[y] == 0) offer(y);
+        }
+        offer(m_program.next[x]);
+    }
+
+    const std::vector<Event>& m_events;
+    const ProgramOrder& m_program;
+    const Adjacency& m_from;
+    const std::vector<std::uint64_t>& m_deadline;
+    std::vector<Index> m_waitingFor;
+    std::vector<bool> m_placed;
+    std::array<Index, kMaxWorkers> m_head;
+    std::vector<std::uint8_t> m_workers; ///< those with events: the heads worth looking at
+    std::priority_queue<Key, std::vector<Key>, std::greater<>> m_ready;
+};
 
 /// The orders' event indices after the merge put old event order[k] at k.
 void renumber(std::vector<ModificationOrder>& orders, const std::vector<Index>& order) {
@@ -289,7 +313,7 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
     const Adjacency into(events.size(), edges, true);
     const std::vector<std::uint64_t> deadline = deadlines(events, program, into);
     const Adjacency from(events.size(), edges, false);
-    const std::vector<Index> order = mergeByDeadline(events, program, from, deadline, repair);
+    const std::vector<Index> order = DeadlineMerge(events, program, from, deadline).run(repair);
     if (repair.moved == 0 && repair.conflicts == 0) return repair;
 
     std::vector<Event> merged;

@@ -162,88 +162,123 @@ struct Merge {
 /// earliest stamped ready write first. When every next write waits for another
 /// (a contradiction), the earliest stamped one goes anyway; of the reads whose
 /// requirements it broke, the least certain one is reported as doubtful.
-Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
-                  const std::vector<bool>& canChange) {
-    const std::size_t n = h.writes.size();
-    Merge m;
-    std::vector<std::size_t> outStart(n + 1, 0);
-    std::vector<std::size_t> inStart(n + 1, 0);
-    std::vector<std::uint32_t> waitingFor(n, 0);
-    for (const Edge& e : edges) {
-        ++outStart[e.from + 1];
-        ++inStart[e.to + 1];
-        ++waitingFor[e.to];
+class WriteMerge {
+  public:
+    WriteMerge(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
+               const std::vector<bool>& canChange)
+        : m_h(h), m_edges(edges), m_readCost(readCost), m_canChange(canChange), m_n(h.writes.size()),
+          m_waitingFor(m_n, 0), m_nextOfWorker(m_n, kNone), m_placed(m_n, false) {
+        buildAdjacency();
+        buildChains();
     }
-    std::partial_sum(outStart.begin(), outStart.end(), outStart.begin());
-    std::partial_sum(inStart.begin(), inStart.end(), inStart.begin());
-    std::vector<std::size_t> outTo(edges.size());
-    std::vector<std::size_t> inEdge(edges.size());
-    {
-        std::vector<std::size_t> outFill(outStart.begin(), outStart.end() - 1);
-        std::vector<std::size_t> inFill(inStart.begin(), inStart.end() - 1);
-        for (std::size_t k = 0; k < edges.size(); ++k) {
-            outTo[outFill[edges[k].from]++] = edges[k].to;
-            inEdge[inFill[edges[k].to]++] = k;
+
+    Merge run() {
+        Merge m;
+        for (const std::size_t p : m_head)
+            if (p != kNone && m_waitingFor[p] == 0) m_ready.push(p);
+        std::size_t firstUnplaced = 0;
+        m.order.reserve(m_n);
+        while (m.order.size() < m_n) {
+            std::size_t x = kNone;
+            if (m_ready.empty()) {
+                x = forcedHead(m);
+            } else {
+                x = m_ready.top();
+                m_ready.pop();
+            }
+            if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
+            if (m_placed[x]) continue;
+            m_placed[x] = true;
+            m.order.push_back(x);
+            while (firstUnplaced < m_n && m_placed[firstUnplaced])
+                ++firstUnplaced;
+            if (x > firstUnplaced) ++m.moved;
+            release(x);
+        }
+        return m;
+    }
+
+  private:
+    void buildAdjacency() {
+        m_outStart.assign(m_n + 1, 0);
+        m_inStart.assign(m_n + 1, 0);
+        for (const Edge& e : m_edges) {
+            ++m_outStart[e.from + 1];
+            ++m_inStart[e.to + 1];
+            ++m_waitingFor[e.to];
+        }
+        std::partial_sum(m_outStart.begin(), m_outStart.end(), m_outStart.begin());
+        std::partial_sum(m_inStart.begin(), m_inStart.end(), m_inStart.begin());
+        m_outTo.resize(m_edges.size());
+        m_inEdge.resize(m_edges.size());
+        std::vector<std::size_t> outFill(m_outStart.begin(), m_outStart.end() - 1);
+        std::vector<std::size_t> inFill(m_inStart.begin(), m_inStart.end() - 1);
+        for (std::size_t k = 0; k < m_edges.size(); ++k) {
+            m_outTo[outFill[m_edges[k].from]++] = m_edges[k].to;
+            m_inEdge[inFill[m_edges[k].to]++] = k;
         }
     }
-    std::vector<std::size_t> nextOfWorker(n, kNone);
-    std::array<std::size_t, kMaxWorkers> head;
-    head.fill(kNone);
-    {
+
+    /// Each worker's writes as a chain, its first one its head.
+    void buildChains() {
+        m_head.fill(kNone);
         std::array<std::size_t, kMaxWorkers> tail;
         tail.fill(kNone);
-        for (std::size_t p = 0; p < n; ++p) {
-            const auto w = h.writes[p].worker;
-            (tail[w] == kNone ? head[w] : nextOfWorker[tail[w]]) = p;
+        for (std::size_t p = 0; p < m_n; ++p) {
+            const auto w = m_h.writes[p].worker;
+            (tail[w] == kNone ? m_head[w] : m_nextOfWorker[tail[w]]) = p;
             tail[w] = p;
         }
     }
-    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
-    for (const std::size_t p : head)
-        if (p != kNone && waitingFor[p] == 0) ready.push(p);
-    std::vector<bool> placed(n, false);
-    std::size_t firstUnplaced = 0;
-    m.order.reserve(n);
-    while (m.order.size() < n) {
-        std::size_t x = kNone;
-        if (ready.empty()) {
-            // A contradiction. Keep timestamp order for the earliest head, and
-            // name the least certain read among those holding the heads back.
-            std::size_t doubtful = kNone;
-            const bool lookInto = m.conflicts < kDoubtsPerMerge;
-            for (const std::size_t p : head) {
-                if (p == kNone) continue;
-                if (x == kNone || p < x) x = p;
-                if (!lookInto) continue;
-                for (std::size_t k = inStart[p], seen = 0; k < inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
-                    const Edge& e = edges[inEdge[k]];
-                    if (placed[e.from] || !canChange[e.read]) continue;
-                    if (doubtful == kNone || readCost[e.read] > readCost[doubtful]) doubtful = e.read;
-                }
+
+    /// A contradiction. Keep timestamp order for the earliest head, and name
+    /// the least certain read among those holding the heads back.
+    std::size_t forcedHead(Merge& m) const {
+        std::size_t x = kNone, doubtful = kNone;
+        const bool lookInto = m.conflicts < kDoubtsPerMerge;
+        for (const std::size_t p : m_head) {
+            if (p == kNone) continue;
+            if (x == kNone || p < x) x = p;
+            if (!lookInto) continue;
+            for (std::size_t k = m_inStart[p], seen = 0; k < m_inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
+                const Edge& e = m_edges[m_inEdge[k]];
+                if (m_placed[e.from] || !m_canChange[e.read]) continue;
+                if (doubtful == kNone || m_readCost[e.read] > m_readCost[doubtful]) doubtful = e.read;
             }
-            if (doubtful != kNone) m.doubtful.push_back(doubtful);
-            ++m.conflicts;
-        } else {
-            x = ready.top();
-            ready.pop();
         }
-        if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
-        if (placed[x]) continue;
-        placed[x] = true;
-        m.order.push_back(x);
-        while (firstUnplaced < n && placed[firstUnplaced])
-            ++firstUnplaced;
-        if (x > firstUnplaced) ++m.moved;
-        for (std::size_t k = outStart[x]; k < outStart[x + 1]; ++k) {
-            const std::size_t y = outTo[k];
-            if (placed[y] || waitingFor[y] == 0) continue;
-            if (--waitingFor[y] == 0 && head[h.writes[y].worker] == y) ready.push(y);
-        }
-        const auto w = h.writes[x].worker;
-        head[w] = nextOfWorker[x];
-        if (head[w] != kNone && waitingFor[head[w]] == 0) ready.push(head[w]);
+        if (doubtful != kNone) m.doubtful.push_back(doubtful);
+        ++m.conflicts;
+        return x;
     }
-    return m;
+
+    /// `x` is placed: what waited only for it, and its worker's next write, may go.
+    void release(std::size_t x) {
+        for (std::size_t k = m_outStart[x]; k < m_outStart[x + 1]; ++k) {
+            const std::size_t y = m_outTo[k];
+            if (m_placed[y] || m_waitingFor[y] == 0) continue;
+            if (--m_waitingFor[y] == 0 && m_head[m_h.writes[y].worker] == y) m_ready.push(y);
+        }
+        const auto w = m_h.writes[x].worker;
+        m_head[w] = m_nextOfWorker[x];
+        if (m_head[w] != kNone && m_waitingFor[m_head[w]] == 0) m_ready.push(m_head[w]);
+    }
+
+    const History& m_h;
+    const std::vector<Edge>& m_edges;
+    const std::vector<std::uint64_t>& m_readCost;
+    const std::vector<bool>& m_canChange;
+    std::size_t m_n;
+    std::vector<std::size_t> m_outStart, m_inStart, m_outTo, m_inEdge;
+    std::vector<std::uint32_t> m_waitingFor;
+    std::vector<std::size_t> m_nextOfWorker;
+    std::array<std::size_t, kMaxWorkers> m_head{};
+    std::vector<bool> m_placed;
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> m_ready;
+};
+
+Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
+                  const std::vector<bool>& canChange) {
+    return WriteMerge(h, edges, readCost, canChange).run();
 }
 
 /// Steps 1 and 2 for one location's history: each read's candidate sources,
