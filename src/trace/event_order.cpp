@@ -181,10 +181,11 @@ class DeadlineMerge {
           m_placed(events.size(), false), m_head(program.first) {
         for (const Index to : from.ends)
             ++m_waitingFor[to];
+        m_waitingKey.fill(kNoKey);
         for (std::size_t w = 0; w < m_head.size(); ++w)
             if (m_head[w] != kNoIndex) m_workers.push_back(static_cast<std::uint8_t>(w));
         for (const std::uint8_t w : m_workers)
-            offer(m_head[w]);
+            headChanged(w);
     }
 
     std::vector<Index> run(EventOrderRepair& repair) {
@@ -207,6 +208,7 @@ class DeadlineMerge {
 
   private:
     using Key = std::pair<std::uint64_t, Index>; // (deadline, stamp order)
+    static constexpr Key kNoKey{kUnset, kNoIndex};
 
     /// The event to place next. Everything a waiting head waits for has a
     /// deadline no later than the head's own (deadlines only fall along the
@@ -230,31 +232,37 @@ class DeadlineMerge {
         return x;
     }
 
-    /// The head with the earliest deadline among those still waiting for an edge.
+    /// The head with the earliest deadline among those still waiting for an
+    /// edge. Kept per worker (m_waitingKey) so that this looks at a few
+    /// contiguous keys, not at the events' arrays (a cache miss each).
     Index earliestWaitingHead() const {
-        Index best = kNoIndex;
-        for (const std::uint8_t w : m_workers) {
-            const Index h = m_head[w];
-            if (h != kNoIndex && m_waitingFor[h] > 0 &&
-                (best == kNoIndex || Key{m_deadline[h], h} < Key{m_deadline[best], best}))
-                best = h;
-        }
-        return best;
+        Key best = kNoKey;
+        for (const std::uint8_t w : m_workers)
+            best = std::min(best, m_waitingKey[w]);
+        return best.second;
     }
 
-    void offer(Index i) {
-        if (i != kNoIndex && !m_placed[i] && m_waitingFor[i] == 0 && m_head[m_events[i].worker] == i)
-            m_ready.push({m_deadline[i], i});
+    /// Worker `w` has a new head: ready, waiting, or none.
+    void headChanged(std::uint8_t w) {
+        const Index h = m_head[w];
+        m_waitingKey[w] = kNoKey;
+        if (h == kNoIndex || m_placed[h]) return;
+        if (m_waitingFor[h] > 0)
+            m_waitingKey[w] = {m_deadline[h], h};
+        else
+            m_ready.push({m_deadline[h], h});
     }
 
     /// `x` is placed: what waited only for it, and its worker's next event, may go.
     void release(Index x) {
-        m_head[m_events[x].worker] = m_program.next[x];
+        const std::uint8_t worker = m_events[x].worker;
+        m_head[worker] = m_program.next[x];
         for (Index k = m_from.start[x]; k < m_from.start[x + 1]; ++k) {
             const Index y = m_from.ends[k];
-            if (!m_placed[y] && m_waitingFor[y] > 0 && --m_waitingFor[y] == 0) offer(y);
+            const std::uint8_t other = m_events[y].worker;
+            if (!m_placed[y] && m_waitingFor[y] > 0 && --m_waitingFor[y] == 0 && m_head[other] == y) headChanged(other);
         }
-        offer(m_program.next[x]);
+        headChanged(worker);
     }
 
     const std::vector<Event>& m_events;
@@ -264,7 +272,8 @@ class DeadlineMerge {
     std::vector<Index> m_waitingFor;
     std::vector<bool> m_placed;
     std::array<Index, kMaxWorkers> m_head;
-    std::vector<std::uint8_t> m_workers; ///< those with events: the heads worth looking at
+    std::vector<std::uint8_t> m_workers;       ///< those with events: the heads worth looking at
+    std::array<Key, kMaxWorkers> m_waitingKey; ///< per worker: its head's key while it waits for an edge
     std::priority_queue<Key, std::vector<Key>, std::greater<>> m_ready;
 };
 
