@@ -8,6 +8,8 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     auto document = std::make_shared<TraceDocument>();
     document->trace = std::move(trace);
     document->analysis = analyse(document->trace);
+    // The merge's modification orders served the analysis; the views never use them.
+    document->trace.memoryOrders.reset();
     if (use == DocumentUse::Views) {
         document->index = TraceIndex::build(document->trace);
         document->memory = MemoryTimeline::build(document->trace);
