@@ -38,4 +38,14 @@ int replayCommand(const ReplayCommand& command);
 /// One sentence on standard error, prefixed "racetrace: ".
 void printError(const std::string& sentence);
 
+struct Trace;
+struct SummaryExtras;
+
+/// Saves `trace` to `out` unless `out` is empty; false (and the sentence
+/// printed) when the save failed.
+bool saveIfAsked(const Trace& trace, const std::string& out);
+
+/// The JSON summary's extras of a command that may have saved to `out`.
+SummaryExtras extrasFor(const std::string& out);
+
 } // namespace racetrace

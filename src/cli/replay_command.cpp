@@ -5,7 +5,6 @@
 #include "analysis/plain_words.hpp"
 #include "session/replay_job.hpp"
 #include "session/run_summary.hpp"
-#include "trace/rtrace_file.hpp"
 
 #include <iostream>
 
@@ -39,16 +38,9 @@ int replayCommand(const ReplayCommand& command) {
         printError(outcome.error());
         return kExitFailed;
     }
-    if (!command.out.empty()) {
-        if (auto saved = saveRtrace(outcome->document->trace, command.out); !saved) {
-            printError(saved.error());
-            return kExitFailed;
-        }
-    }
+    if (!saveIfAsked(outcome->document->trace, command.out)) return kExitFailed;
     if (command.json) {
-        SummaryExtras extras;
-        extras.traceFileKey = true;
-        if (!command.out.empty()) extras.traceFile = command.out;
+        SummaryExtras extras = extrasFor(command.out);
         extras.replay = outcome->report;
         extras.replay->source = command.path;
         std::cout << summaryJson(outcome->document->trace, outcome->document->analysis, extras) << "\n";

@@ -17,6 +17,20 @@ void printError(const std::string& sentence) {
     std::fprintf(stderr, "racetrace: %s\n", sentence.c_str());
 }
 
+bool saveIfAsked(const Trace& trace, const std::string& out) {
+    if (out.empty()) return true;
+    auto saved = saveRtrace(trace, out);
+    if (!saved) printError(saved.error());
+    return saved.has_value();
+}
+
+SummaryExtras extrasFor(const std::string& out) {
+    SummaryExtras extras;
+    extras.traceFileKey = true;
+    if (!out.empty()) extras.traceFile = out;
+    return extras;
+}
+
 namespace {
 
 Result<Trace> record(RunCommand& command) {
@@ -37,17 +51,9 @@ int runCommand(RunCommand command) {
         return kExitFailed;
     }
     const auto document = buildDocument(std::move(*trace), "", command.out, DocumentUse::Summary);
-    if (!command.out.empty()) {
-        if (auto saved = saveRtrace(document->trace, command.out); !saved) {
-            printError(saved.error());
-            return kExitFailed;
-        }
-    }
+    if (!saveIfAsked(document->trace, command.out)) return kExitFailed;
     if (command.json) {
-        SummaryExtras extras;
-        extras.traceFileKey = true;
-        if (!command.out.empty()) extras.traceFile = command.out;
-        std::cout << summaryJson(document->trace, document->analysis, extras) << "\n";
+        std::cout << summaryJson(document->trace, document->analysis, extrasFor(command.out)) << "\n";
     } else {
         std::cout << summaryText(document->trace, document->analysis);
         if (!command.out.empty()) std::cout << "Saved the trace to " << command.out << ".\n";

@@ -12,6 +12,8 @@
 // (cd tests/golden && racetrace info --json NAME.rtrace > NAME.json).
 //
 // Only the real CLI is run (RACETRACE_CLI_PATH); nothing of racetrace is linked.
+#include "support/cli_runner.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -36,10 +38,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace {
 
+using namespace racetrace::testing;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -54,80 +55,6 @@ constexpr std::uintmax_t kMaxGoldenBytes = 200 * 1024;
 
 std::string goldenPath(const std::string& name, const std::string& extension) {
     return std::string(RACETRACE_GOLDEN_DIR) + "/" + name + extension;
-}
-
-struct CliResult {
-    int exitCode = -1; ///< exit status, or -1 when it died of a signal or timed out
-    bool timedOut = false;
-    std::string out;
-    std::string err;
-};
-
-std::string readAll(std::FILE* file) {
-    std::string text;
-    std::rewind(file);
-    char buffer[65536];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;)
-        text.append(buffer, n);
-    return text;
-}
-
-/// Runs the racetrace CLI with `args` (stdin /dev/null, stdout and stderr
-/// captured through unnamed temporary files); kills it after `timeout`.
-CliResult runCli(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    std::FILE* out = std::tmpfile();
-    std::FILE* err = std::tmpfile();
-    REQUIRE(out != nullptr);
-    REQUIRE(err != nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fileno(out), 1);
-    posix_spawn_file_actions_adddup2(&actions, fileno(err), 2);
-    std::vector<std::string> storage{RACETRACE_CLI_PATH};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : storage)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    const int spawned = posix_spawn(&pid, RACETRACE_CLI_PATH, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(spawned == 0);
-
-    CliResult result;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    for (;;) {
-        const pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid || (done < 0 && errno != EINTR)) break;
-        if (std::chrono::steady_clock::now() >= deadline) {
-            result.timedOut = true;
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    result.exitCode = !result.timedOut && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = readAll(out);
-    result.err = readAll(err);
-    std::fclose(out);
-    std::fclose(err);
-    return result;
-}
-
-/// One JSON object and nothing else (parse() refuses trailing text), from a CLI that succeeded.
-json parseOutput(const CliResult& result) {
-    INFO("stdout: " << result.out << "\nstderr: " << result.err);
-    REQUIRE_FALSE(result.timedOut);
-    REQUIRE(result.exitCode == 0);
-    json object;
-    REQUIRE_NOTHROW(object = json::parse(result.out));
-    REQUIRE(object.is_object());
-    return object;
 }
 
 json readJsonFile(const std::string& path) {
@@ -181,7 +108,7 @@ std::optional<std::string> firstDifference(const json& expected, const json& act
 /// where the repository lives (see the comment at the top).
 json infoJson(const std::string& name) {
     const std::string path = goldenPath(name, ".rtrace");
-    json summary = parseOutput(runCli({"info", "--json", path}));
+    json summary = parseJsonOutput(runCli({"info", "--json", path}));
     REQUIRE(summary.contains("trace_file"));
     CHECK(summary.at("trace_file") == path);
     summary["trace_file"] = name + ".rtrace";
@@ -296,7 +223,7 @@ TEST_CASE("each golden trace still shows what it was committed to show", "[golde
 TEST_CASE("the stepped race replays: every step followed, exit 0", "[golden]") {
     // A stepped trace always replays: its order was forced, so new processes can be forced through it again.
     const CliResult result = runCli({"replay", "--json", goldenPath("stepped-race", ".rtrace")});
-    const json s = parseOutput(result);
+    const json s = parseJsonOutput(result);
     INFO(s.dump(2));
     REQUIRE(s.contains("replay"));
     CHECK(s.at("replay").at("diverged") == false);

@@ -12,17 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-json parseJson(const CliResult& result) {
-    INFO("stdout: " << result.out << "\nstderr: " << result.err);
-    REQUIRE_FALSE(result.timedOut);
-    REQUIRE(result.exitCode == 0);
-    json object;
-    // One JSON object and nothing else: parse() rejects trailing text.
-    REQUIRE_NOTHROW(object = json::parse(result.out));
-    REQUIRE(object.is_object());
-    return object;
-}
-
 /// A bad invocation: exit 2, nothing on stdout, one line on stderr naming `option`.
 void requireUsageError(const std::vector<std::string>& args, const std::string& option) {
     const CliResult result = runCli(args);
@@ -49,7 +38,7 @@ void requireFileRefused(const std::string& path) {
 } // namespace
 
 TEST_CASE("cli: run --json prints one object with the stable keys", "[integration][cli]") {
-    const json object = parseJson(runCli({"run", "-s", "naive-flag", "-w", "3", "-n", "300", "--json"}));
+    const json object = parseJsonOutput(runCli({"run", "-s", "naive-flag", "-w", "3", "-n", "300", "--json"}));
     INFO(object.dump(2));
     CHECK(object.at("scenario") == "naive-flag");
     CHECK(object.at("workers") == 3);
@@ -67,7 +56,7 @@ TEST_CASE("cli: run --json prints one object with the stable keys", "[integratio
 
 TEST_CASE("cli: run with the scenario's defaults and a custom scenario file", "[integration][cli]") {
     SECTION("defaults of tas-mutex: exact counter, no findings") {
-        const json object = parseJson(runCli({"run", "-s", "tas-mutex", "--json"}));
+        const json object = parseJsonOutput(runCli({"run", "-s", "tas-mutex", "--json"}));
         INFO(object.dump(2));
         CHECK(object.at("workers") == 2);
         CHECK(object.at("iterations") == 5000);
@@ -92,7 +81,7 @@ equals = "workers * iterations"
 role = "worker"
 lines = [ { text = "counter += 1 (atomic)", ops = ["fetch_add r0 counter 1"] } ]
 )toml");
-        const json object = parseJson(runCli({"run", "-s", path, "-n", "1000", "--json"}));
+        const json object = parseJsonOutput(runCli({"run", "-s", path, "-n", "1000", "--json"}));
         INFO(object.dump(2));
         CHECK(object.at("scenario") == "counting");
         CHECK(object.at("counter").at("expected") == 2000);
@@ -146,11 +135,11 @@ TEST_CASE("cli: info refuses missing, directory and garbage files", "[integratio
 TEST_CASE("cli: run --out then info --json gives the same numbers", "[integration][cli][info]") {
     TempDir dir;
     const std::string path = dir.file("run.rtrace");
-    const json ran =
-        parseJson(runCli({"run", "-s", "naive-flag", "-n", "500", "--window-ns", "5000", "--out", path, "--json"}));
+    const json ran = parseJsonOutput(
+        runCli({"run", "-s", "naive-flag", "-n", "500", "--window-ns", "5000", "--out", path, "--json"}));
     CHECK(ran.at("trace_file") == path);
     REQUIRE(std::filesystem::is_regular_file(path));
-    const json info = parseJson(runCli({"info", path, "--json"}));
+    const json info = parseJsonOutput(runCli({"info", path, "--json"}));
     INFO("run: " << ran.dump(2) << "\ninfo: " << info.dump(2));
     for (const char* key :
          {"scenario", "workers", "iterations", "window_ns", "pin", "seed", "traced", "events", "dropped", "duration_ns",
@@ -183,8 +172,8 @@ TEST_CASE("cli: scenarios lists the three built-ins", "[integration][cli]") {
 
 TEST_CASE("cli: run --no-trace records nothing but still checks the counter", "[integration][cli]") {
     SECTION("tas-mutex: exact") {
-        const json object =
-            parseJson(runCli({"run", "-s", "tas-mutex", "-n", "100000", "--window-ns", "0", "--no-trace", "--json"}));
+        const json object = parseJsonOutput(
+            runCli({"run", "-s", "tas-mutex", "-n", "100000", "--window-ns", "0", "--no-trace", "--json"}));
         INFO(object.dump(2));
         CHECK(object.at("events") == 0);
         CHECK(object.at("traced") == false);
@@ -195,7 +184,7 @@ TEST_CASE("cli: run --no-trace records nothing but still checks the counter", "[
     SECTION("no-sync: the counter comes out short within a few runs") {
         bool shortCounter = false;
         for (int trial = 0; trial < 10 && !shortCounter; ++trial) {
-            const json object = parseJson(
+            const json object = parseJsonOutput(
                 runCli({"run", "-s", "no-sync", "-n", "1000", "--window-ns", "20000", "--no-trace", "--json"}));
             CHECK(object.at("events") == 0);
             const auto expected = object.at("counter").at("expected").get<std::int64_t>();

@@ -3,6 +3,8 @@
 // so in one sentence instead of crashing or believing a header.
 #include "trace/rtrace_file.hpp"
 
+#include "support/trace_compare.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
@@ -127,68 +129,7 @@ Trace makeTrace() {
 }
 
 void requireSameTrace(const Trace& a, const Trace& b) {
-    CHECK(a.scenario.name == b.scenario.name);
-    CHECK(a.scenario.title == b.scenario.title);
-    CHECK(a.scenario.description == b.scenario.description);
-    CHECK(a.scenario.source == b.scenario.source);
-    REQUIRE(a.scenario.variables.size() == b.scenario.variables.size());
-    for (std::size_t i = 0; i < a.scenario.variables.size(); ++i) {
-        const auto &x = a.scenario.variables[i], &y = b.scenario.variables[i];
-        CHECK(x.name == y.name);
-        CHECK(x.role == y.role);
-        CHECK(x.meanings.free == y.meanings.free);
-        REQUIRE(x.meanings.words.size() == y.meanings.words.size());
-        for (std::size_t k = 0; k < x.meanings.words.size(); ++k) {
-            CHECK(x.meanings.words[k].value == y.meanings.words[k].value);
-            CHECK(x.meanings.words[k].words == y.meanings.words[k].words);
-        }
-        CHECK(x.meanings.otherWords == y.meanings.otherWords);
-        CHECK(x.words == y.words);
-        CHECK(x.initial == y.initial);
-        CHECK(x.firstWord == y.firstWord);
-    }
-    REQUIRE(a.scenario.programs.size() == b.scenario.programs.size());
-    for (std::size_t i = 0; i < a.scenario.programs.size(); ++i) {
-        CHECK(a.scenario.programs[i].role == b.scenario.programs[i].role);
-        REQUIRE(a.scenario.programs[i].lines.size() == b.scenario.programs[i].lines.size());
-        for (std::size_t l = 0; l < a.scenario.programs[i].lines.size(); ++l)
-            CHECK(a.scenario.programs[i].lines[l].text == b.scenario.programs[i].lines[l].text);
-    }
-    REQUIRE(a.scenario.invariants.size() == b.scenario.invariants.size());
-    for (std::size_t i = 0; i < a.scenario.invariants.size(); ++i) {
-        CHECK(a.scenario.invariants[i].text == b.scenario.invariants[i].text);
-        CHECK(a.scenario.invariants[i].variable == b.scenario.invariants[i].variable);
-        CHECK(a.scenario.invariants[i].expected == b.scenario.invariants[i].expected);
-    }
-    CHECK(a.settings.scenario == b.settings.scenario);
-    CHECK(a.settings.workers == b.settings.workers);
-    CHECK(a.settings.iterations == b.settings.iterations);
-    CHECK(a.settings.windowNs == b.settings.windowNs);
-    CHECK(a.settings.pin == b.settings.pin);
-    CHECK(a.settings.seed == b.settings.seed);
-    CHECK(a.settings.traceEnabled == b.settings.traceEnabled);
-    CHECK(a.settings.watchdogSeconds == b.settings.watchdogSeconds);
-    CHECK(a.machine.cpuModel == b.machine.cpuModel);
-    CHECK(a.machine.cores == b.machine.cores);
-    CHECK(a.machine.kernel == b.machine.kernel);
-    CHECK(a.clock.kind == b.clock.kind);
-    CHECK(a.clock.ticksPerNs == b.clock.ticksPerNs); // exact: JSON keeps 17 significant digits
-    REQUIRE(a.workers.size() == b.workers.size());
-    for (std::size_t i = 0; i < a.workers.size(); ++i) {
-        const auto &x = a.workers[i], &y = b.workers[i];
-        CHECK(x.index == y.index);
-        CHECK(x.pid == y.pid);
-        CHECK(x.role == y.role);
-        CHECK(x.dropped == y.dropped);
-        CHECK(x.iterationsDone == y.iterationsDone);
-        CHECK(x.exit.how == y.exit.how);
-        CHECK(x.exit.code == y.exit.code);
-        CHECK(x.exit.signal == y.exit.signal);
-        CHECK(x.cpus == y.cpus);
-    }
-    CHECK(a.finalWords == b.finalWords);
-    CHECK(a.stopReason == b.stopReason);
-    CHECK(a.durationNs == b.durationNs);
+    test::requireSameMetadata(a, b);
     REQUIRE(a.events.size() == b.events.size());
     if (!a.events.empty()) CHECK(std::memcmp(a.events.data(), b.events.data(), a.events.size() * sizeof(Event)) == 0);
 }
