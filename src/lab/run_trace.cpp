@@ -34,10 +34,12 @@ void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& tra
     bool any = false;
     const auto lineCount = m_scenario.info.programs[k % m_scenario.info.programs.size()].lines.size();
     const auto variableCount = m_scenario.info.variables.size();
+    const auto channelCount = m_scenario.info.channels.size();
     for (Event event : m_events[k]) {
         if (event.worker != k || static_cast<std::uint8_t>(event.kind) >= kEventKindCount ||
             event.kind == EventKind::Invalid || event.line >= lineCount ||
-            (event.variable != kNoVariable && event.variable >= variableCount))
+            (onChannel(event.kind) ? event.variable >= channelCount
+                                   : event.variable != kNoVariable && event.variable >= variableCount))
             continue;
         event.timestamp = ticksToNs(base, event.timestamp);
         lastSeq = event.seq;

@@ -39,17 +39,23 @@ enum class EventKind : std::uint8_t {
     LockWait = 12,        ///< started waiting for a blocking lock (pthread mutex, semaphore)
     LockAcquire = 13,     ///< got the blocking lock
     LockRelease = 14,     ///< released the blocking lock
-    Send = 15,            ///< message sent (pipe, queue): value = payload
-    Receive = 16,         ///< message received: value = payload
-    WouldBlock = 17,      ///< a non-blocking operation returned EAGAIN
-    BlockedBegin = 18,    ///< entered a blocking system call
-    BlockedEnd = 19,      ///< returned from a blocking system call
-    GateWait = 20,        ///< waited at its step gate before the next access (stepping)
-    WorkerStart = 21,     ///< the worker passed the start barrier
-    WorkerExit = 22,      ///< the worker finished its program: value = iterations done
-    WorkerKilled = 23,    ///< synthesised by the parent: the worker was killed (value = signal)
+    Send = 15,         ///< a message sent into a channel: value = its tag, aux = its payload (trace/channel_info.hpp)
+    Receive = 16,      ///< a message taken from a channel: value = the tag it began with, aux = its payload
+    WouldBlock = 17,   ///< a non-blocking call returned EAGAIN: aux = ChannelDirection, value = the tag it tried (send)
+    BlockedBegin = 18, ///< a call found no data or no space and began to wait: aux = ChannelDirection
+    BlockedEnd = 19,   ///< the waiting call returned: aux = ChannelDirection
+    GateWait = 20,     ///< waited at its step gate before the next access (stepping)
+    WorkerStart = 21,  ///< the worker passed the start barrier
+    WorkerExit = 22,   ///< the worker finished its program: value = iterations done
+    WorkerKilled = 23, ///< synthesised by the parent: the worker was killed (value = signal)
+    EndOfFile = 24,    ///< a receive found the pipe empty and every write end closed
+    BrokenPipe = 25,   ///< a send found nobody holding the read end (EPIPE): value = the tag
+    MessageTorn =
+        26, ///< follows a Receive whose bytes came from several sends: value = a foreign tag, aux = bytes not its own
+    ChannelClose = 27,   ///< the worker closed its ends of a channel
+    MessageDropped = 28, ///< the program gave up a message it could not send: value = its tag
 };
-inline constexpr std::uint8_t kEventKindCount = 24;
+inline constexpr std::uint8_t kEventKindCount = 29;
 
 /// Marks "no variable" in Event::variable (fences, markers, lifecycle events).
 inline constexpr std::uint16_t kNoVariable = 0xFFFF;

@@ -25,7 +25,7 @@ enum class ValueMeaning : std::uint8_t {
     OldValue,     ///< the value an atomic read-modify-write found (and replaced)
     StoredOrSeen, ///< compare-and-swap: what it stored when it succeeded, what it saw when it failed
     Repeated,     ///< a spin: the value the repeated access returned every time
-    Payload,      ///< a message's payload
+    MessageTag,   ///< a message's tag: its sender and sequence number (trace/channel_info.hpp)
     Iterations,   ///< iterations done (worker exit)
     Signal,       ///< the signal that ended the worker
 };
@@ -38,6 +38,9 @@ enum class AuxMeaning : std::uint8_t {
     Delta,       ///< what a fetch-add added (int32)
     Success,     ///< 1 when a compare-and-swap succeeded, 0 when it failed
     RepeatCount, ///< how many more times the previous access repeated
+    Payload,     ///< a message's payload (int32)
+    Direction,   ///< ChannelDirection: 1 a send, 0 a receive
+    ByteCount,   ///< a number of bytes
 };
 
 /// How the timeline draws a kind.
@@ -80,6 +83,7 @@ struct EventKindInfo {
     TimelineClass timeline;
     ColorRole color;
     ExportCategory exportCategory;
+    bool onChannel = false; ///< `variable` indexes the scenario's channels, not its variables
 };
 
 // clang-format off
@@ -120,18 +124,21 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
      "take {var}", "took {var}", TimelineClass::Tick, ColorRole::LockAcquire, ExportCategory::Lock},
     {EventKind::LockRelease, "lock-release", false, false, false, ValueMeaning::None, AuxMeaning::None,
      "release {var}", "released {var}", TimelineClass::Tick, ColorRole::LockRelease, ExportCategory::Lock},
-    {EventKind::Send, "send", false, false, false, ValueMeaning::Payload, AuxMeaning::None,
-     "send {number} into {var}", "sent {number} into {var}", TimelineClass::Tick, ColorRole::Send,
-     ExportCategory::Message},
-    {EventKind::Receive, "receive", false, false, false, ValueMeaning::Payload, AuxMeaning::None,
-     "receive from {var}", "received {number} from {var}", TimelineClass::Tick, ColorRole::Receive,
-     ExportCategory::Message},
-    {EventKind::WouldBlock, "would-block", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "", "would have blocked on {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Blocking},
-    {EventKind::BlockedBegin, "blocked-begin", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "", "blocked on {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Blocking},
-    {EventKind::BlockedEnd, "blocked-end", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "", "stopped waiting on {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Blocking},
+    {EventKind::Send, "send", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Payload,
+     "send into {var}", "sent {message} ({aux}) into {var}", TimelineClass::Tick, ColorRole::Send,
+     ExportCategory::Message, true},
+    {EventKind::Receive, "receive", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Payload,
+     "receive from {var}", "received {message} ({aux}) from {var}", TimelineClass::Tick, ColorRole::Receive,
+     ExportCategory::Message, true},
+    {EventKind::WouldBlock, "would-block", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Direction,
+     "", "could not {success:send into|receive from} {var} without waiting ({success:full|empty})",
+     TimelineClass::Marker, ColorRole::None, ExportCategory::Blocking, true},
+    {EventKind::BlockedBegin, "blocked-begin", false, false, false, ValueMeaning::None, AuxMeaning::Direction,
+     "", "blocked in {success:write|read} on {var} ({success:full|empty})", TimelineClass::Marker, ColorRole::None,
+     ExportCategory::Blocking, true},
+    {EventKind::BlockedEnd, "blocked-end", false, false, false, ValueMeaning::None, AuxMeaning::Direction,
+     "", "stopped waiting to {success:write into|read from} {var}", TimelineClass::Marker, ColorRole::None,
+     ExportCategory::Blocking, true},
     {EventKind::GateWait, "gate-wait", false, false, false, ValueMeaning::None, AuxMeaning::None,
      "", "waited at its step gate", TimelineClass::Marker, ColorRole::None, ExportCategory::Stepping},
     {EventKind::WorkerStart, "worker-start", false, false, false, ValueMeaning::None, AuxMeaning::None,
@@ -140,6 +147,18 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
      "", "finished its program", TimelineClass::Lifecycle, ColorRole::None, ExportCategory::Lifecycle},
     {EventKind::WorkerKilled, "worker-killed", false, false, false, ValueMeaning::Signal, AuxMeaning::None,
      "", "was killed", TimelineClass::Lifecycle, ColorRole::None, ExportCategory::Lifecycle},
+    {EventKind::EndOfFile, "end-of-file", false, false, false, ValueMeaning::None, AuxMeaning::None,
+     "", "read end-of-file from {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
+    {EventKind::BrokenPipe, "broken-pipe", false, false, false, ValueMeaning::MessageTag, AuxMeaning::None,
+     "", "wrote {message} into {var}, which nobody reads any more (EPIPE)", TimelineClass::Marker, ColorRole::None,
+     ExportCategory::Message, true},
+    {EventKind::MessageTorn, "message-torn", false, false, false, ValueMeaning::MessageTag, AuxMeaning::ByteCount,
+     "", "found {aux} bytes of {message} inside the message it read from {var}", TimelineClass::Marker,
+     ColorRole::None, ExportCategory::Message, true},
+    {EventKind::ChannelClose, "channel-close", false, false, false, ValueMeaning::None, AuxMeaning::None,
+     "close {var}", "closed its ends of {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
+    {EventKind::MessageDropped, "message-dropped", false, false, false, ValueMeaning::MessageTag, AuxMeaning::None,
+     "", "gave up {message}: {var} was full", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
 }};
 // clang-format on
 
@@ -159,6 +178,11 @@ constexpr const EventKindInfo& eventKindInfo(EventKind kind) {
 /// Short lower-case name of a kind ("load", "record-check"); "invalid" for unknown bytes.
 constexpr std::string_view eventKindName(EventKind kind) {
     return eventKindInfo(kind).name;
+}
+
+/// True for kinds whose `variable` field names a channel (a pipe or a queue).
+constexpr bool onChannel(EventKind kind) {
+    return eventKindInfo(kind).onChannel;
 }
 
 /// True for kinds that look at a shared variable's value (a spin repeats such a look).

@@ -8,6 +8,11 @@ std::string variableName(const ScenarioInfo& scenario, std::uint16_t variable) {
     return "variable #" + std::to_string(variable);
 }
 
+std::string channelName(const ScenarioInfo& scenario, std::uint16_t channel) {
+    if (channel < scenario.channels.size()) return scenario.channels[channel].name;
+    return "channel #" + std::to_string(channel);
+}
+
 std::string locationName(const ScenarioInfo& scenario, std::uint16_t variable, std::uint32_t word) {
     std::string name = variableName(scenario, variable);
     if (variable < scenario.variables.size() && scenario.variables[variable].words > 1)
@@ -24,7 +29,7 @@ std::string valueWithMeaning(const ScenarioInfo& scenario, std::uint16_t variabl
 }
 
 std::string fillPattern(std::string_view pattern, const ScenarioInfo& scenario, std::uint16_t variable,
-                        std::uint32_t word, std::int64_t value, std::uint32_t aux) {
+                        std::uint32_t word, std::int64_t value, std::uint32_t aux, bool onChannel) {
     std::string out;
     for (std::size_t at = 0; at < pattern.size();) {
         const std::size_t open = pattern.find('{', at);
@@ -36,7 +41,9 @@ std::string fillPattern(std::string_view pattern, const ScenarioInfo& scenario, 
         out += pattern.substr(at, open - at);
         const std::string_view name = pattern.substr(open + 1, close - open - 1);
         if (name == "var")
-            out += locationName(scenario, variable, word);
+            out += onChannel ? channelName(scenario, variable) : locationName(scenario, variable, word);
+        else if (name == "message")
+            out += messageName(value);
         else if (name == "value")
             out += valueWithMeaning(scenario, variable, value);
         else if (name == "number")
@@ -58,13 +65,14 @@ std::string describeNextAccess(const ScenarioInfo& scenario, EventKind kind, std
                                std::int64_t value) {
     const EventKindInfo& info = eventKindInfo(kind);
     if (info.describeNext.empty()) return std::string(info.name);
-    return fillPattern(info.describeNext, scenario, variable, word, value, 0);
+    return fillPattern(info.describeNext, scenario, variable, word, value, 0, info.onChannel);
 }
 
 std::string describeEvent(const ScenarioInfo& scenario, const Event& event) {
     const EventKindInfo& info = eventKindInfo(event.kind);
     if (info.describeRecorded.empty()) return std::string(info.name);
-    return fillPattern(info.describeRecorded, scenario, event.variable, wordOf(event), event.value, event.aux);
+    return fillPattern(info.describeRecorded, scenario, event.variable, wordOf(event), event.value, event.aux,
+                       info.onChannel);
 }
 
 } // namespace racetrace

@@ -8,7 +8,9 @@
 //
 // Placeholders: {var} the variable (with [word] for a word of a variable of
 // several), {value} the value with its words, {number} the bare value, {aux}
-// the second value, {success:A|B} A when aux says it succeeded, else B.
+// the second value, {success:A|B} A when aux says it succeeded (or, for a
+// channel, that the call was a send), else B, {message} the message a tag
+// names ("A's message 3"). For a kind on a channel, {var} is the channel.
 #pragma once
 
 #include "trace/trace.hpp"
@@ -22,6 +24,9 @@ namespace racetrace {
 /// The variable's name, or "variable #n" when the index is out of range.
 std::string variableName(const ScenarioInfo& scenario, std::uint16_t variable);
 
+/// The channel's name ("P"), or "channel #n" when the index is out of range.
+std::string channelName(const ScenarioInfo& scenario, std::uint16_t channel);
+
 /// "Y", or "X[2]" for a word of a variable that has several.
 std::string locationName(const ScenarioInfo& scenario, std::uint16_t variable, std::uint32_t word);
 
@@ -30,7 +35,7 @@ std::string valueWithMeaning(const ScenarioInfo& scenario, std::uint16_t variabl
 
 /// Fills a sentence pattern (see above) for one access.
 std::string fillPattern(std::string_view pattern, const ScenarioInfo& scenario, std::uint16_t variable,
-                        std::uint32_t word, std::int64_t value, std::uint32_t aux);
+                        std::uint32_t word, std::int64_t value, std::uint32_t aux, bool onChannel = false);
 
 /// The access about to be made: "read Y", "write X[2] = 1", "enter the critical section".
 std::string describeNextAccess(const ScenarioInfo& scenario, EventKind kind, std::uint16_t variable, std::uint32_t word,

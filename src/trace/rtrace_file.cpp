@@ -127,7 +127,11 @@ std::optional<std::string> checkEvent(const Trace& trace, std::size_t index) {
         return which + " (" + kind + ") names worker " + std::to_string(event.worker) + ", but the trace has " +
                countText(trace.workers.size(), "worker");
     const auto& variables = trace.scenario.variables;
-    if (event.variable != kNoVariable && event.variable >= variables.size())
+    if (onChannel(event.kind)) {
+        if (event.variable >= trace.scenario.channels.size())
+            return which + " (" + kind + ") names channel " + std::to_string(event.variable) +
+                   ", but the scenario has " + countText(trace.scenario.channels.size(), "channel");
+    } else if (event.variable != kNoVariable && event.variable >= variables.size())
         return which + " (" + kind + ") names variable " + std::to_string(event.variable) + ", but the scenario has " +
                countText(variables.size(), "variable");
     if (event.variable == kNoVariable && (isRead(event.kind) || isWrite(event.kind)))

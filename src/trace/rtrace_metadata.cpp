@@ -233,6 +233,15 @@ void readInvariant(FieldReader& r, const Json& value, const std::string& path, I
     r.read(*j, "expected", path, invariant.expected);
 }
 
+void readChannel(FieldReader& r, const Json& value, const std::string& path, ChannelInfo& channel) {
+    const Json* j = r.asObject(value, path);
+    if (!j) return;
+    r.read(*j, "name", path, channel.name);
+    r.readName(*j, "kind", path, channel.kind, channelKindFromName, "channel kind");
+    r.read(*j, "capacity", path, channel.capacity);
+    r.read(*j, "messageBytes", path, channel.messageBytes);
+}
+
 void readScenario(FieldReader& r, const Json& root, ScenarioInfo& scenario) {
     const std::string path = "scenario";
     const Json* j = r.object(root, "scenario", "");
@@ -247,6 +256,8 @@ void readScenario(FieldReader& r, const Json& root, ScenarioInfo& scenario) {
         };
     };
     r.readList(*j, "variables", path, scenario.variables, with(readVariable));
+    // Channels came with message passing: a file without them has none.
+    if (r.has(*j, "channels")) r.readList(*j, "channels", path, scenario.channels, with(readChannel));
     r.readList(*j, "programs", path, scenario.programs, with(readProgram));
     r.readList(*j, "invariants", path, scenario.invariants, with(readInvariant));
 }
@@ -265,6 +276,8 @@ void readSettings(FieldReader& r, const Json& root, RunSettings& options) {
     r.read(*j, "seed", path, options.seed);
     r.read(*j, "traceEnabled", path, options.traceEnabled);
     r.read(*j, "watchdogSeconds", path, options.watchdogSeconds);
+    if (r.has(*j, "messageBytes")) r.read(*j, "messageBytes", path, options.messageBytes);
+    if (r.has(*j, "capacity")) r.read(*j, "capacity", path, options.capacity);
 }
 
 void readWorker(FieldReader& r, const Json& value, const std::string& path, WorkerRecord& worker) {
@@ -320,6 +333,16 @@ Result<void> checkConsistency(const Trace& trace) {
             return fail("variable " + std::to_string(i) + " ends at word " + std::to_string(end) +
                         " but the final memory has only " + countText(trace.finalWords.size(), "word"));
     }
+    if (trace.scenario.channels.size() > kMaxChannels)
+        return fail("the scenario has " + countText(trace.scenario.channels.size(), "channel") + ", more than " +
+                    std::to_string(kMaxChannels));
+    for (std::size_t i = 0; i < trace.scenario.channels.size(); ++i) {
+        const auto bytes = trace.scenario.channels[i].messageBytes;
+        if (bytes < kMinMessageBytes || bytes > kMaxMessageBytes)
+            return fail("channel " + std::to_string(i) + " has messages of " + std::to_string(bytes) +
+                        " bytes, outside " + std::to_string(kMinMessageBytes) + " to " +
+                        std::to_string(kMaxMessageBytes));
+    }
     for (std::size_t i = 0; i < trace.scenario.invariants.size(); ++i) {
         const auto variable = trace.scenario.invariants[i].variable;
         if (variable >= variables.size())
@@ -359,6 +382,12 @@ Json encodeScenario(const ScenarioInfo& scenario) {
         v["otherWords"] = variable.meanings.otherWords;
         j["variables"].push_back(std::move(v));
     }
+    j["channels"] = Json::array();
+    for (const auto& channel : scenario.channels)
+        j["channels"].push_back(Json{{"name", channel.name},
+                                     {"kind", std::string(channelKindName(channel.kind))},
+                                     {"capacity", channel.capacity},
+                                     {"messageBytes", channel.messageBytes}});
     j["programs"] = Json::array();
     for (const auto& program : scenario.programs) {
         Json p = Json::object();
@@ -390,6 +419,8 @@ Json encodeSettings(const RunSettings& options) {
     j["seed"] = options.seed;
     j["traceEnabled"] = options.traceEnabled;
     j["watchdogSeconds"] = options.watchdogSeconds;
+    j["messageBytes"] = options.messageBytes;
+    j["capacity"] = options.capacity;
     return j;
 }
 

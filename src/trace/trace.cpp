@@ -25,6 +25,12 @@ std::optional<std::uint16_t> ScenarioInfo::findVariable(std::string_view wanted)
     return std::nullopt;
 }
 
+std::optional<std::uint16_t> ScenarioInfo::findChannel(std::string_view wanted) const {
+    for (std::size_t i = 0; i < channels.size(); ++i)
+        if (channels[i].name == wanted) return static_cast<std::uint16_t>(i);
+    return std::nullopt;
+}
+
 std::string_view pinModeName(PinMode mode) {
     switch (mode) {
     case PinMode::None: return "none";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ipc/machine_clock.hpp"
+#include "trace/channel_info.hpp"
 #include "trace/event.hpp"
 #include "trace/event_kinds.hpp"
 #include "trace/variable_roles.hpp"
@@ -56,11 +57,14 @@ struct ScenarioInfo {
     std::string description; ///< two or three sentences for people
     std::string source;      ///< the scenario file's text
     std::vector<VariableInfo> variables;
+    std::vector<ChannelInfo> channels; ///< pipes and message queues (events on a channel index these)
     std::vector<ProgramInfo> programs;
     std::vector<InvariantInfo> invariants;
 
     /// Index of the variable called `name`, if any.
     std::optional<std::uint16_t> findVariable(std::string_view name) const;
+    /// Index of the channel called `name`, if any.
+    std::optional<std::uint16_t> findChannel(std::string_view name) const;
 };
 
 enum class PinMode : std::uint8_t { None, Spread, Same };
@@ -77,8 +81,10 @@ struct RunSettings {
     std::uint64_t windowNs = 0;   ///< busy wait in the race window
     PinMode pin = PinMode::None;
     std::uint64_t seed = 0;
-    bool traceEnabled = true;     ///< false: --no-trace, workers recorded nothing
-    double watchdogSeconds = 5.0; ///< the run stopped after this long without progress
+    bool traceEnabled = true;       ///< false: --no-trace, workers recorded nothing
+    double watchdogSeconds = 5.0;   ///< the run stopped after this long without progress
+    std::uint32_t messageBytes = 0; ///< every channel's message size (--message-bytes); 0: the scenario's
+    std::uint64_t capacity = 0;     ///< every channel's capacity (--capacity); 0: the scenario's
 };
 
 struct MachineInfo {
