@@ -7,6 +7,7 @@
 #include "session/run_summary.hpp"
 #include "trace/rtrace_file.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -34,8 +35,12 @@ int infoCommand(const std::string& path, bool json) {
 }
 
 int scenariosCommand() {
-    for (const auto& scenario : builtinScenarios())
-        std::printf("%-12s %s\n", scenario.info.name.c_str(), scenario.summary.c_str());
+    const auto scenarios = builtinScenarios();
+    int width = 0;
+    for (const auto& scenario : scenarios)
+        width = std::max(width, static_cast<int>(scenario.info.name.size()));
+    for (const auto& scenario : scenarios)
+        std::printf("%-*s  %s\n", width, scenario.info.name.c_str(), scenario.summary.c_str());
     return kExitOk;
 }
 

@@ -21,9 +21,9 @@ namespace {
 void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
         ->capture_default_str();
-    command.add_option("--workers,-w", run.options.workers, "worker processes (2 to 64)")
-        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers))
-        ->capture_default_str();
+    run.options.workers = 0; // the scenario's own number unless asked
+    command.add_option("--workers,-w", run.options.workers, "worker processes, 2 to 64 (default: the scenario's)")
+        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers));
     command.add_option("--iterations,-n", run.options.iterations, "iterations per worker (default: the scenario's)")
         ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
     command
@@ -36,6 +36,14 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
             "--pin", [&run](const std::string& name) { run.options.pin = *pinModeFromName(name); },
             "CPU pinning: spread (one CPU each), same (all on one CPU) or none")
         ->check(CLI::IsMember({"spread", "same", "none"}));
+    command
+        .add_option("--message-bytes", run.options.messageBytes,
+                    "bytes per message on every channel, a multiple of 8 (default: the scenario's)")
+        ->check(CLI::Range(kMinMessageBytes, kMaxMessageBytes));
+    command
+        .add_option("--capacity", run.options.capacity,
+                    "what every channel holds: bytes of a pipe, messages of a queue (default: the scenario's)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
     command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, kMaxWatchdogSeconds))

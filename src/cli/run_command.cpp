@@ -45,6 +45,10 @@ Result<Trace> record(RunCommand& command) {
 } // namespace
 
 int runCommand(RunCommand command) {
+    if (auto fits = checkChannelOptions(command.options); !fits) {
+        printError(fits.error());
+        return kExitUsage;
+    }
     auto trace = record(command);
     if (!trace) {
         printError(trace.error());

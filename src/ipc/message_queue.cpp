@@ -66,11 +66,17 @@ Result<MessageQueue> MessageQueue::create(long maxMessages, long messageBytes) {
             if (errno == EEXIST) continue; // somebody has that name: draw another
             return fail(openFailure(errno, maxMessages, messageBytes));
         }
+        const mqd_t nonBlocking = mq_open(name.c_str(), O_RDWR | O_NONBLOCK);
+        const int nonBlockingError = errno;
         mq_unlink(name.c_str()); // from here on only descriptors reach it
-        // mq_open takes no O_CLOEXEC; on Linux the descriptor is a file descriptor.
-        fcntl(queue, F_SETFD, FD_CLOEXEC);
         MessageQueue result;
         result.m_queue = queue;
+        if (nonBlocking == static_cast<mqd_t>(-1))
+            return fail(openFailure(nonBlockingError, maxMessages, messageBytes));
+        result.m_nonBlocking = nonBlocking;
+        // mq_open takes no O_CLOEXEC; on Linux the descriptor is a file descriptor.
+        fcntl(queue, F_SETFD, FD_CLOEXEC);
+        fcntl(nonBlocking, F_SETFD, FD_CLOEXEC);
         result.m_name = std::move(name);
         result.m_maxMessages = maxMessages;
         result.m_messageBytes = messageBytes;
@@ -80,13 +86,15 @@ Result<MessageQueue> MessageQueue::create(long maxMessages, long messageBytes) {
 }
 
 MessageQueue::MessageQueue(MessageQueue&& other) noexcept
-    : m_queue(std::exchange(other.m_queue, static_cast<mqd_t>(-1))), m_name(std::move(other.m_name)),
+    : m_queue(std::exchange(other.m_queue, static_cast<mqd_t>(-1))),
+      m_nonBlocking(std::exchange(other.m_nonBlocking, static_cast<mqd_t>(-1))), m_name(std::move(other.m_name)),
       m_maxMessages(other.m_maxMessages), m_messageBytes(other.m_messageBytes) {}
 
 MessageQueue& MessageQueue::operator=(MessageQueue&& other) noexcept {
     if (this == &other) return *this;
-    if (m_queue != static_cast<mqd_t>(-1)) mq_close(m_queue);
+    close();
     m_queue = std::exchange(other.m_queue, static_cast<mqd_t>(-1));
+    m_nonBlocking = std::exchange(other.m_nonBlocking, static_cast<mqd_t>(-1));
     m_name = std::move(other.m_name);
     m_maxMessages = other.m_maxMessages;
     m_messageBytes = other.m_messageBytes;
@@ -94,7 +102,13 @@ MessageQueue& MessageQueue::operator=(MessageQueue&& other) noexcept {
 }
 
 MessageQueue::~MessageQueue() {
+    close();
+}
+
+void MessageQueue::close() {
     if (m_queue != static_cast<mqd_t>(-1)) mq_close(m_queue);
+    if (m_nonBlocking != static_cast<mqd_t>(-1)) mq_close(m_nonBlocking);
+    m_queue = m_nonBlocking = static_cast<mqd_t>(-1);
 }
 
 Result<long> MessageQueue::depth() const {

@@ -36,16 +36,24 @@ class MessageQueue {
     /// limits) the error says which, in one sentence.
     static Result<MessageQueue> create(long maxMessages, long messageBytes);
 
+    /// The descriptor whose calls wait (a full queue blocks mq_send).
     mqd_t descriptor() const { return m_queue; }
+    /// A second descriptor of the same queue opened O_NONBLOCK: its calls
+    /// return EAGAIN instead of waiting. (O_NONBLOCK belongs to the open
+    /// description, which every worker shares, so it is never switched.)
+    mqd_t nonBlockingDescriptor() const { return m_nonBlocking; }
     /// The name it had while it was being opened (unlinked since).
     const std::string& formerName() const { return m_name; }
     long maxMessages() const { return m_maxMessages; }
     long messageBytes() const { return m_messageBytes; }
     /// Messages in the queue now.
     Result<long> depth() const;
+    /// Closes both descriptors (the queue goes when the last process closes its copies).
+    void close();
 
   private:
     mqd_t m_queue = static_cast<mqd_t>(-1);
+    mqd_t m_nonBlocking = static_cast<mqd_t>(-1);
     std::string m_name;
     long m_maxMessages = 0;
     long m_messageBytes = 0;

@@ -1,5 +1,8 @@
 #include "ipc/pipe.hpp"
 
+#include <string>
+#include <string_view>
+
 #include <fcntl.h>
 #include <sys/ioctl.h>
 
@@ -19,6 +22,17 @@ Result<Pipe> Pipe::create(std::size_t capacityBytes) {
     if (size < 0) return fail(errnoSentence("cannot read a pipe's capacity"));
     pipe.m_capacity = static_cast<std::size_t>(size);
     return pipe;
+}
+
+Result<UniqueFd> Pipe::reopenNonBlocking(int end, const char* which) {
+    if (end < 0) return fail(std::string("this pipe's ") + which + " end is closed.");
+    const std::string path = "/proc/self/fd/" + std::to_string(end);
+    const int flags = (std::string_view(which) == "read" ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC;
+    UniqueFd reopened(open(path.c_str(), flags));
+    if (!reopened)
+        return fail(errnoSentence(std::string("cannot open a non-blocking copy of a pipe's ") + which +
+                                  " end through /proc/self/fd (is /proc mounted?)"));
+    return reopened;
 }
 
 Result<std::size_t> Pipe::fill() const {

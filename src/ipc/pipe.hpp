@@ -23,12 +23,22 @@ class Pipe {
     /// Bytes written and not read yet (FIONREAD on the read end).
     Result<std::size_t> fill() const;
 
+    /// A second, non-blocking open file description of an end (reopened
+    /// through /proc/self/fd): a try-call on it returns EAGAIN at once, while
+    /// calls on the original end still wait. O_NONBLOCK belongs to the
+    /// description, which every worker holding the end shares, so it is never
+    /// switched on the original. Close-on-exec.
+    Result<UniqueFd> nonBlockingReadEnd() const { return reopenNonBlocking(m_read.get(), "read"); }
+    Result<UniqueFd> nonBlockingWriteEnd() const { return reopenNonBlocking(m_write.get(), "write"); }
+
     /// Gives up an end (a reader closes its copy of the write end, and then
     /// sees end-of-file once every writer has closed theirs).
     void closeReadEnd() { m_read.reset(); }
     void closeWriteEnd() { m_write.reset(); }
 
   private:
+    static Result<UniqueFd> reopenNonBlocking(int end, const char* which);
+
     UniqueFd m_read;
     UniqueFd m_write;
     std::size_t m_capacity = 0;

@@ -11,7 +11,10 @@
 // VAR[other] (the other worker of its pair: A<->B, C<->D) or VAR[rN] (a
 // register's value). A source is a register r0..r7, a number, `me` (the
 // worker's signature: its index + 1), `other` (the other worker's index in its
-// pair) or `window` (the run's race window in ns).
+// pair), `window` (the run's race window in ns) or `iterations` (the run's
+// iterations per worker). A channel operand names a
+// [[channel]]; a try-call's status register gets a ChannelStatus
+// (trace/channel_info.hpp): 0 ok, 1 would block, 2 end of file, 3 broken pipe.
 #pragma once
 
 #include "trace/event.hpp"
@@ -44,6 +47,13 @@ enum class OpCode : std::uint8_t {
     CsExit,          ///< marker                                  -> CsExit event
     WriteRecord,     ///< every word = my signature, GAP ns apart -> RecordWordWrite each
     CheckRecord,     ///< read every word back                    -> RecordCheck each
+    Send,            ///< write a message, waiting for space      -> Send (BlockedBegin/End around a wait)
+    Receive,         ///< read a message, waiting for one; rD = its payload, -1 at end-of-file -> Receive
+    TrySend,         ///< send without waiting; rS = ChannelStatus -> Send or WouldBlock
+    TryReceive,      ///< receive without waiting; rS = ChannelStatus, rD = the payload -> Receive or WouldBlock
+    Close,           ///< close this worker's ends of a channel    -> ChannelClose
+    Drop,            ///< give up the message a try_send could not send -> MessageDropped
+    Exit,            ///< end the program now, as if every iteration were done
 };
 
 /// What one operand of an instruction is.
@@ -53,6 +63,7 @@ enum class OperandKind : std::uint8_t {
     Source,   ///< a value: r0..r7, a number, me, other, window
     Gap,      ///< an optional value at the end (write_record's gap between words)
     Label,    ///< a branch target in the same program
+    Channel,  ///< a pipe or a message queue the scenario declares ([[channel]])
 };
 
 struct OpSpec {
@@ -70,7 +81,7 @@ struct OpSpec {
 };
 
 // clang-format off
-inline constexpr std::array<OpSpec, 18> kInstructionSet = {{
+inline constexpr std::array<OpSpec, 25> kInstructionSet = {{
     {OpCode::Load, "load", {OperandKind::Register, OperandKind::Variable}, 2,
      "a register and a variable: load r0 Y", EventKind::Load, false, false, false},
     {OpCode::Store, "store", {OperandKind::Variable, OperandKind::Source}, 2,
@@ -106,6 +117,19 @@ inline constexpr std::array<OpSpec, 18> kInstructionSet = {{
      false, false, true},
     {OpCode::CheckRecord, "check_record", {OperandKind::Variable}, 1,
      "a record: check_record X", EventKind::RecordCheck, false, false, true},
+    {OpCode::Send, "send", {OperandKind::Channel, OperandKind::Source}, 2,
+     "a channel and a payload: send P r1", EventKind::Send, true, false, false},
+    {OpCode::Receive, "recv", {OperandKind::Register, OperandKind::Channel}, 2,
+     "a register and a channel: recv r0 P", EventKind::Receive, true, false, false},
+    {OpCode::TrySend, "try_send", {OperandKind::Register, OperandKind::Channel, OperandKind::Source}, 3,
+     "a status register, a channel and a payload: try_send r0 Q r1", EventKind::Send, false, false, false},
+    {OpCode::TryReceive, "try_recv", {OperandKind::Register, OperandKind::Register, OperandKind::Channel}, 3,
+     "a status register, a register and a channel: try_recv r0 r1 Q", EventKind::Receive, false, false, false},
+    {OpCode::Close, "close", {OperandKind::Channel}, 1,
+     "a channel: close P", EventKind::ChannelClose, false, false, false},
+    {OpCode::Drop, "drop", {OperandKind::Channel}, 1,
+     "a channel: drop Q", EventKind::MessageDropped, false, false, false},
+    {OpCode::Exit, "exit", {}, 0, "no arguments", EventKind::Invalid, false, false, false},
 }};
 // clang-format on
 
@@ -126,12 +150,13 @@ constexpr std::string_view opCodeName(OpCode op) {
 /// A source operand's value at run time.
 struct Operand {
     enum class Kind : std::uint8_t {
-        None,      ///< absent (an optional operand not given): 0
-        Register,  ///< value = register number
-        Immediate, ///< value = the number
-        Me,        ///< the worker's signature: its index + 1
-        Other,     ///< the other worker of its pair: index ^ 1 (A <-> B, C <-> D)
-        Window,    ///< the run's race window in ns
+        None,       ///< absent (an optional operand not given): 0
+        Register,   ///< value = register number
+        Immediate,  ///< value = the number
+        Me,         ///< the worker's signature: its index + 1
+        Other,      ///< the other worker of its pair: index ^ 1 (A <-> B, C <-> D)
+        Window,     ///< the run's race window in ns
+        Iterations, ///< the run's iterations per worker
     };
     Kind kind = Kind::None;
     std::int64_t value = 0;
@@ -151,8 +176,10 @@ struct WordIndex {
 
 struct Instruction {
     OpCode op = OpCode::Fence;
-    std::uint8_t reg = 0;   ///< destination (or compared) register
-    std::uint16_t line = 0; ///< pseudo-code line shown for it
+    std::uint8_t reg = 0;                ///< destination (or compared) register; a try-call's status register
+    std::uint8_t reg2 = 0;               ///< a second register (try_recv's payload)
+    std::uint16_t channel = kNoVariable; ///< the channel a channel op uses
+    std::uint16_t line = 0;              ///< pseudo-code line shown for it
     std::uint16_t variable = kNoVariable;
     WordIndex index;              ///< the word within the variable
     Operand a;                    ///< first source operand

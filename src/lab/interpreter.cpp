@@ -2,6 +2,7 @@
 
 #include "lab/step_gate.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include <sched.h>
@@ -24,6 +25,12 @@ inline void cpuRelax() {
 Interpreter::Interpreter(const InterpreterContext& context) : m_ctx(context) {
     // xorshift64 must not start at zero; mix the worker in so workers differ.
     m_random = (context.seed ^ (0x9E3779B97F4A7C15ull * (context.worker + 1))) | 1u;
+    if (context.channels == nullptr) return;
+    std::uint32_t largest = 0;
+    for (const ChannelEndpoint& channel : *context.channels)
+        largest = std::max(largest, channel.messageBytes());
+    m_nextMessage.assign(context.channels->size(), 0);
+    m_message.assign(largest / sizeof(std::int64_t), 0);
 }
 
 std::uint64_t Interpreter::nextRandom() {
@@ -31,18 +38,6 @@ std::uint64_t Interpreter::nextRandom() {
     m_random ^= m_random >> 7;
     m_random ^= m_random << 17;
     return m_random;
-}
-
-inline std::int64_t Interpreter::operand(const Operand& op) const {
-    switch (op.kind) {
-    case Operand::Kind::Register: return m_registers[static_cast<std::size_t>(op.value)];
-    case Operand::Kind::Immediate: return op.value;
-    case Operand::Kind::Me: return static_cast<std::int64_t>(m_ctx.worker) + 1;
-    case Operand::Kind::Other: return static_cast<std::int64_t>(m_ctx.worker ^ 1u);
-    case Operand::Kind::Window: return static_cast<std::int64_t>(m_ctx.windowNs);
-    case Operand::Kind::None: return 0;
-    }
-    return 0;
 }
 
 inline std::uint32_t Interpreter::variableWords(const Instruction& in) const {
@@ -142,6 +137,21 @@ template <bool kTraced> void Interpreter::marker(EventKind kind, std::uint16_t l
     }
     m_ctx.slot->progress.store(++m_progress, kRelaxed);
 }
+
+template <bool kTraced>
+void Interpreter::channelEvent(EventKind kind, std::uint16_t line, std::uint16_t channel, std::int64_t value,
+                               std::uint32_t aux) {
+    flushSpin<kTraced>();
+    m_last.valid = false;
+    if constexpr (kTraced) {
+        std::uint32_t cpu = 0;
+        const std::uint64_t ticks = readClock(m_ctx.clock.kind, cpu, m_ctx.clock.tscRead);
+        emit(kind, ticks, cpu, line, channel, value, aux);
+    }
+    m_ctx.slot->progress.store(++m_progress, kRelaxed);
+}
+template void Interpreter::channelEvent<true>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
+template void Interpreter::channelEvent<false>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
 
 // --- the instructions, one handler each ---------------------------------------
 
@@ -282,6 +292,10 @@ std::uint32_t Interpreter::execute(Op<OpCode::CheckRecord>, std::uint32_t pc, co
     return pc + 1;
 }
 
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Exit>, std::uint32_t, const Instruction&) {
+    return kExit;
+}
+
 // --- the loop ------------------------------------------------------------------
 
 template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {
@@ -295,6 +309,10 @@ template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterati
         for (std::uint32_t pc = 0; pc < size;) {
             const Instruction& in = code[pc];
             const std::uint32_t next = step<kTraced>(pc, in, kEveryOp);
+            if (next == kExit) {
+                done = iterations - 1; // the program is over: the loop's ++done completes it
+                break;
+            }
             if (next > size) {
                 flushSpin<kTraced>();
                 return done; // a fault: the worker reports it and ends (no WorkerExit)
@@ -314,6 +332,7 @@ template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterati
 }
 
 std::uint64_t Interpreter::run(std::uint64_t iterations) {
+    m_iterations = iterations;
     return m_ctx.ring != nullptr ? runLoop<true>(iterations) : runLoop<false>(iterations);
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ipc/machine_clock.hpp"
+#include "lab/channel_endpoint.hpp"
 #include "lab/scenario.hpp"
 #include "lab/segment_layout.hpp"
 #include "trace/trace_ring.hpp"
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace racetrace {
 
@@ -32,6 +34,7 @@ struct InterpreterContext {
     std::uint32_t workers = 0; ///< workers in the run (for VAR[other] and bounds)
     std::uint64_t windowNs = 0;
     std::uint64_t seed = 0;
+    std::vector<ChannelEndpoint>* channels = nullptr; ///< this worker's ends, one entry per channel
 };
 
 class Interpreter {
@@ -49,6 +52,8 @@ class Interpreter {
     /// What a handler returns instead of the next instruction when the program
     /// cannot go on (a word index out of range).
     static constexpr std::uint32_t kFault = ~std::uint32_t{0};
+    /// What the exit instruction returns: the program ends as if it had done every iteration.
+    static constexpr std::uint32_t kExit = kFault - 1;
 
     template <OpCode> struct Op {};
     /// Runs one instruction through the execute() overload of its row of
@@ -85,6 +90,30 @@ class Interpreter {
     template <bool kTraced> std::uint32_t execute(Op<OpCode::CsExit>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::WriteRecord>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::CheckRecord>, std::uint32_t pc, const Instruction& in);
+    // The channel instructions (interpreter_channels.cpp): system calls, not shared words.
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Send>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Receive>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::TrySend>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::TryReceive>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Close>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Drop>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Exit>, std::uint32_t pc, const Instruction& in);
+
+    /// Sends the next message of `in.channel` (waiting for space when `wait`);
+    /// nothing (and a fault sentence) when the call failed outright.
+    template <bool kTraced> std::optional<ChannelStatus> sendMessage(const Instruction& in, bool wait);
+    /// Receives one message into `payload` (waiting for one when `wait`).
+    template <bool kTraced>
+    std::optional<ChannelStatus> receiveMessage(const Instruction& in, bool wait, std::int64_t& payload);
+    /// Records a Receive, and a MessageTorn when its bytes came from several sends.
+    template <bool kTraced> std::int64_t recordReceived(const Instruction& in, std::size_t bytes);
+    /// Records one channel event (never folded into a spin).
+    template <bool kTraced>
+    void channelEvent(EventKind kind, std::uint16_t line, std::uint16_t channel, std::int64_t value, std::uint32_t aux);
+    /// Tells the watchdog and the trace that a call waits now, or waits no more.
+    template <bool kTraced> void beginWait(const Instruction& in, bool sending);
+    template <bool kTraced> void endWait(const Instruction& in, bool sending);
+    std::uint32_t channelFault(const Instruction& in, const char* what);
 
     template <bool kTraced> std::uint64_t runLoop(std::uint64_t iterations);
 
@@ -99,7 +128,18 @@ class Interpreter {
     void emit(EventKind kind, std::uint64_t ticks, std::uint32_t cpu, std::uint16_t line, std::uint16_t variable,
               std::int64_t value, std::uint32_t aux);
 
-    std::int64_t operand(const Operand& op) const;
+    std::int64_t operand(const Operand& op) const {
+        switch (op.kind) {
+        case Operand::Kind::Register: return m_registers[static_cast<std::size_t>(op.value)];
+        case Operand::Kind::Immediate: return op.value;
+        case Operand::Kind::Me: return static_cast<std::int64_t>(m_ctx.worker) + 1;
+        case Operand::Kind::Other: return static_cast<std::int64_t>(m_ctx.worker ^ 1u);
+        case Operand::Kind::Window: return static_cast<std::int64_t>(m_ctx.windowNs);
+        case Operand::Kind::Iterations: return static_cast<std::int64_t>(m_iterations);
+        case Operand::Kind::None: return 0;
+        }
+        return 0;
+    }
     void busyWait(std::uint64_t ns);
     std::uint64_t nextRandom();
     /// The word `in` addresses for this worker, or kFault (and a fault
@@ -118,8 +158,11 @@ class Interpreter {
     std::array<std::int64_t, kRegisterCount> m_registers{};
     std::uint32_t m_seq = 0;
     std::uint64_t m_progress = 0;
+    std::uint64_t m_iterations = 0; ///< the run's iterations per worker (the `iterations` operand)
     std::uint64_t m_random = 0;
     std::string m_fault;
+    std::vector<std::uint64_t> m_nextMessage; ///< per channel: this worker's next message number
+    std::vector<std::int64_t> m_message;      ///< one message's words, for the largest channel
 
     // Spin folding: an access identical to the previous one (same instruction,
     // same result, memory unchanged) is counted, not recorded; the count goes

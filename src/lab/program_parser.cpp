@@ -62,10 +62,15 @@ void ProgramBuilder::addOp(std::string_view text, std::uint16_t shownLine, std::
     in.line = shownLine;
     in.sourceLine = sourceLine;
     bool firstSource = true;
+    bool firstRegister = true;
     for (std::size_t k = 0; k < given; ++k) {
         const std::string& word = words[k + 1];
         switch (operands[k]) {
-        case OperandKind::Register: in.reg = reg(word, sourceLine); break;
+        case OperandKind::Register:
+            (firstRegister ? in.reg : in.reg2) = reg(word, sourceLine);
+            firstRegister = false;
+            break;
+        case OperandKind::Channel: in.channel = channel(word, sourceLine); break;
         case OperandKind::Variable: variable(word, spec, in, sourceLine); break;
         case OperandKind::Source:
         case OperandKind::Gap:
@@ -101,10 +106,16 @@ Operand ProgramBuilder::source(const std::string& text, std::uint32_t sourceLine
     if (text == "me") return {Operand::Kind::Me, 0};
     if (text == "other") return {Operand::Kind::Other, 0};
     if (text == "window") return {Operand::Kind::Window, 0};
+    if (text == "iterations") return {Operand::Kind::Iterations, 0};
     if (isRegisterName(text)) return {Operand::Kind::Register, reg(text, sourceLine)};
     if (auto n = parseInteger(text)) return {Operand::Kind::Immediate, *n};
-    throw ScenarioParseError{sourceLine,
-                             "'" + text + "' is not a value (a number, a register r0-r7, me, other or window)"};
+    throw ScenarioParseError{
+        sourceLine, "'" + text + "' is not a value (a number, a register r0-r7, me, other, window or iterations)"};
+}
+
+std::uint16_t ProgramBuilder::channel(const std::string& text, std::uint32_t sourceLine) const {
+    if (const auto found = m_info.findChannel(text)) return *found;
+    throw ScenarioParseError{sourceLine, "unknown channel '" + text + "' (declare it in a [[channel]] table)"};
 }
 
 void ProgramBuilder::variable(const std::string& text, const OpSpec& spec, Instruction& in,

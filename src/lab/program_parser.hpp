@@ -44,6 +44,7 @@ class ProgramBuilder {
     std::uint8_t reg(const std::string& text, std::uint32_t sourceLine) const;
     Operand source(const std::string& text, std::uint32_t sourceLine) const;
     void variable(const std::string& text, const OpSpec& spec, Instruction& in, std::uint32_t sourceLine) const;
+    std::uint16_t channel(const std::string& text, std::uint32_t sourceLine) const;
     WordIndex wordIndex(const std::string& text, std::string_view inside, std::uint32_t words,
                         std::uint32_t sourceLine) const;
     void defineLabel(const std::string& name, std::uint32_t sourceLine);

@@ -19,6 +19,11 @@ namespace {
 
 constexpr auto kPumpInterval = std::chrono::milliseconds(2);
 constexpr auto kBarrierTimeout = std::chrono::seconds(10);
+/// A reader that waits this long on a pipe whose only write end it holds
+/// itself is stopped at once (the general watchdog waits --watchdog seconds):
+/// nothing can ever wake it, and the time lets an empty-looking pipe's last
+/// bytes, written just before its writer ended, be read first.
+constexpr double kCertainlyStuckSeconds = 0.5;
 
 std::uint64_t chooseRingCapacity(std::uint32_t workers, bool stepping) {
     // A stepped worker makes one access per step and the parent drains at every
@@ -57,7 +62,7 @@ std::string quoteLine(const Scenario& scenario, std::uint32_t worker, std::uint3
 } // namespace
 
 Run::~Run() {
-    if (m_view.workerCount() != 0) m_view.header().stop.store(1, std::memory_order_relaxed);
+    if (m_view.valid()) m_view.header().stop.store(1, std::memory_order_relaxed);
     // ChildProcess destructors kill and reap whatever is still there.
 }
 
@@ -66,11 +71,11 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     auto scenario = options.scenarioSource.empty() ? loadScenario(options.scenario)
                                                    : parseScenario(options.scenarioSource, options.scenario + ".toml");
     if (!scenario) return fail(scenario.error());
-    if (auto fits = scenario->fitsWorkers(options.workers); !fits) return fail(fits.error());
-
     std::unique_ptr<Run> run(new Run());
     run->m_scenario = std::move(*scenario);
     run->m_settings = resolveSettings(options, run->m_scenario);
+    if (auto fits = run->m_scenario.fitsWorkers(run->m_settings.workers); !fits) return fail(fits.error());
+    if (auto channels = run->openChannels(); !channels) return fail(channels.error());
     run->m_stepping = options.stepping;
     run->m_clock = calibrateClock();
     if (auto created = run->createSegment(options); !created) return fail(created.error());
@@ -81,6 +86,16 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     run->m_lastProgressTime = std::chrono::steady_clock::now();
     run->m_view.header().go.store(1, std::memory_order_release);
     return run;
+}
+
+Result<void> Run::openChannels() {
+    auto resolved = resolveChannels(m_scenario.info.channels, m_settings);
+    if (!resolved) return fail(resolved.error());
+    auto channels = ChannelSet::open(std::move(*resolved));
+    if (!channels) return fail(channels.error());
+    m_channels = std::move(*channels);
+    m_scenario.info.channels = m_channels.infos(); // the trace records what the kernel granted
+    return {};
 }
 
 Result<void> Run::createSegment(const RunOptions& options) {
@@ -97,7 +112,9 @@ Result<void> Run::createSegment(const RunOptions& options) {
                        .clockKind = static_cast<std::uint32_t>(m_clock.kind),
                        .tscRead = static_cast<std::uint32_t>(m_clock.tscRead),
                        .ticksPerNs = m_clock.ticksPerNs,
-                       .clockBaseTicks = m_clock.baseTicks};
+                       .clockBaseTicks = m_clock.baseTicks,
+                       .messageBytes = m_settings.messageBytes,
+                       .reserved = 0};
     const std::uint64_t bytes = layoutFor(plan).totalBytes;
     auto segment = SharedSegment::create(bytes, "racetrace-run");
     if (!segment) return fail(segment.error());
@@ -128,17 +145,16 @@ Result<void> Run::spawnWorkers(const std::string& executable) {
     auto lifeLine = LifeLine::create();
     if (!lifeLine) return fail(lifeLine.error());
     m_lifeLine = std::move(*lifeLine);
-    // The child gets the segment and the life line by dup2 onto numbers that
-    // differ from both sources: dup2 onto a different number drops close-on-exec
-    // for the child's copy, and the first dup2 cannot overwrite the second source.
-    int targets[2];
-    for (int candidate = 10, found = 0; found < 2; ++candidate)
-        if (candidate != m_segment.fd() && candidate != m_lifeLine.workerEnd()) targets[found++] = candidate;
-    const int childSegmentFd = targets[0];
-    const int childLifeFd = targets[1];
+    // The child gets the segment, the life line and its channel ends by dup2
+    // onto numbers above every source, so no dup2 overwrites a later source,
+    // and dup2 onto a different number drops close-on-exec for the child's copy.
+    const int childSegmentFd = std::max({m_segment.fd(), m_lifeLine.workerEnd(), m_channels.highestFd(), 9}) + 1;
+    const int childLifeFd = childSegmentFd + 1;
     for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
         SpawnRequest request;
         request.executable = executable;
+        request.inheritFds = {{m_segment.fd(), childSegmentFd}, {m_lifeLine.workerEnd(), childLifeFd}};
+        const std::string channelFds = m_channels.hand(m_scenario, k, childLifeFd + 1, request);
         request.args = {"worker",
                         "--segment-fd",
                         std::to_string(childSegmentFd),
@@ -147,12 +163,16 @@ Result<void> Run::spawnWorkers(const std::string& executable) {
                         "--id",
                         std::to_string(k),
                         "--parent-pid",
-                        std::to_string(getpid())};
-        request.inheritFds = {{m_segment.fd(), childSegmentFd}, {m_lifeLine.workerEnd(), childLifeFd}};
+                        std::to_string(getpid()),
+                        "--channel-fds",
+                        channelFds};
         auto child = ChildProcess::spawn(request);
         if (!child) return fail(child.error());
         m_children.push_back(std::move(*child));
     }
+    // The workers hold the only copies now: a pipe's readers see end-of-file
+    // when its last writer closes, and a reader gone means EPIPE for writers.
+    m_channels.closeParentCopies();
     return {};
 }
 
@@ -202,7 +222,12 @@ std::string Run::describeStuckWorkers() const {
         std::string what = "worker " + workerName(k);
         const auto variable = slot.variable.load(std::memory_order_relaxed);
         const auto line = slot.line.load(std::memory_order_relaxed);
-        if (slot.spinning.load(std::memory_order_relaxed) != 0 && variable < m_scenario.info.variables.size())
+        const std::uint32_t blocked = slot.blocked.load(std::memory_order_relaxed);
+        if (blocked != 0 && blockedChannel(blocked) < m_scenario.info.channels.size())
+            what += " was blocked in " + std::string(blockedSending(blocked) ? "a write into " : "a read from ") +
+                    m_scenario.info.channels[blockedChannel(blocked)].displayName() + " at " +
+                    quoteLine(m_scenario, k, line);
+        else if (slot.spinning.load(std::memory_order_relaxed) != 0 && variable < m_scenario.info.variables.size())
             what += " was spinning on " + m_scenario.info.variables[variable].name + " = " +
                     std::to_string(slot.lastValue.load(std::memory_order_relaxed)) + " at " +
                     quoteLine(m_scenario, k, line);
@@ -211,6 +236,27 @@ std::string Run::describeStuckWorkers() const {
         text += (text.empty() ? "" : "; ") + what;
     }
     return text;
+}
+
+std::string Run::describeBlockedForever() const {
+    for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
+        const std::uint32_t blocked = m_view.slot(k).blocked.load(std::memory_order_relaxed);
+        if (!m_children[k].running() || blocked == 0 || blockedSending(blocked)) continue;
+        const std::uint16_t channel = blockedChannel(blocked);
+        if (channel >= m_scenario.info.channels.size() || m_scenario.info.channels[channel].kind != ChannelKind::Pipe ||
+            !m_scenario.channelUse(k, channel).writes)
+            continue;
+        // Nobody else who could still write is alive: only k's own write end keeps the pipe open.
+        bool otherWriter = false;
+        for (std::uint32_t j = 0; j < m_settings.workers; ++j)
+            otherWriter =
+                otherWriter || (j != k && m_children[j].running() && m_scenario.channelUse(j, channel).writes);
+        if (otherWriter) continue;
+        const std::string name = workerName(k);
+        return name + " is blocked in read() forever: " + name + " itself still holds the pipe's write end, so " +
+               m_scenario.info.channels[channel].displayName() + " never reports end-of-file.";
+    }
+    return {};
 }
 
 void Run::checkWatchdog() {
@@ -225,6 +271,13 @@ void Run::checkWatchdog() {
         return;
     }
     const std::chrono::duration<double> idle = now - m_lastProgressTime;
+    if (idle.count() >= kCertainlyStuckSeconds) {
+        if (const std::string forever = describeBlockedForever(); !forever.empty()) {
+            m_watchdogFired = true;
+            killAll(WorkerExit::How::Killed, "The watchdog stopped the run: " + forever);
+            return;
+        }
+    }
     if (idle.count() >= m_settings.watchdogSeconds) {
         m_watchdogFired = true;
         char seconds[32];
@@ -305,6 +358,15 @@ std::vector<pid_t> Run::workerPids() const {
 Trace Run::snapshot() {
     drainRings();
     return buildTrace(false);
+}
+
+Result<void> checkChannelOptions(const RunOptions& options) {
+    auto scenario = options.scenarioSource.empty() ? loadScenario(options.scenario)
+                                                   : parseScenario(options.scenarioSource, options.scenario + ".toml");
+    if (!scenario) return {};
+    auto resolved = resolveChannels(scenario->info.channels, resolveSettings(options, *scenario));
+    if (!resolved) return fail(resolved.error());
+    return {};
 }
 
 Result<Trace> runToCompletion(const RunOptions& options, const std::string& workerExecutable) {

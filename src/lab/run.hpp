@@ -15,6 +15,7 @@
 #include "ipc/machine_clock.hpp"
 #include "ipc/result.hpp"
 #include "ipc/shared_segment.hpp"
+#include "lab/channel_set.hpp"
 #include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
 #include "lab/segment_layout.hpp"
@@ -78,6 +79,7 @@ class Run {
     };
 
     Run() = default;
+    Result<void> openChannels();
     Result<void> createSegment(const RunOptions& options);
     Result<void> spawnWorkers(const std::string& executable);
     Result<void> waitForBarrier();
@@ -87,6 +89,9 @@ class Run {
     void killAll(WorkerExit::How how, const std::string& reason);
     void addStopReason(const std::string& sentence);
     std::string describeStuckWorkers() const;
+    /// "B is blocked in read() forever: ..." when a reader waits on a pipe
+    /// whose only remaining write end is its own; empty otherwise.
+    std::string describeBlockedForever() const;
     /// `release`: free the drained events (the run is over).
     Trace buildTrace(bool release);
     WorkerRecord workerRecord(std::uint32_t worker) const;
@@ -100,7 +105,8 @@ class Run {
     ClockCalibration m_clock;
     SharedSegment m_segment;
     SegmentView m_view;
-    LifeLine m_lifeLine; ///< cut when the Run ends or the process dies: workers exit
+    LifeLine m_lifeLine;   ///< cut when the Run ends or the process dies: workers exit
+    ChannelSet m_channels; ///< the parent's copies of the channels, until the workers have theirs
     std::vector<ChildProcess> m_children;
     std::vector<RingConsumer> m_rings;
     std::vector<std::vector<Event>> m_events; ///< drained so far, per worker
@@ -115,6 +121,11 @@ class Run {
     std::chrono::steady_clock::time_point m_lastProgressTime;
     std::atomic<bool> m_done{false}; ///< read by progress() from other threads
 };
+
+/// Checks the channel sizes `options` ask for (--message-bytes, --capacity)
+/// against its scenario's channels before anything starts; the sentence names
+/// the option. A scenario that cannot be loaded passes here (the run says why).
+Result<void> checkChannelOptions(const RunOptions& options);
 
 /// Starts a run and waits for it: what the CLI and the tests use.
 Result<Trace> runToCompletion(const RunOptions& options, const std::string& workerExecutable = "/proc/self/exe");

@@ -8,7 +8,7 @@
 namespace racetrace {
 
 Result<void> validateRunOptions(const RunOptions& options) {
-    if (options.workers < kMinRunWorkers || options.workers > kMaxRunWorkers)
+    if (options.workers != 0 && (options.workers < kMinRunWorkers || options.workers > kMaxRunWorkers))
         return fail("--workers must be between 2 and 64 (got " + std::to_string(options.workers) + ").");
     if (options.iterations > kMaxIterations)
         return fail("--iterations must be at most 100000000 (got " + std::to_string(options.iterations) + ").");
@@ -19,19 +19,27 @@ Result<void> validateRunOptions(const RunOptions& options) {
     if (options.ringCapacity != 0 && (!std::has_single_bit(options.ringCapacity) || options.ringCapacity < 4))
         return fail("a ring must hold a power of two events, at least 4 (got " + std::to_string(options.ringCapacity) +
                     ").");
+    if (options.messageBytes != 0 && (options.messageBytes < kMinMessageBytes ||
+                                      options.messageBytes > kMaxMessageBytes || options.messageBytes % 8 != 0))
+        return fail("--message-bytes must be a multiple of 8 from 16 to 1048576 (got " +
+                    std::to_string(options.messageBytes) + ").");
+    if (options.capacity > (std::uint64_t{1} << 20))
+        return fail("--capacity must be at most 1048576 (got " + std::to_string(options.capacity) + ").");
     return {};
 }
 
 RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario) {
     RunSettings settings;
     settings.scenario = scenario.info.name;
-    settings.workers = options.workers;
+    settings.workers = options.workers != 0 ? options.workers : scenario.defaults.workers;
     settings.iterations = options.iterations != 0 ? options.iterations : scenario.defaults.iterations;
     settings.windowNs = options.windowNs.value_or(scenario.defaults.windowNs);
     settings.pin = options.pin;
     settings.seed = options.seed != 0 ? options.seed : std::random_device{}() | 1u;
     settings.traceEnabled = options.traceEnabled;
     settings.watchdogSeconds = options.watchdogSeconds;
+    settings.messageBytes = options.messageBytes;
+    settings.capacity = options.capacity;
     return settings;
 }
 
@@ -46,6 +54,8 @@ RunOptions optionsToRepeat(const RunSettings& settings, std::string scenarioSour
     options.seed = settings.seed;
     options.traceEnabled = settings.traceEnabled;
     options.watchdogSeconds = settings.watchdogSeconds;
+    options.messageBytes = settings.messageBytes;
+    options.capacity = settings.capacity;
     return options;
 }
 

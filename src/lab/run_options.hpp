@@ -25,7 +25,7 @@ struct RunOptions {
     std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
     /// The scenario's TOML text, when it comes from a trace (replay); `scenario` is then its name.
     std::string scenarioSource;
-    std::uint32_t workers = 2;
+    std::uint32_t workers = 2;             ///< 0: the scenario's default
     std::uint64_t iterations = 0;          ///< per worker; 0: the scenario's default
     std::optional<std::uint64_t> windowNs; ///< busy wait in the race window; nothing: the scenario's default
     PinMode pin = PinMode::None;
@@ -36,6 +36,8 @@ struct RunOptions {
     /// Events per worker ring (a power of two); 0: the run chooses. Tests pass a
     /// tiny ring to make rings overflow for certain.
     std::uint64_t ringCapacity = 0;
+    std::uint32_t messageBytes = 0; ///< every channel's message size; 0: the scenario's
+    std::uint64_t capacity = 0; ///< every channel's capacity (bytes of a pipe, messages of a queue); 0: the scenario's
 };
 
 /// Checks options against the limits; the sentence names the bad option.

@@ -20,6 +20,19 @@ struct Program {
     std::vector<Instruction> code; ///< one pass = one iteration
 };
 
+/// What the lab needs of a channel beyond the trace's ChannelInfo.
+struct ChannelSpec {
+    /// Roles that hold the write end although they never send (the mistake
+    /// pipe-forgot-close shows: a reader that never closed its copy).
+    std::vector<std::string> writeEndKeptBy;
+};
+
+/// Which ends of a channel a role's program uses.
+struct ChannelUse {
+    bool reads = false;
+    bool writes = false;
+};
+
 struct ScenarioDefaults {
     std::uint32_t workers = 2;
     std::uint64_t iterations = 10'000;
@@ -41,11 +54,15 @@ struct Scenario {
     ScenarioDefaults defaults;
     std::vector<Program> programs;
     std::vector<InvariantSpec> invariants;
-    std::uint32_t totalWords = 0; ///< size of the variable area in 8-byte words
+    std::vector<ChannelSpec> channelSpecs; ///< one per info.channels entry
+    std::uint32_t totalWords = 0;          ///< size of the variable area in 8-byte words
 
     /// The ScenarioInfo a trace stores, with invariants evaluated for a run.
     ScenarioInfo infoFor(std::uint32_t workers, std::uint64_t iterations) const;
     const Program& programOf(std::uint32_t worker) const { return programs[worker % programs.size()]; }
+    /// The ends of `channel` worker `worker` gets: the ones its program uses,
+    /// and the write end where the scenario says its role keeps it.
+    ChannelUse channelUse(std::uint32_t worker, std::uint16_t channel) const;
     /// Whether every VAR[me] and VAR[other] has a word for each of `workers`
     /// workers; the sentence names the first that does not.
     Result<void> fitsWorkers(std::uint32_t workers) const;

@@ -106,9 +106,58 @@ VariableInfo parseVariable(const toml::table& table, std::uint32_t line) {
     return variable;
 }
 
+/// Default capacity: a pipe of one page (the least the kernel gives), a queue of 4 messages.
+std::int64_t defaultCapacity(ChannelKind kind) {
+    return kind == ChannelKind::Pipe ? 4096 : 4;
+}
+
+ChannelInfo parseChannel(const toml::table& table, std::uint32_t line, ChannelSpec& spec) {
+    ChannelInfo channel;
+    channel.name = required<std::string>(table, "name", line, "the channel's name");
+    const auto kindName = required<std::string>(table, "kind", line, "\"pipe\" or \"queue\"");
+    const auto kind = channelKindFromName(kindName);
+    if (!kind)
+        throw ParseError{keyLine(table, "kind", line), "unknown channel kind '" + kindName + "' (pipe or queue)"};
+    channel.kind = *kind;
+    channel.capacity =
+        static_cast<std::uint64_t>(boundedInteger(table, "capacity", 1, 1 << 20, defaultCapacity(channel.kind)));
+    channel.messageBytes =
+        static_cast<std::uint32_t>(boundedInteger(table, "message_bytes", kMinMessageBytes, kMaxMessageBytes, 64));
+    if (channel.messageBytes % 8 != 0)
+        throw ParseError{keyLine(table, "message_bytes", line), "'message_bytes' must be a multiple of 8"};
+    if (const auto* kept = table["write_end_kept_by"].as_array()) {
+        for (const auto& role : *kept) {
+            auto name = role.value<std::string>();
+            if (!name) throw ParseError{lineOf(role), "'write_end_kept_by' lists role names"};
+            spec.writeEndKeptBy.push_back(*name);
+        }
+    }
+    return channel;
+}
+
+void parseChannels(const toml::table& root, Scenario& scenario) {
+    const auto* list = root["channel"].as_array();
+    if (!list) return;
+    for (const auto& node : *list) {
+        const auto* table = node.as_table();
+        const auto line = lineOf(node);
+        if (!table) throw ParseError{line, "each [[channel]] must be a table"};
+        if (scenario.info.channels.size() == kMaxChannels)
+            throw ParseError{line, "a scenario may have at most " + std::to_string(kMaxChannels) + " channels"};
+        ChannelSpec spec;
+        ChannelInfo channel = parseChannel(*table, line, spec);
+        if (scenario.info.findChannel(channel.name))
+            throw ParseError{line, "the channel '" + channel.name + "' is declared twice"};
+        scenario.info.channels.push_back(std::move(channel));
+        scenario.channelSpecs.push_back(std::move(spec));
+    }
+}
+
 void parseVariables(const toml::table& root, Scenario& scenario) {
     const auto* list = root["variable"].as_array();
-    if (!list || list->empty()) throw ParseError{1, "no [[variable]] tables: a scenario needs shared variables"};
+    if ((!list || list->empty()) && !scenario.info.channels.empty()) return; // message passing alone
+    if (!list || list->empty())
+        throw ParseError{1, "no [[variable]] or [[channel]] tables: a scenario needs shared variables or channels"};
     std::uint32_t nextWord = 0;
     for (const auto& node : *list) {
         const auto* table = node.as_table();
@@ -156,6 +205,16 @@ void parsePrograms(const toml::table& root, Scenario& scenario) {
         scenario.programs.push_back(std::move(program));
         scenario.info.programs.push_back(std::move(listing));
     }
+}
+
+/// Every role write_end_kept_by names must exist.
+void checkKeptEnds(const Scenario& scenario) {
+    for (std::size_t c = 0; c < scenario.channelSpecs.size(); ++c)
+        for (const auto& role : scenario.channelSpecs[c].writeEndKeptBy)
+            if (std::none_of(scenario.programs.begin(), scenario.programs.end(),
+                             [&](const Program& program) { return program.role == role; }))
+                throw ParseError{1, "channel '" + scenario.info.channels[c].name + "' says role '" + role +
+                                        "' keeps its write end, but no [[program]] has that role"};
 }
 
 void parseInvariants(const toml::table& root, Scenario& scenario) {
@@ -223,8 +282,10 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& fileNam
         scenario.summary = root["summary"].value_or(std::string());
         scenario.info.description = root["description"].value_or(scenario.summary);
         if (const auto* defaults = root["defaults"].as_table()) parseDefaults(*defaults, scenario.defaults);
+        parseChannels(root, scenario);
         parseVariables(root, scenario);
         parsePrograms(root, scenario);
+        checkKeptEnds(scenario);
         parseInvariants(root, scenario);
     } catch (const toml::parse_error& error) {
         return fail(fileName + ":" + std::to_string(error.source().begin.line) + ": " +
@@ -233,6 +294,21 @@ Result<Scenario> parseScenario(std::string_view text, const std::string& fileNam
         return fail(fileName + ":" + std::to_string(error.line) + ": " + error.problem + ".");
     }
     return scenario;
+}
+
+ChannelUse Scenario::channelUse(std::uint32_t worker, std::uint16_t channel) const {
+    ChannelUse use;
+    const Program& program = programOf(worker);
+    for (const Instruction& in : program.code) {
+        if (in.channel != channel) continue;
+        const bool sends = in.op == OpCode::Send || in.op == OpCode::TrySend || in.op == OpCode::Drop;
+        const bool receives = in.op == OpCode::Receive || in.op == OpCode::TryReceive;
+        use.writes = use.writes || sends;
+        use.reads = use.reads || receives;
+    }
+    const auto& kept = channelSpecs[channel].writeEndKeptBy;
+    if (std::find(kept.begin(), kept.end(), program.role) != kept.end()) use.writes = true;
+    return use;
 }
 
 Result<void> Scenario::fitsWorkers(std::uint32_t workers) const {

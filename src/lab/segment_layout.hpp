@@ -20,7 +20,7 @@
 //   header.readyCount             never             +1 when at the barrier
 //   header.go / header.stop       sets              reads
 //   variable words                initial values    raced on (the experiment)
-//   slots[K].pid/state/progress   never             writes
+//   slots[K].pid/state/progress   never             writes (blocked: while in a channel call)
 //   slots[K].pinnedCpu            before spawn      reads
 //   slots[K].gateEnabled/Permits  sets (stepping)   takes permits, waits
 //   slots[K].gateArrivals/pending never             announces its next access
@@ -47,7 +47,7 @@
 namespace racetrace {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x544e454d47455354ull; // "TSEGMENT" read little-endian
-inline constexpr std::uint32_t kSegmentAbiVersion = 2;
+inline constexpr std::uint32_t kSegmentAbiVersion = 3;
 
 enum class WorkerState : std::uint32_t {
     Starting = 0, ///< spawned, not yet at the barrier
@@ -69,8 +69,10 @@ struct RunParameters {
     std::uint32_t tscRead;        ///< TscRead: how workers read the TSC
     double ticksPerNs;            ///< clock calibration
     std::uint64_t clockBaseTicks; ///< "time zero" of the run
+    std::uint32_t messageBytes;   ///< every channel's message size (--message-bytes); 0: the scenario's
+    std::uint32_t reserved;
 };
-static_assert(sizeof(RunParameters) == 56 && std::is_trivially_copyable_v<RunParameters>);
+static_assert(sizeof(RunParameters) == 64 && std::is_trivially_copyable_v<RunParameters>);
 
 /// Where the parts are, in bytes from the segment's start.
 struct SegmentLayout {
@@ -112,7 +114,7 @@ struct alignas(kCacheLine) WorkerSlot {
     std::atomic<std::uint32_t> variable; ///< variable of the latest access (kNoVariable: none)
     std::atomic<std::int64_t> lastValue; ///< value of the latest access
     std::atomic<std::uint32_t> spinning; ///< 1 while repeating an identical access
-    std::uint32_t reserved1;             ///< keeps pinnedCpu at its offset
+    std::atomic<std::uint32_t> blocked;  ///< 0, or waiting in a channel call: see blockedWord()
     // written by the parent before the spawn
     std::int32_t pinnedCpu; ///< -1: not pinned
     std::uint32_t reserved0;
@@ -129,6 +131,18 @@ struct alignas(kCacheLine) WorkerSlot {
 };
 static_assert(sizeof(WorkerSlot) == 2 * kCacheLine, "WorkerSlot is part of the segment ABI");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);
+
+/// WorkerSlot::blocked while a worker waits in a channel call: the channel + 1
+/// and the ChannelDirection (bit 16), so that the watchdog can say who waits where.
+constexpr std::uint32_t blockedWord(std::uint16_t channel, bool sending) {
+    return (std::uint32_t{channel} + 1) | (sending ? 1u << 16 : 0u);
+}
+constexpr std::uint16_t blockedChannel(std::uint32_t word) {
+    return static_cast<std::uint16_t>((word & 0xFFFF) - 1);
+}
+constexpr bool blockedSending(std::uint32_t word) {
+    return (word >> 16 & 1u) != 0;
+}
 
 /// The variable words, as atomics. Plain reads and writes are relaxed atomics:
 /// the race stays a logic race, never C++ undefined behaviour.
@@ -154,6 +168,8 @@ SegmentLayout layoutFor(const SegmentPlan& plan);
 class SegmentView {
   public:
     SegmentView() = default;
+    /// False for a view of nothing (a run that failed before its segment existed).
+    bool valid() const { return m_header != nullptr; }
     SegmentHeader& header() const { return *m_header; }
     const RunParameters& parameters() const { return m_header->parameters; }
     std::uint32_t workerCount() const { return m_header->parameters.workerCount; }

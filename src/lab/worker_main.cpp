@@ -6,11 +6,14 @@
 
 #include "ipc/life_line.hpp"
 #include "ipc/shared_segment.hpp"
+#include "lab/channel_endpoint.hpp"
+#include "lab/channel_set.hpp"
 #include "lab/interpreter.hpp"
 #include "lab/scenario.hpp"
 #include "lab/segment_layout.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -39,6 +42,7 @@ struct WorkerArgs {
     int lifeFd = -1;
     std::uint32_t id = 0;
     pid_t parentPid = 0;
+    std::string channelFds; ///< "--channel-fds": this worker's ends (lab/channel_set.hpp)
 };
 
 template <class T> bool parseNumber(const char* text, T& out) {
@@ -59,6 +63,8 @@ bool parseArgs(int argc, char** argv, WorkerArgs& args) {
             id = parseNumber(argv[i + 1], args.id);
         else if (key == "--parent-pid")
             parent = parseNumber(argv[i + 1], args.parentPid);
+        else if (key == "--channel-fds")
+            args.channelFds = argv[i + 1];
         else
             return false;
     }
@@ -99,7 +105,27 @@ bool waitForGo(SegmentHeader& header, WorkerSlot& slot) {
     return true;
 }
 
+/// This worker's ends of every channel, with the message size the parent resolved.
+Result<std::vector<ChannelEndpoint>> channelEndpoints(const Scenario& scenario, const RunParameters& parameters,
+                                                      std::string_view text) {
+    auto fds = parseChannelFds(text);
+    if (!fds) return fail(fds.error());
+    const auto& channels = scenario.info.channels;
+    if (fds->size() != channels.size())
+        return fail("the parent handed over " + std::to_string(fds->size()) + " channels, the scenario has " +
+                    std::to_string(channels.size()));
+    std::vector<ChannelEndpoint> endpoints;
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        const std::uint32_t bytes = parameters.messageBytes != 0 ? parameters.messageBytes : channels[c].messageBytes;
+        endpoints.emplace_back(channels[c].kind, bytes, (*fds)[c]);
+    }
+    return endpoints;
+}
+
 int workerMain(const WorkerArgs& args) {
+    // A write into a pipe nobody reads must fail with EPIPE (recorded as a
+    // broken pipe), not kill the worker.
+    std::signal(SIGPIPE, SIG_IGN);
     // Die with the parent process (see ipc/life_line.hpp). A parent that died
     // before the watcher started is caught by the getppid() check as well.
     exitWhenLifeLineBreaks(args.lifeFd, kOrphaned);
@@ -132,6 +158,13 @@ int workerMain(const WorkerArgs& args) {
     pinTo(slot.pinnedCpu);
 
     const RunParameters& parameters = view->parameters();
+    auto channels = channelEndpoints(*scenario, parameters, args.channelFds);
+    if (!channels) {
+        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id, channels.error().c_str());
+        view->writeNote(args.id, channels.error());
+        slot.state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
+        return kBadArguments;
+    }
     RingProducer ring(view->ringControl(args.id), view->ringSlots(args.id), view->ringCapacity());
     if (parameters.traceEnabled != 0) prefault(view->ringControl(args.id), view->ringBytes());
     InterpreterContext context;
@@ -146,6 +179,7 @@ int workerMain(const WorkerArgs& args) {
     context.workers = parameters.workerCount;
     context.windowNs = parameters.windowNs;
     context.seed = parameters.seed;
+    context.channels = &*channels;
     Interpreter interpreter(context);
 
     if (!waitForGo(view->header(), slot)) return kOk;

@@ -9,7 +9,7 @@ namespace racetrace {
 namespace {
 
 RunOptions stepOptions(RunOptions options) {
-    options.workers = std::clamp<std::uint32_t>(options.workers, 1, StepSession::kMaxWorkers);
+    if (options.workers != 0) options.workers = std::min<std::uint32_t>(options.workers, StepSession::kMaxWorkers);
     if (options.iterations == 0 || options.iterations > 20) options.iterations = StepSession::kIterations;
     options.windowNs = 0;
     options.traceEnabled = true;

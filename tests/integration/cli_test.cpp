@@ -157,13 +157,14 @@ TEST_CASE("cli: run --out then info --json gives the same numbers", "[integratio
     CHECK(entries == 1);
 }
 
-TEST_CASE("cli: scenarios lists the three built-ins", "[integration][cli]") {
+TEST_CASE("cli: scenarios lists the built-ins, shared memory and message passing", "[integration][cli]") {
     const CliResult result = runCli({"scenarios"});
     CHECK(result.exitCode == 0);
     CHECK(result.err.empty());
     const auto lines = nonEmptyLines(result.out);
-    CHECK(lines.size() == 3);
-    for (const char* name : {"naive-flag", "tas-mutex", "no-sync"}) {
+    CHECK(lines.size() == 8);
+    for (const char* name : {"naive-flag", "tas-mutex", "no-sync", "pipe", "pipe-many-writers", "pipe-forgot-close",
+                             "mq-blocking", "mq-nonblocking"}) {
         const bool listed =
             std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.rfind(name, 0) == 0; });
         CHECK(listed);

@@ -354,7 +354,7 @@ TEST_CASE("rtrace refuses events that do not fit the metadata", "[trace][rtrace]
     CHECK_THAT(withEvent(3, [](Event& e) { e.kind = static_cast<EventKind>(99); }),
                Contains("event 3 has the unknown kind 99"));
     CHECK_THAT(withEvent(3, [](Event& e) { e.kind = static_cast<EventKind>(kEventKindCount); }),
-               Contains("event 3 has the unknown kind 24"));
+               Contains("event 3 has the unknown kind " + std::to_string(kEventKindCount)));
     CHECK_THAT(withEvent(0, [](Event& e) { e.kind = EventKind::Invalid; }), Contains("event 0 has the unknown kind 0"));
     CHECK_THAT(withEvent(2, [](Event& e) { e.variable = 3; }),
                Contains("event 2 (load) names variable 3, but the scenario has 3 variables"));

@@ -1,0 +1,172 @@
+// The channel instructions: real write()/read() on pipes and mq_send()/
+// mq_receive() on message queues, recorded like shared accesses. A call first
+// tries without waiting; only when that would block does it record
+// BlockedBegin, make the waiting call and record BlockedEnd, so a blocked
+// interval in the trace is exactly the time the call waited in the kernel.
+#include "lab/interpreter.hpp"
+
+#include <cstring>
+
+namespace racetrace {
+
+namespace {
+constexpr auto kRelaxed = std::memory_order_relaxed;
+constexpr auto kSendDirection = static_cast<std::uint32_t>(ChannelDirection::Send);
+constexpr auto kReceiveDirection = static_cast<std::uint32_t>(ChannelDirection::Receive);
+
+std::int64_t statusValue(ChannelStatus status) {
+    return static_cast<std::int64_t>(status);
+}
+} // namespace
+
+std::uint32_t Interpreter::channelFault(const Instruction& in, const char* what) {
+    const ChannelEndpoint& channel = (*m_ctx.channels)[in.channel];
+    m_fault = "line " + std::to_string(in.sourceLine) + " of the scenario: " + workerName(m_ctx.worker) + " cannot " +
+              what + " " + m_ctx.scenario->channels[in.channel].name + ": " + channel.error() + ".";
+    return kFault;
+}
+
+template <bool kTraced> void Interpreter::beginWait(const Instruction& in, bool sending) {
+    m_ctx.slot->line.store(in.line, kRelaxed);
+    m_ctx.slot->blocked.store(blockedWord(in.channel, sending), kRelaxed);
+    channelEvent<kTraced>(EventKind::BlockedBegin, in.line, in.channel, 0,
+                          sending ? kSendDirection : kReceiveDirection);
+}
+
+template <bool kTraced> void Interpreter::endWait(const Instruction& in, bool sending) {
+    channelEvent<kTraced>(EventKind::BlockedEnd, in.line, in.channel, 0, sending ? kSendDirection : kReceiveDirection);
+    m_ctx.slot->blocked.store(0, kRelaxed);
+}
+
+template <bool kTraced> std::optional<ChannelStatus> Interpreter::sendMessage(const Instruction& in, bool wait) {
+    ChannelEndpoint& channel = (*m_ctx.channels)[in.channel];
+    const std::int64_t tag = messageTag(m_ctx.worker, m_nextMessage[in.channel]);
+    const std::int64_t payload = operand(in.a);
+    const std::size_t words = channel.messageBytes() / sizeof(std::int64_t);
+    std::fill_n(m_message.begin(), words, tag);
+    m_message[1] = payload;
+    const auto bytes = std::as_bytes(std::span(m_message.data(), words));
+    std::size_t done = 0;
+    ChannelOutcome outcome = channel.send(bytes, done, false);
+    // A try that wrote part of a large message cannot take it back: it finishes waiting.
+    if (outcome == ChannelOutcome::WouldBlock && (wait || done > 0)) {
+        beginWait<kTraced>(in, true);
+        outcome = channel.send(bytes, done, true);
+        endWait<kTraced>(in, true);
+    }
+    switch (outcome) {
+    case ChannelOutcome::Done:
+        channelEvent<kTraced>(EventKind::Send, in.line, in.channel, tag, static_cast<std::uint32_t>(payload));
+        ++m_nextMessage[in.channel];
+        return ChannelStatus::Ok;
+    case ChannelOutcome::WouldBlock:
+        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, tag, kSendDirection);
+        return ChannelStatus::WouldBlock; // the message stays this worker's next: a retry sends it again
+    case ChannelOutcome::Broken:
+        channelEvent<kTraced>(EventKind::BrokenPipe, in.line, in.channel, tag, 0);
+        ++m_nextMessage[in.channel];
+        return ChannelStatus::Broken;
+    default: channelFault(in, "write into"); return std::nullopt;
+    }
+}
+
+template <bool kTraced> std::int64_t Interpreter::recordReceived(const Instruction& in, std::size_t bytes) {
+    const std::size_t words = bytes / sizeof(std::int64_t);
+    const std::int64_t tag = words > 0 ? m_message[0] : 0;
+    const std::int64_t payload = words > 1 ? m_message[1] : 0;
+    channelEvent<kTraced>(EventKind::Receive, in.line, in.channel, tag, static_cast<std::uint32_t>(payload));
+    // The tag repeats after the payload: any other word came from another send.
+    std::int64_t foreign = 0;
+    std::uint32_t foreignBytes = 0;
+    for (std::size_t w = 2; w < words; ++w) {
+        if (m_message[w] == tag) continue;
+        if (foreignBytes == 0) foreign = m_message[w];
+        foreignBytes += sizeof(std::int64_t);
+    }
+    if (foreignBytes > 0) channelEvent<kTraced>(EventKind::MessageTorn, in.line, in.channel, foreign, foreignBytes);
+    return payload;
+}
+
+template <bool kTraced>
+std::optional<ChannelStatus> Interpreter::receiveMessage(const Instruction& in, bool wait, std::int64_t& payload) {
+    ChannelEndpoint& channel = (*m_ctx.channels)[in.channel];
+    const std::size_t words = channel.messageBytes() / sizeof(std::int64_t);
+    std::fill_n(m_message.begin(), words, 0);
+    const auto buffer = std::as_writable_bytes(std::span(m_message.data(), words));
+    std::size_t done = 0;
+    ChannelOutcome outcome = channel.receive(buffer, done, false);
+    // Part of a message taken (a pipe's large message) must be read to its end.
+    if (outcome == ChannelOutcome::WouldBlock && (wait || done > 0)) {
+        beginWait<kTraced>(in, false);
+        outcome = channel.receive(buffer, done, true);
+        endWait<kTraced>(in, false);
+    }
+    switch (outcome) {
+    case ChannelOutcome::Done: payload = recordReceived<kTraced>(in, done); return ChannelStatus::Ok;
+    case ChannelOutcome::WouldBlock:
+        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, 0, kReceiveDirection);
+        return ChannelStatus::WouldBlock;
+    case ChannelOutcome::EndOfFile:
+        channelEvent<kTraced>(EventKind::EndOfFile, in.line, in.channel, 0, 0);
+        payload = -1;
+        return ChannelStatus::EndOfFile;
+    default: channelFault(in, "read from"); return std::nullopt;
+    }
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Send>, std::uint32_t pc, const Instruction& in) {
+    return sendMessage<kTraced>(in, true) ? pc + 1 : kFault;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::TrySend>, std::uint32_t pc, const Instruction& in) {
+    const auto status = sendMessage<kTraced>(in, false);
+    if (!status) return kFault;
+    m_registers[in.reg] = statusValue(*status);
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::Receive>, std::uint32_t pc, const Instruction& in) {
+    std::int64_t payload = 0;
+    if (!receiveMessage<kTraced>(in, true, payload)) return kFault;
+    m_registers[in.reg] = payload;
+    return pc + 1;
+}
+
+template <bool kTraced>
+std::uint32_t Interpreter::execute(Op<OpCode::TryReceive>, std::uint32_t pc, const Instruction& in) {
+    std::int64_t payload = 0;
+    const auto status = receiveMessage<kTraced>(in, false, payload);
+    if (!status) return kFault;
+    m_registers[in.reg] = statusValue(*status);
+    if (*status == ChannelStatus::Ok || *status == ChannelStatus::EndOfFile) m_registers[in.reg2] = payload;
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Close>, std::uint32_t pc, const Instruction& in) {
+    (*m_ctx.channels)[in.channel].close();
+    channelEvent<kTraced>(EventKind::ChannelClose, in.line, in.channel, 0, 0);
+    return pc + 1;
+}
+
+// A try_send that found no room leaves its message this worker's next one;
+// drop gives it up, so the next send is a new message.
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Drop>, std::uint32_t pc, const Instruction& in) {
+    const std::int64_t tag = messageTag(m_ctx.worker, m_nextMessage[in.channel]++);
+    channelEvent<kTraced>(EventKind::MessageDropped, in.line, in.channel, tag, 0);
+    return pc + 1;
+}
+
+#define RACETRACE_CHANNEL_OP(OP)                                                                                       \
+    template std::uint32_t Interpreter::execute<true>(Op<OpCode::OP>, std::uint32_t, const Instruction&);              \
+    template std::uint32_t Interpreter::execute<false>(Op<OpCode::OP>, std::uint32_t, const Instruction&);
+RACETRACE_CHANNEL_OP(Send)
+RACETRACE_CHANNEL_OP(Receive)
+RACETRACE_CHANNEL_OP(TrySend)
+RACETRACE_CHANNEL_OP(TryReceive)
+RACETRACE_CHANNEL_OP(Close)
+RACETRACE_CHANNEL_OP(Drop)
+#undef RACETRACE_CHANNEL_OP
+
+} // namespace racetrace
