@@ -1,6 +1,7 @@
 #include "session/run_summary.hpp"
 
 #include "analysis/finders.hpp"
+#include "analysis/message_counts.hpp"
 #include "analysis/plain_words.hpp"
 
 #include <algorithm>
@@ -28,6 +29,26 @@ std::string raceCounts(const Analysis& analysis) {
 
 } // namespace
 
+namespace {
+
+/// "Messages: 2,000 sent, 2,000 received, 0 lost, 0 torn, ...; A waited 12.3 ms, B 1.2 ms."
+std::string messagesLine(const Trace& trace) {
+    const MessageCounts counts = countMessages(trace);
+    const auto number = [](std::uint64_t n) { return groupedNumber(static_cast<std::int64_t>(n)); };
+    std::string text = "Messages: " + number(counts.sent) + " sent, " + number(counts.received) + " received, " +
+                       number(counts.lost) + " lost, " + number(counts.torn) + " torn, " + number(counts.duplicated) +
+                       " duplicated, " + number(counts.outOfOrder) + " out of order, " + number(counts.dropped) +
+                       " dropped; " + number(counts.wouldBlock) + " calls would have blocked (EAGAIN).";
+    std::string waits;
+    for (std::size_t k = 0; k < counts.blockedNs.size(); ++k)
+        if (counts.blockedNs[k] > 0)
+            waits += (waits.empty() ? " Blocked in channel calls: " : ", ") +
+                     workerName(static_cast<std::uint32_t>(k)) + " " + humanDuration(counts.blockedNs[k]);
+    return text + (waits.empty() ? "" : waits + ".") + "\n";
+}
+
+} // namespace
+
 std::string summaryText(const Trace& trace, const Analysis& analysis) {
     std::string text;
     const auto& options = trace.settings;
@@ -43,6 +64,7 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
         text +=
             "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
     if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
+    if (!trace.scenario.channels.empty() && options.traceEnabled) text += messagesLine(trace);
     if (!analysis.findings.empty()) text += "RACE: " + raceCounts(analysis) + ".\n";
     for (const auto& result : analysis.invariants)
         text += result.sentence + "\n";

@@ -1,6 +1,7 @@
 // The JSON summary (session/run_summary.hpp). The keys are a contract: scripts
 // and tests read them, so a key is added, never renamed.
 #include "analysis/finders.hpp"
+#include "analysis/message_counts.hpp"
 #include "session/run_summary.hpp"
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,23 @@ Json counterJson(const Trace& trace, const Analysis& analysis) {
             {"final", counter->actual}};
 }
 
+/// "messages" and "blocked_ns": present for every scenario, zeros without channels.
+void addMessages(Json& json, const Trace& trace) {
+    const MessageCounts counts = countMessages(trace);
+    json["messages"] = {{"sent", counts.sent},
+                        {"received", counts.received},
+                        {"lost", counts.lost},
+                        {"torn", counts.torn},
+                        {"duplicated", counts.duplicated},
+                        {"out_of_order", counts.outOfOrder},
+                        {"would_block", counts.wouldBlock},
+                        {"dropped", counts.dropped}};
+    Json blocked = Json::object();
+    for (std::size_t k = 0; k < counts.blockedNs.size(); ++k)
+        blocked[workerName(static_cast<std::uint32_t>(k))] = counts.blockedNs[k];
+    json["blocked_ns"] = std::move(blocked);
+}
+
 void addExtras(Json& json, const Trace& trace, const SummaryExtras& extras) {
     if (extras.machine)
         json["machine"] = {
@@ -83,6 +101,7 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["clock"] = std::string(clockKindName(trace.clock.kind));
     json["counter"] = counterJson(trace, analysis);
     json["findings"] = findingsJson(analysis);
+    addMessages(json, trace);
     const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
                                              [](const InvariantResult& result) { return !result.holds; });
     json["race"] = !analysis.findings.empty() || invariantBroken; // --no-trace has no findings, only the counter

@@ -80,6 +80,8 @@ void RunPanel::drawPicker() {
                 m_options.scenario = m_scenarios[i].info.name;
                 m_options.iterations = 0;
                 m_options.windowNs.reset();
+                // Roles are dealt round-robin: a scenario's own number gives every role its worker.
+                m_options.workers = m_scenarios[i].defaults.workers;
             }
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_scenarios[i].summary.c_str());
         }
