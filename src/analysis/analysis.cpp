@@ -13,7 +13,20 @@ std::string_view findingKindName(FindingKind kind) {
 
 namespace {
 
-std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResult>& invariants) {
+/// "every message sent arrived once, whole and in order", when a channel's
+/// messages all did (the finders found nothing and nothing was lost unseen).
+std::string messagesClause(const Trace& trace, const MessageStats& messages) {
+    const bool allWell = messages.sent > 0 && messages.lost == 0 && messages.torn == 0 && messages.duplicated == 0 &&
+                         messages.outOfOrder == 0;
+    if (!allWell) return {};
+    const std::uint64_t dropped = trace.droppedTotal();
+    return dropped == 0 ? std::string("every message sent arrived once, whole and in order")
+                        : "every message sent arrived once, whole and in order in the recorded events (" +
+                              countOf(dropped, "event was", "events were") + " dropped)";
+}
+
+std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResult>& invariants,
+                            const MessageStats& messages) {
     // A broken invariant without a finding (e.g. a run recorded with --no-trace)
     // is still the news.
     for (const auto& result : invariants)
@@ -27,6 +40,7 @@ std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResul
         clauses.push_back(dropped == 0 ? std::string("the critical section was never shared")
                                        : "the critical section was never shared in the recorded events (" +
                                              countOf(dropped, "event was", "events were") + " dropped)");
+    if (auto clause = messagesClause(trace, messages); !clause.empty()) clauses.push_back(std::move(clause));
     for (const auto& result : invariants) {
         std::string clause = result.sentence; // "counter = 20,000 as expected."
         if (!clause.empty() && clause.back() == '.') clause.pop_back();
@@ -52,11 +66,28 @@ void mergeByTime(std::vector<Finding>& sorted, std::vector<Finding>&& more) {
         std::stable_sort(more.begin(), more.end(), startsEarlier);
     const auto middle = static_cast<std::ptrdiff_t>(sorted.size());
     sorted.insert(sorted.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-    // Stable: at equal times the order of the finders (overlap, lost update, torn) is kept.
+    // Stable: at equal times the order of the finders (overlap, lost update, torn, ...) is kept.
     std::inplace_merge(sorted.begin(), sorted.begin() + middle, sorted.end(), startsEarlier);
 }
 
 } // namespace
+
+const Finding* Analysis::firstRace() const {
+    const auto race =
+        std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return findingKindInfo(f.kind).isRace; });
+    return race == findings.end() ? nullptr : &*race;
+}
+
+int Analysis::openingFinding() const {
+    if (const Finding* race = firstRace()) return static_cast<int>(race - findings.data());
+    return findings.empty() ? -1 : 0;
+}
+
+bool concernsTrace(const Trace& trace, const Analysis& analysis, const FindingKindInfo& kind) {
+    const bool channels = !trace.scenario.channels.empty();
+    const bool memory = !trace.scenario.variables.empty() || !channels;
+    return analysis.count(kind.kind) > 0 || (kind.domain == FindingDomain::Memory ? memory : channels);
+}
 
 /// The trace's modification orders: those its merge used, or computed now.
 static const std::vector<ModificationOrder>& ordersOf(const Trace& trace, std::vector<ModificationOrder>& computed) {
@@ -67,8 +98,9 @@ static const std::vector<ModificationOrder>& ordersOf(const Trace& trace, std::v
 
 Analysis analyse(const Trace& trace) {
     std::vector<ModificationOrder> computed;
-    const AnalysisInput input{trace, ordersOf(trace, computed)};
     Analysis analysis;
+    analysis.messages = analyseMessages(trace);
+    const AnalysisInput input{trace, ordersOf(trace, computed), analysis.messages};
     for (const FindingKindInfo& finder : kFindingKinds) {
         std::vector<Finding> found;
         finder.find(input, found);
@@ -78,14 +110,16 @@ Analysis analyse(const Trace& trace) {
     }
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
+    const Finding* race = analysis.firstRace();
     analysis.headline =
-        analysis.findings.empty() ? allWellHeadline(trace, analysis.invariants) : analysis.findings.front().sentence;
+        race != nullptr ? race->sentence : allWellHeadline(trace, analysis.invariants, analysis.messages);
     return analysis;
 }
 
 std::size_t findOnly(FindingKind kind, const Trace& trace, std::vector<Finding>& out) {
     std::vector<ModificationOrder> computed;
-    const AnalysisInput input{trace, ordersOf(trace, computed)};
+    const MessageStats messages = analyseMessages(trace);
+    const AnalysisInput input{trace, ordersOf(trace, computed), messages};
     const std::size_t before = out.size();
     findingKindInfo(kind).find(input, out);
     return out.size() - before;

@@ -22,12 +22,19 @@ struct AnalysisInput {
     /// the trace used (Trace::memoryOrders), or computed once for a trace read
     /// from a file.
     const std::vector<ModificationOrder>& orders;
+    /// The messages, matched and counted once for all the message finders.
+    const MessageStats& messages;
 };
 
 /// Appends the findings of one kind to `out`, in time order or close to it.
 using Finder = void (*)(const AnalysisInput& input, std::vector<Finding>& out);
 /// The number a summary shows for a kind, given its findings.
 using FindingCounter = std::uint64_t (*)(const AnalysisInput& input, const std::vector<Finding>& found);
+
+/// What a kind of finding is about: shared memory or channels. The summary's
+/// "RACE: ..." line lists the kinds of the trace's own domain (and any other
+/// with findings), so a shared-memory run reads as it always did.
+enum class FindingDomain : std::uint8_t { Memory, Channels };
 
 struct FindingKindInfo {
     FindingKind kind;
@@ -39,28 +46,62 @@ struct FindingKindInfo {
     std::string_view raceClause; ///< after the count in "RACE: ..." (" in the critical section")
     Finder find;
     FindingCounter count; ///< nullptr: the number of findings
+    /// A race: something went wrong because of how the workers interleaved. A
+    /// blocked wait is not one (waiting is what a blocking call is for), so it
+    /// is listed with the findings but never makes a run count as racy.
+    bool isRace;
+    FindingDomain domain;
 };
 
 void findOverlaps(const AnalysisInput& input, std::vector<Finding>& out);
 void findLostUpdates(const AnalysisInput& input, std::vector<Finding>& out);
 void findTornRecords(const AnalysisInput& input, std::vector<Finding>& out);
+// The message finders (message_finders.cpp), from AnalysisInput::messages.
+void findLostMessages(const AnalysisInput& input, std::vector<Finding>& out);
+void findTornMessages(const AnalysisInput& input, std::vector<Finding>& out);
+void findDuplicatedMessages(const AnalysisInput& input, std::vector<Finding>& out);
+void findOutOfOrderMessages(const AnalysisInput& input, std::vector<Finding>& out);
+void findBlockedWaits(const AnalysisInput& input, std::vector<Finding>& out);
 /// Updates erased by lost-update findings, summed (see updatesErased).
 std::uint64_t erasedUpdates(const AnalysisInput& input, const std::vector<Finding>& found);
 
 // clang-format off
 inline constexpr std::array<FindingKindInfo, kFindingKindCount> kFindingKinds = {{
     {FindingKind::Overlap, "overlap", "overlaps", "Overlaps", "overlap", "overlaps", " in the critical section",
-     findOverlaps, nullptr},
+     findOverlaps, nullptr, true, FindingDomain::Memory},
     {FindingKind::LostUpdate, "lost-update", "lost_updates", "Lost updates", "lost update", "lost updates", "",
-     findLostUpdates, erasedUpdates},
+     findLostUpdates, erasedUpdates, true, FindingDomain::Memory},
     {FindingKind::TornRecord, "torn-record", "torn_records", "Torn records", "torn record", "torn records", "",
-     findTornRecords, nullptr},
+     findTornRecords, nullptr, true, FindingDomain::Memory},
+    {FindingKind::LostMessage, "lost-message", "lost_messages", "Lost messages", "lost message", "lost messages", "",
+     findLostMessages, nullptr, true, FindingDomain::Channels},
+    {FindingKind::TornMessage, "torn-message", "torn_messages", "Torn messages", "torn message", "torn messages", "",
+     findTornMessages, nullptr, true, FindingDomain::Channels},
+    {FindingKind::DuplicatedMessage, "duplicated-message", "duplicated_messages", "Duplicated messages",
+     "duplicated message", "duplicated messages", "", findDuplicatedMessages, nullptr, true, FindingDomain::Channels},
+    {FindingKind::OutOfOrderMessage, "out-of-order-message", "out_of_order_messages", "Messages out of order",
+     "message out of order", "messages out of order", "", findOutOfOrderMessages, nullptr, true,
+     FindingDomain::Channels},
+    {FindingKind::BlockedWait, "blocked-wait", "blocked_waits", "Blocked waits", "blocked wait", "blocked waits", "",
+     findBlockedWaits, nullptr, false, FindingDomain::Channels},
 }};
 // clang-format on
+
+constexpr bool findingRowsFollowTheEnum() {
+    for (std::size_t i = 0; i < kFindingKinds.size(); ++i)
+        if (static_cast<std::size_t>(kFindingKinds[i].kind) != i) return false;
+    return true;
+}
+static_assert(findingRowsFollowTheEnum(), "kFindingKinds must have one row per FindingKind, in enum order");
 
 constexpr const FindingKindInfo& findingKindInfo(FindingKind kind) {
     return kFindingKinds[static_cast<std::size_t>(kind)];
 }
+
+/// Whether a summary names `kind` for this trace: kinds of its own domain
+/// (shared memory when it has variables or no channels, channels when it has
+/// channels), and any kind that found something.
+bool concernsTrace(const Trace& trace, const Analysis& analysis, const FindingKindInfo& kind);
 
 /// One finder on a bare trace, computing what it needs itself (for tests and
 /// tools that want one kind only). Returns how many findings it added.

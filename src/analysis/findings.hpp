@@ -3,6 +3,7 @@
 // Analysis runs once per trace; views and the CLI only read these results.
 #pragma once
 
+#include "analysis/message_analysis.hpp"
 #include "trace/trace.hpp"
 
 #include <array>
@@ -14,12 +15,17 @@ namespace racetrace {
 
 /// One per finder (analysis/finders.hpp has the table of them).
 enum class FindingKind : std::uint8_t {
-    Overlap,    ///< two or more workers inside the critical section at once
-    LostUpdate, ///< a counter write overwrote another worker's update
-    TornRecord, ///< a record check saw words from more than one writer
+    Overlap,           ///< two or more workers inside the critical section at once
+    LostUpdate,        ///< a counter write overwrote another worker's update
+    TornRecord,        ///< a record check saw words from more than one writer
+    LostMessage,       ///< a message sent and never received, or refused by a broken pipe
+    TornMessage,       ///< a message read with bytes of another send inside
+    DuplicatedMessage, ///< a message received again
+    OutOfOrderMessage, ///< a message received after a later one of its sender
+    BlockedWait,       ///< a channel call that had to wait (no race: see FindingKindInfo::isRace)
 };
-inline constexpr std::size_t kFindingKindCount = 3;
-std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record"
+inline constexpr std::size_t kFindingKindCount = 8;
+std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record", ...
 
 struct Finding {
     FindingKind kind = FindingKind::Overlap;
@@ -28,6 +34,7 @@ struct Finding {
     std::uint64_t beginNs = 0;            ///< when it starts (ns since run start)
     std::uint64_t endNs = 0;              ///< when it ends (== beginNs for instants)
     std::uint16_t variable = kNoVariable; ///< the variable concerned, if one
+    std::uint16_t channel = kNoVariable;  ///< the channel concerned (ScenarioInfo::channels), if one
     std::string sentence;                 ///< one plain sentence
 };
 
@@ -48,7 +55,7 @@ struct RecordState {
 };
 
 struct Analysis {
-    std::vector<Finding> findings; ///< ascending beginNs
+    std::vector<Finding> findings; ///< ascending beginNs; races and, for channels, blocked waits
     /// Per finding kind, what its finder counts (see analysis/finders.hpp):
     /// overlaps and torn records are counted as findings; lost updates as the
     /// updates erased, from values, which for a complete trace equals the
@@ -56,10 +63,20 @@ struct Analysis {
     std::array<std::uint64_t, kFindingKindCount> counts{};
     std::vector<InvariantResult> invariants;
     std::vector<RecordState> records;
-    /// One sentence for the status line: the first finding's sentence, or that all was well.
+    /// What happened to the messages (all zeros without channels): the counts,
+    /// blocked time, fill levels and the send of each receive, for the views.
+    MessageStats messages;
+    /// One sentence for the status line: the first race's sentence, or that all was well.
     std::string headline;
 
     std::uint64_t count(FindingKind kind) const { return counts[static_cast<std::size_t>(kind)]; }
+    /// The first finding that is a race (FindingKindInfo::isRace), or nullptr:
+    /// a blocked wait alone does not make a run racy.
+    const Finding* firstRace() const;
+    bool raced() const { return firstRace() != nullptr; }
+    /// The finding a view opens on: the first race, else the first finding
+    /// (a blocked wait), else -1.
+    int openingFinding() const;
     /// True when every kind's count is the same in both (a replay's question).
     bool sameCounts(const Analysis& other) const { return counts == other.counts; }
 };

@@ -1,7 +1,6 @@
 #include "session/run_summary.hpp"
 
 #include "analysis/finders.hpp"
-#include "analysis/message_counts.hpp"
 #include "analysis/plain_words.hpp"
 
 #include <algorithm>
@@ -18,36 +17,41 @@ const InvariantResult* counterInvariant(const Trace& trace, const Analysis& anal
 
 namespace {
 
-/// "5,952 overlaps in the critical section, 479 lost updates, 1,231 torn records".
-std::string raceCounts(const Analysis& analysis) {
+/// The finding kinds the RACE line names: the races of the trace's own domain
+/// (shared memory when it has variables or no channels, channels when it has
+/// channels), and any other race that was found.
+bool namedInRaceLine(const Trace& trace, const Analysis& analysis, const FindingKindInfo& kind) {
+    return kind.isRace && concernsTrace(trace, analysis, kind);
+}
+
+std::string grouped(std::uint64_t n) {
+    return groupedNumber(static_cast<std::int64_t>(n));
+}
+
+/// "Messages: 1,000 sent, 1,000 received, 0 lost, 0 torn, 0 duplicated, 0 out
+/// of order, 0 dropped (would-block 0); A blocked 12 ms, B blocked 0 ns."
+std::string messagesLine(const Trace& trace, const MessageStats& m) {
+    std::string text = "Messages: " + grouped(m.sent) + " sent, " + grouped(m.received) + " received, " +
+                       grouped(m.lost) + " lost, " + grouped(m.torn) + " torn, " + grouped(m.duplicated) +
+                       " duplicated, " + grouped(m.outOfOrder) + " out of order, " + grouped(m.dropped) +
+                       " dropped (would-block " + grouped(m.wouldBlock) + ")";
+    for (std::size_t k = 0; k < trace.workers.size(); ++k)
+        text += (k == 0 ? "; " : ", ") + workerName(static_cast<std::uint32_t>(k)) + " blocked " +
+                humanDuration(k < m.blockedNs.size() ? m.blockedNs[k] : 0);
+    return text + ".\n";
+}
+
+} // namespace
+
+// "5,952 overlaps in the critical section, 479 lost updates, 1,231 torn records".
+std::string raceCounts(const Trace& trace, const Analysis& analysis) {
     std::string text;
     for (const FindingKindInfo& kind : kFindingKinds)
-        text += (text.empty() ? "" : ", ") + countOf(analysis.count(kind.kind), kind.singular, kind.plural) +
-                std::string(kind.raceClause);
+        if (namedInRaceLine(trace, analysis, kind))
+            text += (text.empty() ? "" : ", ") + countOf(analysis.count(kind.kind), kind.singular, kind.plural) +
+                    std::string(kind.raceClause);
     return text;
 }
-
-} // namespace
-
-namespace {
-
-/// "Messages: 2,000 sent, 2,000 received, 0 lost, 0 torn, ...; A waited 12.3 ms, B 1.2 ms."
-std::string messagesLine(const Trace& trace) {
-    const MessageCounts counts = countMessages(trace);
-    const auto number = [](std::uint64_t n) { return groupedNumber(static_cast<std::int64_t>(n)); };
-    std::string text = "Messages: " + number(counts.sent) + " sent, " + number(counts.received) + " received, " +
-                       number(counts.lost) + " lost, " + number(counts.torn) + " torn, " + number(counts.duplicated) +
-                       " duplicated, " + number(counts.outOfOrder) + " out of order, " + number(counts.dropped) +
-                       " dropped; " + number(counts.wouldBlock) + " calls would have blocked (EAGAIN).";
-    std::string waits;
-    for (std::size_t k = 0; k < counts.blockedNs.size(); ++k)
-        if (counts.blockedNs[k] > 0)
-            waits += (waits.empty() ? " Blocked in channel calls: " : ", ") +
-                     workerName(static_cast<std::uint32_t>(k)) + " " + humanDuration(counts.blockedNs[k]);
-    return text + (waits.empty() ? "" : waits + ".") + "\n";
-}
-
-} // namespace
 
 std::string summaryText(const Trace& trace, const Analysis& analysis) {
     std::string text;
@@ -64,12 +68,12 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
         text +=
             "Ran for " + humanDuration(trace.durationNs) + " with recording off (--no-trace): no events to analyse.\n";
     if (!trace.stopReason.empty()) text += trace.stopReason + "\n";
-    if (!trace.scenario.channels.empty() && options.traceEnabled) text += messagesLine(trace);
-    if (!analysis.findings.empty()) text += "RACE: " + raceCounts(analysis) + ".\n";
+    if (!trace.scenario.channels.empty() && options.traceEnabled) text += messagesLine(trace, analysis.messages);
+    if (analysis.raced()) text += "RACE: " + raceCounts(trace, analysis) + ".\n";
     for (const auto& result : analysis.invariants)
         text += result.sentence + "\n";
     if (!analysis.headline.empty() && options.traceEnabled)
-        text += (analysis.findings.empty() ? "" : "First: ") + analysis.headline + "\n";
+        text += (analysis.raced() ? "First: " : "") + analysis.headline + "\n";
     return text;
 }
 

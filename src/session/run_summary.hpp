@@ -13,8 +13,14 @@
 
 namespace racetrace {
 
-/// A few lines for people; ends with a newline.
+/// A few lines for people; ends with a newline. A scenario with channels gets
+/// one line of message counts and each worker's blocked time.
 std::string summaryText(const Trace& trace, const Analysis& analysis);
+
+/// The races that concern this trace, counted: "5,952 overlaps in the
+/// critical section, 479 lost updates, 1,231 torn records" (shared memory), "0
+/// lost messages, 12 torn messages, ..." (channels).
+std::string raceCounts(const Trace& trace, const Analysis& analysis);
 
 /// "Recorded on CPU, N cores, KERNEL; clock tsc.": what `info` adds.
 std::string machineText(const Trace& trace);
@@ -40,8 +46,10 @@ struct SummaryExtras {
 };
 
 /// The stable JSON summary, indented: scenario, workers, iterations, events,
-/// dropped, counter.{name,expected,final}, findings.{overlaps,lost_updates,
-/// torn_records,total}, race, headline, invariants, worker_details, ...
+/// dropped, counter.{name,expected,final}, findings.{one key per finding kind
+/// (analysis/finders.hpp), total}, messages.{sent,received,lost,torn,
+/// duplicated,out_of_order,would_block,dropped}, blocked_ns.{A,B,...}, race (a
+/// blocked wait alone is none), headline, invariants, worker_details, ...
 std::string summaryJson(const Trace& trace, const Analysis& analysis, const SummaryExtras& extras = {});
 
 } // namespace racetrace

@@ -1,7 +1,6 @@
 // The JSON summary (session/run_summary.hpp). The keys are a contract: scripts
 // and tests read them, so a key is added, never renamed.
 #include "analysis/finders.hpp"
-#include "analysis/message_counts.hpp"
 #include "session/run_summary.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,19 +54,19 @@ Json counterJson(const Trace& trace, const Analysis& analysis) {
 }
 
 /// "messages" and "blocked_ns": present for every scenario, zeros without channels.
-void addMessages(Json& json, const Trace& trace) {
-    const MessageCounts counts = countMessages(trace);
-    json["messages"] = {{"sent", counts.sent},
-                        {"received", counts.received},
-                        {"lost", counts.lost},
-                        {"torn", counts.torn},
-                        {"duplicated", counts.duplicated},
-                        {"out_of_order", counts.outOfOrder},
-                        {"would_block", counts.wouldBlock},
-                        {"dropped", counts.dropped}};
+void addMessages(Json& json, const Trace& trace, const MessageStats& messages) {
+    json["messages"] = {{"sent", messages.sent},
+                        {"received", messages.received},
+                        {"lost", messages.lost},
+                        {"torn", messages.torn},
+                        {"duplicated", messages.duplicated},
+                        {"out_of_order", messages.outOfOrder},
+                        {"would_block", messages.wouldBlock},
+                        {"dropped", messages.dropped}};
     Json blocked = Json::object();
-    for (std::size_t k = 0; k < counts.blockedNs.size(); ++k)
-        blocked[workerName(static_cast<std::uint32_t>(k))] = counts.blockedNs[k];
+    for (std::size_t k = 0; k < trace.workers.size(); ++k)
+        blocked[workerName(static_cast<std::uint32_t>(k))] =
+            k < messages.blockedNs.size() ? messages.blockedNs[k] : std::uint64_t{0};
     json["blocked_ns"] = std::move(blocked);
 }
 
@@ -101,10 +100,11 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["clock"] = std::string(clockKindName(trace.clock.kind));
     json["counter"] = counterJson(trace, analysis);
     json["findings"] = findingsJson(analysis);
-    addMessages(json, trace);
+    addMessages(json, trace, analysis.messages);
     const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
                                              [](const InvariantResult& result) { return !result.holds; });
-    json["race"] = !analysis.findings.empty() || invariantBroken; // --no-trace has no findings, only the counter
+    // --no-trace has no findings, only the counter; a blocked wait is a finding but no race.
+    json["race"] = analysis.raced() || invariantBroken;
     json["headline"] = analysis.headline;
     json["invariants"] = invariantsJson(analysis);
     json["worker_details"] = workersJson(trace);

@@ -12,7 +12,10 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace racetrace::test {
@@ -128,6 +131,63 @@ class TraceBuilder {
         return add(w, ns, EventKind::WorkerExit, 0, kNoVariable, 0, 0);
     }
 
+    // ---- channels (trace/channel_info.hpp); `channel` is what addChannel returned ----
+
+    /// Declares a pipe or a queue. Returns its index (Event::variable of its events).
+    std::uint16_t addChannel(std::string name, ChannelKind kind, std::uint64_t capacity,
+                             std::uint32_t messageBytes = 512) {
+        auto& channels = m_trace.scenario.channels;
+        channels.push_back({std::move(name), kind, capacity, messageBytes});
+        return static_cast<std::uint16_t>(channels.size() - 1);
+    }
+    /// The tag of `w`'s next message on `channel` (numbered from 0 per sender and channel).
+    std::int64_t nextTag(std::uint32_t w, std::uint16_t channel) const {
+        const auto next = m_nextMessage.find({channel, w});
+        return messageTag(w, next == m_nextMessage.end() ? 0 : next->second);
+    }
+    /// `w` sent its next message (a whole one) into `channel`.
+    std::uint64_t send(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, std::uint32_t payload = 0) {
+        const std::int64_t tag = nextTag(w, channel);
+        ++m_nextMessage[{channel, w}];
+        return add(w, ns, EventKind::Send, 0, channel, tag, payload);
+    }
+    /// `w` read a message from `channel` that began with `tag`.
+    std::uint64_t receive(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, std::int64_t tag,
+                          std::uint32_t payload = 0) {
+        return add(w, ns, EventKind::Receive, 0, channel, tag, payload);
+    }
+    /// After `w`'s receive: `bytes` of what it read were not its first tag's, starting with `foreignTag`.
+    std::uint64_t messageTorn(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, std::int64_t foreignTag,
+                              std::uint32_t bytes) {
+        return add(w, ns, EventKind::MessageTorn, 0, channel, foreignTag, bytes);
+    }
+    /// A non-blocking call found `channel` full (Send: `w`'s next tag) or empty (Receive).
+    std::uint64_t wouldBlock(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, ChannelDirection direction) {
+        const std::int64_t tag = direction == ChannelDirection::Send ? nextTag(w, channel) : 0;
+        return add(w, ns, EventKind::WouldBlock, 0, channel, tag, static_cast<std::uint32_t>(direction));
+    }
+    /// The program gave up `w`'s next message (after a would-block).
+    std::uint64_t messageDropped(std::uint32_t w, std::uint64_t ns, std::uint16_t channel) {
+        const std::int64_t tag = nextTag(w, channel);
+        ++m_nextMessage[{channel, w}];
+        return add(w, ns, EventKind::MessageDropped, 0, channel, tag, 0);
+    }
+    /// `w`'s next message was refused with EPIPE: it never entered the pipe.
+    std::uint64_t brokenPipe(std::uint32_t w, std::uint64_t ns, std::uint16_t channel) {
+        const std::int64_t tag = nextTag(w, channel);
+        ++m_nextMessage[{channel, w}];
+        return add(w, ns, EventKind::BrokenPipe, 0, channel, tag, 0);
+    }
+    std::uint64_t blockedBegin(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, ChannelDirection direction) {
+        return add(w, ns, EventKind::BlockedBegin, 0, channel, 0, static_cast<std::uint32_t>(direction));
+    }
+    std::uint64_t blockedEnd(std::uint32_t w, std::uint64_t ns, std::uint16_t channel, ChannelDirection direction) {
+        return add(w, ns, EventKind::BlockedEnd, 0, channel, 0, static_cast<std::uint32_t>(direction));
+    }
+    std::uint64_t endOfFile(std::uint32_t w, std::uint64_t ns, std::uint16_t channel) {
+        return add(w, ns, EventKind::EndOfFile, 0, channel, 0, 0);
+    }
+
     /// `count` events of worker `w` lost here, as when its ring was full: its
     /// sequence numbers jump and its record counts them as dropped.
     TraceBuilder& drop(std::uint32_t w, std::uint32_t count) {
@@ -232,6 +292,7 @@ class TraceBuilder {
     std::vector<std::vector<std::int64_t>> m_memory; ///< per variable, per word
     std::array<std::uint32_t, 256> m_seq{};
     std::array<Event, 256> m_last{};
+    std::map<std::pair<std::uint16_t, std::uint32_t>, std::uint64_t> m_nextMessage; ///< (channel, sender) -> sequence
     std::optional<std::vector<std::int64_t>> m_finalWords;
     std::optional<std::uint64_t> m_durationNs;
 };

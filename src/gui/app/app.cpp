@@ -59,7 +59,7 @@ void App::showPrevious() {
     if (!m_previous) return;
     std::swap(m_document, m_previous);
     m_state.cursorEvent = kNoEvent;
-    m_state.selectFinding(m_document && !m_document->analysis.findings.empty() ? 0 : -1);
+    m_state.selectFinding(m_document ? m_document->analysis.openingFinding() : -1);
     m_state.fitRequested = true;
 }
 
@@ -89,8 +89,9 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_state.fitRequested = true;
     m_state.playing = false;
     // Open on the first race: that is what a lecture wants to point at.
-    if (!m_document->analysis.findings.empty())
-        m_state.selectFinding(0);
+    const int opening = m_document->analysis.openingFinding();
+    if (opening >= 0)
+        m_state.selectFinding(opening);
     else
         m_state.selectedFinding = -1;
     m_message.clear();

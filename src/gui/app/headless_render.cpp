@@ -9,6 +9,7 @@
 
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
+#include "session/run_summary.hpp"
 
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
@@ -119,14 +120,10 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
     ImGui::PopFont();
     const auto& run = document.trace.settings;
     const auto& analysis = document.analysis;
-    ImGui::TextWrapped(
-        "%s: %u workers x %s iterations, race window %s ns. Overlaps %s, lost updates %s, torn records %s.",
-        document.trace.scenario.title.c_str(), run.workers,
-        groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
-        groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::Overlap))).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::LostUpdate))).c_str(),
-        groupedNumber(static_cast<std::int64_t>(analysis.count(FindingKind::TornRecord))).c_str());
+    ImGui::TextWrapped("%s: %u workers x %s iterations, race window %s ns: %s.", document.trace.scenario.title.c_str(),
+                       run.workers, groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
+                       groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(),
+                       raceCounts(document.trace, analysis).c_str());
     drawTimelineLegend(context.theme, legend);
     headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();
@@ -159,7 +156,8 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
 
     ViewState state;
     state.fitRequested = true;
-    if (!options.fit && !document->analysis.findings.empty()) state.selectFinding(0);
+    if (!options.fit && document->analysis.openingFinding() >= 0)
+        state.selectFinding(document->analysis.openingFinding());
     NoCommands commands; // a picture asks nothing of an application
     ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
     TimelineView timeline;

@@ -28,10 +28,11 @@ void hintWrapped(const char* text) {
 
 /// "Overlaps: 5,448   Lost updates: 2,048   Torn records: 924" on one line
 /// when it fits, else as many lines as needed, never clipped in the middle.
-void countsLine(const Analysis& analysis) {
+void countsLine(const Trace& trace, const Analysis& analysis) {
     std::vector<std::string> parts;
     for (const FindingKindInfo& kind : kFindingKinds)
-        parts.push_back(std::string(kind.label) + ": " + grouped(analysis.count(kind.kind)));
+        if (concernsTrace(trace, analysis, kind))
+            parts.push_back(std::string(kind.label) + ": " + grouped(analysis.count(kind.kind)));
     const float gap = ImGui::GetFontSize();
     for (std::size_t k = 0; k < std::size(parts); ++k) {
         if (k > 0) {
@@ -71,10 +72,10 @@ void drawSummary(const ViewContext& context) {
     const Analysis& analysis = document.analysis;
     const Palette& palette = context.theme.palette();
     ImGui::PushFont(context.theme.largeFont());
-    ImGui::TextColored(ImColor(analysis.findings.empty() ? palette.lockRelease : palette.overlapBand | 0xFF000000u),
-                       "%s", analysis.findings.empty() ? "No race found" : "Race found");
+    ImGui::TextColored(ImColor(analysis.raced() ? palette.overlapBand | 0xFF000000u : palette.lockRelease), "%s",
+                       analysis.raced() ? "Race found" : "No race found");
     ImGui::PopFont();
-    countsLine(analysis);
+    countsLine(document.trace, analysis);
     for (const auto& result : analysis.invariants) {
         ImGui::PushStyleColor(ImGuiCol_Text, result.holds ? palette.text : palette.tornMarker);
         ImGui::TextWrapped("%s", result.sentence.c_str());

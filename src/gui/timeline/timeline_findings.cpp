@@ -222,6 +222,7 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
         }
         break;
     }
+    default: break; // message findings are drawn by the channel lanes (not yet)
     }
 }
 
