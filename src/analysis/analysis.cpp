@@ -41,6 +41,7 @@ std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResul
                                        : "the critical section was never shared in the recorded events (" +
                                              countOf(dropped, "event was", "events were") + " dropped)");
     if (auto clause = messagesClause(trace, messages); !clause.empty()) clauses.push_back(std::move(clause));
+    if (auto clause = handoffClause(trace); !clause.empty()) clauses.push_back(std::move(clause));
     for (const auto& result : invariants) {
         std::string clause = result.sentence; // "counter = 20,000 as expected."
         if (!clause.empty() && clause.back() == '.') clause.pop_back();
@@ -86,7 +87,15 @@ int Analysis::openingFinding() const {
 bool concernsTrace(const Trace& trace, const Analysis& analysis, const FindingKindInfo& kind) {
     const bool channels = !trace.scenario.channels.empty();
     const bool memory = !trace.scenario.variables.empty() || !channels;
-    return analysis.count(kind.kind) > 0 || (kind.domain == FindingDomain::Memory ? memory : channels);
+    const bool mailbox = std::any_of(trace.scenario.variables.begin(), trace.scenario.variables.end(),
+                                     [](const VariableInfo& v) { return v.role == VariableRole::Mailbox; });
+    if (analysis.count(kind.kind) > 0) return true;
+    switch (kind.domain) {
+    case FindingDomain::Memory: return memory && !mailbox;
+    case FindingDomain::Channels: return channels;
+    case FindingDomain::Mailbox: return mailbox;
+    }
+    return false;
 }
 
 /// The trace's modification orders: those its merge used, or computed now.

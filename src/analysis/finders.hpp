@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,7 +35,11 @@ using FindingCounter = std::uint64_t (*)(const AnalysisInput& input, const std::
 /// What a kind of finding is about: shared memory or channels. The summary's
 /// "RACE: ..." line lists the kinds of the trace's own domain (and any other
 /// with findings), so a shared-memory run reads as it always did.
-enum class FindingDomain : std::uint8_t { Memory, Channels };
+enum class FindingDomain : std::uint8_t {
+    Memory,   ///< shared variables
+    Channels, ///< pipes and message queues
+    Mailbox,  ///< messages handed over through a shared mailbox (a scenario with a mailbox variable)
+};
 
 struct FindingKindInfo {
     FindingKind kind;
@@ -62,6 +67,14 @@ void findTornMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findDuplicatedMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findOutOfOrderMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findBlockedWaits(const AnalysisInput& input, std::vector<Finding>& out);
+// The mailbox finders (handoff_finder.cpp): one pass finds all four kinds.
+void findHandoffsOf(FindingKind kind, const AnalysisInput& input, std::vector<Finding>& out);
+template <FindingKind kKind> void findHandoffs(const AnalysisInput& input, std::vector<Finding>& out) {
+    findHandoffsOf(kKind, input, out);
+}
+/// For a scenario with a mailbox and no broken handoff: "every message was
+/// read once and whole, but the waiting spun (A 1,234 times, ...)"; else "".
+std::string handoffClause(const Trace& trace);
 /// Updates erased by lost-update findings, summed (see updatesErased).
 std::uint64_t erasedUpdates(const AnalysisInput& input, const std::vector<Finding>& found);
 
@@ -84,6 +97,15 @@ inline constexpr std::array<FindingKindInfo, kFindingKindCount> kFindingKinds = 
      FindingDomain::Channels},
     {FindingKind::BlockedWait, "blocked-wait", "blocked_waits", "Blocked waits", "blocked wait", "blocked waits", "",
      findBlockedWaits, nullptr, false, FindingDomain::Channels},
+    {FindingKind::BlankRead, "blank-read", "blank_reads", "Blank reads", "blank read", "blank reads", "",
+     findHandoffs<FindingKind::BlankRead>, nullptr, true, FindingDomain::Mailbox},
+    {FindingKind::TornHandoff, "torn-handoff", "torn_handoffs", "Torn handoffs", "torn handoff", "torn handoffs", "",
+     findHandoffs<FindingKind::TornHandoff>, nullptr, true, FindingDomain::Mailbox},
+    {FindingKind::LostHandoff, "lost-handoff", "lost_handoffs", "Messages overwritten unread",
+     "message overwritten unread", "messages overwritten unread", "", findHandoffs<FindingKind::LostHandoff>, nullptr,
+     true, FindingDomain::Mailbox},
+    {FindingKind::RepeatedRead, "repeated-read", "repeated_reads", "Messages read twice", "message read twice",
+     "messages read twice", "", findHandoffs<FindingKind::RepeatedRead>, nullptr, true, FindingDomain::Mailbox},
 }};
 // clang-format on
 

@@ -23,8 +23,12 @@ enum class FindingKind : std::uint8_t {
     DuplicatedMessage, ///< a message received again
     OutOfOrderMessage, ///< a message received after a later one of its sender
     BlockedWait,       ///< a channel call that had to wait (no race: see FindingKindInfo::isRace)
+    BlankRead,         ///< a mailbox read before anything was put into it
+    TornHandoff,       ///< a mailbox read while a put was half-way
+    LostHandoff,       ///< a message put and overwritten before anyone read it
+    RepeatedRead,      ///< the same message read from a mailbox again
 };
-inline constexpr std::size_t kFindingKindCount = 8;
+inline constexpr std::size_t kFindingKindCount = 12;
 std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record", ...
 
 struct Finding {

@@ -54,6 +54,8 @@ enum class OpCode : std::uint8_t {
     Close,           ///< close this worker's ends of a channel    -> ChannelClose
     Drop,            ///< give up the message a try_send could not send -> MessageDropped
     Exit,            ///< end the program now, as if every iteration were done
+    Put,             ///< every word of a mailbox = SRC, GAP ns apart -> RecordWordWrite each
+    Get,             ///< read every word of a mailbox; rD = word 0 -> RecordCheck each
 };
 
 /// What one operand of an instruction is.
@@ -76,12 +78,13 @@ struct OpSpec {
     bool mayBlock;          ///< may wait in the kernel (a channel, a blocking lock): step mode must not time out on it
     bool oneWordVariable;   ///< its event has no room for a word: only a one-word variable will do
     bool needsSignedWords;  ///< writes or checks a record's signature words
+    bool needsMailbox = false; ///< puts a message into, or gets one from, a mailbox
 
     std::span<const OperandKind> operandList() const { return {operands.data(), operandCount}; }
 };
 
 // clang-format off
-inline constexpr std::array<OpSpec, 25> kInstructionSet = {{
+inline constexpr std::array<OpSpec, 27> kInstructionSet = {{
     {OpCode::Load, "load", {OperandKind::Register, OperandKind::Variable}, 2,
      "a register and a variable: load r0 Y", EventKind::Load, false, false, false},
     {OpCode::Store, "store", {OperandKind::Variable, OperandKind::Source}, 2,
@@ -130,6 +133,12 @@ inline constexpr std::array<OpSpec, 25> kInstructionSet = {{
     {OpCode::Drop, "drop", {OperandKind::Channel}, 1,
      "a channel: drop Q", EventKind::MessageDropped, false, false, false},
     {OpCode::Exit, "exit", {}, 0, "no arguments", EventKind::Invalid, false, false, false},
+    {OpCode::Put, "put", {OperandKind::Variable, OperandKind::Source, OperandKind::Gap}, 3,
+     "a mailbox, a message and an optional gap between words: put X r1 window", EventKind::RecordWordWrite,
+     false, false, false, true},
+    {OpCode::Get, "get", {OperandKind::Register, OperandKind::Variable, OperandKind::Gap}, 3,
+     "a register, a mailbox and an optional gap between words: get r0 X window", EventKind::RecordCheck,
+     false, false, false, true},
 }};
 // clang-format on
 

@@ -296,6 +296,32 @@ template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Exit>, std
     return kExit;
 }
 
+// A mailbox handoff (lecture notes, 3.1): the message goes in word by word, and
+// comes out word by word, so a reader can catch it half-written.
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Put>, std::uint32_t pc, const Instruction& in) {
+    const std::int64_t message = operand(in.a);
+    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.b)));
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        if (w > 0) busyWait(gap);
+        gate(EventKind::RecordWordWrite, in, w, message);
+        wordAt(in, w).store(message, kRelaxed);
+        access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, message, w, false);
+    }
+    return pc + 1;
+}
+
+template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Get>, std::uint32_t pc, const Instruction& in) {
+    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        if (w > 0) busyWait(gap);
+        gate(EventKind::RecordCheck, in, w, 0);
+        const std::int64_t value = wordAt(in, w).load(kRelaxed);
+        if (w == 0) m_registers[in.reg] = value;
+        access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
+    }
+    return pc + 1;
+}
+
 // --- the loop ------------------------------------------------------------------
 
 template <bool kTraced> std::uint64_t Interpreter::runLoop(std::uint64_t iterations) {

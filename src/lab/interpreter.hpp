@@ -98,6 +98,8 @@ class Interpreter {
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Close>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Drop>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Exit>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Put>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::Get>, std::uint32_t pc, const Instruction& in);
 
     /// Sends the next message of `in.channel` (waiting for space when `wait`);
     /// nothing (and a fault sentence) when the call failed outright.

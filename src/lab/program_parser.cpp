@@ -132,6 +132,8 @@ void ProgramBuilder::variable(const std::string& text, const OpSpec& spec, Instr
     }
     if (spec.needsSignedWords && !variableRoleInfo(info.role).signedWords)
         throw ScenarioParseError{sourceLine, "'" + name + "' is not a record"};
+    if (spec.needsMailbox && info.role != VariableRole::Mailbox)
+        throw ScenarioParseError{sourceLine, "'" + name + "' is not a mailbox (kind = \"mailbox\")"};
     if (spec.oneWordVariable && info.words != 1)
         throw ScenarioParseError{sourceLine, "'" + std::string(spec.name) + "' works on a one-word variable, and " +
                                                  name + " has " + std::to_string(info.words) + " words"};

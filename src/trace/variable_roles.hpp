@@ -20,6 +20,7 @@ enum class VariableRole : std::uint8_t {
     Counter, ///< incremented by read-modify-write: lost updates are looked for here
     Record,  ///< several words written one by one with the writer's signature: torn records are looked for here
     Word,    ///< any other shared word (Peterson's `turn`, a ticket)
+    Mailbox, ///< several words one process writes a message into and another reads it from (put / get)
 };
 
 struct VariableRoleInfo {
@@ -36,12 +37,13 @@ struct VariableRoleInfo {
 };
 
 // clang-format off
-inline constexpr std::array<VariableRoleInfo, 5> kVariableRoles = {{
+inline constexpr std::array<VariableRoleInfo, 6> kVariableRoles = {{
     {VariableRole::Flag,    "flag",    true,  false, false, true,  1, "free", "in use", " (set by {who})"},
     {VariableRole::Lock,    "lock",    true,  false, false, false, 0, "free", "held",   " by {who}"},
     {VariableRole::Counter, "counter", false, true,  false, false, std::nullopt, "", "", ""},
     {VariableRole::Record,  "record",  false, false, true,  true,  std::nullopt, "", "", ""},
     {VariableRole::Word,    "word",    false, false, false, true,  std::nullopt, "", "", ""},
+    {VariableRole::Mailbox, "mailbox", false, false, false, true,  std::nullopt, "", "", ""},
 }};
 // clang-format on
 

@@ -162,9 +162,9 @@ TEST_CASE("cli: scenarios lists the built-ins, shared memory and message passing
     CHECK(result.exitCode == 0);
     CHECK(result.err.empty());
     const auto lines = nonEmptyLines(result.out);
-    CHECK(lines.size() == 8);
-    for (const char* name : {"naive-flag", "tas-mutex", "no-sync", "pipe", "pipe-many-writers", "pipe-forgot-close",
-                             "mq-blocking", "mq-nonblocking"}) {
+    CHECK(lines.size() == 10);
+    for (const char* name : {"naive-flag", "tas-mutex", "no-sync", "shm-handoff", "shm-ready-flag", "pipe",
+                             "pipe-many-writers", "pipe-forgot-close", "mq-blocking", "mq-nonblocking"}) {
         const bool listed =
             std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.rfind(name, 0) == 0; });
         CHECK(listed);

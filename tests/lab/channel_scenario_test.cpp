@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 using namespace racetrace;
 using Catch::Matchers::Contains;
 
@@ -106,4 +108,25 @@ TEST_CASE("channel sizes from the options are checked against each channel", "[l
     REQUIRE(resolved);
     CHECK(resolved->front().capacity == 16384);
     CHECK(resolved->front().messageBytes == 8192);
+}
+
+TEST_CASE("put and get take a mailbox, and nothing else", "[lab][handoff]") {
+    const std::string scenario = R"(
+name = "m"
+[[variable]]
+name = "X"
+kind = "%s"
+words = 2
+[[program]]
+role = "w"
+lines = [ { text = "put", ops = ["put X 1 window", "get r0 X"] } ]
+)";
+    char text[512];
+    std::snprintf(text, sizeof text, scenario.c_str(), "mailbox");
+    auto parsed = parseScenario(text, "m.toml");
+    REQUIRE(parsed);
+    CHECK(parsed->programs[0].code[0].op == OpCode::Put);
+    CHECK(parsed->programs[0].code[1].op == OpCode::Get);
+    std::snprintf(text, sizeof text, scenario.c_str(), "record");
+    CHECK_THAT(parseScenario(text, "m.toml").error(), Contains("m.toml:9:") && Contains("'X' is not a mailbox"));
 }
