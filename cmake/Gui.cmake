@@ -38,6 +38,8 @@ racetrace_layer(racetrace_gui
     gui/timeline/timeline_findings.cpp
     gui/timeline/worker_lane.cpp
     gui/timeline/timeline_model.cpp
+    gui/timeline/timeline_channels.cpp
+    gui/timeline/channel_lane.cpp
     gui/timeline/timeline_ruler.cpp
     gui/timeline/timeline_tooltips.cpp
     gui/timeline/timeline_view.cpp

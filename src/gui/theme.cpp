@@ -125,6 +125,17 @@ void Theme::applyColors() {
             .cursor = IM_COL32(0, 0, 0, 255),
             .selection = IM_COL32(0, 114, 178, 60),
             .hover = IM_COL32(0, 0, 0, 40),
+            .messageSend = IM_COL32(170, 95, 0, 255),
+            .messageReceive = IM_COL32(0, 100, 170, 255),
+            .wouldBlockMark = IM_COL32(90, 90, 90, 255),
+            .endOfFileMark = IM_COL32(0, 0, 0, 255),
+            .brokenPipeMark = IM_COL32(213, 94, 0, 255),
+            .tornMessageMark = IM_COL32(240, 228, 66, 255),
+            .droppedMark = IM_COL32(160, 30, 30, 255),
+            .blockedHatch = IM_COL32(170, 95, 0, 170),
+            .channelFill = IM_COL32(0, 114, 178, 150),
+            .channelCapacity = IM_COL32(0, 0, 0, 200),
+            .messageArrow = IM_COL32(0, 0, 0, 110),
         };
     } else {
         ImGui::StyleColorsDark(&style);
@@ -154,6 +165,17 @@ void Theme::applyColors() {
             .cursor = IM_COL32(255, 255, 255, 255),
             .selection = IM_COL32(86, 180, 233, 60),
             .hover = IM_COL32(255, 255, 255, 40),
+            .messageSend = IM_COL32(230, 159, 0, 255),
+            .messageReceive = IM_COL32(86, 180, 233, 255),
+            .wouldBlockMark = IM_COL32(170, 170, 170, 255),
+            .endOfFileMark = IM_COL32(245, 245, 245, 255),
+            .brokenPipeMark = IM_COL32(255, 80, 0, 255),
+            .tornMessageMark = IM_COL32(240, 228, 66, 255),
+            .droppedMark = IM_COL32(230, 70, 70, 255),
+            .blockedHatch = IM_COL32(230, 159, 0, 150),
+            .channelFill = IM_COL32(86, 180, 233, 130),
+            .channelCapacity = IM_COL32(235, 235, 235, 200),
+            .messageArrow = IM_COL32(255, 255, 255, 90),
         };
     }
     style.WindowRounding = 0.0f;

@@ -29,6 +29,12 @@ struct Palette {
     ImU32 tornMarker;
     ImU32 tornRecordFill, tornRecordOutline; ///< torn-record triangles: yellow, dark outline
     ImU32 cursor, selection, hover;
+    ImU32 messageSend, messageReceive; ///< channel ticks: a message handed over, taken
+    /// Channel marks: would block, end of file, broken pipe, torn message, dropped message.
+    ImU32 wouldBlockMark, endOfFileMark, brokenPipeMark, tornMessageMark, droppedMark;
+    ImU32 blockedHatch;                 ///< a worker blocked in a channel call (hatched bar)
+    ImU32 channelFill, channelCapacity; ///< a channel's fill level and its capacity line
+    ImU32 messageArrow;                 ///< send -> receive arrows
 };
 
 class Theme {

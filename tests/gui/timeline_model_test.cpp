@@ -1,6 +1,7 @@
 // What the timeline prepares once per document (gui/timeline/timeline_model.hpp):
 // lanes with their events' positions and tick kinds, stays and findings as
 // intervals on both axes, and the conversions between the axes. No window.
+#include "gui/panels/legend.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "session/document.hpp"
 
@@ -139,4 +140,118 @@ TEST_CASE("timeline model: intervals closer than the merge gap are drawn as one 
     seen.clear();
     runs.forEachRun(5.0, 9.0, 0.1, collect); // nothing touches it
     CHECK(seen.empty());
+}
+
+namespace {
+
+/// A writes three messages into a pipe of capacity 2; B blocks for the first,
+/// reads two, then A blocks on a full pipe until B reads again.
+std::shared_ptr<const TraceDocument> pipeDocument() {
+    TraceBuilder b(Shape::NoSync);
+    const std::uint16_t pipe = b.addChannel("P", ChannelKind::Pipe, 2 * 512, 512);
+    b.blockedBegin(B, 100, pipe, ChannelDirection::Receive);
+    const std::int64_t first = b.nextTag(A, pipe);
+    b.send(A, 150, pipe);
+    b.blockedEnd(B, 160, pipe, ChannelDirection::Receive);
+    b.receive(B, 170, pipe, first);
+    const std::int64_t second = b.nextTag(A, pipe);
+    b.send(A, 200, pipe);
+    const std::int64_t third = b.nextTag(A, pipe);
+    b.send(A, 210, pipe);
+    b.wouldBlock(A, 220, pipe, ChannelDirection::Send);
+    b.receive(B, 300, pipe, second);
+    b.receive(B, 310, pipe, third);
+    b.endOfFile(B, 320, pipe);
+    return buildDocument(b.build(), "pipe", "");
+}
+
+} // namespace
+
+TEST_CASE("timeline model: sends and receives are message ticks, other channel events marks", "[gui][timeline-model]") {
+    const auto document = pipeDocument();
+    const Trace& trace = document->trace;
+    const TimelineModel model(document);
+    CHECK(tickKindOf(trace, trace.events[1]) == TickKind::MessageSend);
+    CHECK(tickKindOf(trace, trace.events[3]) == TickKind::MessageReceive);
+    CHECK(tickKindName(TickKind::MessageSend) == "message sent");
+    CHECK(isTallTick(TickKind::MessageSend));
+    CHECK_FALSE(isTallTick(TickKind::MessageReceive));
+    const LaneModel& a = model.lanes()[A];
+    const LaneModel& b = model.lanes()[B];
+    CHECK(a.marks[static_cast<std::size_t>(ChannelMark::WouldBlock)] == std::vector<std::uint64_t>{6});
+    CHECK(b.marks[static_cast<std::size_t>(ChannelMark::EndOfFile)] == std::vector<std::uint64_t>{9});
+    CHECK(b.marks[static_cast<std::size_t>(ChannelMark::WouldBlock)].empty());
+    CHECK(channelMarkOf(EventKind::Send) == ChannelMark::Count);
+}
+
+TEST_CASE("timeline model: a blocked wait is an interval in its worker's lane on both axes", "[gui][timeline-model]") {
+    const auto document = pipeDocument();
+    const TimelineModel model(document);
+    REQUIRE(document->analysis.messages.waits.size() == 1);
+    const LaneModel& b = model.lanes()[B];
+    REQUIRE(b.blocked[0].size() == 1);
+    CHECK(model.lanes()[A].blocked[0].size() == 0);
+    std::vector<double> seen;
+    b.blocked[0].forEachRun(0.0, 1000.0, 0.0, [&](std::size_t first, std::size_t, double begin, double end) {
+        CHECK(b.blocked[0].item(first) == 0);
+        seen = {begin, end};
+    });
+    CHECK(seen == std::vector<double>{100.0, 160.0});
+    b.blocked[1].forEachRun(0.0, 100.0, 0.0, [&](std::size_t, std::size_t, double begin, double end) {
+        seen = {begin, end};
+    });
+    CHECK(seen == std::vector<double>{0.0, 2.0}); // from the BlockedBegin to the BlockedEnd, by index
+}
+
+TEST_CASE("timeline model: a channel's fill level answers the most held in any range", "[gui][timeline-model]") {
+    const auto document = pipeDocument();
+    const TimelineModel model(document);
+    REQUIRE(model.channels().size() == 1);
+    const ChannelModel& pipe = model.channels()[0];
+    CHECK(pipe.capacity == 2);
+    CHECK(pipe.maxHeld == 2);
+    REQUIRE(pipe.size() == 6); // three sends, three receives
+    const std::vector<std::uint32_t> held = {1, 0, 1, 2, 1, 0};
+    for (std::size_t k = 0; k < held.size(); ++k)
+        CHECK(pipe.held(k) == held[k]);
+    CHECK(pipe.maxHeldIn(0, 6) == 2);
+    CHECK(pipe.maxHeldIn(0, 3) == 1);
+    CHECK(pipe.maxHeldIn(4, 6) == 1);
+    CHECK(pipe.maxHeldIn(3, 3) == 0);
+    CHECK(pipe.lowerBound(TimeAxis::RealTime, 205.0) == 3);
+    CHECK(pipe.lowerBound(TimeAxis::EventOrder, 5.0) == 3);
+    CHECK(pipe.x[0][3] == 210.0);
+    CHECK(pipe.x[1][3] == 5.0);
+}
+
+TEST_CASE("timeline model: each receive with a known send is an arrow", "[gui][timeline-model]") {
+    const auto document = pipeDocument();
+    const TimelineModel model(document);
+    const auto& arrows = model.arrows();
+    REQUIRE(arrows.size() == 3);
+    CHECK(arrows[0].send == 1);
+    CHECK(arrows[0].receive == 3);
+    CHECK(arrows[1].send == 4);
+    CHECK(arrows[1].receive == 7);
+    CHECK(arrows[2].send == 5);
+    CHECK(arrows[2].receive == 8);
+}
+
+TEST_CASE("timeline model: the legend of a channel trace lists what it contains", "[gui][timeline-model]") {
+    const LegendContent content = legendContentOf(*pipeDocument());
+    auto has = [&](TickKind kind) { return (content.ticks & bit(kind)) != 0; };
+    CHECK(has(TickKind::MessageSend));
+    CHECK(has(TickKind::MessageReceive));
+    CHECK_FALSE(has(TickKind::DataWrite));
+    CHECK_FALSE(has(TickKind::DataRead));
+    const auto markBit = [](ChannelMark mark) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(mark)); };
+    CHECK(content.channelMarks == (markBit(ChannelMark::WouldBlock) | markBit(ChannelMark::EndOfFile)));
+    CHECK(content.blocked);
+    CHECK(content.channelFill);
+    CHECK(content.messageArrows);
+    const LegendContent race = legendContentOf(*raceDocument(true));
+    CHECK(race.channelMarks == 0);
+    CHECK_FALSE(race.blocked);
+    CHECK_FALSE(race.channelFill);
+    CHECK_FALSE(race.messageArrows);
 }

@@ -1,6 +1,7 @@
 #include "gui/panels/legend.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline/timeline_frame.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "session/document.hpp"
 
@@ -18,6 +19,8 @@ enum class Glyph : std::uint8_t {
     Box,      ///< a filled square over a lane's background (ticks, stays, bands)
     Arrow,    ///< a lost update, as on the timeline
     Triangle, ///< a torn record, as on the timeline
+    Hatch,    ///< a blocked channel call
+    Mark,     ///< a channel mark; the colour field holds the ChannelMark
 };
 
 constexpr std::uint16_t tickBit(TickKind kind) {
@@ -41,6 +44,11 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
         draw->AddCircleFilled(from, thickness * 1.3f, color, 8);
         break;
     }
+    case Glyph::Hatch: hatchedRect(draw, min, max, color); break;
+    case Glyph::Mark:
+        drawChannelMark(draw, p, static_cast<ChannelMark>(color), ImVec2(min.x + box * 0.5f, min.y + box * 0.5f),
+                        box * 0.38f);
+        break;
     case Glyph::Triangle: {
         const ImVec2 a(min.x + box * 0.12f, min.y + box * 0.15f), b(max.x - box * 0.12f, min.y + box * 0.15f),
             c(min.x + box * 0.5f, max.y - box * 0.1f);
@@ -60,6 +68,15 @@ LegendContent legendContentOf(const TraceDocument& document) {
     content.ticks = 0;
     for (const Event& event : trace.events)
         content.ticks |= tickBit(tickKindOf(trace, event));
+    content.channelMarks = 0;
+    for (const Event& event : trace.events)
+        if (const ChannelMark mark = channelMarkOf(event.kind); mark != ChannelMark::Count)
+            content.channelMarks |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(mark));
+    content.blocked = !document.analysis.messages.waits.empty();
+    content.channelFill = !trace.scenario.channels.empty();
+    content.messageArrows =
+        std::any_of(document.analysis.messages.matches.begin(), document.analysis.messages.matches.end(),
+                    [](const MessageMatch& m) { return m.send != kNoEvent; });
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
                                 [](const WorkerEvents& lane) { return !lane.spans.empty(); });
     content.overlaps = content.lostUpdates = content.tornRecords = false;
@@ -74,6 +91,8 @@ LegendContent legendContentOf(const TraceDocument& document) {
 void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
     const Palette& p = theme.palette();
     auto tick = [&](TickKind kind) { return (content.ticks & tickBit(kind)) != 0; };
+    auto mark = [&](ChannelMark m) { return (content.channelMarks >> static_cast<unsigned>(m) & 1u) != 0; };
+    auto markId = [](ChannelMark m) { return static_cast<ImU32>(m); };
     const struct {
         bool shown;
         Glyph glyph;
@@ -89,6 +108,16 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {tick(TickKind::DataWrite), Glyph::Box, p.dataWrite, "counter write"},
         {tick(TickKind::RecordWord), Glyph::Box, p.recordWord, "record word"},
         {tick(TickKind::RecordCheck), Glyph::Box, p.recordCheck, "record check"},
+        {tick(TickKind::MessageSend), Glyph::Box, p.messageSend, "message sent"},
+        {tick(TickKind::MessageReceive), Glyph::Box, p.messageReceive, "message received"},
+        {content.messageArrows, Glyph::Arrow, p.messageArrow, "send -> receive"},
+        {content.blocked, Glyph::Hatch, p.blockedHatch, "blocked in a channel call"},
+        {content.channelFill, Glyph::Box, p.channelFill, "messages held"},
+        {mark(ChannelMark::WouldBlock), Glyph::Mark, markId(ChannelMark::WouldBlock), "would block"},
+        {mark(ChannelMark::EndOfFile), Glyph::Mark, markId(ChannelMark::EndOfFile), "end of file"},
+        {mark(ChannelMark::BrokenPipe), Glyph::Mark, markId(ChannelMark::BrokenPipe), "broken pipe"},
+        {mark(ChannelMark::MessageTorn), Glyph::Mark, markId(ChannelMark::MessageTorn), "torn message"},
+        {mark(ChannelMark::MessageDropped), Glyph::Mark, markId(ChannelMark::MessageDropped), "message dropped"},
         {content.stays, Glyph::Box, p.criticalSpan, "in the critical section"},
         {content.overlaps, Glyph::Box, p.overlapBand, "overlap"},
         {content.lostUpdates, Glyph::Arrow, p.lostUpdateArrow, "lost update"},

@@ -21,6 +21,10 @@ struct FindingHover {
 void drawOverlapBands(const TimelineFrame& frame, FindingHover& hover);
 /// Lost-update arrows and torn-record markers: drawn over the ticks.
 void drawFindingMarks(const TimelineFrame& frame, FindingHover& hover);
+/// Send -> receive arrows between worker lanes: only those whose receive is in
+/// view (or just after it), thinned to about kMaxArrows when more would be drawn.
+void drawMessageArrows(const TimelineFrame& frame);
+inline constexpr std::size_t kMaxArrows = 200;
 /// The selected finding, drawn last and never merged away.
 void drawSelectedFinding(const TimelineFrame& frame, int selected);
 

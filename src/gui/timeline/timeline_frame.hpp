@@ -94,6 +94,11 @@ inline constexpr float kTallTop = 0.24f, kShortTop = 0.46f, kTickBottom = 0.76f;
 /// Filled rectangle outline from four thin rectangles: cheaper than an anti-aliased AddRect.
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
 
+/// The small glyph of a channel mark centred on `centre` (the lanes and the legend).
+void drawChannelMark(ImDrawList* draw, const Palette& palette, ChannelMark mark, ImVec2 centre, float radius);
+/// A bar with diagonal hatching, for a worker blocked in a channel call.
+void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color);
+
 inline ImU32 withAlpha(ImU32 color, unsigned alpha) {
     return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
 }

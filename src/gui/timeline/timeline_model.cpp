@@ -45,8 +45,8 @@ TickKind tickKindOf(const Trace& trace, const Event& event) {
     case ColorRole::LockWait: return TickKind::LockTry;
     case ColorRole::LockAcquire: return TickKind::LockAcquire;
     case ColorRole::LockRelease: return TickKind::LockRelease;
-    case ColorRole::Send: return TickKind::DataWrite;
-    case ColorRole::Receive: return TickKind::DataRead;
+    case ColorRole::Send: return TickKind::MessageSend;
+    case ColorRole::Receive: return TickKind::MessageReceive;
     case ColorRole::None: return TickKind::Marker;
     }
     return TickKind::Marker;
@@ -63,6 +63,8 @@ std::string_view tickKindName(TickKind kind) {
     case TickKind::LockTry: return "lock try";
     case TickKind::FlagRead: return "flag read";
     case TickKind::DataRead: return "data read";
+    case TickKind::MessageSend: return "message sent";
+    case TickKind::MessageReceive: return "message received";
     default: return "marker";
     }
 }
@@ -78,6 +80,8 @@ ImU32 tickColor(const Palette& palette, TickKind kind) {
     case TickKind::LockTry: return palette.lockTry;
     case TickKind::FlagRead: return palette.flagRead;
     case TickKind::DataRead: return palette.dataRead;
+    case TickKind::MessageSend: return palette.messageSend;
+    case TickKind::MessageReceive: return palette.messageReceive;
     default: return palette.marker;
     }
 }
@@ -120,6 +124,7 @@ std::uint16_t LaneModel::mask(std::size_t from, std::size_t to) const {
 TimelineModel::TimelineModel(std::shared_ptr<const TraceDocument> document) : m_document(std::move(document)) {
     buildLanes();
     buildFindings();
+    buildChannels();
 }
 
 const Trace& TimelineModel::trace() const {
@@ -145,6 +150,8 @@ void TimelineModel::buildLanes() {
             if (e.kind == EventKind::Spin) bits |= kSpinBit;
             lane.maskTree[n + k] = bits;
             if (eventKindInfo(e.kind).timeline == TimelineClass::Lifecycle) lane.lifecycle.push_back(lane.events[k]);
+            if (const ChannelMark mark = channelMarkOf(e.kind); mark != ChannelMark::Count)
+                lane.marks[static_cast<std::size_t>(mark)].push_back(lane.events[k]);
         }
         for (std::size_t k = n; k-- > 1;)
             lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];

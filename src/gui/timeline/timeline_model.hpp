@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -26,16 +27,18 @@ struct TraceDocument;
 /// What a tick means, which decides its colour. Ordered by importance: when
 /// several events share one pixel column, the lowest value present wins.
 enum class TickKind : std::uint8_t {
-    LockAcquire, ///< exchange/CAS on a Lock that found it free
-    FlagWrite,   ///< store to a Flag
-    LockRelease, ///< store of a Lock (or a blocking lock released)
-    DataWrite,   ///< store to a counter or another word
-    RecordWord,  ///< one word of a record written
-    RecordCheck, ///< one word of a record read back
-    LockTry,     ///< a failed exchange/CAS, or a plain read of a Lock
-    FlagRead,    ///< load of a Flag
-    DataRead,    ///< load of a counter or another word
-    Marker,      ///< fences, critical-section enter/exit, start/exit/kill, blocking
+    LockAcquire,    ///< exchange/CAS on a Lock that found it free
+    FlagWrite,      ///< store to a Flag
+    LockRelease,    ///< store of a Lock (or a blocking lock released)
+    DataWrite,      ///< store to a counter or another word
+    MessageSend,    ///< a message handed to a pipe or a queue
+    RecordWord,     ///< one word of a record written
+    RecordCheck,    ///< one word of a record read back
+    LockTry,        ///< a failed exchange/CAS, or a plain read of a Lock
+    FlagRead,       ///< load of a Flag
+    DataRead,       ///< load of a counter or another word
+    MessageReceive, ///< a message taken from a pipe or a queue
+    Marker,         ///< fences, critical-section enter/exit, start/exit/kill, blocking
     Count,
 };
 inline constexpr std::uint16_t kSpinBit = 1u << 15; ///< in a tick mask: a Spin lies in the range
@@ -50,6 +53,14 @@ constexpr bool isTallTick(TickKind kind) {
 }
 /// The most important kind in a mask of (1 << TickKind) bits.
 TickKind dominantTick(std::uint16_t mask);
+
+/// The channel events that are neither a send nor a receive nor a wait, drawn
+/// as small glyphs above the ticks at every zoom.
+enum class ChannelMark : std::uint8_t { WouldBlock, EndOfFile, BrokenPipe, MessageTorn, MessageDropped, Count };
+inline constexpr std::size_t kChannelMarkCount = static_cast<std::size_t>(ChannelMark::Count);
+/// The mark of `kind`, or ChannelMark::Count for a kind drawn otherwise.
+ChannelMark channelMarkOf(EventKind kind);
+std::string_view channelMarkName(ChannelMark mark); ///< "would block", "end of file", ...
 
 constexpr int axisSlot(TimeAxis axis) {
     return axis == TimeAxis::RealTime ? 0 : 1;
@@ -106,6 +117,9 @@ struct LaneModel {
     std::vector<std::uint16_t> maskTree;   ///< segment tree of tick bits: leaves at [n, 2n)
     IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerEvents::spans
     std::vector<std::uint64_t> lifecycle;  ///< start/exit/killed events, drawn as glyphs at every zoom
+    /// Per ChannelMark: its events in this lane, ascending (so ascending on both axes).
+    std::array<std::vector<std::uint64_t>, kChannelMarkCount> marks;
+    IntervalRuns blocked[2]; ///< blocking channel calls per axis; item = index into MessageStats::waits
     /// Its last stay is still going on (a live step-mode trace: the worker is
     /// inside and has not left or ended). That stay reaches the live end of the
     /// trace, and is drawn at least a few pixels wide: it is happening now.
@@ -129,6 +143,29 @@ struct FindingGroup {
     IntervalRuns runs[2]; ///< item = index into Analysis::findings
 };
 
+/// One channel's fill level as a step function, prepared for drawing a few
+/// vertices per pixel column: the max over any range of points in O(log n).
+struct ChannelModel {
+    std::uint16_t channel = 0;          ///< index into ScenarioInfo::channels
+    std::vector<double> x[2];           ///< per axis slot: the fill points' positions
+    std::vector<std::uint64_t> events;  ///< the Send or Receive of each point
+    std::vector<std::uint32_t> maxTree; ///< segment tree of `held`: leaves at [n, 2n)
+    std::uint64_t capacity = 0;         ///< in messages (ChannelInfo::capacityInMessages)
+    std::uint64_t maxHeld = 0;
+
+    std::size_t size() const { return events.size(); }
+    std::uint32_t held(std::size_t k) const { return maxTree[size() + k]; }
+    /// First k with x >= value on `axis`.
+    std::size_t lowerBound(TimeAxis axis, double value) const;
+    /// Largest `held` among points [from, to): O(log n).
+    std::uint32_t maxHeldIn(std::size_t from, std::size_t to) const;
+};
+
+/// A send -> receive pair (MessageStats::matches with a known send), ascending receive.
+struct MessageArrow {
+    std::uint64_t send = kNoEvent, receive = kNoEvent;
+};
+
 class TimelineModel {
   public:
     explicit TimelineModel(std::shared_ptr<const TraceDocument> document);
@@ -137,6 +174,8 @@ class TimelineModel {
     const Trace& trace() const;
     const std::vector<LaneModel>& lanes() const { return m_lanes; }
     const std::vector<FindingGroup>& groups() const { return m_groups; }
+    const std::vector<ChannelModel>& channels() const { return m_channels; }
+    const std::vector<MessageArrow>& arrows() const { return m_arrows; }
 
     /// x of event `index` on `axis` (ns, or the index itself).
     double eventX(std::uint64_t index, TimeAxis axis) const;
@@ -158,6 +197,9 @@ class TimelineModel {
   private:
     void buildLanes();
     void buildFindings();
+    /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
+    void buildChannels();
+    void buildWaits();
     /// The finding's extent on both axes, into m_findingX.
     void placeFinding(std::size_t index);
     /// The workers whose lanes a finding is drawn on (overlap: those inside;
@@ -169,6 +211,8 @@ class TimelineModel {
     std::shared_ptr<const TraceDocument> m_document;
     std::vector<LaneModel> m_lanes;
     std::vector<FindingGroup> m_groups;
+    std::vector<ChannelModel> m_channels;
+    std::vector<MessageArrow> m_arrows;
     std::vector<double> m_findingX;               ///< per finding: begin/end on RealTime, then on EventOrder
     std::vector<std::uint64_t> m_openStayBeginNs; ///< per worker: begin of its open stay, or kNoEvent
     bool m_liveSlot = false;                      ///< some stay is open: event order has one slot more

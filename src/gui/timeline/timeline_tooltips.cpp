@@ -105,3 +105,47 @@ void findingTooltip(const TimelineModel& model, const FindingHover& hover) {
 }
 
 } // namespace racetrace
+
+namespace racetrace {
+
+namespace {
+
+/// "B's send of B's message 3", "end of file", "the worker was killed": what ended a wait.
+std::string waitEnding(const Trace& trace, const BlockedWait& wait) {
+    if (wait.endedBy < trace.events.size()) {
+        const Event& e = trace.events[wait.endedBy];
+        const char* what = e.kind == EventKind::Send ? "sent " : "received ";
+        return "ended by " + workerName(e.worker) + ", who " + what + messageName(e.value);
+    }
+    if (wait.killed < trace.events.size()) return "ended when the worker was killed";
+    if (wait.outcome < trace.events.size() && trace.events[wait.outcome].kind == EventKind::EndOfFile)
+        return "ended by end-of-file: every writer had closed the pipe";
+    if (wait.end >= trace.events.size()) return "still waiting when the run ended";
+    return "nobody known made data or space";
+}
+
+} // namespace
+
+void waitTooltip(const TimelineModel& model, const Theme& theme, const LaneHover& hover) {
+    const Trace& trace = model.trace();
+    const auto& waits = model.document().analysis.messages.waits;
+    if (hover.waits == 0 || hover.wait >= waits.size()) return;
+    const BlockedWait& wait = waits[hover.wait];
+    const std::string channel =
+        wait.channel < trace.scenario.channels.size() ? trace.scenario.channels[wait.channel].displayName() : "?";
+    const bool send = wait.direction == ChannelDirection::Send;
+    beginTooltip();
+    workerTitle(theme, wait.worker);
+    if (hover.waits > 1) {
+        ImGui::Text("%u blocked channel calls here: zoom in to see each. The first:", hover.waits);
+        ImGui::Separator();
+    }
+    ImGui::Text("%s blocked: %s %s", send ? "write" : "read", channel.c_str(), send ? "full" : "empty");
+    ImGui::TextUnformatted(waitEnding(trace, wait).c_str());
+    const std::string from = formatTime(static_cast<double>(wait.beginNs));
+    const std::string length = formatDuration(static_cast<double>(wait.endNs - std::min(wait.endNs, wait.beginNs)));
+    ImGui::TextDisabled("from %s, for %s", from.c_str(), length.c_str());
+    endTooltip();
+}
+
+} // namespace racetrace

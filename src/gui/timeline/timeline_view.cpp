@@ -1,6 +1,7 @@
 #include "gui/timeline/timeline_view.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline/channel_lane.hpp"
 #include "gui/timeline/timeline_findings.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "gui/timeline/timeline_ruler.hpp"
@@ -38,6 +39,8 @@ void TimelineView::syncDocument(ViewContext& context) {
         // One lane per worker, in worker order; lanes of other kinds go after them.
         for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
             m_lanes.push_back(std::make_unique<WorkerLane>(w));
+        for (std::size_t c = 0; c < m_model->channels().size(); ++c)
+            m_lanes.push_back(std::make_unique<ChannelLane>(static_cast<std::uint16_t>(c)));
         for (const auto& lane : m_lanes)
             lane->preprocess(*m_model);
     }
@@ -263,6 +266,7 @@ TimelineView::Hovers TimelineView::drawLanes(const TimelineFrame& frame, int sel
                                   palette.hover);
     }
     forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawOver(frame, k); });
+    drawMessageArrows(frame);
     drawFindingMarks(frame, hovers.finding);
     drawSelectedFinding(frame, selectedFinding);
     drawCursor(frame, cursor, top, bottom);
@@ -311,6 +315,8 @@ void TimelineView::showTooltip(const ViewContext& context, const Hovers& hovers)
     }
     if (hovers.finding.count > 0)
         findingTooltip(*m_model, hovers.finding);
+    else if (hovers.stay.waits > 0)
+        waitTooltip(*m_model, context.theme, hovers.stay);
     else if (hovers.stay.stays > 0)
         stayTooltip(*m_model, context.theme, hovers.stay);
     if (m_ownsHover) state.hoveredEvent = kNoEvent;

@@ -1,5 +1,6 @@
-// The timeline: lanes (a worker's events and critical-section stays; later
-// channels and locks) and the findings over them, on a real-time axis or in
+// The timeline: lanes (a worker's events, critical-section stays and blocked
+// channel calls; under them a channel's fill level; later locks), send ->
+// receive arrows and the findings over them, on a real-time axis or in
 // event order (the interleaving diagram). This class does input, zoom, layout
 // and the order of drawing; the lanes (TimelineLane), findings, ruler and
 // tooltips draw themselves from a TimelineFrame, and everything they look up

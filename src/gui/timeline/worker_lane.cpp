@@ -12,6 +12,44 @@ void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t)
     draw->AddRectFilled(ImVec2(max.x - t, min.y + t), ImVec2(max.x, max.y - t), color);
 }
 
+void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
+    draw->AddRectFilled(min, max, withAlpha(color, 60));
+    const float h = max.y - min.y, step = 6.0f;
+    // 45-degree lines on a grid fixed on screen, each clipped to the bar.
+    for (float x = std::floor((min.x - h) / step) * step; x < max.x; x += step) {
+        const float t0 = std::max(0.0f, min.x - x), t1 = std::min(h, max.x - x);
+        if (t1 > t0) draw->AddLine(ImVec2(x + t0, max.y - t0), ImVec2(x + t1, max.y - t1), color, 1.0f);
+    }
+    draw->AddRectFilled(ImVec2(min.x, max.y - 1.0f), max, color);
+    draw->AddRectFilled(min, ImVec2(max.x, min.y + 1.0f), color);
+}
+
+void drawChannelMark(ImDrawList* draw, const Palette& p, ChannelMark mark, ImVec2 c, float r) {
+    switch (mark) {
+    case ChannelMark::WouldBlock: // a ring: it tried and came back empty-handed
+        draw->AddCircle(c, r * 0.8f, p.wouldBlockMark, 10, std::max(1.5f, r * 0.3f));
+        break;
+    case ChannelMark::EndOfFile: // a square: nothing more will come
+        draw->AddRectFilled(ImVec2(c.x - r * 0.7f, c.y - r * 0.7f), ImVec2(c.x + r * 0.7f, c.y + r * 0.7f),
+                            p.endOfFileMark);
+        break;
+    case ChannelMark::BrokenPipe: // a diamond
+        draw->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r), ImVec2(c.x - r, c.y),
+                            p.brokenPipeMark);
+        break;
+    case ChannelMark::MessageTorn: // as a torn record, smaller
+        draw->AddTriangleFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y - r), ImVec2(c.x, c.y + r),
+                                p.tornMessageMark);
+        draw->AddTriangle(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y - r), ImVec2(c.x, c.y + r), p.tornRecordOutline,
+                          1.0f);
+        break;
+    default: // dropped: an upward triangle, hollow
+        draw->AddTriangle(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y + r), ImVec2(c.x, c.y - r), p.droppedMark,
+                          std::max(1.5f, r * 0.3f));
+        break;
+    }
+}
+
 void WorkerLane::preprocess(const TimelineModel& model) {
     const auto& lanes = model.lanes();
     m_events = m_worker < lanes.size() ? &lanes[m_worker] : nullptr;
@@ -57,8 +95,47 @@ void WorkerLane::drawHeader(const TimelineFrame& f, std::size_t lane) const {
     f.draw->AddText(ImVec2(x, y), palette.dimText, m_cpus.c_str());
 }
 
+void WorkerLane::drawBlocked(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
+    // Below the ticks too, so that a wait stays visible where merged ticks cover the rest.
+    const float top = f.laneY(lane, kTallTop), bottom = f.laneY(lane, kSpanBottom);
+    auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+        const float x0 = std::max(f.px(b), f.ctx.left - 2.0f);
+        const ImVec2 min(x0, top), max(std::min(std::max(f.px(e), x0 + 2.0f), f.right() + 2.0f), bottom);
+        hatchedRect(f.draw, min, max, f.palette->blockedHatch);
+        if (f.mouseIn(ImVec2(min.x - 1.0f, min.y), ImVec2(max.x + 1.0f, max.y))) {
+            const IntervalRuns& runs = m_events->blocked[axisSlot(f.axis)];
+            hover.wait = runs.item(first);
+            hover.waits = static_cast<std::uint32_t>(last - first);
+        }
+    };
+    m_events->blocked[axisSlot(f.axis)].forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
+void WorkerLane::drawChannelMarks(const TimelineFrame& f, std::size_t lane) const {
+    const float radius = std::max(3.0f, std::floor(f.laneHeight(lane) * 0.065f));
+    const float y = f.laneY(lane, (kSpanTop + kTallTop) * 0.5f);
+    const double reach = static_cast<double>(radius) * f.ctx.unitsPerPixel();
+    for (std::size_t m = 0; m < kChannelMarkCount; ++m) {
+        const std::vector<std::uint64_t>& list = m_events->marks[m];
+        auto firstFrom = [&](std::size_t from, double value) { // first mark at or after `value`, from `from` on
+            return static_cast<std::size_t>(
+                std::partition_point(list.begin() + static_cast<std::ptrdiff_t>(from), list.end(),
+                                     [&](std::uint64_t e) { return f.model->eventX(e, f.axis) < value; }) -
+                list.begin());
+        };
+        // One glyph per glyph-wide stretch: O(glyphs x log n) however many marks there are.
+        for (std::size_t i = firstFrom(0, f.ctx.begin - reach); i < list.size();) {
+            const double x = f.model->eventX(list[i], f.axis);
+            if (x > f.ctx.end + reach) break;
+            drawChannelMark(f.draw, *f.palette, static_cast<ChannelMark>(m), ImVec2(f.px(x), y), radius);
+            i = std::max(i + 1, firstFrom(i, x + reach * 2.0));
+        }
+    }
+}
+
 void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
     if (m_events == nullptr) return;
+    drawBlocked(f, lane, hover);
     const IntervalRuns& runs = m_events->spans[axisSlot(f.axis)];
     const ImU32 outline = withAlpha(f.theme->workerColor(m_worker), 220);
     const float top = f.laneY(lane, kSpanTop), bottom = f.laneY(lane, kSpanBottom);
@@ -118,6 +195,7 @@ void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
                               tickColor(*f.palette, kind));
         k = next;
     }
+    drawChannelMarks(f, lane);
     drawLifecycle(f, lane);
 }
 

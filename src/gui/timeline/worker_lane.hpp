@@ -31,6 +31,10 @@ class WorkerLane final : public TimelineLane {
     void drawLifecycle(const TimelineFrame& frame, std::size_t lane) const;
     /// The bar of a spin, from the access it repeats to its last repetition.
     void drawSpinBar(const TimelineFrame& frame, std::size_t lane, std::size_t k) const;
+    /// Hatched bars where the worker was blocked in a channel call (merged when closer than a few pixels).
+    void drawBlocked(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
+    /// Would-block, end-of-file, broken-pipe, torn and dropped glyphs above the ticks, at every zoom.
+    void drawChannelMarks(const TimelineFrame& frame, std::size_t lane) const;
 
     std::uint32_t m_worker;
     const LaneModel* m_events = nullptr;       ///< this worker's share of the model (preprocess)
