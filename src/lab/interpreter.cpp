@@ -153,6 +153,34 @@ void Interpreter::channelEvent(EventKind kind, std::uint16_t line, std::uint16_t
 template void Interpreter::channelEvent<true>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
 template void Interpreter::channelEvent<false>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
 
+// A record or a mailbox goes word by word, `gap` ns apart, so another worker
+// can catch it half-written: one access (and one event) per word.
+template <bool kTraced>
+void Interpreter::writeEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t value, std::int64_t gap) {
+    const auto wait = static_cast<std::uint64_t>(std::max<std::int64_t>(0, gap));
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        if (w > 0) busyWait(wait);
+        gate(EventKind::RecordWordWrite, in, w, value);
+        wordAt(in, w).store(value, kRelaxed);
+        access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, value, w, false);
+    }
+}
+
+/// Reads every word back (RecordCheck events); returns word 0.
+template <bool kTraced>
+std::int64_t Interpreter::readEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t gap) {
+    const auto wait = static_cast<std::uint64_t>(std::max<std::int64_t>(0, gap));
+    std::int64_t first = 0;
+    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
+        if (w > 0) busyWait(wait);
+        gate(EventKind::RecordCheck, in, w, 0);
+        const std::int64_t value = wordAt(in, w).load(kRelaxed);
+        if (w == 0) first = value;
+        access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
+    }
+    return first;
+}
+
 // --- the instructions, one handler each ---------------------------------------
 
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Load>, std::uint32_t pc, const Instruction& in) {
@@ -271,24 +299,13 @@ std::uint32_t Interpreter::execute(Op<OpCode::CsExit>, std::uint32_t pc, const I
 
 template <bool kTraced>
 std::uint32_t Interpreter::execute(Op<OpCode::WriteRecord>, std::uint32_t pc, const Instruction& in) {
-    const std::int64_t signature = static_cast<std::int64_t>(m_ctx.worker) + 1;
-    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
-    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
-        if (w > 0) busyWait(gap);
-        gate(EventKind::RecordWordWrite, in, w, signature);
-        wordAt(in, w).store(signature, kRelaxed);
-        access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, signature, w, false);
-    }
+    writeEveryWord<kTraced>(pc, in, static_cast<std::int64_t>(m_ctx.worker) + 1, operand(in.a));
     return pc + 1;
 }
 
 template <bool kTraced>
 std::uint32_t Interpreter::execute(Op<OpCode::CheckRecord>, std::uint32_t pc, const Instruction& in) {
-    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
-        gate(EventKind::RecordCheck, in, w, 0);
-        const std::int64_t value = wordAt(in, w).load(kRelaxed);
-        access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
-    }
+    readEveryWord<kTraced>(pc, in, 0);
     return pc + 1;
 }
 
@@ -299,26 +316,12 @@ template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Exit>, std
 // A mailbox handoff (lecture notes, 3.1): the message goes in word by word, and
 // comes out word by word, so a reader can catch it half-written.
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Put>, std::uint32_t pc, const Instruction& in) {
-    const std::int64_t message = operand(in.a);
-    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.b)));
-    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
-        if (w > 0) busyWait(gap);
-        gate(EventKind::RecordWordWrite, in, w, message);
-        wordAt(in, w).store(message, kRelaxed);
-        access<kTraced>(pc, EventKind::RecordWordWrite, in.line, in.variable, message, w, false);
-    }
+    writeEveryWord<kTraced>(pc, in, operand(in.a), operand(in.b));
     return pc + 1;
 }
 
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Get>, std::uint32_t pc, const Instruction& in) {
-    const auto gap = static_cast<std::uint64_t>(std::max<std::int64_t>(0, operand(in.a)));
-    for (std::uint32_t w = 0, words = variableWords(in); w < words; ++w) {
-        if (w > 0) busyWait(gap);
-        gate(EventKind::RecordCheck, in, w, 0);
-        const std::int64_t value = wordAt(in, w).load(kRelaxed);
-        if (w == 0) m_registers[in.reg] = value;
-        access<kTraced>(pc, EventKind::RecordCheck, in.line, in.variable, value, w, false);
-    }
+    m_registers[in.reg] = readEveryWord<kTraced>(pc, in, operand(in.a));
     return pc + 1;
 }
 

@@ -101,6 +101,11 @@ class Interpreter {
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Put>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Get>, std::uint32_t pc, const Instruction& in);
 
+    /// A record or mailbox written (every word = value) or read back, word by word, `gap` ns apart.
+    template <bool kTraced>
+    void writeEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t value, std::int64_t gap);
+    template <bool kTraced> std::int64_t readEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t gap);
+
     /// Sends the next message of `in.channel` (waiting for space when `wait`);
     /// nothing (and a fault sentence) when the call failed outright.
     template <bool kTraced> std::optional<ChannelStatus> sendMessage(const Instruction& in, bool wait);
