@@ -4,7 +4,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
 #include <mqueue.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace racetrace {
@@ -87,6 +90,26 @@ ChannelOutcome ChannelEndpoint::queueReceive(std::span<std::byte> buffer, std::s
         if (errno == EAGAIN) return ChannelOutcome::WouldBlock;
         return failed("mq_receive()");
     }
+}
+
+CallOutlook ChannelEndpoint::look(bool sending) const {
+    pollfd probe{sending ? m_fds.writeNonBlocking : m_fds.readNonBlocking,
+                 static_cast<short>(sending ? POLLOUT : POLLIN), 0};
+    if (probe.fd < 0 || ::poll(&probe, 1, 0) < 0) return CallOutlook::NotACall;
+    if ((probe.revents & probe.events) != 0) return CallOutlook::GoesThrough;
+    // A pipe with no write end left reports a hang-up; with no read end, an error.
+    if (!sending && (probe.revents & POLLHUP) != 0) return CallOutlook::EndOfFile;
+    if (sending && (probe.revents & POLLERR) != 0) return CallOutlook::Broken;
+    if (!sending || m_kind != ChannelKind::Pipe) return CallOutlook::MustWait;
+    // poll() says a pipe is full when no page is free, yet a small write still
+    // goes into the last page if it fits there. Only when the bytes alone do
+    // not fit is the outcome certain.
+    int held = 0;
+    const int capacity = ::fcntl(probe.fd, F_GETPIPE_SZ);
+    if (capacity <= 0 || ::ioctl(probe.fd, FIONREAD, &held) != 0) return CallOutlook::MayWait;
+    return static_cast<std::uint64_t>(held) + m_messageBytes > static_cast<std::uint64_t>(capacity)
+               ? CallOutlook::MustWait
+               : CallOutlook::MayWait;
 }
 
 void ChannelEndpoint::close() {

@@ -33,6 +33,18 @@ enum class ChannelOutcome : std::uint8_t {
     Failed,     ///< anything else: error() says what
 };
 
+/// What a channel call would find if it were made now (ChannelEndpoint::look).
+enum class CallOutlook : std::uint32_t {
+    NotACall = 0, ///< a shared access, not a channel call
+    GoesThrough,  ///< data or space is there
+    MustWait,     ///< empty (receive) or full (send): it will block, or a try fails
+    EndOfFile,    ///< a receive finds the pipe empty with no write end left
+    Broken,       ///< a send finds nobody holding the read end (EPIPE)
+    /// A pipe with room in bytes but no free page: a small write goes through
+    /// if it fits into the last page written, and the kernel does not say.
+    MayWait,
+};
+
 class ChannelEndpoint {
   public:
     ChannelEndpoint(ChannelKind kind, std::uint32_t messageBytes, const ChannelFds& fds)
@@ -47,6 +59,9 @@ class ChannelEndpoint {
     ChannelOutcome send(std::span<const std::byte> message, std::size_t& done, bool wait);
     /// Receives into `buffer` (messageBytes) from byte `done` on, likewise.
     ChannelOutcome receive(std::span<std::byte> buffer, std::size_t& done, bool wait);
+    /// What a send (or receive) would find if it were made now: poll() without
+    /// a timeout, which takes and gives nothing.
+    CallOutlook look(bool sending) const;
     /// Closes this worker's ends (readers of a pipe see end-of-file once every
     /// writer closed its ends or ended).
     void close();

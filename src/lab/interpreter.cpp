@@ -140,18 +140,20 @@ template <bool kTraced> void Interpreter::marker(EventKind kind, std::uint16_t l
 
 template <bool kTraced>
 void Interpreter::channelEvent(EventKind kind, std::uint16_t line, std::uint16_t channel, std::int64_t value,
-                               std::uint32_t aux) {
+                               std::uint32_t aux, std::optional<Stamp> at) {
     flushSpin<kTraced>();
     m_last.valid = false;
     if constexpr (kTraced) {
-        std::uint32_t cpu = 0;
-        const std::uint64_t ticks = readClock(m_ctx.clock.kind, cpu, m_ctx.clock.tscRead);
-        emit(kind, ticks, cpu, line, channel, value, aux);
+        Stamp now;
+        if (!at) now.ticks = readClock(m_ctx.clock.kind, now.cpu, m_ctx.clock.tscRead);
+        emit(kind, at.value_or(now).ticks, at.value_or(now).cpu, line, channel, value, aux);
     }
     m_ctx.slot->progress.store(++m_progress, kRelaxed);
 }
-template void Interpreter::channelEvent<true>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
-template void Interpreter::channelEvent<false>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t);
+template void Interpreter::channelEvent<true>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t,
+                                              std::optional<Stamp>);
+template void Interpreter::channelEvent<false>(EventKind, std::uint16_t, std::uint16_t, std::int64_t, std::uint32_t,
+                                               std::optional<Stamp>);
 
 // A record or a mailbox goes word by word, `gap` ns apart, so another worker
 // can catch it half-written: one access (and one event) per word.

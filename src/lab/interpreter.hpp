@@ -106,6 +106,11 @@ class Interpreter {
     void writeEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t value, std::int64_t gap);
     template <bool kTraced> std::int64_t readEveryWord(std::uint32_t pc, const Instruction& in, std::int64_t gap);
 
+    /// A clock reading: ticks, and the CPU it was read on.
+    struct Stamp {
+        std::uint64_t ticks = 0;
+        std::uint32_t cpu = 0;
+    };
     /// Sends the next message of `in.channel` (waiting for space when `wait`);
     /// nothing (and a fault sentence) when the call failed outright.
     template <bool kTraced> std::optional<ChannelStatus> sendMessage(const Instruction& in, bool wait);
@@ -113,13 +118,33 @@ class Interpreter {
     template <bool kTraced>
     std::optional<ChannelStatus> receiveMessage(const Instruction& in, bool wait, std::int64_t& payload);
     /// Records a Receive, and a MessageTorn when its bytes came from several sends.
-    template <bool kTraced> std::int64_t recordReceived(const Instruction& in, std::size_t bytes);
-    /// Records one channel event (never folded into a spin).
     template <bool kTraced>
-    void channelEvent(EventKind kind, std::uint16_t line, std::uint16_t channel, std::int64_t value, std::uint32_t aux);
-    /// Tells the watchdog and the trace that a call waits now, or waits no more.
-    template <bool kTraced> void beginWait(const Instruction& in, bool sending);
+    std::int64_t recordReceived(const Instruction& in, std::size_t bytes, std::optional<Stamp> began);
+    /// Records one channel event (never folded into a spin), stamped now or at `at`.
+    template <bool kTraced>
+    void channelEvent(EventKind kind, std::uint16_t line, std::uint16_t channel, std::int64_t value, std::uint32_t aux,
+                      std::optional<Stamp> at = std::nullopt);
+    /// Tells the watchdog and the trace that a call waits now (stamped when
+    /// the call began), or waits no more.
+    template <bool kTraced> void beginWait(const Instruction& in, bool sending, Stamp tried);
     template <bool kTraced> void endWait(const Instruction& in, bool sending);
+    /// Makes a channel call (`call(wait)`): first without waiting; if it must
+    /// wait (and `wait`, or part of a large message went through already),
+    /// records the wait around the waiting call. `began`: when the call began
+    /// if it did not wait. Why it matters: a receive, a failed try and a wait
+    /// are stamped when the call began, a send when it returned, so a receive
+    /// made before a send is never stamped after it; and the order repair
+    /// (trace/event_order.hpp) puts each send before its receive. Replays then
+    /// find the channels as full as the original run did.
+    template <bool kTraced, class Call>
+    ChannelOutcome callChannel(const Instruction& in, bool sending, bool wait, const std::size_t& done, Call&& call,
+                               std::optional<Stamp>& began);
+    /// Waits for a channel call: in the kernel, or while stepping by trying
+    /// again whenever the parent asks (lab/step_gate.hpp).
+    template <class Call> ChannelOutcome waitForChannel(std::uint32_t handledChecks, Call&& call);
+    /// Waits at the step gate before a channel call, when stepping; `sending`
+    /// says which way to look for its outlook (none for close and drop).
+    void gateCall(EventKind kind, const Instruction& in, bool waits, std::int64_t value, std::optional<bool> sending);
     std::uint32_t channelFault(const Instruction& in, const char* what);
 
     template <bool kTraced> std::uint64_t runLoop(std::uint64_t iterations);

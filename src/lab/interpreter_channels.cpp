@@ -5,6 +5,8 @@
 // interval in the trace is exactly the time the call waited in the kernel.
 #include "lab/interpreter.hpp"
 
+#include "lab/step_gate.hpp"
+
 #include <cstring>
 
 namespace racetrace {
@@ -17,7 +19,45 @@ constexpr auto kReceiveDirection = static_cast<std::uint32_t>(ChannelDirection::
 std::int64_t statusValue(ChannelStatus status) {
     return static_cast<std::int64_t>(status);
 }
+
 } // namespace
+
+void Interpreter::gateCall(EventKind kind, const Instruction& in, bool waits, std::int64_t value,
+                           std::optional<bool> sending) {
+    if (m_ctx.slot->gateEnabled.load(kRelaxed) == 0) return;
+    std::function<CallOutlook()> look;
+    if (sending) {
+        const ChannelEndpoint& channel = (*m_ctx.channels)[in.channel];
+        look = [&channel, toSend = *sending] { return channel.look(toSend); };
+    }
+    passGate(*m_ctx.slot, *m_ctx.stop, {kind, in.line, in.channel, waits ? 1u : 0u, value}, look);
+}
+
+template <class Call> ChannelOutcome Interpreter::waitForChannel(std::uint32_t handledChecks, Call&& call) {
+    if (m_ctx.slot->gateEnabled.load(kRelaxed) != 0) {
+        while (awaitRetry(*m_ctx.slot, *m_ctx.stop, handledChecks))
+            if (const ChannelOutcome outcome = call(false); outcome != ChannelOutcome::WouldBlock) return outcome;
+    }
+    return call(true);
+}
+
+template <bool kTraced, class Call>
+ChannelOutcome Interpreter::callChannel(const Instruction& in, bool sending, bool wait, const std::size_t& done,
+                                        Call&& call, std::optional<Stamp>& began) {
+    // Read before the wait is announced: a check asked after that must be answered by a try.
+    const std::uint32_t handledChecks = checksSoFar(*m_ctx.slot);
+    // Stamped when the call began: see callChannel in interpreter.hpp.
+    Stamp tried;
+    if constexpr (kTraced) tried.ticks = readClock(m_ctx.clock.kind, tried.cpu, m_ctx.clock.tscRead);
+    began = tried;
+    const ChannelOutcome outcome = call(false);
+    if (outcome != ChannelOutcome::WouldBlock || !(wait || done > 0)) return outcome;
+    beginWait<kTraced>(in, sending, tried);
+    const ChannelOutcome waited = waitForChannel(handledChecks, call);
+    endWait<kTraced>(in, sending);
+    began.reset(); // what the call came to is stamped when it returned
+    return waited;
+}
 
 std::uint32_t Interpreter::channelFault(const Instruction& in, const char* what) {
     const ChannelEndpoint& channel = (*m_ctx.channels)[in.channel];
@@ -26,11 +66,11 @@ std::uint32_t Interpreter::channelFault(const Instruction& in, const char* what)
     return kFault;
 }
 
-template <bool kTraced> void Interpreter::beginWait(const Instruction& in, bool sending) {
+template <bool kTraced> void Interpreter::beginWait(const Instruction& in, bool sending, Stamp tried) {
     m_ctx.slot->line.store(in.line, kRelaxed);
     m_ctx.slot->blocked.store(blockedWord(in.channel, sending), kRelaxed);
-    channelEvent<kTraced>(EventKind::BlockedBegin, in.line, in.channel, 0,
-                          sending ? kSendDirection : kReceiveDirection);
+    channelEvent<kTraced>(EventKind::BlockedBegin, in.line, in.channel, 0, sending ? kSendDirection : kReceiveDirection,
+                          tried);
 }
 
 template <bool kTraced> void Interpreter::endWait(const Instruction& in, bool sending) {
@@ -46,21 +86,19 @@ template <bool kTraced> std::optional<ChannelStatus> Interpreter::sendMessage(co
     std::fill_n(m_message.begin(), words, tag);
     m_message[1] = payload;
     const auto bytes = std::as_bytes(std::span(m_message.data(), words));
+    gateCall(EventKind::Send, in, wait, tag, true);
     std::size_t done = 0;
-    ChannelOutcome outcome = channel.send(bytes, done, false);
+    std::optional<Stamp> began;
     // A try that wrote part of a large message cannot take it back: it finishes waiting.
-    if (outcome == ChannelOutcome::WouldBlock && (wait || done > 0)) {
-        beginWait<kTraced>(in, true);
-        outcome = channel.send(bytes, done, true);
-        endWait<kTraced>(in, true);
-    }
+    const ChannelOutcome outcome = callChannel<kTraced>(
+        in, true, wait, done, [&](bool waiting) { return channel.send(bytes, done, waiting); }, began);
     switch (outcome) {
     case ChannelOutcome::Done:
         channelEvent<kTraced>(EventKind::Send, in.line, in.channel, tag, static_cast<std::uint32_t>(payload));
         ++m_nextMessage[in.channel];
         return ChannelStatus::Ok;
     case ChannelOutcome::WouldBlock:
-        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, tag, kSendDirection);
+        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, tag, kSendDirection, began);
         return ChannelStatus::WouldBlock; // the message stays this worker's next: a retry sends it again
     case ChannelOutcome::Broken:
         channelEvent<kTraced>(EventKind::BrokenPipe, in.line, in.channel, tag, 0);
@@ -70,11 +108,12 @@ template <bool kTraced> std::optional<ChannelStatus> Interpreter::sendMessage(co
     }
 }
 
-template <bool kTraced> std::int64_t Interpreter::recordReceived(const Instruction& in, std::size_t bytes) {
+template <bool kTraced>
+std::int64_t Interpreter::recordReceived(const Instruction& in, std::size_t bytes, std::optional<Stamp> began) {
     const std::size_t words = bytes / sizeof(std::int64_t);
     const std::int64_t tag = words > 0 ? m_message[0] : 0;
     const std::int64_t payload = words > 1 ? m_message[1] : 0;
-    channelEvent<kTraced>(EventKind::Receive, in.line, in.channel, tag, static_cast<std::uint32_t>(payload));
+    channelEvent<kTraced>(EventKind::Receive, in.line, in.channel, tag, static_cast<std::uint32_t>(payload), began);
     // The tag repeats after the payload: any other word came from another send.
     std::int64_t foreign = 0;
     std::uint32_t foreignBytes = 0;
@@ -93,21 +132,19 @@ std::optional<ChannelStatus> Interpreter::receiveMessage(const Instruction& in, 
     const std::size_t words = channel.messageBytes() / sizeof(std::int64_t);
     std::fill_n(m_message.begin(), words, 0);
     const auto buffer = std::as_writable_bytes(std::span(m_message.data(), words));
+    gateCall(EventKind::Receive, in, wait, 0, false);
     std::size_t done = 0;
-    ChannelOutcome outcome = channel.receive(buffer, done, false);
+    std::optional<Stamp> began;
     // Part of a message taken (a pipe's large message) must be read to its end.
-    if (outcome == ChannelOutcome::WouldBlock && (wait || done > 0)) {
-        beginWait<kTraced>(in, false);
-        outcome = channel.receive(buffer, done, true);
-        endWait<kTraced>(in, false);
-    }
+    const ChannelOutcome outcome = callChannel<kTraced>(
+        in, false, wait, done, [&](bool waiting) { return channel.receive(buffer, done, waiting); }, began);
     switch (outcome) {
-    case ChannelOutcome::Done: payload = recordReceived<kTraced>(in, done); return ChannelStatus::Ok;
+    case ChannelOutcome::Done: payload = recordReceived<kTraced>(in, done, began); return ChannelStatus::Ok;
     case ChannelOutcome::WouldBlock:
-        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, 0, kReceiveDirection);
+        channelEvent<kTraced>(EventKind::WouldBlock, in.line, in.channel, 0, kReceiveDirection, began);
         return ChannelStatus::WouldBlock;
     case ChannelOutcome::EndOfFile:
-        channelEvent<kTraced>(EventKind::EndOfFile, in.line, in.channel, 0, 0);
+        channelEvent<kTraced>(EventKind::EndOfFile, in.line, in.channel, 0, 0, began);
         payload = -1;
         return ChannelStatus::EndOfFile;
     default: channelFault(in, "read from"); return std::nullopt;
@@ -145,6 +182,7 @@ std::uint32_t Interpreter::execute(Op<OpCode::TryReceive>, std::uint32_t pc, con
 }
 
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Close>, std::uint32_t pc, const Instruction& in) {
+    gateCall(EventKind::ChannelClose, in, false, 0, std::nullopt);
     (*m_ctx.channels)[in.channel].close();
     channelEvent<kTraced>(EventKind::ChannelClose, in.line, in.channel, 0, 0);
     return pc + 1;
@@ -153,6 +191,7 @@ template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Close>, st
 // A try_send that found no room leaves its message this worker's next one;
 // drop gives it up, so the next send is a new message.
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Drop>, std::uint32_t pc, const Instruction& in) {
+    gateCall(EventKind::MessageDropped, in, false, messageTag(m_ctx.worker, m_nextMessage[in.channel]), std::nullopt);
     const std::int64_t tag = messageTag(m_ctx.worker, m_nextMessage[in.channel]++);
     channelEvent<kTraced>(EventKind::MessageDropped, in.line, in.channel, tag, 0);
     return pc + 1;

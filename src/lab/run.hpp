@@ -69,6 +69,9 @@ class Run {
     const RunSettings& settings() const { return m_settings; }
     bool stepping() const { return m_stepping; }
     std::vector<pid_t> workerPids() const;
+    /// "B is blocked in read() forever: ..." when a reader waits on a pipe
+    /// whose only remaining write end is its own; empty otherwise.
+    std::string describeBlockedForever() const;
 
   private:
     /// How and when one worker's process ended, as far as the parent knows.
@@ -89,9 +92,6 @@ class Run {
     void killAll(WorkerExit::How how, const std::string& reason);
     void addStopReason(const std::string& sentence);
     std::string describeStuckWorkers() const;
-    /// "B is blocked in read() forever: ..." when a reader waits on a pipe
-    /// whose only remaining write end is its own; empty otherwise.
-    std::string describeBlockedForever() const;
     /// `release`: free the drained events (the run is over).
     Trace buildTrace(bool release);
     WorkerRecord workerRecord(std::uint32_t worker) const;

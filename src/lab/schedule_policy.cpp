@@ -8,12 +8,25 @@
 namespace racetrace {
 
 SchedulePolicy alternateEveryAccess() {
-    // `turn` is the worker whose turn it is; it passes on after every step.
-    return [turn = std::uint32_t{0}](std::span<const std::uint32_t> ready, std::uint64_t) mutable {
+    return takeTurns({});
+}
+
+SchedulePolicy takeTurns(std::vector<std::uint32_t> stepsPerTurn) {
+    // `turn` is the first worker that may go next; `taken` counts the current
+    // worker's steps in its turn. The turn passes on once its share is taken
+    // (or it cannot go on: finished, or blocked).
+    return [turn = std::uint32_t{0}, current = std::uint32_t{0}, taken = std::uint32_t{0},
+            shares = std::move(stepsPerTurn)](std::span<const std::uint32_t> ready, std::uint64_t) mutable {
+        const std::uint32_t share = current < shares.size() && shares[current] > 0 ? shares[current] : 1;
+        if (taken > 0 && taken < share && std::find(ready.begin(), ready.end(), current) != ready.end()) {
+            ++taken;
+            return current;
+        }
         const auto next = std::find_if(ready.begin(), ready.end(), [&](std::uint32_t k) { return k >= turn; });
-        const std::uint32_t chosen = next != ready.end() ? *next : ready.front();
-        turn = chosen + 1;
-        return chosen;
+        current = next != ready.end() ? *next : ready.front();
+        turn = current + 1;
+        taken = 1;
+        return current;
     };
 }
 
@@ -27,7 +40,11 @@ Result<PolicyRun> runPolicy(RunOptions options, const SchedulePolicy& policy, st
         ready.clear();
         for (std::uint32_t k = 0; k < controller.workers(); ++k)
             if (controller.next(k)) ready.push_back(k);
-        if (ready.empty()) break;
+        if (ready.empty()) {
+            // Every worker finished, or the ones left all wait for each other.
+            if (std::string stuck = controller.stuck(); !stuck.empty()) return fail(std::move(stuck));
+            break;
+        }
         if (step == maxSteps)
             return fail("the workers had not finished after " + std::to_string(maxSteps) +
                         " steps of the schedule; the program may wait for something that never happens.");
@@ -53,10 +70,11 @@ RunOptions comparisonOptions(const std::string& scenario, std::uint32_t workers,
 }
 
 Result<std::vector<PolicyRun>> runAlternating(const std::vector<RunOptions>& runs,
+                                              const std::vector<std::uint32_t>& stepsPerTurn,
                                               const std::string& workerExecutable) {
     std::vector<PolicyRun> results;
     for (const RunOptions& options : runs) {
-        auto run = runPolicy(options, alternateEveryAccess(), kMaxPolicySteps, workerExecutable);
+        auto run = runPolicy(options, takeTurns(stepsPerTurn), kMaxPolicySteps, workerExecutable);
         if (!run) return fail(options.scenario + ": " + run.error());
         results.push_back(std::move(*run));
     }

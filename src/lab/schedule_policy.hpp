@@ -42,6 +42,11 @@ using SchedulePolicy = std::function<std::uint32_t(std::span<const std::uint32_t
 /// the last worker running takes every turn until it finishes too.
 SchedulePolicy alternateEveryAccess();
 
+/// Round robin in turns of several steps: worker k makes stepsPerTurn[k]
+/// steps in a row (1 where the list says nothing), or fewer when it finishes
+/// or blocks. {3, 1}: a producer three times as fast as its consumer.
+SchedulePolicy takeTurns(std::vector<std::uint32_t> stepsPerTurn);
+
 /// A guard against a program that never ends under a policy.
 inline constexpr std::uint64_t kMaxPolicySteps = 1'000'000;
 
@@ -68,10 +73,11 @@ inline constexpr std::uint64_t kComparisonIterations = 3;
 RunOptions comparisonOptions(const std::string& scenario, std::uint32_t workers = 2,
                              std::uint64_t iterations = kComparisonIterations);
 
-/// Runs each of `runs` in turn under a fresh alternateEveryAccess() policy.
-/// The naive-flag vs tas-mutex comparison is
+/// Runs each of `runs` in turn under a fresh takeTurns(stepsPerTurn) policy
+/// (every access in turn by default). The naive-flag vs tas-mutex comparison is
 /// `runAlternating({comparisonOptions("naive-flag"), comparisonOptions("tas-mutex")})`.
 Result<std::vector<PolicyRun>> runAlternating(const std::vector<RunOptions>& runs,
+                                              const std::vector<std::uint32_t>& stepsPerTurn = {},
                                               const std::string& workerExecutable = "/proc/self/exe");
 
 } // namespace racetrace

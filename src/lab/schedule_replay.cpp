@@ -8,11 +8,30 @@ namespace racetrace {
 
 namespace {
 
+/// A step as words can describe it. A trace does not say whether a channel
+/// call was the waiting form, so it is described as a plain call.
+PendingAccess described(const ScheduledAccess& access) {
+    return {access.kind, access.line, access.variable, onChannel(access.kind) ? 1u : access.word, access.value};
+}
+
+/// Why a replay can block where the original did not: ".", or for a pipe
+/// whose messages are not a page each, how the kernel packs its pages.
+std::string whyBlocked(const ScenarioInfo& scenario, const ScheduledAccess& want) {
+    if (!onChannel(want.kind) || want.variable >= scenario.channels.size()) return ".";
+    const ChannelInfo& channel = scenario.channels[want.variable];
+    if (channel.holdsWholeMessages())
+        return ": calls on " + channel.displayName() +
+               " overlapped in time in the original, and their order cannot always be told from the stamps.";
+    return ": " + channel.displayName() +
+           " keeps bytes in pages, and whether a message fits depends on where earlier calls that overlapped in "
+           "time left them, which a replay cannot force (with --message-bytes 4096, a page per message, it can).";
+}
+
 /// Where a schedule step and what the replay did disagree, or nothing.
 std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint64_t step, const ScheduledAccess& want,
                                          const ScheduledAccess& got) {
-    const PendingAccess wanted{want.kind, want.line, want.variable, want.word, want.value};
-    const PendingAccess actual{got.kind, got.line, got.variable, got.word, got.value};
+    const PendingAccess wanted = described(want);
+    const PendingAccess actual = described(got);
     const std::string who = workerName(want.worker);
     if (got.worker != want.worker || got.kind != want.kind || got.line != want.line || got.variable != want.variable ||
         got.word != want.word)
@@ -20,6 +39,10 @@ std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint
                describeAccess(scenario, wanted) + " at line " + std::to_string(want.line + 1) + ", but in the replay " +
                workerName(got.worker) + " " + describeAccess(scenario, actual) + " at line " +
                std::to_string(got.line + 1) + ".";
+    if (got.value != want.value && onChannel(want.kind))
+        return "Step " + std::to_string(step + 1) + ": " + who + " " +
+               (want.kind == EventKind::Send ? "sent " : "received ") + messageName(got.value) + " in the replay but " +
+               messageName(want.value) + " in the original.";
     if (got.value != want.value)
         return "Step " + std::to_string(step + 1) + ": " + who + " " + (isWrite(want.kind) ? "wrote " : "read ") +
                (want.variable < scenario.variables.size() ? scenario.variables[want.variable].name : "?") + " = " +
@@ -29,9 +52,50 @@ std::optional<std::string> compareAccess(const ScenarioInfo& scenario, std::uint
 
 } // namespace
 
+namespace {
+
+enum class StepRole : std::uint8_t { None, Begins, Completes };
+
+/// Tells the steps in a trace from the events that only complete one: after a
+/// BlockedEnd, the worker's next gated event is the result of the call that
+/// waited, whose step began at its BlockedBegin.
+class StepScanner {
+  public:
+    explicit StepScanner(std::size_t workers) : m_completing(workers, false) {}
+
+    /// The role of `event` (of a known worker).
+    StepRole roleOf(const Event& event) {
+        if (event.kind == EventKind::BlockedEnd) m_completing[event.worker] = true;
+        if (!eventKindInfo(event.kind).gated) return StepRole::None;
+        if (!m_completing[event.worker]) return StepRole::Begins;
+        m_completing[event.worker] = false;
+        return StepRole::Completes;
+    }
+
+  private:
+    std::vector<bool> m_completing;
+};
+
+ScheduledAccess scheduledAccess(const Event& event, std::uint64_t index) {
+    const bool channel = onChannel(event.kind);
+    return {event.worker,
+            announcedKind(event.kind, event.aux),
+            event.line,
+            event.variable,
+            !channel && auxIsWord(event.kind) ? event.aux : 0u,
+            event.value,
+            index,
+            false,
+            event.kind == EventKind::BlockedBegin || event.kind == EventKind::WouldBlock};
+}
+
+} // namespace
+
 std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
     std::vector<ScheduledAccess> sequence;
     std::vector<std::optional<ScheduledAccess>> lastOf(trace.workers.size());
+    std::vector<std::size_t> waitedStep(trace.workers.size(), 0);
+    StepScanner scanner(trace.workers.size());
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& event = trace.events[i];
         if (event.worker >= lastOf.size()) continue;
@@ -44,12 +108,17 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
                 sequence.push_back(repeat);
             continue;
         }
-        if (!eventKindInfo(event.kind).gated) continue;
-        ScheduledAccess access{
-            event.worker, event.kind, event.line, event.variable, auxIsWord(event.kind) ? event.aux : 0u,
-            event.value,  i};
+        const StepRole role = scanner.roleOf(event);
+        if (role == StepRole::None) continue;
+        ScheduledAccess access = scheduledAccess(event, i);
+        if (role == StepRole::Completes) {
+            access.completes = true;
+            // What the call that waited sent or received is its step's value too.
+            if (waitedStep[event.worker] < sequence.size()) sequence[waitedStep[event.worker]].value = event.value;
+        }
+        if (event.kind == EventKind::BlockedBegin) waitedStep[event.worker] = sequence.size();
         sequence.push_back(access);
-        lastOf[event.worker] = access;
+        if (!access.completes) lastOf[event.worker] = access;
     }
     return sequence;
 }
@@ -57,12 +126,13 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
 std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
     std::uint64_t count = 0;
     std::vector<bool> accessed(trace.workers.size(), false);
+    StepScanner scanner(trace.workers.size());
     for (const Event& event : trace.events) {
         if (count >= limit) return limit;
         if (event.worker >= accessed.size()) continue;
         if (event.kind == EventKind::Spin) {
             if (accessed[event.worker]) count += std::min<std::uint64_t>(event.aux, limit - count);
-        } else if (eventKindInfo(event.kind).gated) {
+        } else if (scanner.roleOf(event) != StepRole::None) {
             accessed[event.worker] = true;
             ++count;
         }
@@ -90,17 +160,31 @@ std::optional<std::string> followStep(StepController& steps, const ScenarioInfo&
     if (want.worker >= steps.workers())
         return step + " names worker " + workerName(want.worker) + ", but the run has only " +
                std::to_string(steps.workers()) + " workers.";
-    const auto pending = steps.next(want.worker);
+    // Where the original's wait ended, or a call of a worker that the replay
+    // left waiting longer than the original did: let it try again first.
+    if (auto retried = steps.retry(want.worker); !retried) return step + ": " + retried.error();
+    if (want.completes) return std::nullopt;
+    auto pending = steps.next(want.worker);
+    // The original call went through but here it would not: a wait on the same
+    // channel ended earlier than its stamp says (stamps cannot order calls that
+    // overlapped). Let those waits end first.
+    if (pending && onChannel(pending->kind) && !want.foundNoRoom && pending->outlook == CallOutlook::MustWait) {
+        if (auto retried = steps.retryBlockedOn(pending->variable); !retried) return step + ": " + retried.error();
+        pending = steps.next(want.worker);
+    }
     if (!pending)
         return step + ": the schedule has " + workerName(want.worker) + " " +
-               describeAccess(scenario, {want.kind, want.line, want.variable, want.word, want.value}) +
-               ", but in the replay it has already finished its program.";
+               describeAccess(scenario, described(want)) + ", but in the replay it " +
+               (steps.where(want.worker) == WorkerStep::Blocked
+                    ? "is blocked in a channel call" + whyBlocked(scenario, want)
+                    : "has already finished its program.");
     // Writes announce their value; reads are checked after the run.
+    // A channel call's step does not record whether it was the waiting form: the line says.
     const ScheduledAccess announced{want.worker,
                                     pending->kind,
                                     pending->line,
                                     pending->variable,
-                                    pending->word,
+                                    onChannel(pending->kind) ? 0u : pending->word,
                                     isPlainWrite(pending->kind) ? pending->value : want.value,
                                     0};
     if (auto mismatch = compareAccess(scenario, i, want, announced)) return mismatch;
@@ -108,9 +192,18 @@ std::optional<std::string> followStep(StepController& steps, const ScenarioInfo&
     return std::nullopt;
 }
 
+/// The calls and accesses alone: where a wait ended depends on the run.
+std::vector<ScheduledAccess> callsOnly(std::vector<ScheduledAccess> sequence) {
+    std::erase_if(sequence, [](const ScheduledAccess& access) { return access.completes; });
+    return sequence;
+}
+
 /// Reads are only known once made: the whole replayed sequence against the schedule.
-std::optional<std::string> compareSequences(const ScenarioInfo& scenario, const std::vector<ScheduledAccess>& schedule,
-                                            const std::vector<ScheduledAccess>& replayed) {
+std::optional<std::string> compareSequences(const ScenarioInfo& scenario,
+                                            const std::vector<ScheduledAccess>& fullSchedule,
+                                            const std::vector<ScheduledAccess>& fullReplayed) {
+    const auto schedule = callsOnly(fullSchedule);
+    const auto replayed = callsOnly(fullReplayed);
     for (std::uint64_t i = 0; i < schedule.size(); ++i) {
         if (i >= replayed.size())
             return "The replay made only " + std::to_string(replayed.size()) + " of the " +
@@ -136,6 +229,7 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     auto controller = StepController::start(options, workerExecutable);
     if (!controller) return fail(controller.error());
     StepController& steps = **controller;
+    steps.setWakeAfterSteps(StepController::Wake::OnQueues); // the schedule says when a pipe's wait ended
     ReplayResult result;
     for (std::uint64_t i = 0; i < schedule.size() && !result.divergence; ++i) {
         result.divergence = followStep(steps, original.scenario, i, schedule[i]);
@@ -156,7 +250,8 @@ Result<Trace> runSchedule(RunOptions options, const std::vector<std::uint32_t>& 
     if (!controller) return fail(controller.error());
     for (std::size_t i = 0; i < schedule.size(); ++i) {
         const std::uint32_t worker = schedule[i];
-        if ((*controller)->finished(worker)) continue; // a finished worker's turns are skipped
+        // A finished or blocked worker's turns are skipped.
+        if ((*controller)->where(worker) != WorkerStep::AtGate) continue;
         if (auto stepped = (*controller)->step(worker); !stepped)
             return fail("step " + std::to_string(i + 1) + ": " + stepped.error());
     }

@@ -25,9 +25,16 @@ struct ScheduledAccess {
     std::uint32_t word = 0;  ///< word within a record (record kinds, load, store)
     std::int64_t value = 0;  ///< what was read or written
     std::uint64_t event = 0; ///< index of the recorded event it comes from
+    /// Not a call of its own: where a call that waited went through (its
+    /// result after BlockedEnd). A replay lets the worker try again here.
+    bool completes = false;
+    /// A channel call that found no data or no room in the original (it
+    /// waited, or a try failed).
+    bool foundNoRoom = false;
 };
 
-/// The trace's gated accesses in its order, spins expanded into their repeats.
+/// The trace's gated accesses in its order, spins expanded into their
+/// repeats, with the points where a waiting call went through (`completes`).
 std::vector<ScheduledAccess> accessSequence(const Trace& trace);
 
 /// accessSequence(trace).size(), counted without building it, and no more than

@@ -23,7 +23,9 @@
 //   slots[K].pid/state/progress   never             writes (blocked: while in a channel call)
 //   slots[K].pinnedCpu            before spawn      reads
 //   slots[K].gateEnabled/Permits  sets (stepping)   takes permits, waits
+//   slots[K].gateSignal/Requests  sets (stepping)   waits on the signal
 //   slots[K].gateArrivals/pending never             announces its next access
+//   slots[K].checksDone/Outlook   never             answers the parent's checks
 //   note K                        never             one sentence before a failing exit
 //   ring K head / dropped         never             writes
 //   ring K tail                   writes            reads
@@ -47,7 +49,7 @@
 namespace racetrace {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x544e454d47455354ull; // "TSEGMENT" read little-endian
-inline constexpr std::uint32_t kSegmentAbiVersion = 3;
+inline constexpr std::uint32_t kSegmentAbiVersion = 4;
 
 enum class WorkerState : std::uint32_t {
     Starting = 0, ///< spawned, not yet at the barrier
@@ -121,13 +123,17 @@ struct alignas(kCacheLine) WorkerSlot {
     // Step gate (see lab/step_gate.hpp). The parent grants permits; before each
     // shared access the worker announces it, then takes one permit or waits.
     alignas(kCacheLine) std::atomic<std::uint32_t> gateEnabled; ///< parent: 1 = wait at every access
-    std::atomic<std::uint32_t> gatePermits;                     ///< parent adds, worker takes; futex word
+    std::atomic<std::uint32_t> gatePermits;                     ///< parent adds, worker takes
     std::atomic<std::uint32_t> gateArrivals;                    ///< worker: accesses announced so far
     std::atomic<std::uint32_t> pendingKind;                     ///< worker: EventKind of the announced access
     std::atomic<std::uint32_t> pendingLine;                     ///< worker: its program line
     std::atomic<std::uint32_t> pendingVariable;                 ///< worker: its variable
     std::atomic<std::uint32_t> pendingWord;                     ///< worker: its word within the variable
     std::atomic<std::int64_t> pendingValue;                     ///< worker: the value a write will store
+    std::atomic<std::uint32_t> gateSignal;     ///< parent: +1 whenever it wants the worker to look again; futex word
+    std::atomic<std::uint32_t> checkRequests;  ///< parent: +1 to ask for a fresh CallOutlook or a retry
+    std::atomic<std::uint32_t> checksDone;     ///< worker: the requests answered so far
+    std::atomic<std::uint32_t> pendingOutlook; ///< worker: CallOutlook of the announced channel call
 };
 static_assert(sizeof(WorkerSlot) == 2 * kCacheLine, "WorkerSlot is part of the segment ABI");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);

@@ -61,9 +61,61 @@ std::string waitWords(const Trace& trace) {
     return words;
 }
 
+/// Waits for room in a channel per worker.
+std::vector<std::uint64_t> waitsForRoom(const Trace& trace, const MessageStats& messages) {
+    std::vector<std::uint64_t> waits(trace.workers.size(), 0);
+    for (const BlockedWait& wait : messages.waits)
+        if (wait.direction == ChannelDirection::Send && wait.worker < waits.size()) ++waits[wait.worker];
+    return waits;
+}
+
+/// "A waited for room 3 times; 12 sent, 12 received" or "sends failed with
+/// EAGAIN 5 times, 5 dropped; 8 sent, 8 received".
+std::string messageSentence(const Trace& trace, const Analysis& analysis) {
+    const MessageStats& messages = analysis.messages;
+    std::vector<std::string> parts;
+    const auto waits = waitsForRoom(trace, messages);
+    for (std::uint32_t k = 0; k < waits.size(); ++k)
+        if (waits[k] > 0) parts.push_back(workerName(k) + " waited for room " + countOf(waits[k], "time", "times"));
+    if (messages.wouldBlock > 0)
+        parts.push_back("calls failed with EAGAIN " + countOf(messages.wouldBlock, "time", "times"));
+    if (messages.dropped > 0) parts.push_back(countOf(messages.dropped, "item", "items") + " dropped");
+    if (parts.empty()) parts.push_back("nobody had to wait");
+    std::string sentence;
+    for (const auto& part : parts)
+        sentence += (sentence.empty() ? "" : ", ") + part;
+    return sentence + " (" + groupedNumber(static_cast<std::int64_t>(messages.sent)) + " sent, " +
+           groupedNumber(static_cast<std::int64_t>(messages.received)) + " received).";
+}
+
 } // namespace
 
+const std::vector<ComparisonPair>& comparisonPairs() {
+    static const std::vector<ComparisonPair> pairs = {
+        {"naive-flag",
+         "tas-mutex",
+         {},
+         "A and B take turns at every shared access",
+         "Where the flag lets B in, the lock makes B wait.",
+         "Running the naive flag and the test-and-set lock with A and B taking turns at every access..."},
+        {"mq-blocking",
+         "mq-nonblocking",
+         {3, 1},
+         "A makes three calls for each of B's",
+         "Where the blocking producer waits for room, the non-blocking one drops the item.",
+         "Running the blocking and the non-blocking queue with A making three calls for each of B's..."},
+    };
+    return pairs;
+}
+
+const ComparisonPair& comparisonFor(std::string_view scenario) {
+    for (const ComparisonPair& pair : comparisonPairs())
+        if (pair.first == scenario || pair.second == scenario) return pair;
+    return comparisonPairs().front();
+}
+
 std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
+    if (!trace.scenario.channels.empty()) return messageSentence(trace, analysis);
     std::vector<std::string> counts;
     for (const FindingKindInfo& kind : kFindingKinds) // the overlaps are the sentence itself
         if (kind.kind != FindingKind::Overlap && analysis.count(kind.kind) > 0)
@@ -88,24 +140,26 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
     return sentence + ".";
 }
 
-Result<std::shared_ptr<const Comparison>> buildComparison() {
-    const std::vector<RunOptions> runs = {comparisonOptions("naive-flag"), comparisonOptions("tas-mutex")};
-    auto results = runAlternating(runs);
+Result<std::shared_ptr<const Comparison>> buildComparison(const ComparisonPair& pair) {
+    const std::vector<RunOptions> runs = {comparisonOptions(std::string(pair.first)),
+                                          comparisonOptions(std::string(pair.second))};
+    auto results = runAlternating(runs, pair.stepsPerTurn);
     if (!results) return fail("The comparison could not run: " + results.error());
 
     auto comparison = std::make_shared<Comparison>();
-    comparison->policy = "A and B take turns at every shared access (" + std::to_string(runs.front().workers) +
-                         " workers x " + std::to_string(kComparisonIterations) + " iterations, real processes)";
+    comparison->lesson = pair.lesson;
+    comparison->policy = std::string(pair.policy) + " (" + std::to_string(runs.front().workers) + " workers x " +
+                         std::to_string(kComparisonIterations) + " iterations, real processes)";
     for (PolicyRun& run : *results) {
         ComparisonSide side;
         side.title = run.trace.scenario.title;
-        const std::string label = run.trace.scenario.name + ", A and B in turn";
+        const std::string label = run.trace.scenario.name + ", one schedule";
         side.document = buildDocument(std::move(run.trace), label, "");
         side.sentence = comparisonSentence(side.document->trace, side.document->analysis);
         side.raced = !side.document->analysis.findings.empty();
         comparison->sides.push_back(std::move(side));
     }
-    comparison->headline = "Same schedule, A and B in turn at every access: ";
+    comparison->headline = "Same schedule (" + std::string(pair.policy) + "): ";
     for (std::size_t i = 0; i < comparison->sides.size(); ++i) {
         const ComparisonSide& side = comparison->sides[i];
         // The status line has room for the gist; the numbers are over each timeline.

@@ -101,9 +101,9 @@ bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
     });
 }
 
-bool RunSession::startComparison() {
-    return startJob("running both scenarios, A and B in turn...", [this] {
-        auto comparison = buildComparison();
+bool RunSession::startComparison(const ComparisonPair& pair) {
+    return startJob("running both scenarios under one schedule...", [this, &pair] {
+        auto comparison = buildComparison(pair);
         std::lock_guard lock(m_mutex);
         if (comparison)
             m_comparison = std::move(*comparison);

@@ -38,7 +38,7 @@ class RunSession {
     /// Replays `original` with new processes (see replay_job.hpp).
     bool startReplay(std::shared_ptr<const TraceDocument> original);
     /// Runs the side-by-side comparison (see comparison.hpp).
-    bool startComparison();
+    bool startComparison(const ComparisonPair& pair);
     /// Kills the running workers at once (a run; a replay or a comparison
     /// cannot be interrupted, but both are short).
     void stop();

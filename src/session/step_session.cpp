@@ -34,14 +34,21 @@ StepSession::StepSession(RunOptions options, std::unique_ptr<StepController> con
 
 void StepSession::readNextAccesses() {
     m_next.assign(workers(), std::nullopt);
+    m_blocked.assign(workers(), std::nullopt);
+    m_stuck.clear();
     if (m_free) return;
-    for (std::uint32_t k = 0; k < workers(); ++k)
+    for (std::uint32_t k = 0; k < workers(); ++k) {
         m_next[k] = m_controller->next(k);
+        if (!m_next[k]) m_blocked[k] = m_controller->blockedIn(k);
+    }
+    m_stuck = m_controller->stuck();
 }
 
 std::string StepSession::describeNext(std::uint32_t worker) const {
+    const ScenarioInfo& scenario = m_controller->scenario().info;
+    if (blocked(worker)) return describeBlocked(scenario, m_blocked[worker]->first, m_blocked[worker]->second);
     if (worker >= m_next.size() || !m_next[worker]) return {};
-    return describeAccess(m_controller->scenario().info, *m_next[worker]);
+    return describeAccess(scenario, *m_next[worker]);
 }
 
 Result<void> StepSession::step(std::uint32_t worker) {

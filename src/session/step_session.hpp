@@ -34,8 +34,13 @@ class StepSession {
     bool ranFreely() const { return m_free; }
     /// The access `worker` will make next, or nothing once it has finished.
     const std::optional<PendingAccess>& next(std::uint32_t worker) const { return m_next[worker]; }
-    /// "read Y", "write Y = 0": the next access in words ("" when there is none).
+    /// True while `worker` waits in a channel call for another worker's step.
+    bool blocked(std::uint32_t worker) const { return worker < m_blocked.size() && m_blocked[worker]; }
+    /// "read Y", "write Y = 0", "blocked in read from pipe P (empty)": the
+    /// next access in words ("" when there is none).
     std::string describeNext(std::uint32_t worker) const;
+    /// One sentence when the workers left are all blocked (no step is possible).
+    const std::string& stuck() const { return m_stuck; }
 
     /// Lets `worker` make its next access.
     Result<void> step(std::uint32_t worker);
@@ -62,8 +67,10 @@ class StepSession {
 
     RunOptions m_options;
     std::unique_ptr<StepController> m_controller;
-    std::vector<std::uint32_t> m_schedule;            ///< steps taken (kept after running freely)
-    std::vector<std::optional<PendingAccess>> m_next; ///< per worker; nothing: finished
+    std::vector<std::uint32_t> m_schedule;                                ///< steps taken (kept after running freely)
+    std::vector<std::optional<PendingAccess>> m_next;                     ///< per worker; nothing: finished or blocked
+    std::vector<std::optional<std::pair<std::uint16_t, bool>>> m_blocked; ///< per worker: its channel call
+    std::string m_stuck;
     bool m_free = false;
 };
 

@@ -30,6 +30,10 @@ enum class ChannelKind : std::uint8_t {
 std::string_view channelKindName(ChannelKind kind);
 std::optional<ChannelKind> channelKindFromName(std::string_view name);
 
+/// The page a pipe keeps its bytes in (x86-64 and arm64 Linux alike), and
+/// PIPE_BUF: a write of at most this many bytes is never torn.
+inline constexpr std::uint32_t kPipePageBytes = 4096;
+
 struct ChannelInfo {
     std::string name = "P";
     ChannelKind kind = ChannelKind::Pipe;
@@ -41,6 +45,13 @@ struct ChannelInfo {
     /// Capacity in messages (a pipe's bytes divided by the message size).
     std::uint64_t capacityInMessages() const {
         return kind == ChannelKind::Queue ? capacity : capacity / (messageBytes == 0 ? 1 : messageBytes);
+    }
+    /// True when it holds whole messages, so that "full" means capacityInMessages()
+    /// of them: a queue, or a pipe whose messages are one page each (a pipe
+    /// keeps bytes in pages, and a smaller message may or may not fit into the
+    /// page the last write began; the kernel does not say).
+    bool holdsWholeMessages() const {
+        return kind == ChannelKind::Queue || (messageBytes == kPipePageBytes && capacity % kPipePageBytes == 0);
     }
     /// "pipe P", "queue Q".
     std::string displayName() const { return std::string(channelKindName(kind)) + " " + name; }

@@ -75,7 +75,7 @@ struct EventKindInfo {
     std::string_view name; ///< short, lower-case, stable (files, exports, tooltips)
     bool reads;            ///< looks at a shared variable's value
     bool writes;           ///< may change a shared variable's value
-    bool gated;            ///< a step in step mode and replay: announced at the gate first
+    bool gated;            ///< a step in step mode and replay: announced at the gate first (see announcedKind)
     ValueMeaning value;
     AuxMeaning aux;
     std::string_view describeNext;     ///< the access about to be made: "read {var}"
@@ -124,16 +124,16 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
      "take {var}", "took {var}", TimelineClass::Tick, ColorRole::LockAcquire, ExportCategory::Lock},
     {EventKind::LockRelease, "lock-release", false, false, false, ValueMeaning::None, AuxMeaning::None,
      "release {var}", "released {var}", TimelineClass::Tick, ColorRole::LockRelease, ExportCategory::Lock},
-    {EventKind::Send, "send", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Payload,
+    {EventKind::Send, "send", false, false, true, ValueMeaning::MessageTag, AuxMeaning::Payload,
      "send into {var}", "sent {message} ({aux}) into {var}", TimelineClass::Tick, ColorRole::Send,
      ExportCategory::Message, true},
-    {EventKind::Receive, "receive", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Payload,
+    {EventKind::Receive, "receive", false, false, true, ValueMeaning::MessageTag, AuxMeaning::Payload,
      "receive from {var}", "received {message} ({aux}) from {var}", TimelineClass::Tick, ColorRole::Receive,
      ExportCategory::Message, true},
-    {EventKind::WouldBlock, "would-block", false, false, false, ValueMeaning::MessageTag, AuxMeaning::Direction,
+    {EventKind::WouldBlock, "would-block", false, false, true, ValueMeaning::MessageTag, AuxMeaning::Direction,
      "", "could not {success:send into|receive from} {var} without waiting ({success:full|empty})",
      TimelineClass::Marker, ColorRole::None, ExportCategory::Blocking, true},
-    {EventKind::BlockedBegin, "blocked-begin", false, false, false, ValueMeaning::None, AuxMeaning::Direction,
+    {EventKind::BlockedBegin, "blocked-begin", false, false, true, ValueMeaning::None, AuxMeaning::Direction,
      "", "blocked in {success:write|read} on {var} ({success:full|empty})", TimelineClass::Marker, ColorRole::None,
      ExportCategory::Blocking, true},
     {EventKind::BlockedEnd, "blocked-end", false, false, false, ValueMeaning::None, AuxMeaning::Direction,
@@ -147,18 +147,18 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
      "", "finished its program", TimelineClass::Lifecycle, ColorRole::None, ExportCategory::Lifecycle},
     {EventKind::WorkerKilled, "worker-killed", false, false, false, ValueMeaning::Signal, AuxMeaning::None,
      "", "was killed", TimelineClass::Lifecycle, ColorRole::None, ExportCategory::Lifecycle},
-    {EventKind::EndOfFile, "end-of-file", false, false, false, ValueMeaning::None, AuxMeaning::None,
+    {EventKind::EndOfFile, "end-of-file", false, false, true, ValueMeaning::None, AuxMeaning::None,
      "", "read end-of-file from {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
-    {EventKind::BrokenPipe, "broken-pipe", false, false, false, ValueMeaning::MessageTag, AuxMeaning::None,
+    {EventKind::BrokenPipe, "broken-pipe", false, false, true, ValueMeaning::MessageTag, AuxMeaning::None,
      "", "wrote {message} into {var}, which nobody reads any more (EPIPE)", TimelineClass::Marker, ColorRole::None,
      ExportCategory::Message, true},
     {EventKind::MessageTorn, "message-torn", false, false, false, ValueMeaning::MessageTag, AuxMeaning::ByteCount,
      "", "found {aux} bytes of {message} inside the message it read from {var}", TimelineClass::Marker,
      ColorRole::None, ExportCategory::Message, true},
-    {EventKind::ChannelClose, "channel-close", false, false, false, ValueMeaning::None, AuxMeaning::None,
+    {EventKind::ChannelClose, "channel-close", false, false, true, ValueMeaning::None, AuxMeaning::None,
      "close {var}", "closed its ends of {var}", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
-    {EventKind::MessageDropped, "message-dropped", false, false, false, ValueMeaning::MessageTag, AuxMeaning::None,
-     "", "gave up {message}: {var} was full", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
+    {EventKind::MessageDropped, "message-dropped", false, false, true, ValueMeaning::MessageTag, AuxMeaning::None,
+     "give up {message}", "gave up {message}: {var} was full", TimelineClass::Marker, ColorRole::None, ExportCategory::Message, true},
 }};
 // clang-format on
 
@@ -178,6 +178,20 @@ constexpr const EventKindInfo& eventKindInfo(EventKind kind) {
 /// Short lower-case name of a kind ("load", "record-check"); "invalid" for unknown bytes.
 constexpr std::string_view eventKindName(EventKind kind) {
     return eventKindInfo(kind).name;
+}
+
+/// What a gated event was announced as at its gate: the access itself, or for
+/// the first event of a channel call (which may have found it must wait, failed
+/// at once, met end-of-file or EPIPE) the call: Send or Receive. A call that
+/// waited records its result after BlockedEnd: that event is no step of its own.
+constexpr EventKind announcedKind(EventKind kind, std::uint32_t aux) {
+    switch (kind) {
+    case EventKind::WouldBlock:
+    case EventKind::BlockedBegin: return aux != 0 ? EventKind::Send : EventKind::Receive;
+    case EventKind::EndOfFile: return EventKind::Receive;
+    case EventKind::BrokenPipe: return EventKind::Send;
+    default: return kind;
+    }
 }
 
 /// True for kinds whose `variable` field names a channel (a pipe or a queue).

@@ -9,6 +9,8 @@
 //        R  -> next(W)   R came before the next write of another value (for a
 //                        read of the initial value: the first such write)
 //
+//    and from what each channel call found (trace/channel_order.hpp).
+//
 // 2. A deadline per event: the smallest stamp among the events it must precede
 //    (through those edges and its own worker's later events). A stamp read late
 //    (the worker was interrupted after the access) is larger than the deadline,
@@ -25,6 +27,7 @@
 // the likely error). n log n overall; a trace without shared reads is untouched.
 #include "trace/event_order.hpp"
 
+#include "trace/channel_order.hpp"
 #include "trace/modification_order.hpp"
 
 #include <algorithm>
@@ -315,7 +318,9 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
     if (events.size() >= kNoIndex) return repair;
     auto orders = std::make_shared<std::vector<ModificationOrder>>(modificationOrders(trace));
     trace.memoryOrders = orders; // still right if nothing moves below
-    const std::vector<Edge> edges = valueEdges(events, *orders);
+    std::vector<Edge> edges = valueEdges(events, *orders);
+    for (const auto& [before, after] : channelOrderEdges(trace))
+        edges.push_back({before, after});
     if (events.size() < 2 || edges.empty()) return repair;
 
     const ProgramOrder program(events);

@@ -210,11 +210,12 @@ void App::compare() {
         showMessage("Leave step mode first: the comparison runs its own stepped processes.", true);
         return;
     }
-    if (!m_session.startComparison()) {
+    const ComparisonPair& pair = comparisonFor(m_runPanel.options().scenario);
+    if (!m_session.startComparison(pair)) {
         showMessage("Busy: wait for the current run or file, then compare.", true);
         return;
     }
-    showMessage("Running the naive flag and the test-and-set lock with A and B taking turns at every access...");
+    showMessage(std::string(pair.running));
 }
 
 void App::leaveComparison() {

@@ -54,8 +54,8 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
     if (theme.lecture())
         ImGui::TextUnformatted("Same schedule on both sides.");
     else
-        ImGui::TextWrapped("Same schedule on both sides: %s. Where the flag lets B in, the lock makes B wait.",
-                           m_comparison->policy.c_str());
+        ImGui::TextWrapped("Same schedule on both sides: %s. %s", m_comparison->policy.c_str(),
+                           m_comparison->lesson.c_str());
     ImGui::PopTextWrapPos();
     ImGui::SameLine(left + avail - buttons);
     if (ImGui::Button(axis)) toggleAxis();

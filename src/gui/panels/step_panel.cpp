@@ -119,6 +119,11 @@ bool StepPanel::draw(ViewContext& context) {
         ImGui::TextWrapped("You are the scheduler: pick who makes the next shared access (keys 1-%u). Step %zu.",
                            std::min(workers, StepSession::kMaxWorkers), m_session->schedule().size());
     ImGui::PopStyleColor();
+    if (!m_session->stuck().empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().tornMarker); // the error-text colour
+        ImGui::TextWrapped("%s", m_session->stuck().c_str());
+        ImGui::PopStyleColor();
+    }
     drawWorkerButtons(context, demo);
     return drawActions(context, demo);
 }
@@ -129,7 +134,8 @@ void StepPanel::drawWorkerButtons(ViewContext& context, bool demo) {
     ImGui::BeginDisabled(free || demo);
     for (std::uint32_t k = 0; k < m_session->workers(); ++k) {
         const ImU32 colour = context.theme.workerColor(k);
-        const bool finished = !m_session->next(k).has_value();
+        const bool blocked = m_session->blocked(k);
+        const bool finished = !m_session->next(k).has_value() && !blocked;
         std::string label = workerName(k) + ": " +
                             (free       ? "ran freely"
                              : finished ? "finished"
@@ -139,9 +145,12 @@ void StepPanel::drawWorkerButtons(ViewContext& context, bool demo) {
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, brighter(colour, 30));
         ImGui::PushStyleColor(ImGuiCol_ButtonActive, brighter(colour, -30));
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 255));
-        ImGui::BeginDisabled(finished);
+        ImGui::BeginDisabled(finished || blocked);
         if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) stepWorker(context, k);
         ImGui::EndDisabled();
+        if (blocked && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s waits inside the call: step another worker to give it data or space.",
+                              workerName(k).c_str());
         ImGui::PopStyleColor(4);
     }
     ImGui::EndDisabled();
