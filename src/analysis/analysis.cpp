@@ -20,9 +20,14 @@ std::string messagesClause(const Trace& trace, const MessageStats& messages) {
                          messages.outOfOrder == 0;
     if (!allWell) return {};
     const std::uint64_t dropped = trace.droppedTotal();
-    return dropped == 0 ? std::string("every message sent arrived once, whole and in order")
-                        : "every message sent arrived once, whole and in order in the recorded events (" +
-                              countOf(dropped, "event was", "events were") + " dropped)";
+    std::string clause = dropped == 0 ? std::string("every message sent arrived once, whole and in order")
+                                      : "every message sent arrived once, whole and in order in the recorded events (" +
+                                            countOf(dropped, "event was", "events were") + " dropped)";
+    // Items a non-blocking sender gave up were never sent: say so, or "every" misleads.
+    if (messages.dropped > 0)
+        clause += ", but " + countOf(messages.dropped, "item was", "items were") +
+                  " dropped when a send found no room and could not wait";
+    return clause;
 }
 
 std::string allWellHeadline(const Trace& trace, const std::vector<InvariantResult>& invariants,

@@ -67,6 +67,7 @@ void findTornMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findDuplicatedMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findOutOfOrderMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findBlockedWaits(const AnalysisInput& input, std::vector<Finding>& out);
+void findDroppedMessages(const AnalysisInput& input, std::vector<Finding>& out);
 // The mailbox finders (handoff_finder.cpp): one pass finds all four kinds.
 void findHandoffsOf(FindingKind kind, const AnalysisInput& input, std::vector<Finding>& out);
 template <FindingKind kKind> void findHandoffs(const AnalysisInput& input, std::vector<Finding>& out) {
@@ -106,6 +107,8 @@ inline constexpr std::array<FindingKindInfo, kFindingKindCount> kFindingKinds = 
      true, FindingDomain::Mailbox},
     {FindingKind::RepeatedRead, "repeated-read", "repeated_reads", "Messages read twice", "message read twice",
      "messages read twice", "", findHandoffs<FindingKind::RepeatedRead>, nullptr, true, FindingDomain::Mailbox},
+    {FindingKind::DroppedMessage, "dropped-message", "dropped_messages", "Dropped messages", "dropped message",
+     "dropped messages", "", findDroppedMessages, nullptr, false, FindingDomain::Channels},
 }};
 // clang-format on
 

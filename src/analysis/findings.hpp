@@ -27,8 +27,9 @@ enum class FindingKind : std::uint8_t {
     TornHandoff,       ///< a mailbox read while a put was half-way
     LostHandoff,       ///< a message put and overwritten before anyone read it
     RepeatedRead,      ///< the same message read from a mailbox again
+    DroppedMessage,    ///< a message given up after a send that could not wait found no room (no race)
 };
-inline constexpr std::size_t kFindingKindCount = 12;
+inline constexpr std::size_t kFindingKindCount = 13;
 std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record", ...
 
 struct Finding {

@@ -313,7 +313,7 @@ void measureFill(const Trace& trace, MessageStats& stats) {
         else if (level > 0)
             --level;
         ChannelFill& fill = stats.fill[e.variable];
-        fill.points.push_back({e.timestamp, i, level});
+        fill.points.push_back({e.timestamp, i, level, e.kind == EventKind::Send});
         fill.maxHeld = std::max(fill.maxHeld, level);
     }
 }
@@ -324,6 +324,22 @@ std::uint64_t MessageStats::sendOf(std::uint64_t receive) const {
     const auto found = std::lower_bound(matches.begin(), matches.end(), receive,
                                         [](const MessageMatch& m, std::uint64_t r) { return m.receive < r; });
     return found != matches.end() && found->receive == receive ? found->send : kNoEvent;
+}
+
+std::vector<std::uint64_t> MessageStats::heldAfter(std::uint16_t channel, std::uint64_t at) const {
+    std::vector<std::uint64_t> held;
+    if (channel >= fill.size() || at == kNoEvent) return held;
+    const auto& points = fill[channel].points;
+    auto it = std::upper_bound(points.begin(), points.end(), at,
+                               [](std::uint64_t event, const FillPoint& p) { return event < p.event; });
+    if (it == points.begin()) return held;
+    const std::uint64_t level = std::prev(it)->held;
+    while (held.size() < level && it != points.begin()) {
+        --it;
+        if (it->send) held.push_back(it->event);
+    }
+    std::reverse(held.begin(), held.end());
+    return held;
 }
 
 MessageStats analyseMessages(const Trace& trace) {

@@ -28,6 +28,7 @@ struct FillPoint {
     std::uint64_t ns = 0;           ///< the event's time
     std::uint64_t event = kNoEvent; ///< the Send or Receive
     std::uint64_t held = 0;         ///< messages in the channel after it
+    bool send = false;              ///< a Send (else a Receive)
 };
 
 /// How full one channel was, in the trace's order: +1 at each Send, -1 at each
@@ -108,6 +109,10 @@ struct MessageStats {
 
     /// The Send a Receive took its message from; kNoEvent when none is known.
     std::uint64_t sendOf(std::uint64_t receive) const;
+    /// The Sends of the messages `channel` held after event `at` (kNoEvent:
+    /// before the first event), oldest first: the latest sends, as many as
+    /// its fill level says (a channel delivers in order).
+    std::vector<std::uint64_t> heldAfter(std::uint16_t channel, std::uint64_t at) const;
 };
 
 /// Everything above for one trace, in a few linear passes over its events.

@@ -1,5 +1,5 @@
-// The message finders: one finding per lost, torn, duplicated or out-of-order
-// message, and one per blocked wait, each with one plain sentence. The
+// The message finders: one finding per lost, torn, duplicated, out-of-order
+// or dropped message, and one per blocked wait, each with one plain sentence. The
 // matching and counting was done once by analyseMessages (AnalysisInput::
 // messages); these only put its lists into words.
 //
@@ -208,6 +208,22 @@ void findBlockedWaits(const AnalysisInput& input, std::vector<Finding>& out) {
         finding.beginNs = wait.beginNs;
         finding.endNs = wait.endNs;
         finding.sentence = blockedSentence(trace, wait);
+        out.push_back(std::move(finding));
+    }
+}
+
+void findDroppedMessages(const AnalysisInput& input, std::vector<Finding>& out) {
+    const Trace& trace = input.trace;
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const Event& e = trace.events[i];
+        if (e.kind != EventKind::MessageDropped) continue;
+        Finding finding = channelFinding(FindingKind::DroppedMessage, trace, e.variable, {i});
+        const ChannelInfo* channel = channelOf(trace, e.variable);
+        const std::string room =
+            channel ? " (" + countOf(channel->capacityInMessages(), "message", "messages") + ")" : std::string();
+        finding.sentence = workerName(e.worker) + " dropped " + messageName(e.value) + ": " +
+                           channelName(trace, e.variable) + " was full" + room +
+                           " and its send failed with EAGAIN instead of waiting.";
         out.push_back(std::move(finding));
     }
 }

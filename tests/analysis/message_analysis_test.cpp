@@ -351,7 +351,30 @@ TEST_CASE("messages: a run that only waited is no race; a lost message is", "[an
     CHECK(lost.headline == "A's message 4 was never received from pipe P.");
 }
 
-TEST_CASE("messages: the finder rows name each kind; only the blocked wait is no race", "[analysis][messages]") {
+TEST_CASE("messages: a message given up after EAGAIN is one dropped-message finding, and no race",
+          "[analysis][messages]") {
+    TraceBuilder b(Shape::NoSync);
+    const std::uint16_t Q = b.addChannel("Q", ChannelKind::Queue, 2);
+    b.send(A, 100, Q);
+    b.send(A, 110, Q);
+    b.wouldBlock(A, 120, Q, kSend);
+    const std::uint64_t dropped = b.messageDropped(A, 130, Q); // A's third message
+    b.receive(B, 200, Q, messageTag(A, 0));
+    b.receive(B, 210, Q, messageTag(A, 1));
+    const Trace trace = b.build();
+    const auto found = findingsOf(FindingKind::DroppedMessage, trace);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].events == std::vector<std::uint64_t>{dropped});
+    CHECK(found[0].sentence ==
+          "A dropped A's message 3: queue Q was full (2 messages) and its send failed with EAGAIN instead of waiting.");
+    const Analysis analysis = analyse(trace);
+    CHECK_FALSE(analysis.raced());
+    CHECK(analysis.headline == "No race: every message sent arrived once, whole and in order, but 1 item was dropped "
+                               "when a send found no room and could not wait.");
+}
+
+TEST_CASE("messages: the finder rows name each kind; blocked waits and dropped messages are no race",
+          "[analysis][messages]") {
     CHECK(findingKindName(FindingKind::LostMessage) == "lost-message");
     CHECK(findingKindInfo(FindingKind::LostMessage).jsonKey == "lost_messages");
     CHECK(findingKindInfo(FindingKind::TornMessage).jsonKey == "torn_messages");
@@ -360,8 +383,11 @@ TEST_CASE("messages: the finder rows name each kind; only the blocked wait is no
     CHECK(findingKindInfo(FindingKind::BlockedWait).jsonKey == "blocked_waits");
     for (const FindingKindInfo& kind : kFindingKinds) {
         INFO(kind.name);
-        CHECK(kind.isRace == (kind.kind != FindingKind::BlockedWait));
-        CHECK(kind.domain ==
-              (static_cast<std::size_t>(kind.kind) < 3 ? FindingDomain::Memory : FindingDomain::Channels));
+        CHECK(kind.isRace == (kind.kind != FindingKind::BlockedWait && kind.kind != FindingKind::DroppedMessage));
+        const auto index = static_cast<std::size_t>(kind.kind);
+        const bool mailbox = kind.kind >= FindingKind::BlankRead && kind.kind <= FindingKind::RepeatedRead;
+        CHECK(kind.domain == (index < 3 ? FindingDomain::Memory
+                              : mailbox ? FindingDomain::Mailbox
+                                        : FindingDomain::Channels));
     }
 }
