@@ -34,8 +34,8 @@ struct ViewState {
 
     /// Step mode: per worker, the access it will make next ("read Y"), and its
     /// line; empty when not stepping. The code view marks these.
-    std::vector<std::string> nextAccess;
-    std::vector<int> nextLine; ///< -1: finished
+    std::vector<std::string> nextAccess; ///< "" once finished; "blocked in ..." while blocked
+    std::vector<int> nextLine;           ///< -1: finished
 
     /// Selects finding `index` and asks every view to move to it.
     void selectFinding(int index) {

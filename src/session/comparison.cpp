@@ -97,13 +97,17 @@ const std::vector<ComparisonPair>& comparisonPairs() {
          {},
          "A and B take turns at every shared access",
          "Where the flag lets B in, the lock makes B wait.",
-         "Running the naive flag and the test-and-set lock with A and B taking turns at every access..."},
+         "Running the naive flag and the test-and-set lock with A and B taking turns at every access...",
+         "Compare: naive flag vs mutex",
+         {"Compare: naive flag vs mutex (C)", "Compare flag vs mutex", "Compare"}},
         {"mq-blocking",
          "mq-nonblocking",
          {3, 1},
          "A makes three calls for each of B's",
          "Where the blocking producer waits for room, the non-blocking one drops the item.",
-         "Running the blocking and the non-blocking queue with A making three calls for each of B's..."},
+         "Running the blocking and the non-blocking queue with A making three calls for each of B's...",
+         "Compare: blocking vs non-blocking queue",
+         {"Compare: blocking vs non-blocking (C)", "Compare blocking queues", "Compare"}},
     };
     return pairs;
 }

@@ -8,6 +8,7 @@
 #include "ipc/result.hpp"
 #include "session/document.hpp"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ struct ComparisonPair {
     std::string_view policy;                 ///< the schedule in words, for the view's title
     std::string_view lesson;                 ///< what to look for, one sentence
     std::string_view running;                ///< the status line while it runs
+    std::string_view menuItem;               ///< "Compare: naive flag vs mutex"
+    std::array<std::string_view, 3> button;  ///< the button's label, longest first (the key added to the first)
 };
 
 /// Every pair the side-by-side knows, the lock pair first (the default).

@@ -85,6 +85,7 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_comparing = false; // a new run, file or replay is shown in the normal panels
     if (m_document) m_previous = std::move(m_document);
     m_document = std::move(document);
+    m_runPanel.follow(m_document->trace.scenario.name);
     m_state.cursorEvent = kNoEvent;
     m_state.fitRequested = true;
     m_state.playing = false;

@@ -5,6 +5,7 @@
 
 #include "analysis/plain_words.hpp"
 #include "gui/panels/legend.hpp"
+#include "session/comparison.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <GLFW/glfw3.h>
@@ -130,7 +131,8 @@ void App::drawRunMenu(ViewContext& context) {
     if (ImGui::MenuItem("Replay this trace", "Ctrl+R", false,
                         m_document != nullptr && !m_session.busy() && !m_comparing && !m_runPanel.stepping()))
         replayShown();
-    if (ImGui::MenuItem("Compare: naive flag vs mutex", "C", m_comparing, !m_session.busy() && !m_runPanel.stepping()))
+    if (ImGui::MenuItem(std::string(comparisonFor(m_runPanel.options().scenario).menuItem).c_str(), "C", m_comparing,
+                        !m_session.busy() && !m_runPanel.stepping()))
         m_comparing ? leaveComparison() : compare();
     ImGui::EndMenu();
 }

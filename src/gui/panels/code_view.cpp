@@ -54,8 +54,8 @@ void drawNextAccesses(const ViewContext& context) {
     const std::vector<int>& nextLine = context.state.nextLine;
     ImGui::TextDisabled("next:");
     for (std::uint32_t w = 0; w < nextLine.size(); ++w) {
-        const std::string what = w < context.state.nextAccess.size() && nextLine[w] >= 0 ? context.state.nextAccess[w]
-                                                                                         : std::string("finished");
+        const bool known = w < context.state.nextAccess.size() && !context.state.nextAccess[w].empty();
+        const std::string what = known ? context.state.nextAccess[w] : std::string("finished");
         const std::string text = workerName(w) + ": " + what + (w + 1 < nextLine.size() ? "," : "");
         sameLineIfFits(swatchedWidth(text));
         context.theme.workerSwatchItem(w);

@@ -18,6 +18,7 @@ namespace {
 enum class Glyph : std::uint8_t {
     Box,      ///< a filled square over a lane's background (ticks, stays, bands)
     Arrow,    ///< a lost update, as on the timeline
+    Dashed,   ///< a dashed arrow: what ended a wait
     Triangle, ///< a torn record, as on the timeline
     Hatch,    ///< a blocked channel call
     Mark,     ///< a channel mark; the colour field holds the ChannelMark
@@ -42,6 +43,13 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
         draw->AddTriangleFilled(to, ImVec2(base.x - dy * head * 0.5f, base.y + dx * head * 0.5f),
                                 ImVec2(base.x + dy * head * 0.5f, base.y - dx * head * 0.5f), color);
         draw->AddCircleFilled(from, thickness * 1.3f, color, 8);
+        break;
+    }
+    case Glyph::Dashed: {
+        const ImVec2 from(min.x + box * 0.12f, max.y - box * 0.3f), to(max.x - box * 0.12f, min.y + box * 0.3f);
+        dashedLine(draw, from, to, color, std::max(2.0f, box / 6.0f), std::max(1.5f, box / 8.0f));
+        draw->AddTriangleFilled(to, ImVec2(to.x - box * 0.35f, to.y - box * 0.02f),
+                                ImVec2(to.x - box * 0.12f, to.y + box * 0.3f), color);
         break;
     }
     case Glyph::Hatch: hatchedRect(draw, min, max, color); break;
@@ -77,6 +85,8 @@ LegendContent legendContentOf(const TraceDocument& document) {
     content.messageArrows =
         std::any_of(document.analysis.messages.matches.begin(), document.analysis.messages.matches.end(),
                     [](const MessageMatch& m) { return m.send != kNoEvent; });
+    content.wakeArrows = std::any_of(document.analysis.messages.waits.begin(), document.analysis.messages.waits.end(),
+                                     [](const BlockedWait& w) { return w.endedBy != kNoEvent; });
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
                                 [](const WorkerEvents& lane) { return !lane.spans.empty(); });
     content.overlaps = content.lostUpdates = content.tornRecords = false;
@@ -112,6 +122,7 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {tick(TickKind::MessageReceive), Glyph::Box, p.messageReceive, "message received"},
         {content.messageArrows, Glyph::Arrow, p.messageArrow, "send -> receive"},
         {content.blocked, Glyph::Hatch, p.blockedHatch, "blocked in a channel call"},
+        {content.wakeArrows, Glyph::Dashed, p.messageArrow, "ended the wait"},
         {content.channelFill, Glyph::Box, p.channelFill, "messages held"},
         {mark(ChannelMark::WouldBlock), Glyph::Mark, markId(ChannelMark::WouldBlock), "would block"},
         {mark(ChannelMark::EndOfFile), Glyph::Mark, markId(ChannelMark::EndOfFile), "end of file"},

@@ -20,6 +20,7 @@ struct LegendContent {
     bool blocked = true;              ///< a worker blocked in a channel call
     bool channelFill = true;          ///< channel lanes (fill levels)
     bool messageArrows = true;        ///< send -> receive arrows
+    bool wakeArrows = true;           ///< dashed arrows from the call that ended a wait
 };
 
 /// The entries `document` needs: one pass over its events, so call it once per

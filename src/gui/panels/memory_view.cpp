@@ -4,10 +4,18 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <set>
 #include <string>
 
 namespace racetrace {
+
+namespace {
+/// Message cells drawn per channel at most (a big pipe holds thousands).
+constexpr std::size_t kMaxCells = 32;
+} // namespace
 
 void MemoryView::draw(ViewContext& context) {
     const auto& document = context.document;
@@ -16,6 +24,9 @@ void MemoryView::draw(ViewContext& context) {
     const std::uint64_t cursor = context.state.cursorEvent;
     if (document.get() != m_document || cursor != m_cursor || m_snapshot.words.empty()) {
         m_snapshot = document->memory.at(trace, cursor);
+        m_held.clear();
+        for (std::uint16_t c = 0; c < trace.scenario.channels.size(); ++c)
+            m_held.push_back(document->analysis.messages.heldAfter(c, cursor));
         m_document = document.get();
         m_cursor = cursor;
     }
@@ -33,6 +44,49 @@ void MemoryView::draw(ViewContext& context) {
         else
             drawScalar(theme, trace, v);
     }
+    for (std::uint16_t c = 0; c < m_held.size(); ++c)
+        drawChannel(theme, trace, c);
+}
+
+void MemoryView::drawChannel(const Theme& theme, const Trace& trace, std::uint16_t c) const {
+    const Palette& palette = theme.palette();
+    const ChannelInfo& channel = trace.scenario.channels[c];
+    const std::uint64_t capacity = channel.capacityInMessages();
+    const std::uint64_t held = m_held[c].size();
+    const std::size_t cells =
+        capacity <= kMaxCells ? static_cast<std::size_t>(capacity) : std::min(m_held[c].size(), kMaxCells);
+    ImGui::PushFont(theme.monoFont());
+    ImGui::Text("%-8s", channel.name.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s, %llu of %llu messages%s", std::string(channelKindName(channel.kind)).c_str(),
+                        static_cast<unsigned long long>(held), static_cast<unsigned long long>(capacity),
+                        held > cells ? " (the oldest shown)" : "");
+    // Empty cells show the room left, when there are few enough to draw.
+    const float cell = ImGui::GetFontSize() * 1.8f;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float perRow = std::max(1.0f, std::floor(ImGui::GetContentRegionAvail().x / (cell + 4.0f)));
+    for (std::size_t k = 0; k < cells; ++k) {
+        const float row = std::floor(static_cast<float>(k) / perRow), column = static_cast<float>(k) - row * perRow;
+        const ImVec2 a(origin.x + column * (cell + 4.0f), origin.y + row * (cell + 4.0f));
+        const ImVec2 b(a.x + cell, a.y + cell);
+        if (k >= m_held[c].size()) {
+            draw->AddRect(a, b, palette.laneSeparator, 3.0f);
+            continue;
+        }
+        const std::uint32_t sender = tagSender(trace.events[m_held[c][k]].value).value_or(0);
+        draw->AddRectFilled(a, b, theme.workerColor(sender), 3.0f);
+        const std::string letter = workerName(sender);
+        const ImVec2 size = ImGui::CalcTextSize(letter.c_str());
+        draw->AddText(ImVec2(a.x + (cell - size.x) / 2, a.y + (cell - size.y) / 2), IM_COL32(0, 0, 0, 255),
+                      letter.c_str());
+    }
+    const float rows = std::ceil(static_cast<float>(std::max<std::size_t>(cells, 1)) / perRow);
+    ImGui::Dummy(ImVec2(std::min(static_cast<float>(cells), perRow) * (cell + 4.0f), rows * (cell + 4.0f)));
+    if (ImGui::IsItemHovered() && !m_held[c].empty())
+        ImGui::SetTooltip("Oldest first: %s is the next to be read.",
+                          messageName(trace.events[m_held[c].front()].value).c_str());
 }
 
 void MemoryView::drawScalar(const Theme& theme, const Trace& trace, std::uint16_t v) const {

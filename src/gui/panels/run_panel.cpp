@@ -6,6 +6,7 @@
 #include "gui/theme.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/schedule_policy.hpp"
+#include "session/comparison.hpp"
 #include "session/replay_job.hpp"
 
 #include <imgui.h>
@@ -69,20 +70,28 @@ void RunPanel::startStepping(ViewContext& context) {
     context.commands.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
 }
 
+void RunPanel::pick(std::size_t index) {
+    m_scenarioIndex = static_cast<int>(index);
+    m_options.scenario = m_scenarios[index].info.name;
+    m_options.iterations = 0;
+    m_options.windowNs.reset();
+    // Roles are dealt round-robin: a scenario's own number gives every role its worker.
+    m_options.workers = m_scenarios[index].defaults.workers;
+}
+
+void RunPanel::follow(const std::string& scenario) {
+    if (stepping() || scenario == m_options.scenario) return;
+    for (std::size_t i = 0; i < m_scenarios.size(); ++i)
+        if (m_scenarios[i].info.name == scenario) pick(i);
+}
+
 void RunPanel::drawPicker() {
     ImGui::SetNextItemWidth(-1);
     const char* preview =
         m_scenarios.empty() ? "(none)" : m_scenarios[static_cast<std::size_t>(m_scenarioIndex)].info.title.c_str();
     if (ImGui::BeginCombo("##scenario", preview)) {
         for (std::size_t i = 0; i < m_scenarios.size(); ++i) {
-            if (ImGui::Selectable(m_scenarios[i].info.title.c_str(), static_cast<int>(i) == m_scenarioIndex)) {
-                m_scenarioIndex = static_cast<int>(i);
-                m_options.scenario = m_scenarios[i].info.name;
-                m_options.iterations = 0;
-                m_options.windowNs.reset();
-                // Roles are dealt round-robin: a scenario's own number gives every role its worker.
-                m_options.workers = m_scenarios[i].defaults.workers;
-            }
+            if (ImGui::Selectable(m_scenarios[i].info.title.c_str(), static_cast<int>(i) == m_scenarioIndex)) pick(i);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_scenarios[i].summary.c_str());
         }
         ImGui::EndCombo();
@@ -203,16 +212,17 @@ void RunPanel::drawButtons(ViewContext& context) {
                           groupedNumber(static_cast<std::int64_t>(kMaxWindowReplaySteps)).c_str());
     ImGui::EndDisabled();
     const float full = ImGui::GetContentRegionAvail().x;
-    if (ImGui::Button(fitLabel({"Compare: naive flag vs mutex (C)", "Compare flag vs mutex (C)",
-                                "Compare flag vs mutex", "Compare"},
-                               full),
-                      ImVec2(full, 0)))
+    const ComparisonPair& pair = comparisonFor(m_options.scenario);
+    const std::string labels[] = {std::string(pair.button[0]), std::string(pair.button[1]),
+                                  std::string(pair.button[2])};
+    if (ImGui::Button(fitLabel({labels[0].c_str(), labels[1].c_str(), labels[2].c_str()}, full), ImVec2(full, 0)))
         context.commands.compare();
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("One schedule, A and B taking turns at every shared access (2 workers x %llu iterations),\n"
-                          "under the naive flag and under the test-and-set lock: both timelines stacked.\n"
-                          "Where the flag lets B in, the lock makes B wait.",
-                          static_cast<unsigned long long>(kComparisonIterations));
+        ImGui::SetTooltip("One schedule (%s; 2 workers x %llu iterations) under %s and under %s:\n"
+                          "both timelines stacked. %s",
+                          std::string(pair.policy).c_str(), static_cast<unsigned long long>(kComparisonIterations),
+                          std::string(pair.first).c_str(), std::string(pair.second).c_str(),
+                          std::string(pair.lesson).c_str());
     ImGui::EndDisabled();
     if (busy)
         drawProgress(context, job);

@@ -39,10 +39,14 @@ class RunPanel : public View {
     /// Step mode: the user picks which worker makes the next shared access.
     void startStepping(ViewContext& context);
     bool stepping() const { return m_step != nullptr; }
+    /// Picks the built-in `scenario` (with its defaults) when a document of it
+    /// is shown, so that Run, Compare and the words match what is on screen.
+    void follow(const std::string& scenario);
     /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
     void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 
   private:
+    void pick(std::size_t index);
     void drawPicker();
     void drawKnobs(ViewContext& context);
     void drawButtons(ViewContext& context);

@@ -45,9 +45,8 @@ void StepPanel::refresh(ViewContext& context) {
     context.state.nextAccess.assign(workers, std::string());
     context.state.nextLine.assign(workers, -1);
     for (std::uint32_t k = 0; k < workers; ++k) {
-        if (!m_session->next(k)) continue;
-        context.state.nextAccess[k] = m_session->describeNext(k);
-        context.state.nextLine[k] = m_session->next(k)->line;
+        context.state.nextAccess[k] = m_session->describeNext(k); // "blocked in ..." while blocked
+        if (m_session->next(k)) context.state.nextLine[k] = m_session->next(k)->line;
     }
     context.commands.showLive(m_session->liveDocument());
     context.state.fitRequested = true; // keep every step in view

@@ -1,10 +1,13 @@
 // The channel half of the timeline model (gui/timeline/timeline_model.hpp):
 // the small marks and the blocked waits in the worker lanes, each channel's
-// fill level and the send -> receive arrows, all from Analysis::messages,
+// fill level, the send -> receive arrows and the dashed arrows from the call
+// that ended a wait to the wait's end, all from Analysis::messages,
 // prepared once per document.
 #include "gui/timeline/timeline_model.hpp"
 
 #include "session/document.hpp"
+
+#include <algorithm>
 
 namespace racetrace {
 
@@ -92,7 +95,10 @@ void TimelineModel::buildWaits() {
         const auto item = static_cast<std::uint32_t>(i);
         lane.blocked[0].add(static_cast<double>(wait.beginNs), static_cast<double>(wait.endNs), item);
         lane.blocked[1].add(static_cast<double>(wait.begin), static_cast<double>(std::max(end, wait.begin)), item);
+        if (wait.endedBy < eventCount && wait.end < eventCount) m_wakes.push_back({wait.endedBy, wait.end});
     }
+    std::sort(m_wakes.begin(), m_wakes.end(),
+              [](const MessageArrow& a, const MessageArrow& b) { return a.receive < b.receive; });
     for (LaneModel& lane : m_lanes) {
         lane.blocked[0].finish();
         lane.blocked[1].finish();

@@ -233,15 +233,14 @@ namespace racetrace {
 namespace {
 
 /// The first arrow whose receive lies at or after `value` on the frame's axis.
-std::size_t firstArrowFrom(const TimelineFrame& f, double value) {
-    const auto& arrows = f.model->arrows();
+std::size_t firstArrowFrom(const TimelineFrame& f, const std::vector<MessageArrow>& arrows, double value) {
     const auto found = std::partition_point(arrows.begin(), arrows.end(), [&](const MessageArrow& a) {
         return f.model->eventX(a.receive, f.axis) < value;
     });
     return static_cast<std::size_t>(found - arrows.begin());
 }
 
-void drawMessageArrow(const TimelineFrame& f, const MessageArrow& arrow, float head) {
+void drawMessageArrow(const TimelineFrame& f, const MessageArrow& arrow, float head, bool dashed) {
     const auto& events = f.model->trace().events;
     const int from = f.workerLane(events[arrow.send].worker), to = f.workerLane(events[arrow.receive].worker);
     if (from < 0 || to < 0) return;
@@ -253,25 +252,32 @@ void drawMessageArrow(const TimelineFrame& f, const MessageArrow& arrow, float h
     const float dx = (b.x - a.x) / length, dy = (b.y - a.y) / length;
     const ImVec2 base(b.x - dx * head, b.y - dy * head);
     const ImU32 color = f.palette->messageArrow;
-    f.draw->AddLine(a, base, color, 1.0f);
+    if (dashed)
+        dashedLine(f.draw, a, base, color, std::max(3.0f, head * 0.6f), 1.5f);
+    else
+        f.draw->AddLine(a, base, color, 1.0f);
     f.draw->AddTriangleFilled(b, ImVec2(base.x - dy * head * 0.4f, base.y + dx * head * 0.4f),
                               ImVec2(base.x + dy * head * 0.4f, base.y - dx * head * 0.4f), color);
+}
+
+void drawArrowsInView(const TimelineFrame& f, const std::vector<MessageArrow>& arrows, bool dashed) {
+    if (arrows.empty()) return;
+    // A receive shortly after the view may come from a send inside it.
+    const double span = f.ctx.end - f.ctx.begin;
+    const std::size_t first = firstArrowFrom(f, arrows, f.ctx.begin);
+    const std::size_t last = firstArrowFrom(f, arrows, f.ctx.end + span * 0.25);
+    if (last <= first) return;
+    const std::size_t stride = (last - first + kMaxArrows - 1) / kMaxArrows;
+    const float head = std::max(4.0f, f.fontSize * 0.35f);
+    for (std::size_t k = first; k < last; k += stride)
+        drawMessageArrow(f, arrows[k], head, dashed);
 }
 
 } // namespace
 
 void drawMessageArrows(const TimelineFrame& f) {
-    const auto& arrows = f.model->arrows();
-    if (arrows.empty()) return;
-    // A receive shortly after the view may come from a send inside it.
-    const double span = f.ctx.end - f.ctx.begin;
-    const std::size_t first = firstArrowFrom(f, f.ctx.begin);
-    const std::size_t last = firstArrowFrom(f, f.ctx.end + span * 0.25);
-    if (last <= first) return;
-    const std::size_t stride = (last - first + kMaxArrows - 1) / kMaxArrows;
-    const float head = std::max(4.0f, f.fontSize * 0.35f);
-    for (std::size_t k = first; k < last; k += stride)
-        drawMessageArrow(f, arrows[k], head);
+    drawArrowsInView(f, f.model->arrows(), false);
+    drawArrowsInView(f, f.model->wakeArrows(), true);
 }
 
 } // namespace racetrace

@@ -98,6 +98,8 @@ void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float th
 void drawChannelMark(ImDrawList* draw, const Palette& palette, ChannelMark mark, ImVec2 centre, float radius);
 /// A bar with diagonal hatching, for a worker blocked in a channel call.
 void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color);
+/// A dashed line, dashes `dash` px long: the arrows from the call that ended a wait.
+void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, float thickness);
 
 inline ImU32 withAlpha(ImU32 color, unsigned alpha) {
     return (color & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);

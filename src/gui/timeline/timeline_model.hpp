@@ -176,6 +176,9 @@ class TimelineModel {
     const std::vector<FindingGroup>& groups() const { return m_groups; }
     const std::vector<ChannelModel>& channels() const { return m_channels; }
     const std::vector<MessageArrow>& arrows() const { return m_arrows; }
+    /// From the send (or receive) that ended a blocked wait to the wait's end
+    /// (its BlockedEnd), ordered by the end: drawn dashed.
+    const std::vector<MessageArrow>& wakeArrows() const { return m_wakes; }
 
     /// x of event `index` on `axis` (ns, or the index itself).
     double eventX(std::uint64_t index, TimeAxis axis) const;
@@ -213,6 +216,7 @@ class TimelineModel {
     std::vector<FindingGroup> m_groups;
     std::vector<ChannelModel> m_channels;
     std::vector<MessageArrow> m_arrows;
+    std::vector<MessageArrow> m_wakes;
     std::vector<double> m_findingX;               ///< per finding: begin/end on RealTime, then on EventOrder
     std::vector<std::uint64_t> m_openStayBeginNs; ///< per worker: begin of its open stay, or kNoEvent
     bool m_liveSlot = false;                      ///< some stay is open: event order has one slot more

@@ -3,6 +3,9 @@
 #include "gui/theme.hpp"
 #include "session/document.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace racetrace {
 
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t) {
@@ -10,6 +13,17 @@ void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t)
     draw->AddRectFilled(ImVec2(min.x, max.y - t), max, color);
     draw->AddRectFilled(ImVec2(min.x, min.y + t), ImVec2(min.x + t, max.y - t), color);
     draw->AddRectFilled(ImVec2(max.x - t, min.y + t), ImVec2(max.x, max.y - t), color);
+}
+
+void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, float thickness) {
+    const float length = std::hypot(b.x - a.x, b.y - a.y);
+    if (length < 1.0f) return;
+    const float dx = (b.x - a.x) / length, dy = (b.y - a.y) / length;
+    for (float at = 0; at < length; at += dash * 2) {
+        const float until = std::min(at + dash, length);
+        draw->AddLine(ImVec2(a.x + dx * at, a.y + dy * at), ImVec2(a.x + dx * until, a.y + dy * until), color,
+                      thickness);
+    }
 }
 
 void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
