@@ -44,6 +44,11 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
         .add_option("--capacity", run.options.capacity,
                     "what every channel holds: bytes of a pipe, messages of a queue (default: the scenario's)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
+    command
+        .add_option_function<std::string>(
+            "--when-full", [&run](const std::string& what) { run.options.retryWhenFull = what == "retry"; },
+            "what a non-blocking sender does when a send finds no room: drop the item (default) or retry it")
+        ->check(CLI::IsMember({"drop", "retry"}));
     command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, kMaxWatchdogSeconds))

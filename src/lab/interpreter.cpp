@@ -30,6 +30,7 @@ Interpreter::Interpreter(const InterpreterContext& context) : m_ctx(context) {
     for (const ChannelEndpoint& channel : *context.channels)
         largest = std::max(largest, channel.messageBytes());
     m_nextMessage.assign(context.channels->size(), 0);
+    m_lastTrySend.assign(context.channels->size(), kNoTrySend);
     m_message.assign(largest / sizeof(std::int64_t), 0);
 }
 

@@ -35,6 +35,7 @@ struct InterpreterContext {
     std::uint64_t windowNs = 0;
     std::uint64_t seed = 0;
     std::vector<ChannelEndpoint>* channels = nullptr; ///< this worker's ends, one entry per channel
+    bool retryWhenFull = false; ///< `drop` goes back to the failed try_send (RunSettings::retryWhenFull)
 };
 
 class Interpreter {
@@ -194,6 +195,8 @@ class Interpreter {
     std::uint64_t m_random = 0;
     std::string m_fault;
     std::vector<std::uint64_t> m_nextMessage; ///< per channel: this worker's next message number
+    static constexpr std::uint32_t kNoTrySend = ~0u;
+    std::vector<std::uint32_t> m_lastTrySend; ///< per channel: the pc of this worker's latest try_send
     std::vector<std::int64_t> m_message;      ///< one message's words, for the largest channel
 
     // Spin folding: an access identical to the previous one (same instruction,

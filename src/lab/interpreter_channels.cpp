@@ -157,6 +157,7 @@ template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Send>, std
 
 template <bool kTraced>
 std::uint32_t Interpreter::execute(Op<OpCode::TrySend>, std::uint32_t pc, const Instruction& in) {
+    m_lastTrySend[in.channel] = pc;
     const auto status = sendMessage<kTraced>(in, false);
     if (!status) return kFault;
     m_registers[in.reg] = statusValue(*status);
@@ -189,8 +190,10 @@ template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Close>, st
 }
 
 // A try_send that found no room leaves its message this worker's next one;
-// drop gives it up, so the next send is a new message.
+// drop gives it up, so the next send is a new message. With --when-full retry
+// it goes back to that try_send instead: the same message, tried again.
 template <bool kTraced> std::uint32_t Interpreter::execute(Op<OpCode::Drop>, std::uint32_t pc, const Instruction& in) {
+    if (m_ctx.retryWhenFull && m_lastTrySend[in.channel] != kNoTrySend) return m_lastTrySend[in.channel];
     gateCall(EventKind::MessageDropped, in, false, messageTag(m_ctx.worker, m_nextMessage[in.channel]), std::nullopt);
     const std::int64_t tag = messageTag(m_ctx.worker, m_nextMessage[in.channel]++);
     channelEvent<kTraced>(EventKind::MessageDropped, in.line, in.channel, tag, 0);

@@ -114,7 +114,7 @@ Result<void> Run::createSegment(const RunOptions& options) {
                        .ticksPerNs = m_clock.ticksPerNs,
                        .clockBaseTicks = m_clock.baseTicks,
                        .messageBytes = m_settings.messageBytes,
-                       .reserved = 0};
+                       .retryWhenFull = m_settings.retryWhenFull ? 1u : 0u};
     const std::uint64_t bytes = layoutFor(plan).totalBytes;
     auto segment = SharedSegment::create(bytes, "racetrace-run");
     if (!segment) return fail(segment.error());

@@ -40,6 +40,7 @@ RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario)
     settings.watchdogSeconds = options.watchdogSeconds;
     settings.messageBytes = options.messageBytes;
     settings.capacity = options.capacity;
+    settings.retryWhenFull = options.retryWhenFull;
     return settings;
 }
 
@@ -56,6 +57,7 @@ RunOptions optionsToRepeat(const RunSettings& settings, std::string scenarioSour
     options.watchdogSeconds = settings.watchdogSeconds;
     options.messageBytes = settings.messageBytes;
     options.capacity = settings.capacity;
+    options.retryWhenFull = settings.retryWhenFull;
     return options;
 }
 

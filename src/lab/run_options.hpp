@@ -38,6 +38,7 @@ struct RunOptions {
     std::uint64_t ringCapacity = 0;
     std::uint32_t messageBytes = 0; ///< every channel's message size; 0: the scenario's
     std::uint64_t capacity = 0; ///< every channel's capacity (bytes of a pipe, messages of a queue); 0: the scenario's
+    bool retryWhenFull = false; ///< --when-full retry (see RunSettings::retryWhenFull)
 };
 
 /// Checks options against the limits; the sentence names the bad option.

@@ -63,6 +63,13 @@ struct Scenario {
     /// The ends of `channel` worker `worker` gets: the ones its program uses,
     /// and the write end where the scenario says its role keeps it.
     ChannelUse channelUse(std::uint32_t worker, std::uint16_t channel) const;
+    /// True when some program has the instruction (`drop`: the --when-full knob applies).
+    bool uses(OpCode op) const {
+        for (const Program& program : programs)
+            for (const Instruction& in : program.code)
+                if (in.op == op) return true;
+        return false;
+    }
     /// Whether every VAR[me] and VAR[other] has a word for each of `workers`
     /// workers; the sentence names the first that does not.
     Result<void> fitsWorkers(std::uint32_t workers) const;

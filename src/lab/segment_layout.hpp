@@ -72,7 +72,7 @@ struct RunParameters {
     double ticksPerNs;            ///< clock calibration
     std::uint64_t clockBaseTicks; ///< "time zero" of the run
     std::uint32_t messageBytes;   ///< every channel's message size (--message-bytes); 0: the scenario's
-    std::uint32_t reserved;
+    std::uint32_t retryWhenFull;  ///< 1: `drop` tries the failed send again (--when-full retry)
 };
 static_assert(sizeof(RunParameters) == 64 && std::is_trivially_copyable_v<RunParameters>);
 

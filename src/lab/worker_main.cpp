@@ -178,6 +178,7 @@ int workerMain(const WorkerArgs& args) {
     context.worker = args.id;
     context.workers = parameters.workerCount;
     context.windowNs = parameters.windowNs;
+    context.retryWhenFull = parameters.retryWhenFull != 0;
     context.seed = parameters.seed;
     context.channels = &*channels;
     Interpreter interpreter(context);

@@ -59,7 +59,8 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
     text += trace.scenario.title + " (" + trace.scenario.name + "): " + countOf(options.workers, "worker", "workers") +
             " x " + countOf(options.iterations, "iteration", "iterations") + ", race window " +
             groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " +
-            std::string(pinModeName(options.pin)) + ", seed " + std::to_string(options.seed) + ".\n";
+            std::string(pinModeName(options.pin)) + ", seed " + std::to_string(options.seed) +
+            (options.retryWhenFull ? ", retrying a send that finds no room" : "") + ".\n";
     if (options.traceEnabled)
         text += "Recorded " + countOf(trace.events.size(), "event", "events") + " in " +
                 humanDuration(trace.durationNs) + " (" +

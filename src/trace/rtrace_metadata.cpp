@@ -278,6 +278,7 @@ void readSettings(FieldReader& r, const Json& root, RunSettings& options) {
     r.read(*j, "watchdogSeconds", path, options.watchdogSeconds);
     if (r.has(*j, "messageBytes")) r.read(*j, "messageBytes", path, options.messageBytes);
     if (r.has(*j, "capacity")) r.read(*j, "capacity", path, options.capacity);
+    if (r.has(*j, "retryWhenFull")) r.read(*j, "retryWhenFull", path, options.retryWhenFull);
 }
 
 void readWorker(FieldReader& r, const Json& value, const std::string& path, WorkerRecord& worker) {
@@ -421,6 +422,7 @@ Json encodeSettings(const RunSettings& options) {
     j["watchdogSeconds"] = options.watchdogSeconds;
     j["messageBytes"] = options.messageBytes;
     j["capacity"] = options.capacity;
+    j["retryWhenFull"] = options.retryWhenFull;
     return j;
 }
 

@@ -85,6 +85,9 @@ struct RunSettings {
     double watchdogSeconds = 5.0;   ///< the run stopped after this long without progress
     std::uint32_t messageBytes = 0; ///< every channel's message size (--message-bytes); 0: the scenario's
     std::uint64_t capacity = 0;     ///< every channel's capacity (--capacity); 0: the scenario's
+    /// --when-full retry: a `drop` after a failed try_send goes back and tries
+    /// again instead of giving the message up (lecture notes, 4.2).
+    bool retryWhenFull = false;
 };
 
 struct MachineInfo {

@@ -142,6 +142,20 @@ TEST_CASE("a non-blocking producer gets EAGAIN instead and drops: sent + dropped
     requireEveryMessageOnceInOrder(trace);
 }
 
+TEST_CASE("with --when-full retry the non-blocking producer tries again: nothing dropped, every item sent",
+          "[integration][channels]") {
+    const std::uint64_t items = 400;
+    RunOptions o = channelOptions("mq-nonblocking", items, 20'000);
+    o.retryWhenFull = true;
+    const Trace trace = runOrFail(o);
+    REQUIRE(trace.stopReason.empty());
+    CHECK(trace.settings.retryWhenFull);
+    CHECK(countKind(trace, EventKind::WouldBlock, 0) > 0); // it still met a full queue, and spun
+    CHECK(countKind(trace, EventKind::MessageDropped) == 0);
+    CHECK(countKind(trace, EventKind::Send, 0) == items + 1); // the items and the end mark
+    requireEveryMessageOnceInOrder(trace);
+}
+
 TEST_CASE("pipe-forgot-close: the reader blocks forever and the watchdog says why", "[integration][channels]") {
     const auto start = Clock::now();
     const Trace trace = runOrFail(channelOptions("pipe-forgot-close", 5, 0));

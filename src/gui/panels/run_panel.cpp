@@ -75,6 +75,7 @@ void RunPanel::pick(std::size_t index) {
     m_options.scenario = m_scenarios[index].info.name;
     m_options.iterations = 0;
     m_options.windowNs.reset();
+    m_options.retryWhenFull = false;
     // Roles are dealt round-robin: a scenario's own number gives every role its worker.
     m_options.workers = m_scenarios[index].defaults.workers;
 }
@@ -146,7 +147,19 @@ void RunPanel::drawKnobs(ViewContext& context) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("none: the scheduler decides\nspread: one CPU per worker\nsame: every worker on one CPU "
                           "(widen the window to see races)");
+    if (scenario.uses(OpCode::Drop)) drawWhenFull();
     describe();
+}
+
+void RunPanel::drawWhenFull() {
+    const char* choices[] = {"drop the item", "retry the send"};
+    int choice = m_options.retryWhenFull ? 1 : 0;
+    ImGui::SetNextItemWidth(-ImGui::CalcTextSize("iterations").x - 16);
+    if (ImGui::Combo("when full", &choice, choices, 2)) m_options.retryWhenFull = choice == 1;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("A send that cannot wait found no room (EAGAIN): give the item up (counted as dropped),\n"
+                          "or try the same send again at once (spinning instead of sleeping).\n"
+                          "racetrace run --when-full drop|retry");
 }
 
 void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful) {

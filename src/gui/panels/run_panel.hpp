@@ -49,6 +49,8 @@ class RunPanel : public View {
     void pick(std::size_t index);
     void drawPicker();
     void drawKnobs(ViewContext& context);
+    /// Drop or retry, for a scenario whose sender may give an item up.
+    void drawWhenFull();
     void drawButtons(ViewContext& context);
     void drawProgress(ViewContext& context, const JobStatus& job);
     void drawReplayNote(ViewContext& context);
