@@ -118,11 +118,14 @@ void reap(const std::vector<pid_t>& pids) {
 
 } // namespace
 
-TEST_CASE("killing the racetrace process kills its workers", "[integration][lifetime]") {
+namespace {
+
+/// Starts `racetrace run` with `args`, waits for its two workers, kills the
+/// CLI with SIGKILL and requires the workers gone within a second.
+void requireWorkersDieWithTheCli(const std::vector<std::string>& args) {
     const auto shmBefore = devShmEntries();
     SubreaperScope subreaper;
-    const pid_t cli =
-        spawnProgram(RACETRACE_CLI_PATH, {"run", "-s", "tas-mutex", "-n", "100000000", "--window-ns", "100000"});
+    const pid_t cli = spawnProgram(RACETRACE_CLI_PATH, args);
 
     // Wait until both workers exist and run.
     std::vector<pid_t> workers;
@@ -138,7 +141,7 @@ TEST_CASE("killing the racetrace process kills its workers", "[integration][life
         waitpid(cli, nullptr, 0);
         FAIL("the CLI did not start two workers within 10 s");
     }
-    std::this_thread::sleep_for(100ms); // well into the race, not at the barrier
+    std::this_thread::sleep_for(100ms); // well into the run, not at the barrier
     for (pid_t worker : workers)
         REQUIRE(isAlive(worker));
 
@@ -155,6 +158,18 @@ TEST_CASE("killing the racetrace process kills its workers", "[integration][life
         kill(pid, SIGKILL); // never leave them running, even on failure
     reap(survivors);
     requireNoLeftovers(shmBefore);
+}
+
+} // namespace
+
+TEST_CASE("killing the racetrace process kills its workers", "[integration][lifetime]") {
+    requireWorkersDieWithTheCli({"run", "-s", "tas-mutex", "-n", "100000000", "--window-ns", "100000"});
+}
+
+TEST_CASE("killing the racetrace process kills workers blocked in a channel call",
+          "[integration][lifetime][channels]") {
+    // A slow consumer (1 ms per item): the producer spends the run blocked in mq_send().
+    requireWorkersDieWithTheCli({"run", "-s", "mq-blocking", "-n", "100000000", "--window-ns", "1000000"});
 }
 
 TEST_CASE("the watchdog ends a run where every worker spins forever", "[integration][lifetime][watchdog]") {

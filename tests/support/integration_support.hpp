@@ -181,16 +181,20 @@ inline std::vector<pid_t> waitUntilGone(const std::vector<pid_t>& pids, std::chr
     }
 }
 
-/// Names in /dev/shm: a run must add none (its segment is a memfd).
+/// Names in /dev/shm and, where the mqueue file system is mounted, in
+/// /dev/mqueue: a run must add none (its segment is a memfd, its queues are
+/// unlinked the moment they are created).
 inline std::set<std::string> devShmEntries() {
     std::set<std::string> names;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", error))
-        names.insert(entry.path().filename().string());
+    for (const char* directory : {"/dev/shm", "/dev/mqueue"}) {
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(directory, error))
+            names.insert(std::string(directory) + "/" + entry.path().filename().string());
+    }
     return names;
 }
 
-/// What the test process leaves behind: no live children, no new /dev/shm names.
+/// What the test process leaves behind: no live children, no new /dev/shm or /dev/mqueue names.
 inline void requireNoLeftovers(const std::set<std::string>& shmBefore) {
     CHECK(liveChildrenOf(getpid()).empty());
     const auto shmAfter = devShmEntries();
