@@ -1,4 +1,5 @@
 #include "gui/app/app.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -18,6 +19,8 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     : m_window(std::move(window)), m_settings(loadSettings()), m_runPanel(m_settings.lastRun) {
     if (options.lecture) m_settings.lecture = true;
     m_state.axis = m_settings.axis;
+    // Lecture mode, asked for or saved, starts as L would: fullscreen, in event order.
+    if (m_settings.lecture) showLectureLayout(true);
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
     if (options.traceFile) {
@@ -145,7 +148,14 @@ void App::pollSession() {
 void App::setLecture(bool lecture) {
     m_settings.lecture = lecture;
     m_themeDirty = true;
+    showLectureLayout(lecture);
+}
+
+void App::showLectureLayout(bool lecture) {
     m_window->setFullscreen(lecture);
+    // One slot per access reads from the back row; real time is for exploring (T toggles).
+    m_state.axis = lecture ? TimeAxis::EventOrder : TimeAxis::RealTime;
+    m_state.fitRequested = true;
 }
 
 void App::setScale(float scale) {
@@ -187,7 +197,7 @@ void App::drawStatusLine(float top, float height) {
     }
     ImGui::PushFont(m_theme.largeFont());
     ImGui::PushStyleColor(ImGuiCol_Text, color);
-    ImGui::TextWrapped("%s", sentence.c_str());
+    textWrappedWhole(sentence);
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::End();

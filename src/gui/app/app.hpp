@@ -53,6 +53,8 @@ class App final : public AppCommands {
     void drawViewMenu();
     void drawHelpMenu();
     void drawStatusLine(float top, float height);
+    /// Fullscreen and the event-order axis in lecture mode; windowed, real time otherwise.
+    void showLectureLayout(bool lecture);
     void drawLayout(ViewContext& context, float top);
     void drawPlaybackBar(ViewContext& context);
     void drawDialogs();

@@ -10,8 +10,8 @@ namespace racetrace {
 struct GuiOptions {
     std::optional<std::string> traceFile; ///< open this instead of running the demo
     bool lecture = false;                 ///< start in lecture mode
-    int width = 1600;
-    int height = 900;
+    int width = 0;                        ///< 0: the monitor's work area
+    int height = 0;                       ///< 0: the monitor's work area
 };
 
 /// `racetrace`, `racetrace gui` and `racetrace FILE.rtrace`: opens the window

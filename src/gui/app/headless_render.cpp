@@ -1,6 +1,7 @@
 #include <glad/gl.h>
 
 #include "gui/app/headless_render.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include "gui/app/screenshot.hpp"
 #include "gui/panels/legend.hpp"
@@ -116,7 +117,7 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
     const std::string& sentence = selected >= 0
                                       ? document.analysis.findings[static_cast<std::size_t>(selected)].sentence
                                       : document.analysis.headline;
-    ImGui::TextWrapped("%s", sentence.c_str());
+    textWrappedWhole(sentence);
     ImGui::PopFont();
     const auto& run = document.trace.settings;
     const auto& analysis = document.analysis;

@@ -9,6 +9,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -16,6 +17,9 @@ namespace racetrace {
 
 namespace {
 std::string g_glfwError; // GLFW reports errors through a C callback with no user pointer
+
+/// The window's size when the monitor does not say how large it is.
+constexpr int kFallbackWidth = 1600, kFallbackHeight = 900;
 
 void rememberGlfwError(int, const char* description) {
     g_glfwError = description ? description : "unknown error";
@@ -38,11 +42,21 @@ Result<std::unique_ptr<PlatformWindow>> PlatformWindow::open(const std::string& 
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    // The monitor's work area (0: fill it), and never larger (a 1280x720 projector).
+    int areaX = 0, areaY = 0, areaWidth = 0, areaHeight = 0;
+    if (GLFWmonitor* monitor = glfwGetPrimaryMonitor())
+        glfwGetMonitorWorkarea(monitor, &areaX, &areaY, &areaWidth, &areaHeight);
+    if (areaWidth > 0 && areaHeight > 0) {
+        width = width > 0 ? std::min(width, areaWidth) : areaWidth;
+        height = height > 0 ? std::min(height, areaHeight) : areaHeight;
+    }
+    if (width <= 0 || height <= 0) width = kFallbackWidth, height = kFallbackHeight;
     GLFWwindow* window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
     if (window == nullptr) {
         glfwTerminate();
         return fail("cannot create an OpenGL 3.3 window (" + g_glfwError + ").");
     }
+    if (areaWidth > 0 && areaHeight > 0) glfwSetWindowPos(window, areaX, areaY);
     glfwMakeContextCurrent(window);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
         glfwDestroyWindow(window);

@@ -1,4 +1,5 @@
 #include "gui/panels/comparison_view.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_view.hpp"
@@ -96,7 +97,7 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     // Red where the guard let two in, green where it kept them apart (the
     // colours the findings panel uses for "Race found" and "No race found").
     ImGui::PushStyleColor(ImGuiCol_Text, data.raced ? theme.palette().tornMarker : theme.palette().lockRelease);
-    ImGui::TextWrapped("%s", data.sentence.c_str());
+    textWrappedWhole(data.sentence);
     ImGui::PopStyleColor();
 
     ViewContext context{.document = data.document, .state = side.state, .theme = theme, .commands = commands};

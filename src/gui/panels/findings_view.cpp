@@ -1,4 +1,5 @@
 #include "gui/panels/findings_view.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include "analysis/finders.hpp"
 
@@ -22,7 +23,7 @@ std::string grouped(std::uint64_t value) {
 /// (TextDisabled does not wrap; lecture mode's large text needs it).
 void hintWrapped(const char* text) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    ImGui::TextWrapped("%s", text);
+    textWrappedWhole(text);
     ImGui::PopStyleColor();
 }
 
@@ -78,12 +79,12 @@ void drawSummary(const ViewContext& context) {
     countsLine(document.trace, analysis);
     for (const auto& result : analysis.invariants) {
         ImGui::PushStyleColor(ImGuiCol_Text, result.holds ? palette.text : palette.tornMarker);
-        ImGui::TextWrapped("%s", result.sentence.c_str());
+        textWrappedWhole(result.sentence);
         ImGui::PopStyleColor();
     }
     if (!document.trace.stopReason.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.tornMarker);
-        ImGui::TextWrapped("%s", document.trace.stopReason.c_str());
+        textWrappedWhole(document.trace.stopReason);
         ImGui::PopStyleColor();
     }
     if (document.trace.droppedTotal() > 0)
@@ -99,7 +100,7 @@ void drawSelection(const ViewContext& context) {
         const std::string where = "Finding " + std::to_string(selected + 1) + " of " + grouped(findings.size()) +
                                   " (N: next, P: previous, Z: zoom to it)";
         hintWrapped(where.c_str());
-        ImGui::TextWrapped("%s", findings[static_cast<std::size_t>(selected)].sentence.c_str());
+        textWrappedWhole(findings[static_cast<std::size_t>(selected)].sentence);
     } else {
         hintWrapped("Click a finding to see it on the timeline (N: next, P: previous).");
     }

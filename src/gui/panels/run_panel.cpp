@@ -1,4 +1,5 @@
 #include "gui/panels/run_panel.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "gui/fit_label.hpp"
@@ -107,7 +108,7 @@ void RunPanel::drawKnobs(ViewContext& context) {
     // the panel can overflow, and what scrolls away should be the reading.
     auto describe = [&] {
         ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
-        ImGui::TextWrapped("%s", lecture ? scenario.summary.c_str() : scenario.info.description.c_str());
+        textWrappedWhole(lecture ? scenario.summary.c_str() : scenario.info.description);
         ImGui::PopStyleColor();
     };
 
@@ -192,7 +193,7 @@ void RunPanel::drawReplayNote(ViewContext& context) {
     if (m_replayNote.empty() || context.document != m_replayed) return;
     const Palette& palette = context.theme.palette();
     ImGui::PushStyleColor(ImGuiCol_Text, m_replayFaithful ? palette.lockRelease : palette.tornMarker);
-    ImGui::TextWrapped("%s", m_replayNote.c_str());
+    textWrappedWhole(m_replayNote);
     ImGui::PopStyleColor();
 }
 

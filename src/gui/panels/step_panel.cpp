@@ -1,4 +1,5 @@
 #include "gui/panels/step_panel.hpp"
+#include "gui/whole_numbers.hpp"
 
 #include "gui/fit_label.hpp"
 #include "gui/theme.hpp"
@@ -120,7 +121,7 @@ bool StepPanel::draw(ViewContext& context) {
     ImGui::PopStyleColor();
     if (!m_session->stuck().empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().tornMarker); // the error-text colour
-        ImGui::TextWrapped("%s", m_session->stuck().c_str());
+        textWrappedWhole(m_session->stuck());
         ImGui::PopStyleColor();
     }
     drawWorkerButtons(context, demo);
