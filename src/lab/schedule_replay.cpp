@@ -218,7 +218,7 @@ std::optional<std::string> compareSequences(const ScenarioInfo& scenario,
 
 } // namespace
 
-Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable) {
+Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable, ReplayControl* control) {
     if (original.scenario.source.empty())
         return fail("the trace does not contain its scenario's source, so it cannot be replayed.");
     RunOptions options = optionsToRepeat(original.settings, original.scenario.source);
@@ -232,8 +232,15 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     steps.setWakeAfterSteps(StepController::Wake::OnQueues); // the schedule says when a pipe's wait ended
     ReplayResult result;
     for (std::uint64_t i = 0; i < schedule.size() && !result.divergence; ++i) {
+        if (control != nullptr && control->cancel.load(std::memory_order_relaxed)) {
+            result.cancelled = true;
+            result.divergence = "The replay was cancelled after " + std::to_string(i) + " of " +
+                                std::to_string(schedule.size()) + " steps.";
+            break;
+        }
         result.divergence = followStep(steps, original.scenario, i, schedule[i]);
         if (!result.divergence) result.steps = i + 1;
+        if (control != nullptr) control->stepsDone.store(result.steps, std::memory_order_relaxed);
     }
     // A run that was stopped (or whose workers died) ends where its schedule
     // ends: letting the workers finish their iterations would replay more than

@@ -9,6 +9,7 @@
 #include "lab/run_options.hpp"
 #include "trace/trace.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,10 +46,18 @@ struct ReplayResult {
     Trace trace;                           ///< the replayed run (partial if it diverged)
     std::uint64_t steps = 0;               ///< steps that were followed
     std::optional<std::string> divergence; ///< one sentence, if the schedule could not be followed
+    bool cancelled = false;                ///< stopped on request (ReplayControl::cancel) before the end
+};
+
+/// What another thread can do while a replay runs: watch its steps and cancel it.
+struct ReplayControl {
+    std::atomic<std::uint64_t> stepsDone{0};
+    std::atomic<bool> cancel{false};
 };
 
 /// Replays `original`'s schedule with fresh processes.
-Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable = "/proc/self/exe");
+Result<ReplayResult> replayTrace(const Trace& original, const std::string& workerExecutable = "/proc/self/exe",
+                                 ReplayControl* control = nullptr);
 
 /// Runs `scenario` under a schedule given as worker indices (one per step), then
 /// lets the workers finish freely. What the side-by-side view and the tests use.

@@ -53,15 +53,17 @@ std::string divergenceSentence(const ReplayResult& replay, std::uint64_t total) 
 
 } // namespace
 
-Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_t maxSteps, DocumentUse use) {
+Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_t maxSteps, DocumentUse use,
+                                     ReplayControl* control) {
     const std::uint64_t total = replaySteps(original.trace, maxSteps);
     if (total == 0) return fail("This trace has no shared accesses to replay.");
     if (total > maxSteps)
         return fail("This trace has " + groupedNumber(static_cast<std::int64_t>(total)) +
                     " steps to replay; the window replays up to " + groupedNumber(static_cast<std::int64_t>(maxSteps)) +
                     ". Save it and run `racetrace replay FILE`, or replay a shorter run.");
-    auto replay = replayTrace(original.trace);
+    auto replay = replayTrace(original.trace, "/proc/self/exe", control);
     if (!replay) return fail("The replay could not start: " + replay.error());
+    if (replay->cancelled) return fail(*replay->divergence);
 
     ReplayOutcome outcome;
     outcome.totalSteps = total;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ipc/result.hpp"
+#include "lab/schedule_replay.hpp"
 #include "session/document.hpp"
 #include "session/run_summary.hpp"
 
@@ -15,13 +16,12 @@
 
 namespace racetrace {
 
-/// The longest schedule the window replays. A replay cannot be interrupted
-/// once started (replayTrace has no stop hook), and each step is a round trip
-/// through a worker's gate (40-80 µs on a 2-core machine while the window
-/// draws), so 200,000 steps is 8-16 s: enough for the demo run (~150,000) and
-/// anything stepped, and closing the window never waits longer than that.
-/// Longer traces replay with `racetrace replay FILE`.
-inline constexpr std::uint64_t kMaxWindowReplaySteps = 200'000;
+/// The longest schedule the window replays. Each step is a round trip through
+/// a worker's gate (10-80 µs on a 2-core machine while the window draws), so
+/// 2,000,000 steps is half a minute or more: ten times the demo run (~200,000
+/// steps), with a progress count and Esc to cancel (ReplayControl). Longer
+/// traces replay with `racetrace replay FILE`.
+inline constexpr std::uint64_t kMaxWindowReplaySteps = 2'000'000;
 
 struct ReplayOutcome {
     std::shared_ptr<const TraceDocument> document; ///< the replayed run (up to the divergence, if any)
@@ -40,6 +40,6 @@ std::uint64_t replaySteps(const Trace& trace, std::uint64_t limit = kMaxWindowRe
 /// start, or the schedule is longer than `maxSteps` (the window's limit unless
 /// told otherwise; the CLI has none).
 Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_t maxSteps = kMaxWindowReplaySteps,
-                                     DocumentUse use = DocumentUse::Views);
+                                     DocumentUse use = DocumentUse::Views, ReplayControl* control = nullptr);
 
 } // namespace racetrace

@@ -52,6 +52,7 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     }
     m_busy.store(true);
     m_runJob.store(false);
+    m_replayJob.store(false);
     m_thread = std::thread(std::move(job));
     return true;
 }
@@ -83,15 +84,17 @@ bool RunSession::startLoad(const std::string& path) {
 }
 
 bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
-    if (!original) return false;
-    return startJob("counting the steps to replay...", [this, original = std::move(original)] {
+    if (!original || m_busy.load()) return false;
+    m_replayControl.cancel.store(false);
+    m_replayControl.stepsDone.store(0);
+    const bool started = startJob("counting the steps to replay...", [this, original = std::move(original)] {
         const std::uint64_t steps = replaySteps(original->trace);
         {
             std::lock_guard lock(m_mutex);
-            m_activity = "replaying " + groupedNumber(static_cast<std::int64_t>(steps)) +
-                         " steps with new processes, one at a time...";
+            m_replayTotal = steps;
+            m_activity.clear(); // activity() counts the steps from here on
         }
-        auto outcome = replayDocument(*original);
+        auto outcome = replayDocument(*original, kMaxWindowReplaySteps, DocumentUse::Views, &m_replayControl);
         if (!outcome) return finishWith(std::unexpected(outcome.error()));
         // The replayed document travels inside the outcome, with what it means.
         std::lock_guard lock(m_mutex);
@@ -99,6 +102,8 @@ bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
         m_activity.clear();
         m_busy.store(false);
     });
+    if (started) m_replayJob.store(true);
+    return started;
 }
 
 bool RunSession::startComparison(const ComparisonPair& pair) {
@@ -115,6 +120,7 @@ bool RunSession::startComparison(const ComparisonPair& pair) {
 }
 
 void RunSession::stop() {
+    if (m_replayJob.load()) m_replayControl.cancel.store(true);
     std::lock_guard lock(m_mutex);
     if (m_run) m_run->requestStop();
 }
@@ -131,6 +137,9 @@ std::shared_ptr<const TraceDocument> RunSession::takeResult() {
 
 std::string RunSession::activity() const {
     std::lock_guard lock(m_mutex);
+    if (m_activity.empty() && m_busy.load() && m_replayJob.load())
+        return "replaying step " + groupedNumber(static_cast<std::int64_t>(m_replayControl.stepsDone.load())) + " of " +
+               groupedNumber(static_cast<std::int64_t>(m_replayTotal)) + " with new processes (Esc cancels)...";
     return m_activity;
 }
 

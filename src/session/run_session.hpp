@@ -39,12 +39,12 @@ class RunSession {
     bool startReplay(std::shared_ptr<const TraceDocument> original);
     /// Runs the side-by-side comparison (see comparison.hpp).
     bool startComparison(const ComparisonPair& pair);
-    /// Kills the running workers at once (a run; a replay or a comparison
-    /// cannot be interrupted, but both are short).
+    /// Kills the running workers at once, or cancels a replay at its next step
+    /// (a comparison cannot be interrupted, but it is short).
     void stop();
     bool busy() const { return m_busy.load(); }
-    /// True while a run goes on: only a run can be stopped (Stop, Esc).
-    bool stoppable() const { return m_busy.load() && m_runJob.load(); }
+    /// True while a run or a replay goes on: those can be stopped (Stop, Esc).
+    bool stoppable() const { return m_busy.load() && (m_runJob.load() || m_replayJob.load()); }
     /// The window is closing: stops a run (without analysing it) and refuses new jobs.
     void prepareToClose();
     /// What the current job does, for the Run panel ("replaying 6 steps..."); empty when idle.
@@ -70,8 +70,11 @@ class RunSession {
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
-    std::atomic<bool> m_runJob{false};  ///< the current job is a run (startRun)
-    std::atomic<bool> m_closing{false}; ///< the window is closing: skip analysing the stopped run
+    std::atomic<bool> m_runJob{false};    ///< the current job is a run (startRun)
+    std::atomic<bool> m_replayJob{false}; ///< the current job is a replay (startReplay)
+    ReplayControl m_replayControl;        ///< the current replay's progress and cancel flag
+    std::uint64_t m_replayTotal = 0;      ///< guarded by m_mutex: the current replay's steps
+    std::atomic<bool> m_closing{false};   ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
     std::string m_activity;     ///< guarded by m_mutex

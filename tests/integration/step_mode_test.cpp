@@ -6,6 +6,8 @@
 #include "lab/step_controller.hpp"
 #include "trace/rtrace_file.hpp"
 
+#include <thread>
+
 using namespace racetrace;
 using namespace racetrace::testing;
 
@@ -128,6 +130,28 @@ TEST_CASE("a run that stopped part-way replays up to where it stopped, not to th
     REQUIRE_FALSE(replay->divergence.has_value());
     CHECK(replay->steps == 40);
     CHECK(sameAccesses(accessSequence(replay->trace), schedule));
+}
+
+TEST_CASE("a replay counts its steps as it goes and stops when cancelled", "[integration][replay]") {
+    const Trace original = alternatingNaiveFlag(300);
+    const std::uint64_t total = accessSequence(original).size();
+    ReplayControl control;
+    std::optional<Result<ReplayResult>> replay;
+    std::thread replaying([&] { replay = replayTrace(original, "/proc/self/exe", &control); });
+    // Watch it pass 100 steps, then cancel: it stops at its next step, long before the end.
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (control.stepsDone.load() < 100 && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const bool progressed = control.stepsDone.load() >= 100;
+    control.cancel.store(true);
+    replaying.join();
+    REQUIRE(progressed);
+    REQUIRE(replay.has_value());
+    REQUIRE(replay->has_value());
+    CHECK((*replay)->cancelled);
+    CHECK((*replay)->steps >= 100);
+    CHECK((*replay)->steps < total);
+    CHECK_THAT((*replay)->divergence.value_or(""), Catch::Matchers::StartsWith("The replay was cancelled after "));
 }
 
 TEST_CASE("a tampered schedule is reported at the step where it stops making sense", "[integration][replay]") {

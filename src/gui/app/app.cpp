@@ -178,7 +178,10 @@ void App::drawStatusLine(float top, float height) {
     const Palette& palette = m_theme.palette();
     std::string sentence;
     ImU32 color = palette.text;
-    const bool fresh = !m_message.empty() && std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds;
+    // A sentence about something that went wrong stays until dismissed; others for a few seconds.
+    const bool fresh =
+        !m_message.empty() && (m_messageIsError || std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds);
+    const bool dismissable = fresh && m_messageIsError && !m_session.busy();
     if (fresh || m_session.busy() || (!m_document && !m_comparing)) {
         sentence = m_message.empty() ? "Ready." : m_message;
         if (m_messageIsError) color = palette.tornMarker;
@@ -196,11 +199,25 @@ void App::drawStatusLine(float top, float height) {
         sentence = m_document->analysis.headline;
     }
     ImGui::PushFont(m_theme.largeFont());
+    if (dismissable) {
+        if (ImGui::Button("\u00D7")) dismissMessage(); // a multiplication sign: the font has it
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss (Esc)");
+        ImGui::SameLine();
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, color);
     textWrappedWhole(sentence);
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::End();
+}
+
+void App::dismissMessage() {
+    m_message.clear();
+    m_messageIsError = false;
+}
+
+bool App::errorShown() const {
+    return !m_message.empty() && m_messageIsError;
 }
 
 void App::replayShown() {

@@ -53,6 +53,9 @@ class App final : public AppCommands {
     void drawViewMenu();
     void drawHelpMenu();
     void drawStatusLine(float top, float height);
+    /// Clears an error sentence from the status line (it stays until then).
+    void dismissMessage();
+    bool errorShown() const;
     /// Fullscreen and the event-order axis in lecture mode; windowed, real time otherwise.
     void showLectureLayout(bool lecture);
     void drawLayout(ViewContext& context, float top);

@@ -79,7 +79,10 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_HOME)) m_state.cursorEvent = kNoEvent;
     if (pressed(GLFW_KEY_END) && m_document) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
     if (pressed(GLFW_KEY_R)) m_runPanel.run(context);
-    if (pressed(GLFW_KEY_ESCAPE) && m_session.stoppable()) m_session.stop();
+    if (pressed(GLFW_KEY_ESCAPE) && m_session.stoppable())
+        m_session.stop();
+    else if (pressed(GLFW_KEY_ESCAPE) && errorShown())
+        dismissMessage();
     if (pressed(GLFW_KEY_B) && m_previous) showPrevious();
     if (pressed(GLFW_KEY_F)) m_state.fitRequested = true;
     if (pressed(GLFW_KEY_Z) && m_state.selectedFinding >= 0) m_state.focusRequested = true;
