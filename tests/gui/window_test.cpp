@@ -96,6 +96,9 @@ TEST_CASE("the demo window shows two worker lanes and an overlap band", "[window
     CHECK(m.labels[2] == 0);
     CHECK(m.labels[3] == 0);
     CHECK(m.band >= kMinBandPixels);
+    // What the status line says reaches standard output too: the race's
+    // sentence (or, without a race, the headline), both about the critical section.
+    CHECK_THAT(app.waitForOutput("critical section", 3s), Catch::Matchers::Contains("critical section"));
     // A's lane above B's.
     CHECK(meanBlendY(shot, layout::kLaneLabels, kWorkerColours[0], darkTheme().laneBackgrounds()) <
           meanBlendY(shot, layout::kLaneLabels, kWorkerColours[1], darkTheme().laneBackgrounds()));

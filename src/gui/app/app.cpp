@@ -99,6 +99,11 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     else
         m_state.selectedFinding = -1;
     m_message.clear();
+    // What the status line now says goes to standard output too, as every status sentence does.
+    const auto& findings = m_document->analysis.findings;
+    std::printf("%s\n", opening >= 0 ? findings[static_cast<std::size_t>(opening)].sentence.c_str()
+                                     : m_document->analysis.headline.c_str());
+    std::fflush(stdout);
     if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
     setWindowTitle();
 }
