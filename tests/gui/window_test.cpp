@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 
 using namespace racetrace::guitest;
@@ -186,6 +188,47 @@ TEST_CASE("a trace opened from the command line shows its four worker lanes", "[
         CHECK(y > previousY);
         previousY = y;
     }
+    quitCleanly(app);
+}
+
+namespace {
+
+/// CPU time (user + system) the process has used, in clock ticks.
+long cpuTicks(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2)); // past "pid (comm) "
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int k = 3; k <= 15 && fields >> field; ++k) {
+        if (k == 14) utime = std::stol(field);
+        if (k == 15) stime = std::stol(field);
+    }
+    return utime + stime;
+}
+
+} // namespace
+
+TEST_CASE("an idle window uses under 2 % of a core", "[window]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "idle.rtrace", {"-s", "naive-flag", "-n", "2000"}, false);
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "idle");
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForScreen("lanes", [](const Image& s) { return measureLanes(s).labels[0] >= kMinLabelPixels; });
+    std::this_thread::sleep_for(9s); // "Opening ..." expires after 8 s: that redraw is allowed
+    const double ticksPerSecond = static_cast<double>(sysconf(_SC_CLK_TCK));
+    const long before = cpuTicks(app.pid());
+    std::this_thread::sleep_for(5s);
+    const double share = static_cast<double>(cpuTicks(app.pid()) - before) / ticksPerSecond / 5.0;
+    INFO("idle CPU: " << share * 100 << " % of a core over 5 s");
+    CHECK(share < 0.02);
+    // It still answers at once: Right moves the cursor, and the playback bar shows it.
+    const Image idle = app.screenshot("idle-before-key");
+    app.key("Right");
+    app.waitForScreen(
+        "after-key", [&](const Image& s) { return changedFraction(idle, s, layout::kPlaybackBar) > 0.001; }, 3s);
     quitCleanly(app);
 }
 

@@ -13,6 +13,8 @@ namespace {
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
 constexpr auto kMessageSeconds = std::chrono::seconds(8);
+constexpr double kIdleWaitSeconds = 10.0;
+constexpr int kSettleFrames = 4;
 } // namespace
 
 App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
@@ -316,14 +318,35 @@ void App::drawLayout(ViewContext& context, float top) {
               ImVec2(both ? rightWidth - codeWidth : rightWidth, bottomHeight));
 }
 
+void App::waitForReason() {
+    // An idle window draws nothing: it sleeps until input (or until a status
+    // sentence expires), then draws a few frames so that ImGui settles what
+    // the input changed. Software GL draws a frame in ~25 ms of CPU, so even
+    // 4 idle frames a second cost 10 % of a core.
+    const bool animating =
+        m_session.busy() || m_state.playing || m_runPanel.animating() || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
+    double wait = animating || m_settleFrames > 0 ? 0.0 : kIdleWaitSeconds;
+    if (wait > 0.0 && !m_message.empty() && !m_messageIsError) {
+        const std::chrono::duration<double> left = m_messageTime + kMessageSeconds - std::chrono::steady_clock::now();
+        if (left.count() > 0.0) wait = std::min(wait, left.count() + 0.05);
+    }
+    const auto before = std::chrono::steady_clock::now();
+    m_window->beginFrame(wait);
+    const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - before;
+    const bool woken = wait > 0.0 && waited.count() < wait * 0.9;
+    if (woken || animating)
+        m_settleFrames = kSettleFrames;
+    else if (m_settleFrames > 0)
+        --m_settleFrames;
+}
+
 void App::frame() {
     if (m_themeDirty) {
         m_theme.apply(m_settings.lecture, m_settings.scale);
         if (m_theme.takeFontsChanged()) m_window->reloadFontTexture();
         m_themeDirty = false;
     }
-    const bool animating = m_session.busy() || m_state.playing || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
-    m_window->beginFrame(animating ? 0.0 : 0.25);
+    waitForReason();
     pollSession();
     tickPlayback();
     ViewContext context = makeContext();

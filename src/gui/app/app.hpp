@@ -53,6 +53,8 @@ class App final : public AppCommands {
     void drawViewMenu();
     void drawHelpMenu();
     void drawStatusLine(float top, float height);
+    /// Sleeps until there is something to draw (see app.cpp), then starts the frame.
+    void waitForReason();
     /// Clears an error sentence from the status line (it stays until then).
     void dismissMessage();
     bool errorShown() const;
@@ -76,6 +78,7 @@ class App final : public AppCommands {
     Settings m_settings;
     Theme m_theme;
     bool m_themeDirty = true;
+    int m_settleFrames = 4; ///< frames still to draw after the last input before sleeping
     RunSession m_session;
     std::shared_ptr<const TraceDocument> m_document;
     std::shared_ptr<const TraceDocument> m_previous;

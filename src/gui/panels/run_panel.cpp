@@ -71,6 +71,10 @@ void RunPanel::startStepping(ViewContext& context) {
     context.commands.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
 }
 
+bool RunPanel::animating() const {
+    return m_step != nullptr && m_step->playingDemo();
+}
+
 void RunPanel::pick(std::size_t index) {
     m_scenarioIndex = static_cast<int>(index);
     m_options.scenario = m_scenarios[index].info.name;

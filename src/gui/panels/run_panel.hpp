@@ -39,6 +39,8 @@ class RunPanel : public View {
     /// Step mode: the user picks which worker makes the next shared access.
     void startStepping(ViewContext& context);
     bool stepping() const { return m_step != nullptr; }
+    /// True while something moves on its own (the step demo plays): keep drawing.
+    bool animating() const;
     /// Picks the built-in `scenario` (with its defaults) when a document of it
     /// is shown, so that Run, Compare and the words match what is on screen.
     void follow(const std::string& scenario);

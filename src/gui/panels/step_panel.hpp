@@ -22,6 +22,8 @@ class StepPanel {
     /// Draws the step controls into the current window and handles keys 1-9.
     /// Returns false once the user chose "Leave step mode".
     bool draw(ViewContext& context);
+    /// True while "Show me the race" plays its steps.
+    bool playingDemo() const { return !m_demo.empty(); }
     /// Clears the per-worker next accesses step mode put into the ViewState.
     static void clearState(ViewState& state);
 
