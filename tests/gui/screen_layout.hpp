@@ -6,8 +6,8 @@
 //   y  22.. 94  status line (large font 21.6 x 2.6 + 2 x window padding 8)
 //   left column x 0..432 (27 %): Run y 94..432 (42 %), Findings y 432..900
 //   Timeline x 432..1600, y 94..561 (58 % of the height below the status line):
-//     title bar, ruler y 124..152, lanes from y 152; label column x 440..551,
-//     the time axis from x 552
+//     title bar, the legend line y 124..144, ruler y 144..172, lanes from
+//     y 172; label column x 440..551, the time axis from x 552
 #pragma once
 
 #include "pixels.hpp"
@@ -16,15 +16,15 @@ namespace racetrace::guitest::layout {
 
 inline constexpr int kLeftColumnRight = 432;
 /// The label column of the lanes ("A", "pid ...", "CPU ...").
-inline constexpr Rect kLaneLabels{440, 152, 548, 550};
+inline constexpr Rect kLaneLabels{440, 172, 548, 550};
 /// The lanes right of the label column: spans, events, bands, the cursor.
-inline constexpr Rect kLaneArea{553, 152, 1596, 550};
+inline constexpr Rect kLaneArea{553, 172, 1596, 550};
 /// The whole timeline window.
 inline constexpr Rect kTimeline{436, 96, 1596, 558};
 /// The tick labels of the ruler ("13,020 µs"): they change when the visible time range moves.
-inline constexpr Rect kRulerLabels{553, 124, 1596, 139};
+inline constexpr Rect kRulerLabels{553, 144, 1596, 159};
 /// The lower half of the ruler: only the cursor draws pure white there.
-inline constexpr Rect kRulerCursorRows{553, 140, 1596, 150};
+inline constexpr Rect kRulerCursorRows{553, 160, 1596, 170};
 /// The findings panel (its list of Selectables is in the lower part).
 inline constexpr Rect kFindings{8, 434, 400, 896};
 /// The top of the window, where the menu bar and the status line are (in both themes).

@@ -20,7 +20,7 @@ void ComparisonView::show(std::shared_ptr<const Comparison> comparison) {
     if (!m_comparison) return;
     for (std::size_t i = 0; i < m_comparison->sides.size(); ++i) {
         Side side;
-        side.timeline = std::make_unique<TimelineView>();
+        side.timeline = std::make_unique<TimelineView>(false);
         side.state.axis = m_axis;
         side.state.fitRequested = true;
         m_sides.push_back(std::move(side));

@@ -1,5 +1,6 @@
 #include "gui/timeline/timeline_view.hpp"
 
+#include "gui/panels/legend.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/channel_lane.hpp"
 #include "gui/timeline/timeline_findings.hpp"
@@ -26,7 +27,7 @@ constexpr float kMergePx = 3.0f;
 
 } // namespace
 
-TimelineView::TimelineView() = default;
+TimelineView::TimelineView(bool legend) : m_showLegend(legend) {}
 TimelineView::~TimelineView() = default;
 
 void TimelineView::syncDocument(ViewContext& context) {
@@ -35,6 +36,7 @@ void TimelineView::syncDocument(ViewContext& context) {
     m_model.reset();
     m_lanes.clear();
     if (m_document) {
+        if (m_showLegend) m_legend = legendContentOf(*m_document); // one pass over the events, once
         m_model = std::make_unique<TimelineModel>(m_document);
         // One lane per worker, in worker order; lanes of other kinds go after them.
         for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
@@ -331,6 +333,7 @@ void TimelineView::draw(ViewContext& context) {
         return;
     }
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
+    if (m_showLegend) drawTimelineLegend(context.theme, m_legend);
     const Layout l = layout();
     TimelineFrame frame = makeFrame(context, l);
 

@@ -7,6 +7,7 @@
 // was prepared once per document in a TimelineModel and the lanes' preprocess.
 #pragma once
 
+#include "gui/panels/legend.hpp"
 #include "gui/timeline/timeline_context.hpp"
 #include "gui/timeline/timeline_findings.hpp"
 #include "gui/timeline/timeline_lane.hpp"
@@ -22,7 +23,9 @@ class TimelineModel;
 
 class TimelineView : public View {
   public:
-    TimelineView();
+    /// `legend`: a line above the ruler naming what the trace's marks mean
+    /// (the side-by-side leaves it out: two timelines share the screen).
+    explicit TimelineView(bool legend = true);
     ~TimelineView() override;
     const char* title() const override { return "Timeline"; }
     void draw(ViewContext& context) override;
@@ -83,6 +86,8 @@ class TimelineView : public View {
 
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
     std::unique_ptr<TimelineModel> m_model;
+    bool m_showLegend = true;
+    LegendContent m_legend; ///< what the shown trace has (legendContentOf), kept per document
     std::vector<std::unique_ptr<TimelineLane>> m_lanes; ///< top to bottom
     TimeAxis m_axis = TimeAxis::RealTime;               ///< the axis ViewState::viewBegin/End are in
     std::uint64_t m_lastCursor = kNoEvent;              ///< to notice cursor moves made elsewhere
