@@ -21,6 +21,23 @@ std::string groupedNumber(std::int64_t value) {
     return out;
 }
 
+std::string preciseDuration(std::uint64_t ns) {
+    if (ns < 1000) return std::to_string(ns) + " ns";
+    struct Unit {
+        std::uint64_t scale;
+        int decimals;
+        const char* name;
+    };
+    static constexpr Unit kUnits[] = {{1'000, 3, "µs"}, {1'000'000, 6, "ms"}, {1'000'000'000, 9, "s"}};
+    const Unit* unit = &kUnits[0];
+    for (const auto& candidate : kUnits)
+        if (ns >= candidate.scale) unit = &candidate;
+    char fraction[16];
+    std::snprintf(fraction, sizeof fraction, "%0*llu", unit->decimals,
+                  static_cast<unsigned long long>(ns % unit->scale));
+    return groupedNumber(static_cast<std::int64_t>(ns / unit->scale)) + "." + fraction + " " + unit->name;
+}
+
 std::string humanDuration(std::uint64_t ns) {
     if (ns < 1000) return std::to_string(ns) + " ns";
     struct Unit {

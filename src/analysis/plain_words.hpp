@@ -15,6 +15,10 @@ std::string groupedNumber(std::int64_t value);
 
 /// 140 -> "140 ns", 1234 -> "1.2 µs", 56'000'000 -> "56 ms", 3'200'000'000 -> "3.2 s".
 std::string humanDuration(std::uint64_t ns);
+/// To the nanosecond, in the largest unit it reaches, with separators:
+/// "812 ns", "129.204 µs", "12.345678 ms", "2.038483712 s" (a cursor stepping
+/// through events must show time moving).
+std::string preciseDuration(std::uint64_t ns);
 
 /// "1 update", "126 updates" (the number grouped).
 std::string countOf(std::uint64_t count, std::string_view singular, std::string_view plural);

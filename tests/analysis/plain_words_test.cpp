@@ -32,6 +32,15 @@ TEST_CASE("analysis: durations are human sized", "[analysis][words]") {
     CHECK(humanDuration(125'000'000'000) == "125 s");
 }
 
+TEST_CASE("analysis: precise durations keep every nanosecond, with separators", "[analysis][words]") {
+    CHECK(preciseDuration(812) == "812 ns");
+    CHECK(preciseDuration(129'204) == "129.204 µs");
+    CHECK(preciseDuration(1'000) == "1.000 µs");
+    CHECK(preciseDuration(12'345'678) == "12.345678 ms");
+    CHECK(preciseDuration(2'038'483'712) == "2.038483712 s");
+    CHECK(preciseDuration(1'234'000'000'005) == "1,234.000000005 s");
+}
+
 TEST_CASE("analysis: lists and ranges read as English", "[analysis][words]") {
     CHECK(workerList(std::vector<std::uint32_t>{0}) == "A");
     CHECK(workerList(std::vector<std::uint32_t>{0, 1}) == "A and B");

@@ -204,9 +204,10 @@ void App::drawPlaybackBar(ViewContext&) {
     } else {
         const Event& event = events[m_state.cursorEvent];
         // Full precision here: stepping through events must show time moving.
-        ImGui::Text("cursor: event %llu of %zu, %.3f µs, %s %s",
-                    static_cast<unsigned long long>(m_state.cursorEvent + 1), events.size(),
-                    static_cast<double>(event.timestamp) / 1e3, workerName(event.worker).c_str(),
+        ImGui::Text("cursor: event %s of %s, %s, %s %s",
+                    groupedNumber(static_cast<std::int64_t>(m_state.cursorEvent + 1)).c_str(),
+                    groupedNumber(static_cast<std::int64_t>(events.size())).c_str(),
+                    preciseDuration(event.timestamp).c_str(), workerName(event.worker).c_str(),
                     std::string(eventKindName(event.kind)).c_str());
     }
 }
