@@ -43,6 +43,10 @@ struct Finding {
     std::string sentence;                 ///< one plain sentence
 };
 
+/// How long a finding's story lasts: from the earliest of its key events (the
+/// reads its sentence names) or its begin, to the latest of them or its end.
+std::uint64_t storySpanNs(const Trace& trace, const Finding& finding);
+
 /// An invariant checked against the final memory.
 struct InvariantResult {
     InvariantInfo invariant;
@@ -79,9 +83,12 @@ struct Analysis {
     /// a blocked wait alone does not make a run racy.
     const Finding* firstRace() const;
     bool raced() const { return firstRace() != nullptr; }
-    /// The finding a view opens on: the first race, else the first finding
-    /// (a blocked wait), else -1.
-    int openingFinding() const;
+    /// The finding a view opens on: the first race whose story (storySpanNs)
+    /// is short enough to be seen at once (a race whose two reads lie
+    /// milliseconds apart, because a worker was preempted, cannot be framed),
+    /// else the shortest of the first races, else the first finding (a blocked
+    /// wait), else -1.
+    int openingFinding(const Trace& trace) const;
     /// True when every kind's count is the same in both (a replay's question).
     bool sameCounts(const Analysis& other) const { return counts == other.counts; }
 };

@@ -67,6 +67,41 @@ TEST_CASE("analysis: the naive flag race gives an overlap, a lost update and a t
     CHECK_FALSE(analysis.records[0].torn);
 }
 
+namespace {
+
+/// A and B both read the flag free, `gap` ns apart, then both enter: one overlap.
+void flagRace(TraceBuilder& b, std::uint64_t at, std::uint64_t gap) {
+    b.load(A, at, b.guard());
+    b.load(B, at + gap, b.guard());
+    b.store(A, at + gap + 10, b.guard(), 0);
+    b.store(B, at + gap + 20, b.guard(), 0);
+    b.csEnter(A, at + gap + 30);
+    b.csEnter(B, at + gap + 40);
+    b.csExit(A, at + gap + 50);
+    b.store(A, at + gap + 60, b.guard(), 1);
+    b.csExit(B, at + gap + 70);
+    b.store(B, at + gap + 80, b.guard(), 1);
+}
+
+} // namespace
+
+TEST_CASE("analysis: the window opens on a race it can frame, not on one stretched by a preemption", "[analysis]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    flagRace(b, 100, 5'700'000);  // B was preempted: its read comes 5.7 ms after A's
+    flagRace(b, 10'000'000, 200); // both reads within 0.2 µs
+    const Trace trace = b.build();
+    const Analysis analysis = analyse(trace);
+    REQUIRE(analysis.count(FindingKind::Overlap) == 2);
+    const int opening = analysis.openingFinding(trace);
+    REQUIRE(opening >= 0);
+    const Finding& shown = analysis.findings[static_cast<std::size_t>(opening)];
+    CHECK(shown.kind == FindingKind::Overlap);
+    CHECK(shown.beginNs >= 10'000'000);
+    // The headline (CLI, JSON) stays the first race: files are summed up as before.
+    CHECK(analysis.headline == analysis.firstRace()->sentence);
+    CHECK(analysis.firstRace()->beginNs < 10'000'000);
+}
+
 TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis]") {
     for (auto scenario : {Shape::NaiveFlag, Shape::TasMutex, Shape::NoSync}) {
         TraceBuilder b(scenario, 3);

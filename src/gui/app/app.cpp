@@ -64,7 +64,7 @@ void App::showPrevious() {
     if (!m_previous) return;
     std::swap(m_document, m_previous);
     m_state.cursorEvent = kNoEvent;
-    m_state.selectFinding(m_document ? m_document->analysis.openingFinding() : -1);
+    m_state.selectFinding(m_document ? m_document->analysis.openingFinding(m_document->trace) : -1);
     m_state.fitRequested = true;
 }
 
@@ -94,8 +94,8 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_state.cursorEvent = kNoEvent;
     m_state.fitRequested = true;
     m_state.playing = false;
-    // Open on the first race: that is what a lecture wants to point at.
-    const int opening = m_document->analysis.openingFinding();
+    // Open on a race that fits on screen: that is what a lecture wants to point at.
+    const int opening = m_document->analysis.openingFinding(m_document->trace);
     if (opening >= 0)
         m_state.selectFinding(opening);
     else

@@ -157,8 +157,8 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
 
     ViewState state;
     state.fitRequested = true;
-    if (!options.fit && document->analysis.openingFinding() >= 0)
-        state.selectFinding(document->analysis.openingFinding());
+    if (const int opening = document->analysis.openingFinding(document->trace); !options.fit && opening >= 0)
+        state.selectFinding(opening);
     NoCommands commands; // a picture asks nothing of an application
     ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
     TimelineView timeline;

@@ -289,6 +289,17 @@ bool TimelineModel::findingExtent(int index, TimeAxis axis, double& begin, doubl
     return true;
 }
 
+bool TimelineModel::focusExtent(int index, TimeAxis axis, double& begin, double& end) const {
+    if (!findingExtent(index, axis, begin, end)) return false;
+    const Finding& f = m_document->analysis.findings[static_cast<std::size_t>(index)];
+    if (!eventsInTrace(f, trace().events.size())) return true;
+    for (auto event : f.events) {
+        begin = std::min(begin, eventX(event, axis));
+        end = std::max(end, eventX(event, axis));
+    }
+    return true;
+}
+
 double TimelineModel::fullEnd(TimeAxis axis) const {
     const auto& events = trace().events;
     if (axis == TimeAxis::EventOrder)

@@ -184,6 +184,9 @@ class TimelineModel {
     double eventX(std::uint64_t index, TimeAxis axis) const;
     /// The extent of finding `index` on `axis`; false for a bad index.
     bool findingExtent(int index, TimeAxis axis, double& begin, double& end) const;
+    /// What framing finding `index` must show: its extent and every key event
+    /// (an overlap's deciding reads, which its sentence names, come before it).
+    bool focusExtent(int index, TimeAxis axis, double& begin, double& end) const;
     /// The whole trace on `axis`. In event order a trace with an open stay ends
     /// one slot after its last event: the slot of the access still to come,
     /// which the open stay and overlap reach into.

@@ -84,7 +84,7 @@ void TimelineView::applyRequests(ViewState& state) {
     if (state.focusRequested) {
         state.focusRequested = false;
         double begin = 0, end = 0;
-        if (m_model->findingExtent(state.selectedFinding, m_axis, begin, end)) {
+        if (m_model->focusExtent(state.selectedFinding, m_axis, begin, end)) {
             centreOn((begin + end) * 0.5, std::max((end - begin) * kFocusWidening, minSpan(m_axis) * kFocusWidening));
             const Finding& finding = m_document->analysis.findings[static_cast<std::size_t>(state.selectedFinding)];
             // The cursor goes to the moment the finding begins (for an overlap: the
