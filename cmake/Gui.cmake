@@ -34,6 +34,7 @@ racetrace_layer(racetrace_gui
     gui/panels/memory_view.cpp
     gui/panels/run_panel.cpp
     gui/panels/step_panel.cpp
+    gui/layout_report.cpp
     gui/theme.cpp
     gui/timeline/timeline_findings.cpp
     gui/timeline/worker_lane.cpp

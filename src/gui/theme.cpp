@@ -55,11 +55,17 @@ bool Theme::takeFontsChanged() {
     return changed;
 }
 
-void Theme::apply(bool lecture, float scale) {
+float Theme::lectureSize(float screenHeight) {
+    return std::max(kLeastLectureSize, std::round(kLectureSize * screenHeight / 1080.0f));
+}
+
+void Theme::apply(bool lecture, float scale, float screenHeight) {
     m_lecture = lecture;
     m_scale = scale;
-    const float size = (lecture ? kLectureSize : kNormalSize) * scale;
+    const float size = (lecture ? lectureSize(screenHeight) : kNormalSize) * scale;
     if (size != m_loadedSize) loadFonts(size);
+    // Padding and spacing grow with the text (ImGui's defaults suit 13 px).
+    m_styleScale = lecture ? 1.5f * size / kLectureSize : scale;
     applyColors();
 }
 
@@ -179,7 +185,7 @@ void Theme::applyColors() {
         };
     }
     style.WindowRounding = 0.0f;
-    style.ScaleAllSizes(m_lecture ? 1.5f * m_scale : m_scale);
+    style.ScaleAllSizes(m_styleScale);
     ImGui::GetStyle() = style;
 }
 

@@ -40,7 +40,11 @@ struct Palette {
 class Theme {
   public:
     /// Loads fonts at `scale` and applies colours; call after ImGui is set up.
-    void apply(bool lecture, float scale);
+    /// Lecture text grows with the screen (`screenHeight` pixels, see lectureSize).
+    void apply(bool lecture, float scale, float screenHeight);
+    /// The lecture font's pixel size on a screen this high: 28 px at 1080
+    /// lines, in proportion elsewhere, never under 20 px (a 720-line projector).
+    static float lectureSize(float screenHeight);
     bool lecture() const { return m_lecture; }
     float scale() const { return m_scale; }
     /// True after apply() changed the font atlas: the renderer must rebuild its texture.
@@ -63,7 +67,8 @@ class Theme {
     ImFont* largeFont() const { return m_large; } ///< headlines, the status sentence
 
     static constexpr float kNormalSize = 16.0f;
-    static constexpr float kLectureSize = 28.0f;
+    static constexpr float kLectureSize = 28.0f; ///< at 1080 lines
+    static constexpr float kLeastLectureSize = 20.0f;
 
   private:
     void loadFonts(float pixelSize);
@@ -72,6 +77,7 @@ class Theme {
     bool m_lecture = false;
     float m_scale = 1.0f;
     float m_loadedSize = 0.0f;
+    float m_styleScale = 0.0f;
     bool m_fontsChanged = false;
     Palette m_palette{};
     ImFont* m_regular = nullptr;

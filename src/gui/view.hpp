@@ -9,9 +9,11 @@
 #include "session/document.hpp"
 
 #include <memory>
+#include <string_view>
 
 namespace racetrace {
 
+class LayoutReport;
 class Theme;
 
 /// What every view may read or change during one frame.
@@ -20,7 +22,11 @@ struct ViewContext {
     ViewState& state;
     const Theme& theme;
     AppCommands& commands;
+    LayoutReport* layout = nullptr; ///< where views note their essential items (see layout_report.hpp)
 };
+
+/// Notes the last ImGui item in the layout report, if one is kept.
+void noteItem(const ViewContext& context, std::string_view name);
 
 class View {
   public:

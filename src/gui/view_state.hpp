@@ -27,6 +27,10 @@ struct ViewState {
     bool fitRequested = true;    ///< zoom to show the whole trace at the next frame
     bool focusRequested = false; ///< zoom to the selected finding at the next frame
 
+    /// The cursor was stepped (keys, playback, a click on an event): the
+    /// status line tells what happened at it instead of the finding's sentence.
+    bool narrating = false;
+
     bool playing = false;
     double playbackEventsPerSecond = 20.0;
     double playbackCarry = 0.0; ///< fraction of an event owed to the next frame
@@ -41,6 +45,7 @@ struct ViewState {
     void selectFinding(int index) {
         selectedFinding = index;
         focusRequested = true;
+        narrating = false;
     }
 };
 

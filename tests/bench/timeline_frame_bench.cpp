@@ -151,7 +151,7 @@ struct Bench {
         io.DisplaySize = ImVec2(kWidth, kHeight);
         io.DeltaTime = 1.0f / 60.0f;
         io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset; // as the OpenGL 3 backend says
-        theme.apply(false, 1.0f); // DejaVu from RACETRACE_FONT_DIR, compiled into racetrace_gui
+        theme.apply(false, 1.0f, kHeight); // DejaVu from RACETRACE_FONT_DIR, compiled into racetrace_gui
         unsigned char* pixels = nullptr;
         int width = 0, height = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);

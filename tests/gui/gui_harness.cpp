@@ -203,7 +203,7 @@ CommandResult runRacetrace(const std::vector<std::string>& args, const Environme
 
 // ---------------------------------------------------------------- Xvfb
 
-XvfbServer::XvfbServer() {
+XvfbServer::XvfbServer(int width, int height) : m_width(width), m_height(height) {
     // Take the first display number nobody holds. Two test processes may both
     // find a number free and both start an Xvfb on it: the X lock file holds
     // the pid of the server that won, so a display is ours only when the lock
@@ -215,7 +215,7 @@ XvfbServer::XvfbServer() {
         ChildProcess::Options options{{}, Environment(), {}, m_logs / "xvfb.log"};
         auto process = std::make_unique<ChildProcess>(
             std::vector<std::string>{"Xvfb", ":" + std::to_string(number), "-screen", "0",
-                                     std::to_string(kWidth) + "x" + std::to_string(kHeight) + "x24", "-nolisten", "tcp",
+                                     std::to_string(width) + "x" + std::to_string(height) + "x24", "-nolisten", "tcp",
                                      // Without -noreset the server resets when its last client
                                      // (an xdotool) leaves, and refuses connections meanwhile.
                                      "-noreset"},
@@ -297,6 +297,7 @@ GuiApp::GuiApp(XvfbServer& server, const std::vector<std::string>& args, const s
     if (prepareConfig) prepareConfig(m_config);
     Environment env = server.clientEnvironment();
     env.set("XDG_CONFIG_HOME", m_config.string()).set("RACETRACE_GUI_TEST_TAG", m_tag);
+    env.set("RACETRACE_LAYOUT_REPORT", (m_dir / "layout.txt").string());
     std::vector<std::string> argv{RACETRACE_CLI_PATH};
     argv.insert(argv.end(), args.begin(), args.end());
     m_process =
@@ -397,6 +398,43 @@ std::string GuiApp::waitForOutput(const std::string& text, std::chrono::millisec
     INFO("waiting for the app to print \"" << text << "\"; it printed:\n" << out << "stderr: " << stderrText());
     REQUIRE(found);
     return out;
+}
+
+namespace {
+
+std::map<std::string, LayoutItem> parseLayout(const std::string& text) {
+    // "name x0 y0 x1 y1 shown|clipped", or "display W H" and "font PX" (numbers from x0 on).
+    std::map<std::string, LayoutItem> items;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string name, shown;
+        std::vector<int> numbers;
+        if (!(words >> name)) continue;
+        for (int number = 0; words >> number;)
+            numbers.push_back(number);
+        words.clear();
+        words >> shown;
+        numbers.resize(4, 0);
+        items[name] = LayoutItem{numbers[0], numbers[1], numbers[2], numbers[3], shown == "shown"};
+    }
+    return items;
+}
+
+} // namespace
+
+std::map<std::string, LayoutItem> GuiApp::layout(const std::string& item, std::chrono::milliseconds timeout) const {
+    std::map<std::string, LayoutItem> items;
+    const bool found = pollUntil(
+        [&] {
+            items = parseLayout(readFile(m_dir / "layout.txt"));
+            return items.count(item) > 0;
+        },
+        timeout, 100ms);
+    INFO("the window's layout report never named " << item);
+    REQUIRE(found);
+    return items;
 }
 
 int GuiApp::quit(std::chrono::milliseconds timeout) {

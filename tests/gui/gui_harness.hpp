@@ -101,11 +101,13 @@ bool pollUntil(const std::function<bool()>& condition, std::chrono::milliseconds
                std::chrono::milliseconds interval = 100ms);
 
 /// A private X server: Xvfb on the first free display from :90 upward,
-/// 1600x900x24, no TCP, no reset. Stopped by the destructor.
+/// 1600x900x24 unless told otherwise, no TCP, no reset. Stopped by the destructor.
 class XvfbServer {
   public:
     static constexpr int kWidth = 1600, kHeight = 900;
-    XvfbServer();
+    explicit XvfbServer(int width = kWidth, int height = kHeight);
+    int width() const { return m_width; }
+    int height() const { return m_height; }
     ~XvfbServer();
     XvfbServer(const XvfbServer&) = delete;
     XvfbServer& operator=(const XvfbServer&) = delete;
@@ -120,8 +122,15 @@ class XvfbServer {
 
   private:
     int m_number = -1;
+    int m_width, m_height;
     TempDir m_logs;
     std::unique_ptr<ChildProcess> m_process;
+};
+
+/// One line of the window's layout report: where an item is, and whether all of it is visible.
+struct LayoutItem {
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    bool shown = false;
 };
 
 /// The racetrace window on an XvfbServer, with a fresh XDG_CONFIG_HOME and a
@@ -150,7 +159,7 @@ class GuiApp {
     void moveMouse(int x, int y);
     void click(int x, int y);
     /// Moves the pointer where it opens no tooltip (the empty corner of Memory).
-    void parkMouse() { moveMouse(XvfbServer::kWidth - 4, XvfbServer::kHeight - 4); }
+    void parkMouse() { moveMouse(m_server.width() - 4, m_server.height() - 4); }
 
     /// A screenshot, also kept as an artifact named `<test>-<label>.png`.
     Image screenshot(const std::string& label);
@@ -168,6 +177,9 @@ class GuiApp {
     std::string stderrText() const { return readFile(m_dir / "app.err"); }
     /// What the app printed: every status-line sentence, one per line.
     std::string stdoutText() const { return readFile(m_dir / "app.out"); }
+    /// The window's own layout report (src/gui/layout_report.hpp), by item
+    /// name; waits up to `timeout` for one that names `item`.
+    std::map<std::string, LayoutItem> layout(const std::string& item, std::chrono::milliseconds timeout = 10s) const;
     /// Waits until the app has printed `text` (REQUIREs it); returns all it printed.
     std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
     const std::string& artifactPrefix() const { return m_name; }

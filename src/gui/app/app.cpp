@@ -1,9 +1,12 @@
 #include "gui/app/app.hpp"
+#include "analysis/narration.hpp"
 #include "gui/whole_numbers.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <ctime>
 
@@ -50,7 +53,8 @@ App::~App() {
 }
 
 ViewContext App::makeContext() {
-    return ViewContext{.document = m_document, .state = m_state, .theme = m_theme, .commands = *this};
+    return ViewContext{
+        .document = m_document, .state = m_state, .theme = m_theme, .commands = *this, .layout = &m_layoutReport};
 }
 
 void App::openTrace(const std::string& path) {
@@ -177,45 +181,54 @@ void App::requestScreenshot() {
     m_screenshotPath = name;
 }
 
-void App::drawStatusLine(float top, float height) {
-    const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(0, top));
-    ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, height));
-    ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+App::StatusSentence App::statusSentence() const {
     const Palette& palette = m_theme.palette();
-    std::string sentence;
-    ImU32 color = palette.text;
     // A sentence about something that went wrong stays until dismissed; others for a few seconds.
     const bool fresh =
         !m_message.empty() && (m_messageIsError || std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds);
-    const bool dismissable = fresh && m_messageIsError && !m_session.busy();
-    if (fresh || m_session.busy() || (!m_document && !m_comparing)) {
-        sentence = m_message.empty() ? "Ready." : m_message;
-        if (m_messageIsError) color = palette.tornMarker;
-    } else if (m_comparing) {
-        sentence = m_comparison.headline();
-    } else if (m_replay && m_replay->document == m_document && (!m_replay->faithful || m_state.selectedFinding < 0)) {
+    if (fresh || m_session.busy() || (!m_document && !m_comparing))
+        return {m_message.empty() ? "Ready." : m_message, m_messageIsError ? palette.tornMarker : palette.text,
+                fresh && m_messageIsError && !m_session.busy()};
+    if (m_comparing) return {m_comparison.headline(), palette.text, false};
+    if (m_replay && m_replay->document == m_document && (!m_replay->faithful || m_state.selectedFinding < 0))
         // A replay that stopped early shows only the steps before it stopped:
         // its own headline ("No race") would hide why.
-        sentence = m_replay->sentence;
-        if (!m_replay->faithful) color = palette.tornMarker;
-    } else if (m_state.selectedFinding >= 0 &&
-               m_state.selectedFinding < static_cast<int>(m_document->analysis.findings.size())) {
-        sentence = m_document->analysis.findings[static_cast<std::size_t>(m_state.selectedFinding)].sentence;
-    } else {
-        sentence = m_document->analysis.headline;
-    }
-    ImGui::PushFont(m_theme.largeFont());
-    if (dismissable) {
+        return {m_replay->sentence, m_replay->faithful ? palette.text : palette.tornMarker, false};
+    if (m_state.narrating) return {narrateEvent(m_document->trace, m_state.cursorEvent), palette.text, false};
+    if (m_state.selectedFinding >= 0 &&
+        m_state.selectedFinding < static_cast<int>(m_document->analysis.findings.size()))
+        return {m_document->analysis.findings[static_cast<std::size_t>(m_state.selectedFinding)].sentence, palette.text,
+                false};
+    return {m_document->analysis.headline, palette.text, false};
+}
+
+float App::drawStatusLine(float top) {
+    const ImGuiIO& io = ImGui::GetIO();
+    const StatusSentence status = statusSentence();
+    const std::string sentence = wholeNumbers(status.text);
+    // Two lines of the large font, three when the sentence needs them: the
+    // height only changes for a long sentence, so stepping does not shake the lanes.
+    ImFont* font = m_theme.largeFont();
+    const ImVec2 padding = ImGui::GetStyle().WindowPadding;
+    const float width = io.DisplaySize.x - padding.x * 2 - (status.dismissable ? font->FontSize * 2 : 0.0f);
+    const float needed = font->CalcTextSizeA(font->FontSize, FLT_MAX, width, sentence.c_str()).y;
+    const float height = std::clamp(needed, font->FontSize * 2, font->FontSize * 3) + padding.y * 2 + 2;
+    ImGui::SetNextWindowPos(ImVec2(0, top));
+    ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, height));
+    ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    ImGui::PushFont(font);
+    if (status.dismissable) {
         if (ImGui::Button("\u00D7")) dismissMessage(); // a multiplication sign: the font has it
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Dismiss (Esc)");
         ImGui::SameLine();
     }
-    ImGui::PushStyleColor(ImGuiCol_Text, color);
-    textWrappedWhole(sentence);
+    ImGui::PushStyleColor(ImGuiCol_Text, status.color);
+    ImGui::TextWrapped("%s", sentence.c_str());
+    m_layoutReport.item("status-sentence");
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::End();
+    return height;
 }
 
 void App::dismissMessage() {
@@ -298,7 +311,12 @@ void App::drawLayout(ViewContext& context, float top) {
 
     const bool bottomRow = m_memory.visible || m_code.visible;
     const float playbackHeight = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
-    const float timelineHeight = std::floor(bottomRow ? height * 0.58f : height - playbackHeight);
+    // The code below gets the height of all its lines (between 30 % and half
+    // of the column); the timeline the rest.
+    const float codeHeight = m_code.visible ? m_code.neededHeight(context) : height * 0.42f - playbackHeight;
+    const float bottomHeight = std::clamp(codeHeight, height * 0.3f, height * 0.5f);
+    const float timelineHeight =
+        std::floor(bottomRow ? height - playbackHeight - bottomHeight : height - playbackHeight);
     place(m_timeline, ImVec2(leftWidth, top), ImVec2(rightWidth, timelineHeight), ImGuiWindowFlags_NoScrollbar);
 
     ImGui::SetNextWindowPos(ImVec2(leftWidth, top + timelineHeight));
@@ -309,13 +327,13 @@ void App::drawLayout(ViewContext& context, float top) {
 
     if (!bottomRow) return;
     const float bottomTop = top + timelineHeight + playbackHeight;
-    const float bottomHeight = display.y - bottomTop;
     const bool both = m_memory.visible && m_code.visible;
     const float codeWidth = both ? std::floor(rightWidth * 0.55f) : rightWidth;
-    if (m_code.visible) place(m_code, ImVec2(leftWidth, bottomTop), ImVec2(codeWidth, bottomHeight));
+    const float rowHeight = display.y - bottomTop;
+    if (m_code.visible) place(m_code, ImVec2(leftWidth, bottomTop), ImVec2(codeWidth, rowHeight));
     if (m_memory.visible)
         place(m_memory, ImVec2(leftWidth + (both ? codeWidth : 0), bottomTop),
-              ImVec2(both ? rightWidth - codeWidth : rightWidth, bottomHeight));
+              ImVec2(both ? rightWidth - codeWidth : rightWidth, rowHeight));
 }
 
 void App::waitForReason() {
@@ -341,8 +359,11 @@ void App::waitForReason() {
 }
 
 void App::frame() {
-    if (m_themeDirty) {
-        m_theme.apply(m_settings.lecture, m_settings.scale);
+    // Lecture text follows the screen's height (fullscreen, or a resized window).
+    const float screenHeight = m_window->height();
+    if (m_themeDirty || (m_settings.lecture && screenHeight != m_themeHeight)) {
+        m_theme.apply(m_settings.lecture, m_settings.scale, screenHeight);
+        m_themeHeight = screenHeight;
         if (m_theme.takeFontsChanged()) m_window->reloadFontTexture();
         m_themeDirty = false;
     }
@@ -354,10 +375,10 @@ void App::frame() {
 
     drawMenuBar(context);
     const float menuHeight = ImGui::GetFrameHeight();
-    const float statusHeight = m_theme.largeFont()->FontSize * 2.6f + ImGui::GetStyle().WindowPadding.y * 2;
-    drawStatusLine(menuHeight, statusHeight);
+    const float statusHeight = drawStatusLine(menuHeight);
     drawLayout(context, menuHeight + statusHeight);
     drawDialogs();
+    m_layoutReport.endFrame(m_theme.regularFont()->FontSize);
 
     std::string* shot = m_screenshotPath ? &*m_screenshotPath : nullptr;
     if (auto saved = m_window->endFrame(shot); shot != nullptr) {

@@ -6,6 +6,7 @@
 #include "gui/app/gui_main.hpp"
 #include "gui/app/platform_window.hpp"
 #include "gui/app/settings_store.hpp"
+#include "gui/layout_report.hpp"
 #include "gui/panels/code_view.hpp"
 #include "gui/panels/comparison_view.hpp"
 #include "gui/panels/findings_view.hpp"
@@ -52,7 +53,15 @@ class App final : public AppCommands {
     void drawRunMenu(ViewContext& context);
     void drawViewMenu();
     void drawHelpMenu();
-    void drawStatusLine(float top, float height);
+    /// What the status line says now, in which colour, and whether it has a × to dismiss it.
+    struct StatusSentence {
+        std::string text;
+        ImU32 color;
+        bool dismissable;
+    };
+    StatusSentence statusSentence() const;
+    /// Draws the status line below `top`; returns its height.
+    float drawStatusLine(float top);
     /// Sleeps until there is something to draw (see app.cpp), then starts the frame.
     void waitForReason();
     /// Clears an error sentence from the status line (it stays until then).
@@ -77,8 +86,10 @@ class App final : public AppCommands {
     std::unique_ptr<PlatformWindow> m_window;
     Settings m_settings;
     Theme m_theme;
+    LayoutReport m_layoutReport = LayoutReport::fromEnvironment();
     bool m_themeDirty = true;
-    int m_settleFrames = 4; ///< frames still to draw after the last input before sleeping
+    float m_themeHeight = 0.0f; ///< the window height the theme was applied for
+    int m_settleFrames = 4;     ///< frames still to draw after the last input before sleeping
     RunSession m_session;
     std::shared_ptr<const TraceDocument> m_document;
     std::shared_ptr<const TraceDocument> m_previous;

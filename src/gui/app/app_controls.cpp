@@ -4,6 +4,7 @@
 #include "racetrace/version.hpp"
 
 #include "analysis/plain_words.hpp"
+#include "gui/fit_label.hpp"
 #include "gui/panels/legend.hpp"
 #include "session/comparison.hpp"
 #include "trace/rtrace_file.hpp"
@@ -29,6 +30,7 @@ void App::stepCursor(std::int64_t delta) {
     const std::int64_t current = m_state.cursorEvent == kNoEvent ? -1 : static_cast<std::int64_t>(m_state.cursorEvent);
     const std::int64_t next = std::clamp<std::int64_t>(current + delta, -1, count - 1);
     m_state.cursorEvent = next < 0 ? kNoEvent : static_cast<std::uint64_t>(next);
+    m_state.narrating = true;
 }
 
 void App::stepFinding(int delta) {
@@ -186,6 +188,7 @@ void App::drawPlaybackBar(ViewContext&) {
     if (ImGui::Button("<")) stepCursor(-1);
     ImGui::SameLine();
     if (ImGui::Button(m_state.playing ? "Pause" : "Play")) m_state.playing = !m_state.playing;
+    m_layoutReport.item("play-button");
     ImGui::SameLine();
     if (ImGui::Button(">")) stepCursor(+1);
     ImGui::SameLine();
@@ -199,17 +202,27 @@ void App::drawPlaybackBar(ViewContext&) {
     if (!have) return;
     ImGui::SameLine();
     const auto& events = m_document->trace.events;
+    const std::string total = groupedNumber(static_cast<std::int64_t>(events.size()));
     if (m_state.cursorEvent == kNoEvent || m_state.cursorEvent >= events.size()) {
-        ImGui::Text("cursor: before the first of %zu events", events.size());
-    } else {
-        const Event& event = events[m_state.cursorEvent];
-        // Full precision here: stepping through events must show time moving.
-        ImGui::Text("cursor: event %s of %s, %s, %s %s",
-                    groupedNumber(static_cast<std::int64_t>(m_state.cursorEvent + 1)).c_str(),
-                    groupedNumber(static_cast<std::int64_t>(events.size())).c_str(),
-                    preciseDuration(event.timestamp).c_str(), workerName(event.worker).c_str(),
-                    std::string(eventKindName(event.kind)).c_str());
+        ImGui::TextUnformatted(
+            fitLabel({("cursor: before the first of " + total + " events").c_str(), "before the first event"},
+                     ImGui::GetContentRegionAvail().x));
+        m_layoutReport.item("playback-position");
+        return;
     }
+    const Event& event = events[m_state.cursorEvent];
+    const std::string number = "event " + groupedNumber(static_cast<std::int64_t>(m_state.cursorEvent + 1));
+    // Full precision: stepping through events must show time moving.
+    const std::string when = preciseDuration(event.timestamp);
+    const std::string what = workerName(event.worker) + " " + std::string(eventKindName(event.kind));
+    // Longest first; a narrow bar (lecture sizes) drops the least useful parts.
+    const std::string full = "cursor: " + number + " of " + total + ", " + when + ", " + what;
+    const std::string shorter = number + " of " + total + ", " + when + ", " + what;
+    const std::string shortest = number + ", " + when + ", " + what;
+    const std::string least = number + ", " + when;
+    ImGui::TextUnformatted(fitLabel({full.c_str(), shorter.c_str(), shortest.c_str(), least.c_str()},
+                                    ImGui::GetContentRegionAvail().x + ImGui::GetStyle().FramePadding.x * 2));
+    m_layoutReport.item("playback-position");
 }
 
 void App::drawDialogs() {

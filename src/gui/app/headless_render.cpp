@@ -152,7 +152,7 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     io.DisplaySize = ImVec2(static_cast<float>(options.width), static_cast<float>(options.height));
     io.DeltaTime = 1.0f / 60.0f;
     Theme theme;
-    theme.apply(options.lecture, 1.0f);
+    theme.apply(options.lecture, 1.0f, static_cast<float>(options.height));
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     ViewState state;

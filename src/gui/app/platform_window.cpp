@@ -139,6 +139,12 @@ Result<void> PlatformWindow::endFrame(const std::string* screenshotPath) {
     return saved;
 }
 
+float PlatformWindow::height() const {
+    int width = 0, height = 0;
+    glfwGetWindowSize(m_window, &width, &height);
+    return static_cast<float>(height);
+}
+
 void PlatformWindow::setFullscreen(bool fullscreen) {
     if (fullscreen == m_fullscreen) return;
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();

@@ -34,6 +34,8 @@ class PlatformWindow {
     void setFullscreen(bool fullscreen);
     bool fullscreen() const { return m_fullscreen; }
     void setTitle(const std::string& title);
+    /// The window's height in screen coordinates (ImGui's display height once a frame begins).
+    float height() const;
     /// Paths dropped onto the window since the last call.
     std::vector<std::string> takeDroppedPaths();
 

@@ -4,8 +4,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
-
 #include <string>
 #include <vector>
 
@@ -63,18 +63,30 @@ void drawNextAccesses(const ViewContext& context) {
     }
 }
 
+/// Badges side by side in the badge column, at most this many per row; more
+/// workers on one line stack in further rows (the line grows).
+constexpr std::size_t kBadgesPerRow = 4;
+
+float badgeWidth() {
+    return ImGui::GetFontSize() * 1.3f;
+}
+
+std::size_t badgeRows(std::size_t workers) {
+    return std::max<std::size_t>(1, (workers + kBadgesPerRow - 1) / kBadgesPerRow);
+}
+
 /// One badge per worker at the line, in the worker's colour, from `start`.
 void drawBadges(const Theme& theme, ImVec2 start, const std::vector<std::uint32_t>& workers) {
-    const float badge = ImGui::GetFontSize() * 1.3f;
+    const float badge = badgeWidth(), row = ImGui::GetTextLineHeightWithSpacing();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    float x = start.x;
-    for (std::uint32_t worker : workers) {
-        const ImVec2 a(x, start.y), b(x + badge, start.y + ImGui::GetTextLineHeight());
-        draw->AddRectFilled(a, b, theme.workerColor(worker), 4.0f);
-        const std::string name = workerName(worker);
+    for (std::size_t k = 0; k < workers.size(); ++k) {
+        const float x = start.x + static_cast<float>(k % kBadgesPerRow) * (badge + 2.0f);
+        const float y = start.y + static_cast<float>(k / kBadgesPerRow) * row;
+        const ImVec2 a(x, y), b(x + badge, y + ImGui::GetTextLineHeight());
+        draw->AddRectFilled(a, b, theme.workerColor(workers[k]), 4.0f);
+        const std::string name = workerName(workers[k]);
         draw->AddText(ImVec2(a.x + (badge - ImGui::CalcTextSize(name.c_str()).x) / 2, a.y), IM_COL32(0, 0, 0, 255),
                       name.c_str());
-        x += badge + 2.0f;
     }
 }
 
@@ -95,57 +107,135 @@ void drawNextAfterLine(const ViewContext& context, const std::vector<std::uint32
     }
 }
 
+/// " 4  ": the line number as the listing writes it.
+std::string lineNumber(std::size_t line) {
+    return (line + 1 < 10 ? " " : "") + std::to_string(line + 1) + "  ";
+}
+
+/// Where the "// comment" of a line starts when it does not fit beside the
+/// code in `room` pixels, else npos.
+std::size_t overflowingComment(std::size_t line, const std::string& text, float room) {
+    const std::size_t comment = text.find("//");
+    if (comment == std::string::npos || ImGui::CalcTextSize((lineNumber(line) + text).c_str()).x <= room)
+        return std::string::npos;
+    return comment;
+}
+
+struct LineLayout {
+    float badgeColumn = 0;    ///< pixels left of the line number
+    bool wrapComments = true; ///< a comment that does not fit goes under its code, else into a tooltip
+    int row = 0;              ///< the line's number in the whole listing (all programs), from 1
+};
+
 /// One numbered line of pseudo-code, highlighted when a worker is at it. A
-/// line too long for the panel (lecture mode's large text) puts its
-/// "// comment" on a line of its own under the code, instead of losing it at
-/// the panel's edge.
+/// "// comment" too long for the panel (lecture mode's large text) goes on a
+/// line of its own under the code when the panel has the room, else it is
+/// left to the line's tooltip: every line of code matters more than comments.
 void drawLine(const ViewContext& context, std::size_t line, const std::string& text,
-              const std::vector<std::uint32_t>& workers, float badgeColumn) {
+              const std::vector<std::uint32_t>& workers, const LineLayout& layout) {
     const ImVec2 start = ImGui::GetCursorScreenPos();
     drawBadges(context.theme, start, workers);
-    const std::string number = (line + 1 < 10 ? " " : "") + std::to_string(line + 1) + "  ";
-    const float room = ImGui::GetContentRegionAvail().x - badgeColumn;
-    std::size_t comment = text.find("//");
-    if (comment == std::string::npos || ImGui::CalcTextSize((number + text).c_str()).x <= room)
-        comment = std::string::npos;
+    const std::string number = lineNumber(line);
+    const std::size_t comment = overflowingComment(line, text, ImGui::GetContentRegionAvail().x - layout.badgeColumn);
     std::string code = text.substr(0, comment);
     while (!code.empty() && code.back() == ' ')
         code.pop_back();
-    const float height = comment == std::string::npos
-                             ? ImGui::GetTextLineHeight()
-                             : ImGui::GetTextLineHeightWithSpacing() + ImGui::GetTextLineHeight();
+    const bool commentUnder = comment != std::string::npos && layout.wrapComments;
+    const float rows = static_cast<float>(std::max<std::size_t>(badgeRows(workers.size()), commentUnder ? 2 : 1));
+    const float height = (rows - 1) * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetTextLineHeight();
     if (!workers.empty())
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(start.x + badgeColumn - 4.0f, start.y),
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(start.x + layout.badgeColumn - 4.0f, start.y),
                                                   ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + height),
                                                   context.theme.palette().selection);
-    ImGui::SetCursorScreenPos(ImVec2(start.x + badgeColumn, start.y));
+    ImGui::SetCursorScreenPos(ImVec2(start.x + layout.badgeColumn, start.y));
     ImGui::Text("%s%s", number.c_str(), code.c_str());
-    if (comment != std::string::npos) {
-        ImGui::SetCursorScreenPos(
-            ImVec2(start.x + badgeColumn + ImGui::CalcTextSize(number.c_str()).x, ImGui::GetCursorScreenPos().y));
+    noteItem(context, "code-line-" + std::to_string(layout.row));
+    if (comment != std::string::npos && !layout.wrapComments && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", text.c_str() + comment);
+    if (commentUnder) {
+        ImGui::SetCursorScreenPos(ImVec2(start.x + layout.badgeColumn + ImGui::CalcTextSize(number.c_str()).x,
+                                         ImGui::GetCursorScreenPos().y));
         ImGui::TextDisabled("%s", text.c_str() + comment);
     }
     if (!context.state.nextLine.empty()) drawNextAfterLine(context, workers);
+    // Stacked badges need the rows the text did not take.
+    const float bottom = start.y + height + ImGui::GetStyle().ItemSpacing.y;
+    if (ImGui::GetCursorScreenPos().y < bottom) {
+        ImGui::SetCursorScreenPos(ImVec2(start.x, bottom));
+        ImGui::Dummy(ImVec2(0, 0));
+    }
+}
+
+/// Lines of code (all programs) whose comment would need a line of its own.
+std::size_t wrappedComments(const ScenarioInfo& scenario, float room) {
+    std::size_t count = 0;
+    for (const ProgramInfo& program : scenario.programs)
+        for (std::size_t line = 0; line < program.lines.size(); ++line)
+            count += overflowingComment(line, program.lines[line].text, room) != std::string::npos;
+    return count;
+}
+
+/// Rows of text the listing takes with every comment beside its code.
+std::size_t listingRows(const ViewContext& context) {
+    const ScenarioInfo& scenario = context.document->trace.scenario;
+    std::size_t rows = 1 + (context.state.nextLine.empty() ? 0 : 1); // the title, "next:" while stepping
+    for (const ProgramInfo& program : scenario.programs)
+        rows += program.lines.size() + (scenario.programs.size() > 1 ? 1 : 0);
+    return rows;
+}
+
+float badgeColumnWidth(std::size_t workers) {
+    return badgeWidth() * static_cast<float>(std::min(workers, kBadgesPerRow)) + 8.0f;
 }
 
 } // namespace
+
+float CodeView::neededHeight(const ViewContext& context) const {
+    if (!context.document) return 0.0f;
+    const float rows = static_cast<float>(listingRows(context));
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
+           rows * ImGui::GetTextLineHeightWithSpacing();
+}
 
 void CodeView::draw(ViewContext& context) {
     if (!context.document) return;
     const Trace& trace = context.document->trace;
     ImGui::TextWrapped("%s", trace.scenario.title.c_str());
-    const float badge = ImGui::GetFontSize() * 1.3f;
-    const float badgeColumn = badge * static_cast<float>(std::min<std::size_t>(trace.workers.size(), 4)) + 8.0f;
+    LineLayout layout{.badgeColumn = badgeColumnWidth(trace.workers.size())};
+    ImGui::PushFont(context.theme.monoFont());
+    const float room = ImGui::GetContentRegionAvail().x - layout.badgeColumn;
+    const float rowsWithComments = static_cast<float>(listingRows(context) + wrappedComments(trace.scenario, room));
+    layout.wrapComments = rowsWithComments * ImGui::GetTextLineHeightWithSpacing() <=
+                          ImGui::GetContentRegionAvail().y + ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PopFont();
+    int firstBadged = -1, row = 0;
     for (std::size_t p = 0; p < trace.scenario.programs.size(); ++p) {
         const ProgramInfo& program = trace.scenario.programs[p];
         if (trace.scenario.programs.size() > 1) ImGui::TextDisabled("role %s", program.role.c_str());
         const auto workersAtLine = workersAtLines(context, p);
         if (!context.state.nextLine.empty() && p == 0) drawNextAccesses(context);
         ImGui::PushFont(context.theme.monoFont());
-        for (std::size_t line = 0; line < program.lines.size(); ++line)
-            drawLine(context, line, program.lines[line].text, workersAtLine[line], badgeColumn);
+        for (std::size_t line = 0; line < program.lines.size(); ++line, ++row) {
+            const float top = ImGui::GetCursorPosY();
+            layout.row = row + 1;
+            drawLine(context, line, program.lines[line].text, workersAtLine[line], layout);
+            if (!workersAtLine[line].empty() && firstBadged < 0) {
+                firstBadged = row;
+                scrollToBadges(top, ImGui::GetCursorPosY(), context.state.cursorEvent, row);
+            }
+        }
         ImGui::PopFont();
     }
+}
+
+void CodeView::scrollToBadges(float top, float bottom, std::uint64_t cursor, int row) {
+    // Once per move of the cursor or the badges: the user may scroll away after.
+    if (cursor == m_scrolledFor && row == m_scrolledTo) return;
+    m_scrolledFor = cursor;
+    m_scrolledTo = row;
+    const float scroll = ImGui::GetScrollY(), height = ImGui::GetWindowHeight();
+    if (top < scroll || bottom > scroll + height - ImGui::GetFrameHeight())
+        ImGui::SetScrollY(std::max(0.0f, top - ImGui::GetTextLineHeightWithSpacing()));
 }
 
 } // namespace racetrace

@@ -75,11 +75,14 @@ void drawSummary(const ViewContext& context) {
     ImGui::PushFont(context.theme.largeFont());
     ImGui::TextColored(ImColor(analysis.raced() ? palette.overlapBand | 0xFF000000u : palette.lockRelease), "%s",
                        analysis.raced() ? "Race found" : "No race found");
+    noteItem(context, "findings-headline");
     ImGui::PopFont();
     countsLine(document.trace, analysis);
+    noteItem(context, "findings-counts");
     for (const auto& result : analysis.invariants) {
         ImGui::PushStyleColor(ImGuiCol_Text, result.holds ? palette.text : palette.tornMarker);
         textWrappedWhole(result.sentence);
+        noteItem(context, "invariant");
         ImGui::PopStyleColor();
     }
     if (!document.trace.stopReason.empty()) {

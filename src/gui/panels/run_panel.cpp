@@ -207,15 +207,18 @@ void RunPanel::drawButtons(ViewContext& context) {
     const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
     ImGui::BeginDisabled(busy);
     if (ImGui::Button("Run (R)", ImVec2(half, 0))) run(context);
+    noteItem(context, "run-button");
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!job.stoppable);
     if (ImGui::Button("Stop (Esc)", ImVec2(half, 0))) context.commands.stopRun();
+    noteItem(context, "stop-button");
     if (busy && !job.stoppable && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("A replay or a comparison cannot be stopped half-way; it ends by itself within seconds.");
     ImGui::EndDisabled();
     ImGui::BeginDisabled(busy);
     if (ImGui::Button(fitLabel({"Step mode (S)", "Step mode", "Step"}, half), ImVec2(half, 0))) startStepping(context);
+    noteItem(context, "step-button");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Take the scheduler's seat: the workers wait before every shared access\n"
                           "until you say who goes next (at most 9 workers, %llu iterations, window 0).",
@@ -223,6 +226,7 @@ void RunPanel::drawButtons(ViewContext& context) {
     ImGui::SameLine();
     ImGui::BeginDisabled(!context.document);
     if (ImGui::Button(fitLabel({"Replay (Ctrl+R)", "Replay"}, half), ImVec2(half, 0))) context.commands.replayShown();
+    noteItem(context, "replay-button");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Run new processes forced through the shown trace's order of shared accesses,\n"
                           "one step at a time, and say whether they did the same and found the same.\n"
@@ -235,6 +239,7 @@ void RunPanel::drawButtons(ViewContext& context) {
                                   std::string(pair.button[2])};
     if (ImGui::Button(fitLabel({labels[0].c_str(), labels[1].c_str(), labels[2].c_str()}, full), ImVec2(full, 0)))
         context.commands.compare();
+    noteItem(context, "compare-button");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("One schedule (%s; 2 workers x %llu iterations) under %s and under %s:\n"
                           "both timelines stacked. %s",

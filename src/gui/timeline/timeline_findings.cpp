@@ -174,6 +174,36 @@ void drawFindingMarks(const TimelineFrame& f, FindingHover& hover) {
     }
 }
 
+namespace {
+
+/// Calls `draw(min, max)` with the selected overlap's rectangle in each of its lanes.
+template <class Draw> void forEachSelectedLane(const TimelineFrame& f, int selected, Draw&& draw) {
+    double b = 0, e = 0;
+    if (!f.model->findingExtent(selected, f.axis, b, e) || !f.ctx.visible(b, e)) return;
+    const Finding& finding = f.model->document().analysis.findings[static_cast<std::size_t>(selected)];
+    const bool open = f.model->isOpenFinding(static_cast<std::uint32_t>(selected));
+    const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
+    const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
+    for (auto w : finding.workers)
+        if (const int lane = f.workerLane(w); lane >= 0)
+            draw(ImVec2(x0, f.laneTop(static_cast<std::size_t>(lane))),
+                 ImVec2(x1, f.laneBottom(static_cast<std::size_t>(lane))));
+}
+
+bool selectedOverlap(const TimelineFrame& f, int selected) {
+    const auto& findings = f.model->document().analysis.findings;
+    return selected >= 0 && static_cast<std::size_t>(selected) < findings.size() &&
+           findings[static_cast<std::size_t>(selected)].kind == FindingKind::Overlap;
+}
+
+} // namespace
+
+void drawSelectedBand(const TimelineFrame& f, int selected) {
+    if (!selectedOverlap(f, selected)) return;
+    forEachSelectedLane(f, selected,
+                        [&](ImVec2 min, ImVec2 max) { f.draw->AddRectFilled(min, max, f.palette->overlapBand); });
+}
+
 void drawSelectedFinding(const TimelineFrame& f, int selected) {
     const auto& findings = f.model->document().analysis.findings;
     if (selected < 0 || static_cast<std::size_t>(selected) >= findings.size()) return;
@@ -182,23 +212,18 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
     const Palette& palette = *f.palette;
     double b = 0, e = 0;
     if (!f.model->findingExtent(selected, f.axis, b, e) || !f.ctx.visible(b, e)) return;
-    const float outline = std::max(2.0f, f.fontSize / 8.0f);
+    const float outline = std::max(3.0f, f.fontSize / 6.0f);
 
     switch (finding.kind) {
-    case FindingKind::Overlap: {
-        const bool open = f.model->isOpenFinding(static_cast<std::uint32_t>(selected));
-        const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
-        const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
-        for (auto w : finding.workers) {
-            const int lane = f.workerLane(w);
-            if (lane < 0) continue;
-            const auto l = static_cast<std::size_t>(lane);
-            const ImVec2 min(x0 - outline, f.laneTop(l)), max(x1 + outline, f.laneBottom(l));
-            f.draw->AddRectFilled(min, max, palette.selection);
-            outlineRect(f.draw, min, max, palette.cursor, outline);
-        }
+    case FindingKind::Overlap:
+        // Under the ticks it is the band twice over (drawSelectedBand): the
+        // strongest orange on screen; over them only its frame, so that no
+        // tint dims the accesses inside.
+        forEachSelectedLane(f, selected, [&](ImVec2 min, ImVec2 max) {
+            outlineRect(f.draw, ImVec2(min.x - outline, min.y), ImVec2(max.x + outline, max.y), palette.cursor,
+                        outline);
+        });
         break;
-    }
     case FindingKind::LostUpdate: {
         const ArrowEnds ends = lostUpdateEnds(f, finding);
         if (!ends.valid) break;

@@ -27,5 +27,7 @@ void drawMessageArrows(const TimelineFrame& frame);
 inline constexpr std::size_t kMaxArrows = 200;
 /// The selected finding, drawn last and never merged away.
 void drawSelectedFinding(const TimelineFrame& frame, int selected);
+/// Under the ticks: the selected overlap's band once more, so it is the most saturated one.
+void drawSelectedBand(const TimelineFrame& frame, int selected);
 
 } // namespace racetrace

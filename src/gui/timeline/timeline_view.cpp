@@ -1,5 +1,6 @@
 #include "gui/timeline/timeline_view.hpp"
 
+#include "gui/layout_report.hpp"
 #include "gui/panels/legend.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/channel_lane.hpp"
@@ -221,6 +222,15 @@ TimelineFrame TimelineView::makeFrame(const ViewContext& context, const Layout& 
     return frame;
 }
 
+void TimelineView::noteLanes(const ViewContext& context, const TimelineFrame& frame, const Layout& l) const {
+    if (context.layout == nullptr) return;
+    for (std::uint32_t worker = 0; worker < frame.laneOfWorker.size(); ++worker)
+        if (const int lane = frame.laneOfWorker[worker]; lane >= 0)
+            context.layout->rect("lane-" + workerName(worker),
+                                 ImVec2(l.origin.x, frame.laneTop(static_cast<std::size_t>(lane))),
+                                 ImVec2(l.timeLeft + l.timeWidth, frame.laneBottom(static_cast<std::size_t>(lane))));
+}
+
 void TimelineView::placeLanes(TimelineFrame& frame, const Layout& l, float top) const {
     frame.lanes.clear();
     for (const auto& lane : m_lanes) {
@@ -260,6 +270,7 @@ TimelineView::Hovers TimelineView::drawLanes(const TimelineFrame& frame, int sel
                   bottom);
     forEachVisibleLane(frame, [&](std::size_t k) { m_lanes[k]->drawUnder(frame, k, hovers.stay); });
     drawOverlapBands(frame, hovers.finding);
+    drawSelectedBand(frame, selectedFinding);
     if (hovers.event.event != kNoEvent) { // a soft column behind the hovered event
         const float x = frame.px(m_model->eventX(hovers.event.event, m_axis));
         const float half = std::max(frame.tickHalfWidth(), kMergePx) + 2.0f;
@@ -302,8 +313,9 @@ void TimelineView::handleClick(const TimelineFrame& frame, const Hovers& hovers,
     const std::uint64_t nearest = hovers.lane >= 0
                                       ? m_lanes[static_cast<std::size_t>(hovers.lane)]->nearestEvent(frame, value)
                                       : m_model->nearestEvent(m_axis, value);
-    if (nearest != kNoEvent) state.cursorEvent = nearest;
-    if (hovers.event.event == kNoEvent && hovers.finding.count == 1) state.selectedFinding = hovers.finding.finding;
+    if (nearest != kNoEvent) state.cursorEvent = nearest, state.narrating = true;
+    if (hovers.event.event == kNoEvent && hovers.finding.count == 1)
+        state.selectedFinding = hovers.finding.finding, state.narrating = false;
 }
 
 void TimelineView::showTooltip(const ViewContext& context, const Hovers& hovers) {
@@ -333,7 +345,10 @@ void TimelineView::draw(ViewContext& context) {
         return;
     }
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
-    if (m_showLegend) drawTimelineLegend(context.theme, m_legend);
+    if (m_showLegend) {
+        drawTimelineLegend(context.theme, m_legend);
+        noteItem(context, "legend");
+    }
     const Layout l = layout();
     TimelineFrame frame = makeFrame(context, l);
 
@@ -363,6 +378,7 @@ void TimelineView::draw(ViewContext& context) {
     frame.clipBottom = frame.draw->GetClipRectMax().y;
     frame.mouseOverLanes = canvasHovered && !laneInput.dragging && !rulerInput.dragging;
     const Hovers hovers = drawLanes(frame, state.selectedFinding, state.cursorEvent);
+    noteLanes(context, frame, l);
     if (laneInput.clicked) handleClick(frame, hovers, state);
     ImGui::EndChild();
 

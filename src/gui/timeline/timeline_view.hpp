@@ -72,6 +72,8 @@ class TimelineView : public View {
     TimelineFrame makeFrame(const ViewContext& context, const Layout& layout) const;
     /// Stacks the lanes from screen y `top` down.
     void placeLanes(TimelineFrame& frame, const Layout& layout, float top) const;
+    /// Each worker lane's rectangle, into the layout report.
+    void noteLanes(const ViewContext& context, const TimelineFrame& frame, const Layout& layout) const;
     void scrollToFocusedLane(const TimelineFrame& frame);
     /// The lanes in their layers, the findings between them, the cursor, the headers.
     Hovers drawLanes(const TimelineFrame& frame, int selectedFinding, std::uint64_t cursor) const;
