@@ -30,7 +30,7 @@ struct CriticalSectionSpan {
     /// CsExit and before this CsEnter: the read that decided it could enter.
     std::uint64_t decidingRead = kNoEvent;
     /// The worker's first write to that same variable after the deciding read
-    /// ("Y = false", or the exchange itself for test-and-set).
+    /// ("Y = 0", or the exchange itself for test-and-set).
     std::uint64_t guardWrite = kNoEvent;
     /// The worker took a Lock with an atomic exchange (or compare-exchange) that
     /// found it free, and wrote the lock no more before it left. The hardware

@@ -7,7 +7,7 @@ namespace racetrace {
 
 namespace {
 
-/// "while (Y == false) { }" for the event's line, without its comment; empty if unknown.
+/// "while (Y == 0) { }" for the event's line, without its comment; empty if unknown.
 std::string codeOf(const Trace& trace, const Event& event) {
     const ProgramInfo* program = trace.programOf(event.worker);
     if (program == nullptr || event.line >= program->lines.size()) return {};

@@ -9,7 +9,7 @@
 
 namespace racetrace {
 
-/// "Event 476 of 150,048: B read Y = 1 (free), on line 1: while (Y == false) { }".
+/// "Event 476 of 150,048: B read Y = 1 (free), on line 1: while (Y == 0) { }".
 /// Before the first event (kNoEvent): where stepping starts.
 std::string narrateEvent(const Trace& trace, std::uint64_t index);
 

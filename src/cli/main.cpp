@@ -96,6 +96,8 @@ struct Arguments {
     RenderOptions render;
     std::string renderPath;
     bool renderDark = false;
+    bool renderLecture = false; ///< the default anyway: a script may say it
+    std::string renderAxis = "time";
 #endif
     CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
     CLI::App *guiApp = nullptr, *renderApp = nullptr;
@@ -127,7 +129,16 @@ void addWindowCommands(CLI::App& app, Arguments& args) {
         ->check(CLI::Range(200, 8192))
         ->capture_default_str();
     render->add_flag("--fit", args.render.fit, "show the whole run instead of zooming to the first finding");
-    render->add_flag("--dark", args.renderDark, "the dark screen theme instead of the light one for slides");
+    render->add_option("--finding", args.render.finding, "zoom on finding N (1 = the first, as `info` lists them)")
+        ->check(CLI::PositiveNumber);
+    render->add_option("--axis", args.renderAxis, "time (real time) or order (one slot per access)")
+        ->check(CLI::IsMember({"time", "order"}))
+        ->capture_default_str();
+    render->add_option("--scale", args.render.scale, "text and strokes, times the picture's own (0.5 to 4)")
+        ->capture_default_str(); // the range is checked with the other options, in one sentence
+    auto* dark = render->add_flag("--dark", args.renderDark, "the dark screen theme instead of the light one");
+    render->add_flag("--lecture", args.renderLecture, "the light lecture theme, large text (the default)")
+        ->excludes(dark);
     args.renderApp = render;
 }
 #endif
@@ -146,6 +157,7 @@ int dispatch(Arguments& args) {
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
         args.render.lecture = !args.renderDark;
+        args.render.axis = args.renderAxis == "order" ? TimeAxis::EventOrder : TimeAxis::RealTime;
         return renderCommand(args.renderPath, args.render);
     }
     if (!args.guiFile.empty()) args.gui.traceFile = args.guiFile;

@@ -2,8 +2,8 @@
 // instruction, grouped under the pseudo-code line it is shown as:
 //
 //   lines = [
-//     { text = "while (Y == false) { }", ops = ["wait: load r0 Y", "beq r0 0 wait"] },
-//     { text = "Y = false",              ops = ["delay window", "store Y 0"] },
+//     { text = "while (Y == 0) { }", ops = ["wait: load r0 Y", "beq r0 0 wait"] },
+//     { text = "Y = 0",              ops = ["delay window", "store Y 0"] },
 //   ]
 //
 // Every error names the file, the line and the problem.

@@ -51,6 +51,7 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
         m_activity = std::move(activity);
     }
     m_busy.store(true);
+    m_analysing.store(false);
     m_runJob.store(false);
     m_replayJob.store(false);
     m_thread = std::thread(std::move(job));
@@ -71,12 +72,23 @@ bool RunSession::startRun(const RunOptions& options) {
         // Closing the window: the workers are dead; merging and analysing what
         // they recorded would only keep the window frozen on its way out.
         if (m_closing.load()) return finishWith(std::unexpected(std::string("the window was closed.")));
+        announceAnalysis(raw->progress());
         Trace trace = raw->finish();
         const std::string label = trace.scenario.name + ", run at " + clockTime();
         finishWith(buildDocument(std::move(trace), label, ""));
     });
     if (started) m_runJob.store(true); // the job only reads it through stoppable(): no race with its end
     return started;
+}
+
+void RunSession::announceAnalysis(const RunProgress& progress) {
+    std::uint64_t events = 0;
+    for (auto count : progress.eventsPerWorker)
+        events += count;
+    std::lock_guard lock(m_mutex);
+    m_activity = "The workers have finished: merging and analysing the " +
+                 groupedNumber(static_cast<std::int64_t>(events)) + " events they recorded...";
+    m_analysing.store(true);
 }
 
 bool RunSession::startLoad(const std::string& path) {

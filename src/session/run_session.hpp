@@ -43,8 +43,12 @@ class RunSession {
     /// (a comparison cannot be interrupted, but it is short).
     void stop();
     bool busy() const { return m_busy.load(); }
-    /// True while a run or a replay goes on: those can be stopped (Stop, Esc).
-    bool stoppable() const { return m_busy.load() && (m_runJob.load() || m_replayJob.load()); }
+    /// True while a run or a replay goes on: those can be stopped (Stop, Esc);
+    /// a run's workers can be stopped until they have finished.
+    bool stoppable() const { return m_busy.load() && ((m_runJob.load() && !m_analysing.load()) || m_replayJob.load()); }
+    /// True once a run's workers have finished, while what they recorded is
+    /// merged and analysed (activity() says how many events).
+    bool analysing() const { return m_busy.load() && m_analysing.load(); }
     /// The window is closing: stops a run (without analysing it) and refuses new jobs.
     void prepareToClose();
     /// What the current job does, for the Run panel ("replaying 6 steps..."); empty when idle.
@@ -63,6 +67,8 @@ class RunSession {
     std::shared_ptr<const Comparison> takeComparison();
 
   private:
+    /// A run's workers are done: says so, with the number of events to merge and analyse.
+    void announceAnalysis(const RunProgress& progress);
     void join();
     /// Starts `job` on the session's thread; false if one is already going.
     bool startJob(std::string activity, std::function<void()> job);
@@ -71,6 +77,7 @@ class RunSession {
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_runJob{false};    ///< the current job is a run (startRun)
+    std::atomic<bool> m_analysing{false}; ///< the run's workers are done; merging and analysing
     std::atomic<bool> m_replayJob{false}; ///< the current job is a replay (startReplay)
     ReplayControl m_replayControl;        ///< the current replay's progress and cancel flag
     std::uint64_t m_replayTotal = 0;      ///< guarded by m_mutex: the current replay's steps

@@ -50,9 +50,8 @@ class TraceBuilder {
         }
         info.name = scenario == Shape::NaiveFlag ? "naive-flag" : scenario == Shape::TasMutex ? "tas-mutex" : "no-sync";
         ProgramInfo program{"worker", {}};
-        for (const char* text :
-             {"while (Y == false) { }", "Y = false", "enter critical section", "counter = counter + 1",
-              "X = my signature", "check X", "leave critical section", "Y = true"})
+        for (const char* text : {"while (Y == 0) { }", "Y = 0", "enter critical section", "counter = counter + 1",
+                                 "X = my signature", "check X", "leave critical section", "Y = 1"})
             program.lines.push_back({text});
         info.programs.push_back(program);
         m_trace.settings.scenario = info.name;

@@ -70,6 +70,8 @@ void App::showPrevious() {
     m_state.cursorEvent = kNoEvent;
     m_state.selectFinding(m_document ? m_document->analysis.openingFinding(m_document->trace) : -1);
     m_state.fitRequested = true;
+    setWindowTitle();
+    if (m_document) showMessage("Now showing " + m_document->label + " (B goes back to the other trace).");
 }
 
 bool App::startRun(const RunOptions& options) {
@@ -77,7 +79,9 @@ bool App::startRun(const RunOptions& options) {
 }
 
 JobStatus App::job() const {
-    return {m_session.busy(), m_session.stoppable(), m_session.activity(), m_session.progress()};
+    // Once the workers are done the bars would sit at 100 %: the activity says what happens instead.
+    return {m_session.busy(), m_session.stoppable(), m_session.activity(),
+            m_session.analysing() ? RunProgress{} : m_session.progress()};
 }
 
 void App::showMessage(const std::string& sentence, bool error) {
@@ -184,8 +188,10 @@ void App::requestScreenshot() {
 App::StatusSentence App::statusSentence() const {
     const Palette& palette = m_theme.palette();
     // A sentence about something that went wrong stays until dismissed; others for a few seconds.
-    const bool fresh =
-        !m_message.empty() && (m_messageIsError || std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds);
+    // A screenshot (F12) shows the trace's own sentence, not a passing remark.
+    const bool passing = !m_screenshotPath && std::chrono::steady_clock::now() - m_messageTime < kMessageSeconds;
+    const bool fresh = !m_message.empty() && (m_messageIsError || passing);
+    if (m_session.analysing()) return {m_session.activity(), palette.text, false};
     if (fresh || m_session.busy() || (!m_document && !m_comparing))
         return {m_message.empty() ? "Ready." : m_message, m_messageIsError ? palette.tornMarker : palette.text,
                 fresh && m_messageIsError && !m_session.busy()};

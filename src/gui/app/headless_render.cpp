@@ -121,25 +121,52 @@ void drawPicture(ViewContext& context, TimelineView& timeline, const RenderOptio
     ImGui::PopFont();
     const auto& run = document.trace.settings;
     const auto& analysis = document.analysis;
-    ImGui::TextWrapped("%s: %u workers x %s iterations, race window %s ns: %s.", document.trace.scenario.title.c_str(),
-                       run.workers, groupedNumber(static_cast<std::int64_t>(run.iterations)).c_str(),
-                       groupedNumber(static_cast<std::int64_t>(run.windowNs)).c_str(),
-                       raceCounts(document.trace, analysis).c_str());
+    textWrappedWhole(document.trace.scenario.title + ": " + std::to_string(run.workers) + " workers x " +
+                     groupedNumber(static_cast<std::int64_t>(run.iterations)) + " iterations, race window " +
+                     groupedNumber(static_cast<std::int64_t>(run.windowNs)) +
+                     " ns: " + raceCounts(document.trace, analysis) + ".");
     drawTimelineLegend(context.theme, legend);
     headerHeight = std::max(headerHeight, ImGui::GetWindowHeight());
     ImGui::End();
     ImGui::SetNextWindowPos(ImVec2(0, headerHeight));
     ImGui::SetNextWindowSize(ImVec2(width, height - headerHeight));
-    ImGui::Begin(timeline.title(), nullptr, kFixed);
+    ImGui::Begin(timeline.title(), nullptr, kFixed | ImGuiWindowFlags_NoTitleBar); // a picture, not a window
     timeline.draw(context);
     ImGui::End();
 }
 
-} // namespace
+/// The least height that shows the header and one text line per lane under the ruler.
+float neededHeight(const TraceDocument& document, float headerHeight) {
+    const float line = ImGui::GetTextLineHeight(), font = ImGui::GetFontSize();
+    const float lanes = static_cast<float>(std::max<std::size_t>(document.trace.workers.size(), 1) +
+                                           document.trace.scenario.channels.size());
+    return std::ceil(headerHeight + ImGui::GetStyle().WindowPadding.y * 2 + line * 1.8f +
+                     lanes * std::floor(line + font * 0.6f));
+}
 
-Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, const RenderOptions& options) {
+Result<void> checkOptions(const TraceDocument& document, const RenderOptions& options) {
     if (options.width < 320 || options.height < 200 || options.width > 8192 || options.height > 8192)
         return fail("--width must be 320 to 8192 and --height 200 to 8192 pixels.");
+    if (!(options.scale >= 0.5f && options.scale <= 4.0f)) return fail("--scale must be 0.5 to 4.");
+    const auto findings = document.analysis.findings.size();
+    if (options.finding < 0 || static_cast<std::size_t>(options.finding) > findings)
+        return fail(findings == 0 ? std::string("--finding: this trace has no findings.")
+                                  : "--finding must be 1 to " + groupedNumber(static_cast<std::int64_t>(findings)) +
+                                        ": this trace has " + countOf(findings, "finding", "findings") + ".");
+    return {};
+}
+
+} // namespace
+
+float pictureScale(const RenderOptions& options) {
+    // Lecture text already follows the height (Theme::lectureSize); the
+    // screen theme's 16 px suits 900 lines.
+    if (options.lecture) return options.scale;
+    return options.scale * std::max(0.75f, static_cast<float>(options.height) / 900.0f);
+}
+
+Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, const RenderOptions& options) {
+    if (auto valid = checkOptions(*document, options); !valid) return valid;
     SurfacelessContext egl;
     if (auto created = egl.create(); !created) return created;
     OffscreenTarget target(options.width, options.height);
@@ -152,18 +179,20 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     io.DisplaySize = ImVec2(static_cast<float>(options.width), static_cast<float>(options.height));
     io.DeltaTime = 1.0f / 60.0f;
     Theme theme;
-    theme.apply(options.lecture, 1.0f, static_cast<float>(options.height));
+    theme.apply(options.lecture, pictureScale(options), static_cast<float>(options.height));
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     ViewState state;
     state.fitRequested = true;
-    if (const int opening = document->analysis.openingFinding(document->trace); !options.fit && opening >= 0)
-        state.selectFinding(opening);
+    state.axis = options.axis;
+    const int chosen = options.finding > 0 ? options.finding - 1 : document->analysis.openingFinding(document->trace);
+    if (!options.fit && chosen >= 0) state.selectFinding(chosen);
     NoCommands commands; // a picture asks nothing of an application
     ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
-    TimelineView timeline;
+    TimelineView timeline(/*legend=*/false, /*fillHeight=*/true); // the header has the legend
     Result<void> saved;
-    // Three frames: the first ones measure the header and settle the zoom, the last is the picture.
+    // Three frames: the first ones measure the header (its size is known from
+    // the second) and settle the zoom, the last is the picture.
     float headerHeight = 0.0f;
     const LegendContent legend = legendContentOf(*document); // what this trace has, not every kind
     for (int frame = 0; frame < 3; ++frame) {
@@ -171,6 +200,13 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
         ImGui::NewFrame();
         drawPicture(context, timeline, options, legend, headerHeight);
         ImGui::Render();
+        if (const float needed = neededHeight(*document, headerHeight); frame == 1 && needed > options.height) {
+            saved = fail(std::to_string(options.width) + "x" + std::to_string(options.height) +
+                         " is too small to draw a timeline under this trace's header: at least " +
+                         std::to_string(options.width) + "x" + std::to_string(static_cast<int>(needed)) +
+                         " (or a wider picture, or a smaller --scale).");
+            break;
+        }
         glViewport(0, 0, options.width, options.height);
         const ImU32 background = theme.palette().background;
         glClearColor(static_cast<float>(background & 0xFF) / 255.0f,
@@ -180,7 +216,7 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     }
     glFinish();
-    saved = saveFramebufferPng(options.outPath, options.width, options.height);
+    if (saved) saved = saveFramebufferPng(options.outPath, options.width, options.height);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui::DestroyContext();
     return saved;

@@ -112,18 +112,37 @@ std::string lineNumber(std::size_t line) {
     return (line + 1 < 10 ? " " : "") + std::to_string(line + 1) + "  ";
 }
 
-/// Where the "// comment" of a line starts when it does not fit beside the
-/// code in `room` pixels, else npos.
-std::size_t overflowingComment(std::size_t line, const std::string& text, float room) {
+bool fitsAsWritten(std::size_t line, const std::string& text, float room) {
+    return ImGui::CalcTextSize((lineNumber(line) + text).c_str()).x <= room;
+}
+
+/// The line as written, or, with `pulledIn`, its "// comment" next to the
+/// code instead of in the comments' column.
+std::string fittedLine(const std::string& text, bool pulledIn) {
     const std::size_t comment = text.find("//");
-    if (comment == std::string::npos || ImGui::CalcTextSize((lineNumber(line) + text).c_str()).x <= room)
+    if (comment == std::string::npos || !pulledIn) return text;
+    std::string code = text.substr(0, comment);
+    while (!code.empty() && code.back() == ' ')
+        code.pop_back();
+    return code + "  " + text.substr(comment);
+}
+
+/// Where the "// comment" of a line starts when it does not fit beside the
+/// code in `room` pixels (pulled in or not), else npos.
+std::size_t overflowingComment(std::size_t line, const std::string& text, float room, bool pulledIn) {
+    const std::string fitted = fittedLine(text, pulledIn);
+    const std::size_t comment = fitted.find("//");
+    if (comment == std::string::npos || ImGui::CalcTextSize((lineNumber(line) + fitted).c_str()).x <= room)
         return std::string::npos;
     return comment;
 }
 
 struct LineLayout {
-    float badgeColumn = 0;    ///< pixels left of the line number
-    bool wrapComments = true; ///< a comment that does not fit goes under its code, else into a tooltip
+    float badgeColumn = 0; ///< pixels left of the line number
+    /// A line too wide for the panel (lecture mode's large text): every
+    /// comment moves next to its code, out of the comments' column.
+    bool pullInComments = false;
+    bool wrapComments = true; ///< a comment that still does not fit goes under its code, else into a tooltip
     int row = 0;              ///< the line's number in the whole listing (all programs), from 1
 };
 
@@ -131,12 +150,14 @@ struct LineLayout {
 /// "// comment" too long for the panel (lecture mode's large text) goes on a
 /// line of its own under the code when the panel has the room, else it is
 /// left to the line's tooltip: every line of code matters more than comments.
-void drawLine(const ViewContext& context, std::size_t line, const std::string& text,
+void drawLine(const ViewContext& context, std::size_t line, const std::string& written,
               const std::vector<std::uint32_t>& workers, const LineLayout& layout) {
     const ImVec2 start = ImGui::GetCursorScreenPos();
     drawBadges(context.theme, start, workers);
     const std::string number = lineNumber(line);
-    const std::size_t comment = overflowingComment(line, text, ImGui::GetContentRegionAvail().x - layout.badgeColumn);
+    const float room = ImGui::GetContentRegionAvail().x - layout.badgeColumn;
+    const std::string text = fittedLine(written, layout.pullInComments);
+    const std::size_t comment = overflowingComment(line, written, room, layout.pullInComments);
     std::string code = text.substr(0, comment);
     while (!code.empty() && code.back() == ' ')
         code.pop_back();
@@ -167,12 +188,19 @@ void drawLine(const ViewContext& context, std::size_t line, const std::string& t
 }
 
 /// Lines of code (all programs) whose comment would need a line of its own.
-std::size_t wrappedComments(const ScenarioInfo& scenario, float room) {
+std::size_t wrappedComments(const ScenarioInfo& scenario, float room, bool pulledIn) {
     std::size_t count = 0;
     for (const ProgramInfo& program : scenario.programs)
         for (std::size_t line = 0; line < program.lines.size(); ++line)
-            count += overflowingComment(line, program.lines[line].text, room) != std::string::npos;
+            count += overflowingComment(line, program.lines[line].text, room, pulledIn) != std::string::npos;
     return count;
+}
+
+bool allFitAsWritten(const ScenarioInfo& scenario, float room) {
+    for (const ProgramInfo& program : scenario.programs)
+        for (std::size_t line = 0; line < program.lines.size(); ++line)
+            if (!fitsAsWritten(line, program.lines[line].text, room)) return false;
+    return true;
 }
 
 /// Rows of text the listing takes with every comment beside its code.
@@ -204,7 +232,9 @@ void CodeView::draw(ViewContext& context) {
     LineLayout layout{.badgeColumn = badgeColumnWidth(trace.workers.size())};
     ImGui::PushFont(context.theme.monoFont());
     const float room = ImGui::GetContentRegionAvail().x - layout.badgeColumn;
-    const float rowsWithComments = static_cast<float>(listingRows(context) + wrappedComments(trace.scenario, room));
+    layout.pullInComments = !allFitAsWritten(trace.scenario, room);
+    const float rowsWithComments =
+        static_cast<float>(listingRows(context) + wrappedComments(trace.scenario, room, layout.pullInComments));
     layout.wrapComments = rowsWithComments * ImGui::GetTextLineHeightWithSpacing() <=
                           ImGui::GetContentRegionAvail().y + ImGui::GetTextLineHeightWithSpacing();
     ImGui::PopFont();

@@ -36,9 +36,15 @@ void drawArrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thic
 /// A downward triangle whose tip touches the top of the lane's tall ticks,
 /// yellow with a dark edge: unlike the vermillion lost-update arrows in colour
 /// and in lightness, so the two read apart even in grey or to a colour-blind eye.
+/// Half the width of a torn-record triangle: with the lane, but no larger than
+/// the text beside it (a picture's lanes can be hundreds of pixels high).
+float tornHalfWidth(const TimelineFrame& f, std::size_t lane) {
+    return std::min(f.laneHeight(lane) * 0.11f, f.fontSize * 0.7f);
+}
+
 ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, float scale) {
     const float tip = f.laneY(lane, kTallTop);
-    const float size = f.laneHeight(lane) * 0.11f * scale;
+    const float size = tornHalfWidth(f, lane) * scale;
     const ImVec2 a(x - size, tip - size * 1.4f), b(x + size, tip - size * 1.4f), c(x, tip);
     f.draw->AddTriangleFilled(a, b, c, f.palette->tornRecordFill);
     f.draw->AddTriangle(a, b, c, f.palette->tornRecordOutline, std::max(1.0f, f.fontSize / 14.0f));
@@ -240,7 +246,7 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
             if (laneIndex < 0) continue;
             const auto lane = static_cast<std::size_t>(laneIndex);
             const float x = f.px(f.model->eventX(finding.events[k], f.axis));
-            const float tip = f.laneY(lane, kTallTop), size = f.laneHeight(lane) * 0.11f * 1.6f;
+            const float tip = f.laneY(lane, kTallTop), size = tornHalfWidth(f, lane) * 1.6f;
             f.draw->AddTriangleFilled(ImVec2(x - size, tip - size * 1.4f), ImVec2(x + size, tip - size * 1.4f),
                                       ImVec2(x, tip), palette.cursor); // a halo, as the selected overlap's outline
             drawTornTriangle(f, lane, x, 1.3f);

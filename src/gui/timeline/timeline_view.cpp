@@ -28,7 +28,7 @@ constexpr float kMergePx = 3.0f;
 
 } // namespace
 
-TimelineView::TimelineView(bool legend) : m_showLegend(legend) {}
+TimelineView::TimelineView(bool legend, bool fillHeight) : m_fillHeight(fillHeight), m_showLegend(legend) {}
 TimelineView::~TimelineView() = default;
 
 void TimelineView::syncDocument(ViewContext& context) {
@@ -191,10 +191,15 @@ TimelineView::Layout TimelineView::layout() const {
     l.rulerHeight = std::floor(line * 1.8f);
     l.labelWidth = std::floor(std::min(font * 7.0f, l.size.x * 0.3f));
     l.lanesHeight = l.size.y - l.rulerHeight;
-    // A standard lane fits its three label lines; lanes grow to fill the view, up to four times that.
+    // A standard lane fits its three label lines. Lanes share the view's
+    // height: they grow to fill it (in the window up to four times the
+    // standard) and shrink to fit it down to one label line, the worker's
+    // name; only more lanes than that scroll.
     const float base = std::floor(line * 3.0f + font * 0.8f);
+    const float least = std::floor(line + font * 0.6f);
+    const float most = m_fillHeight ? std::max(base, l.lanesHeight) : base * 4.0f;
     const auto count = static_cast<float>(m_lanes.size());
-    l.standardLane = std::floor(count > 0 ? std::clamp(l.lanesHeight / count, base, base * 4.0f) : base);
+    l.standardLane = std::floor(count > 0 ? std::clamp(l.lanesHeight / count, least, most) : base);
     for (const auto& lane : m_lanes)
         l.contentHeight += std::floor(lane->height(l.standardLane));
     l.scroll = l.contentHeight > l.lanesHeight + 0.5f;

@@ -25,7 +25,9 @@ class TimelineView : public View {
   public:
     /// `legend`: a line above the ruler naming what the trace's marks mean
     /// (the side-by-side leaves it out: two timelines share the screen).
-    explicit TimelineView(bool legend = true);
+    /// `fillHeight`: lanes grow without limit to fill the view (a picture for
+    /// slides); in the window they stop at four times their standard height.
+    explicit TimelineView(bool legend = true, bool fillHeight = false);
     ~TimelineView() override;
     const char* title() const override { return "Timeline"; }
     void draw(ViewContext& context) override;
@@ -88,6 +90,7 @@ class TimelineView : public View {
 
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
     std::unique_ptr<TimelineModel> m_model;
+    bool m_fillHeight = false;
     bool m_showLegend = true;
     LegendContent m_legend; ///< what the shown trace has (legendContentOf), kept per document
     std::vector<std::unique_ptr<TimelineLane>> m_lanes; ///< top to bottom

@@ -93,7 +93,9 @@ void WorkerLane::drawHeader(const TimelineFrame& f, std::size_t lane) const {
     const float pad = f.fontSize * 0.4f;
     const float line = ImGui::GetTextLineHeight();
     const float x = f.labelLeft + pad;
-    float y = f.laneTop(lane) + std::max(pad * 0.5f, (f.laneHeight(lane) - 3.0f * line) * 0.5f);
+    // Name, pid and CPUs; a lane shrunk to fit many (F) keeps what fits, the name first.
+    const int lines = std::clamp(static_cast<int>((f.laneHeight(lane) - pad * 0.5f) / line), 1, 3);
+    float y = f.laneTop(lane) + std::max(pad * 0.25f, (f.laneHeight(lane) - static_cast<float>(lines) * line) * 0.5f);
     // The worker's colour as a swatch, its name in the text colour: orange or
     // sky blue text on the light lecture lanes would be only ~2:1.
     const float swatch = std::floor(line * 0.75f);
@@ -103,10 +105,8 @@ void WorkerLane::drawHeader(const TimelineFrame& f, std::size_t lane) const {
     if (!m_role.empty())
         f.draw->AddText(ImVec2(nameX + ImGui::CalcTextSize(m_name.c_str()).x + pad, y), palette.dimText,
                         m_role.c_str());
-    y += line;
-    f.draw->AddText(ImVec2(x, y), palette.dimText, m_pid.c_str());
-    y += line;
-    f.draw->AddText(ImVec2(x, y), palette.dimText, m_cpus.c_str());
+    if (lines >= 2) f.draw->AddText(ImVec2(x, y + line), palette.dimText, m_pid.c_str());
+    if (lines >= 3) f.draw->AddText(ImVec2(x, y + 2 * line), palette.dimText, m_cpus.c_str());
 }
 
 void WorkerLane::drawBlocked(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
