@@ -29,6 +29,7 @@ racetrace_layer(racetrace_gui
     gui/app/settings_store.cpp
     gui/panels/code_view.cpp
     gui/panels/comparison_view.cpp
+    gui/panels/file_browser.cpp
     gui/panels/findings_view.cpp
     gui/panels/legend.cpp
     gui/panels/memory_view.cpp

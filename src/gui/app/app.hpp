@@ -9,6 +9,7 @@
 #include "gui/layout_report.hpp"
 #include "gui/panels/code_view.hpp"
 #include "gui/panels/comparison_view.hpp"
+#include "gui/panels/file_browser.hpp"
 #include "gui/panels/findings_view.hpp"
 #include "gui/panels/memory_view.hpp"
 #include "gui/panels/run_panel.hpp"
@@ -71,6 +72,8 @@ class App final : public AppCommands {
     void showLectureLayout(bool lecture);
     void drawLayout(ViewContext& context, float top);
     void drawPlaybackBar(ViewContext& context);
+    void showOpenDialog();
+    void showSaveDialog();
     void drawDialogs();
     void tickPlayback();
     void stepCursor(std::int64_t delta);
@@ -108,9 +111,8 @@ class App final : public AppCommands {
     bool m_messageIsError = false;
     std::chrono::steady_clock::time_point m_messageTime;
     std::optional<std::string> m_screenshotPath;
-    bool m_openDialog = false;
-    bool m_saveDialog = false;
-    std::string m_pathInput;
+    FileBrowser m_browser;
+    bool m_browserOpens = true; ///< the browser is choosing a file to open (else a path to save to)
     std::chrono::steady_clock::time_point m_lastFrame;
 };
 

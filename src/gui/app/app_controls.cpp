@@ -17,6 +17,8 @@
 
 namespace racetrace {
 
+namespace fs = std::filesystem;
+
 namespace {
 bool pressed(int key, bool repeat = false) {
     return ImGui::IsKeyPressed(key, repeat);
@@ -61,8 +63,8 @@ void App::handleKeys(ViewContext& context) {
         if (pressed(GLFW_KEY_EQUAL, true) || pressed(GLFW_KEY_KP_ADD, true)) setScale(m_settings.scale * 1.15f);
         if (pressed(GLFW_KEY_MINUS, true) || pressed(GLFW_KEY_KP_SUBTRACT, true)) setScale(m_settings.scale / 1.15f);
         if (pressed(GLFW_KEY_0)) setScale(1.0f);
-        if (pressed(GLFW_KEY_O)) m_openDialog = true;
-        if (pressed(GLFW_KEY_S) && m_document) m_saveDialog = true;
+        if (pressed(GLFW_KEY_O)) showOpenDialog();
+        if (pressed(GLFW_KEY_S)) showSaveDialog();
         if (pressed(GLFW_KEY_Q)) m_window->requestClose();
         if (pressed(GLFW_KEY_R)) replayShown();
         return;
@@ -111,13 +113,13 @@ void App::drawMenuBar(ViewContext& context) {
 
 void App::drawFileMenu() {
     if (!ImGui::BeginMenu("File")) return;
-    if (ImGui::MenuItem("Open trace...", "Ctrl+O")) m_openDialog = true;
+    if (ImGui::MenuItem("Open trace...", "Ctrl+O")) showOpenDialog();
     if (ImGui::BeginMenu("Open recent", !m_settings.recentFiles.empty())) {
         for (const auto& path : m_settings.recentFiles)
             if (ImGui::MenuItem(path.c_str())) openTrace(path);
         ImGui::EndMenu();
     }
-    if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) m_saveDialog = true;
+    if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) showSaveDialog();
     if (ImGui::MenuItem("Save screenshot", "F12")) requestScreenshot();
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_window->requestClose();
@@ -225,51 +227,30 @@ void App::drawPlaybackBar(ViewContext&) {
     m_layoutReport.item("playback-position");
 }
 
+void App::showOpenDialog() {
+    // Where the shown trace came from, else the folder the window started in.
+    const bool fromFile = m_document && !m_document->path.empty();
+    m_browser.show(FileBrowser::Purpose::Open, fromFile ? fs::path(m_document->path).parent_path() : fs::path("."));
+    m_browserOpens = true;
+}
+
+void App::showSaveDialog() {
+    if (!m_document) return;
+    m_browser.show(FileBrowser::Purpose::Save,
+                   m_document->path.empty() ? fs::path("trace.rtrace") : fs::path(m_document->path));
+    m_browserOpens = false;
+}
+
 void App::drawDialogs() {
-    if (m_openDialog) {
-        ImGui::OpenPopup("Open trace");
-        m_openDialog = false;
-        m_pathInput.clear();
-    }
-    if (m_saveDialog) {
-        ImGui::OpenPopup("Save trace as");
-        m_saveDialog = false;
-        m_pathInput = m_document && !m_document->path.empty() ? m_document->path : "trace.rtrace";
-    }
-    const ImVec2 center(ImGui::GetIO().DisplaySize.x / 2, ImGui::GetIO().DisplaySize.y / 2);
-    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (ImGui::BeginPopupModal("Open trace", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        ImGui::TextUnformatted("Path of a .rtrace file (or drop one onto the window):");
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
-        const bool enter = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
-        for (const auto& path : m_settings.recentFiles)
-            if (ImGui::Selectable(path.c_str())) m_pathInput = path;
-        if ((ImGui::Button("Open") || enter) && !m_pathInput.empty()) {
-            openTrace(m_pathInput);
-            ImGui::CloseCurrentPopup();
-        }
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-    }
-    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (ImGui::BeginPopupModal("Save trace as", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
-        const bool enter = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
-        if ((ImGui::Button("Save") || enter) && m_document && !m_pathInput.empty()) {
-            if (auto saved = saveRtrace(m_document->trace, m_pathInput); saved) {
-                showMessage("Saved the trace to " + m_pathInput + ".");
-                m_settings.addRecent(m_pathInput);
-            } else {
-                showMessage(saved.error(), true);
-            }
-            ImGui::CloseCurrentPopup();
-        }
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
+    const std::optional<std::string> chosen = m_browser.draw(m_settings.recentFiles);
+    if (!chosen) return;
+    if (m_browserOpens) return openTrace(*chosen);
+    if (!m_document) return;
+    if (auto saved = saveRtrace(m_document->trace, *chosen); saved) {
+        showMessage("Saved the trace to " + *chosen + ".");
+        m_settings.addRecent(*chosen);
+    } else {
+        showMessage(saved.error(), true);
     }
 }
 

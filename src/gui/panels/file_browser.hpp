@@ -1,0 +1,48 @@
+// Open and Save as with a file browser: the folder's sub-folders and .rtrace
+// files (double-click or Enter to choose), the path typed or picked, and the
+// recent files. One dialog for both purposes; the application decides what a
+// chosen path means.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+class FileBrowser {
+  public:
+    enum class Purpose { Open, Save };
+
+    /// Opens the dialog at the next draw, listing the folder of `start` (or
+    /// `start` itself when it is a folder), its file name in the name field.
+    void show(Purpose purpose, const std::filesystem::path& start);
+    /// Draws the dialog while it is open; returns the chosen path once.
+    std::optional<std::string> draw(const std::vector<std::string>& recentFiles);
+
+  private:
+    struct Entry {
+        std::string name;
+        bool folder = false;
+        std::uintmax_t bytes = 0;
+    };
+    /// Reads m_folder: its sub-folders, then its .rtrace files, each sorted by name.
+    void readFolder();
+    void enter(const std::filesystem::path& folder);
+    /// The path the name field and the folder make ("trace" saves as "trace.rtrace").
+    std::string chosenPath() const;
+    /// The folder's listing; true when an entry was double-clicked (chosen).
+    bool drawListing();
+    const char* title() const { return m_purpose == Purpose::Open ? "Open trace" : "Save trace as"; }
+
+    Purpose m_purpose = Purpose::Open;
+    bool m_opening = false;
+    std::filesystem::path m_folder;
+    std::string m_name;
+    std::vector<Entry> m_entries;
+    std::string m_folderError; ///< why the folder could not be listed, if it could not
+};
+
+} // namespace racetrace

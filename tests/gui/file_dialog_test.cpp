@@ -1,0 +1,40 @@
+// Open and Save as through the file browser, driven by the keyboard as a user
+// would: Ctrl+S, a new name, Enter writes a real file; Ctrl+O lists the folder
+// and opens it.
+#include "gui_harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace racetrace::guitest;
+namespace fs = std::filesystem;
+
+TEST_CASE("Ctrl+S saves the shown trace under a typed name beside it, and Ctrl+O opens it again", "[window][files]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "file dialogs");
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForOutput("Opening " + trace.string());
+    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+
+    app.key("ctrl+s"); // the name field holds "racy.rtrace" and has the keyboard
+    std::this_thread::sleep_for(300ms);
+    app.key("ctrl+a");
+    server.xdotool({"type", "--delay", "60", "copy"});
+    app.key("Return");
+    const fs::path copy = dir / "copy.rtrace"; // ".rtrace" added, in the shown trace's folder
+    app.waitForOutput("Saved the trace to " + copy.string() + ".");
+    REQUIRE(fs::exists(copy));
+    CHECK(fs::file_size(copy) == fs::file_size(trace));
+
+    app.key("ctrl+o"); // lists the shown trace's folder
+    std::this_thread::sleep_for(300ms);
+    server.xdotool({"type", "--delay", "60", "copy.rtrace"});
+    app.key("Return");
+    app.waitForOutput("Opening " + copy.string() + "...");
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}
