@@ -18,6 +18,7 @@ constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFl
 constexpr auto kMessageSeconds = std::chrono::seconds(8);
 constexpr double kIdleWaitSeconds = 10.0;
 constexpr int kSettleFrames = 4;
+constexpr double kBusyWaitSeconds = 0.1;
 } // namespace
 
 App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
@@ -347,9 +348,12 @@ void App::waitForReason() {
     // sentence expires), then draws a few frames so that ImGui settles what
     // the input changed. Software GL draws a frame in ~25 ms of CPU, so even
     // 4 idle frames a second cost 10 % of a core.
-    const bool animating =
-        m_session.busy() || m_state.playing || m_runPanel.animating() || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
-    double wait = animating || m_settleFrames > 0 ? 0.0 : kIdleWaitSeconds;
+    // A job in the background (a run, a replay) needs the cores more than its
+    // progress needs smooth drawing: ten frames a second (a replay of the demo
+    // took 35 s while the window drew flat out, beside its two workers).
+    const bool animating = m_state.playing || m_runPanel.animating() || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
+    const bool busy = m_session.busy();
+    double wait = animating ? 0.0 : busy ? kBusyWaitSeconds : m_settleFrames > 0 ? 0.0 : kIdleWaitSeconds;
     if (wait > 0.0 && !m_message.empty() && !m_messageIsError) {
         const std::chrono::duration<double> left = m_messageTime + kMessageSeconds - std::chrono::steady_clock::now();
         if (left.count() > 0.0) wait = std::min(wait, left.count() + 0.05);
@@ -358,7 +362,7 @@ void App::waitForReason() {
     m_window->beginFrame(wait);
     const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - before;
     const bool woken = wait > 0.0 && waited.count() < wait * 0.9;
-    if (woken || animating)
+    if (woken || animating || busy)
         m_settleFrames = kSettleFrames;
     else if (m_settleFrames > 0)
         --m_settleFrames;
