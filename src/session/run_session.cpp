@@ -85,14 +85,24 @@ void RunSession::announceAnalysis(const RunProgress& progress) {
     std::uint64_t events = 0;
     for (auto count : progress.eventsPerWorker)
         events += count;
+    announce("The workers have finished: merging and analysing the " +
+             groupedNumber(static_cast<std::int64_t>(events)) + " events they recorded...");
+}
+
+void RunSession::announce(std::string sentence) {
     std::lock_guard lock(m_mutex);
-    m_activity = "The workers have finished: merging and analysing the " +
-                 groupedNumber(static_cast<std::int64_t>(events)) + " events they recorded...";
+    m_activity = std::move(sentence);
     m_analysing.store(true);
 }
 
 bool RunSession::startLoad(const std::string& path) {
-    return startJob("reading " + baseName(path) + "...", [this, path] { finishWith(loadDocument(path)); });
+    return startJob("reading " + baseName(path) + "...", [this, path] {
+        auto trace = loadRtrace(path);
+        if (!trace) return finishWith(std::unexpected(trace.error()));
+        announce("Read " + baseName(path) + ": merging and analysing its " +
+                 groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events...");
+        finishWith(buildDocument(std::move(*trace), baseName(path), path));
+    });
 }
 
 bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {

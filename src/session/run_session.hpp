@@ -46,8 +46,8 @@ class RunSession {
     /// True while a run or a replay goes on: those can be stopped (Stop, Esc);
     /// a run's workers can be stopped until they have finished.
     bool stoppable() const { return m_busy.load() && ((m_runJob.load() && !m_analysing.load()) || m_replayJob.load()); }
-    /// True once a run's workers have finished, while what they recorded is
-    /// merged and analysed (activity() says how many events).
+    /// True once a run's workers have finished, or a file was read, while
+    /// its events are merged and analysed (activity() says how many).
     bool analysing() const { return m_busy.load() && m_analysing.load(); }
     /// The window is closing: stops a run (without analysing it) and refuses new jobs.
     void prepareToClose();
@@ -69,6 +69,8 @@ class RunSession {
   private:
     /// A run's workers are done: says so, with the number of events to merge and analyse.
     void announceAnalysis(const RunProgress& progress);
+    /// The job's last phase (merging and analysing) has begun: `sentence` says so.
+    void announce(std::string sentence);
     void join();
     /// Starts `job` on the session's thread; false if one is already going.
     bool startJob(std::string activity, std::function<void()> job);

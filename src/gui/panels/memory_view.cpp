@@ -13,6 +13,16 @@
 namespace racetrace {
 
 namespace {
+
+/// Coloured words after the last item on its line, or on the next line when
+/// they would not fit: the panel never scrolls sideways.
+void textBesideOrBelow(ImU32 color, const std::string& text) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text.c_str()).x) ImGui::NewLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
 /// Message cells drawn per channel at most (a big pipe holds thousands).
 constexpr std::size_t kMaxCells = 32;
 } // namespace
@@ -104,8 +114,7 @@ void MemoryView::drawScalar(const Theme& theme, const Trace& trace, std::uint16_
     // The value's words ("in use (set by A)"): green when it lets a worker in, red when it does not.
     ImU32 color = palette.text;
     if (variable.meanings.free) color = variable.meanings.isFree(value) ? palette.lockRelease : palette.tornMarker;
-    ImGui::SameLine();
-    ImGui::TextColored(ImColor(color), "%s", guardStateText(trace, v, m_snapshot).c_str());
+    textBesideOrBelow(color, guardStateText(trace, v, m_snapshot));
 }
 
 void MemoryView::drawRecord(const Theme& theme, const VariableInfo& variable) const {
@@ -132,10 +141,8 @@ void MemoryView::drawRecord(const Theme& theme, const VariableInfo& variable) co
                       letter.c_str());
     }
     ImGui::Dummy(ImVec2(static_cast<float>(variable.words) * (cell + 4.0f), cell));
-    if (writers.size() > 1) {
-        ImGui::SameLine();
-        ImGui::TextColored(ImColor(palette.tornMarker), "torn: written by %zu workers", writers.size());
-    }
+    if (writers.size() > 1)
+        textBesideOrBelow(palette.tornMarker, "torn: written by " + std::to_string(writers.size()) + " workers");
 }
 
 } // namespace racetrace

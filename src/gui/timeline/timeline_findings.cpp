@@ -96,7 +96,7 @@ void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, const st
     const auto& findings = f.model->document().analysis.findings;
     const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
     const ImU32 color = f.palette->lostUpdateArrow;
-    const float thickness = std::max(1.5f, f.fontSize / 9.0f), head = f.fontSize * 0.45f;
+    const float thickness = std::max(1.5f, f.fontSize / 9.0f) * f.strokeScale, head = f.fontSize * 0.45f;
     const float mid = (kTallTop + kTickBottom) * 0.5f;
     const float strip = (f.laneY(lanes[0], mid) + f.laneY(lanes[1], mid)) * 0.5f;
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
@@ -286,7 +286,7 @@ void drawMessageArrow(const TimelineFrame& f, const MessageArrow& arrow, float h
     if (dashed)
         dashedLine(f.draw, a, base, color, std::max(3.0f, head * 0.6f), 1.5f);
     else
-        f.draw->AddLine(a, base, color, 1.0f);
+        f.draw->AddLine(a, base, color, f.strokeScale);
     f.draw->AddTriangleFilled(b, ImVec2(base.x - dy * head * 0.4f, base.y + dx * head * 0.4f),
                               ImVec2(base.x + dy * head * 0.4f, base.y - dx * head * 0.4f), color);
 }

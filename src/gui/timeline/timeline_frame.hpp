@@ -38,6 +38,7 @@ struct TimelineFrame {
     float fontSize = 16.0f;
     float mergePx = 3.0f; ///< items closer than this merge into one block
     float tickWidth = 2.0f;
+    float strokeScale = 1.0f; ///< 2 in lecture mode: arrows and outlines twice as thick
     ImVec2 mouse{-1e30f, -1e30f};
     bool mouseOverLanes = false; ///< hover tests only run when the lanes are hovered
 

@@ -218,7 +218,9 @@ TimelineFrame TimelineView::makeFrame(const ViewContext& context, const Layout& 
     frame.labelLeft = l.origin.x;
     frame.fontSize = ImGui::GetFontSize();
     frame.mergePx = kMergePx;
-    frame.tickWidth = std::max(2.0f, std::round(frame.fontSize / 8.0f));
+    // Lecture strokes are at least twice the screen theme's: ticks and arrows read from the back row.
+    frame.strokeScale = context.theme.lecture() ? 2.0f : 1.0f;
+    frame.tickWidth = std::max(2.0f * frame.strokeScale, std::round(frame.fontSize / 8.0f));
     frame.mouse = ImGui::GetIO().MousePos;
     frame.laneOfWorker.assign(m_model->trace().workers.size(), -1);
     for (std::size_t k = 0; k < m_lanes.size(); ++k)
@@ -346,7 +348,8 @@ void TimelineView::draw(ViewContext& context) {
     syncDocument(context);
     ViewState& state = context.state;
     if (!m_model) {
-        ImGui::TextDisabled("No trace yet: run a scenario or open a .rtrace file.");
+        ImGui::TextDisabled("%s", context.commands.job().busy ? "The timeline appears when the workers have finished."
+                                                              : "No trace yet: run a scenario or open a .rtrace file.");
         return;
     }
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
