@@ -3,11 +3,14 @@
 // screenshots (kept under the build's tests/gui/artifacts/):
 //
 //   y   0.. 22  menu bar (font 16 + 2 x frame padding 3)
-//   y  22.. 94  status line (large font 21.6 x 2.6 + 2 x window padding 8)
-//   left column x 0..432 (27 %): Run y 94..432 (42 %), Findings y 432..900
-//   Timeline x 432..1600, y 94..561 (58 % of the height below the status line):
-//     title bar, the legend line y 124..144, ruler y 144..172, lanes from
-//     y 172; label column x 440..551, the time axis from x 552
+//   y  22.. 83  status line (two lines of the large font 21.6 + 2 x window padding 8)
+//   left column x 0..432 (27 %): Run y 83..430 (42 %), Findings y 430..900
+//   Timeline x 432..1600, y 83..612 (what the code panel below leaves: all
+//     its lines, 8 for the naive flag): title bar, the legend line y 113..133,
+//     ruler y 133..161, lanes y 161..603; label column x 440..551, the time
+//     axis from x 552
+//   playback bar y 612..648, then Code and Memory to the bottom
+// The window's layout report (GuiApp::layout) gives the exact rectangles.
 #pragma once
 
 #include "pixels.hpp"
@@ -30,8 +33,8 @@ inline constexpr Rect kFindings{8, 434, 400, 896};
 /// The top of the window, where the menu bar and the status line are (in both themes).
 inline constexpr Rect kTopRows{4, 0, 1596, 300};
 /// The status line in the dark theme.
-inline constexpr Rect kStatusLine{4, 24, 1596, 92};
+inline constexpr Rect kStatusLine{4, 24, 1596, 81};
 /// The playback bar under the timeline ("cursor: event N of M ...").
-inline constexpr Rect kPlaybackBar{436, 562, 1596, 600};
+inline constexpr Rect kPlaybackBar{436, 614, 1596, 646};
 
 } // namespace racetrace::guitest::layout
