@@ -1,6 +1,7 @@
-// The atomic test-and-set lock really excludes: over many runs with the race
-// window at 0 (the most contention), not one overlap, lost update or torn record,
-// and the counter is exact every time. Any single violation fails.
+// The locks really exclude (test-and-set, compare-and-swap, the ticket lock):
+// over many runs with the race window at 0 (the most contention), not one
+// overlap, lost update or torn record, and the counter is exact every time.
+// Any single violation fails. The ticket lock also serves in ticket order.
 //
 // Cost trade-off (measured on the 2-core machine): a traced 100k-iteration run
 // takes ~1.6 s with 2 workers and ~4 s with 4, and with 4 workers on 2 cores the
@@ -11,6 +12,9 @@
 //    the parent never drained it (2 workers: 50k iterations x ~14 events < 2^20
 //    slots; 4 workers: 25k x ~14 < 2^19 slots), and every one must be complete.
 #include "support/integration_support.hpp"
+
+#include <functional>
+#include <string>
 
 using namespace racetrace;
 using namespace racetrace::testing;
@@ -36,11 +40,12 @@ void requireExactCounter(const Trace& trace, const Analysis& analysis) {
     REQUIRE(invariant->holds);
 }
 
-void untracedRuns(std::uint32_t workers) {
-    RunOptions o = options("tas-mutex", workers, 100'000, 0);
+void untracedRuns(std::uint32_t workers, const std::string& scenario = "tas-mutex", int runs = kRuns,
+                  std::uint64_t iterations = 100'000) {
+    RunOptions o = options(scenario, workers, iterations, 0);
     o.traceEnabled = false;
-    for (int run = 1; run <= kRuns; ++run) {
-        INFO("run " << run << " of " << kRuns << ", " << workers << " workers");
+    for (int run = 1; run <= runs; ++run) {
+        INFO(scenario << " run " << run << " of " << runs << ", " << workers << " workers");
         const Trace trace = runOrFail(o);
         requireFinishedNormally(trace);
         REQUIRE(trace.events.empty());
@@ -48,10 +53,12 @@ void untracedRuns(std::uint32_t workers) {
     }
 }
 
-void tracedRuns(std::uint32_t workers, std::uint64_t iterations) {
-    const RunOptions o = options("tas-mutex", workers, iterations, 0);
-    for (int run = 1; run <= kRuns; ++run) {
-        INFO("run " << run << " of " << kRuns << ", " << workers << " workers x " << iterations);
+/// Returns each run's trace to `inspect` after the common checks.
+void tracedRuns(std::uint32_t workers, std::uint64_t iterations, const std::string& scenario = "tas-mutex",
+                int runs = kRuns, const std::function<void(const Trace&)>& inspect = {}) {
+    const RunOptions o = options(scenario, workers, iterations, 0);
+    for (int run = 1; run <= runs; ++run) {
+        INFO(scenario << " run " << run << " of " << runs << ", " << workers << " workers x " << iterations);
         const Trace trace = runOrFail(o);
         requireFinishedNormally(trace);
         REQUIRE(trace.droppedTotal() == 0);
@@ -71,7 +78,31 @@ void tracedRuns(std::uint32_t workers, std::uint64_t iterations) {
             if (e.kind == EventKind::CsEnter) ++entries[e.worker];
         for (const auto count : entries)
             REQUIRE(count == iterations);
+        if (inspect) inspect(trace);
     }
+}
+
+std::uint16_t variableNamed(const Trace& trace, const std::string& name) {
+    for (std::size_t v = 0; v < trace.scenario.variables.size(); ++v)
+        if (trace.scenario.variables[v].name == name) return static_cast<std::uint16_t>(v);
+    FAIL("the trace has no variable " << name);
+    return 0;
+}
+
+/// The ticket lock's promise, exactly: the k-th entry into the critical
+/// section (in the trace's order) is made by the worker that took ticket k.
+void requireTicketOrder(const Trace& trace) {
+    const std::uint16_t next = variableNamed(trace, "next");
+    std::vector<std::int64_t> ticket(trace.workers.size(), -1); // each worker's last ticket
+    std::int64_t served = 0;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::FetchAdd && e.variable == next) ticket[e.worker] = e.value;
+        if (e.kind != EventKind::CsEnter) continue;
+        INFO("entry " << served << " was made by " << workerName(e.worker) << ", holding ticket " << ticket[e.worker]);
+        REQUIRE(ticket[e.worker] == served);
+        ++served;
+    }
+    REQUIRE(served == static_cast<std::int64_t>(trace.settings.iterations * trace.workers.size()));
 }
 
 } // namespace
@@ -113,4 +144,28 @@ TEST_CASE("tas-mutex analysis stays clean when rings overflow", "[integration][m
     CHECK(analysis.count(FindingKind::Overlap) == 0);
     CHECK(analysis.count(FindingKind::LostUpdate) == 0);
     CHECK(analysis.count(FindingKind::TornRecord) == 0);
+}
+
+// The other spin locks: fewer and shorter runs (each lock is one short
+// program); 4 workers on 2 cores is where a lock's mistakes would show.
+TEST_CASE("cas-lock counter is exact: 2 and 4 workers, 10 x 50k, untraced", "[integration][mutex][locks]") {
+    untracedRuns(2, "cas-lock", 10, 50'000);
+    untracedRuns(4, "cas-lock", 10, 50'000);
+}
+
+TEST_CASE("cas-lock traced: never an overlap, lost update or torn record (2 and 4 workers)",
+          "[integration][mutex][locks]") {
+    tracedRuns(2, 20'000, "cas-lock", 8);
+    tracedRuns(4, 10'000, "cas-lock", 8);
+}
+
+TEST_CASE("ticket-lock counter is exact: 2 and 4 workers, 10 x 20k, untraced", "[integration][mutex][locks]") {
+    untracedRuns(2, "ticket-lock", 10, 20'000);
+    untracedRuns(4, "ticket-lock", 10, 20'000);
+}
+
+TEST_CASE("ticket-lock traced: never shared, and every entry in ticket order (2 and 4 workers)",
+          "[integration][mutex][locks]") {
+    tracedRuns(2, 20'000, "ticket-lock", 8, requireTicketOrder);
+    tracedRuns(4, 10'000, "ticket-lock", 8, requireTicketOrder);
 }
