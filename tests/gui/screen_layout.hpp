@@ -6,9 +6,9 @@
 //   y  22.. 83  status line (two lines of the large font 21.6 + 2 x window padding 8)
 //   left column x 0..432 (27 %): Run y 83..430 (42 %), Findings y 430..900
 //   Timeline x 432..1600, y 83..612 (what the code panel below leaves: all
-//     its lines, 8 for the naive flag): title bar, the legend line y 113..133,
-//     ruler y 133..161, lanes y 161..603; label column x 440..551, the time
-//     axis from x 552
+//     its lines, 8 for the naive flag): title bar, the legend in one or two
+//     lines from y 113 (it lists what the trace holds), the ruler, lanes from
+//     y 161 or 181 to 603; label column x 440..551, the time axis from x 552
 //   playback bar y 612..648, then Code and Memory to the bottom
 // The window's layout report (GuiApp::layout) gives the exact rectangles.
 #pragma once
@@ -19,15 +19,11 @@ namespace racetrace::guitest::layout {
 
 inline constexpr int kLeftColumnRight = 432;
 /// The label column of the lanes ("A", "pid ...", "CPU ...").
-inline constexpr Rect kLaneLabels{440, 172, 548, 550};
+inline constexpr Rect kLaneLabels{440, 185, 548, 595};
 /// The lanes right of the label column: spans, events, bands, the cursor.
-inline constexpr Rect kLaneArea{553, 172, 1596, 550};
+inline constexpr Rect kLaneArea{553, 185, 1596, 595};
 /// The whole timeline window.
 inline constexpr Rect kTimeline{436, 96, 1596, 558};
-/// The tick labels of the ruler ("13,020 µs"): they change when the visible time range moves.
-inline constexpr Rect kRulerLabels{553, 144, 1596, 159};
-/// The lower half of the ruler: only the cursor draws pure white there.
-inline constexpr Rect kRulerCursorRows{553, 160, 1596, 170};
 /// The findings panel (its list of Selectables is in the lower part).
 inline constexpr Rect kFindings{8, 434, 400, 896};
 /// The top of the window, where the menu bar and the status line are (in both themes).

@@ -22,6 +22,10 @@ enum class Glyph : std::uint8_t {
     Triangle, ///< a torn record, as on the timeline
     Hatch,    ///< a blocked channel call
     Mark,     ///< a channel mark; the colour field holds the ChannelMark
+    Start,    ///< a worker's start: a flag pointing right
+    Finish,   ///< a worker's normal end: a flag pointing left
+    Killed,   ///< a worker killed: an X
+    Spin,     ///< repeated identical reads folded into one bar between two ticks
 };
 
 constexpr std::uint16_t tickBit(TickKind kind) {
@@ -57,6 +61,31 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
         drawChannelMark(draw, p, static_cast<ChannelMark>(color), ImVec2(min.x + box * 0.5f, min.y + box * 0.5f),
                         box * 0.38f);
         break;
+    case Glyph::Start:
+    case Glyph::Finish: { // as WorkerLane::drawLifecycle
+        const float x = min.x + box * 0.5f, size = box * 0.45f;
+        draw->AddRectFilled(ImVec2(x - 1, min.y + 1), ImVec2(x + 1, max.y - 1), color);
+        const float dir = glyph == Glyph::Start ? 1.0f : -1.0f;
+        draw->AddTriangleFilled(ImVec2(x, min.y + 2), ImVec2(x + dir * size, min.y + 2 + size * 0.5f),
+                                ImVec2(x, min.y + 2 + size), color);
+        break;
+    }
+    case Glyph::Killed: {
+        const float r = box * 0.3f, cx = min.x + box * 0.5f, cy = min.y + box * 0.5f;
+        draw->AddLine(ImVec2(cx - r, cy - r), ImVec2(cx + r, cy + r), color, 2.0f);
+        draw->AddLine(ImVec2(cx - r, cy + r), ImVec2(cx + r, cy - r), color, 2.0f);
+        break;
+    }
+    case Glyph::Spin: { // a tick, the bar, a tick
+        const float half = std::max(1.0f, box * 0.06f), cy = min.y + box * 0.62f;
+        draw->AddRectFilled(ImVec2(min.x + box * 0.12f, min.y + box * 0.3f), ImVec2(min.x + box * 0.22f, max.y - 1),
+                            color);
+        draw->AddRectFilled(ImVec2(max.x - box * 0.22f, min.y + box * 0.3f), ImVec2(max.x - box * 0.12f, max.y - 1),
+                            color);
+        draw->AddRectFilled(ImVec2(min.x + box * 0.22f, cy - half), ImVec2(max.x - box * 0.22f, cy + half),
+                            withAlpha(color, 170));
+        break;
+    }
     case Glyph::Triangle: {
         const ImVec2 a(min.x + box * 0.12f, min.y + box * 0.15f), b(max.x - box * 0.12f, min.y + box * 0.15f),
             c(min.x + box * 0.5f, max.y - box * 0.1f);
@@ -80,6 +109,13 @@ LegendContent legendContentOf(const TraceDocument& document) {
     for (const Event& event : trace.events)
         if (const ChannelMark mark = channelMarkOf(event.kind); mark != ChannelMark::Count)
             content.channelMarks |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(mark));
+    content.starts = content.finishes = content.kills = content.spins = false;
+    for (const Event& event : trace.events) {
+        content.starts = content.starts || event.kind == EventKind::WorkerStart;
+        content.finishes = content.finishes || event.kind == EventKind::WorkerExit;
+        content.kills = content.kills || event.kind == EventKind::WorkerKilled;
+        content.spins = content.spins || event.kind == EventKind::Spin;
+    }
     content.blocked = !document.analysis.messages.waits.empty();
     content.channelFill = !trace.scenario.channels.empty();
     content.messageArrows =
@@ -109,6 +145,7 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         ImU32 color;
         const char* label;
     } entries[] = {
+        {content.starts, Glyph::Start, p.marker, "started"},
         {tick(TickKind::FlagRead), Glyph::Box, p.flagRead, "flag read"},
         {tick(TickKind::FlagWrite), Glyph::Box, p.flagWrite, "flag write"},
         {tick(TickKind::LockTry), Glyph::Box, p.lockTry, "lock try"},
@@ -129,10 +166,13 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {mark(ChannelMark::BrokenPipe), Glyph::Mark, markId(ChannelMark::BrokenPipe), "broken pipe"},
         {mark(ChannelMark::MessageTorn), Glyph::Mark, markId(ChannelMark::MessageTorn), "torn message"},
         {mark(ChannelMark::MessageDropped), Glyph::Mark, markId(ChannelMark::MessageDropped), "message dropped"},
+        {content.spins, Glyph::Spin, p.dimText, "the same read, repeated"},
         {content.stays, Glyph::Box, p.criticalSpan, "in the critical section"},
         {content.overlaps, Glyph::Box, p.overlapBand, "overlap"},
         {content.lostUpdates, Glyph::Arrow, p.lostUpdateArrow, "lost update"},
         {content.tornRecords, Glyph::Triangle, p.tornRecordFill, "torn record"},
+        {content.finishes, Glyph::Finish, p.marker, "finished"},
+        {content.kills, Glyph::Killed, p.tornMarker, "killed"},
     };
     const float box = ImGui::GetTextLineHeight() * 0.8f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;

@@ -16,11 +16,13 @@ struct LegendContent {
     std::uint16_t ticks = 0xFFFF; ///< bits (1 << TickKind) of the tick kinds drawn
     bool stays = true;            ///< critical-section stays
     bool overlaps = true, lostUpdates = true, tornRecords = true;
-    std::uint8_t channelMarks = 0xFF; ///< bits (1 << ChannelMark) of the channel marks drawn
-    bool blocked = true;              ///< a worker blocked in a channel call
-    bool channelFill = true;          ///< channel lanes (fill levels)
-    bool messageArrows = true;        ///< send -> receive arrows
-    bool wakeArrows = true;           ///< dashed arrows from the call that ended a wait
+    std::uint8_t channelMarks = 0xFF;                  ///< bits (1 << ChannelMark) of the channel marks drawn
+    bool blocked = true;                               ///< a worker blocked in a channel call
+    bool channelFill = true;                           ///< channel lanes (fill levels)
+    bool messageArrows = true;                         ///< send -> receive arrows
+    bool wakeArrows = true;                            ///< dashed arrows from the call that ended a wait
+    bool starts = true, finishes = true, kills = true; ///< workers' start, end and kill markers
+    bool spins = true;                                 ///< repeated reads folded into a bar
 };
 
 /// The entries `document` needs: one pass over its events, so call it once per
