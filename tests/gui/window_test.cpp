@@ -166,11 +166,11 @@ TEST_CASE("lecture mode makes the text larger and the background light", "[windo
     CHECK(settings.find("\"lecture\": true") != std::string::npos);
 }
 
-TEST_CASE("a trace opened from the command line shows its four worker lanes", "[window]") {
+TEST_CASE("racetrace FILE opens the window on that trace and shows its four worker lanes", "[window]") {
     TempDir dir;
     const fs::path trace = makeTrace(dir, "four.rtrace", {"-s", "naive-flag", "-w", "4", "-n", "500"}, false);
     XvfbServer server;
-    GuiApp app(server, {"gui", trace.string()}, "four lanes");
+    GuiApp app(server, {trace.string()}, "four lanes"); // no "gui": a file alone opens the window
     app.waitForWindow();
     app.parkMouse();
     const Image shot = app.waitForScreen("lanes", [](const Image& s) {
