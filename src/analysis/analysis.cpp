@@ -1,5 +1,6 @@
 // analyse(): every finder of the registry over one trace, the findings in time
 // order, and the one sentence the status line shows.
+#include "analysis/critical_sections.hpp"
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
 
@@ -146,6 +147,7 @@ Analysis analyse(const Trace& trace) {
     }
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
+    analysis.locks = lockStats(trace, criticalSections(trace));
     const Finding* race = analysis.firstRace();
     analysis.headline =
         race != nullptr ? race->sentence : allWellHeadline(trace, analysis.invariants, analysis.messages);

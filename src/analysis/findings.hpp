@@ -3,6 +3,7 @@
 // Analysis runs once per trace; views and the CLI only read these results.
 #pragma once
 
+#include "analysis/lock_stats.hpp"
 #include "analysis/message_analysis.hpp"
 #include "trace/trace.hpp"
 
@@ -75,6 +76,9 @@ struct Analysis {
     /// What happened to the messages (all zeros without channels): the counts,
     /// blocked time, fill levels and the send of each receive, for the views.
     MessageStats messages;
+    /// Per worker: entries into the critical section, time waiting to get in
+    /// and inside (empty when nobody entered one; see lock_stats.hpp).
+    std::vector<WorkerLockStats> locks;
     /// One sentence for the status line: the first race's sentence, or that all was well.
     std::string headline;
 

@@ -70,6 +70,14 @@ void addMessages(Json& json, const Trace& trace, const MessageStats& messages) {
     json["blocked_ns"] = std::move(blocked);
 }
 
+/// "locks": {"A": {"acquired": 5000, "wait_ns": ..., "hold_ns": ...}, ...}; {} without a critical section.
+Json locksJson(const Analysis& analysis) {
+    Json locks = Json::object();
+    for (const WorkerLockStats& row : analysis.locks)
+        locks[workerName(row.worker)] = {{"acquired", row.acquired}, {"wait_ns", row.waitNs}, {"hold_ns", row.holdNs}};
+    return locks;
+}
+
 void addExtras(Json& json, const Trace& trace, const SummaryExtras& extras) {
     if (extras.machine)
         json["machine"] = {
@@ -101,6 +109,7 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["counter"] = counterJson(trace, analysis);
     json["findings"] = findingsJson(analysis);
     addMessages(json, trace, analysis.messages);
+    json["locks"] = locksJson(analysis);
     const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
                                              [](const InvariantResult& result) { return !result.holds; });
     // --no-trace has no findings, only the counter; a blocked wait is a finding but no race.

@@ -67,6 +67,23 @@ std::string fitted(const std::string& text, float width) {
     return text.substr(0, lo) + kEllipsis;
 }
 
+/// Per worker: how often it got into the critical section, how long it waited
+/// and stayed (a fair lock shares these evenly). Folded away in lecture mode,
+/// where the panel's height goes to the headline and the counts.
+void drawLockStats(const ViewContext& context) {
+    const auto& locks = context.document->analysis.locks;
+    if (locks.empty()) return;
+    ImGui::SetNextItemOpen(!context.theme.lecture(), ImGuiCond_Appearing);
+    if (!ImGui::TreeNode("Getting in: how often, how long")) return;
+    for (const WorkerLockStats& row : locks) {
+        context.theme.workerSwatchItem(row.worker);
+        const std::string text = workerName(row.worker) + ": " + grouped(row.acquired) + " times, waited " +
+                                 humanDuration(row.waitNs) + ", inside " + humanDuration(row.holdNs);
+        textWrappedWhole(text);
+    }
+    ImGui::TreePop();
+}
+
 /// "Race found" or not, the counts, the invariants, why the run stopped, what was dropped.
 void drawSummary(const ViewContext& context) {
     const TraceDocument& document = *context.document;
@@ -79,6 +96,7 @@ void drawSummary(const ViewContext& context) {
     ImGui::PopFont();
     countsLine(document.trace, analysis);
     noteItem(context, "findings-counts");
+    drawLockStats(context);
     for (const auto& result : analysis.invariants) {
         ImGui::PushStyleColor(ImGuiCol_Text, result.holds ? palette.text : palette.tornMarker);
         textWrappedWhole(result.sentence);
