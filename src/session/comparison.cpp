@@ -1,4 +1,5 @@
 #include "session/comparison.hpp"
+#include "lab/run.hpp"
 
 #include "session/run_summary.hpp"
 
@@ -108,6 +109,16 @@ const std::vector<ComparisonPair>& comparisonPairs() {
          "Running the blocking and the non-blocking queue with A making three calls for each of B's...",
          "Compare: blocking vs non-blocking queue",
          {"Compare: blocking vs non-blocking (C)", "Compare blocking queues", "Compare"}},
+        {"peterson",
+         "peterson-fence",
+         {},
+         "each on its own, as the scheduler and the CPUs make it",
+         "The fence is the only difference: without it a store can wait in the CPU's store buffer while the next "
+         "load goes ahead, and now and then both get in.",
+         "Running Peterson's algorithm without and with a fence, 50,000 rounds each...",
+         "Compare: Peterson without vs with a fence",
+         {"Compare: no fence vs fence (C)", "Compare fences", "Compare"},
+         50'000},
     };
     return pairs;
 }
@@ -144,26 +155,43 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
     return sentence + ".";
 }
 
+namespace {
+
+/// Each side on its own, under the scheduler and the CPUs (ComparisonPair::freeIterations).
+Result<std::vector<PolicyRun>> runFreely(const std::vector<RunOptions>& runs) {
+    std::vector<PolicyRun> results;
+    for (const RunOptions& options : runs) {
+        auto trace = runToCompletion(options);
+        if (!trace) return fail(trace.error());
+        results.push_back(PolicyRun{std::move(*trace), {}});
+    }
+    return results;
+}
+
+} // namespace
+
 Result<std::shared_ptr<const Comparison>> buildComparison(const ComparisonPair& pair) {
-    const std::vector<RunOptions> runs = {comparisonOptions(std::string(pair.first)),
-                                          comparisonOptions(std::string(pair.second))};
-    auto results = runAlternating(runs, pair.stepsPerTurn);
+    const std::vector<RunOptions> runs = {comparisonOptions(std::string(pair.first), 2, pair.iterations()),
+                                          comparisonOptions(std::string(pair.second), 2, pair.iterations())};
+    auto results = pair.freeIterations > 0 ? runFreely(runs) : runAlternating(runs, pair.stepsPerTurn);
     if (!results) return fail("The comparison could not run: " + results.error());
 
     auto comparison = std::make_shared<Comparison>();
     comparison->lesson = pair.lesson;
+    comparison->freeRuns = pair.freeIterations > 0;
     comparison->policy = std::string(pair.policy) + " (" + std::to_string(runs.front().workers) + " workers x " +
-                         std::to_string(kComparisonIterations) + " iterations, real processes)";
+                         groupedNumber(static_cast<std::int64_t>(pair.iterations())) + " iterations, real processes)";
     for (PolicyRun& run : *results) {
         ComparisonSide side;
         side.title = run.trace.scenario.title;
-        const std::string label = run.trace.scenario.name + ", one schedule";
+        const std::string label = run.trace.scenario.name + (pair.freeIterations > 0 ? ", free run" : ", one schedule");
         side.document = buildDocument(std::move(run.trace), label, "");
         side.sentence = comparisonSentence(side.document->trace, side.document->analysis);
         side.raced = !side.document->analysis.findings.empty();
         comparison->sides.push_back(std::move(side));
     }
-    comparison->headline = "Same schedule (" + std::string(pair.policy) + "): ";
+    comparison->headline = pair.freeIterations > 0 ? std::string("Each on its own: ")
+                                                   : "Same schedule (" + std::string(pair.policy) + "): ";
     for (std::size_t i = 0; i < comparison->sides.size(); ++i) {
         const ComparisonSide& side = comparison->sides[i];
         // The status line has room for the gist; the numbers are over each timeline.

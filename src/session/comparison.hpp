@@ -1,11 +1,14 @@
 // The side-by-side, as data: one scheduling policy run with real processes
 // under two scenarios that differ in one thing (the naive flag and the
-// test-and-set lock; a blocking and a non-blocking message queue), each side
+// test-and-set lock; a blocking and a non-blocking message queue), or two free
+// runs where the difference lives in the CPU (Peterson without and with a
+// fence), each side
 // analysed like any run and summed up in one plain sentence. Built off the UI
 // thread by RunSession; the ComparisonView only draws it. No ImGui here.
 #pragma once
 
 #include "ipc/result.hpp"
+#include "lab/schedule_policy.hpp"
 #include "session/document.hpp"
 
 #include <array>
@@ -32,6 +35,11 @@ struct ComparisonPair {
     std::string_view running;                ///< the status line while it runs
     std::string_view menuItem;               ///< "Compare: naive flag vs mutex"
     std::array<std::string_view, 3> button;  ///< the button's label, longest first (the key added to the first)
+    /// Above 0: no shared schedule; each side runs freely this many iterations
+    /// (what a CPU does on its own, such as holding a store in its store
+    /// buffer, cannot be stepped).
+    std::uint64_t freeIterations = 0;
+    std::uint64_t iterations() const { return freeIterations > 0 ? freeIterations : kComparisonIterations; }
 };
 
 /// Every pair the side-by-side knows, the lock pair first (the default).
@@ -44,6 +52,7 @@ struct Comparison {
     std::vector<ComparisonSide> sides; ///< naive flag first, then the lock
     std::string headline;              ///< one sentence for the status line
     std::string lesson;                ///< ComparisonPair::lesson
+    bool freeRuns = false;             ///< each side ran on its own (ComparisonPair::freeIterations)
 };
 
 /// Runs both scenarios of `pair` under its policy (lab/schedule_policy.hpp)

@@ -122,7 +122,7 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
 void App::setWindowTitle() {
     // Tests find the window by a title that starts with "racetrace".
     if (m_comparing)
-        m_window->setTitle("racetrace - comparison: naive flag vs test-and-set lock");
+        m_window->setTitle("racetrace - comparison: " + m_comparison.titles());
     else if (m_document)
         m_window->setTitle("racetrace - " + m_document->label);
     else

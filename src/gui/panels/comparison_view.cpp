@@ -23,6 +23,11 @@ void ComparisonView::show(std::shared_ptr<const Comparison> comparison) {
         side.timeline = std::make_unique<TimelineView>(false);
         side.state.axis = m_axis;
         side.state.fitRequested = true;
+        // A free run is long: open on its race, as the main view does.
+        const TraceDocument& document = *m_comparison->sides[i].document;
+        if (const int opening = document.analysis.openingFinding(document.trace);
+            m_comparison->freeRuns && opening >= 0)
+            side.state.selectFinding(opening);
         m_sides.push_back(std::move(side));
     }
 }
@@ -52,11 +57,12 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
 
     ImGui::PushTextWrapPos(left + std::max(avail - buttons - style.ItemSpacing.x * 2, avail * 0.4f));
     // At lecture sizes the status line already says it; the lanes need the room.
+    const bool free = m_comparison->freeRuns;
     if (theme.lecture())
-        ImGui::TextUnformatted("Same schedule on both sides.");
+        ImGui::TextUnformatted(free ? "Each side runs on its own." : "Same schedule on both sides.");
     else
-        ImGui::TextWrapped("Same schedule on both sides: %s. %s", m_comparison->policy.c_str(),
-                           m_comparison->lesson.c_str());
+        ImGui::TextWrapped("%s: %s. %s", free ? "Two free runs" : "Same schedule on both sides",
+                           m_comparison->policy.c_str(), m_comparison->lesson.c_str());
     ImGui::PopTextWrapPos();
     ImGui::SameLine(left + avail - buttons);
     if (ImGui::Button(axis)) toggleAxis();
@@ -67,7 +73,11 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
     ImGui::BeginDisabled(busy);
     if (ImGui::Button(again)) action = Action::RunAgain;
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Run both scenarios again with new processes (the same schedule, so the same picture).");
+        ImGui::SetTooltip("%s",
+                          m_comparison->freeRuns
+                              ? "Run both scenarios again with new processes (free runs: a new picture each time)."
+                              : "Run both scenarios again with new processes (the same schedule, so the same "
+                                "picture).");
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::Button(leave)) action = Action::Leave;

@@ -37,6 +37,11 @@ class ComparisonView {
     bool empty() const { return m_comparison == nullptr; }
     /// The sentence for the status line.
     std::string headline() const { return m_comparison ? m_comparison->headline : std::string(); }
+    /// "Naive boolean flag vs Atomic test-and-set lock", for the window's title.
+    std::string titles() const {
+        if (!m_comparison || m_comparison->sides.size() < 2) return "comparison";
+        return m_comparison->sides[0].title + " vs " + m_comparison->sides[1].title;
+    }
 
     enum class Action { None, RunAgain, Leave };
     /// Draws into an already begun window; returns what the user asked for.

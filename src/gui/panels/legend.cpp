@@ -32,6 +32,40 @@ constexpr std::uint16_t tickBit(TickKind kind) {
     return static_cast<std::uint16_t>(1u << static_cast<unsigned>(kind));
 }
 
+/// The marks of a worker's life on its lane: start and end flags, a kill's X,
+/// the bar of a repeated read (as WorkerLane draws them).
+void drawWorkerGlyph(ImDrawList* draw, Glyph glyph, ImU32 color, ImVec2 min, float box) {
+    const ImVec2 max(min.x + box, min.y + box);
+    switch (glyph) {
+    case Glyph::Start:
+    case Glyph::Finish: { // as WorkerLane::drawLifecycle
+        const float x = min.x + box * 0.5f, size = box * 0.45f;
+        draw->AddRectFilled(ImVec2(x - 1, min.y + 1), ImVec2(x + 1, max.y - 1), color);
+        const float dir = glyph == Glyph::Start ? 1.0f : -1.0f;
+        draw->AddTriangleFilled(ImVec2(x, min.y + 2), ImVec2(x + dir * size, min.y + 2 + size * 0.5f),
+                                ImVec2(x, min.y + 2 + size), color);
+        break;
+    }
+    case Glyph::Killed: {
+        const float r = box * 0.3f, cx = min.x + box * 0.5f, cy = min.y + box * 0.5f;
+        draw->AddLine(ImVec2(cx - r, cy - r), ImVec2(cx + r, cy + r), color, 2.0f);
+        draw->AddLine(ImVec2(cx - r, cy + r), ImVec2(cx + r, cy - r), color, 2.0f);
+        break;
+    }
+    case Glyph::Spin: { // a tick, the bar, a tick
+        const float half = std::max(1.0f, box * 0.06f), cy = min.y + box * 0.62f;
+        draw->AddRectFilled(ImVec2(min.x + box * 0.12f, min.y + box * 0.3f), ImVec2(min.x + box * 0.22f, max.y - 1),
+                            color);
+        draw->AddRectFilled(ImVec2(max.x - box * 0.22f, min.y + box * 0.3f), ImVec2(max.x - box * 0.12f, max.y - 1),
+                            color);
+        draw->AddRectFilled(ImVec2(min.x + box * 0.22f, cy - half), ImVec2(max.x - box * 0.22f, cy + half),
+                            withAlpha(color, 170));
+        break;
+    }
+    default: break;
+    }
+}
+
 void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImVec2 min, float box) {
     const ImVec2 max(min.x + box, min.y + box);
     draw->AddRectFilled(min, max, p.laneBackground);
@@ -62,30 +96,9 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
                         box * 0.38f);
         break;
     case Glyph::Start:
-    case Glyph::Finish: { // as WorkerLane::drawLifecycle
-        const float x = min.x + box * 0.5f, size = box * 0.45f;
-        draw->AddRectFilled(ImVec2(x - 1, min.y + 1), ImVec2(x + 1, max.y - 1), color);
-        const float dir = glyph == Glyph::Start ? 1.0f : -1.0f;
-        draw->AddTriangleFilled(ImVec2(x, min.y + 2), ImVec2(x + dir * size, min.y + 2 + size * 0.5f),
-                                ImVec2(x, min.y + 2 + size), color);
-        break;
-    }
-    case Glyph::Killed: {
-        const float r = box * 0.3f, cx = min.x + box * 0.5f, cy = min.y + box * 0.5f;
-        draw->AddLine(ImVec2(cx - r, cy - r), ImVec2(cx + r, cy + r), color, 2.0f);
-        draw->AddLine(ImVec2(cx - r, cy + r), ImVec2(cx + r, cy - r), color, 2.0f);
-        break;
-    }
-    case Glyph::Spin: { // a tick, the bar, a tick
-        const float half = std::max(1.0f, box * 0.06f), cy = min.y + box * 0.62f;
-        draw->AddRectFilled(ImVec2(min.x + box * 0.12f, min.y + box * 0.3f), ImVec2(min.x + box * 0.22f, max.y - 1),
-                            color);
-        draw->AddRectFilled(ImVec2(max.x - box * 0.22f, min.y + box * 0.3f), ImVec2(max.x - box * 0.12f, max.y - 1),
-                            color);
-        draw->AddRectFilled(ImVec2(min.x + box * 0.22f, cy - half), ImVec2(max.x - box * 0.22f, cy + half),
-                            withAlpha(color, 170));
-        break;
-    }
+    case Glyph::Finish:
+    case Glyph::Killed:
+    case Glyph::Spin: drawWorkerGlyph(draw, glyph, color, min, box); break;
     case Glyph::Triangle: {
         const ImVec2 a(min.x + box * 0.12f, min.y + box * 0.15f), b(max.x - box * 0.12f, min.y + box * 0.15f),
             c(min.x + box * 0.5f, max.y - box * 0.1f);

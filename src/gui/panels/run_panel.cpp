@@ -241,11 +241,11 @@ void RunPanel::drawButtons(ViewContext& context) {
         context.commands.compare();
     noteItem(context, "compare-button");
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("One schedule (%s; 2 workers x %llu iterations) under %s and under %s:\n"
+        ImGui::SetTooltip("%s (%s; 2 workers x %llu iterations) under %s and under %s:\n"
                           "both timelines stacked. %s",
-                          std::string(pair.policy).c_str(), static_cast<unsigned long long>(kComparisonIterations),
-                          std::string(pair.first).c_str(), std::string(pair.second).c_str(),
-                          std::string(pair.lesson).c_str());
+                          pair.freeIterations > 0 ? "Two free runs" : "One schedule", std::string(pair.policy).c_str(),
+                          static_cast<unsigned long long>(pair.iterations()), std::string(pair.first).c_str(),
+                          std::string(pair.second).c_str(), std::string(pair.lesson).c_str());
     ImGui::EndDisabled();
     if (busy)
         drawProgress(context, job);

@@ -1,0 +1,40 @@
+// The side-by-side as data, with real processes: Peterson's pair runs each
+// side freely (a store buffer cannot be stepped), and the fenced side is never
+// shared. Whether the unfenced side breaks in one pair of runs is chance (a
+// few overlaps per 20,000 rounds); tests/integration/peterson_test.cpp checks
+// that it does break.
+#include "session/comparison.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace racetrace;
+
+TEST_CASE("comparison: peterson and peterson-fence side by side, two free runs of 50,000 rounds",
+          "[session][comparison][peterson]") {
+    const ComparisonPair& pair = comparisonFor("peterson-fence");
+    REQUIRE(pair.first == "peterson");
+    REQUIRE(&comparisonFor("peterson") == &pair);
+    REQUIRE(pair.freeIterations == 50'000);
+    auto comparison = buildComparison(pair);
+    REQUIRE(comparison);
+    const Comparison& c = **comparison;
+    REQUIRE(c.sides.size() == 2);
+    CHECK(c.headline.starts_with("Each on its own: "));
+    for (const ComparisonSide& side : c.sides) {
+        INFO(side.title << ": " << side.sentence);
+        CHECK(side.document->trace.stopReason.empty());
+        CHECK(side.document->trace.settings.iterations == 50'000);
+        CHECK_FALSE(side.sentence.empty());
+    }
+    const Analysis& fenced = c.sides[1].document->analysis;
+    CHECK(c.sides[1].title == "Peterson's algorithm with a fence");
+    CHECK(fenced.count(FindingKind::Overlap) == 0);
+    CHECK(fenced.invariants.at(0).holds);
+}
+
+TEST_CASE("comparison: the stepped pairs still share one schedule of 3 iterations", "[session][comparison]") {
+    const ComparisonPair& pair = comparisonFor("tas-mutex");
+    CHECK(pair.first == "naive-flag");
+    CHECK(pair.freeIterations == 0);
+    CHECK(pair.iterations() == kComparisonIterations);
+}
