@@ -48,8 +48,9 @@ LockRun runLock(const std::string& scenario, bool traced) {
     out.nsPerEntry = static_cast<double>(trace->durationNs) / entries;
     const auto counter = trace->scenario.findVariable("counter");
     if (counter)
-        out.lostPer100k = static_cast<double>(static_cast<std::int64_t>(kIterations * 2) - trace->finalValue(*counter)) *
-                          100'000.0 / entries;
+        out.lostPer100k =
+            static_cast<double>(static_cast<std::int64_t>(kIterations * 2) - trace->finalValue(*counter)) * 100'000.0 /
+            entries;
     if (!traced) return out;
     const Analysis analysis = analyse(*trace);
     out.overlapsPer100k = static_cast<double>(analysis.count(FindingKind::Overlap)) * 100'000.0 / kIterations;
