@@ -400,6 +400,24 @@ std::string GuiApp::waitForOutput(const std::string& text, std::chrono::millisec
     return out;
 }
 
+std::string GuiApp::waitForDemoOutcome(std::chrono::milliseconds timeout) {
+    // The demo prints "Running naive-flag..." and then the opening finding's
+    // sentence: an overlap or a lost update, whichever race fits on screen first.
+    const std::string out = waitForOutput("Running naive-flag", timeout);
+    const auto start = out.find("Running naive-flag");
+    std::string text;
+    const bool found = pollUntil(
+        [&] {
+            text = stdoutText();
+            const auto firstEnd = text.find('\n', start);
+            return firstEnd != std::string::npos && text.find('\n', firstEnd + 1) != std::string::npos;
+        },
+        timeout, 100ms);
+    INFO("waiting for the demo's first sentence; the app printed:\n" << text << "stderr: " << stderrText());
+    REQUIRE(found);
+    return text.substr(text.find('\n', start) + 1);
+}
+
 namespace {
 
 std::map<std::string, LayoutItem> parseLayout(const std::string& text) {

@@ -182,6 +182,8 @@ class GuiApp {
     std::map<std::string, LayoutItem> layout(const std::string& item, std::chrono::milliseconds timeout = 10s) const;
     /// Waits until the app has printed `text` (REQUIREs it); returns all it printed.
     std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
+    /// Waits for the default demo's first sentence after "Running naive-flag..."; returns what followed.
+    std::string waitForDemoOutcome(std::chrono::milliseconds timeout = 30s);
     const std::string& artifactPrefix() const { return m_name; }
 
   private:

@@ -165,7 +165,7 @@ TEST_CASE("Ctrl+R replays the default demo, over 150,000 steps, to its end while
     GuiApp app(server, {"gui"}, "replay the demo");
     app.waitForWindow();
     app.parkMouse();
-    app.waitForOutput("critical section", 30s); // the demo's race sentence
+    app.waitForDemoOutcome(); // the demo's race is on screen
     app.key("ctrl+r");
     app.waitForOutput("Replaying naive-flag", 5s);
     // The window draws on while the replay runs: the Run panel's step count moves.
