@@ -11,15 +11,17 @@ namespace {
 
 // Okabe & Ito (2008), "Color Universal Design". Orange and sky blue first: the
 // two workers of the default demo get the pair that is easiest to tell apart.
-constexpr std::array<ImU32, 8> kOkabeIto = {
+// Vermillion is kept for findings and errors, and grey looked like a disabled
+// worker: Paul Tol's olive and a violet stand in for them.
+constexpr std::array<ImU32, 8> kWorkerPalette = {
     IM_COL32(230, 159, 0, 255),   // orange
     IM_COL32(86, 180, 233, 255),  // sky blue
     IM_COL32(0, 158, 115, 255),   // bluish green
     IM_COL32(204, 121, 167, 255), // reddish purple
     IM_COL32(0, 114, 178, 255),   // blue
-    IM_COL32(213, 94, 0, 255),    // vermillion
+    IM_COL32(153, 153, 51, 255),  // olive (Tol)
     IM_COL32(240, 228, 66, 255),  // yellow
-    IM_COL32(120, 120, 120, 255), // grey (stands in for black on dark backgrounds)
+    IM_COL32(150, 130, 230, 255), // violet
 };
 
 bool fileExists(const char* path) {
@@ -30,7 +32,7 @@ bool fileExists(const char* path) {
 } // namespace
 
 ImU32 Theme::workerColor(std::uint32_t worker) const {
-    return kOkabeIto[worker % kOkabeIto.size()];
+    return kWorkerPalette[worker % kWorkerPalette.size()];
 }
 
 void Theme::drawWorkerSwatch(ImDrawList* draw, ImVec2 min, float size, std::uint32_t worker) const {
@@ -112,34 +114,26 @@ void Theme::applyColors() {
             .laneSeparator = IM_COL32(120, 120, 120, 255),
             .text = IM_COL32(0, 0, 0, 255),
             .dimText = IM_COL32(70, 70, 70, 255),
-            .flagRead = IM_COL32(0, 114, 178, 255),
-            .flagWrite = IM_COL32(0, 60, 110, 255),
-            .lockTry = IM_COL32(150, 150, 150, 255),
-            .lockAcquire = IM_COL32(0, 120, 80, 255),
-            .lockRelease = IM_COL32(0, 158, 115, 255),
-            .dataRead = IM_COL32(90, 90, 90, 255),
-            .dataWrite = IM_COL32(20, 20, 20, 255),
-            .recordWord = IM_COL32(204, 121, 167, 255),
-            .recordCheck = IM_COL32(140, 60, 110, 255),
+            .tickInk = IM_COL32(0, 0, 0, 255),
+            .tickDim = IM_COL32(100, 100, 100, 255),
+            .good = IM_COL32(0, 158, 115, 255),
             .marker = IM_COL32(0, 0, 0, 255),
             .criticalSpan = IM_COL32(0, 0, 0, 70),
             .overlapBand = IM_COL32(213, 94, 0, 110),
             .lostUpdateArrow = IM_COL32(213, 94, 0, 255),
             .tornMarker = IM_COL32(213, 94, 0, 255),
-            .tornRecordFill = IM_COL32(240, 228, 66, 255), // Okabe-Ito yellow: lighter than any tick
+            .tornRecordFill = IM_COL32(213, 94, 0, 255),
             .tornRecordOutline = IM_COL32(0, 0, 0, 255),
             .cursor = IM_COL32(0, 0, 0, 255),
             .selection = IM_COL32(0, 114, 178, 60),
             .hover = IM_COL32(0, 0, 0, 40),
-            .messageSend = IM_COL32(170, 95, 0, 255),
-            .messageReceive = IM_COL32(0, 100, 170, 255),
             .wouldBlockMark = IM_COL32(90, 90, 90, 255),
             .endOfFileMark = IM_COL32(0, 0, 0, 255),
             .brokenPipeMark = IM_COL32(213, 94, 0, 255),
-            .tornMessageMark = IM_COL32(240, 228, 66, 255),
+            .tornMessageMark = IM_COL32(213, 94, 0, 255),
             .droppedMark = IM_COL32(160, 30, 30, 255),
-            .blockedHatch = IM_COL32(170, 95, 0, 170),
-            .channelFill = IM_COL32(0, 114, 178, 150),
+            .blockedHatch = IM_COL32(80, 80, 80, 170),
+            .channelFill = IM_COL32(110, 110, 110, 120),
             .channelCapacity = IM_COL32(0, 0, 0, 200),
             .messageArrow = IM_COL32(0, 0, 0, 110),
         };
@@ -152,34 +146,26 @@ void Theme::applyColors() {
             .laneSeparator = IM_COL32(70, 74, 82, 255),
             .text = IM_COL32(235, 235, 235, 255),
             .dimText = IM_COL32(160, 160, 160, 255),
-            .flagRead = IM_COL32(120, 190, 240, 255),
-            .flagWrite = IM_COL32(40, 130, 220, 255),
-            .lockTry = IM_COL32(130, 130, 130, 255),
-            .lockAcquire = IM_COL32(60, 200, 150, 255),
-            .lockRelease = IM_COL32(0, 158, 115, 255),
-            .dataRead = IM_COL32(180, 180, 180, 255),
-            .dataWrite = IM_COL32(250, 250, 250, 255),
-            .recordWord = IM_COL32(204, 121, 167, 255),
-            .recordCheck = IM_COL32(240, 170, 210, 255),
+            .tickInk = IM_COL32(245, 245, 245, 255),
+            .tickDim = IM_COL32(150, 150, 150, 255),
+            .good = IM_COL32(0, 158, 115, 255),
             .marker = IM_COL32(200, 200, 200, 255),
             .criticalSpan = IM_COL32(255, 255, 255, 45),
             .overlapBand = IM_COL32(213, 94, 0, 120),
             .lostUpdateArrow = IM_COL32(255, 120, 40, 255),
             .tornMarker = IM_COL32(255, 80, 0, 255),
-            .tornRecordFill = IM_COL32(240, 228, 66, 255),
-            .tornRecordOutline = IM_COL32(24, 26, 30, 255), // the background: a crisp edge on any tick
+            .tornRecordFill = IM_COL32(255, 80, 0, 255),
+            .tornRecordOutline = IM_COL32(245, 245, 245, 255), // the ink: a crisp edge on the vermillion band
             .cursor = IM_COL32(255, 255, 255, 255),
             .selection = IM_COL32(86, 180, 233, 60),
             .hover = IM_COL32(255, 255, 255, 40),
-            .messageSend = IM_COL32(230, 159, 0, 255),
-            .messageReceive = IM_COL32(86, 180, 233, 255),
             .wouldBlockMark = IM_COL32(170, 170, 170, 255),
             .endOfFileMark = IM_COL32(245, 245, 245, 255),
             .brokenPipeMark = IM_COL32(255, 80, 0, 255),
-            .tornMessageMark = IM_COL32(240, 228, 66, 255),
+            .tornMessageMark = IM_COL32(255, 80, 0, 255),
             .droppedMark = IM_COL32(230, 70, 70, 255),
-            .blockedHatch = IM_COL32(230, 159, 0, 150),
-            .channelFill = IM_COL32(86, 180, 233, 130),
+            .blockedHatch = IM_COL32(190, 190, 190, 150),
+            .channelFill = IM_COL32(200, 200, 200, 90),
             .channelCapacity = IM_COL32(235, 235, 235, 200),
             .messageArrow = IM_COL32(255, 255, 255, 90),
         };

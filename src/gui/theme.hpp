@@ -1,6 +1,8 @@
-// Colours and fonts. Workers always have the same colour, taken from the
+// Colours and fonts. Workers always have the same colour, mostly from the
 // Okabe-Ito palette (safe for the common colour-vision deficiencies), in both
-// the normal dark theme and the light high-contrast lecture theme. Fonts are
+// the normal dark theme and the light high-contrast lecture theme. Hues are
+// the workers' alone: events are ink of two strengths and shapes, findings
+// and errors vermillion (which no worker has). Fonts are
 // DejaVu, re-rasterised at each scale so that large text is never blurry.
 #pragma once
 
@@ -15,21 +17,20 @@ enum class EventKind : std::uint8_t;
 /// Every colour a view draws with, so a view never hard-codes one.
 struct Palette {
     ImU32 background, laneBackground, laneAlternate, laneSeparator, text, dimText;
-    ImU32 flagRead, flagWrite;               ///< accesses to a flag (Y)
-    ImU32 lockTry, lockAcquire, lockRelease; ///< test-and-set attempts, success, release
-    ImU32 dataRead, dataWrite;               ///< counter and other words
-    ImU32 recordWord, recordCheck;           ///< record X
-    ImU32 marker;                            ///< start/exit/kill/fence
-    ImU32 criticalSpan;                      ///< a worker inside the critical section
-    ImU32 overlapBand;                       ///< two or more inside at once
-    ImU32 lostUpdateArrow;                   ///< lost-update arrows (vermillion)
+    /// Ticks: the full ink for writes, the dim ink for reads; kinds differ by
+    /// shape (kTickStyles), never by hue, which belongs to the workers.
+    ImU32 tickInk, tickDim;
+    ImU32 good;            ///< "no race", "followed", a free lock in the memory view
+    ImU32 marker;          ///< start/exit/kill/fence
+    ImU32 criticalSpan;    ///< a worker inside the critical section
+    ImU32 overlapBand;     ///< two or more inside at once
+    ImU32 lostUpdateArrow; ///< lost-update arrows (vermillion)
     /// Vermillion, as the arrows: also the colour of error text and of a killed
-    /// worker's X. Torn records are drawn with tornRecordFill instead, so a torn
-    /// record and a lost update never look alike.
+    /// worker's X. What went wrong is vermillion, and no worker is: a torn record
+    /// (a triangle) and a lost update (an arrow) differ by shape.
     ImU32 tornMarker;
-    ImU32 tornRecordFill, tornRecordOutline; ///< torn-record triangles: yellow, dark outline
+    ImU32 tornRecordFill, tornRecordOutline; ///< torn-record triangles: vermillion, outlined
     ImU32 cursor, selection, hover;
-    ImU32 messageSend, messageReceive; ///< channel ticks: a message handed over, taken
     /// Channel marks: would block, end of file, broken pipe, torn message, dropped message.
     ImU32 wouldBlockMark, endOfFileMark, brokenPipeMark, tornMessageMark, droppedMark;
     ImU32 blockedHatch;                 ///< a worker blocked in a channel call (hatched bar)
@@ -51,7 +52,7 @@ class Theme {
     bool takeFontsChanged();
 
     const Palette& palette() const { return m_palette; }
-    /// The worker's colour (Okabe-Ito, cycling after eight). Fine for fills and
+    /// The worker's colour (cycling after eight). Fine for fills and
     /// badges; as text on the light lecture background some are only ~2:1, so
     /// names are written in palette().text beside a swatch (drawWorkerSwatch).
     ImU32 workerColor(std::uint32_t worker) const;

@@ -106,7 +106,7 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + theme.largeFont()->Ascent - ImGui::GetFont()->Ascent);
     // Red where the guard let two in, green where it kept them apart (the
     // colours the findings panel uses for "Race found" and "No race found").
-    ImGui::PushStyleColor(ImGuiCol_Text, data.raced ? theme.palette().tornMarker : theme.palette().lockRelease);
+    ImGui::PushStyleColor(ImGuiCol_Text, data.raced ? theme.palette().tornMarker : theme.palette().good);
     textWrappedWhole(data.sentence);
     ImGui::PopStyleColor();
 

@@ -90,7 +90,7 @@ void drawSummary(const ViewContext& context) {
     const Analysis& analysis = document.analysis;
     const Palette& palette = context.theme.palette();
     ImGui::PushFont(context.theme.largeFont());
-    ImGui::TextColored(ImColor(analysis.raced() ? palette.overlapBand | 0xFF000000u : palette.lockRelease), "%s",
+    ImGui::TextColored(ImColor(analysis.raced() ? palette.overlapBand | 0xFF000000u : palette.good), "%s",
                        analysis.raced() ? "Race found" : "No race found");
     noteItem(context, "findings-headline");
     ImGui::PopFont();

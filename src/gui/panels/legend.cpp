@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 namespace racetrace {
 
@@ -26,6 +28,8 @@ enum class Glyph : std::uint8_t {
     Finish,   ///< a worker's normal end: a flag pointing left
     Killed,   ///< a worker killed: an X
     Spin,     ///< repeated identical reads folded into one bar between two ticks
+    Tick,     ///< one tick with its head; the colour field holds the TickKind
+    Merged,   ///< ticks too close to tell apart, drawn as one block
 };
 
 constexpr std::uint16_t tickBit(TickKind kind) {
@@ -91,6 +95,18 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
         break;
     }
     case Glyph::Hatch: hatchedRect(draw, min, max, color); break;
+    case Glyph::Tick: { // as WorkerLane::drawOver draws a lone tick
+        const auto kind = static_cast<TickKind>(color);
+        const float half = std::max(1.0f, box * 0.07f), top = min.y + box * (isTallTick(kind) ? 0.3f : 0.55f);
+        const float x = min.x + box * 0.5f;
+        draw->AddRectFilled(ImVec2(x - half, top), ImVec2(x + half, max.y - 1), tickColor(p, kind));
+        drawTickHead(draw, p, kind, ImVec2(x, top), box * 0.2f, p.laneBackground);
+        break;
+    }
+    case Glyph::Merged:
+        draw->AddRectFilled(ImVec2(min.x + box * 0.2f, min.y + box * 0.3f), ImVec2(max.x - box * 0.2f, max.y - 1),
+                            color);
+        break;
     case Glyph::Mark:
         drawChannelMark(draw, p, static_cast<ChannelMark>(color), ImVec2(min.x + box * 0.5f, min.y + box * 0.5f),
                         box * 0.38f);
@@ -152,24 +168,18 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
     auto tick = [&](TickKind kind) { return (content.ticks & tickBit(kind)) != 0; };
     auto mark = [&](ChannelMark m) { return (content.channelMarks >> static_cast<unsigned>(m) & 1u) != 0; };
     auto markId = [](ChannelMark m) { return static_cast<ImU32>(m); };
-    const struct {
+    struct Entry {
         bool shown;
         Glyph glyph;
         ImU32 color;
         const char* label;
-    } entries[] = {
-        {content.starts, Glyph::Start, p.marker, "started"},
-        {tick(TickKind::FlagRead), Glyph::Box, p.flagRead, "flag read"},
-        {tick(TickKind::FlagWrite), Glyph::Box, p.flagWrite, "flag write"},
-        {tick(TickKind::LockTry), Glyph::Box, p.lockTry, "lock try"},
-        {tick(TickKind::LockAcquire), Glyph::Box, p.lockAcquire, "lock taken"},
-        {tick(TickKind::LockRelease), Glyph::Box, p.lockRelease, "lock released"},
-        {tick(TickKind::DataRead), Glyph::Box, p.dataRead, "counter read"},
-        {tick(TickKind::DataWrite), Glyph::Box, p.dataWrite, "counter write"},
-        {tick(TickKind::RecordWord), Glyph::Box, p.recordWord, "record word"},
-        {tick(TickKind::RecordCheck), Glyph::Box, p.recordCheck, "record check"},
-        {tick(TickKind::MessageSend), Glyph::Box, p.messageSend, "message sent"},
-        {tick(TickKind::MessageReceive), Glyph::Box, p.messageReceive, "message received"},
+    };
+    std::vector<Entry> entries = {{content.starts, Glyph::Start, p.marker, "started"}};
+    for (const TickStyle& style : kTickStyles)
+        if (style.kind != TickKind::Marker)
+            entries.push_back({tick(style.kind), Glyph::Tick, static_cast<ImU32>(style.kind), style.name.data()});
+    entries.push_back({content.ticks != 0, Glyph::Merged, p.tickDim, "accesses merged (zoom in)"});
+    const Entry rest[] = {
         {content.messageArrows, Glyph::Arrow, p.messageArrow, "send -> receive"},
         {content.blocked, Glyph::Hatch, p.blockedHatch, "blocked in a channel call"},
         {content.wakeArrows, Glyph::Dashed, p.messageArrow, "ended the wait"},
@@ -187,6 +197,7 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {content.finishes, Glyph::Finish, p.marker, "finished"},
         {content.kills, Glyph::Killed, p.tornMarker, "killed"},
     };
+    entries.insert(entries.end(), std::begin(rest), std::end(rest));
     const float box = ImGui::GetTextLineHeight() * 0.8f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     bool first = true;

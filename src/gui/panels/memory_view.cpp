@@ -113,7 +113,7 @@ void MemoryView::drawScalar(const Theme& theme, const Trace& trace, std::uint16_
     if (variable.words > 1 || variable.meanings.of(value).empty()) return;
     // The value's words ("in use (set by A)"): green when it lets a worker in, red when it does not.
     ImU32 color = palette.text;
-    if (variable.meanings.free) color = variable.meanings.isFree(value) ? palette.lockRelease : palette.tornMarker;
+    if (variable.meanings.free) color = variable.meanings.isFree(value) ? palette.good : palette.tornMarker;
     textBesideOrBelow(color, guardStateText(trace, v, m_snapshot));
 }
 

@@ -196,7 +196,7 @@ void RunPanel::drawReplayNote(ViewContext& context) {
     // trace) or another run the sentence would describe something else.
     if (m_replayNote.empty() || context.document != m_replayed) return;
     const Palette& palette = context.theme.palette();
-    ImGui::PushStyleColor(ImGuiCol_Text, m_replayFaithful ? palette.lockRelease : palette.tornMarker);
+    ImGui::PushStyleColor(ImGuiCol_Text, m_replayFaithful ? palette.good : palette.tornMarker);
     textWrappedWhole(m_replayNote);
     ImGui::PopStyleColor();
 }

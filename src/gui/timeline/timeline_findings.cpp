@@ -34,9 +34,8 @@ void drawArrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thic
 }
 
 /// A downward triangle whose tip touches the top of the lane's tall ticks,
-/// yellow with a dark edge: unlike the vermillion lost-update arrows in colour
-/// and in lightness, so the two read apart even in grey or to a colour-blind eye.
-/// Half the width of a torn-record triangle: with the lane, but no larger than
+/// vermillion (what broke) with an edge in the ink, unlike the lost-update
+/// arrows in shape. Half the width of a torn-record triangle: with the lane, but no larger than
 /// the text beside it (a picture's lanes can be hundreds of pixels high).
 float tornHalfWidth(const TimelineFrame& f, std::size_t lane) {
     return std::min(f.laneHeight(lane) * 0.11f, f.fontSize * 0.7f);
@@ -47,7 +46,7 @@ ImVec2 drawTornTriangle(const TimelineFrame& f, std::size_t lane, float x, float
     const float size = tornHalfWidth(f, lane) * scale;
     const ImVec2 a(x - size, tip - size * 1.4f), b(x + size, tip - size * 1.4f), c(x, tip);
     f.draw->AddTriangleFilled(a, b, c, f.palette->tornRecordFill);
-    f.draw->AddTriangle(a, b, c, f.palette->tornRecordOutline, std::max(1.0f, f.fontSize / 14.0f));
+    f.draw->AddTriangle(a, b, c, f.palette->tornRecordOutline, std::max(1.5f, f.fontSize / 9.0f));
     return ImVec2(size, size * 1.4f);
 }
 
@@ -104,6 +103,8 @@ void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, const st
         if (last - first == 1) {
             const ArrowEnds ends = lostUpdateEnds(f, findings[index]);
             if (!ends.valid) return;
+            // A halo of the background: the vermillion arrow stays readable on the vermillion band.
+            drawArrow(f.draw, ends.from, ends.to, f.palette->background, thickness * 2.2f, head * 1.3f);
             drawArrow(f.draw, ends.from, ends.to, color, thickness, head);
             if (f.mouseOverLanes && distanceToSegment(f.mouse, ends.from, ends.to) <= thickness + 3.0f)
                 hover = {static_cast<int>(index), 1};

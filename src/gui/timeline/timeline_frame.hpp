@@ -95,6 +95,11 @@ inline constexpr float kTallTop = 0.24f, kShortTop = 0.46f, kTickBottom = 0.76f;
 /// Filled rectangle outline from four thin rectangles: cheaper than an anti-aliased AddRect.
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
 
+/// The head of a lone tick of `kind` centred on `centre` (the lanes and the
+/// legend): solid in the tick's ink, or hollow (`background` inside).
+void drawTickHead(ImDrawList* draw, const Palette& palette, TickKind kind, ImVec2 centre, float radius,
+                  ImU32 background);
+
 /// The small glyph of a channel mark centred on `centre` (the lanes and the legend).
 void drawChannelMark(ImDrawList* draw, const Palette& palette, ChannelMark mark, ImVec2 centre, float radius);
 /// A bar with diagonal hatching, for a worker blocked in a channel call.

@@ -52,38 +52,8 @@ TickKind tickKindOf(const Trace& trace, const Event& event) {
     return TickKind::Marker;
 }
 
-std::string_view tickKindName(TickKind kind) {
-    switch (kind) {
-    case TickKind::LockAcquire: return "lock acquire";
-    case TickKind::FlagWrite: return "flag write";
-    case TickKind::LockRelease: return "lock release";
-    case TickKind::DataWrite: return "data write";
-    case TickKind::RecordWord: return "record word write";
-    case TickKind::RecordCheck: return "record check";
-    case TickKind::LockTry: return "lock try";
-    case TickKind::FlagRead: return "flag read";
-    case TickKind::DataRead: return "data read";
-    case TickKind::MessageSend: return "message sent";
-    case TickKind::MessageReceive: return "message received";
-    default: return "marker";
-    }
-}
-
 ImU32 tickColor(const Palette& palette, TickKind kind) {
-    switch (kind) {
-    case TickKind::LockAcquire: return palette.lockAcquire;
-    case TickKind::FlagWrite: return palette.flagWrite;
-    case TickKind::LockRelease: return palette.lockRelease;
-    case TickKind::DataWrite: return palette.dataWrite;
-    case TickKind::RecordWord: return palette.recordWord;
-    case TickKind::RecordCheck: return palette.recordCheck;
-    case TickKind::LockTry: return palette.lockTry;
-    case TickKind::FlagRead: return palette.flagRead;
-    case TickKind::DataRead: return palette.dataRead;
-    case TickKind::MessageSend: return palette.messageSend;
-    case TickKind::MessageReceive: return palette.messageReceive;
-    default: return palette.marker;
-    }
+    return tickStyle(kind).dim ? palette.tickDim : palette.tickInk;
 }
 
 TickKind dominantTick(std::uint16_t mask) {

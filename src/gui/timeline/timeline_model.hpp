@@ -43,13 +43,58 @@ enum class TickKind : std::uint8_t {
 };
 inline constexpr std::uint16_t kSpinBit = 1u << 15; ///< in a tick mask: a Spin lies in the range
 
+/// The head drawn on top of a lone tick: what the accessed variable is for.
+/// Event kinds are told apart by shape and by ink (full for writes, dim for
+/// reads), never by hue: hues belong to the workers alone.
+enum class TickHead : std::uint8_t { None, Square, Diamond, Circle, Up, Down };
+
+/// One row per tick kind: its name, its height, its ink and its head.
+struct TickStyle {
+    TickKind kind;
+    std::string_view name; ///< tooltips and the legend
+    bool tall;             ///< writes and lock steps full height; reads shorter
+    bool dim;              ///< drawn in the dim ink (reads, tries)
+    TickHead head;
+    bool filledHead; ///< a solid head (writes, a lock taken); hollow otherwise
+};
+
+// clang-format off
+inline constexpr std::array<TickStyle, static_cast<std::size_t>(TickKind::Count)> kTickStyles = {{
+    {TickKind::LockAcquire,    "lock taken",        true,  false, TickHead::Diamond, true},
+    {TickKind::FlagWrite,      "flag write",        true,  false, TickHead::Square,  true},
+    {TickKind::LockRelease,    "lock released",     true,  false, TickHead::Diamond, false},
+    {TickKind::DataWrite,      "counter write",     true,  false, TickHead::None,    true},
+    {TickKind::MessageSend,    "message sent",      true,  false, TickHead::Up,      true},
+    {TickKind::RecordWord,     "record word write", true,  false, TickHead::Circle,  true},
+    {TickKind::RecordCheck,    "record check",      false, true,  TickHead::Circle,  false},
+    {TickKind::LockTry,        "lock try",          false, true,  TickHead::Diamond, false},
+    {TickKind::FlagRead,       "flag read",         false, true,  TickHead::Square,  false},
+    {TickKind::DataRead,       "counter read",      false, true,  TickHead::None,    false},
+    {TickKind::MessageReceive, "message received",  false, true,  TickHead::Down,    true},
+    {TickKind::Marker,         "marker",            false, true,  TickHead::None,    false},
+}};
+// clang-format on
+static_assert(
+    [] {
+        for (std::size_t k = 0; k < kTickStyles.size(); ++k)
+            if (kTickStyles[k].kind != static_cast<TickKind>(k)) return false;
+        return true;
+    }(),
+    "kTickStyles lists the tick kinds in their order");
+
+constexpr const TickStyle& tickStyle(TickKind kind) {
+    return kTickStyles[static_cast<std::size_t>(kind)];
+}
+
 /// Classifies one event (a Spin takes the kind of the access it repeats).
 TickKind tickKindOf(const Trace& trace, const Event& event);
-std::string_view tickKindName(TickKind kind); ///< "flag read", "lock acquire", ...
-ImU32 tickColor(const Palette& palette, TickKind kind);
+constexpr std::string_view tickKindName(TickKind kind) { ///< "flag read", "lock taken", ...
+    return tickStyle(kind).name;
+}
+ImU32 tickColor(const Palette& palette, TickKind kind); ///< the full or the dim ink
 /// Writes and lock steps are drawn full height; reads and markers shorter.
 constexpr bool isTallTick(TickKind kind) {
-    return kind <= TickKind::RecordWord;
+    return tickStyle(kind).tall;
 }
 /// The most important kind in a mask of (1 << TickKind) bits.
 TickKind dominantTick(std::uint16_t mask);

@@ -27,7 +27,8 @@ void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, f
 }
 
 void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
-    draw->AddRectFilled(min, max, withAlpha(color, 60));
+    // A faint fill: the hatching says "blocked"; a stronger fill would look like a stay.
+    draw->AddRectFilled(min, max, withAlpha(color, 25));
     const float h = max.y - min.y, step = 6.0f;
     // 45-degree lines on a grid fixed on screen, each clipped to the bar.
     for (float x = std::floor((min.x - h) / step) * step; x < max.x; x += step) {
@@ -36,6 +37,48 @@ void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
     }
     draw->AddRectFilled(ImVec2(min.x, max.y - 1.0f), max, color);
     draw->AddRectFilled(min, ImVec2(max.x, min.y + 1.0f), color);
+}
+
+void drawTickHead(ImDrawList* draw, const Palette& palette, TickKind kind, ImVec2 c, float r, ImU32 background) {
+    const TickStyle& style = tickStyle(kind);
+    const ImU32 ink = tickColor(palette, kind);
+    const ImU32 fill = style.filledHead ? ink : background;
+    const float stroke = std::max(1.0f, r * 0.3f);
+    // A ring of the lane's colour around the head keeps its shape readable on
+    // a wide block of the same ink (event order, zoomed in).
+    auto shape = [&](auto&& filled, auto&& outline) {
+        outline(background, stroke * 1.5f);
+        filled(fill);
+        if (!style.filledHead) outline(ink, stroke);
+    };
+    switch (style.head) {
+    case TickHead::Square:
+        shape([&](ImU32 col) { draw->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), col); },
+              [&](ImU32 col, float t) {
+                  draw->AddRect(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), col, 0.0f, 0, t);
+              });
+        break;
+    case TickHead::Diamond: {
+        const ImVec2 top(c.x, c.y - r * 1.2f), right(c.x + r * 1.2f, c.y), bottom(c.x, c.y + r * 1.2f),
+            left(c.x - r * 1.2f, c.y);
+        shape([&](ImU32 col) { draw->AddQuadFilled(top, right, bottom, left, col); },
+              [&](ImU32 col, float t) { draw->AddQuad(top, right, bottom, left, col, t); });
+        break;
+    }
+    case TickHead::Circle:
+        shape([&](ImU32 col) { draw->AddCircleFilled(c, r, col, 12); },
+              [&](ImU32 col, float t) { draw->AddCircle(c, r, col, 12, t); });
+        break;
+    case TickHead::Up:
+    case TickHead::Down: {
+        const float dir = style.head == TickHead::Up ? -1.0f : 1.0f; // the point: up for a send
+        const ImVec2 tip(c.x, c.y + dir * r * 1.2f), a(c.x - r * 1.2f, c.y - dir * r), b(c.x + r * 1.2f, c.y - dir * r);
+        shape([&](ImU32 col) { draw->AddTriangleFilled(tip, a, b, col); },
+              [&](ImU32 col, float t) { draw->AddTriangle(tip, a, b, col, t); });
+        break;
+    }
+    case TickHead::None: break;
+    }
 }
 
 void drawChannelMark(ImDrawList* draw, const Palette& p, ChannelMark mark, ImVec2 c, float r) {
@@ -194,6 +237,10 @@ void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
     // One block per merge column: the columns sit on a grid fixed in axis
     // units, so blocks do not shimmer while panning. Each block costs two
     // binary searches (its end, and the OR of its tick kinds in the tree).
+    // A lone tick wears the head of its kind, where there is room for one.
+    const float headRadius = std::clamp(f.laneHeight(lane) * 0.05f, 2.5f, 4.5f * f.strokeScale);
+    const ImU32 laneFill = m_worker % 2 ? f.palette->laneAlternate : f.palette->laneBackground;
+    float lastHead = -1e30f;
     std::size_t k = events.lowerBound(f.axis, f.ctx.begin - column);
     while (k < n) {
         drawSpinBar(f, lane, k);
@@ -205,8 +252,15 @@ void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
         const TickKind kind = dominantTick(bits);
         const float x0 = f.px(x) - half;
         const float x1 = std::max(f.px(events.x(f.axis, next - 1)) + half, x0 + 1.0f);
-        f.draw->AddRectFilled(ImVec2(x0, isTallTick(kind) ? tallTop : shortTop), ImVec2(x1, bottom),
-                              tickColor(*f.palette, kind));
+        const float top = isTallTick(kind) ? tallTop : shortTop;
+        // Merged blocks in the dim ink: a whole run at a glance stays calm, and lone ticks stand out.
+        const ImU32 ink = next - k == 1 ? tickColor(*f.palette, kind) : f.palette->tickDim;
+        f.draw->AddRectFilled(ImVec2(x0, top), ImVec2(x1, bottom), ink);
+        const float centre = (x0 + x1) * 0.5f;
+        if (next - k == 1 && tickStyle(kind).head != TickHead::None && centre - lastHead > headRadius * 3.0f) {
+            drawTickHead(f.draw, *f.palette, kind, ImVec2(centre, top), headRadius, laneFill);
+            lastHead = centre;
+        }
         k = next;
     }
     drawChannelMarks(f, lane);
