@@ -54,6 +54,7 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     m_analysing.store(false);
     m_runJob.store(false);
     m_replayJob.store(false);
+    m_loadJob.store(false);
     m_thread = std::thread(std::move(job));
     return true;
 }
@@ -96,13 +97,35 @@ void RunSession::announce(std::string sentence) {
 }
 
 bool RunSession::startLoad(const std::string& path) {
-    return startJob("reading " + baseName(path) + "...", [this, path] {
-        auto trace = loadRtrace(path);
+    if (m_busy.load()) return false;
+    m_loadControl.cancel.store(false);
+    m_loadControl.bytesRead.store(0);
+    m_loadControl.bytesTotal.store(0);
+    {
+        std::lock_guard lock(m_mutex);
+        m_loadName = baseName(path);
+    }
+    const bool started = startJob("", [this, path] {
+        const std::string stopped = "Stopped loading " + baseName(path) + ".";
+        auto trace = loadRtrace(path, &m_loadControl);
+        if (m_loadControl.cancel.load()) return finishStopped(stopped);
         if (!trace) return finishWith(std::unexpected(trace.error()));
         announce("Read " + baseName(path) + ": merging and analysing its " +
-                 groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events...");
-        finishWith(buildDocument(std::move(*trace), baseName(path), path));
+                 groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events (Esc stops)...");
+        auto document = buildDocument(std::move(*trace), baseName(path), path);
+        // The analysis cannot be interrupted; a load stopped meanwhile drops what it made.
+        if (m_loadControl.cancel.load()) return finishStopped(stopped);
+        finishWith(std::move(document));
     });
+    if (started) m_loadJob.store(true);
+    return started;
+}
+
+void RunSession::finishStopped(std::string sentence) {
+    std::lock_guard lock(m_mutex);
+    m_notice = std::move(sentence);
+    m_activity.clear();
+    m_busy.store(false);
 }
 
 bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
@@ -143,6 +166,7 @@ bool RunSession::startComparison(const ComparisonPair& pair) {
 
 void RunSession::stop() {
     if (m_replayJob.load()) m_replayControl.cancel.store(true);
+    if (m_loadJob.load()) m_loadControl.cancel.store(true);
     std::lock_guard lock(m_mutex);
     if (m_run) m_run->requestStop();
 }
@@ -159,6 +183,13 @@ std::shared_ptr<const TraceDocument> RunSession::takeResult() {
 
 std::string RunSession::activity() const {
     std::lock_guard lock(m_mutex);
+    if (m_activity.empty() && m_busy.load() && m_loadJob.load()) {
+        const std::uint64_t total = m_loadControl.bytesTotal.load();
+        if (total == 0) return "reading " + m_loadName + "...";
+        const auto percent = static_cast<std::int64_t>(m_loadControl.bytesRead.load() * 100 / total);
+        return "reading " + m_loadName + ": " + std::to_string(percent) + " % of " +
+               groupedNumber(static_cast<std::int64_t>((total + 999'999) / 1'000'000)) + " MB (Esc stops)...";
+    }
     if (m_activity.empty() && m_busy.load() && m_replayJob.load())
         return "replaying step " + groupedNumber(static_cast<std::int64_t>(m_replayControl.stepsDone.load())) + " of " +
                groupedNumber(static_cast<std::int64_t>(m_replayTotal)) + " with new processes (Esc cancels)...";
@@ -168,6 +199,11 @@ std::string RunSession::activity() const {
 std::optional<ReplayOutcome> RunSession::takeReplayOutcome() {
     std::lock_guard lock(m_mutex);
     return std::exchange(m_replay, std::nullopt);
+}
+
+std::optional<std::string> RunSession::takeNotice() {
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_notice, std::nullopt);
 }
 
 std::shared_ptr<const Comparison> RunSession::takeComparison() {

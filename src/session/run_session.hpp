@@ -13,6 +13,7 @@
 #include "session/comparison.hpp"
 #include "session/document.hpp"
 #include "session/replay_job.hpp"
+#include "trace/rtrace_file.hpp"
 
 #include <atomic>
 #include <functional>
@@ -39,13 +40,16 @@ class RunSession {
     bool startReplay(std::shared_ptr<const TraceDocument> original);
     /// Runs the side-by-side comparison (see comparison.hpp).
     bool startComparison(const ComparisonPair& pair);
-    /// Kills the running workers at once, or cancels a replay at its next step
+    /// Kills the running workers at once, cancels a replay at its next step, or
+    /// stops a load (while reading at once; once read, its result is dropped)
     /// (a comparison cannot be interrupted, but it is short).
     void stop();
     bool busy() const { return m_busy.load(); }
     /// True while a run or a replay goes on: those can be stopped (Stop, Esc);
     /// a run's workers can be stopped until they have finished.
-    bool stoppable() const { return m_busy.load() && ((m_runJob.load() && !m_analysing.load()) || m_replayJob.load()); }
+    bool stoppable() const {
+        return m_busy.load() && ((m_runJob.load() && !m_analysing.load()) || m_replayJob.load() || m_loadJob.load());
+    }
     /// True once a run's workers have finished, or a file was read, while
     /// its events are merged and analysed (activity() says how many).
     bool analysing() const { return m_busy.load() && m_analysing.load(); }
@@ -61,6 +65,8 @@ class RunSession {
     std::shared_ptr<const TraceDocument> takeResult();
     /// The error since the last call, if any: one sentence.
     std::optional<std::string> takeError();
+    /// What ended a job the user stopped (a load), if that happened since the last call.
+    std::optional<std::string> takeNotice();
     /// The replay finished since the last call, if any: the replayed document and what it found.
     std::optional<ReplayOutcome> takeReplayOutcome();
     /// The comparison finished since the last call, if any.
@@ -75,12 +81,17 @@ class RunSession {
     /// Starts `job` on the session's thread; false if one is already going.
     bool startJob(std::string activity, std::function<void()> job);
     void finishWith(Result<std::shared_ptr<const TraceDocument>> result);
+    /// Ends a job the user stopped: `sentence` says so (takeNotice), nothing else changes.
+    void finishStopped(std::string sentence);
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_runJob{false};    ///< the current job is a run (startRun)
     std::atomic<bool> m_analysing{false}; ///< the run's workers are done; merging and analysing
     std::atomic<bool> m_replayJob{false}; ///< the current job is a replay (startReplay)
+    std::atomic<bool> m_loadJob{false};   ///< the current job loads a file (startLoad)
+    LoadControl m_loadControl;            ///< the current load's bytes read and stop flag
+    std::string m_loadName;               ///< guarded by m_mutex: the file being loaded
     ReplayControl m_replayControl;        ///< the current replay's progress and cancel flag
     std::uint64_t m_replayTotal = 0;      ///< guarded by m_mutex: the current replay's steps
     std::atomic<bool> m_closing{false};   ///< the window is closing: skip analysing the stopped run
@@ -91,6 +102,7 @@ class RunSession {
     std::optional<ReplayOutcome> m_replay;
     std::shared_ptr<const Comparison> m_comparison;
     std::optional<std::string> m_error;
+    std::optional<std::string> m_notice;
 };
 
 } // namespace racetrace

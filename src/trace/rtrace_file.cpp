@@ -218,6 +218,26 @@ bool readAt(int fd, std::uint8_t* out, std::size_t count, std::uint64_t offset, 
     return true;
 }
 
+/// Reads the whole file in chunks, so that progress can be shown and a stop
+/// request honoured: false and `stopped` when `control` asked to stop.
+bool readWhole(int fd, std::vector<std::uint8_t>& bytes, std::size_t& got, LoadControl* control, bool& stopped) {
+    constexpr std::size_t kChunk = std::size_t{8} << 20;
+    got = 0;
+    stopped = false;
+    while (got < bytes.size()) {
+        if (control != nullptr && control->cancel.load()) {
+            stopped = true;
+            return false;
+        }
+        std::size_t chunk = 0;
+        if (!readAt(fd, bytes.data() + got, std::min(kChunk, bytes.size() - got), got, chunk)) return false;
+        got += chunk;
+        if (control != nullptr) control->bytesRead.store(got);
+        if (chunk == 0) break; // end of file: the caller sees the file shrank
+    }
+    return true;
+}
+
 bool writeAll(int fd, const std::uint8_t* data, std::size_t count) {
     std::size_t done = 0;
     while (done < count) {
@@ -282,7 +302,7 @@ Result<void> saveRtrace(const Trace& trace, const std::string& path) {
     return {};
 }
 
-Result<Trace> loadRtrace(const std::string& path) {
+Result<Trace> loadRtrace(const std::string& path, LoadControl* control) {
     // O_NONBLOCK so that a FIFO given by mistake cannot hang us before the S_ISREG check.
     FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (file.get() < 0) return fail(errnoSentence("Cannot open " + path));
@@ -302,9 +322,12 @@ Result<Trace> loadRtrace(const std::string& path) {
         return std::unexpected(std::move(layout.error()));
     if (fileSize > std::numeric_limits<std::size_t>::max()) return fail(path + " is too large to load into memory.");
 
+    if (control != nullptr) control->bytesTotal.store(fileSize);
     try {
         std::vector<std::uint8_t> bytes(static_cast<std::size_t>(fileSize));
-        if (!readAt(file.get(), bytes.data(), bytes.size(), 0, got)) return fail(errnoSentence("Cannot read " + path));
+        bool stopped = false;
+        if (!readWhole(file.get(), bytes, got, control, stopped))
+            return fail(stopped ? "Stopped reading " + path + "." : errnoSentence("Cannot read " + path));
         if (got != bytes.size())
             return fail(path + " changed while it was being read: it shrank from " + bytesText(fileSize) + " to " +
                         bytesText(got) + ".");

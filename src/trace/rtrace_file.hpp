@@ -22,6 +22,7 @@
 #include "ipc/result.hpp"
 #include "trace/trace.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,7 +38,16 @@ Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size);
 
 /// Writes atomically (temporary file, then rename) so a crash never leaves half a file.
 Result<void> saveRtrace(const Trace& trace, const std::string& path);
+/// How far a load has got, and a way to stop it: shared between the thread
+/// that reads and the one that shows the progress.
+struct LoadControl {
+    std::atomic<std::uint64_t> bytesRead{0};
+    std::atomic<std::uint64_t> bytesTotal{0}; ///< 0 until the header has been checked
+    std::atomic<bool> cancel{false};          ///< seen between chunks of the file
+};
+
 /// Reads, validates and decodes; the error says in one sentence what is wrong.
-Result<Trace> loadRtrace(const std::string& path);
+/// With `control`, reports the bytes read and stops early when asked to.
+Result<Trace> loadRtrace(const std::string& path, LoadControl* control = nullptr);
 
 } // namespace racetrace

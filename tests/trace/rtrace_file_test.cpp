@@ -482,6 +482,28 @@ TEST_CASE("rtrace save and load through a real file", "[trace][rtrace]") {
     CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 1);
 }
 
+TEST_CASE("rtrace load reports the bytes it read, and stops when asked to", "[trace][rtrace]") {
+    TempDir dir;
+    const std::string path = dir.file("run.rtrace");
+    const Trace original = makeTrace();
+    REQUIRE(saveRtrace(original, path).has_value());
+    const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path));
+
+    LoadControl control;
+    const auto loaded = loadRtrace(path, &control);
+    REQUIRE(loaded.has_value());
+    requireSameTrace(original, *loaded);
+    CHECK(control.bytesTotal.load() == size);
+    CHECK(control.bytesRead.load() == size);
+
+    LoadControl stopped;
+    stopped.cancel.store(true);
+    const auto refused = loadRtrace(path, &stopped);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error() == "Stopped reading " + path + ".");
+    CHECK(stopped.bytesRead.load() == 0);
+}
+
 TEST_CASE("rtrace file errors name the path", "[trace][rtrace]") {
     TempDir dir;
     const std::string missing = dir.file("missing.rtrace");

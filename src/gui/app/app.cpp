@@ -153,6 +153,7 @@ void App::pollSession() {
         showMessage(m_comparison.headline());
     }
     if (auto error = m_session.takeError()) showMessage(*error, true);
+    if (auto notice = m_session.takeNotice()) showMessage(*notice, false);
     for (const auto& path : m_window->takeDroppedPaths()) {
         if (m_session.startLoad(path))
             showMessage("Opening " + path + "...");
