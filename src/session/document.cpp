@@ -4,14 +4,22 @@
 
 namespace racetrace {
 
-std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string label, std::string path, DocumentUse use) {
+std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string label, std::string path, DocumentUse use,
+                                                   const DocumentSteps& onStep) {
+    const int steps = use == DocumentUse::Views ? 3 : 1;
+    auto step = [&](int number, std::string_view what) {
+        if (onStep) onStep(number, steps, what);
+    };
     auto document = std::make_shared<TraceDocument>();
     document->trace = std::move(trace);
+    step(1, "finding the races");
     document->analysis = analyse(document->trace);
     // The merge's modification orders served the analysis; the views never use them.
     document->trace.memoryOrders.reset();
     if (use == DocumentUse::Views) {
+        step(2, "indexing the timeline");
         document->index = TraceIndex::build(document->trace);
+        step(3, "rebuilding the memory at every event");
         document->memory = MemoryTimeline::build(document->trace);
     }
     document->label = std::move(label);

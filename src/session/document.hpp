@@ -9,8 +9,10 @@
 #include "ipc/result.hpp"
 #include "trace/trace.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace racetrace {
 
@@ -27,10 +29,15 @@ struct TraceDocument {
 /// (the CLI's text and JSON) only the analysis.
 enum class DocumentUse : std::uint8_t { Views, Summary };
 
+/// Told each step of building a document as it starts: its number (from 1),
+/// the number of steps and what it does ("indexing the timeline").
+using DocumentSteps = std::function<void(int step, int steps, std::string_view what)>;
+
 /// Analyses `trace` and, for views, prepares its lookups. Seconds for huge
 /// traces: the window calls it from a worker thread (RunSession).
 std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string label, std::string path,
-                                                   DocumentUse use = DocumentUse::Views);
+                                                   DocumentUse use = DocumentUse::Views,
+                                                   const DocumentSteps& onStep = {});
 
 /// Reads, checks and analyses a .rtrace file; the label is its file name.
 Result<std::shared_ptr<const TraceDocument>> loadDocument(const std::string& path,

@@ -110,9 +110,14 @@ bool RunSession::startLoad(const std::string& path) {
         auto trace = loadRtrace(path, &m_loadControl);
         if (m_loadControl.cancel.load()) return finishStopped(stopped);
         if (!trace) return finishWith(std::unexpected(trace.error()));
-        announce("Read " + baseName(path) + ": merging and analysing its " +
-                 groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events (Esc stops)...");
-        auto document = buildDocument(std::move(*trace), baseName(path), path);
+        const std::string read = "Read " + baseName(path) + " (" +
+                                 groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events): ";
+        auto document =
+            buildDocument(std::move(*trace), baseName(path), path, DocumentUse::Views,
+                          [&](int step, int steps, std::string_view what) {
+                              announce(read + "step " + std::to_string(step) + " of " + std::to_string(steps) + ", " +
+                                       std::string(what) + " (Esc stops)...");
+                          });
         // The analysis cannot be interrupted; a load stopped meanwhile drops what it made.
         if (m_loadControl.cancel.load()) return finishStopped(stopped);
         finishWith(std::move(document));

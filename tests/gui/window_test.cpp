@@ -194,6 +194,22 @@ TEST_CASE("racetrace FILE opens the window on that trace and shows its four work
     quitCleanly(app);
 }
 
+TEST_CASE("Esc stops loading a large trace: the status line says so and no trace is shown", "[window][load]") {
+    TempDir dir;
+    // About 1.8 million events: their analysis takes seconds, Esc comes within a fraction of one.
+    const fs::path trace = makeTrace(dir, "large.rtrace", {"-s", "naive-flag", "-n", "60000"}, false);
+    XvfbServer server;
+    GuiApp app(server, {trace.string()}, "stop a load");
+    app.waitForWindow();
+    app.waitForOutput("Opening " + trace.string());
+    app.key("Escape");
+    const std::string out = app.waitForOutput("Stopped loading large.rtrace.", 60s);
+    INFO("the app printed:\n" << out);
+    // Nothing after it: no race sentence, the load's document was dropped.
+    CHECK(out.substr(out.find("Stopped loading")).find('\n') == out.size() - out.find("Stopped loading") - 1);
+    quitCleanly(app);
+}
+
 namespace {
 
 /// CPU time (user + system) the process has used, in clock ticks.

@@ -131,7 +131,10 @@ void drawSelection(const ViewContext& context) {
 
 void FindingsView::draw(ViewContext& context) {
     if (!context.document) {
-        ImGui::TextWrapped("No trace yet. Run a scenario, or open a .rtrace file (Ctrl+O or drop it here).");
+        ImGui::TextWrapped("%s",
+                           context.commands.job().busy
+                               ? "The findings appear once the trace is recorded (or read) and analysed."
+                               : "No trace yet. Run a scenario, or open a .rtrace file (Ctrl+O or drop it here).");
         return;
     }
     drawSummary(context);

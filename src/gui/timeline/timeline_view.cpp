@@ -348,8 +348,9 @@ void TimelineView::draw(ViewContext& context) {
     syncDocument(context);
     ViewState& state = context.state;
     if (!m_model) {
-        ImGui::TextDisabled("%s", context.commands.job().busy ? "The timeline appears when the workers have finished."
-                                                              : "No trace yet: run a scenario or open a .rtrace file.");
+        ImGui::TextDisabled("%s", context.commands.job().busy
+                                      ? "The timeline appears once the trace is recorded (or read) and analysed."
+                                      : "No trace yet: run a scenario or open a .rtrace file.");
         return;
     }
     applyRequests(state); // F, Z and T are global keys (App::handleKeys) that set these requests
