@@ -9,6 +9,7 @@
 #include <cfloat>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 
 namespace racetrace {
 
@@ -39,7 +40,7 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
         // One CPU each: on a busy machine the scheduler may otherwise put both on
         // one CPU, where only a preemption inside the window shows the race.
         demo.pin = PinMode::Spread;
-        m_session.startRun(demo);
+        m_demoPending = m_session.startRun(demo);
         showMessage("Running naive-flag with 2 real processes...");
     }
     m_lastFrame = std::chrono::steady_clock::now();
@@ -99,7 +100,9 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_comparing = false; // a new run, file or replay is shown in the normal panels
     if (m_document) m_previous = std::move(m_document);
     m_document = std::move(document);
-    m_runPanel.follow(m_document->trace.scenario.name);
+    // The start-up demo is the tool's choice, not the user's: the knobs keep
+    // what the user last set (saved settings); every other run is followed.
+    m_runPanel.follow(m_document->trace.settings, !std::exchange(m_demoPending, false));
     m_state.cursorEvent = kNoEvent;
     m_state.fitRequested = true;
     m_state.playing = false;
@@ -152,7 +155,10 @@ void App::pollSession() {
         setWindowTitle();
         showMessage(m_comparison.headline());
     }
-    if (auto error = m_session.takeError()) showMessage(*error, true);
+    if (auto error = m_session.takeError()) {
+        m_demoPending = false;
+        showMessage(*error, true);
+    }
     if (auto notice = m_session.takeNotice()) showMessage(*notice, false);
     for (const auto& path : m_window->takeDroppedPaths()) {
         if (m_session.startLoad(path))

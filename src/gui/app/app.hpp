@@ -106,6 +106,7 @@ class App final : public AppCommands {
     ComparisonView m_comparison;
     std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
     bool m_comparing = false;              ///< the comparison replaces every panel below the status line
+    bool m_demoPending = false;            ///< the start-up demo runs: its document will not set the knobs
 
     std::string m_message;
     bool m_messageIsError = false;

@@ -85,10 +85,21 @@ void RunPanel::pick(std::size_t index) {
     m_options.workers = m_scenarios[index].defaults.workers;
 }
 
-void RunPanel::follow(const std::string& scenario) {
-    if (stepping() || scenario == m_options.scenario) return;
-    for (std::size_t i = 0; i < m_scenarios.size(); ++i)
-        if (m_scenarios[i].info.name == scenario) pick(i);
+void RunPanel::follow(const RunSettings& shown, bool knobsToo) {
+    if (stepping()) return;
+    const auto builtIn = std::find_if(m_scenarios.begin(), m_scenarios.end(),
+                                      [&](const Scenario& s) { return s.info.name == shown.scenario; });
+    if (builtIn == m_scenarios.end()) return; // a scenario from a file: the knobs keep what they had
+    if (shown.scenario != m_options.scenario) pick(static_cast<std::size_t>(builtIn - m_scenarios.begin()));
+    if (!knobsToo) return;
+    // The knobs say how the shown run was made: R runs it again as it was.
+    m_options.workers = shown.workers;
+    m_options.iterations = shown.iterations;
+    m_options.windowNs = shown.windowNs;
+    m_options.pin = shown.pin;
+    m_options.messageBytes = shown.messageBytes;
+    m_options.capacity = shown.capacity;
+    m_options.retryWhenFull = shown.retryWhenFull;
 }
 
 void RunPanel::drawPicker() {

@@ -41,9 +41,10 @@ class RunPanel : public View {
     bool stepping() const { return m_step != nullptr; }
     /// True while something moves on its own (the step demo plays): keep drawing.
     bool animating() const;
-    /// Picks the built-in `scenario` (with its defaults) when a document of it
-    /// is shown, so that Run, Compare and the words match what is on screen.
-    void follow(const std::string& scenario);
+    /// Picks the built-in scenario of the shown run and (`knobsToo`) sets the
+    /// knobs as that run had them, so that Run, Compare and the words match
+    /// what is on screen.
+    void follow(const RunSettings& shown, bool knobsToo);
     /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
     void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 
