@@ -18,9 +18,11 @@
 #pragma once
 
 #include "trace/event.hpp"
+#include "trace/variable_roles.hpp"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -56,6 +58,10 @@ enum class OpCode : std::uint8_t {
     Exit,            ///< end the program now, as if every iteration were done
     Put,             ///< every word of a mailbox = SRC, GAP ns apart -> RecordWordWrite each
     Get,             ///< read every word of a mailbox; rD = word 0 -> RecordCheck each
+    SemWait,         ///< sem_wait, trying first; waits in the kernel when taken -> LockWait if so, LockAcquire
+    SemPost,         ///< sem_post                                -> LockRelease
+    MutexLock,       ///< pthread_mutex_lock (robust), trying first -> LockWait if so, LockAcquire
+    MutexUnlock,     ///< pthread_mutex_unlock                    -> LockRelease
 };
 
 /// What one operand of an instruction is.
@@ -79,12 +85,14 @@ struct OpSpec {
     bool oneWordVariable;   ///< its event has no room for a word: only a one-word variable will do
     bool needsSignedWords;  ///< writes or checks a record's signature words
     bool needsMailbox = false; ///< puts a message into, or gets one from, a mailbox
+    /// Works on a kernel lock of this role (a semaphore, a mutex); nothing: on no kernel lock.
+    std::optional<VariableRole> kernelLock = std::nullopt;
 
     std::span<const OperandKind> operandList() const { return {operands.data(), operandCount}; }
 };
 
 // clang-format off
-inline constexpr std::array<OpSpec, 27> kInstructionSet = {{
+inline constexpr std::array<OpSpec, 31> kInstructionSet = {{
     {OpCode::Load, "load", {OperandKind::Register, OperandKind::Variable}, 2,
      "a register and a variable: load r0 Y", EventKind::Load, false, false, false},
     {OpCode::Store, "store", {OperandKind::Variable, OperandKind::Source}, 2,
@@ -139,6 +147,14 @@ inline constexpr std::array<OpSpec, 27> kInstructionSet = {{
     {OpCode::Get, "get", {OperandKind::Register, OperandKind::Variable, OperandKind::Gap}, 3,
      "a register, a mailbox and an optional gap between words: get r0 X window", EventKind::RecordCheck,
      false, false, false, true},
+    {OpCode::SemWait, "sem_wait", {OperandKind::Variable}, 1, "a semaphore: sem_wait S", EventKind::LockAcquire,
+     true, true, false, false, VariableRole::Semaphore},
+    {OpCode::SemPost, "sem_post", {OperandKind::Variable}, 1, "a semaphore: sem_post S", EventKind::LockRelease,
+     false, true, false, false, VariableRole::Semaphore},
+    {OpCode::MutexLock, "mutex_lock", {OperandKind::Variable}, 1, "a mutex: mutex_lock M", EventKind::LockAcquire,
+     true, true, false, false, VariableRole::Mutex},
+    {OpCode::MutexUnlock, "mutex_unlock", {OperandKind::Variable}, 1, "a mutex: mutex_unlock M",
+     EventKind::LockRelease, false, true, false, false, VariableRole::Mutex},
 }};
 // clang-format on
 

@@ -25,6 +25,7 @@ inline void cpuRelax() {
 Interpreter::Interpreter(const InterpreterContext& context) : m_ctx(context) {
     // xorshift64 must not start at zero; mix the worker in so workers differ.
     m_random = (context.seed ^ (0x9E3779B97F4A7C15ull * (context.worker + 1))) | 1u;
+    if (context.scenario != nullptr) m_lockIndex = kernelLockIndices(*context.scenario);
     if (context.channels == nullptr) return;
     std::uint32_t largest = 0;
     for (const ChannelEndpoint& channel : *context.channels)

@@ -35,6 +35,7 @@ struct InterpreterContext {
     std::uint64_t windowNs = 0;
     std::uint64_t seed = 0;
     std::vector<ChannelEndpoint>* channels = nullptr; ///< this worker's ends, one entry per channel
+    KernelLock* locks = nullptr;                      ///< the segment's semaphores and mutexes
     bool retryWhenFull = false; ///< `drop` goes back to the failed try_send (RunSettings::retryWhenFull)
 };
 
@@ -101,6 +102,24 @@ class Interpreter {
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Exit>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Put>, std::uint32_t pc, const Instruction& in);
     template <bool kTraced> std::uint32_t execute(Op<OpCode::Get>, std::uint32_t pc, const Instruction& in);
+    // The kernel lock instructions (interpreter_locks.cpp).
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::SemWait>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::SemPost>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::MutexLock>, std::uint32_t pc, const Instruction& in);
+    template <bool kTraced> std::uint32_t execute(Op<OpCode::MutexUnlock>, std::uint32_t pc, const Instruction& in);
+
+    /// Takes the kernel lock of `in` (trying first, waiting if taken) and
+    /// writes its mirror word; 0, or kFault with a sentence.
+    template <bool kTraced>
+    std::uint32_t takeLock(const Instruction& in, int (*tryTake)(KernelLock&), int (*take)(KernelLock&),
+                           const char* call);
+    /// Writes the mirror word, records the release, then releases.
+    template <bool kTraced>
+    std::uint32_t releaseLock(const Instruction& in, int (*release)(KernelLock&), const char* call);
+    KernelLock& lockOf(const Instruction& in) const;
+    /// Waits at the step gate before taking or releasing a kernel lock, when stepping.
+    void gateLock(EventKind kind, const Instruction& in);
+    std::uint32_t lockFault(const Instruction& in, const char* call, int error);
 
     /// A record or mailbox written (every word = value) or read back, word by word, `gap` ns apart.
     template <bool kTraced>
@@ -198,6 +217,7 @@ class Interpreter {
     static constexpr std::uint32_t kNoTrySend = ~0u;
     std::vector<std::uint32_t> m_lastTrySend; ///< per channel: the pc of this worker's latest try_send
     std::vector<std::int64_t> m_message;      ///< one message's words, for the largest channel
+    std::vector<std::int32_t> m_lockIndex;    ///< per variable: its kernel lock, -1 for none
 
     // Spin folding: an access identical to the previous one (same instruction,
     // same result, memory unchanged) is counted, not recorded; the count goes

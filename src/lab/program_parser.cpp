@@ -134,6 +134,15 @@ void ProgramBuilder::variable(const std::string& text, const OpSpec& spec, Instr
         throw ScenarioParseError{sourceLine, "'" + name + "' is not a record"};
     if (spec.needsMailbox && info.role != VariableRole::Mailbox)
         throw ScenarioParseError{sourceLine, "'" + name + "' is not a mailbox (kind = \"mailbox\")"};
+    if (spec.kernelLock && info.role != *spec.kernelLock)
+        throw ScenarioParseError{sourceLine, "'" + std::string(spec.name) + "' needs a " +
+                                                 std::string(variableRoleName(*spec.kernelLock)) + ", and " + name +
+                                                 " is a " + std::string(variableRoleName(info.role))};
+    if (!spec.kernelLock && variableRoleInfo(info.role).kernelLock)
+        throw ScenarioParseError{sourceLine, name + " is a " + std::string(variableRoleName(info.role)) + ": only " +
+                                                 (info.role == VariableRole::Mutex ? "mutex_lock and mutex_unlock"
+                                                                                   : "sem_wait and sem_post") +
+                                                 " work on it"};
     if (spec.oneWordVariable && info.words != 1)
         throw ScenarioParseError{sourceLine, "'" + std::string(spec.name) + "' works on a one-word variable, and " +
                                                  name + " has " + std::to_string(info.words) + " words"};

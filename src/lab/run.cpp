@@ -102,6 +102,8 @@ Result<void> Run::createSegment(const RunOptions& options) {
     SegmentPlan plan;
     plan.scenarioText = m_scenario.info.source;
     plan.wordCount = m_scenario.totalWords;
+    const std::vector<KernelLockPlan> locks = m_scenario.kernelLockPlans();
+    plan.locks = locks;
     plan.ringCapacity =
         options.ringCapacity != 0 ? options.ringCapacity : chooseRingCapacity(m_settings.workers, options.stepping);
     plan.parameters = {.workerCount = m_settings.workers,
@@ -120,7 +122,7 @@ Result<void> Run::createSegment(const RunOptions& options) {
     if (!segment) return fail(segment.error());
     m_segment = std::move(*segment);
     auto view = initialiseSegment(m_segment.data(), bytes, plan);
-    if (!view) return fail("internal error: " + view.error() + ".");
+    if (!view) return fail(view.error().ends_with(".") ? view.error() : "internal error: " + view.error() + ".");
     m_view = *view;
 
     SharedWord* words = m_view.words();

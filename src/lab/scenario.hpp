@@ -6,6 +6,7 @@
 
 #include "ipc/result.hpp"
 #include "lab/instruction_set.hpp"
+#include "lab/segment_layout.hpp"
 #include "trace/trace.hpp"
 
 #include <cstdint>
@@ -48,6 +49,10 @@ struct InvariantSpec {
     std::int64_t evaluate(std::uint32_t workers, std::uint64_t iterations) const;
 };
 
+/// The kernel lock (semaphore or mutex) of each variable, numbered in
+/// declaration order as the segment lays them out; -1 for other variables.
+std::vector<std::int32_t> kernelLockIndices(const ScenarioInfo& info);
+
 struct Scenario {
     ScenarioInfo info;   ///< names, listing and source (invariants filled by infoFor)
     std::string summary; ///< one line for `racetrace scenarios`
@@ -73,6 +78,8 @@ struct Scenario {
     /// Whether every VAR[me] and VAR[other] has a word for each of `workers`
     /// workers; the sentence names the first that does not.
     Result<void> fitsWorkers(std::uint32_t workers) const;
+    /// How the parent sets each kernel lock up, in the order of kernelLockIndices.
+    std::vector<KernelLockPlan> kernelLockPlans() const;
 };
 
 /// Parses a scenario file's text; errors read "FILE:LINE: problem.".

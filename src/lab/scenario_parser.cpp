@@ -101,7 +101,13 @@ VariableInfo parseVariable(const toml::table& table, std::uint32_t line) {
     if (!variableRoleInfo(variable.role).manyWords && variable.words != 1)
         throw ParseError{keyLine(table, "words", line),
                          "a " + roleName + " has one word; a record, a flag or a word may have more"};
-    variable.initial = boundedInteger(table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62, 0);
+    variable.initial = boundedInteger(table, "initial", -(std::int64_t{1} << 62), std::int64_t{1} << 62,
+                                      variable.role == VariableRole::Semaphore ? 1 : 0);
+    // The word mirrors the kernel object: a semaphore's permits, a mutex's owner (none at the start).
+    if (variable.role == VariableRole::Semaphore && (variable.initial < 0 || variable.initial > 1'000'000))
+        throw ParseError{keyLine(table, "initial", line), "a semaphore starts with 0 to 1,000,000 permits"};
+    if (variable.role == VariableRole::Mutex && variable.initial != 0)
+        throw ParseError{keyLine(table, "initial", line), "a mutex starts free: its initial value is 0"};
     variable.meanings = withRoleDefaults(variable.role, parseMeanings(table));
     return variable;
 }
@@ -327,6 +333,23 @@ Result<void> Scenario::fitsWorkers(std::uint32_t workers) const {
         }
     }
     return {};
+}
+
+std::vector<std::int32_t> kernelLockIndices(const ScenarioInfo& info) {
+    std::vector<std::int32_t> indices;
+    std::int32_t next = 0;
+    for (const VariableInfo& variable : info.variables)
+        indices.push_back(variableRoleInfo(variable.role).kernelLock ? next++ : -1);
+    return indices;
+}
+
+std::vector<KernelLockPlan> Scenario::kernelLockPlans() const {
+    std::vector<KernelLockPlan> plans;
+    for (const VariableInfo& variable : info.variables)
+        if (variableRoleInfo(variable.role).kernelLock)
+            plans.push_back({.mutex = variable.role == VariableRole::Mutex,
+                             .permits = static_cast<std::uint32_t>(std::max<std::int64_t>(0, variable.initial))});
+    return plans;
 }
 
 } // namespace racetrace

@@ -178,14 +178,14 @@ std::optional<std::string> followStep(StepController& steps, const ScenarioInfo&
                (steps.where(want.worker) == WorkerStep::Blocked
                     ? "is blocked in a channel call" + whyBlocked(scenario, want)
                     : "has already finished its program.");
-    // Writes announce their value; reads are checked after the run.
+    // Writes announce their value; reads and lock steps are checked after the run.
     // A channel call's step does not record whether it was the waiting form: the line says.
     const ScheduledAccess announced{want.worker,
                                     pending->kind,
                                     pending->line,
                                     pending->variable,
                                     onChannel(pending->kind) ? 0u : pending->word,
-                                    isPlainWrite(pending->kind) ? pending->value : want.value,
+                                    valueKnownAtGate(pending->kind) ? pending->value : want.value,
                                     0};
     if (auto mismatch = compareAccess(scenario, i, want, announced)) return mismatch;
     if (auto stepped = steps.step(want.worker); !stepped) return step + ": " + stepped.error();

@@ -6,6 +6,7 @@
 //                      | SegmentHeader (4 KiB)        |  layout, RunParameters, barrier
 //   scenarioOffset     | scenario TOML text           |  the worker parses the same program
 //   variablesOffset    | variable words (int64)       |  the shared variables raced on
+//   locksOffset        | KernelLock[lockCount]        |  semaphores and mutexes (pshared)
 //   slotsOffset        | WorkerSlot[workerCount]      |  status for the watchdog, step gate
 //   notesOffset        | char[kNoteBytes][workers]    |  why a worker gave up, in words
 //   ringsOffset        | ring 0: RingControl + slots  |  one SPSC trace ring per worker
@@ -20,6 +21,7 @@
 //   header.readyCount             never             +1 when at the barrier
 //   header.go / header.stop       sets              reads
 //   variable words                initial values    raced on (the experiment)
+//   kernel locks                  sem_init/mutex_init  sem_wait/post, mutex_lock/unlock
 //   slots[K].pid/state/progress   never             writes (blocked: while in a channel call)
 //   slots[K].pinnedCpu            before spawn      reads
 //   slots[K].gateEnabled/Permits  sets (stepping)   takes permits, waits
@@ -40,8 +42,12 @@
 #include "ipc/result.hpp"
 #include "trace/trace_ring.hpp"
 
+#include <pthread.h>
+#include <semaphore.h>
+
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -49,7 +55,7 @@
 namespace racetrace {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x544e454d47455354ull; // "TSEGMENT" read little-endian
-inline constexpr std::uint32_t kSegmentAbiVersion = 4;
+inline constexpr std::uint32_t kSegmentAbiVersion = 5;
 
 enum class WorkerState : std::uint32_t {
     Starting = 0, ///< spawned, not yet at the barrier
@@ -88,8 +94,10 @@ struct SegmentLayout {
     std::uint64_t ringsOffset;
     std::uint64_t ringStride;   ///< bytes from one ring's control to the next
     std::uint64_t ringCapacity; ///< events per ring, a power of two
+    std::uint64_t locksOffset;
+    std::uint64_t lockCount; ///< KernelLocks: one per semaphore or mutex variable, in declaration order
 };
-static_assert(sizeof(SegmentLayout) == 80 && std::is_trivially_copyable_v<SegmentLayout>);
+static_assert(sizeof(SegmentLayout) == 96 && std::is_trivially_copyable_v<SegmentLayout>);
 
 struct SegmentHeader {
     std::uint64_t magic;
@@ -149,6 +157,30 @@ constexpr std::uint16_t blockedChannel(std::uint32_t word) {
 constexpr bool blockedSending(std::uint32_t word) {
     return (word >> 16 & 1u) != 0;
 }
+/// WorkerSlot::blocked while a worker waits for a kernel lock (bit 17): the variable + 1.
+constexpr std::uint32_t lockBlockedWord(std::uint16_t variable) {
+    return (std::uint32_t{variable} + 1) | 1u << 17;
+}
+constexpr bool blockedOnLock(std::uint32_t word) {
+    return (word >> 17 & 1u) != 0;
+}
+
+/// A semaphore or a mutex the kernel manages, shared by every worker
+/// (pshared). Which one a lock is follows from its variable's role.
+struct alignas(kCacheLine) KernelLock {
+    union Object {
+        sem_t semaphore;
+        pthread_mutex_t mutex;
+    } object;
+};
+static_assert(sizeof(KernelLock) == kCacheLine && std::is_trivially_copyable_v<KernelLock>,
+              "KernelLock is part of the segment ABI");
+
+/// What the parent sets a kernel lock up as.
+struct KernelLockPlan {
+    bool mutex = false;        ///< a robust pthread mutex; otherwise a semaphore
+    std::uint32_t permits = 1; ///< a semaphore's initial value
+};
 
 /// The variable words, as atomics. Plain reads and writes are relaxed atomics:
 /// the race stays a logic race, never C++ undefined behaviour.
@@ -164,6 +196,7 @@ struct SegmentPlan {
     std::uint64_t wordCount = 0;
     std::uint64_t ringCapacity = 0; ///< a power of two
     RunParameters parameters{};
+    std::span<const KernelLockPlan> locks; ///< set up (process-shared) by initialiseSegment
 };
 
 /// The offsets of every part for `plan` (page-aligned parts).
@@ -181,6 +214,8 @@ class SegmentView {
     std::uint32_t workerCount() const { return m_header->parameters.workerCount; }
     std::string_view scenarioText() const;
     SharedWord* words() const;
+    KernelLock* locks() const; ///< layout().lockCount of them
+    std::uint64_t lockCount() const { return m_header->layout.lockCount; }
     WorkerSlot& slot(std::uint32_t worker) const;
     RingControl* ringControl(std::uint32_t worker) const;
     Event* ringSlots(std::uint32_t worker) const;
@@ -205,8 +240,9 @@ class SegmentView {
 Result<SegmentView> validateSegment(std::byte* base, std::uint64_t size);
 
 /// Parent: constructs the header, the scenario text, the variable words (all
-/// zero), the worker slots and the rings in `base` (layoutFor(plan).totalBytes
-/// bytes, zero-filled), then validates the result like a worker will.
+/// zero), the kernel locks (process-shared; a mutex robust), the worker slots
+/// and the rings in `base` (layoutFor(plan).totalBytes bytes, zero-filled),
+/// then validates the result like a worker will.
 Result<SegmentView> initialiseSegment(std::byte* base, std::uint64_t size, const SegmentPlan& plan);
 
 } // namespace racetrace

@@ -78,6 +78,8 @@ Result<void> StepController::wakeBlocked() {
 
 bool StepController::wakesAfterSteps(std::uint32_t worker) {
     if (m_wake == Wake::Every) return true;
+    // A lock may have been released by any step: try again.
+    if (blockedOnLock(m_run->workerSlot(worker).blocked.load(std::memory_order_acquire))) return true;
     const auto blocked = blockedIn(worker);
     return blocked && scenario().info.channels[blocked->first].kind == ChannelKind::Queue;
 }
@@ -116,7 +118,8 @@ std::optional<PendingAccess> StepController::next(std::uint32_t worker) {
 std::optional<std::pair<std::uint16_t, bool>> StepController::blockedIn(std::uint32_t worker) {
     if (worker >= workers() || m_free || where(worker) != WorkerStep::Blocked) return std::nullopt;
     const std::uint32_t word = m_run->workerSlot(worker).blocked.load(std::memory_order_acquire);
-    if (word == 0 || blockedChannel(word) >= scenario().info.channels.size()) return std::nullopt;
+    if (word == 0 || blockedOnLock(word) || blockedChannel(word) >= scenario().info.channels.size())
+        return std::nullopt;
     return std::pair{blockedChannel(word), blockedSending(word)};
 }
 
@@ -126,6 +129,9 @@ Result<void> StepController::step(std::uint32_t worker) {
     switch (where(worker)) {
     case WorkerStep::AtGate: break;
     case WorkerStep::Blocked:
+        if (blockedOnLock(m_run->workerSlot(worker).blocked.load(std::memory_order_acquire)))
+            return fail("worker " + workerName(worker) +
+                        " waits for a lock another worker holds; step that worker until it releases it.");
         return fail("worker " + workerName(worker) +
                     " is blocked in a channel call; step another worker to give it data or space.");
     case WorkerStep::Finished: return fail("worker " + workerName(worker) + " has finished its program.");

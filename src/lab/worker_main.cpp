@@ -147,11 +147,13 @@ int workerMain(const WorkerArgs& args) {
 
     // The one parse of the scenario in this process.
     auto scenario = parseScenario(view->scenarioText(), "scenario");
-    if (!scenario || scenario->totalWords > view->header().layout.wordCount) {
-        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id,
-                     scenario ? "the scenario needs more shared words than the segment has" : scenario.error().c_str());
-        view->writeNote(args.id,
-                        scenario ? "the scenario needs more shared words than the segment has" : scenario.error());
+    const bool fits = scenario && scenario->totalWords <= view->header().layout.wordCount &&
+                      scenario->kernelLockPlans().size() == view->lockCount();
+    if (!fits) {
+        const std::string why =
+            scenario ? "the scenario needs other shared words or locks than the segment has" : scenario.error();
+        std::fprintf(stderr, "racetrace worker %u: %s\n", args.id, why.c_str());
+        view->writeNote(args.id, why);
         slot.state.store(static_cast<std::uint32_t>(WorkerState::Failed), std::memory_order_release);
         return kBadScenario;
     }
@@ -181,6 +183,7 @@ int workerMain(const WorkerArgs& args) {
     context.retryWhenFull = parameters.retryWhenFull != 0;
     context.seed = parameters.seed;
     context.channels = &*channels;
+    context.locks = view->locks();
     Interpreter interpreter(context);
 
     if (!waitForGo(view->header(), slot)) return kOk;

@@ -119,11 +119,14 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
     {EventKind::RecordCheck, "record-check", true, false, true, ValueMeaning::Read, AuxMeaning::Word,
      "read {var}", "read back {var} = {number}", TimelineClass::Tick, ColorRole::RecordRead, ExportCategory::Access},
     {EventKind::LockWait, "lock-wait", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "wait for {var}", "waited for {var}", TimelineClass::Tick, ColorRole::LockWait, ExportCategory::Lock},
-    {EventKind::LockAcquire, "lock-acquire", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "take {var}", "took {var}", TimelineClass::Tick, ColorRole::LockAcquire, ExportCategory::Lock},
-    {EventKind::LockRelease, "lock-release", false, false, false, ValueMeaning::None, AuxMeaning::None,
-     "release {var}", "released {var}", TimelineClass::Tick, ColorRole::LockRelease, ExportCategory::Lock},
+     "wait for {var}", "found {var} taken and waited", TimelineClass::Tick, ColorRole::LockWait, ExportCategory::Lock},
+    // A semaphore's or mutex's word mirrors the kernel object (permits left,
+    // the owner): taking and releasing write it, so the memory view shows the owner.
+    {EventKind::LockAcquire, "lock-acquire", false, true, true, ValueMeaning::Written, AuxMeaning::None,
+     "take {var}", "took {var}: {var} = {value}", TimelineClass::Tick, ColorRole::LockAcquire, ExportCategory::Lock},
+    {EventKind::LockRelease, "lock-release", false, true, true, ValueMeaning::Written, AuxMeaning::None,
+     "release {var}", "released {var}: {var} = {value}", TimelineClass::Tick, ColorRole::LockRelease,
+     ExportCategory::Lock},
     {EventKind::Send, "send", false, false, true, ValueMeaning::MessageTag, AuxMeaning::Payload,
      "send into {var}", "sent {message} ({aux}) into {var}", TimelineClass::Tick, ColorRole::Send,
      ExportCategory::Message, true},
@@ -212,6 +215,13 @@ constexpr bool isWrite(EventKind kind) {
 /// A plain write: it changes the variable without reading it (a store, a record word).
 constexpr bool isPlainWrite(EventKind kind) {
     return isWrite(kind) && !isRead(kind);
+}
+
+/// A plain write announces at the step gate the value it will write; a lock's
+/// take or release does not know it yet (its mirror word is the kernel
+/// object's state, which the other workers change until then).
+constexpr bool valueKnownAtGate(EventKind kind) {
+    return isPlainWrite(kind) && eventKindInfo(kind).exportCategory != ExportCategory::Lock;
 }
 
 /// The event's aux is the word within its variable.

@@ -21,6 +21,12 @@ enum class VariableRole : std::uint8_t {
     Record,  ///< several words written one by one with the writer's signature: torn records are looked for here
     Word,    ///< any other shared word (Peterson's `turn`, a ticket)
     Mailbox, ///< several words one process writes a message into and another reads it from (put / get)
+    /// A process-shared POSIX semaphore (sem_wait / sem_post). Its word mirrors
+    /// the permits left, written by the worker that changed them: 1 = free.
+    Semaphore,
+    /// A process-shared, robust pthread mutex (mutex_lock / mutex_unlock). Its
+    /// word mirrors the owner's signature: 0 = free.
+    Mutex,
 };
 
 struct VariableRoleInfo {
@@ -34,16 +40,19 @@ struct VariableRoleInfo {
     std::string_view freeWords;              ///< default words for the free value
     std::string_view otherWords;             ///< default words for any other value
     std::string_view ownerPattern;           ///< appended to a non-free value's words, naming its last writer
+    bool kernelLock = false;                 ///< a semaphore or a mutex: the kernel object beside its word
 };
 
 // clang-format off
-inline constexpr std::array<VariableRoleInfo, 6> kVariableRoles = {{
+inline constexpr std::array<VariableRoleInfo, 8> kVariableRoles = {{
     {VariableRole::Flag,    "flag",    true,  false, false, true,  1, "free", "in use", " (set by {who})"},
     {VariableRole::Lock,    "lock",    true,  false, false, false, 0, "free", "held",   " by {who}"},
     {VariableRole::Counter, "counter", false, true,  false, false, std::nullopt, "", "", ""},
     {VariableRole::Record,  "record",  false, false, true,  true,  std::nullopt, "", "", ""},
     {VariableRole::Word,    "word",    false, false, false, true,  std::nullopt, "", "", ""},
     {VariableRole::Mailbox, "mailbox", false, false, false, true,  std::nullopt, "", "", ""},
+    {VariableRole::Semaphore, "semaphore", false, false, false, false, 1, "free", "taken", " by {who}", true},
+    {VariableRole::Mutex,   "mutex",   false, false, false, false, 0, "free", "held",   " by {who}", true},
 }};
 // clang-format on
 

@@ -162,10 +162,10 @@ TEST_CASE("cli: scenarios lists the built-ins, shared memory, locks and message 
     CHECK(result.exitCode == 0);
     CHECK(result.err.empty());
     const auto lines = nonEmptyLines(result.out);
-    CHECK(lines.size() == 14);
-    for (const char* name :
-         {"naive-flag", "tas-mutex", "cas-lock", "ticket-lock", "peterson", "peterson-fence", "no-sync", "shm-handoff",
-          "shm-ready-flag", "pipe", "pipe-many-writers", "pipe-forgot-close", "mq-blocking", "mq-nonblocking"}) {
+    CHECK(lines.size() == 16);
+    for (const char* name : {"naive-flag", "tas-mutex", "cas-lock", "ticket-lock", "semaphore", "pthread-mutex",
+                             "peterson", "peterson-fence", "no-sync", "shm-handoff", "shm-ready-flag", "pipe",
+                             "pipe-many-writers", "pipe-forgot-close", "mq-blocking", "mq-nonblocking"}) {
         const bool listed =
             std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.rfind(name, 0) == 0; });
         CHECK(listed);

@@ -169,3 +169,19 @@ TEST_CASE("ticket-lock traced: never shared, and every entry in ticket order (2 
     tracedRuns(2, 20'000, "ticket-lock", 8, requireTicketOrder);
     tracedRuns(4, 10'000, "ticket-lock", 8, requireTicketOrder);
 }
+
+// The kernel's locks: a process-shared semaphore and a robust pthread mutex in
+// the segment. A waiter sleeps in the kernel, so 4 workers on 2 cores are cheap.
+TEST_CASE("the kernel's locks keep the counter exact: 2 and 4 workers, 10 x 20k, untraced",
+          "[integration][mutex][locks]") {
+    const std::string scenario = GENERATE(as<std::string>{}, "semaphore", "pthread-mutex");
+    untracedRuns(2, scenario, 10, 20'000);
+    untracedRuns(4, scenario, 10, 20'000);
+}
+
+TEST_CASE("the kernel's locks traced: never an overlap, lost update or torn record (2 and 4 workers)",
+          "[integration][mutex][locks]") {
+    const std::string scenario = GENERATE(as<std::string>{}, "semaphore", "pthread-mutex");
+    tracedRuns(2, 10'000, scenario, 8);
+    tracedRuns(4, 5'000, scenario, 8);
+}

@@ -126,8 +126,18 @@ TEST_CASE("malformed scenarios are rejected with the file, the line and the prob
         CHECK_THAT(errorOf(withReplacement("check_record X", "check_record Y")), Contains("'Y' is not a record"));
     }
     SECTION("unknown variable kind") {
+        CHECK_THAT(errorOf(withReplacement("kind = \"flag\"", "kind = \"spinlock\"")),
+                   Contains("broken.toml:13:") && Contains("unknown variable kind 'spinlock'"));
+    }
+    SECTION("a plain access to a kernel lock, or a lock call on a plain word") {
         CHECK_THAT(errorOf(withReplacement("kind = \"flag\"", "kind = \"semaphore\"")),
-                   Contains("broken.toml:13:") && Contains("unknown variable kind 'semaphore'"));
+                   Contains("broken.toml:") && Contains("Y is a semaphore: only sem_wait and sem_post work on it"));
+        CHECK_THAT(errorOf(withReplacement("check_record X", "mutex_lock Y")),
+                   Contains("'mutex_lock' needs a mutex, and Y is a flag"));
+    }
+    SECTION("a mutex that starts held") {
+        CHECK_THAT(errorOf(withReplacement("kind = \"flag\"", "kind = \"mutex\"")),
+                   Contains("broken.toml:14:") && Contains("a mutex starts free"));
     }
     SECTION("TOML syntax error") {
         CHECK_THAT(errorOf(withReplacement("words = 3", "words = = 3")), Contains("broken.toml:19:"));
