@@ -148,9 +148,12 @@ Analysis analyse(const Trace& trace) {
     analysis.invariants = checkInvariants(trace);
     analysis.records = recordStates(trace);
     analysis.locks = lockStats(trace, criticalSections(trace));
+    analysis.fault = faultOutcome(trace);
     const Finding* race = analysis.firstRace();
-    analysis.headline =
-        race != nullptr ? race->sentence : allWellHeadline(trace, analysis.invariants, analysis.messages);
+    // A killed worker is the story of a run made to show it, unless something raced.
+    analysis.headline = race != nullptr  ? race->sentence
+                        : analysis.fault ? analysis.fault->sentence
+                                         : allWellHeadline(trace, analysis.invariants, analysis.messages);
     return analysis;
 }
 

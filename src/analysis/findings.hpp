@@ -3,12 +3,14 @@
 // Analysis runs once per trace; views and the CLI only read these results.
 #pragma once
 
+#include "analysis/fault_outcome.hpp"
 #include "analysis/lock_stats.hpp"
 #include "analysis/message_analysis.hpp"
 #include "trace/trace.hpp"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,8 @@ struct Analysis {
     /// Per worker: entries into the critical section, time waiting to get in
     /// and inside (empty when nobody entered one; see lock_stats.hpp).
     std::vector<WorkerLockStats> locks;
+    /// What killing a worker on purpose (--kill) did, or nothing.
+    std::optional<FaultOutcome> fault;
     /// One sentence for the status line: the first race's sentence, or that all was well.
     std::string headline;
 

@@ -49,6 +49,16 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
             "--when-full", [&run](const std::string& what) { run.options.retryWhenFull = what == "retry"; },
             "what a non-blocking sender does when a send finds no room: drop the item (default) or retry it")
         ->check(CLI::IsMember({"drop", "retry"}));
+    command
+        .add_option_function<std::string>(
+            "--kill",
+            [&run](const std::string& text) {
+                auto plan = parseKillPlan(text);
+                if (!plan) throw CLI::ValidationError("--kill", plan.error());
+                run.options.kill = *plan;
+            },
+            "kill a worker (SIGKILL, from the parent) the N-th time it is inside the critical section: A@3")
+        ->type_name("W@N");
     command.add_option("--seed", run.options.seed, "seed for the delay jitter (default: random, printed)");
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, kMaxWatchdogSeconds))

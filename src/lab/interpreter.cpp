@@ -3,6 +3,7 @@
 #include "lab/step_gate.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <limits>
 
 #include <sched.h>
@@ -291,6 +292,8 @@ template <bool kTraced>
 std::uint32_t Interpreter::execute(Op<OpCode::CsEnter>, std::uint32_t pc, const Instruction& in) {
     gate(EventKind::CsEnter, in, 0, 0);
     marker<kTraced>(EventKind::CsEnter, in.line, 0);
+    // --kill: inside now, with the entry recorded; the parent sees the stop and kills.
+    if (m_ctx.killAtEntry != 0 && ++m_entries == m_ctx.killAtEntry) raise(SIGSTOP);
     return pc + 1;
 }
 

@@ -36,7 +36,8 @@ struct InterpreterContext {
     std::uint64_t seed = 0;
     std::vector<ChannelEndpoint>* channels = nullptr; ///< this worker's ends, one entry per channel
     KernelLock* locks = nullptr;                      ///< the segment's semaphores and mutexes
-    bool retryWhenFull = false; ///< `drop` goes back to the failed try_send (RunSettings::retryWhenFull)
+    std::uint64_t killAtEntry = 0; ///< --kill: stop (SIGSTOP) at this entry into the critical section; 0: never
+    bool retryWhenFull = false;    ///< `drop` goes back to the failed try_send (RunSettings::retryWhenFull)
 };
 
 class Interpreter {
@@ -218,6 +219,7 @@ class Interpreter {
     std::vector<std::uint32_t> m_lastTrySend; ///< per channel: the pc of this worker's latest try_send
     std::vector<std::int64_t> m_message;      ///< one message's words, for the largest channel
     std::vector<std::int32_t> m_lockIndex;    ///< per variable: its kernel lock, -1 for none
+    std::uint64_t m_entries = 0;              ///< entries into the critical section so far
 
     // Spin folding: an access identical to the previous one (same instruction,
     // same result, memory unchanged) is counted, not recorded; the count goes

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace racetrace {
@@ -75,6 +76,10 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     run->m_scenario = std::move(*scenario);
     run->m_settings = resolveSettings(options, run->m_scenario);
     if (auto fits = run->m_scenario.fitsWorkers(run->m_settings.workers); !fits) return fail(fits.error());
+    if (options.kill && options.kill->worker >= run->m_settings.workers)
+        return fail("--kill names worker " + workerName(options.kill->worker) + ", but the run has only " +
+                    std::to_string(run->m_settings.workers) + " workers.");
+    run->m_kill = options.kill;
     if (auto channels = run->openChannels(); !channels) return fail(channels.error());
     run->m_stepping = options.stepping;
     run->m_clock = calibrateClock();
@@ -116,7 +121,10 @@ Result<void> Run::createSegment(const RunOptions& options) {
                        .ticksPerNs = m_clock.ticksPerNs,
                        .clockBaseTicks = m_clock.baseTicks,
                        .messageBytes = m_settings.messageBytes,
-                       .retryWhenFull = m_settings.retryWhenFull ? 1u : 0u};
+                       .retryWhenFull = m_settings.retryWhenFull ? 1u : 0u,
+                       .killWorker = options.kill ? options.kill->worker : 0u,
+                       .reserved0 = 0,
+                       .killAtEntry = options.kill ? options.kill->entry : 0u};
     const std::uint64_t bytes = layoutFor(plan).totalBytes;
     auto segment = SharedSegment::create(bytes, "racetrace-run");
     if (!segment) return fail(segment.error());
@@ -289,6 +297,27 @@ void Run::checkWatchdog() {
     }
 }
 
+void Run::killStoppedWorker() {
+    // --kill: the worker stopped itself (SIGSTOP) inside the critical section;
+    // the parent kills it there, as an outside fault would. WNOWAIT leaves the
+    // child's status to reapWorkers.
+    if (!m_kill || m_killSent || m_kill->worker >= m_children.size()) return;
+    ChildProcess& child = m_children[m_kill->worker];
+    if (!child.running()) return;
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(child.pid()), &info, WSTOPPED | WNOHANG | WNOWAIT) != 0) return;
+    if (info.si_pid != child.pid() || info.si_code != CLD_STOPPED) return;
+    // Stamped when the signal goes: the lock it held is free only after that
+    // (a robust mutex's next owner enters later), so its stay ends here.
+    std::uint32_t cpu = 0;
+    m_ends[m_kill->worker].ticks = readClock(m_clock.kind, cpu);
+    m_ends[m_kill->worker].killedHow = WorkerExit::How::Killed;
+    child.signal(SIGKILL);
+    m_killSent = true;
+    addStopReason("Worker " + workerName(m_kill->worker) + " was killed (--kill) inside the critical section, entry " +
+                  std::to_string(m_kill->entry) + ".");
+}
+
 void Run::reapWorkers() {
     std::uint32_t cpu = 0;
     for (std::uint32_t k = 0; k < m_children.size(); ++k) {
@@ -315,6 +344,7 @@ bool Run::pump() {
         m_stopKilled = true;
         killAll(WorkerExit::How::Killed, "The run was stopped before it finished.");
     }
+    killStoppedWorker();
     reapWorkers();
     const bool anyRunning =
         std::any_of(m_children.begin(), m_children.end(), [](const ChildProcess& child) { return child.running(); });

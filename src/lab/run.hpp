@@ -87,6 +87,8 @@ class Run {
     Result<void> spawnWorkers(const std::string& executable);
     Result<void> waitForBarrier();
     void drainRings();
+    /// --kill: kills the worker that stopped itself inside the critical section.
+    void killStoppedWorker();
     void reapWorkers();
     void checkWatchdog();
     void killAll(WorkerExit::How how, const std::string& reason);
@@ -113,8 +115,10 @@ class Run {
     std::vector<WorkerEnd> m_ends;
     std::atomic<bool> m_stopRequested{false};
     std::string m_stopReason;
-    bool m_stopKilled = false;    ///< requestStop() has been acted on
-    bool m_watchdogFired = false; ///< the watchdog has stopped the run
+    bool m_stopKilled = false;      ///< requestStop() has been acted on
+    bool m_watchdogFired = false;   ///< the watchdog has stopped the run
+    std::optional<KillPlan> m_kill; ///< --kill: who, and at which entry
+    bool m_killSent = false;        ///< the SIGKILL of --kill has been sent
     std::uint64_t m_startTicks = 0;
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;

@@ -25,7 +25,28 @@ Result<void> validateRunOptions(const RunOptions& options) {
                     std::to_string(options.messageBytes) + ").");
     if (options.capacity > (std::uint64_t{1} << 20))
         return fail("--capacity must be at most 1048576 (got " + std::to_string(options.capacity) + ").");
+    if (options.kill && options.workers != 0 && options.kill->worker >= options.workers)
+        return fail("--kill names worker " + workerName(options.kill->worker) + ", but the run has only " +
+                    std::to_string(options.workers) + " workers.");
+    if (options.kill && options.stepping) return fail("--kill cannot be used while stepping: kill from the window.");
     return {};
+}
+
+Result<KillPlan> parseKillPlan(std::string_view text) {
+    const auto at = text.find('@');
+    const std::string_view who = text.substr(0, at);
+    const bool letter = who.size() == 1 && who[0] >= 'A' && who[0] <= 'Z';
+    std::uint64_t entry = 0;
+    bool number = at != std::string_view::npos && at + 1 < text.size() && text.size() - at - 1 <= 12;
+    for (std::size_t k = at + 1; number && k < text.size(); ++k) {
+        number = text[k] >= '0' && text[k] <= '9';
+        entry = entry * 10 + static_cast<std::uint64_t>(text[k] - '0');
+    }
+    if (!letter || !number || entry == 0)
+        return fail("--kill takes a worker and an entry into the critical section, like A@3 (kill A the 3rd time "
+                    "it is inside); got '" +
+                    std::string(text) + "'.");
+    return KillPlan{static_cast<std::uint32_t>(who[0] - 'A'), entry};
 }
 
 RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario) {
@@ -38,6 +59,10 @@ RunSettings resolveSettings(const RunOptions& options, const Scenario& scenario)
     settings.seed = options.seed != 0 ? options.seed : std::random_device{}() | 1u;
     settings.traceEnabled = options.traceEnabled;
     settings.watchdogSeconds = options.watchdogSeconds;
+    if (options.kill) {
+        settings.killWorker = options.kill->worker;
+        settings.killAtEntry = options.kill->entry;
+    }
     settings.messageBytes = options.messageBytes;
     settings.capacity = options.capacity;
     settings.retryWhenFull = options.retryWhenFull;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace racetrace {
 
@@ -20,6 +21,12 @@ inline constexpr std::uint32_t kMaxRunWorkers = 64;
 inline constexpr std::uint64_t kMaxIterations = 100'000'000;
 inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
 inline constexpr double kMaxWatchdogSeconds = 3600.0;
+
+/// Which worker to kill, and at its how-manieth entry into the critical section (from 1).
+struct KillPlan {
+    std::uint32_t worker = 0;
+    std::uint64_t entry = 1;
+};
 
 struct RunOptions {
     std::string scenario = "naive-flag"; ///< built-in name or path of a .toml file
@@ -39,7 +46,13 @@ struct RunOptions {
     std::uint32_t messageBytes = 0; ///< every channel's message size; 0: the scenario's
     std::uint64_t capacity = 0; ///< every channel's capacity (bytes of a pipe, messages of a queue); 0: the scenario's
     bool retryWhenFull = false; ///< --when-full retry (see RunSettings::retryWhenFull)
+    /// --kill A@N: the parent kills this worker (SIGKILL) the N-th time it is
+    /// inside the critical section, to show what each lock does then.
+    std::optional<KillPlan> kill;
 };
+
+/// "A@3" as a KillPlan, or one sentence saying what is wrong with it.
+Result<KillPlan> parseKillPlan(std::string_view text);
 
 /// Checks options against the limits; the sentence names the bad option.
 Result<void> validateRunOptions(const RunOptions& options);

@@ -79,8 +79,11 @@ struct RunParameters {
     std::uint64_t clockBaseTicks; ///< "time zero" of the run
     std::uint32_t messageBytes;   ///< every channel's message size (--message-bytes); 0: the scenario's
     std::uint32_t retryWhenFull;  ///< 1: `drop` tries the failed send again (--when-full retry)
+    std::uint32_t killWorker;     ///< --kill: this worker stops itself (SIGSTOP) for the parent to kill
+    std::uint32_t reserved0;
+    std::uint64_t killAtEntry; ///< ... at this entry into the critical section (from 1); 0: no kill
 };
-static_assert(sizeof(RunParameters) == 64 && std::is_trivially_copyable_v<RunParameters>);
+static_assert(sizeof(RunParameters) == 80 && std::is_trivially_copyable_v<RunParameters>);
 
 /// Where the parts are, in bytes from the segment's start.
 struct SegmentLayout {

@@ -184,6 +184,7 @@ int workerMain(const WorkerArgs& args) {
     context.seed = parameters.seed;
     context.channels = &*channels;
     context.locks = view->locks();
+    context.killAtEntry = parameters.killWorker == args.id ? parameters.killAtEntry : 0;
     Interpreter interpreter(context);
 
     if (!waitForGo(view->header(), slot)) return kOk;

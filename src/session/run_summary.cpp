@@ -72,7 +72,12 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
             " x " + countOf(options.iterations, "iteration", "iterations") + ", race window " +
             groupedNumber(static_cast<std::int64_t>(options.windowNs)) + " ns, pinning " +
             std::string(pinModeName(options.pin)) + ", seed " + std::to_string(options.seed) +
-            (options.retryWhenFull ? ", retrying a send that finds no room" : "") + ".\n";
+            (options.retryWhenFull ? ", retrying a send that finds no room" : "") +
+            (options.killAtEntry != 0
+                 ? ", killing " + workerName(options.killWorker) + " inside the critical section at entry " +
+                       groupedNumber(static_cast<std::int64_t>(options.killAtEntry))
+                 : "") +
+            ".\n";
     if (options.traceEnabled)
         text += "Recorded " + countOf(trace.events.size(), "event", "events") + " in " +
                 humanDuration(trace.durationNs) + " (" +
@@ -88,6 +93,7 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
         text += result.sentence + "\n";
     if (!analysis.headline.empty() && options.traceEnabled)
         text += (analysis.raced() ? "First: " : "") + analysis.headline + "\n";
+    if (analysis.fault && analysis.raced()) text += analysis.fault->sentence + "\n";
     return text;
 }
 

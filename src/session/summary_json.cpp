@@ -78,6 +78,23 @@ Json locksJson(const Analysis& analysis) {
     return locks;
 }
 
+/// "faults": who was killed on purpose (--kill), how many robust-mutex takes
+/// recovered from a dead owner, and what ended the run.
+Json faultsJson(const Trace& trace, const Analysis& analysis) {
+    Json killed = Json::array();
+    std::uint64_t recovered = 0;
+    if (analysis.fault) {
+        for (const std::uint32_t worker : analysis.fault->killed)
+            killed.push_back(workerName(worker));
+        recovered = analysis.fault->recovered;
+    }
+    const bool watchdog = trace.stopReason.find("The watchdog stopped the run") != std::string::npos;
+    return {{"killed", std::move(killed)},
+            {"recovered", recovered},
+            {"stopped_by", watchdog ? "watchdog" : "finished"},
+            {"sentence", analysis.fault ? Json(analysis.fault->sentence) : Json(nullptr)}};
+}
+
 void addExtras(Json& json, const Trace& trace, const SummaryExtras& extras) {
     if (extras.machine)
         json["machine"] = {
@@ -110,6 +127,7 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["findings"] = findingsJson(analysis);
     addMessages(json, trace, analysis.messages);
     json["locks"] = locksJson(analysis);
+    json["faults"] = faultsJson(trace, analysis);
     const bool invariantBroken = std::any_of(analysis.invariants.begin(), analysis.invariants.end(),
                                              [](const InvariantResult& result) { return !result.holds; });
     // --no-trace has no findings, only the counter; a blocked wait is a finding but no race.

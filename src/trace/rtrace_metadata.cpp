@@ -279,6 +279,10 @@ void readSettings(FieldReader& r, const Json& root, RunSettings& options) {
     if (r.has(*j, "messageBytes")) r.read(*j, "messageBytes", path, options.messageBytes);
     if (r.has(*j, "capacity")) r.read(*j, "capacity", path, options.capacity);
     if (r.has(*j, "retryWhenFull")) r.read(*j, "retryWhenFull", path, options.retryWhenFull);
+    if (r.has(*j, "killAtEntry")) {
+        r.read(*j, "killWorker", path, options.killWorker);
+        r.read(*j, "killAtEntry", path, options.killAtEntry);
+    }
 }
 
 void readWorker(FieldReader& r, const Json& value, const std::string& path, WorkerRecord& worker) {
@@ -423,6 +427,10 @@ Json encodeSettings(const RunSettings& options) {
     j["messageBytes"] = options.messageBytes;
     j["capacity"] = options.capacity;
     j["retryWhenFull"] = options.retryWhenFull;
+    if (options.killAtEntry != 0) {
+        j["killWorker"] = options.killWorker;
+        j["killAtEntry"] = options.killAtEntry;
+    }
     return j;
 }
 

@@ -88,6 +88,10 @@ struct RunSettings {
     /// --when-full retry: a `drop` after a failed try_send goes back and tries
     /// again instead of giving the message up (lecture notes, 4.2).
     bool retryWhenFull = false;
+    /// --kill A@N: the parent killed worker killWorker inside the critical
+    /// section at its killAtEntry-th entry (from 1); 0: nobody was killed on purpose.
+    std::uint32_t killWorker = 0;
+    std::uint64_t killAtEntry = 0;
 };
 
 struct MachineInfo {

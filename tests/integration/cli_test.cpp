@@ -99,6 +99,17 @@ TEST_CASE("cli: bad options exit 2 with one line naming the option", "[integrati
     requireUsageError({"run", "--iterations", "100000001"}, "--iterations");
     requireUsageError({"run", "--window-ns", "100000001"}, "--window-ns");
     requireUsageError({"run", "--workers", "two"}, "--workers");
+    requireUsageError({"run", "--kill", "A"}, "--kill");
+    requireUsageError({"run", "--kill", "A@0"}, "--kill");
+    requireUsageError({"run", "--kill", "a@3"}, "--kill");
+}
+
+TEST_CASE("cli: --kill naming a worker the run does not have fails with one sentence", "[integration][cli][kill]") {
+    const CliResult result = runCli({"run", "-s", "tas-mutex", "-w", "2", "--kill", "C@3"});
+    INFO("stderr: " << result.err);
+    CHECK(result.exitCode == 1);
+    CHECK(nonEmptyLines(result.err).size() == 1);
+    CHECK_THAT(result.err, Catch::Matchers::Contains("--kill names worker C, but the run has only 2 workers."));
 }
 
 TEST_CASE("cli: a scenario that does not exist fails with one sentence", "[integration][cli]") {

@@ -1,0 +1,66 @@
+// Kill the holder (--kill A@N) on every lock, with real processes: A stops
+// itself at its N-th entry into the critical section and the parent kills it
+// there (SIGKILL). What each mechanism does then is the lesson, and it must
+// come out the same every time: the spin locks and the semaphore leave the
+// others waiting until the watchdog; the robust mutex tells the next locker
+// (EOWNERDEAD) and the run goes on. Nothing is ever left behind.
+#include "support/integration_support.hpp"
+
+#include "analysis/findings.hpp"
+
+using namespace racetrace;
+using namespace racetrace::testing;
+
+namespace {
+
+constexpr int kTrials = 20;
+
+/// One run of `scenario` with A killed at its 2nd entry. An unfair lock can let
+/// B make thousands of entries while A spins (20,000 in a row was seen with
+/// window 0), so B gets 100,000 entries, each at least two race windows long:
+/// it surely needs the lock again after A's second entry.
+/// (The robust mutex's run goes on to its end: 5,000 there.)
+Trace killRun(const std::string& scenario, std::uint64_t iterations) {
+    RunOptions o = options(scenario, 2, iterations, 2'000);
+    o.kill = KillPlan{0, 2};
+    o.watchdogSeconds = 0.3;
+    return runOrFail(o);
+}
+
+void requireOutcome(const std::string& scenario, bool watchdog, bool recovers, const std::string& words) {
+    const std::uint64_t iterations = watchdog ? 100'000 : 5'000;
+    const auto shmBefore = devShmEntries();
+    for (int trial = 0; trial < kTrials; ++trial) {
+        INFO(scenario << ", trial " << trial + 1 << " of " << kTrials);
+        const Trace trace = killRun(scenario, iterations);
+        const Analysis analysis = analyse(trace);
+        INFO("stop reason: " << trace.stopReason);
+        REQUIRE(analysis.fault.has_value());
+        INFO("sentence: " << analysis.fault->sentence);
+        CHECK(analysis.fault->killed == std::vector<std::uint32_t>{0});
+        CHECK(analysis.fault->stoppedByWatchdog == watchdog);
+        CHECK((analysis.fault->recovered > 0) == recovers);
+        CHECK_THAT(analysis.fault->sentence, Catch::Matchers::Contains(words));
+        CHECK(trace.workers[0].exit.how == WorkerExit::How::Killed);
+        // A was inside when it died, and nobody was inside with it.
+        CHECK(analysis.count(FindingKind::Overlap) == 0);
+        CHECK(liveChildrenOf(getpid()).empty());
+    }
+    requireNoLeftovers(shmBefore);
+}
+
+} // namespace
+
+TEST_CASE("--kill on a spin lock: the others spin until the watchdog, 20 of 20", "[integration][kill][locks]") {
+    for (const char* scenario : {"tas-mutex", "cas-lock", "ticket-lock"})
+        requireOutcome(scenario, true, false, "a spin lock has no owner");
+}
+
+TEST_CASE("--kill on the semaphore: its permit is gone for good, 20 of 20", "[integration][kill][locks]") {
+    requireOutcome("semaphore", true, false, "the permit A held is gone for good");
+}
+
+TEST_CASE("--kill on the robust mutex: the next locker recovers it and the run goes on, 20 of 20",
+          "[integration][kill][locks]") {
+    requireOutcome("pthread-mutex", false, true, "EOWNERDEAD");
+}
