@@ -233,7 +233,11 @@ std::string Run::describeStuckWorkers() const {
         const auto variable = slot.variable.load(std::memory_order_relaxed);
         const auto line = slot.line.load(std::memory_order_relaxed);
         const std::uint32_t blocked = slot.blocked.load(std::memory_order_relaxed);
-        if (blocked != 0 && blockedChannel(blocked) < m_scenario.info.channels.size())
+        const std::uint16_t lock = blockedLock(blocked);
+        if (blocked != 0 && blockedOnLock(blocked) && lock < m_scenario.info.variables.size())
+            what += " was asleep waiting for " + m_scenario.info.variables[lock].name + " at " +
+                    quoteLine(m_scenario, k, line);
+        else if (blocked != 0 && !blockedOnLock(blocked) && blockedChannel(blocked) < m_scenario.info.channels.size())
             what += " was blocked in " + std::string(blockedSending(blocked) ? "a write into " : "a read from ") +
                     m_scenario.info.channels[blockedChannel(blocked)].displayName() + " at " +
                     quoteLine(m_scenario, k, line);
@@ -251,7 +255,7 @@ std::string Run::describeStuckWorkers() const {
 std::string Run::describeBlockedForever() const {
     for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
         const std::uint32_t blocked = m_view.slot(k).blocked.load(std::memory_order_relaxed);
-        if (!m_children[k].running() || blocked == 0 || blockedSending(blocked)) continue;
+        if (!m_children[k].running() || blocked == 0 || blockedOnLock(blocked) || blockedSending(blocked)) continue;
         const std::uint16_t channel = blockedChannel(blocked);
         if (channel >= m_scenario.info.channels.size() || m_scenario.info.channels[channel].kind != ChannelKind::Pipe ||
             !m_scenario.channelUse(k, channel).writes)

@@ -167,6 +167,9 @@ constexpr std::uint32_t lockBlockedWord(std::uint16_t variable) {
 constexpr bool blockedOnLock(std::uint32_t word) {
     return (word >> 17 & 1u) != 0;
 }
+constexpr std::uint16_t blockedLock(std::uint32_t word) {
+    return static_cast<std::uint16_t>((word & 0xFFFF) - 1);
+}
 
 /// A semaphore or a mutex the kernel manages, shared by every worker
 /// (pshared). Which one a lock is follows from its variable's role.
