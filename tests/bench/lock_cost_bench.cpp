@@ -23,7 +23,8 @@ namespace racetrace {
 namespace {
 
 constexpr std::uint64_t kIterations = 20'000;
-constexpr std::array<const char*, 5> kLocks = {"tas-mutex", "cas-lock", "ticket-lock", "peterson-fence", "peterson"};
+constexpr std::array<const char*, 7> kLocks = {"tas-mutex", "cas-lock",  "ticket-lock",  "peterson-fence",
+                                               "peterson",  "semaphore", "pthread-mutex"};
 
 struct LockRun {
     double nsPerEntry = 0, waitNs = 0, holdNs = 0, spread = 0;
@@ -97,7 +98,7 @@ void BM_LockCost(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_LockCost)
-    ->ArgsProduct({{0, 1, 2, 3, 4}, {0, 1}})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5, 6}, {0, 1}})
     ->UseManualTime()
     ->Iterations(5)
     ->Unit(benchmark::kMillisecond);
