@@ -90,3 +90,28 @@ TEST_CASE("the Run panel holds a run to 1,000,000 iterations in all, even from o
     CHECK(saved.find("\"iterations\": 250000") != std::string::npos);
     CHECK(saved.find("\"workers\": 4") != std::string::npos);
 }
+
+TEST_CASE("a trace made with --kill shows what the lock did, and R runs it again with the same kill",
+          "[window][run][kill]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "killed.rtrace",
+                                     {"-s", "tas-mutex", "-n", "20000", "--kill", "A@2", "--watchdog", "0.3"}, false);
+    XvfbServer server;
+    GuiApp app(server, {trace.string()}, "kill the holder");
+    app.waitForWindow();
+    app.parkMouse();
+    const std::string lesson = "a spin lock has no owner the system could release it for";
+    app.waitForOutput(lesson, 15s); // the status line's sentence, on stdout too
+    // The Run panel follows the shown run, kill included: R kills A again, in the window's own run.
+    app.key("r");
+    app.waitForOutput("killing A inside the critical section at entry 2", 5s);
+    const bool again = pollUntil(
+        [&] {
+            const std::string out = app.stdoutText();
+            return out.find(lesson) != out.rfind(lesson);
+        },
+        30s);
+    INFO("the app printed:\n" << app.stdoutText());
+    CHECK(again);
+    CHECK(app.quit() == 0);
+}

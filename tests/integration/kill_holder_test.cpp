@@ -51,16 +51,18 @@ void requireOutcome(const std::string& scenario, bool watchdog, bool recovers, c
 
 } // namespace
 
-TEST_CASE("--kill on a spin lock: the others spin until the watchdog, 20 of 20", "[integration][kill][locks]") {
+TEST_CASE("killing the holder (--kill) on a spin lock: the others spin until the watchdog, 20 of 20",
+          "[integration][kill][locks]") {
     for (const char* scenario : {"tas-mutex", "cas-lock", "ticket-lock"})
         requireOutcome(scenario, true, false, "a spin lock has no owner");
 }
 
-TEST_CASE("--kill on the semaphore: its permit is gone for good, 20 of 20", "[integration][kill][locks]") {
+TEST_CASE("killing the holder (--kill) on the semaphore: its permit is gone for good, 20 of 20",
+          "[integration][kill][locks]") {
     requireOutcome("semaphore", true, false, "the permit A held is gone for good");
 }
 
-TEST_CASE("--kill on the robust mutex: the next locker recovers it and the run goes on, 20 of 20",
+TEST_CASE("killing the holder (--kill) on the robust mutex: the next locker recovers it and the run goes on, 20 of 20",
           "[integration][kill][locks]") {
     requireOutcome("pthread-mutex", false, true, "EOWNERDEAD");
 }

@@ -51,9 +51,16 @@ void RunPanel::run(ViewContext& context) {
         context.commands.showMessage(valid.error(), true);
         return;
     }
-    context.commands.startRun(m_options);
-    context.commands.showMessage("Running " + m_options.scenario + " with " + std::to_string(m_options.workers) +
-                                 " real processes...");
+    RunOptions options = m_options;
+    // With a worker killed, the others may wait forever: a second tells as much as five.
+    if (options.kill) options.watchdogSeconds = 1.0;
+    context.commands.startRun(options);
+    context.commands.showMessage(
+        "Running " + m_options.scenario + " with " + std::to_string(m_options.workers) + " real processes" +
+        (options.kill ? ", killing " + workerName(options.kill->worker) + " inside the critical section at entry " +
+                            std::to_string(options.kill->entry)
+                      : std::string()) +
+        "...");
 }
 
 void RunPanel::startStepping(ViewContext& context) {
@@ -100,6 +107,8 @@ void RunPanel::follow(const RunSettings& shown, bool knobsToo) {
     m_options.messageBytes = shown.messageBytes;
     m_options.capacity = shown.capacity;
     m_options.retryWhenFull = shown.retryWhenFull;
+    m_options.kill.reset();
+    if (shown.killAtEntry != 0) m_options.kill = KillPlan{shown.killWorker, shown.killAtEntry};
 }
 
 void RunPanel::drawPicker() {
@@ -164,7 +173,40 @@ void RunPanel::drawKnobs(ViewContext& context) {
         ImGui::SetTooltip("none: the scheduler decides\nspread: one CPU per worker\nsame: every worker on one CPU "
                           "(widen the window to see races)");
     if (scenario.uses(OpCode::Drop)) drawWhenFull();
+    if (scenario.uses(OpCode::CsEnter)) drawKill();
     describe();
+}
+
+void RunPanel::drawKill() {
+    // "nobody", then one entry per worker of the next run.
+    std::vector<std::string> names{"nobody"};
+    for (std::uint32_t w = 0; w < m_options.workers; ++w)
+        names.push_back(workerName(w) + " inside the c.s.");
+    int choice =
+        m_options.kill && m_options.kill->worker < m_options.workers ? static_cast<int>(m_options.kill->worker) + 1 : 0;
+    const float width = -ImGui::CalcTextSize("iterations").x - 16;
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("kill", names[static_cast<std::size_t>(choice)].c_str())) {
+        for (std::size_t k = 0; k < names.size(); ++k)
+            if (ImGui::Selectable(names[k].c_str(), static_cast<int>(k) == choice)) choice = static_cast<int>(k);
+        ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Kill a worker (SIGKILL) while it is inside the critical section, and see what the lock\n"
+                          "does then: a spin lock or a semaphore leaves the others waiting until the watchdog,\n"
+                          "a robust mutex tells the next locker its owner died (EOWNERDEAD).\n"
+                          "racetrace run --kill A@N");
+    if (choice == 0) {
+        m_options.kill.reset();
+        return;
+    }
+    KillPlan plan = m_options.kill.value_or(KillPlan{});
+    plan.worker = static_cast<std::uint32_t>(choice - 1);
+    int entry = static_cast<int>(std::min<std::uint64_t>(plan.entry, 1'000'000));
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::InputInt("at entry", &entry, 1, 10)) entry = std::clamp(entry, 1, 1'000'000);
+    plan.entry = static_cast<std::uint64_t>(std::max(entry, 1));
+    m_options.kill = plan;
 }
 
 void RunPanel::drawWhenFull() {

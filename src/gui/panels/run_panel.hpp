@@ -54,6 +54,8 @@ class RunPanel : public View {
     void drawKnobs(ViewContext& context);
     /// Drop or retry, for a scenario whose sender may give an item up.
     void drawWhenFull();
+    /// Who to kill inside the critical section, and at which entry (--kill A@N).
+    void drawKill();
     void drawButtons(ViewContext& context);
     void drawProgress(ViewContext& context, const JobStatus& job);
     void drawReplayNote(ViewContext& context);
