@@ -122,6 +122,7 @@ bool concernsTrace(const Trace& trace, const Analysis& analysis, const FindingKi
     case FindingDomain::Memory: return memory && !mailbox;
     case FindingDomain::Channels: return channels;
     case FindingDomain::Mailbox: return mailbox;
+    case FindingDomain::MemoryOrder: return false; // only when found (above)
     }
     return false;
 }

@@ -39,6 +39,9 @@ enum class FindingDomain : std::uint8_t {
     Memory,   ///< shared variables
     Channels, ///< pipes and message queues
     Mailbox,  ///< messages handed over through a shared mailbox (a scenario with a mailbox variable)
+    /// How memory ordered plain accesses: named when something was found (a
+    /// lock that only plain loads and stores build can show it; most cannot).
+    MemoryOrder,
 };
 
 struct FindingKindInfo {
@@ -68,6 +71,8 @@ void findDuplicatedMessages(const AnalysisInput& input, std::vector<Finding>& ou
 void findOutOfOrderMessages(const AnalysisInput& input, std::vector<Finding>& out);
 void findBlockedWaits(const AnalysisInput& input, std::vector<Finding>& out);
 void findDroppedMessages(const AnalysisInput& input, std::vector<Finding>& out);
+// Loads that read past the other worker's buffered store (store_buffering_finder.cpp).
+void findStoreBuffering(const AnalysisInput& input, std::vector<Finding>& out);
 // The mailbox finders (handoff_finder.cpp): one pass finds all four kinds.
 void findHandoffsOf(FindingKind kind, const AnalysisInput& input, std::vector<Finding>& out);
 template <FindingKind kKind> void findHandoffs(const AnalysisInput& input, std::vector<Finding>& out) {
@@ -109,6 +114,9 @@ inline constexpr std::array<FindingKindInfo, kFindingKindCount> kFindingKinds = 
      "messages read twice", "", findHandoffs<FindingKind::RepeatedRead>, nullptr, true, FindingDomain::Mailbox},
     {FindingKind::DroppedMessage, "dropped-message", "dropped_messages", "Dropped messages", "dropped message",
      "dropped messages", "", findDroppedMessages, nullptr, false, FindingDomain::Channels},
+    {FindingKind::StoreBuffering, "store-buffering", "store_buffering", "Store buffering",
+     "store-buffering reordering", "store-buffering reorderings", "", findStoreBuffering, nullptr, true,
+     FindingDomain::MemoryOrder},
 }};
 // clang-format on
 

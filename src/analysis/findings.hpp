@@ -31,8 +31,9 @@ enum class FindingKind : std::uint8_t {
     LostHandoff,       ///< a message put and overwritten before anyone read it
     RepeatedRead,      ///< the same message read from a mailbox again
     DroppedMessage,    ///< a message given up after a send that could not wait found no room (no race)
+    StoreBuffering,    ///< two workers' loads each read past the other's store, still in a store buffer
 };
-inline constexpr std::size_t kFindingKindCount = 13;
+inline constexpr std::size_t kFindingKindCount = 14;
 std::string_view findingKindName(FindingKind kind); ///< "overlap", "lost-update", "torn-record", ...
 
 struct Finding {

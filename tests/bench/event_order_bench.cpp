@@ -7,7 +7,10 @@
 //
 // The trace comes from one real run (2 workers x 50,000 iterations, ~1.5 M
 // events) made once; it is already in order, so this measures the steady cost
-// (a real run moves well under 1 % of its events).
+// (a real run moves well under 1 % of its events). BM_FindStoreBuffering is
+// what looking for store buffering adds to the analysis of that trace (its
+// modification orders already made, as after a run).
+#include "analysis/finders.hpp"
 #include "lab/run.hpp"
 #include "trace/event_order.hpp"
 
@@ -60,6 +63,14 @@ void BM_FinalizeEventOrder(benchmark::State& state) {
     orderCopies(state, [](Trace& trace) { benchmark::DoNotOptimize(finalizeEventOrder(trace)); });
 }
 BENCHMARK(BM_FinalizeEventOrder)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+
+void BM_FindStoreBuffering(benchmark::State& state) {
+    orderCopies(state, [](Trace& trace) {
+        std::vector<Finding> found;
+        benchmark::DoNotOptimize(findOnly(FindingKind::StoreBuffering, trace, found));
+    });
+}
+BENCHMARK(BM_FindStoreBuffering)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
 } // namespace
 } // namespace racetrace

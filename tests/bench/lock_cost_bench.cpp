@@ -7,8 +7,8 @@
 //   spread         = the slower worker's waiting / the faster one's (1 = fair)
 //
 // and for the locks that can fail (peterson), the entries that overlapped or
-// lost an update per 100,000 rounds, traced and untraced: the observer effect
-// on store buffering. Every run is a real run: spawn, race, drain, analyse.
+// lost an update per 100,000 rounds, traced and untraced (the observer effect
+// on store buffering), and the store-buffering findings per 100,000 rounds. Every run is a real run: spawn, race, drain, analyse.
 #include "analysis/findings.hpp"
 #include "lab/run.hpp"
 
@@ -28,7 +28,7 @@ constexpr std::array<const char*, 7> kLocks = {"tas-mutex", "cas-lock",  "ticket
 
 struct LockRun {
     double nsPerEntry = 0, waitNs = 0, holdNs = 0, spread = 0;
-    double lostPer100k = 0, overlapsPer100k = 0;
+    double lostPer100k = 0, overlapsPer100k = 0, storeBufferingPer100k = 0;
     std::string error;
 };
 
@@ -55,6 +55,8 @@ LockRun runLock(const std::string& scenario, bool traced) {
     if (!traced) return out;
     const Analysis analysis = analyse(*trace);
     out.overlapsPer100k = static_cast<double>(analysis.count(FindingKind::Overlap)) * 100'000.0 / kIterations;
+    out.storeBufferingPer100k =
+        static_cast<double>(analysis.count(FindingKind::StoreBuffering)) * 100'000.0 / kIterations;
     double wait = 0, hold = 0, least = 1e300, most = 0;
     for (const WorkerLockStats& row : analysis.locks) {
         wait += static_cast<double>(row.waitNs);
@@ -85,6 +87,7 @@ void BM_LockCost(benchmark::State& state) {
         sum.spread += run.spread;
         sum.lostPer100k += run.lostPer100k;
         sum.overlapsPer100k += run.overlapsPer100k;
+        sum.storeBufferingPer100k += run.storeBufferingPer100k;
     }
     const auto runs = static_cast<double>(state.iterations());
     state.SetLabel(scenario + (traced ? " traced" : " untraced"));
@@ -95,6 +98,7 @@ void BM_LockCost(benchmark::State& state) {
         state.counters["hold_ns"] = sum.holdNs / runs;
         state.counters["wait_spread"] = sum.spread / runs;
         state.counters["overlaps_per_100k"] = sum.overlapsPer100k / runs;
+        state.counters["store_buffering_per_100k"] = sum.storeBufferingPer100k / runs;
     }
 }
 BENCHMARK(BM_LockCost)

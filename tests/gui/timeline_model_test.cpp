@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace racetrace;
 using namespace racetrace::test;
 
@@ -254,4 +256,29 @@ TEST_CASE("timeline model: the legend of a channel trace lists what it contains"
     CHECK_FALSE(race.blocked);
     CHECK_FALSE(race.channelFill);
     CHECK_FALSE(race.messageArrows);
+}
+
+TEST_CASE("timeline model: store buffering is drawn between both lanes, from the first store to the last read",
+          "[gui][timeline-model]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    b.store(A, 100, b.guard(), 0);
+    b.store(B, 110, b.counter(), 1);
+    b.loadValue(A, 120, b.counter(), 0);
+    b.loadValue(B, 130, b.guard(), 1);
+    const auto document = buildDocument(b.build(), "store buffering", "");
+    const TimelineModel model(document);
+    const auto& findings = document->analysis.findings;
+    const auto it = std::find_if(findings.begin(), findings.end(),
+                                 [](const Finding& f) { return f.kind == FindingKind::StoreBuffering; });
+    REQUIRE(it != findings.end());
+    const int index = static_cast<int>(it - findings.begin());
+    double begin = 0, end = 0;
+    REQUIRE(model.findingExtent(index, TimeAxis::RealTime, begin, end));
+    CHECK(begin == 100.0);
+    CHECK(end == 130.0);
+    bool found = false;
+    for (const FindingGroup& group : model.groups())
+        found = found || (group.kind == FindingKind::StoreBuffering && group.lanes == std::vector<std::uint32_t>{A, B});
+    CHECK(found);
+    CHECK(legendContentOf(*document).storeBuffering);
 }

@@ -154,11 +154,12 @@ LegendContent legendContentOf(const TraceDocument& document) {
                                      [](const BlockedWait& w) { return w.endedBy != kNoEvent; });
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
                                 [](const WorkerEvents& lane) { return !lane.spans.empty(); });
-    content.overlaps = content.lostUpdates = content.tornRecords = false;
+    content.overlaps = content.lostUpdates = content.tornRecords = content.storeBuffering = false;
     for (const Finding& finding : document.analysis.findings) {
         content.overlaps = content.overlaps || finding.kind == FindingKind::Overlap;
         content.lostUpdates = content.lostUpdates || finding.kind == FindingKind::LostUpdate;
         content.tornRecords = content.tornRecords || finding.kind == FindingKind::TornRecord;
+        content.storeBuffering = content.storeBuffering || finding.kind == FindingKind::StoreBuffering;
     }
     return content;
 }
@@ -194,6 +195,7 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {content.overlaps, Glyph::Box, p.overlapBand, "overlap"},
         {content.lostUpdates, Glyph::Arrow, p.lostUpdateArrow, "lost update"},
         {content.tornRecords, Glyph::Triangle, p.tornRecordFill, "torn record"},
+        {content.storeBuffering, Glyph::Arrow, p.lostUpdateArrow, "store not yet seen (store buffer)"},
         {content.finishes, Glyph::Finish, p.marker, "finished"},
         {content.kills, Glyph::Killed, p.tornMarker, "killed"},
     };

@@ -15,7 +15,7 @@ struct TraceDocument;
 struct LegendContent {
     std::uint16_t ticks = 0xFFFF; ///< bits (1 << TickKind) of the tick kinds drawn
     bool stays = true;            ///< critical-section stays
-    bool overlaps = true, lostUpdates = true, tornRecords = true;
+    bool overlaps = true, lostUpdates = true, tornRecords = true, storeBuffering = true;
     std::uint8_t channelMarks = 0xFF;                  ///< bits (1 << ChannelMark) of the channel marks drawn
     bool blocked = true;                               ///< a worker blocked in a channel call
     bool channelFill = true;                           ///< channel lanes (fill levels)

@@ -4,6 +4,7 @@
 #include "session/document.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -55,20 +56,35 @@ struct ArrowEnds {
     bool valid = false;
 };
 
-ArrowEnds lostUpdateEnds(const TimelineFrame& f, const Finding& finding) {
+/// The arrow from event `from` to event `to`, between the middles of their lanes.
+ArrowEnds arrowBetween(const TimelineFrame& f, std::uint64_t from, std::uint64_t to) {
     const Trace& trace = f.model->trace();
     ArrowEnds ends;
-    if (finding.events.size() < 2 || finding.events[0] >= trace.events.size() ||
-        finding.events[1] >= trace.events.size())
-        return ends;
-    const int lane0 = f.workerLane(trace.events[finding.events[0]].worker);
-    const int lane1 = f.workerLane(trace.events[finding.events[1]].worker);
+    if (from >= trace.events.size() || to >= trace.events.size()) return ends;
+    const int lane0 = f.workerLane(trace.events[from].worker);
+    const int lane1 = f.workerLane(trace.events[to].worker);
     if (lane0 < 0 || lane1 < 0) return ends;
     const float mid = (kTallTop + kTickBottom) * 0.5f;
-    ends.from = ImVec2(f.px(f.model->eventX(finding.events[0], f.axis)), f.laneY(static_cast<std::size_t>(lane0), mid));
-    ends.to = ImVec2(f.px(f.model->eventX(finding.events[1], f.axis)), f.laneY(static_cast<std::size_t>(lane1), mid));
+    ends.from = ImVec2(f.px(f.model->eventX(from, f.axis)), f.laneY(static_cast<std::size_t>(lane0), mid));
+    ends.to = ImVec2(f.px(f.model->eventX(to, f.axis)), f.laneY(static_cast<std::size_t>(lane1), mid));
     ends.valid = true;
     return ends;
+}
+
+/// The arrows a finding is drawn as: a lost update's from the store that
+/// overwrote to the store it erased; store buffering's from each store to the
+/// other worker's read that missed it (the two cross: no order has both).
+std::array<ArrowEnds, 2> findingArrows(const TimelineFrame& f, const Finding& finding) {
+    const auto& e = finding.events;
+    if (finding.kind == FindingKind::LostUpdate && e.size() >= 2) return {arrowBetween(f, e[0], e[1]), ArrowEnds{}};
+    if (finding.kind == FindingKind::StoreBuffering && e.size() >= 4)
+        return {arrowBetween(f, e[0], e[3]), arrowBetween(f, e[2], e[1])};
+    return {};
+}
+
+/// True for the kinds drawn as arrows between two lanes.
+bool drawnAsArrows(FindingKind kind) {
+    return kind == FindingKind::LostUpdate || kind == FindingKind::StoreBuffering;
 }
 
 /// The lanes of a group's workers (FindingGroup::lanes names workers); false
@@ -87,11 +103,11 @@ bool anyVisible(const TimelineFrame& f, const std::vector<std::size_t>& lanes) {
     return std::any_of(lanes.begin(), lanes.end(), [&](std::size_t lane) { return f.laneVisible(lane); });
 }
 
-/// One arrow per lost update, or, where many fall within a few pixels, one
-/// strip halfway between the two lanes (for neighbours: on their boundary,
-/// where it hides no tick).
-void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, const std::vector<std::size_t>& lanes,
-                     FindingHover& hover) {
+/// The arrows of each lost update or store buffering, or, where many fall
+/// within a few pixels, one strip halfway between the two lanes (for
+/// neighbours: on their boundary, where it hides no tick).
+void drawArrowFindings(const TimelineFrame& f, const FindingGroup& group, const std::vector<std::size_t>& lanes,
+                       FindingHover& hover) {
     const auto& findings = f.model->document().analysis.findings;
     const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
     const ImU32 color = f.palette->lostUpdateArrow;
@@ -101,13 +117,14 @@ void drawLostUpdates(const TimelineFrame& f, const FindingGroup& group, const st
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const auto index = runs.item(first);
         if (last - first == 1) {
-            const ArrowEnds ends = lostUpdateEnds(f, findings[index]);
-            if (!ends.valid) return;
-            // A halo of the background: the vermillion arrow stays readable on the vermillion band.
-            drawArrow(f.draw, ends.from, ends.to, f.palette->background, thickness * 2.2f, head * 1.3f);
-            drawArrow(f.draw, ends.from, ends.to, color, thickness, head);
-            if (f.mouseOverLanes && distanceToSegment(f.mouse, ends.from, ends.to) <= thickness + 3.0f)
-                hover = {static_cast<int>(index), 1};
+            for (const ArrowEnds& ends : findingArrows(f, findings[index])) {
+                if (!ends.valid) continue;
+                // A halo of the background: the vermillion arrow stays readable on the vermillion band.
+                drawArrow(f.draw, ends.from, ends.to, f.palette->background, thickness * 2.2f, head * 1.3f);
+                drawArrow(f.draw, ends.from, ends.to, color, thickness, head);
+                if (f.mouseOverLanes && distanceToSegment(f.mouse, ends.from, ends.to) <= thickness + 3.0f)
+                    hover = {static_cast<int>(index), 1};
+            }
             return;
         }
         const float x0 = f.px(b), x1 = std::max(f.px(e), x0 + 2.0f), half = f.laneHeight(lanes[0]) * 0.09f;
@@ -176,7 +193,7 @@ void drawFindingMarks(const TimelineFrame& f, FindingHover& hover) {
     std::vector<std::size_t> lanes;
     for (const FindingGroup& group : f.model->groups()) {
         if (!lanesOf(f, group, lanes) || !anyVisible(f, lanes)) continue;
-        if (group.kind == FindingKind::LostUpdate && lanes.size() >= 2) drawLostUpdates(f, group, lanes, hover);
+        if (drawnAsArrows(group.kind) && lanes.size() >= 2) drawArrowFindings(f, group, lanes, hover);
         if (group.kind == FindingKind::TornRecord && !lanes.empty()) drawTornRecords(f, group, lanes, hover);
     }
 }
@@ -231,12 +248,14 @@ void drawSelectedFinding(const TimelineFrame& f, int selected) {
                         outline);
         });
         break;
-    case FindingKind::LostUpdate: {
-        const ArrowEnds ends = lostUpdateEnds(f, finding);
-        if (!ends.valid) break;
+    case FindingKind::LostUpdate:
+    case FindingKind::StoreBuffering: {
         const float thickness = std::max(3.0f, f.fontSize / 5.0f);
-        f.draw->AddLine(ends.from, ends.to, palette.selection, thickness * 3.0f);
-        drawArrow(f.draw, ends.from, ends.to, palette.lostUpdateArrow, thickness, f.fontSize * 0.6f);
+        for (const ArrowEnds& ends : findingArrows(f, finding)) {
+            if (!ends.valid) continue;
+            f.draw->AddLine(ends.from, ends.to, palette.selection, thickness * 3.0f);
+            drawArrow(f.draw, ends.from, ends.to, palette.lostUpdateArrow, thickness, f.fontSize * 0.6f);
+        }
         break;
     }
     case FindingKind::TornRecord: {

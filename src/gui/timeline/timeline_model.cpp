@@ -179,6 +179,8 @@ std::vector<std::uint32_t> TimelineModel::findingWorkers(const Finding& f) const
     if (f.kind == FindingKind::LostUpdate && f.events.size() >= 2)
         return {tr.events[f.events[0]].worker, tr.events[f.events[1]].worker};
     if (f.kind == FindingKind::TornRecord && !f.events.empty()) return {tr.events[f.events.front()].worker};
+    if (f.kind == FindingKind::StoreBuffering && f.events.size() >= 4)
+        return {tr.events[f.events[0]].worker, tr.events[f.events[2]].worker};
     return {};
 }
 
