@@ -120,7 +120,8 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> staleReads(const AnalysisIn
 
 /// Steps through one worker's events from `from` (excluded), backwards or
 /// forwards, while its store buffer may still hold what it held at `from`.
-template <class Visit> void scanWorker(const std::vector<Event>& events, std::uint64_t from, int direction, Visit&& visit) {
+template <class Visit>
+void scanWorker(const std::vector<Event>& events, std::uint64_t from, int direction, Visit&& visit) {
     const Event& start = events[from];
     std::uint32_t expectedSeq = start.seq;
     std::size_t accesses = 0;

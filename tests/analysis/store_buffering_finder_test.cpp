@@ -44,8 +44,7 @@ TEST_CASE("analysis: both loads miss the other's earlier store: one store-buffer
                         "store buffer when the other CPU read.");
 }
 
-TEST_CASE("analysis: a fence between the store and the load rules store buffering out",
-          "[analysis][store-buffering]") {
+TEST_CASE("analysis: a fence between the store and the load rules store buffering out", "[analysis][store-buffering]") {
     TraceBuilder b(Shape::NaiveFlag);
     b.store(A, 100, b.guard(), 0);
     b.store(B, 110, b.counter(), 1);
@@ -67,8 +66,7 @@ TEST_CASE("analysis: a load stamped late is no store buffering when one order ex
     CHECK(storeBufferingOf(b).empty());
 }
 
-TEST_CASE("analysis: one worker missing the other's store is not yet store buffering",
-          "[analysis][store-buffering]") {
+TEST_CASE("analysis: one worker missing the other's store is not yet store buffering", "[analysis][store-buffering]") {
     // Sequentially consistent: A stores and loads, then B stores and loads what A stored.
     TraceBuilder b(Shape::NaiveFlag);
     b.store(A, 100, b.guard(), 0);

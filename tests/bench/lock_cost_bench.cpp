@@ -8,7 +8,8 @@
 //
 // and for the locks that can fail (peterson), the entries that overlapped or
 // lost an update per 100,000 rounds, traced and untraced (the observer effect
-// on store buffering), and the store-buffering findings per 100,000 rounds. Every run is a real run: spawn, race, drain, analyse.
+// on store buffering), and the store-buffering findings per 100,000 rounds. Every run is a real run: spawn, race,
+// drain, analyse.
 #include "analysis/findings.hpp"
 #include "lab/run.hpp"
 

@@ -109,7 +109,9 @@ class TraceBuilder {
                    success ? 1 : 0);
     }
     /// A full fence: it drains the worker's store buffer.
-    std::uint64_t fence(std::uint32_t w, std::uint64_t ns) { return add(w, ns, EventKind::Fence, 0, kNoVariable, 0, 0); }
+    std::uint64_t fence(std::uint32_t w, std::uint64_t ns) {
+        return add(w, ns, EventKind::Fence, 0, kNoVariable, 0, 0);
+    }
     std::uint64_t csEnter(std::uint32_t w, std::uint64_t ns) {
         return add(w, ns, EventKind::CsEnter, kEnterLine, kNoVariable, 0, 0);
     }
