@@ -24,6 +24,14 @@ struct RunCommand {
 };
 int runCommand(RunCommand command);
 
+struct CompareCommand {
+    std::string first, second;    ///< scenario names or .toml paths
+    bool free = false;            ///< each side runs on its own instead of under one schedule
+    std::uint64_t iterations = 0; ///< per worker (0: 3 under one schedule, 50,000 free)
+    bool json = false;
+};
+int compareCommand(const CompareCommand& command);
+
 int infoCommand(const std::string& path, bool json);
 
 int scenariosCommand();

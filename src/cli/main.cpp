@@ -100,6 +100,7 @@ struct Arguments {
     std::string infoPath;
     bool infoJson = false;
     ReplayCommand replay;
+    CompareCommand compare;
 #ifdef RACETRACE_HAVE_GUI
     GuiOptions gui;
     std::string guiFile;
@@ -110,6 +111,7 @@ struct Arguments {
     std::string renderAxis = "time";
 #endif
     CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
+    CLI::App* compareApp = nullptr;
     CLI::App *guiApp = nullptr, *renderApp = nullptr;
 };
 
@@ -122,6 +124,22 @@ void addFileCommands(CLI::App& app, Arguments& args) {
     args.replayApp->add_option("file", args.replay.path, "the .rtrace file to replay")->required();
     args.replayApp->add_option("--out,-o", args.replay.out, "save the replayed trace");
     args.replayApp->add_flag("--json", args.replay.json, "print one JSON object instead of text");
+}
+
+void addCompareCommand(CLI::App& app, Arguments& args) {
+    auto* compare = app.add_subcommand(
+        "compare", "run two scenarios under one schedule (or each freely) and sum up each in one sentence");
+    compare->add_option("first", args.compare.first, "the scenario shown first (a name or a .toml file)")->required();
+    compare->add_option("second", args.compare.second, "the scenario shown second")->required();
+    compare->add_flag("--free", args.compare.free,
+                      "each side runs on its own, as the scheduler and the CPUs make it (default for peterson vs "
+                      "peterson-fence)");
+    compare
+        ->add_option("--iterations,-n", args.compare.iterations,
+                     "iterations per worker (default: 3 under one schedule, at most 1,000; 50,000 free)")
+        ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
+    compare->add_flag("--json", args.compare.json, "print one JSON object instead of text");
+    args.compareApp = compare;
 }
 
 #ifdef RACETRACE_HAVE_GUI
@@ -164,6 +182,7 @@ int dispatch(Arguments& args) {
     if (*args.infoApp) return infoCommand(args.infoPath, args.infoJson);
     if (*args.scenariosApp) return scenariosCommand();
     if (*args.replayApp) return replayCommand(args.replay);
+    if (*args.compareApp) return compareCommand(args.compare);
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
         args.render.lecture = !args.renderDark;
@@ -198,6 +217,7 @@ int main(int argc, char** argv) {
     args.runApp = app.add_subcommand("run", "run a scenario with real processes, record and analyse it");
     addRunOptions(*args.runApp, args.run, args.noTrace);
     addFileCommands(app, args);
+    addCompareCommand(app, args);
 #ifdef RACETRACE_HAVE_GUI
     addWindowCommands(app, args);
 #endif

@@ -8,6 +8,7 @@
 #include "analysis/waiting_accesses.hpp"
 #include "lab/schedule_policy.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace racetrace {
@@ -44,9 +45,18 @@ std::string counterWords(const Trace& trace, const Analysis& analysis) {
            (result.holds ? " as expected" : ", not " + groupedNumber(result.invariant.expected));
 }
 
-/// "A waited 9 accesses and B 14", listing the workers that waited at all.
+/// True when the workers waited by sleeping in a blocking lock (a semaphore, a
+/// mutex), where a wait is one call rather than accesses.
+bool sleptToWait(const Trace& trace) {
+    return std::any_of(trace.events.begin(), trace.events.end(),
+                       [](const Event& event) { return event.kind == EventKind::LockWait; });
+}
+
+/// "A waited 9 accesses and B 14" (or "2 times and B 3" for a blocking lock),
+/// listing the workers that waited at all.
 std::string waitWords(const Trace& trace) {
     const auto waits = waitingAccesses(trace);
+    const bool slept = sleptToWait(trace);
     std::string words;
     std::size_t listed = 0, total = 0;
     for (const auto wait : waits)
@@ -55,7 +65,8 @@ std::string waitWords(const Trace& trace) {
         if (waits[k] == 0) continue;
         if (listed > 0) words += listed + 1 == total ? " and " : ", ";
         words += workerName(k) + " " +
-                 (listed == 0 ? "waited " + countOf(waits[k], "access", "accesses")
+                 (listed == 0 ? "waited " + (slept ? countOf(waits[k], "time", "times")
+                                                   : countOf(waits[k], "access", "accesses"))
                               : groupedNumber(static_cast<std::int64_t>(waits[k])));
         ++listed;
     }
@@ -108,7 +119,10 @@ const std::vector<ComparisonPair>& comparisonPairs() {
          "Where the blocking producer waits for room, the non-blocking one drops the item.",
          "Running the blocking and the non-blocking queue with A making three calls for each of B's...",
          "Compare: blocking vs non-blocking queue",
-         {"Compare: blocking vs non-blocking (C)", "Compare blocking queues", "Compare"}},
+         {"Compare: blocking vs non-blocking (C)", "Compare blocking queues", "Compare"},
+         0,
+         2,
+         12}, // twelve items: enough to fill the queue of four at three sends per receive
         {"peterson",
          "peterson-fence",
          {},
@@ -118,7 +132,7 @@ const std::vector<ComparisonPair>& comparisonPairs() {
          "Running Peterson's algorithm without and with a fence, 50,000 rounds each...",
          "Compare: Peterson without vs with a fence",
          {"Compare: no fence vs fence (C)", "Compare fences", "Compare"},
-         50'000},
+         kDefaultFreeComparisonIterations},
     };
     return pairs;
 }
@@ -127,6 +141,35 @@ const ComparisonPair& comparisonFor(std::string_view scenario) {
     for (const ComparisonPair& pair : comparisonPairs())
         if (pair.first == scenario || pair.second == scenario) return pair;
     return comparisonPairs().front();
+}
+
+std::string scenarioShortName(std::string_view nameOrPath) {
+    const auto slash = nameOrPath.find_last_of('/');
+    return std::string(slash == std::string_view::npos ? nameOrPath : nameOrPath.substr(slash + 1));
+}
+
+ComparisonPair comparisonOf(std::string_view first, std::string_view second) {
+    for (const ComparisonPair& known : comparisonPairs()) {
+        if (known.first == first && known.second == second) return known;
+        if (known.first == second && known.second == first) {
+            ComparisonPair swapped = known;
+            std::swap(swapped.first, swapped.second);
+            return swapped;
+        }
+    }
+    // Any other two: the schedule that shows most, each access in turn, with
+    // each scenario's own number of workers (a pipe with four writers needs them).
+    const std::string left = scenarioShortName(first), right = scenarioShortName(second);
+    ComparisonPair pair;
+    pair.first = first;
+    pair.second = second;
+    pair.policy = "the workers take turns at every shared access";
+    pair.lesson = "Every difference between the two pictures comes from " + left + " and " + right + ".";
+    pair.running = "Running " + left + " and " + right + " with the workers taking turns at every access...";
+    pair.menuItem = "Compare: " + left + " vs " + right;
+    pair.button = {"Compare: " + left + " vs " + right + " (C)", "Compare " + left + " vs " + right, "Compare"};
+    pair.workers = 0;
+    return pair;
 }
 
 std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
@@ -157,6 +200,12 @@ std::string comparisonSentence(const Trace& trace, const Analysis& analysis) {
 
 namespace {
 
+/// "2 workers", or "2 and 5 workers" when each side ran its own number.
+std::string workersWords(const std::vector<PolicyRun>& runs) {
+    const auto first = runs.front().trace.settings.workers, last = runs.back().trace.settings.workers;
+    return (first == last ? "" : std::to_string(first) + " and ") + std::to_string(last) + " workers";
+}
+
 /// Each side on its own, under the scheduler and the CPUs (ComparisonPair::freeIterations).
 Result<std::vector<PolicyRun>> runFreely(const std::vector<RunOptions>& runs) {
     std::vector<PolicyRun> results;
@@ -171,15 +220,15 @@ Result<std::vector<PolicyRun>> runFreely(const std::vector<RunOptions>& runs) {
 } // namespace
 
 Result<std::shared_ptr<const Comparison>> buildComparison(const ComparisonPair& pair) {
-    const std::vector<RunOptions> runs = {comparisonOptions(std::string(pair.first), 2, pair.iterations()),
-                                          comparisonOptions(std::string(pair.second), 2, pair.iterations())};
+    const std::vector<RunOptions> runs = {comparisonOptions(pair.first, pair.workers, pair.iterations()),
+                                          comparisonOptions(pair.second, pair.workers, pair.iterations())};
     auto results = pair.freeIterations > 0 ? runFreely(runs) : runAlternating(runs, pair.stepsPerTurn);
     if (!results) return fail("The comparison could not run: " + results.error());
 
     auto comparison = std::make_shared<Comparison>();
     comparison->lesson = pair.lesson;
     comparison->freeRuns = pair.freeIterations > 0;
-    comparison->policy = std::string(pair.policy) + " (" + std::to_string(runs.front().workers) + " workers x " +
+    comparison->policy = pair.policy + " (" + workersWords(*results) + " x " +
                          groupedNumber(static_cast<std::int64_t>(pair.iterations())) + " iterations, real processes)";
     for (PolicyRun& run : *results) {
         ComparisonSide side;
@@ -190,8 +239,8 @@ Result<std::shared_ptr<const Comparison>> buildComparison(const ComparisonPair& 
         side.raced = !side.document->analysis.findings.empty();
         comparison->sides.push_back(std::move(side));
     }
-    comparison->headline = pair.freeIterations > 0 ? std::string("Each on its own: ")
-                                                   : "Same schedule (" + std::string(pair.policy) + "): ";
+    comparison->headline =
+        pair.freeIterations > 0 ? std::string("Each on its own: ") : "Same schedule (" + pair.policy + "): ";
     for (std::size_t i = 0; i < comparison->sides.size(); ++i) {
         const ComparisonSide& side = comparison->sides[i];
         // The status line has room for the gist; the numbers are over each timeline.

@@ -26,26 +26,42 @@ struct ComparisonSide {
     bool raced = false;   ///< any finding: drawn in the warning colour
 };
 
-/// Two scenarios worth seeing one over the other, and the schedule they share.
+/// Iterations per worker of a free run: enough for Peterson's store buffer to
+/// show (tens per 100,000 rounds), short enough to draw at once.
+inline constexpr std::uint64_t kDefaultFreeComparisonIterations = 50'000;
+/// Each access is stepped through a gate (microseconds each): beyond this a
+/// stepped comparison takes seconds.
+inline constexpr std::uint64_t kMaxStepComparisonIterations = 1'000;
+
+/// Two scenarios seen one over the other, and the schedule they share: one of
+/// the pairs below, or any two scenarios taking turns at every access.
 struct ComparisonPair {
-    std::string_view first, second;
+    std::string first, second;               ///< scenario names or .toml paths
     std::vector<std::uint32_t> stepsPerTurn; ///< lab/schedule_policy.hpp takeTurns(); empty: one step each
-    std::string_view policy;                 ///< the schedule in words, for the view's title
-    std::string_view lesson;                 ///< what to look for, one sentence
-    std::string_view running;                ///< the status line while it runs
-    std::string_view menuItem;               ///< "Compare: naive flag vs mutex"
-    std::array<std::string_view, 3> button;  ///< the button's label, longest first (the key added to the first)
+    std::string policy;                      ///< the schedule in words, for the view's title
+    std::string lesson;                      ///< what to look for, one sentence
+    std::string running;                     ///< the status line while it runs
+    std::string menuItem;                    ///< "Compare: naive flag vs mutex"
+    std::array<std::string, 3> button;       ///< the button's label, longest first (the key added to the first)
     /// Above 0: no shared schedule; each side runs freely this many iterations
     /// (what a CPU does on its own, such as holding a store in its store
     /// buffer, cannot be stepped).
     std::uint64_t freeIterations = 0;
-    std::uint64_t iterations() const { return freeIterations > 0 ? freeIterations : kComparisonIterations; }
+    /// Workers per side: 2, or 0 for each scenario's own number (a pair
+    /// chosen by hand may include a scenario that needs more).
+    std::uint32_t workers = 2;
+    /// Iterations per worker under the shared schedule (stepped runs are slow: a few).
+    std::uint64_t stepIterations = kComparisonIterations;
+    std::uint64_t iterations() const { return freeIterations > 0 ? freeIterations : stepIterations; }
 };
 
 /// Every pair the side-by-side knows, the lock pair first (the default).
 const std::vector<ComparisonPair>& comparisonPairs();
 /// The pair `scenario` belongs to; the first pair for any other scenario.
 const ComparisonPair& comparisonFor(std::string_view scenario);
+/// `first` over `second`: a known pair keeps its schedule and lesson (in
+/// either order); any other two take turns at every shared access.
+ComparisonPair comparisonOf(std::string_view first, std::string_view second);
 
 struct Comparison {
     std::string policy;                ///< "A and B take turns at every shared access, 2 workers x 3 iterations"
@@ -58,6 +74,10 @@ struct Comparison {
 /// Runs both scenarios of `pair` under its policy (lab/schedule_policy.hpp)
 /// and analyses both. About a second: call it off the UI thread.
 Result<std::shared_ptr<const Comparison>> buildComparison(const ComparisonPair& pair = comparisonPairs().front());
+
+/// "naive-flag" for a built-in name, "my-lock.toml" for a path: short enough
+/// for a button.
+std::string scenarioShortName(std::string_view nameOrPath);
 
 /// The sentence for one side: who got in while whom was inside, or who waited
 /// how long and that nobody was ever inside together, with the counter; for

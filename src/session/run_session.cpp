@@ -156,8 +156,8 @@ bool RunSession::startReplay(std::shared_ptr<const TraceDocument> original) {
     return started;
 }
 
-bool RunSession::startComparison(const ComparisonPair& pair) {
-    return startJob("running both scenarios under one schedule...", [this, &pair] {
+bool RunSession::startComparison(ComparisonPair pair) {
+    return startJob("running both scenarios under one schedule...", [this, pair = std::move(pair)] {
         auto comparison = buildComparison(pair);
         std::lock_guard lock(m_mutex);
         if (comparison)

@@ -39,7 +39,7 @@ class RunSession {
     /// Replays `original` with new processes (see replay_job.hpp).
     bool startReplay(std::shared_ptr<const TraceDocument> original);
     /// Runs the side-by-side comparison (see comparison.hpp).
-    bool startComparison(const ComparisonPair& pair);
+    bool startComparison(ComparisonPair pair);
     /// Kills the running workers at once, cancels a replay at its next step, or
     /// stops a load (while reading at once; once read, its result is dropped)
     /// (a comparison cannot be interrupted, but it is short).

@@ -52,4 +52,10 @@ struct SummaryExtras {
 /// blocked wait alone is none), headline, invariants, worker_details, ...
 std::string summaryJson(const Trace& trace, const Analysis& analysis, const SummaryExtras& extras = {});
 
+struct Comparison;
+/// `racetrace compare --json`: policy, free_runs, lesson, headline, and sides
+/// (scenario, title, sentence, raced, workers, iterations, events, counter,
+/// findings, locks: the keys of the summary above).
+std::string comparisonJson(const Comparison& comparison);
+
 } // namespace racetrace

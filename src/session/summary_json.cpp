@@ -1,6 +1,7 @@
 // The JSON summary (session/run_summary.hpp). The keys are a contract: scripts
 // and tests read them, so a key is added, never renamed.
 #include "analysis/finders.hpp"
+#include "session/comparison.hpp"
 #include "session/run_summary.hpp"
 
 #include <nlohmann/json.hpp>
@@ -138,6 +139,30 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["stop_reason"] = trace.stopReason.empty() ? Json(nullptr) : Json(trace.stopReason);
     addExtras(json, trace, extras);
     // `replace`: a stray byte that is not UTF-8 (a scribbled name) must not abort the summary.
+    return json.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string comparisonJson(const Comparison& comparison) {
+    Json json;
+    json["policy"] = comparison.policy;
+    json["free_runs"] = comparison.freeRuns;
+    json["lesson"] = comparison.lesson;
+    json["headline"] = comparison.headline;
+    json["sides"] = Json::array();
+    for (const ComparisonSide& side : comparison.sides) {
+        const Trace& trace = side.document->trace;
+        const Analysis& analysis = side.document->analysis;
+        json["sides"].push_back({{"scenario", trace.scenario.name},
+                                 {"title", side.title},
+                                 {"sentence", side.sentence},
+                                 {"raced", side.raced},
+                                 {"workers", trace.settings.workers},
+                                 {"iterations", trace.settings.iterations},
+                                 {"events", trace.events.size()},
+                                 {"counter", counterJson(trace, analysis)},
+                                 {"findings", findingsJson(analysis)},
+                                 {"locks", locksJson(analysis)}});
+    }
     return json.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -44,6 +44,37 @@ bool twoGroups(const Image& shot) {
     return a.size() == 2 && b.size() == 2 && a[0].end <= b[0].begin && b[0].end <= a[1].begin && a[1].end <= b[1].begin;
 }
 
+/// Overlap-band pixels in the upper and in the lower side of a stacked screen.
+struct Bands {
+    int upper = 0, lower = 0;
+};
+
+Bands bandsPerSide(const Image& shot) {
+    const auto a = labelRows(shot, 0), b = labelRows(shot, 1);
+    // The boundary between the two sides: half-way from the first B lane's label to the second A lane's.
+    const int boundary = (b[0].end + a[1].begin) / 2;
+    const Rect upper{kLanesLeft, std::max(96, a[0].begin - 60), 1592, boundary};
+    const Rect lower{kLanesLeft, boundary, 1592, 896};
+    return {countNear(shot, upper, darkTheme().bandComposites(), 5),
+            countNear(shot, lower, darkTheme().bandComposites(), 5)};
+}
+
+/// Clicks the middle of the layout report's `item` once it is drawn (a
+/// popup's selectables reach into its padding, so they count as clipped).
+void clickItem(GuiApp& app, const std::string& item) {
+    LayoutItem found;
+    REQUIRE(pollUntil(
+        [&] {
+            const auto items = app.layout(item, 5s);
+            const auto it = items.find(item);
+            if (it == items.end()) return false;
+            found = it->second;
+            return true;
+        },
+        10s));
+    app.click((found.x0 + found.x1) / 2, (found.y0 + found.y1) / 2);
+}
+
 } // namespace
 
 TEST_CASE("C stacks the naive flag over the test-and-set lock under one schedule, and Esc leaves",
@@ -68,18 +99,13 @@ TEST_CASE("C stacks the naive flag over the test-and-set lock under one schedule
 
     const Image shot = app.waitForScreen("stacked", twoGroups, 10s);
     const auto a = labelRows(shot, 0), b = labelRows(shot, 1);
-    // The boundary between the two sides: half-way from the first B lane's label to the second A lane's.
-    const int boundary = (b[0].end + a[1].begin) / 2;
-    const Rect upper{kLanesLeft, std::max(96, a[0].begin - 60), 1592, boundary};
-    const Rect lower{kLanesLeft, boundary, 1592, 896};
-    const int upperBands = countNear(shot, upper, darkTheme().bandComposites(), 5);
-    const int lowerBands = countNear(shot, lower, darkTheme().bandComposites(), 5);
+    const Bands bands = bandsPerSide(shot);
     INFO("label rows A " << a[0].begin << ", " << a[1].begin << "; B " << b[0].begin << ", " << b[1].begin
-                         << "; overlap-band pixels above " << upperBands << ", below " << lowerBands);
+                         << "; overlap-band pixels above " << bands.upper << ", below " << bands.lower);
     // Where the flag let B in: bands across both lanes, in each of 3 rounds.
-    CHECK(upperBands >= 5000);
+    CHECK(bands.upper >= 5000);
     // The mutex: never two inside, so no band at all.
-    CHECK(lowerBands < 100);
+    CHECK(bands.lower < 100);
     // The lanes of both sides are as tall: the two timelines share the height.
     CHECK(std::abs((b[1].begin - a[1].begin) - (b[0].begin - a[0].begin)) <= 4);
 
@@ -89,6 +115,48 @@ TEST_CASE("C stacks the naive flag over the test-and-set lock under one schedule
     CHECK_FALSE(twoGroups(back));
     CHECK(changedFraction(before, back, layout::kLaneLabels) < 0.01);
 
+    INFO("racetrace stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+    CHECK(pollUntil([&] { return app.taggedProcesses().empty(); }, 3s));
+}
+
+TEST_CASE("the comparison's pickers run any two scenarios: the naive flag over the ticket lock", "[window][compare]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "200"}, false);
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "comparison-pick");
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForScreen("before", normalLanesOnScreen);
+    app.key("c");
+    app.waitForOutput("Same schedule (A and B take turns at every shared access)", 30s);
+    app.waitForScreen("stacked", twoGroups, 10s);
+
+    // The lower picker, then ticket-lock in its list: both sides run again at once.
+    clickItem(app, "compare-second");
+    clickItem(app, "compare-pick-ticket-lock");
+    app.waitForOutput("Running naive-flag and ticket-lock with the workers taking turns at every access", 10s);
+    const std::string out =
+        app.waitForOutput("Same schedule (the workers take turns at every shared access): Naive boolean flag", 30s);
+    INFO("the app printed:\n" << out);
+    CHECK(out.find("Ticket lock: A waited") != std::string::npos);
+    app.parkMouse();
+    const Image shot = app.waitForScreen("picked", twoGroups, 10s);
+    const Bands bands = bandsPerSide(shot);
+    INFO("overlap-band pixels above " << bands.upper << ", below " << bands.lower);
+    CHECK(bands.upper >= 5000); // still the flag on top
+    CHECK(bands.lower < 100);   // the ticket lock never lets two in
+
+    // R runs what is on screen again, not the flag's usual partner.
+    const std::string again = "Running naive-flag and ticket-lock with the workers taking turns at every access";
+    app.key("r");
+    CHECK(pollUntil(
+        [&] {
+            const std::string text = app.stdoutText();
+            const auto first = text.find(again);
+            return first != std::string::npos && text.find(again, first + 1) != std::string::npos;
+        },
+        10s));
     INFO("racetrace stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
     CHECK(pollUntil([&] { return app.taggedProcesses().empty(); }, 3s));

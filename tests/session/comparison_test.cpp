@@ -38,3 +38,31 @@ TEST_CASE("comparison: the stepped pairs still share one schedule of 3 iteration
     CHECK(pair.freeIterations == 0);
     CHECK(pair.iterations() == kComparisonIterations);
 }
+
+TEST_CASE("comparison: any two scenarios make a pair; a known pair keeps its schedule in either order",
+          "[session][comparison]") {
+    const ComparisonPair known = comparisonOf("mq-nonblocking", "mq-blocking");
+    CHECK(known.first == "mq-nonblocking");
+    CHECK(known.second == "mq-blocking");
+    CHECK(known.stepsPerTurn == std::vector<std::uint32_t>{3, 1});
+    CHECK(known.policy == comparisonFor("mq-blocking").policy);
+
+    const ComparisonPair any = comparisonOf("tas-mutex", "ticket-lock");
+    CHECK(any.stepsPerTurn.empty());
+    CHECK(any.freeIterations == 0);
+    CHECK(any.workers == 0); // each scenario's own
+    CHECK(any.menuItem == "Compare: tas-mutex vs ticket-lock");
+    CHECK(comparisonOf("/home/me/my-lock.toml", "tas-mutex").button[1] == "Compare my-lock.toml vs tas-mutex");
+}
+
+TEST_CASE("comparison: the ticket lock's waiting is counted though its guard is a plain word",
+          "[session][comparison]") {
+    auto comparison = buildComparison(comparisonOf("ticket-lock", "cas-lock"));
+    REQUIRE(comparison);
+    for (const ComparisonSide& side : (*comparison)->sides) {
+        INFO(side.title << ": " << side.sentence);
+        CHECK_FALSE(side.raced);
+        CHECK_THAT(side.sentence, Catch::Matchers::Contains("waited"));
+        CHECK_THAT(side.sentence, Catch::Matchers::Contains("never two inside"));
+    }
+}

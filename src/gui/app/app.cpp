@@ -268,16 +268,21 @@ void App::replayShown() {
 }
 
 void App::compare() {
+    // Again: what is on screen (the pair picked there); else the shown scenario's pair.
+    compare(m_comparing && !m_comparison.empty() ? m_comparison.pair() : comparisonFor(m_runPanel.options().scenario));
+}
+
+void App::compare(ComparisonPair pair) {
     if (m_runPanel.stepping()) {
         showMessage("Leave step mode first: the comparison runs its own stepped processes.", true);
         return;
     }
-    const ComparisonPair& pair = comparisonFor(m_runPanel.options().scenario);
-    if (!m_session.startComparison(pair)) {
+    const std::string running = pair.running;
+    if (!m_session.startComparison(std::move(pair))) {
         showMessage("Busy: wait for the current run or file, then compare.", true);
         return;
     }
-    showMessage(std::string(pair.running));
+    showMessage(running);
 }
 
 void App::leaveComparison() {
@@ -294,7 +299,7 @@ void App::drawComparison(float top) {
     // and at lecture sizes the lanes need every line.
     if (ImGui::Begin("##comparison", nullptr,
                      kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
-        switch (m_comparison.draw(m_theme, *this)) {
+        switch (m_comparison.draw(m_theme, *this, &m_layoutReport)) {
         case ComparisonView::Action::RunAgain: compare(); break;
         case ComparisonView::Action::Leave: leaveComparison(); break;
         case ComparisonView::Action::None: break;

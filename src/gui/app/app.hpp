@@ -81,6 +81,7 @@ class App final : public AppCommands {
     void setLecture(bool lecture);
     void setScale(float scale);
     void requestScreenshot();
+    void compare(ComparisonPair pair);
     void leaveComparison();
     void drawComparison(float top);
     void handleComparisonKeys();

@@ -172,7 +172,7 @@ void App::drawHelpMenu() {
                            "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                            "Space play/pause   Left/Right step one event\n"
                            "R run again   Esc stop   B previous trace   F12 screenshot\n"
-                           "S step mode (then 1-9)   Ctrl+R replay   C compare flag vs mutex");
+                           "S step mode (then 1-9)   Ctrl+R replay   C compare any two");
     ImGui::Separator();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
     drawTimelineLegend(m_theme);

@@ -1,8 +1,10 @@
 #include "gui/panels/comparison_view.hpp"
 #include "gui/whole_numbers.hpp"
 
+#include "gui/layout_report.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_view.hpp"
+#include "lab/builtin_scenarios.hpp"
 
 #include <imgui.h>
 
@@ -11,13 +13,18 @@
 
 namespace racetrace {
 
-ComparisonView::ComparisonView() = default;
+ComparisonView::ComparisonView() {
+    for (const Scenario& scenario : builtinScenarios())
+        m_menu.emplace_back(scenario.info.name, scenario.summary);
+}
 ComparisonView::~ComparisonView() = default;
 
 void ComparisonView::show(std::shared_ptr<const Comparison> comparison) {
     m_comparison = std::move(comparison);
     m_sides.clear();
     if (!m_comparison) return;
+    for (std::size_t i = 0; i < m_picked.size() && i < m_comparison->sides.size(); ++i)
+        m_picked[i] = m_comparison->sides[i].document->trace.scenario.name;
     for (std::size_t i = 0; i < m_comparison->sides.size(); ++i) {
         Side side;
         side.timeline = std::make_unique<TimelineView>(false);
@@ -45,7 +52,27 @@ void ComparisonView::fit() {
         side.state.fitRequested = true;
 }
 
-void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
+bool ComparisonView::drawPicker(std::size_t index, float width, LayoutReport* layout) {
+    bool picked = false;
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo(index == 0 ? "##first" : "##second", m_picked[index].c_str())) {
+        for (const auto& [name, summary] : m_menu) {
+            if (ImGui::Selectable(name.c_str(), name == m_picked[index]) && name != m_picked[index]) {
+                m_picked[index] = name;
+                picked = true;
+            }
+            if (layout) layout->item("compare-pick-" + name);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", summary.c_str());
+        }
+        ImGui::EndCombo();
+    }
+    if (layout) layout->item(index == 0 ? "compare-first" : "compare-second");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Pick the scenario shown %s: both run again at once.", index == 0 ? "on top" : "below");
+    return picked;
+}
+
+void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action, LayoutReport* layout) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const char* axis = m_axis == TimeAxis::EventOrder ? "Real time (T)" : "Event order (T)";
     const char* again = "Run again (R)";
@@ -55,15 +82,17 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
     const float left = ImGui::GetCursorPosX();
     const float avail = ImGui::GetContentRegionAvail().x;
 
-    ImGui::PushTextWrapPos(left + std::max(avail - buttons - style.ItemSpacing.x * 2, avail * 0.4f));
-    // At lecture sizes the status line already says it; the lanes need the room.
-    const bool free = m_comparison->freeRuns;
-    if (theme.lecture())
-        ImGui::TextUnformatted(free ? "Each side runs on its own." : "Same schedule on both sides.");
-    else
-        ImGui::TextWrapped("%s: %s. %s", free ? "Two free runs" : "Same schedule on both sides",
-                           m_comparison->policy.c_str(), m_comparison->lesson.c_str());
-    ImGui::PopTextWrapPos();
+    // Any two scenarios: the longest name fits its picker.
+    const float picker =
+        ImGui::CalcTextSize("pipe-many-writers").x + ImGui::GetFrameHeight() + style.FramePadding.x * 2;
+    ImGui::BeginDisabled(busy);
+    bool picked = drawPicker(0, picker, layout);
+    ImGui::SameLine();
+    ImGui::TextUnformatted("vs");
+    ImGui::SameLine();
+    picked = drawPicker(1, picker, layout) || picked;
+    ImGui::EndDisabled();
+    if (picked) action = Action::RunAgain;
     ImGui::SameLine(left + avail - buttons);
     if (ImGui::Button(axis)) toggleAxis();
     if (ImGui::IsItemHovered())
@@ -81,6 +110,10 @@ void ComparisonView::drawHeader(const Theme& theme, bool busy, Action& action) {
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::Button(leave)) action = Action::Leave;
+    // At lecture sizes the status line already says it; the lanes need the room.
+    if (!theme.lecture())
+        ImGui::TextWrapped("%s: %s. %s", m_comparison->freeRuns ? "Two free runs" : "Same schedule on both sides",
+                           m_comparison->policy.c_str(), m_comparison->lesson.c_str());
     if (busy) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme.palette().dimText);
         ImGui::TextUnformatted("Running both again...");
@@ -115,10 +148,10 @@ void ComparisonView::drawSide(std::size_t index, float height, const Theme& them
     ImGui::EndChild();
 }
 
-ComparisonView::Action ComparisonView::draw(const Theme& theme, AppCommands& commands) {
+ComparisonView::Action ComparisonView::draw(const Theme& theme, AppCommands& commands, LayoutReport* layout) {
     Action action = Action::None;
     if (!m_comparison) return action;
-    drawHeader(theme, commands.job().busy, action);
+    drawHeader(theme, commands.job().busy, action, layout);
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     const auto count = static_cast<float>(m_sides.size());
     const float height = std::floor((ImGui::GetContentRegionAvail().y - spacing * (count - 1)) / count);

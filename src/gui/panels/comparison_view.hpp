@@ -5,7 +5,8 @@
 // so zoom, pan, hover and the axis work as in the main timeline.
 //
 //   +---------------------------------------------------------------+
-//   | A and B take turns at every access ...  [axis] [again] [leave]|
+//   | [naive-flag v] vs [tas-mutex v]           [axis] [again] [leave]|
+//   | A and B take turns at every access ... (not in lecture mode)  |
 //   | Naive boolean flag   B entered while A was inside, 3 times ...|
 //   |   ruler / lane A / lane B                                     |
 //   | Atomic test-and-set lock   A waited ... never two inside ...  |
@@ -16,8 +17,10 @@
 #include "gui/view_state.hpp"
 #include "session/comparison.hpp"
 
+#include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace racetrace {
@@ -25,6 +28,7 @@ namespace racetrace {
 class Theme;
 class AppCommands;
 class TimelineView;
+class LayoutReport;
 
 class ComparisonView {
   public:
@@ -44,8 +48,12 @@ class ComparisonView {
     }
 
     enum class Action { None, RunAgain, Leave };
+    /// The two scenarios on screen, or picked in the header: what Run again runs.
+    ComparisonPair pair() const { return comparisonOf(m_picked[0], m_picked[1]); }
     /// Draws into an already begun window; returns what the user asked for.
-    Action draw(const Theme& theme, AppCommands& commands);
+    /// Items the tests click go into `layout` when given: compare-first,
+    /// compare-second, and while a picker is open, compare-pick-NAME.
+    Action draw(const Theme& theme, AppCommands& commands, LayoutReport* layout = nullptr);
 
     /// T: both timelines switch between event order and real time.
     void toggleAxis();
@@ -57,12 +65,16 @@ class ComparisonView {
         std::unique_ptr<TimelineView> timeline;
         ViewState state;
     };
-    void drawHeader(const Theme& theme, bool busy, Action& action);
+    void drawHeader(const Theme& theme, bool busy, Action& action, LayoutReport* layout);
+    /// One side's scenario picker; true when the user chose another.
+    bool drawPicker(std::size_t index, float width, LayoutReport* layout);
     void drawSide(std::size_t index, float height, const Theme& theme, AppCommands& commands);
 
     std::shared_ptr<const Comparison> m_comparison;
     std::vector<Side> m_sides;
     TimeAxis m_axis = TimeAxis::EventOrder;
+    std::array<std::string, 2> m_picked;                     ///< scenario names, top then bottom
+    std::vector<std::pair<std::string, std::string>> m_menu; ///< every built-in scenario: name, summary
 };
 
 } // namespace racetrace
