@@ -128,8 +128,8 @@ class SpanBuilder {
         }
         w.openSpan = m_spans.size();
         const bool heldLock = w.lastGuardRead != kNoEvent && acquiredLock(m_trace, m_trace.events[w.lastGuardRead]);
-        m_spans.push_back(
-            {e.worker, i, kNoEvent, e.timestamp, e.timestamp, i, w.lastGuardRead, w.guardWrite, heldLock});
+        m_spans.push_back({e.worker, i, kNoEvent, e.timestamp, e.timestamp, i, w.lastGuardRead, w.guardWrite, heldLock,
+                           e.timestamp, i});
     }
 
     void onExit(WorkerState& w, std::uint64_t i) {
@@ -157,7 +157,9 @@ std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
     SpanBuilder builder(trace);
     for (std::uint64_t i = 0; i < trace.events.size(); ++i)
         builder.add(i);
-    return builder.finish();
+    auto spans = builder.finish();
+    addEntryWaits(trace, spans);
+    return spans;
 }
 
 } // namespace racetrace

@@ -37,9 +37,25 @@ struct CriticalSectionSpan {
     /// lets only one worker hold such a lock, so two spans that both have this
     /// cannot really overlap: if their times say so, the clocks disagree.
     bool heldLock = false;
+    /// Where its entry code began: the worker's first access since its
+    /// previous exit on a line before the entry's (a flag check, a
+    /// test-and-set, taking a ticket); beginNs and enterEvent when it had none.
+    std::uint64_t waitBeginNs = 0;
+    std::uint64_t waitEvent = kNoEvent;
+    /// Another worker was inside while this one was in its entry code: it
+    /// waited for the lock (Tracy's "waiting" state).
+    bool waitedForOther = false;
+    /// Another worker was in its entry code while this one was inside: the
+    /// lock was contended (Tracy's "contended" state).
+    bool contended = false;
 };
 
-/// All spans of all workers, in order of their CsEnter events. Linear in the trace.
+/// All spans of all workers, in order of their CsEnter events, with their
+/// entry waits and contention. Linear in the trace, plus O(n log n) in spans.
 std::vector<CriticalSectionSpan> criticalSections(const Trace& trace);
+
+/// Fills each span's waitBeginNs, waitEvent, waitedForOther and contended
+/// (entry_waits.cpp); `spans` as criticalSections lists them.
+void addEntryWaits(const Trace& trace, std::vector<CriticalSectionSpan>& spans);
 
 } // namespace racetrace

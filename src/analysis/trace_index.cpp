@@ -58,6 +58,24 @@ std::optional<std::uint16_t> TraceIndex::lineAt(const Trace& trace, std::uint32_
     return trace.events[last].line;
 }
 
+std::vector<std::uint32_t> TraceIndex::insideAfter(std::uint64_t eventIndex) const {
+    std::vector<std::uint32_t> inside;
+    if (eventIndex == kNoEvent) return inside; // before the first event
+    for (std::uint32_t w = 0; w < m_lanes.size(); ++w) {
+        const auto& spans = m_lanes[w].spans;
+        // The last stay entered at or before the event: is it still going on?
+        const auto after =
+            std::upper_bound(spans.begin(), spans.end(), eventIndex,
+                             [](std::uint64_t i, const CriticalSectionSpan& s) { return i < s.enterEvent; });
+        if (after != spans.begin() && eventIndex < std::prev(after)->endPosition) inside.push_back(w);
+    }
+    return inside;
+}
+
+bool TraceIndex::hasStays() const {
+    return std::any_of(m_lanes.begin(), m_lanes.end(), [](const WorkerEvents& lane) { return !lane.spans.empty(); });
+}
+
 std::uint64_t TraceIndex::firstEventAtOrAfter(const Trace& trace, std::uint64_t ns) {
     const auto& events = trace.events;
     const auto found = std::lower_bound(events.begin(), events.end(), ns,

@@ -31,6 +31,12 @@ class TraceIndex {
     std::uint64_t nextEventOf(std::uint32_t worker, std::uint64_t eventIndex) const;
     /// The program line the worker is at after `eventIndex` (its last event's line).
     std::optional<std::uint16_t> lineAt(const Trace& trace, std::uint32_t worker, std::uint64_t eventIndex) const;
+    /// The workers inside the critical section just after event `eventIndex`
+    /// (entered at or before it, not yet left), ascending: the lock's owner,
+    /// whatever the lock is. O(workers x log stays).
+    std::vector<std::uint32_t> insideAfter(std::uint64_t eventIndex) const;
+    /// True when some worker ever entered a critical section.
+    bool hasStays() const;
     /// The first event whose timestamp is >= ns (events.size() if none).
     static std::uint64_t firstEventAtOrAfter(const Trace& trace, std::uint64_t ns);
 

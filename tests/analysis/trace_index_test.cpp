@@ -163,3 +163,21 @@ TEST_CASE("lookups on a long trace agree with a linear scan", "[index]") {
         }
     }
 }
+
+TEST_CASE("trace index: who is inside the critical section after each event", "[analysis][index]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    const auto enterA = b.csEnter(A, 100);
+    const auto enterB = b.csEnter(B, 150);
+    const auto exitA = b.csExit(A, 200);
+    const auto exitB = b.csExit(B, 250);
+    const Trace trace = b.build();
+    const TraceIndex index = TraceIndex::build(trace);
+    CHECK(index.hasStays());
+    using Workers = std::vector<std::uint32_t>;
+    CHECK(index.insideAfter(kNoEvent).empty());
+    CHECK(index.insideAfter(enterA) == Workers{A});
+    CHECK(index.insideAfter(enterB) == Workers{A, B});
+    CHECK(index.insideAfter(exitA) == Workers{B});
+    CHECK(index.insideAfter(exitB).empty());
+    CHECK_FALSE(TraceIndex::build(TraceBuilder(Shape::NoSync).build()).hasStays());
+}

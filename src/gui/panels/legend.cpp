@@ -30,6 +30,8 @@ enum class Glyph : std::uint8_t {
     Spin,     ///< repeated identical reads folded into one bar between two ticks
     Tick,     ///< one tick with its head; the colour field holds the TickKind
     Merged,   ///< ticks too close to tell apart, drawn as one block
+    Waiting,  ///< waiting to get in: a strip in the worker's colour at the foot
+    Held,     ///< a contended stay: the stay's fill with a heavy outline in the worker's colour
 };
 
 constexpr std::uint16_t tickBit(TickKind kind) {
@@ -75,6 +77,13 @@ void drawGlyph(ImDrawList* draw, const Palette& p, Glyph glyph, ImU32 color, ImV
     draw->AddRectFilled(min, max, p.laneBackground);
     switch (glyph) {
     case Glyph::Box: draw->AddRectFilled(min, max, color); break;
+    case Glyph::Waiting: // as WorkerLane::drawLockWaits
+        draw->AddRectFilled(ImVec2(min.x, max.y - box * 0.3f), max, withAlpha(color, 150));
+        break;
+    case Glyph::Held: // as WorkerLane::drawUnder for a contended stay
+        draw->AddRectFilled(min, max, p.criticalSpan);
+        draw->AddRect(min, max, withAlpha(color, 220), 0.0f, 0, std::max(2.0f, box / 6.0f));
+        break;
     case Glyph::Arrow: { // as drawArrow on the timeline: a dot, a line, a head
         const float thickness = std::max(1.5f, box / 8.0f), head = box * 0.45f;
         const ImVec2 from(min.x + box * 0.18f, max.y - box * 0.18f), to(max.x - box * 0.12f, min.y + box * 0.12f);
@@ -154,6 +163,12 @@ LegendContent legendContentOf(const TraceDocument& document) {
                                      [](const BlockedWait& w) { return w.endedBy != kNoEvent; });
     content.stays = std::any_of(document.index.lanes().begin(), document.index.lanes().end(),
                                 [](const WorkerEvents& lane) { return !lane.spans.empty(); });
+    content.lockWaits = content.contended = false;
+    for (const WorkerEvents& lane : document.index.lanes())
+        for (const CriticalSectionSpan& span : lane.spans) {
+            content.lockWaits = content.lockWaits || span.waitedForOther;
+            content.contended = content.contended || span.contended;
+        }
     content.overlaps = content.lostUpdates = content.tornRecords = content.storeBuffering = false;
     for (const Finding& finding : document.analysis.findings) {
         content.overlaps = content.overlaps || finding.kind == FindingKind::Overlap;
@@ -192,6 +207,8 @@ void drawTimelineLegend(const Theme& theme, const LegendContent& content) {
         {mark(ChannelMark::MessageDropped), Glyph::Mark, markId(ChannelMark::MessageDropped), "message dropped"},
         {content.spins, Glyph::Spin, p.dimText, "the same read, repeated"},
         {content.stays, Glyph::Box, p.criticalSpan, "in the critical section"},
+        {content.lockWaits, Glyph::Waiting, theme.workerColor(0), "waiting to get in"},
+        {content.contended, Glyph::Held, theme.workerColor(0), "held while others waited"},
         {content.overlaps, Glyph::Box, p.overlapBand, "overlap"},
         {content.lostUpdates, Glyph::Arrow, p.lostUpdateArrow, "lost update"},
         {content.tornRecords, Glyph::Triangle, p.tornRecordFill, "torn record"},

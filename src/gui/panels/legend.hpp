@@ -15,6 +15,8 @@ struct TraceDocument;
 struct LegendContent {
     std::uint16_t ticks = 0xFFFF; ///< bits (1 << TickKind) of the tick kinds drawn
     bool stays = true;            ///< critical-section stays
+    bool lockWaits = true;        ///< waits to get in while another was inside (a strip at the lane's foot)
+    bool contended = true;        ///< stays during which another waited (a heavy outline)
     bool overlaps = true, lostUpdates = true, tornRecords = true, storeBuffering = true;
     std::uint8_t channelMarks = 0xFF;                  ///< bits (1 << ChannelMark) of the channel marks drawn
     bool blocked = true;                               ///< a worker blocked in a channel call

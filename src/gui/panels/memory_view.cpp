@@ -1,5 +1,6 @@
 #include "gui/panels/memory_view.hpp"
 
+#include "analysis/plain_words.hpp"
 #include "gui/theme.hpp"
 
 #include <imgui.h>
@@ -34,6 +35,7 @@ void MemoryView::draw(ViewContext& context) {
     const std::uint64_t cursor = context.state.cursorEvent;
     if (document.get() != m_document || cursor != m_cursor || m_snapshot.words.empty()) {
         m_snapshot = document->memory.at(trace, cursor);
+        m_inside = document->index.insideAfter(cursor);
         m_held.clear();
         for (std::uint16_t c = 0; c < trace.scenario.channels.size(); ++c)
             m_held.push_back(document->analysis.messages.heldAfter(c, cursor));
@@ -54,8 +56,22 @@ void MemoryView::draw(ViewContext& context) {
         else
             drawScalar(theme, trace, v);
     }
+    drawOwner(theme, *document);
     for (std::uint16_t c = 0; c < m_held.size(); ++c)
         drawChannel(theme, trace, c);
+}
+
+void MemoryView::drawOwner(const Theme& theme, const TraceDocument& document) const {
+    if (!document.index.hasStays()) return;
+    const Palette& palette = theme.palette();
+    if (m_inside.empty()) {
+        ImGui::TextDisabled("inside the critical section: nobody");
+        return;
+    }
+    const bool shared = m_inside.size() > 1;
+    ImGui::PushStyleColor(ImGuiCol_Text, shared ? palette.tornMarker : palette.text);
+    ImGui::TextWrapped("inside the critical section: %s%s", workerList(m_inside).c_str(), shared ? " (at once!)" : "");
+    ImGui::PopStyleColor();
 }
 
 void MemoryView::drawChannel(const Theme& theme, const Trace& trace, std::uint16_t c) const {

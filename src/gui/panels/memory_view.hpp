@@ -24,12 +24,15 @@ class MemoryView : public View {
     /// A record as a row of word cells in the colours of their last writers.
     void drawRecord(const Theme& theme, const VariableInfo& variable) const;
     /// A channel's messages at the cursor as cells in their senders' colours.
+    /// "inside the critical section: A": the lock's owner, for any kind of lock.
+    void drawOwner(const Theme& theme, const TraceDocument& document) const;
     void drawChannel(const Theme& theme, const Trace& trace, std::uint16_t channel) const;
 
     // The snapshot is rebuilt only when the cursor or the document changes.
     const TraceDocument* m_document = nullptr;
     std::uint64_t m_cursor = 0;
     MemorySnapshot m_snapshot;
+    std::vector<std::uint32_t> m_inside;            ///< who holds the lock (is inside) after the cursor
     std::vector<std::vector<std::uint64_t>> m_held; ///< per channel: the Sends of the messages it holds
 };
 

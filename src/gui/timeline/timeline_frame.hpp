@@ -90,6 +90,7 @@ struct TimelineFrame {
 
 // Vertical layout inside a lane, as fractions of its height.
 inline constexpr float kSpanTop = 0.10f, kSpanBottom = 0.90f;
+inline constexpr float kWaitTop = 0.80f; ///< a lock wait: a strip from here to kSpanBottom
 inline constexpr float kTallTop = 0.24f, kShortTop = 0.46f, kTickBottom = 0.76f;
 
 /// Filled rectangle outline from four thin rectangles: cheaper than an anti-aliased AddRect.

@@ -23,6 +23,7 @@ struct LaneHover {
     std::uint32_t stayWorker = 0;   ///< a critical-section stay under the mouse: its worker
     std::uint32_t stay = 0;         ///< index in TraceIndex's WorkerEvents::spans of the first one
     std::uint32_t stays = 0;        ///< merged stays in that block (0: none)
+    bool lockWait = false;          ///< the stays' waits to get in are under the mouse, not the stays
     std::uint32_t wait = kNoWait;   ///< a blocked wait under the mouse: index into MessageStats::waits
     std::uint32_t waits = 0;        ///< merged waits in that block (0: none)
 

@@ -152,9 +152,15 @@ void TimelineModel::buildLanes() {
                 m_openStayBeginNs[w] = span.beginNs;
             }
             lane.spans[1].add(enter, exit, item);
+            if (span.waitedForOther && span.waitEvent < tr.events.size()) {
+                lane.lockWaits[0].add(static_cast<double>(span.waitBeginNs), static_cast<double>(span.beginNs), item);
+                lane.lockWaits[1].add(static_cast<double>(span.waitEvent), enter, item);
+            }
         }
-        lane.spans[0].finish();
-        lane.spans[1].finish();
+        for (int slot = 0; slot < 2; ++slot) {
+            lane.spans[slot].finish();
+            lane.lockWaits[slot].finish();
+        }
     }
 }
 

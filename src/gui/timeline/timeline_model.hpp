@@ -165,6 +165,9 @@ struct LaneModel {
     /// Per ChannelMark: its events in this lane, ascending (so ascending on both axes).
     std::array<std::vector<std::uint64_t>, kChannelMarkCount> marks;
     IntervalRuns blocked[2]; ///< blocking channel calls per axis; item = index into MessageStats::waits
+    /// Entry code run while another worker was inside (waiting for the lock),
+    /// per axis; item = index in WorkerEvents::spans of the stay it led to.
+    IntervalRuns lockWaits[2];
     /// Its last stay is still going on (a live step-mode trace: the worker is
     /// inside and has not left or ended). That stay reaches the live end of the
     /// trace, and is drawn at least a few pixels wide: it is happening now.

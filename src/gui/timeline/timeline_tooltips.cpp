@@ -68,6 +68,22 @@ void eventTooltip(const TimelineModel& model, const Theme& theme, std::uint64_t 
     endTooltip();
 }
 
+namespace {
+
+/// A wait to get in: from the first access of the entry code to the entry.
+void lockWaitText(const CriticalSectionSpan& span, std::uint32_t merged) {
+    if (merged > 1) {
+        ImGui::Text("%u waits to get in here: zoom in to see each", merged);
+        return;
+    }
+    ImGui::TextUnformatted("waiting to get in: another worker was inside");
+    const std::string from = formatTime(static_cast<double>(span.waitBeginNs));
+    const std::string length = formatDuration(static_cast<double>(span.beginNs - span.waitBeginNs));
+    ImGui::TextDisabled("from %s, %s until it got in", from.c_str(), length.c_str());
+}
+
+} // namespace
+
 void stayTooltip(const TimelineModel& model, const Theme& theme, const LaneHover& hover) {
     const auto& lanes = model.document().index.lanes();
     if (hover.stays == 0 || hover.stayWorker >= lanes.size()) return;
@@ -76,7 +92,9 @@ void stayTooltip(const TimelineModel& model, const Theme& theme, const LaneHover
     const CriticalSectionSpan& span = spans[hover.stay];
     beginTooltip();
     workerTitle(theme, span.worker);
-    if (hover.stays > 1) {
+    if (hover.lockWait) {
+        lockWaitText(span, hover.stays);
+    } else if (hover.stays > 1) {
         ImGui::Text("%u stays in the critical section here: zoom in to see each", hover.stays);
     } else {
         ImGui::TextUnformatted(span.exitEvent == kNoEvent ? "inside the critical section (never left)"
@@ -85,6 +103,7 @@ void stayTooltip(const TimelineModel& model, const Theme& theme, const LaneHover
         const std::string to = formatTime(static_cast<double>(span.endNs));
         const std::string length = formatDuration(static_cast<double>(span.endNs - span.beginNs));
         ImGui::TextDisabled("%s to %s (%s)", from.c_str(), to.c_str(), length.c_str());
+        if (span.contended) ImGui::TextUnformatted("contended: another worker waited to get in meanwhile");
     }
     endTooltip();
 }

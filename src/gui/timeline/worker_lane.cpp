@@ -110,6 +110,8 @@ void drawChannelMark(ImDrawList* draw, const Palette& p, ChannelMark mark, ImVec
 void WorkerLane::preprocess(const TimelineModel& model) {
     const auto& lanes = model.lanes();
     m_events = m_worker < lanes.size() ? &lanes[m_worker] : nullptr;
+    const auto& indexLanes = model.document().index.lanes();
+    m_spans = m_worker < indexLanes.size() ? &indexLanes[m_worker].spans : nullptr;
     const Trace& trace = model.trace();
     m_name = workerName(m_worker);
     m_role = m_pid = m_cpus = {};
@@ -190,9 +192,27 @@ void WorkerLane::drawChannelMarks(const TimelineFrame& f, std::size_t lane) cons
     }
 }
 
+void WorkerLane::drawLockWaits(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
+    const IntervalRuns& runs = m_events->lockWaits[axisSlot(f.axis)];
+    const float top = f.laneY(lane, kWaitTop), bottom = f.laneY(lane, kSpanBottom);
+    const ImU32 fill = withAlpha(f.theme->workerColor(m_worker), 150);
+    auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
+        const ImVec2 min(f.px(b), top), max(std::max(f.px(e), f.px(b) + 2.0f), bottom);
+        f.draw->AddRectFilled(min, max, fill);
+        if (f.mouseIn(min, max)) {
+            hover.stayWorker = m_worker;
+            hover.stay = runs.item(first);
+            hover.stays = static_cast<std::uint32_t>(last - first);
+            hover.lockWait = true;
+        }
+    };
+    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
 void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
     if (m_events == nullptr) return;
     drawBlocked(f, lane, hover);
+    drawLockWaits(f, lane, hover);
     const IntervalRuns& runs = m_events->spans[axisSlot(f.axis)];
     const ImU32 outline = withAlpha(f.theme->workerColor(m_worker), 220);
     const float top = f.laneY(lane, kSpanTop), bottom = f.laneY(lane, kSpanBottom);
@@ -202,14 +222,24 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
         const float closed = std::max(f.px(e), min.x + 2.0f);
         const ImVec2 max(open ? std::max(closed, f.openEndPx()) : closed, bottom);
         f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
-        outlineRect(f.draw, min, max, outline, 1.0f);
+        // Held while another waited (contended): a heavier outline, as Tracy marks the state.
+        outlineRect(f.draw, min, max, outline, contended(runs, first, last) ? 3.0f * f.strokeScale : 1.0f);
         if (f.mouseIn(min, max)) {
             hover.stayWorker = m_worker;
             hover.stay = runs.item(first);
             hover.stays = static_cast<std::uint32_t>(last - first);
+            hover.lockWait = false;
         }
     };
     runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+}
+
+bool WorkerLane::contended(const IntervalRuns& runs, std::size_t first, std::size_t last) const {
+    if (m_spans == nullptr) return false;
+    // A merged block looks at a bounded number of its stays: the outline is a hint, not a count.
+    for (std::size_t k = first; k < last && k < first + 64; ++k)
+        if (const auto item = runs.item(k); item < m_spans->size() && (*m_spans)[item].contended) return true;
+    return false;
 }
 
 void WorkerLane::drawSpinBar(const TimelineFrame& f, std::size_t lane, std::size_t k) const {
