@@ -151,10 +151,11 @@ Analysis analyse(const Trace& trace) {
     analysis.locks = lockStats(trace, criticalSections(trace));
     analysis.fault = faultOutcome(trace);
     const Finding* race = analysis.firstRace();
-    // A killed worker is the story of a run made to show it, unless something raced.
-    analysis.headline = race != nullptr  ? race->sentence
-                        : analysis.fault ? analysis.fault->sentence
-                                         : allWellHeadline(trace, analysis.invariants, analysis.messages);
+    // A worker killed on purpose is the story of the run (what its death did
+    // to the others), even where the lock also raced: the races stay in the findings.
+    analysis.headline = analysis.fault    ? analysis.fault->sentence
+                        : race != nullptr ? race->sentence
+                                          : allWellHeadline(trace, analysis.invariants, analysis.messages);
     return analysis;
 }
 

@@ -46,6 +46,20 @@ bool othersDoneBefore(const Trace& trace, std::uint32_t killed) {
     return done + 1 == trace.workers.size();
 }
 
+/// True when `killed` held the way in when it died: inside the critical
+/// section (an entry with no exit after it), or holding a kernel lock it had
+/// taken and not released (between sem_wait and the entry, say).
+bool killedHolding(const Trace& trace, std::uint32_t killed) {
+    bool inside = false, locked = false;
+    for (const Event& e : trace.events) {
+        if (e.worker != killed) continue;
+        if (e.kind == EventKind::CsEnter || e.kind == EventKind::CsExit) inside = e.kind == EventKind::CsEnter;
+        if (e.kind == EventKind::LockAcquire || e.kind == EventKind::LockRelease)
+            locked = e.kind == EventKind::LockAcquire;
+    }
+    return inside || locked;
+}
+
 std::string outcomeSentence(const Trace& trace, const FaultOutcome& outcome) {
     const std::uint32_t killed = outcome.killed.front();
     const std::string who = workerName(killed), others = othersOf(trace, killed);
@@ -53,6 +67,9 @@ std::string outcomeSentence(const Trace& trace, const FaultOutcome& outcome) {
     const std::string name = guard != nullptr ? guard->name : "the lock";
     const std::string until =
         " until the watchdog stopped the run after " + seconds(trace.settings.watchdogSeconds) + " without progress";
+    if (outcome.recovered == 0 && !killedHolding(trace, killed))
+        return who + " was killed outside the critical section, holding nothing; " + others +
+               (outcome.stoppedByWatchdog ? " stopped making progress" + until + "." : " went on to the end.");
     if (outcome.recovered > 0)
         return who + " was killed while holding " + name + "; the next to lock it was told its owner had died " +
                "(EOWNERDEAD), made it consistent and went on: a robust mutex has an owner, and the system " +
@@ -79,7 +96,9 @@ std::optional<FaultOutcome> faultOutcome(const Trace& trace) {
     const RunSettings& settings = trace.settings;
     if (settings.killAtEntry == 0 || settings.killWorker >= trace.workers.size()) return std::nullopt;
     // Asked for, but the worker never got that far (fewer entries): nobody was killed.
-    if (trace.stopReason.find("(--kill)") == std::string::npos) return std::nullopt;
+    if (trace.stopReason.find("(--kill)") == std::string::npos &&
+        trace.stopReason.find("(kill now)") == std::string::npos)
+        return std::nullopt;
     FaultOutcome outcome;
     outcome.killed.push_back(settings.killWorker);
     for (const Event& e : trace.events)

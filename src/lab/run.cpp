@@ -311,15 +311,39 @@ void Run::killStoppedWorker() {
     siginfo_t info{};
     if (waitid(P_PID, static_cast<id_t>(child.pid()), &info, WSTOPPED | WNOHANG | WNOWAIT) != 0) return;
     if (info.si_pid != child.pid() || info.si_code != CLD_STOPPED) return;
+    killWorker(m_kill->worker);
+    addStopReason("Worker " + workerName(m_kill->worker) + " was killed (--kill) inside the critical section, entry " +
+                  std::to_string(m_kill->entry) + ".");
+}
+
+void Run::killWorker(std::uint32_t worker) {
     // Stamped when the signal goes: the lock it held is free only after that
     // (a robust mutex's next owner enters later), so its stay ends here.
     std::uint32_t cpu = 0;
-    m_ends[m_kill->worker].ticks = readClock(m_clock.kind, cpu);
-    m_ends[m_kill->worker].killedHow = WorkerExit::How::Killed;
-    child.signal(SIGKILL);
+    m_ends[worker].ticks = readClock(m_clock.kind, cpu);
+    m_ends[worker].killedHow = WorkerExit::How::Killed;
+    m_children[worker].signal(SIGKILL);
     m_killSent = true;
-    addStopReason("Worker " + workerName(m_kill->worker) + " was killed (--kill) inside the critical section, entry " +
-                  std::to_string(m_kill->entry) + ".");
+}
+
+void Run::leaveStepping(double watchdogSeconds) {
+    m_stepping = false;
+    m_settings.watchdogSeconds = std::min(m_settings.watchdogSeconds, watchdogSeconds);
+    m_lastProgressTime = std::chrono::steady_clock::now();
+}
+
+void Run::requestKill(std::uint32_t worker) {
+    m_killNow.store(worker, std::memory_order_relaxed);
+}
+
+void Run::killRequestedWorker() {
+    const std::uint32_t worker = m_killNow.exchange(kNobody, std::memory_order_relaxed);
+    if (worker >= m_children.size() || m_killSent || !m_children[worker].running()) return;
+    // Where it was is known only once its last events are drained (it runs
+    // on until the signal lands): buildTrace reads it from them.
+    killWorker(worker);
+    m_killedNow = worker;
+    addStopReason("Worker " + workerName(worker) + " was killed (kill now).");
 }
 
 void Run::reapWorkers() {
@@ -349,6 +373,7 @@ bool Run::pump() {
         killAll(WorkerExit::How::Killed, "The run was stopped before it finished.");
     }
     killStoppedWorker();
+    killRequestedWorker();
     reapWorkers();
     const bool anyRunning =
         std::any_of(m_children.begin(), m_children.end(), [](const ChildProcess& child) { return child.running(); });

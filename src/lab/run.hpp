@@ -54,6 +54,11 @@ class Run {
     bool pump();
     /// Kills every worker now (thread-safe: takes effect at the next pump).
     void requestStop();
+    /// Kills one worker now, wherever it is, as --kill would inside the
+    /// critical section (the window's "Kill A now"; thread-safe: takes effect
+    /// at the next pump). The run's settings then name it as killed at its
+    /// current entry (inside) or the next one, so running it again repeats it.
+    void requestKill(std::uint32_t worker);
     /// Pumps until the run ends, then builds the Trace.
     Trace finish();
 
@@ -68,6 +73,9 @@ class Run {
     /// The options resolved: the scenario's defaults filled in, a seed chosen.
     const RunSettings& settings() const { return m_settings; }
     bool stepping() const { return m_stepping; }
+    /// The gates are open for good: the watchdog watches again, with
+    /// `watchdogSeconds` (a killed lock holder leaves the others spinning).
+    void leaveStepping(double watchdogSeconds);
     std::vector<pid_t> workerPids() const;
     /// "B is blocked in read() forever: ..." when a reader waits on a pipe
     /// whose only remaining write end is its own; empty otherwise.
@@ -89,11 +97,17 @@ class Run {
     void drainRings();
     /// --kill: kills the worker that stopped itself inside the critical section.
     void killStoppedWorker();
+    /// requestKill(): kills the worker asked for, once.
+    void killRequestedWorker();
+    /// SIGKILL to `worker`, stamped now, noted as ours.
+    void killWorker(std::uint32_t worker);
     void reapWorkers();
     void checkWatchdog();
     void killAll(WorkerExit::How how, const std::string& reason);
     void addStopReason(const std::string& sentence);
     std::string describeStuckWorkers() const;
+    /// The entry a requestKill() victim died at, as --kill would name it.
+    std::uint64_t killedAtEntry(std::uint32_t worker) const;
     /// `release`: free the drained events (the run is over).
     Trace buildTrace(bool release);
     WorkerRecord workerRecord(std::uint32_t worker) const;
@@ -118,7 +132,10 @@ class Run {
     bool m_stopKilled = false;      ///< requestStop() has been acted on
     bool m_watchdogFired = false;   ///< the watchdog has stopped the run
     std::optional<KillPlan> m_kill; ///< --kill: who, and at which entry
-    bool m_killSent = false;        ///< the SIGKILL of --kill has been sent
+    bool m_killSent = false;        ///< the SIGKILL of --kill (or of requestKill) has been sent
+    static constexpr std::uint32_t kNobody = ~0u;
+    std::atomic<std::uint32_t> m_killNow{kNobody}; ///< requestKill(): the worker to kill at the next pump
+    std::optional<std::uint32_t> m_killedNow;      ///< whom requestKill() killed
     std::uint64_t m_startTicks = 0;
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;

@@ -66,10 +66,26 @@ void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& tra
     trace.events.push_back(killed);
 }
 
+std::uint64_t Run::killedAtEntry(std::uint32_t worker) const {
+    // Its entries so far; inside (an entry with no exit after it): this one, else the next.
+    std::uint64_t entries = 0;
+    bool inside = false;
+    for (const Event& event : m_events[worker]) {
+        entries += event.kind == EventKind::CsEnter;
+        if (event.kind == EventKind::CsEnter || event.kind == EventKind::CsExit)
+            inside = event.kind == EventKind::CsEnter;
+    }
+    return inside ? entries : entries + 1;
+}
+
 Trace Run::buildTrace(bool release) {
     Trace trace;
     trace.scenario = m_scenario.infoFor(m_settings.workers, m_settings.iterations);
     trace.settings = m_settings;
+    if (m_killedNow) { // killed on request: recorded as the --kill that repeats it
+        trace.settings.killWorker = *m_killedNow;
+        trace.settings.killAtEntry = killedAtEntry(*m_killedNow);
+    }
     trace.machine = currentMachine();
     trace.clock = {m_clock.kind, m_clock.ticksPerNs};
     trace.stopReason = m_stopReason;

@@ -178,8 +178,25 @@ std::string StepController::stuck() {
     return sentence + ", and no other worker is left to end the wait.";
 }
 
+Result<void> StepController::kill(std::uint32_t worker) {
+    if (worker >= workers()) return fail("there is no worker " + workerName(worker) + " in this run.");
+    if (finished(worker)) return fail("worker " + workerName(worker) + " has already ended.");
+    m_run->requestKill(worker);
+    m_killed = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!finished(worker)) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return fail("worker " + workerName(worker) + " did not die within 5 s of SIGKILL.");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return {};
+}
+
 void StepController::runFreely() {
     m_free = true;
+    // Free now, a run can hang like any other: after a kill the others may
+    // spin on a lock nobody will release, so the watchdog steps in after 1 s.
+    m_run->leaveStepping(m_killed ? 1.0 : m_run->settings().watchdogSeconds);
     for (std::uint32_t k = 0; k < workers(); ++k)
         openGate(m_run->workerSlot(k));
 }

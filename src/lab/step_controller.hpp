@@ -66,6 +66,9 @@ class StepController {
     Result<void> retryBlockedOn(std::uint16_t channel);
     /// Opens every gate: the workers race freely from here on.
     void runFreely();
+    /// Kills the worker now, wherever it waits (SIGKILL from the parent, as
+    /// the window's "Kill A now"), and waits until it is gone.
+    Result<void> kill(std::uint32_t worker);
     bool finished(std::uint32_t worker);
     bool allFinished();
     /// One sentence when no step is possible any more although some worker has
@@ -90,6 +93,7 @@ class StepController {
     Result<void> refreshOutlooks();
 
     std::unique_ptr<Run> m_run;
+    bool m_killed = false;                ///< kill() was used: running freely may hang on a dead holder's lock
     std::vector<std::uint32_t> m_granted; ///< permits granted per worker
     std::vector<std::uint32_t> m_schedule;
     bool m_free = false;

@@ -176,6 +176,13 @@ void RunSession::stop() {
     if (m_run) m_run->requestStop();
 }
 
+bool RunSession::killNow(std::uint32_t worker) {
+    std::lock_guard lock(m_mutex);
+    if (!m_run || !m_busy.load() || m_analysing.load()) return false;
+    m_run->requestKill(worker);
+    return true;
+}
+
 RunProgress RunSession::progress() const {
     std::lock_guard lock(m_mutex);
     return m_run ? m_run->progress() : RunProgress{};

@@ -44,6 +44,9 @@ class RunSession {
     /// stops a load (while reading at once; once read, its result is dropped)
     /// (a comparison cannot be interrupted, but it is short).
     void stop();
+    /// Kills one worker of the run going on, wherever it is ("Kill A now");
+    /// false when no run is going on.
+    bool killNow(std::uint32_t worker);
     bool busy() const { return m_busy.load(); }
     /// True while a run or a replay goes on: those can be stopped (Stop, Esc);
     /// a run's workers can be stopped until they have finished.

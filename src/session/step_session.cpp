@@ -67,6 +67,7 @@ Result<void> StepSession::replace(const RunOptions& options, const std::vector<s
     m_options = options;
     m_schedule.clear();
     m_free = false;
+    m_killedAt.reset();
     for (const std::uint32_t worker : schedule) {
         if (auto stepped = m_controller->step(worker); !stepped) {
             readNextAccesses();
@@ -78,10 +79,21 @@ Result<void> StepSession::replace(const RunOptions& options, const std::vector<s
     return {};
 }
 
+Result<void> StepSession::kill(std::uint32_t worker) {
+    if (m_free || worker >= workers()) return fail("the workers already ran freely; Undo goes back to stepping.");
+    if (m_killedAt) return fail("a worker was killed already; Undo brings it back.");
+    auto killed = m_controller->kill(worker);
+    if (killed) m_killedAt = m_schedule.size();
+    readNextAccesses();
+    return killed;
+}
+
 Result<std::size_t> StepSession::undo() {
     std::vector<std::uint32_t> schedule = m_schedule;
-    // After running freely, Undo goes back to the last stepped state.
-    if (!m_free && !schedule.empty()) schedule.pop_back();
+    if (m_killedAt) // back to just before the kill: a killed process cannot step back
+        schedule.resize(*m_killedAt);
+    else if (!m_free && !schedule.empty()) // after running freely, back to the last stepped state
+        schedule.pop_back();
     if (auto replaced = replace(m_options, schedule); !replaced) return fail(replaced.error());
     return schedule.size();
 }

@@ -47,6 +47,10 @@ class StepSession {
     /// Fresh processes replay every step but the last (after running freely:
     /// every step, back to before it ran freely). Returns the steps replayed.
     Result<std::size_t> undo();
+    /// Kills the worker now ("Kill A now"): the others go on being stepped.
+    /// Undo afterwards brings it back: fresh processes replay the steps before the kill.
+    Result<void> kill(std::uint32_t worker);
+    bool killedSomeone() const { return m_killedAt.has_value(); }
     /// Fresh processes for `options`, with no step taken yet.
     Result<void> restart(const RunOptions& options);
     /// Opens every gate and waits for the workers to finish.
@@ -71,6 +75,7 @@ class StepSession {
     std::vector<std::optional<PendingAccess>> m_next;                     ///< per worker; nothing: finished or blocked
     std::vector<std::optional<std::pair<std::uint16_t, bool>>> m_blocked; ///< per worker: its channel call
     std::string m_stuck;
+    std::optional<std::size_t> m_killedAt; ///< steps taken when a worker was killed
     bool m_free = false;
 };
 

@@ -115,3 +115,33 @@ TEST_CASE("a trace made with --kill shows what the lock did, and R runs it again
     CHECK(again);
     CHECK(app.quit() == 0);
 }
+
+TEST_CASE("K kills A while a run goes on: the status line says what its death did, and no worker is left",
+          "[window][run][kill]") {
+    XvfbServer server;
+    // As above: R makes a naive-flag run of ~20 s, surely going on when K lands.
+    GuiApp app(server, {}, "kill now", [](const fs::path& config) {
+        fs::create_directories(config / "racetrace");
+        std::ofstream(config / "racetrace" / "settings.json")
+            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})"
+            << "\n";
+    });
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForScreen("demo", lanesOnScreen, 15s);
+    REQUIRE(pollUntil([&] { return app.workerCount() == 0; }, 5s));
+
+    app.key("r");
+    REQUIRE(pollUntil([&] { return app.workerCount() >= 2; }, 5s, 50ms));
+    app.key("k");
+    app.waitForOutput("Killing A now (SIGKILL from the parent)", 5s);
+    // Inside, the flag stays "in use" and B waits until the watchdog (5 s),
+    // unless B was inside too (the flag races) and freed it on its way out;
+    // outside, B goes on to the end. The status line says which, not the race.
+    const std::string out = app.waitForOutput("A was killed ", 60s);
+    INFO("the app printed:\n" << out << "\nstderr: " << app.stderrText());
+    CHECK((out.find("stays \"") != std::string::npos || out.find("B went on to the end") != std::string::npos));
+    CHECK(pollUntil([&] { return app.workerCount() == 0; }, 5s));
+    CHECK(app.quit() == 0);
+    CHECK(pollUntil([&] { return app.taggedProcesses().empty(); }, 3s));
+}

@@ -106,8 +106,9 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     m_state.cursorEvent = kNoEvent;
     m_state.fitRequested = true;
     m_state.playing = false;
-    // Open on a race that fits on screen: that is what a lecture wants to point at.
-    const int opening = m_document->analysis.openingFinding(m_document->trace);
+    // Open on a race that fits on screen: that is what a lecture wants to point
+    // at; after a kill, on what the death did (the headline; N goes to the races).
+    const int opening = m_document->analysis.fault ? -1 : m_document->analysis.openingFinding(m_document->trace);
     if (opening >= 0)
         m_state.selectFinding(opening);
     else
@@ -283,6 +284,14 @@ void App::compare(ComparisonPair pair) {
         return;
     }
     showMessage(running);
+}
+
+void App::killNow() {
+    if (!m_session.killNow(0)) {
+        showMessage("Kill A now works while a run goes on (R), or in step mode (S).", true);
+        return;
+    }
+    showMessage("Killing A now (SIGKILL from the parent)...");
 }
 
 void App::leaveComparison() {

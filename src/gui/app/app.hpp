@@ -83,6 +83,8 @@ class App final : public AppCommands {
     void requestScreenshot();
     void compare(ComparisonPair pair);
     void leaveComparison();
+    /// K while a run goes on: "Kill A now".
+    void killNow();
     void drawComparison(float top);
     void handleComparisonKeys();
     void setWindowTitle();

@@ -83,6 +83,7 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_HOME)) m_state.cursorEvent = kNoEvent;
     if (pressed(GLFW_KEY_END) && m_document) stepCursor(static_cast<std::int64_t>(m_document->trace.events.size()));
     if (pressed(GLFW_KEY_R)) m_runPanel.run(context);
+    if (pressed(GLFW_KEY_K) && !m_runPanel.stepping()) killNow(); // step mode has its own K
     if (pressed(GLFW_KEY_ESCAPE) && m_session.stoppable())
         m_session.stop();
     else if (pressed(GLFW_KEY_ESCAPE) && errorShown())
@@ -172,7 +173,7 @@ void App::drawHelpMenu() {
                            "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                            "Space play/pause   Left/Right step one event\n"
                            "R run again   Esc stop   B previous trace   F12 screenshot\n"
-                           "S step mode (then 1-9)   Ctrl+R replay   C compare any two");
+                           "S step mode (then 1-9)   K kill A now   Ctrl+R replay   C compare any two");
     ImGui::Separator();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
     drawTimelineLegend(m_theme);

@@ -65,6 +65,14 @@ void StepPanel::undo(ViewContext& context) {
     context.commands.showMessage("Undone: fresh processes replayed the first " + std::to_string(*replayed) + " steps.");
 }
 
+void StepPanel::killWorker(ViewContext& context, std::uint32_t worker) {
+    m_needsRefresh = true;
+    if (auto killed = m_session->kill(worker); !killed) return context.commands.showMessage(killed.error(), true);
+    context.commands.showMessage("Killed " + workerName(worker) +
+                                 " (SIGKILL from the parent). Step the others to see what its death left "
+                                 "behind; Undo brings it back.");
+}
+
 void StepPanel::runFreely(ViewContext& context) {
     if (m_session->ranFreely()) return;
     m_demo.clear();
@@ -109,6 +117,8 @@ bool StepPanel::draw(ViewContext& context) {
         for (std::uint32_t k = 0; k < workers && k < StepSession::kMaxWorkers; ++k)
             if (ImGui::IsKeyPressed(GLFW_KEY_1 + static_cast<int>(k), false) && m_session->next(k))
                 stepWorker(context, k);
+    if (!io.WantTextInput && !demo && !free && !m_session->killedSomeone() && ImGui::IsKeyPressed(GLFW_KEY_K, false))
+        killWorker(context, 0);
 
     ImGui::PushStyleColor(ImGuiCol_Text, context.theme.palette().dimText);
     if (free)
@@ -165,9 +175,12 @@ bool StepPanel::drawActions(ViewContext& context, bool demo) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open every gate: the workers race on to the end on their own.");
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::BeginDisabled(demo || (m_session->schedule().empty() && !free));
+    ImGui::BeginDisabled(demo || (m_session->schedule().empty() && !free && !m_session->killedSomeone()));
     if (ImGui::Button("Undo", ImVec2(half, 0))) undo(context);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back: fresh processes replay every step but the last.");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", m_session->killedSomeone()
+                                    ? "Bring the killed worker back: fresh processes replay the steps before the kill."
+                                    : "Step back: fresh processes replay every step but the last.");
     ImGui::EndDisabled();
     const bool naiveFlag = m_session->options().scenario == "naive-flag";
     if (naiveFlag) {
@@ -187,7 +200,22 @@ bool StepPanel::drawActions(ViewContext& context, bool demo) {
         clearState(context.state);
         return false;
     }
+    drawKillButton(context, demo);
     return true;
+}
+
+void StepPanel::drawKillButton(ViewContext& context, bool demo) {
+    const bool free = m_session->ranFreely();
+    const bool finishedA = !m_session->next(0).has_value() && !m_session->blocked(0);
+    ImGui::BeginDisabled(free || demo || m_session->killedSomeone() || finishedA);
+    if (ImGui::Button(fitLabel({"Kill A now (K)", "Kill A (K)", "Kill A"}, ImGui::GetContentRegionAvail().x),
+                      ImVec2(-1, 0)))
+        killWorker(context, 0);
+    noteItem(context, "kill-now-button");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("SIGKILL A where it stands, as a crash would: if it holds the lock, see what each\n"
+                          "mechanism does without it (a spin lock spins forever, a robust mutex recovers).");
+    ImGui::EndDisabled();
 }
 
 } // namespace racetrace

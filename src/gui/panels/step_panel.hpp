@@ -32,6 +32,8 @@ class StepPanel {
 
     void stepWorker(ViewContext& context, std::uint32_t worker);
     void undo(ViewContext& context);
+    /// "Kill A now": SIGKILL to the worker wherever it waits; the others go on being stepped.
+    void killWorker(ViewContext& context, std::uint32_t worker);
     void runFreely(ViewContext& context);
     void startDemo(ViewContext& context);
     void playDemo(ViewContext& context);
@@ -40,6 +42,8 @@ class StepPanel {
     void drawWorkerButtons(ViewContext& context, bool demo);
     /// Run freely, Undo, Show me the race; false when Leave was pressed.
     bool drawActions(ViewContext& context, bool demo);
+    /// Last, under the others: "Kill A now (K)".
+    void drawKillButton(ViewContext& context, bool demo);
 
     std::unique_ptr<StepSession> m_session;
     bool m_needsRefresh = true;
