@@ -6,10 +6,16 @@
 //   wait_ns, hold_ns (traced) = the analysis's mean wait to get in and stay inside
 //   spread         = the slower worker's waiting / the faster one's (1 = fair)
 //
+// BM_LockCostUncontended runs the same with both workers on one CPU (--pin
+// same): each takes the lock while the other is descheduled, so almost no
+// entry finds it taken (waited_pct says how many did): the uncontended cost.
+// Peterson is left out there: its rendezvous each round needs a context switch.
+//
 // and for the locks that can fail (peterson), the entries that overlapped or
 // lost an update per 100,000 rounds, traced and untraced (the observer effect
 // on store buffering), and the store-buffering findings per 100,000 rounds. Every run is a real run: spawn, race,
 // drain, analyse.
+#include "analysis/critical_sections.hpp"
 #include "analysis/findings.hpp"
 #include "lab/run.hpp"
 
@@ -30,16 +36,18 @@ constexpr std::array<const char*, 7> kLocks = {"tas-mutex", "cas-lock",  "ticket
 struct LockRun {
     double nsPerEntry = 0, waitNs = 0, holdNs = 0, spread = 0;
     double lostPer100k = 0, overlapsPer100k = 0, storeBufferingPer100k = 0;
+    double waitedPct = 0; ///< entries that waited while another was inside, in %
     std::string error;
 };
 
-LockRun runLock(const std::string& scenario, bool traced) {
+LockRun runLock(const std::string& scenario, bool traced, PinMode pin) {
     RunOptions options;
     options.scenario = scenario;
     options.workers = 2;
     options.iterations = kIterations;
     options.windowNs = 0;
     options.traceEnabled = traced;
+    options.pin = pin;
     LockRun out;
     auto trace = runToCompletion(options);
     if (!trace || !trace->stopReason.empty()) {
@@ -68,15 +76,19 @@ LockRun runLock(const std::string& scenario, bool traced) {
     out.waitNs = wait / entries;
     out.holdNs = hold / entries;
     out.spread = least > 0 ? most / least : 0;
+    std::uint64_t waited = 0;
+    for (const CriticalSectionSpan& span : criticalSections(*trace))
+        waited += span.waitedForOther;
+    out.waitedPct = static_cast<double>(waited) * 100.0 / entries;
     return out;
 }
 
-void BM_LockCost(benchmark::State& state) {
+void measureLock(benchmark::State& state, PinMode pin) {
     const std::string scenario = kLocks[static_cast<std::size_t>(state.range(0))];
     const bool traced = state.range(1) != 0;
     LockRun sum;
     for (auto _ : state) {
-        const LockRun run = runLock(scenario, traced);
+        const LockRun run = runLock(scenario, traced, pin);
         if (!run.error.empty()) {
             state.SkipWithError(run.error.c_str());
             return;
@@ -89,6 +101,7 @@ void BM_LockCost(benchmark::State& state) {
         sum.lostPer100k += run.lostPer100k;
         sum.overlapsPer100k += run.overlapsPer100k;
         sum.storeBufferingPer100k += run.storeBufferingPer100k;
+        sum.waitedPct += run.waitedPct;
     }
     const auto runs = static_cast<double>(state.iterations());
     state.SetLabel(scenario + (traced ? " traced" : " untraced"));
@@ -100,10 +113,24 @@ void BM_LockCost(benchmark::State& state) {
         state.counters["wait_spread"] = sum.spread / runs;
         state.counters["overlaps_per_100k"] = sum.overlapsPer100k / runs;
         state.counters["store_buffering_per_100k"] = sum.storeBufferingPer100k / runs;
+        state.counters["waited_pct"] = sum.waitedPct / runs;
     }
+}
+
+void BM_LockCost(benchmark::State& state) {
+    measureLock(state, PinMode::None);
 }
 BENCHMARK(BM_LockCost)
     ->ArgsProduct({{0, 1, 2, 3, 4, 5, 6}, {0, 1}})
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_LockCostUncontended(benchmark::State& state) {
+    measureLock(state, PinMode::Same);
+}
+BENCHMARK(BM_LockCostUncontended)
+    ->ArgsProduct({{0, 1, 2, 5, 6}, {0, 1}}) // no peterson (see the top)
     ->UseManualTime()
     ->Iterations(5)
     ->Unit(benchmark::kMillisecond);

@@ -66,3 +66,31 @@ TEST_CASE("killing the holder (--kill) on the robust mutex: the next locker reco
           "[integration][kill][locks]") {
     requireOutcome("pthread-mutex", false, true, "EOWNERDEAD");
 }
+
+TEST_CASE("killing the holder (--kill) on the naive flag: the flag stays in use, unless B was inside too, 20 of 20",
+          "[integration][kill]") {
+    const auto shmBefore = devShmEntries();
+    int stuck = 0;
+    for (int trial = 0; trial < kTrials; ++trial) {
+        INFO("trial " << trial + 1 << " of " << kTrials);
+        const Trace trace = killRun("naive-flag", 20'000);
+        const Analysis analysis = analyse(trace);
+        INFO("stop reason: " << trace.stopReason);
+        REQUIRE(analysis.fault.has_value());
+        INFO("sentence: " << analysis.fault->sentence);
+        CHECK(analysis.fault->killed == std::vector<std::uint32_t>{0});
+        CHECK(trace.workers[0].exit.how == WorkerExit::How::Killed);
+        if (analysis.fault->stoppedByWatchdog) {
+            // Y stays "in use": B waits on it until the watchdog.
+            ++stuck;
+            CHECK_THAT(analysis.fault->sentence, Catch::Matchers::Contains("stays \"in use\" forever"));
+        } else {
+            // B can only have gone on if the flag let it in beside A and it freed Y on its way out.
+            CHECK(analysis.count(FindingKind::Overlap) > 0);
+            CHECK_THAT(analysis.fault->sentence, Catch::Matchers::Contains("B went on to the end"));
+        }
+        CHECK(liveChildrenOf(getpid()).empty());
+    }
+    INFO(stuck << " of " << kTrials << " runs ended with B waiting on Y");
+    requireNoLeftovers(shmBefore);
+}
