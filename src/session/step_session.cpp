@@ -83,7 +83,10 @@ Result<void> StepSession::kill(std::uint32_t worker) {
     if (m_free || worker >= workers()) return fail("the workers already ran freely; Undo goes back to stepping.");
     if (m_killedAt) return fail("a worker was killed already; Undo brings it back.");
     auto killed = m_controller->kill(worker);
-    if (killed) m_killedAt = m_schedule.size();
+    if (killed) {
+        m_killedAt = m_schedule.size();
+        m_killedWorker = worker;
+    }
     readNextAccesses();
     return killed;
 }

@@ -51,6 +51,7 @@ class StepSession {
     /// Undo afterwards brings it back: fresh processes replay the steps before the kill.
     Result<void> kill(std::uint32_t worker);
     bool killedSomeone() const { return m_killedAt.has_value(); }
+    bool killed(std::uint32_t worker) const { return m_killedAt && m_killedWorker == worker; }
     /// Fresh processes for `options`, with no step taken yet.
     Result<void> restart(const RunOptions& options);
     /// Opens every gate and waits for the workers to finish.
@@ -76,6 +77,7 @@ class StepSession {
     std::vector<std::optional<std::pair<std::uint16_t, bool>>> m_blocked; ///< per worker: its channel call
     std::string m_stuck;
     std::optional<std::size_t> m_killedAt; ///< steps taken when a worker was killed
+    std::uint32_t m_killedWorker = 0;      ///< which one (while m_killedAt)
     bool m_free = false;
 };
 

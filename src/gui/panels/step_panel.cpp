@@ -147,9 +147,10 @@ void StepPanel::drawWorkerButtons(ViewContext& context, bool demo) {
         const bool blocked = m_session->blocked(k);
         const bool finished = !m_session->next(k).has_value() && !blocked;
         std::string label = workerName(k) + ": " +
-                            (free       ? "ran freely"
-                             : finished ? "finished"
-                                        : m_session->describeNext(k));
+                            (free                   ? "ran freely"
+                             : m_session->killed(k) ? "killed"
+                             : finished             ? "finished"
+                                                    : m_session->describeNext(k));
         label += "  (" + std::to_string(k + 1) + ")##step" + std::to_string(k);
         ImGui::PushStyleColor(ImGuiCol_Button, colour);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, brighter(colour, 30));
