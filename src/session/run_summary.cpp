@@ -57,11 +57,17 @@ std::string locksLine(const Analysis& analysis) {
 
 // "5,952 overlaps in the critical section, 479 lost updates, 1,231 torn records".
 std::string raceCounts(const Trace& trace, const Analysis& analysis) {
+    // Events dropped from a full ring may hide more of each: what was found is a lower bound.
+    const std::uint64_t dropped = trace.droppedTotal();
     std::string text;
     for (const FindingKindInfo& kind : kFindingKinds)
-        if (namedInRaceLine(trace, analysis, kind))
-            text += (text.empty() ? "" : ", ") + countOf(analysis.count(kind.kind), kind.singular, kind.plural) +
-                    std::string(kind.raceClause);
+        if (namedInRaceLine(trace, analysis, kind)) {
+            const std::uint64_t count = analysis.count(kind.kind);
+            text += (text.empty() ? "" : ", ") + std::string(dropped > 0 && count > 0 ? "at least " : "") +
+                    countOf(count, kind.singular, kind.plural) + std::string(kind.raceClause);
+        }
+    if (dropped > 0 && !text.empty())
+        text += " (" + countOf(dropped, "event was", "events were") + " dropped: the gaps may hide more)";
     return text;
 }
 
@@ -91,9 +97,14 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
     if (analysis.raced()) text += "RACE: " + raceCounts(trace, analysis) + ".\n";
     for (const auto& result : analysis.invariants)
         text += result.sentence + "\n";
-    if (!analysis.headline.empty() && options.traceEnabled)
-        text += (analysis.raced() ? "First: " : "") + analysis.headline + "\n";
-    if (analysis.fault && analysis.raced()) text += analysis.fault->sentence + "\n";
+    if (!options.traceEnabled) return text;
+    // A kill's outcome is the headline then (analysis.cpp); the first race comes before it.
+    const Finding* race = analysis.firstRace();
+    if (race != nullptr) text += "First: " + race->sentence + "\n";
+    if (analysis.fault)
+        text += analysis.fault->sentence + "\n";
+    else if (race == nullptr && !analysis.headline.empty())
+        text += analysis.headline + "\n";
     return text;
 }
 

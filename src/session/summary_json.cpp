@@ -126,6 +126,8 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["clock"] = std::string(clockKindName(trace.clock.kind));
     json["counter"] = counterJson(trace, analysis);
     json["findings"] = findingsJson(analysis);
+    // Events were dropped: every count of findings is a lower bound (the gaps may hide more).
+    json["findings_lower_bound"] = trace.droppedTotal() > 0;
     addMessages(json, trace, analysis.messages);
     json["locks"] = locksJson(analysis);
     json["faults"] = faultsJson(trace, analysis);

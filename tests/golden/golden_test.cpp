@@ -184,6 +184,7 @@ TEST_CASE("each golden trace still shows what it was committed to show", "[golde
         CHECK(s.at("findings").at("torn_records").get<std::uint64_t>() > 0);
         CHECK(s.at("counter").at("final").get<std::int64_t>() < s.at("counter").at("expected").get<std::int64_t>());
         CHECK(s.at("dropped") == 0);
+        CHECK(s.at("findings_lower_bound") == false);
     }
     SECTION("tas-mutex-clean: no finding, counter exact") {
         const json s = infoJson("tas-mutex-clean");
@@ -208,6 +209,12 @@ TEST_CASE("each golden trace still shows what it was committed to show", "[golde
         CHECK(s.at("dropped").get<std::uint64_t>() > 0);
         for (const auto& worker : s.at("worker_details"))
             CHECK(worker.at("dropped").get<std::uint64_t>() > 0);
+        // What was found across the gaps is a lower bound, and says so.
+        CHECK(s.at("findings_lower_bound") == true);
+        const CliResult text = runCli({"info", goldenPath("dropped-events", ".rtrace")});
+        CHECK_THAT(text.out, Catch::Matchers::Contains("RACE: at least 2 overlaps in the critical section, 0 lost "
+                                                       "updates, at least 2 torn records (71,812 events were "
+                                                       "dropped: the gaps may hide more)."));
     }
     SECTION("stopped-by-watchdog: a stop reason, every worker killed") {
         const json s = infoJson("stopped-by-watchdog");
