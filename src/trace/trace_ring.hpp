@@ -16,6 +16,7 @@
 
 #include "trace/event.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -85,8 +86,11 @@ class RingConsumer {
             m_corrupt = true; // the producer never publishes more than capacity ahead
             return 0;
         }
-        for (std::uint64_t i = 0; i < available; ++i)
-            out.push_back(m_slots[(m_tail + i) & m_mask]);
+        // Whole spans, not event by event: up to the end of the slots, then from the start.
+        const std::uint64_t start = m_tail & m_mask;
+        const std::uint64_t first = std::min(available, m_capacity - start);
+        out.insert(out.end(), m_slots + start, m_slots + start + first);
+        out.insert(out.end(), m_slots, m_slots + (available - first));
         m_tail = head;
         m_control->tail.store(m_tail, std::memory_order_release);
         return static_cast<std::size_t>(available);
