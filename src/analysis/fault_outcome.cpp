@@ -35,6 +35,14 @@ std::string seconds(double value) {
     return text;
 }
 
+/// True when every other worker ended its program (its WorkerExit is in the trace).
+bool othersFinished(const Trace& trace, std::uint32_t killed) {
+    std::size_t done = 0;
+    for (const Event& e : trace.events)
+        done += e.worker != killed && e.kind == EventKind::WorkerExit;
+    return done + 1 == trace.workers.size();
+}
+
 /// True when every other worker had finished its program before the kill.
 bool othersDoneBefore(const Trace& trace, std::uint32_t killed) {
     std::uint64_t killedAt = ~std::uint64_t{0};
@@ -65,20 +73,24 @@ std::string outcomeSentence(const Trace& trace, const FaultOutcome& outcome) {
     const std::string who = workerName(killed), others = othersOf(trace, killed);
     const VariableInfo* guard = guardOf(trace);
     const std::string name = guard != nullptr ? guard->name : "the lock";
-    const std::string until =
-        " until the watchdog stopped the run after " + seconds(trace.settings.watchdogSeconds) + " without progress";
+    // The others were stuck: the watchdog says so, or the trace ends (a replay,
+    // a stopped run) before they finished.
+    const bool othersStuck = outcome.stoppedByWatchdog || !othersFinished(trace, killed);
+    const std::string until = outcome.stoppedByWatchdog
+                                  ? " until the watchdog stopped the run after " +
+                                        seconds(trace.settings.watchdogSeconds) + " without progress"
+                                  : " to the end of the trace";
     if (outcome.recovered == 0 && !killedHolding(trace, killed))
         return who + " was killed outside the critical section, holding nothing; " + others +
-               (outcome.stoppedByWatchdog ? " stopped making progress" + until + "." : " went on to the end.");
+               (othersStuck ? " stopped making progress" + until + "." : " went on to the end.");
     if (outcome.recovered > 0)
         return who + " was killed while holding " + name + "; the next to lock it was told its owner had died " +
                "(EOWNERDEAD), made it consistent and went on: a robust mutex has an owner, and the system " +
                "releases it when the owner dies. What " + who + " left half-done stays half-done.";
-    if (!outcome.stoppedByWatchdog && othersDoneBefore(trace, killed))
+    if (!othersStuck && othersDoneBefore(trace, killed))
         return who + " was killed inside the critical section after " + others + " had finished: nobody needed " +
                name + " any more.";
-    if (!outcome.stoppedByWatchdog)
-        return who + " was killed inside the critical section; " + others + " went on to the end.";
+    if (!othersStuck) return who + " was killed inside the critical section; " + others + " went on to the end.";
     if (guard != nullptr && guard->role == VariableRole::Semaphore)
         return who + " was killed while holding " + name + "'s permit; " + others + " slept in sem_wait" + until +
                ": a semaphore has no owner, so the permit " + who + " held is gone for good.";

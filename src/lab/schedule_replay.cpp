@@ -3,6 +3,8 @@
 #include "lab/step_controller.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace racetrace {
 
@@ -151,6 +153,50 @@ bool ranToTheEnd(const Trace& trace) {
 
 namespace {
 
+/// Where the original killed a worker on purpose (--kill, or "Kill A now"):
+/// before which step of `schedule`, and whom. A replay kills it there too.
+struct ScheduledKill {
+    std::uint64_t beforeStep = 0;
+    std::uint32_t worker = 0;
+};
+
+std::optional<ScheduledKill> killInSchedule(const Trace& original, const std::vector<ScheduledAccess>& schedule) {
+    const RunSettings& settings = original.settings;
+    const bool killed = original.stopReason.find("(--kill)") != std::string::npos ||
+                        original.stopReason.find("(kill now)") != std::string::npos;
+    if (settings.killAtEntry == 0 || !killed) return std::nullopt;
+    for (std::uint64_t i = 0; i < original.events.size(); ++i) {
+        const Event& event = original.events[i];
+        if (event.kind != EventKind::WorkerKilled || event.worker != settings.killWorker) continue;
+        const auto after = std::partition_point(schedule.begin(), schedule.end(),
+                                                [&](const ScheduledAccess& access) { return access.event < i; });
+        return ScheduledKill{static_cast<std::uint64_t>(after - schedule.begin()), settings.killWorker};
+    }
+    return std::nullopt;
+}
+
+/// Kills the worker the original killed, once the schedule reaches that point.
+std::optional<std::string> killIfDue(StepController& steps, const std::optional<ScheduledKill>& kill,
+                                     std::uint64_t step) {
+    if (!kill || kill->beforeStep != step) return std::nullopt;
+    if (auto killed = steps.kill(kill->worker); !killed)
+        return "Step " + std::to_string(step + 1) + ": the original killed " + workerName(kill->worker) +
+               " here, but the replay could not: " + killed.error();
+    return std::nullopt;
+}
+
+/// A worker asleep on a lock the original had it take: the wake comes a moment
+/// after the release, or after the parent kills a holder (--kill), and the
+/// replay waits for it (2 s at most) before calling it a divergence.
+std::optional<PendingAccess> awaitLockWake(StepController& steps, std::uint32_t worker) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (auto retried = steps.retry(worker); !retried || *retried) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return steps.next(worker);
+}
+
 /// Makes step `i` of the schedule: checks the worker announces the access the
 /// schedule has (and, for a write, its value), then lets it make it. The
 /// divergence, if it could not.
@@ -172,12 +218,14 @@ std::optional<std::string> followStep(StepController& steps, const ScenarioInfo&
         if (auto retried = steps.retryBlockedOn(pending->variable); !retried) return step + ": " + retried.error();
         pending = steps.next(want.worker);
     }
+    if (!pending && steps.where(want.worker) == WorkerStep::Blocked && !steps.blockedIn(want.worker))
+        pending = awaitLockWake(steps, want.worker);
     if (!pending)
         return step + ": the schedule has " + workerName(want.worker) + " " +
                describeAccess(scenario, described(want)) + ", but in the replay it " +
-               (steps.where(want.worker) == WorkerStep::Blocked
-                    ? "is blocked in a channel call" + whyBlocked(scenario, want)
-                    : "has already finished its program.");
+               (steps.where(want.worker) != WorkerStep::Blocked ? std::string("has already finished its program.")
+                : steps.blockedIn(want.worker) ? "is blocked in a channel call" + whyBlocked(scenario, want)
+                                               : std::string("is asleep waiting for a lock another worker holds."));
     // Writes announce their value; reads and lock steps are checked after the run.
     // A channel call's step does not record whether it was the waiting form: the line says.
     const ScheduledAccess announced{want.worker,
@@ -225,6 +273,7 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     options.scenario = original.scenario.name;
     options.traceEnabled = true;
     const auto schedule = accessSequence(original);
+    const auto kill = killInSchedule(original, schedule);
 
     auto controller = StepController::start(options, workerExecutable);
     if (!controller) return fail(controller.error());
@@ -238,10 +287,12 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
                                 std::to_string(schedule.size()) + " steps.";
             break;
         }
-        result.divergence = followStep(steps, original.scenario, i, schedule[i]);
+        result.divergence = killIfDue(steps, kill, i);
+        if (!result.divergence) result.divergence = followStep(steps, original.scenario, i, schedule[i]);
         if (!result.divergence) result.steps = i + 1;
         if (control != nullptr) control->stepsDone.store(result.steps, std::memory_order_relaxed);
     }
+    if (!result.divergence) result.divergence = killIfDue(steps, kill, schedule.size());
     // A run that was stopped (or whose workers died) ends where its schedule
     // ends: letting the workers finish their iterations would replay more than
     // the original holds, maybe for a long time.

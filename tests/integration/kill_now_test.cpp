@@ -7,6 +7,7 @@
 
 #include "analysis/findings.hpp"
 #include "lab/run.hpp"
+#include "lab/schedule_replay.hpp"
 #include "lab/step_controller.hpp"
 
 #include <thread>
@@ -112,4 +113,27 @@ TEST_CASE("Kill A now in a free run: A dies at once wherever it is, and the outc
     }
     CHECK(liveChildrenOf(getpid()).empty());
     requireNoLeftovers(shmBefore);
+}
+
+TEST_CASE("a --kill trace replays: A is killed at the same step, and its death does the same",
+          "[integration][kill][replay]") {
+    const std::string scenario = GENERATE(as<std::string>{}, "semaphore", "pthread-mutex");
+    INFO(scenario);
+    RunOptions o = options(scenario, 2, 30, 2'000);
+    o.kill = KillPlan{A, 2};
+    o.watchdogSeconds = 0.3;
+    const Trace original = runOrFail(o);
+    const Analysis before = analyse(original);
+    REQUIRE(before.fault.has_value());
+    auto replayed = replayTrace(original, "/proc/self/exe", nullptr);
+    REQUIRE(replayed.has_value());
+    INFO("divergence: " << replayed->divergence.value_or("none"));
+    CHECK_FALSE(replayed->divergence.has_value());
+    const Analysis after = analyse(replayed->trace);
+    REQUIRE(after.fault.has_value());
+    INFO("original: " << before.fault->sentence << "\nreplay: " << after.fault->sentence);
+    CHECK(after.fault->killed == before.fault->killed);
+    CHECK(after.fault->recovered == before.fault->recovered);
+    CHECK(replayed->trace.workers[A].exit.how == WorkerExit::How::Killed);
+    CHECK(liveChildrenOf(getpid()).empty());
 }
