@@ -1,4 +1,5 @@
 #include "session/comparison.hpp"
+#include "lab/builtin_scenarios.hpp"
 #include "lab/run.hpp"
 
 #include "session/run_summary.hpp"
@@ -9,6 +10,8 @@
 #include "lab/schedule_policy.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace racetrace {
@@ -137,10 +140,33 @@ const std::vector<ComparisonPair>& comparisonPairs() {
     return pairs;
 }
 
+namespace {
+
+/// True when `scenario` guards a critical section (any of its programs enters one).
+bool guardsCriticalSection(const std::string& scenario) {
+    auto loaded = loadScenario(scenario);
+    if (!loaded || !loaded->info.channels.empty()) return false;
+    return std::any_of(loaded->programs.begin(), loaded->programs.end(), [](const Program& program) {
+        return std::any_of(program.code.begin(), program.code.end(),
+                           [](const Instruction& in) { return in.op == OpCode::CsEnter; });
+    });
+}
+
+} // namespace
+
 const ComparisonPair& comparisonFor(std::string_view scenario) {
     for (const ComparisonPair& pair : comparisonPairs())
         if (pair.first == scenario || pair.second == scenario) return pair;
-    return comparisonPairs().front();
+    // Any other lock: the naive flag above it, under the same schedule. Made
+    // once per scenario (the Run panel asks every frame, and loading parses it).
+    static std::mutex mutex;
+    static std::map<std::string, ComparisonPair, std::less<>> made;
+    std::lock_guard lock(mutex);
+    if (const auto it = made.find(scenario); it != made.end()) return it->second;
+    const std::string name(scenario);
+    const ComparisonPair pair =
+        guardsCriticalSection(name) ? comparisonOf("naive-flag", name) : comparisonPairs().front();
+    return made.emplace(name, pair).first->second;
 }
 
 std::string scenarioShortName(std::string_view nameOrPath) {

@@ -57,7 +57,8 @@ struct ComparisonPair {
 
 /// Every pair the side-by-side knows, the lock pair first (the default).
 const std::vector<ComparisonPair>& comparisonPairs();
-/// The pair `scenario` belongs to; the first pair for any other scenario.
+/// The pair `scenario` belongs to; for any other scenario with a critical
+/// section, the naive flag above it; else the first pair.
 const ComparisonPair& comparisonFor(std::string_view scenario);
 /// `first` over `second`: a known pair keeps its schedule and lesson (in
 /// either order); any other two take turns at every shared access.

@@ -66,3 +66,14 @@ TEST_CASE("comparison: the ticket lock's waiting is counted though its guard is 
         CHECK_THAT(side.sentence, Catch::Matchers::Contains("never two inside"));
     }
 }
+
+TEST_CASE("comparison: C with any other lock shown puts the naive flag above it; channels keep the first pair",
+          "[session][comparison]") {
+    const ComparisonPair& semaphore = comparisonFor("semaphore");
+    CHECK(semaphore.first == "naive-flag");
+    CHECK(semaphore.second == "semaphore");
+    CHECK(&comparisonFor("semaphore") == &semaphore); // made once, asked every frame
+    CHECK(comparisonFor("ticket-lock").second == "ticket-lock");
+    CHECK(comparisonFor("pipe").second == comparisonPairs().front().second);
+    CHECK(comparisonFor("no-such-scenario").second == comparisonPairs().front().second);
+}
