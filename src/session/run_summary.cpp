@@ -41,14 +41,20 @@ std::string messagesLine(const Trace& trace, const MessageStats& m) {
     return text + ".\n";
 }
 
-/// "Getting in: A 5,000 times, waited 73 ms, inside 110 ms; B ...": the lock's fairness and cost.
+/// " (up to 812 in a row)": told only where it says something (a run longer than one).
+std::string inARow(const WorkerLockStats& row) {
+    return row.longestRun > 1 ? " (up to " + groupedNumber(static_cast<std::int64_t>(row.longestRun)) + " in a row)"
+                              : std::string();
+}
+
+/// "Getting in: A 5,000 times (up to 812 in a row), waited 73 ms, inside 110 ms; B ...": the lock's fairness and cost.
 std::string locksLine(const Analysis& analysis) {
     std::string line = "Getting in:";
     for (std::size_t k = 0; k < analysis.locks.size(); ++k) {
         const WorkerLockStats& row = analysis.locks[k];
         line += std::string(k == 0 ? " " : "; ") + workerName(row.worker) + " " +
-                countOf(row.acquired, "time", "times") + ", waited " + humanDuration(row.waitNs) + ", inside " +
-                humanDuration(row.holdNs);
+                countOf(row.acquired, "time", "times") + inARow(row) + ", waited " + humanDuration(row.waitNs) +
+                ", inside " + humanDuration(row.holdNs);
     }
     return line + ".\n";
 }

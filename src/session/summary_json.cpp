@@ -75,7 +75,10 @@ void addMessages(Json& json, const Trace& trace, const MessageStats& messages) {
 Json locksJson(const Analysis& analysis) {
     Json locks = Json::object();
     for (const WorkerLockStats& row : analysis.locks)
-        locks[workerName(row.worker)] = {{"acquired", row.acquired}, {"wait_ns", row.waitNs}, {"hold_ns", row.holdNs}};
+        locks[workerName(row.worker)] = {{"acquired", row.acquired},
+                                         {"wait_ns", row.waitNs},
+                                         {"hold_ns", row.holdNs},
+                                         {"longest_run", row.longestRun}};
     return locks;
 }
 

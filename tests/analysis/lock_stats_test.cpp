@@ -97,3 +97,19 @@ TEST_CASE("lock states: a stay entered with no entry code has no wait", "[analys
     CHECK_FALSE(spans[0].waitedForOther);
     CHECK_FALSE(spans[0].contended);
 }
+
+TEST_CASE("lock stats: the longest run of entries in a row, per worker", "[analysis][locks]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    // A, A, A, B, A, B, B: A's longest run is 3, B's 2.
+    std::uint64_t ns = 100;
+    for (const std::uint32_t w : {A, A, A, B, A, B, B}) {
+        b.csEnter(w, ns += 10);
+        b.csExit(w, ns += 10);
+    }
+    const Analysis analysis = analyse(b.build());
+    REQUIRE(analysis.locks.size() == 2);
+    CHECK(analysis.locks[0].acquired == 4);
+    CHECK(analysis.locks[0].longestRun == 3);
+    CHECK(analysis.locks[1].acquired == 3);
+    CHECK(analysis.locks[1].longestRun == 2);
+}

@@ -77,8 +77,10 @@ void drawLockStats(const ViewContext& context) {
     if (!ImGui::TreeNode("Getting in: how often, how long")) return;
     for (const WorkerLockStats& row : locks) {
         context.theme.workerSwatchItem(row.worker);
-        const std::string text = workerName(row.worker) + ": " + grouped(row.acquired) + " times, waited " +
-                                 humanDuration(row.waitNs) + ", inside " + humanDuration(row.holdNs);
+        const std::string inARow =
+            row.longestRun > 1 ? " (up to " + grouped(row.longestRun) + " in a row)" : std::string();
+        const std::string text = workerName(row.worker) + ": " + grouped(row.acquired) + " times" + inARow +
+                                 ", waited " + humanDuration(row.waitNs) + ", inside " + humanDuration(row.holdNs);
         textWrappedWhole(text);
     }
     ImGui::TreePop();
