@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 
 using namespace racetrace::guitest;
 namespace fs = std::filesystem;
@@ -18,6 +19,15 @@ bool lanesOnScreen(const Image& shot) {
            countBlend(shot, layout::kLaneLabels, kWorkerColours[1], darkTheme().laneBackgrounds()) >= 10;
 }
 
+/// Saved settings the window starts from: naive-flag with `workers` x `iterations`.
+std::function<void(const fs::path&)> savedRun(int workers, long long iterations) {
+    return [=](const fs::path& config) {
+        fs::create_directories(config / "racetrace");
+        std::ofstream(config / "racetrace" / "settings.json")
+            << R"({"scenario": "naive-flag", "workers": )" << workers << R"(, "iterations": )" << iterations << "}\n";
+    };
+}
+
 } // namespace
 
 TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leaves no worker behind", "[window][run]") {
@@ -27,12 +37,7 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
     // iterations per worker, held to the window's cap (1,000,000 in all, so
     // 500,000 each), make R a run of ~20 s, surely still going when we
     // interrupt it.
-    GuiApp app(server, {}, name, [](const fs::path& config) {
-        fs::create_directories(config / "racetrace");
-        std::ofstream(config / "racetrace" / "settings.json")
-            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})"
-            << "\n";
-    });
+    GuiApp app(server, {}, name, savedRun(2, 3000000));
     app.waitForWindow();
     app.parkMouse();
     const Image demo = app.waitForScreen("demo", lanesOnScreen, 15s);
@@ -73,12 +78,7 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
 TEST_CASE("the Run panel holds a run to 1,000,000 iterations in all, even from old settings", "[window][run]") {
     XvfbServer server;
     // Saved before the cap: 10,000,000 per worker would keep ~60 MB/s of events for minutes.
-    GuiApp app(server, {}, "iteration cap", [](const fs::path& config) {
-        fs::create_directories(config / "racetrace");
-        std::ofstream(config / "racetrace" / "settings.json")
-            << R"({"scenario": "naive-flag", "workers": 4, "iterations": 10000000})"
-            << "\n";
-    });
+    GuiApp app(server, {}, "iteration cap", savedRun(4, 10000000));
     app.waitForWindow();
     app.parkMouse();
     app.waitForScreen("demo", lanesOnScreen, 15s);
@@ -120,12 +120,7 @@ TEST_CASE("K kills A while a run goes on: the status line says what its death di
           "[window][run][kill]") {
     XvfbServer server;
     // As above: R makes a naive-flag run of ~20 s, surely going on when K lands.
-    GuiApp app(server, {}, "kill now", [](const fs::path& config) {
-        fs::create_directories(config / "racetrace");
-        std::ofstream(config / "racetrace" / "settings.json")
-            << R"({"scenario": "naive-flag", "workers": 2, "iterations": 3000000})"
-            << "\n";
-    });
+    GuiApp app(server, {}, "kill now", savedRun(2, 3000000));
     app.waitForWindow();
     app.parkMouse();
     app.waitForScreen("demo", lanesOnScreen, 15s);
