@@ -19,8 +19,16 @@ add_library(racetrace_glad STATIC ${GLAD_OUT}/src/gl.c)
 target_include_directories(racetrace_glad SYSTEM PUBLIC ${GLAD_OUT}/include)
 target_link_libraries(racetrace_glad PUBLIC ${CMAKE_DL_LIBS})
 
+# Our GLSL programs are embedded like the scenarios: the installed binary needs no files.
+file(GLOB RACETRACE_SHADER_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/shaders/*.vert ${PROJECT_SOURCE_DIR}/shaders/*.frag)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${RACETRACE_SHADER_FILES})
+racetrace_embed_texts(OUT ${RACETRACE_GENERATED_DIR}/shaders_data.cpp HEADER "gui/gl/shader_program.hpp"
+  TYPE EmbeddedShader FUNCTION embeddedShaders KEEP_EXTENSION FILES ${RACETRACE_SHADER_FILES})
+
 racetrace_layer(racetrace_gui
   SOURCES
+    ${RACETRACE_GENERATED_DIR}/shaders_data.cpp
+    gui/gl/shader_program.cpp
     gui/app/app.cpp
     gui/app/app_controls.cpp
     gui/app/headless_render.cpp
@@ -37,6 +45,8 @@ racetrace_layer(racetrace_gui
     gui/panels/step_panel.cpp
     gui/layout_report.cpp
     gui/theme.cpp
+    gui/timeline/gpu_ticks.cpp
+    gui/timeline/tick_pyramid.cpp
     gui/timeline/timeline_findings.cpp
     gui/timeline/worker_lane.cpp
     gui/timeline/timeline_model.cpp

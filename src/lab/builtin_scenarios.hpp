@@ -1,5 +1,5 @@
 // The scenarios that ship inside the binary (embedded from assets/scenarios at
-// build time by cmake/EmbedScenarios.cmake), and lookup by name or path.
+// build time by cmake/EmbedTexts.cmake), and lookup by name or path.
 #pragma once
 
 #include "lab/scenario.hpp"

@@ -15,6 +15,7 @@
 
 namespace racetrace {
 
+class GpuTicks;
 class Theme;
 struct Palette;
 
@@ -29,7 +30,8 @@ struct TimelineFrame {
     const Theme* theme = nullptr;
     const Palette* palette = nullptr;
     ImDrawList* draw = nullptr;
-    TimelineContext ctx; ///< x mapping of the time area (the label column is left of ctx.left)
+    GpuTicks* gpu = nullptr; ///< draws dense ticks with our shaders (null: all on the CPU)
+    TimelineContext ctx;     ///< x mapping of the time area (the label column is left of ctx.left)
     TimeAxis axis = TimeAxis::RealTime;
     float labelLeft = 0.0f;                  ///< x where the label column starts
     std::vector<LaneBox> lanes;              ///< every lane, top to bottom

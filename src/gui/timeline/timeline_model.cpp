@@ -125,6 +125,8 @@ void TimelineModel::buildLanes() {
         }
         for (std::size_t k = n; k-- > 1;)
             lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
+        for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
+            lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis);
 
         // A worker that has neither left its last stay nor ended is inside right
         // now (step mode shows such live traces). Without an exit event that

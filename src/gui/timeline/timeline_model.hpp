@@ -6,6 +6,7 @@
 #pragma once
 
 #include "analysis/findings.hpp"
+#include "gui/timeline/tick_pyramid.hpp"
 #include "gui/view_state.hpp"
 #include "trace/trace.hpp"
 
@@ -168,6 +169,7 @@ struct LaneModel {
     /// Entry code run while another worker was inside (waiting for the lock),
     /// per axis; item = index in WorkerEvents::spans of the stay it led to.
     IntervalRuns lockWaits[2];
+    TickPyramid pyramid[2]; ///< per axis slot: the ticks summarised for the GPU (empty for short lanes)
     /// Its last stay is still going on (a live step-mode trace: the worker is
     /// inside and has not left or ended). That stay reaches the live end of the
     /// trace, and is drawn at least a few pixels wide: it is happening now.

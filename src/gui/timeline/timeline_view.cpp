@@ -4,6 +4,7 @@
 #include "gui/panels/legend.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/channel_lane.hpp"
+#include "gui/timeline/gpu_ticks.hpp"
 #include "gui/timeline/timeline_findings.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "gui/timeline/timeline_ruler.hpp"
@@ -28,7 +29,8 @@ constexpr float kMergePx = 3.0f;
 
 } // namespace
 
-TimelineView::TimelineView(bool legend, bool fillHeight) : m_fillHeight(fillHeight), m_showLegend(legend) {}
+TimelineView::TimelineView(bool legend, bool fillHeight)
+    : m_gpu(std::make_unique<GpuTicks>()), m_fillHeight(fillHeight), m_showLegend(legend) {}
 TimelineView::~TimelineView() = default;
 
 void TimelineView::syncDocument(ViewContext& context) {
@@ -39,6 +41,7 @@ void TimelineView::syncDocument(ViewContext& context) {
     if (m_document) {
         if (m_showLegend) m_legend = legendContentOf(*m_document); // one pass over the events, once
         m_model = std::make_unique<TimelineModel>(m_document);
+        ++m_modelGeneration;
         // One lane per worker, in worker order; lanes of other kinds go after them.
         for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
             m_lanes.push_back(std::make_unique<WorkerLane>(w));
@@ -358,8 +361,11 @@ void TimelineView::draw(ViewContext& context) {
         drawTimelineLegend(context.theme, m_legend);
         noteItem(context, "legend");
     }
+    m_gpu->beginFrame(*m_model, m_modelGeneration);
+    if (!m_gpu->error().empty()) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1.0f), "%s", m_gpu->error().c_str());
     const Layout l = layout();
     TimelineFrame frame = makeFrame(context, l);
+    frame.gpu = m_gpu.get();
 
     // The ruler on top; below it a child window with the label column and the
     // lanes, which scrolls vertically when the lanes do not fit.

@@ -19,6 +19,7 @@
 
 namespace racetrace {
 
+class GpuTicks;
 class TimelineModel;
 
 class TimelineView : public View {
@@ -90,6 +91,8 @@ class TimelineView : public View {
 
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
     std::unique_ptr<TimelineModel> m_model;
+    std::uint64_t m_modelGeneration = 0; ///< counts the models made: the GPU uploads again when it changes
+    std::unique_ptr<GpuTicks> m_gpu;
     bool m_fillHeight = false;
     bool m_showLegend = true;
     LegendContent m_legend; ///< what the shown trace has (legendContentOf), kept per document

@@ -1,6 +1,7 @@
 #include "gui/timeline/worker_lane.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline/gpu_ticks.hpp"
 #include "session/document.hpp"
 
 #include <algorithm>
@@ -257,6 +258,12 @@ void WorkerLane::drawSpinBar(const TimelineFrame& f, std::size_t lane, std::size
 
 void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
     if (m_events == nullptr) return;
+    if (f.gpu == nullptr || !f.gpu->drawLane(f, lane, m_worker)) drawTicks(f, lane);
+    drawChannelMarks(f, lane);
+    drawLifecycle(f, lane);
+}
+
+void WorkerLane::drawTicks(const TimelineFrame& f, std::size_t lane) const {
     const LaneModel& events = *m_events;
     const double column = std::max(f.mergeUnits(), 1e-9);
     const float half = f.tickHalfWidth();
@@ -293,8 +300,6 @@ void WorkerLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
         }
         k = next;
     }
-    drawChannelMarks(f, lane);
-    drawLifecycle(f, lane);
 }
 
 void WorkerLane::drawLifecycle(const TimelineFrame& f, std::size_t lane) const {

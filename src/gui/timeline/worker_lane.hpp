@@ -29,6 +29,8 @@ class WorkerLane final : public TimelineLane {
   private:
     /// Start, exit and kill: rare, and they matter at every zoom, so glyphs never merged away.
     void drawLifecycle(const TimelineFrame& frame, std::size_t lane) const;
+    /// The ticks on the CPU: one block per merge column, heads on lone ticks.
+    void drawTicks(const TimelineFrame& frame, std::size_t lane) const;
     /// The bar of a spin, from the access it repeats to its last repetition.
     void drawSpinBar(const TimelineFrame& frame, std::size_t lane, std::size_t k) const;
     /// Hatched bars where the worker was blocked in a channel call (merged when closer than a few pixels).

@@ -1,0 +1,181 @@
+#include <glad/gl.h>
+
+#include "gui/timeline/gpu_ticks.hpp"
+
+#include "gui/gl/shader_program.hpp"
+#include "gui/theme.hpp"
+#include "gui/timeline/tick_pyramid.hpp"
+#include "gui/timeline/timeline_frame.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace racetrace {
+
+namespace {
+
+/// Fewer events in view than this in a lane: the CPU draws them, with the heads of lone ticks.
+constexpr std::size_t kGpuMinVisible = 2000;
+
+/// Bit k set where tick kind k is drawn full height (`tall`) or in the dim ink.
+GLuint kindBits(bool TickStyle::*field) {
+    GLuint bits = 0;
+    for (const TickStyle& style : kTickStyles)
+        if (style.*field) bits |= 1u << static_cast<unsigned>(style.kind);
+    return bits;
+}
+
+void setColor(GLint location, ImU32 color) {
+    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
+    glUniform4f(location, c.x, c.y, c.z, c.w);
+}
+
+} // namespace
+
+GpuTicks::GpuTicks() {
+    const char* mode = std::getenv("RACETRACE_TICKS");
+    m_forcedCpu = mode != nullptr && std::strcmp(mode, "cpu") == 0;
+}
+
+GpuTicks::~GpuTicks() {
+    release();
+    if (!glAvailable()) {                       // the context is gone and took our objects with it
+        static_cast<void>(m_program.release()); // NOLINT: deleting them now would call into no context
+        return;
+    }
+    if (m_vertexArray != 0) glDeleteVertexArrays(1, &m_vertexArray);
+}
+
+bool GpuTicks::ready() {
+    if (!m_tried && !m_forcedCpu && glAvailable()) {
+        m_tried = true;
+        auto program = std::make_unique<ShaderProgram>();
+        if (auto built = program->build("lane_ticks.vert", "lane_ticks.frag"); !built) {
+            m_error = built.error();
+            std::fprintf(stderr, "racetrace: %s The ticks are drawn without shaders.\n", m_error.c_str());
+            return false;
+        }
+        m_program = std::move(program);
+        glGenVertexArrays(1, &m_vertexArray); // core profile: a draw needs one bound, even empty
+        glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &m_maxTexels);
+    }
+    return m_program != nullptr;
+}
+
+void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) {
+    m_draws.clear(); // the previous frame has been rendered
+    if (!ready() || generation == m_generation) return;
+    release();
+    upload(model);
+    m_generation = generation;
+}
+
+void GpuTicks::upload(const TimelineModel& model) {
+    const auto& lanes = model.lanes();
+    m_buffers.assign(lanes.size() * 2, Buffer{});
+    for (std::size_t worker = 0; worker < lanes.size(); ++worker)
+        for (std::size_t slot = 0; slot < 2; ++slot) {
+            const TickPyramid& pyramid = lanes[worker].pyramid[slot];
+            if (pyramid.empty() || pyramid.buckets.size() > static_cast<std::size_t>(m_maxTexels)) continue;
+            Buffer& b = m_buffers[worker * 2 + slot];
+            b.pyramid = &pyramid;
+            glGenBuffers(1, &b.buffer);
+            glBindBuffer(GL_TEXTURE_BUFFER, b.buffer);
+            glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(pyramid.buckets.size() * sizeof(std::uint16_t)),
+                         pyramid.buckets.data(), GL_STATIC_DRAW);
+            glGenTextures(1, &b.texture);
+            glBindTexture(GL_TEXTURE_BUFFER, b.texture);
+            glTexBuffer(GL_TEXTURE_BUFFER, GL_R16UI, b.buffer);
+        }
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
+}
+
+void GpuTicks::release() {
+    if (glAvailable())
+        for (Buffer& b : m_buffers) {
+            if (b.texture != 0) glDeleteTextures(1, &b.texture);
+            if (b.buffer != 0) glDeleteBuffers(1, &b.buffer);
+        }
+    m_buffers.clear();
+    m_generation = ~std::uint64_t{0};
+}
+
+bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+    const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
+    if (m_program == nullptr || worker * 2 + slot >= m_buffers.size()) return false;
+    const Buffer& buffer = m_buffers[worker * 2 + slot];
+    if (buffer.pyramid == nullptr) return false;
+    const LaneModel& events = f.model->lanes()[worker];
+    if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return false;
+    const TickPyramid& pyramid = *buffer.pyramid;
+    const std::size_t level = pyramid.levelFor(f.mergeUnits());
+    if (level >= pyramid.levels()) return false;
+
+    const double width = pyramid.levelWidth(level);
+    const double first = std::max(0.0, std::floor(f.ctx.begin / width));
+    Draw& d = m_draws.emplace_back();
+    d.owner = this;
+    d.buffer = &buffer;
+    d.levelStart = static_cast<GLint>(pyramid.levelStart[level]);
+    d.levelSize = static_cast<GLint>(pyramid.levelSize(level));
+    d.firstBucket = static_cast<GLint>(std::min(first, static_cast<double>(d.levelSize)));
+    d.firstBucketPx = f.ctx.toPixel(first * width);
+    d.bucketPx = static_cast<float>(width / f.ctx.unitsPerPixel());
+    const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
+    const float bottom = f.laneY(lane, kTickBottom);
+    const float middle = (shortTop + bottom) * 0.5f, half = std::max(1.0f, f.laneHeight(lane) * 0.04f);
+    const float rect[4] = {f.ctx.left, tallTop, f.right(), bottom}, rows[4] = {tallTop, shortTop, bottom, 0.0f};
+    std::memcpy(d.rect, rect, sizeof rect);
+    std::memcpy(d.rows, rows, sizeof rows);
+    d.spin[0] = middle - half;
+    d.spin[1] = middle + half;
+    d.ink = f.palette->tickInk;
+    d.dimInk = f.palette->tickDim;
+    d.spinInk = withAlpha(f.palette->tickDim, 170); // spins repeat reads and tries: the dim ink, as on the CPU
+    f.draw->AddCallback(&GpuTicks::onRender, &d);
+    f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr); // ImGui's state back for what follows
+    return true;
+}
+
+void GpuTicks::onRender(const ImDrawList*, const ImDrawCmd* command) {
+    const auto* draw = static_cast<const Draw*>(command->UserCallbackData);
+    draw->owner->render(*draw, command->ClipRect);
+}
+
+void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
+    const ImDrawData* data = ImGui::GetDrawData();
+    const ImVec2 pos = data->DisplayPos, scale = data->FramebufferScale;
+    const float x0 = (clip.x - pos.x) * scale.x, y0 = (clip.y - pos.y) * scale.y;
+    const float x1 = (clip.z - pos.x) * scale.x, y1 = (clip.w - pos.y) * scale.y;
+    if (x1 <= x0 || y1 <= y0) return;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(static_cast<GLint>(x0), static_cast<GLint>(data->DisplaySize.y * scale.y - y1),
+              static_cast<GLsizei>(x1 - x0), static_cast<GLsizei>(y1 - y0));
+    const GLuint program = m_program->id();
+    glUseProgram(program);
+    glBindVertexArray(m_vertexArray);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_BUFFER, d.buffer->texture);
+    glUniform1i(m_program->uniform("u_buckets"), 0);
+    glUniform1i(m_program->uniform("u_levelStart"), d.levelStart);
+    glUniform1i(m_program->uniform("u_levelSize"), d.levelSize);
+    glUniform1i(m_program->uniform("u_firstBucket"), d.firstBucket);
+    glUniform1f(m_program->uniform("u_firstBucketPx"), d.firstBucketPx);
+    glUniform1f(m_program->uniform("u_bucketPx"), d.bucketPx);
+    glUniform4fv(m_program->uniform("u_rect"), 1, d.rect);
+    glUniform4f(m_program->uniform("u_display"), pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
+    glUniform4fv(m_program->uniform("u_rows"), 1, d.rows);
+    glUniform2fv(m_program->uniform("u_spin"), 1, d.spin);
+    glUniform1ui(m_program->uniform("u_tallKinds"), kindBits(&TickStyle::tall));
+    glUniform1ui(m_program->uniform("u_dimKinds"), kindBits(&TickStyle::dim));
+    setColor(m_program->uniform("u_ink"), d.ink);
+    setColor(m_program->uniform("u_dimInk"), d.dimInk);
+    setColor(m_program->uniform("u_spinInk"), d.spinInk);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+}
+
+} // namespace racetrace

@@ -1,0 +1,73 @@
+// The worker lanes' ticks drawn by our own GLSL (shaders/lane_ticks.*) from
+// each lane's TickPyramid, uploaded into GPU buffers once per trace. A lane
+// asks drawLane() at the point of the draw list where its ticks belong; that
+// adds an ImGui callback which, when ImGui renders, draws one quad per lane
+// with only the view's transform as uniforms. The CPU path (WorkerLane) stays
+// for what needs detail: zoomed in (few events in view, heads on lone ticks),
+// short lanes, no GL context (benchmarks), or a shader that did not compile,
+// whose sentence error() then keeps.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace racetrace {
+
+class ShaderProgram;
+class TimelineModel;
+struct TimelineFrame;
+struct TickPyramid;
+
+class GpuTicks {
+  public:
+    GpuTicks();
+    GpuTicks(const GpuTicks&) = delete;
+    GpuTicks& operator=(const GpuTicks&) = delete;
+    ~GpuTicks();
+
+    /// Before a frame's lanes: forgets the last frame's draws, and uploads the
+    /// pyramids when the model is new (`generation` changes with it).
+    void beginFrame(const TimelineModel& model, std::uint64_t generation);
+    /// Queues worker's ticks in `lane` for the shader; false: draw them on the CPU.
+    bool drawLane(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
+    /// Why the shaders are not used ("shaders/lane_ticks.frag:12: ..."), or empty.
+    const std::string& error() const { return m_error; }
+
+  private:
+    struct Buffer {                       ///< one pyramid on the GPU
+        unsigned buffer = 0, texture = 0; ///< GL names
+        const TickPyramid* pyramid = nullptr;
+    };
+    struct Draw { ///< what one callback needs, kept until ImGui has rendered the frame
+        GpuTicks* owner = nullptr;
+        const Buffer* buffer = nullptr;
+        int levelStart = 0, levelSize = 0, firstBucket = 0;
+        float firstBucketPx = 0, bucketPx = 1;
+        float rect[4] = {};
+        float rows[4] = {}, spin[2] = {};
+        ImU32 ink = 0, dimInk = 0, spinInk = 0;
+    };
+
+    bool ready();
+    void upload(const TimelineModel& model);
+    void release();
+    static void onRender(const ImDrawList* list, const ImDrawCmd* command);
+    void render(const Draw& draw, const ImVec4& clip) const;
+
+    std::unique_ptr<ShaderProgram> m_program;
+    unsigned m_vertexArray = 0;
+    bool m_tried = false;     ///< the program was built (or failed) once
+    bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against
+    std::string m_error;
+    std::uint64_t m_generation = ~std::uint64_t{0};
+    std::vector<Buffer> m_buffers; ///< [worker * 2 + axis slot]
+    std::deque<Draw> m_draws;      ///< a deque: callbacks keep pointers into it
+    int m_maxTexels = 0;           ///< GL_MAX_TEXTURE_BUFFER_SIZE: a longer pyramid stays on the CPU
+};
+
+} // namespace racetrace

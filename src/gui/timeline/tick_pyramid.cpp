@@ -1,0 +1,72 @@
+#include "gui/timeline/tick_pyramid.hpp"
+
+#include "gui/timeline/timeline_model.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace racetrace {
+
+static_assert(TickPyramid::kKindBits == (1u << static_cast<unsigned>(TickKind::Count)) - 1,
+              "one bit per tick kind, below the pyramid's flags");
+
+namespace {
+
+// Level 0 stays within 4 Mi buckets (8 MB per lane and axis with the levels
+// above it): finer than that, the few events in view are drawn on the CPU.
+constexpr std::size_t kMaxLevelZero = std::size_t{1} << 22;
+
+/// Level 0 from the lane's events: tick bits, the "several events" flag, and
+/// the spin bars (from the access a spin repeats to its last repetition).
+void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::size_t size) {
+    auto bucketOf = [&](double x) {
+        return std::min(size - 1, static_cast<std::size_t>(std::max(0.0, std::floor(x / p.bucketWidth))));
+    };
+    const std::size_t n = lane.size();
+    std::size_t previous = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t b = bucketOf(lane.x(axis, k));
+        const std::uint16_t leaf = lane.maskTree[n + k];
+        std::uint16_t& bucket = p.buckets[b];
+        if (bucket & TickPyramid::kKindBits) bucket |= TickPyramid::kMany;
+        bucket |= leaf & TickPyramid::kKindBits;
+        if ((leaf & kSpinBit) && k > 0) // consecutive events: the bars never overlap, so O(n + buckets) in all
+            for (std::size_t c = previous; c <= b; ++c)
+                p.buckets[c] |= TickPyramid::kSpinCover;
+        previous = b;
+    }
+}
+
+} // namespace
+
+std::size_t TickPyramid::levelFor(double units) const {
+    if (empty() || units < bucketWidth) return levels();
+    const auto wanted = static_cast<std::size_t>(std::ceil(std::log2(units / bucketWidth) - 1e-9));
+    return std::min(wanted, levels() - 1);
+}
+
+TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis) {
+    TickPyramid p;
+    const std::size_t n = lane.size();
+    if (n < kPyramidMinEvents) return p;
+    const std::size_t size = std::min(kMaxLevelZero, std::bit_ceil(n / 2));
+    const double extent = lane.x(axis, n - 1) + 1.0; // x >= 0 on both axes
+    p.bucketWidth = extent / static_cast<double>(size);
+    p.buckets.assign(2 * size - 1, 0);
+    for (std::size_t level = 0, start = 0, width = size; width >= 1; start += width, width /= 2, ++level)
+        p.levelStart.push_back(static_cast<std::uint32_t>(start));
+    p.levelStart.push_back(static_cast<std::uint32_t>(p.buckets.size()));
+    fillLevelZero(lane, axis, p, size);
+    for (std::size_t level = 1; level < p.levels(); ++level) {
+        const std::uint32_t below = p.levelStart[level - 1], here = p.levelStart[level];
+        for (std::uint32_t b = 0; b < p.levelSize(level); ++b) {
+            const std::uint16_t left = p.buckets[below + 2 * b], right = p.buckets[below + 2 * b + 1];
+            const bool both = (left & TickPyramid::kKindBits) && (right & TickPyramid::kKindBits);
+            p.buckets[here + b] = static_cast<std::uint16_t>(left | right | (both ? TickPyramid::kMany : 0));
+        }
+    }
+    return p;
+}
+
+} // namespace racetrace

@@ -1,0 +1,45 @@
+// A lane's ticks summarised for the GPU. On each level the axis is cut into
+// buckets of one width (level 0 the finest, each level twice as wide as the
+// one below), and each bucket holds the OR of its events' tick bits, whether
+// it holds more than one event, and whether a spin's bar crosses it. The
+// window uploads it once per trace; a frame picks the level whose buckets are
+// about one merge column wide, and shaders/lane_ticks.frag looks up the bucket
+// under each pixel, so drawing the ticks costs the CPU the same at any zoom
+// and any number of events.
+#pragma once
+
+#include "gui/view_state.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace racetrace {
+
+struct LaneModel;
+
+struct TickPyramid {
+    static constexpr std::uint16_t kKindBits = 0x0FFF;    ///< one bit per TickKind
+    static constexpr std::uint16_t kSpinCover = 1u << 13; ///< a spin's bar crosses the bucket
+    static constexpr std::uint16_t kMany = 1u << 14;      ///< more than one event in the bucket
+
+    double bucketWidth = 0.0;              ///< axis units of a level-0 bucket; 0: no pyramid
+    std::vector<std::uint32_t> levelStart; ///< each level's first bucket in `buckets`, then the end
+    std::vector<std::uint16_t> buckets;
+
+    bool empty() const { return buckets.empty(); }
+    std::size_t levels() const { return levelStart.empty() ? 0 : levelStart.size() - 1; }
+    std::uint32_t levelSize(std::size_t level) const { return levelStart[level + 1] - levelStart[level]; }
+    double levelWidth(std::size_t level) const { return bucketWidth * static_cast<double>(1ull << level); }
+    std::uint16_t at(std::size_t level, std::size_t bucket) const { return buckets[levelStart[level] + bucket]; }
+    /// The finest level whose buckets are at least `units` wide (the coarsest
+    /// if none is); levels() when even level 0 is wider than `units` allows.
+    std::size_t levelFor(double units) const;
+};
+
+/// Lanes with fewer events are drawn on the CPU at every zoom: their pyramid is empty.
+inline constexpr std::size_t kPyramidMinEvents = 2048;
+
+/// The pyramid of `lane` on `axis`: level 0 has about one bucket per two events.
+TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis);
+
+} // namespace racetrace

@@ -1,0 +1,119 @@
+// The ticks of a dense trace are drawn by our own GLSL (shaders/lane_ticks.*)
+// through EGL, as `render` and the window draw them: the shader must really
+// draw them (a marked copy of the shader paints them magenta), the picture
+// must match the CPU drawing of the same trace within a tolerance, and a
+// shader that does not compile must give one sentence naming the file and the
+// line, with the picture still drawn (on the CPU).
+#include "gui_harness.hpp"
+#include "pixels.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace racetrace::guitest;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr Rgb kMagenta{255, 0, 255};
+constexpr Rgb kLectureTickDim{100, 100, 100}; ///< merged ticks in the lecture theme (src/gui/theme.cpp)
+
+/// The share of the lanes covered by merged ticks.
+double tickCover(const Image& image) {
+    const Rect lanes = laneRegion(image, lectureTheme().laneBackgrounds());
+    REQUIRE(lanes.height() > 100);
+    return static_cast<double>(countNear(image, lanes, {kLectureTickDim}, 6)) / (lanes.width() * lanes.height());
+}
+
+/// shaders/ copied into `dir`, with `from` replaced by `to` in lane_ticks.frag.
+fs::path shaderCopy(const TempDir& dir, const std::string& name, const std::string& from, const std::string& to) {
+    const fs::path copy = dir / name;
+    fs::create_directories(copy);
+    for (const auto& entry : fs::directory_iterator(RACETRACE_SHADER_SOURCE_DIR))
+        fs::copy_file(entry.path(), copy / entry.path().filename());
+    std::string text = readFile(copy / "lane_ticks.frag");
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    std::ofstream(copy / "lane_ticks.frag", std::ios::trunc) << text;
+    return copy;
+}
+
+struct Picture {
+    Image image;
+    CommandResult result;
+};
+
+Picture render(const TempDir& dir, const fs::path& trace, const std::string& name, Environment env,
+               const std::vector<std::string>& extra = {}) {
+    env.unset("DISPLAY").unset("WAYLAND_DISPLAY");
+    const fs::path png = dir / name;
+    std::vector<std::string> args{"render", trace.string(), "--fit", "--out", png.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Picture picture{{}, runRacetrace(args, env, dir.path())};
+    INFO(picture.result.out << picture.result.err);
+    REQUIRE(picture.result.status == 0);
+    auto image = loadPng(png);
+    REQUIRE(image.has_value());
+    keepArtifact(png, "shader-" + name);
+    picture.image = *image;
+    return picture;
+}
+
+Environment cpuTicks() {
+    return Environment().set("RACETRACE_TICKS", "cpu");
+}
+
+} // namespace
+
+TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CPU draws them", "[render][shaders]") {
+    TempDir dir;
+    // 20,000 iterations: about 300,000 events per lane, far more than the CPU path is for.
+    const fs::path trace = makeTrace(dir, "dense.rtrace", {"-s", "naive-flag", "-n", "20000"}, false);
+    for (const std::string axis : {"time", "order"}) {
+        INFO("axis " << axis);
+        const std::vector<std::string> extra{"--axis", axis};
+        const Picture gpu = render(dir, trace, "gpu-" + axis + ".png", Environment(), extra);
+        const Picture cpu = render(dir, trace, "cpu-" + axis + ".png", cpuTicks(), extra);
+        const Rect lanes = laneRegion(gpu.image, lectureTheme().laneBackgrounds());
+        REQUIRE(lanes.height() > 100);
+        // The same picture, but for block edges (the GPU fills whole buckets) and heads on lone ticks.
+        const double changed = changedFraction(gpu.image, cpu.image, lanes, 24);
+        CHECK(changed < 0.04);
+
+        // The shader, marked, paints what it draws magenta: it draws the ticks, all along the lanes.
+        const fs::path marked = shaderCopy(dir, "marked-" + axis, "o_color = dim ? u_dimInk : u_ink;",
+                                           "o_color = vec4(1.0, 0.0, 1.0, 1.0);");
+        const Environment markedEnv = Environment().set("RACETRACE_SHADER_DIR", marked.string());
+        const Picture painted = render(dir, trace, "marked-" + axis + ".png", markedEnv, extra);
+        const int magenta = countNear(painted.image, lanes, {kMagenta}, 10);
+        CHECK(magenta > lanes.width() * lanes.height() / 20);
+        const Rect left{lanes.x0, lanes.y0, lanes.x0 + lanes.width() / 2, lanes.y1};
+        const Rect right{lanes.x0 + lanes.width() / 2, lanes.y0, lanes.x1, lanes.y1};
+        CHECK(countNear(painted.image, left, {kMagenta}, 10) > 0);
+        CHECK(countNear(painted.image, right, {kMagenta}, 10) > 0);
+        // Forced onto the CPU, the marked shader is not used at all.
+        const Picture plain = render(dir, trace, "marked-cpu-" + axis + ".png",
+                                     Environment(markedEnv).set("RACETRACE_TICKS", "cpu"), extra);
+        CHECK(countNear(plain.image, lanes, {kMagenta}, 10) == 0);
+    }
+}
+
+TEST_CASE("a shader that does not compile is named with its line, and the picture is drawn without it",
+          "[render][shaders]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "dense.rtrace", {"-s", "naive-flag", "-n", "20000"}, false);
+    // Line 1 is "#version 330 core": break the line after it.
+    const fs::path broken = shaderCopy(dir, "broken", "#version 330 core\n", "#version 330 core\nthis is not GLSL;\n");
+    const Picture picture =
+        render(dir, trace, "broken.png", Environment().set("RACETRACE_SHADER_DIR", broken.string()));
+    INFO("stderr: " << picture.result.err);
+    CHECK(picture.result.err.find("shaders/lane_ticks.frag:2: the shader does not compile: ") != std::string::npos);
+    CHECK(std::count(picture.result.err.begin(), picture.result.err.end(), '\n') == 1);
+    // Every tick drawn all the same, on the CPU (the sentence above the lanes makes them a line shorter).
+    const Picture cpu = render(dir, trace, "cpu.png", cpuTicks());
+    const double drawn = tickCover(picture.image), expected = tickCover(cpu.image);
+    CHECK(expected > 0.1);
+    CHECK(drawn == Approx(expected).epsilon(0.1));
+}

@@ -1,0 +1,108 @@
+// The ticks summarised for the GPU (gui/timeline/tick_pyramid.hpp): every
+// bucket on every level must hold exactly the OR of the tick bits of the
+// events inside it, say "several" exactly when more than one event is, and
+// mark the buckets a spin's bar crosses. Checked against the lane's events
+// one by one, not against the pyramid's own arithmetic.
+#include "gui/timeline/tick_pyramid.hpp"
+#include "gui/timeline/timeline_model.hpp"
+#include "session/document.hpp"
+
+#include "support/trace_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+using namespace racetrace;
+using namespace racetrace::test;
+
+namespace {
+
+/// Two workers taking the test-and-set lock many times at irregular times,
+/// with spins (a failed try repeated) and bursts of events closer than a bucket.
+std::shared_ptr<const TraceDocument> busyDocument(int rounds) {
+    TraceBuilder b(Shape::TasMutex);
+    std::mt19937 random(12345);
+    std::uint64_t ns = 1000;
+    for (int r = 0; r < rounds; ++r)
+        for (const std::uint32_t w : {A, B}) {
+            ns += 1 + random() % 400;
+            b.load(w, ns, b.guard());
+            if (random() % 3 == 0) b.spin(w, ns += 50 + random() % 5000, 7);
+            b.store(w, ns += 1 + random() % 30, b.guard(), 1);
+            b.csEnter(w, ns += 1 + random() % 10);
+            b.csExit(w, ns += 1 + random() % 10);
+            b.store(w, ns += 1, b.guard(), 0);
+        }
+    b.exited(A, ns + 10);
+    b.exited(B, ns + 20);
+    return buildDocument(b.build(), "busy", "");
+}
+
+/// What bucket `b` of `level` must hold, computed from the lane's events.
+std::uint16_t expectedBucket(const LaneModel& lane, TimeAxis axis, const TickPyramid& p, std::size_t level,
+                             std::size_t b) {
+    const double width = p.levelWidth(level);
+    const std::size_t last = p.levelSize(level) - 1;
+    auto bucketOf = [&](double x) { return std::min(last, static_cast<std::size_t>(std::floor(x / width))); };
+    std::uint16_t bits = 0;
+    int events = 0;
+    for (std::size_t k = 0; k < lane.size(); ++k) {
+        const std::uint16_t leaf = lane.maskTree[lane.size() + k];
+        const std::size_t at = bucketOf(lane.x(axis, k));
+        if (at == b) {
+            bits |= leaf & TickPyramid::kKindBits;
+            ++events;
+        }
+        if ((leaf & kSpinBit) && k > 0 && bucketOf(lane.x(axis, k - 1)) <= b && b <= at)
+            bits |= TickPyramid::kSpinCover;
+    }
+    if (events > 1) bits |= TickPyramid::kMany;
+    return bits;
+}
+
+} // namespace
+
+TEST_CASE("tick pyramid: each bucket holds its events' tick kinds, whether there are several, and spins crossing it",
+          "[gui][tick-pyramid]") {
+    const auto document = busyDocument(600);
+    const TimelineModel model(document);
+    const LaneModel& lane = model.lanes()[A];
+    REQUIRE(lane.size() >= kPyramidMinEvents);
+    for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder}) {
+        const TickPyramid& p = lane.pyramid[axisSlot(axis)];
+        REQUIRE_FALSE(p.empty());
+        CHECK(p.levelSize(p.levels() - 1) == 1); // the top level is the whole lane
+        int spins = 0, many = 0;
+        // Every bucket of the finest levels and of the top ones (the middle is the same code).
+        for (const std::size_t level : {std::size_t{0}, std::size_t{1}, std::size_t{3}, p.levels() - 2, p.levels() - 1})
+            for (std::size_t b = 0; b < p.levelSize(level); ++b) {
+                const std::uint16_t expected = expectedBucket(lane, axis, p, level, b);
+                INFO("axis " << axisSlot(axis) << " level " << level << " bucket " << b);
+                REQUIRE(p.at(level, b) == expected);
+                spins += (expected & TickPyramid::kSpinCover) != 0;
+                many += (expected & TickPyramid::kMany) != 0;
+            }
+        CHECK(spins > 0); // the data exercises both flags
+        CHECK(many > 0);
+    }
+}
+
+TEST_CASE("tick pyramid: a level is chosen as the finest one at least as wide as a merge column",
+          "[gui][tick-pyramid]") {
+    const TimelineModel model(busyDocument(600));
+    const TickPyramid& p = model.lanes()[A].pyramid[0];
+    REQUIRE_FALSE(p.empty());
+    CHECK(p.levelFor(p.bucketWidth * 0.5) == p.levels()); // finer than level 0: the CPU draws
+    CHECK(p.levelFor(p.bucketWidth) == 0);
+    CHECK(p.levelFor(p.bucketWidth * 1.01) == 1);
+    CHECK(p.levelFor(p.bucketWidth * 4.0) == 2);
+    CHECK(p.levelFor(p.bucketWidth * 1e12) == p.levels() - 1);
+}
+
+TEST_CASE("tick pyramid: short lanes have none (the CPU draws them at every zoom)", "[gui][tick-pyramid]") {
+    const TimelineModel model(busyDocument(20));
+    CHECK(model.lanes()[A].pyramid[0].empty());
+    CHECK(model.lanes()[A].pyramid[1].empty());
+}
