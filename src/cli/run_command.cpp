@@ -6,6 +6,7 @@
 #include "lab/schedule_policy.hpp"
 #include "session/document.hpp"
 #include "session/run_summary.hpp"
+#include "trace/phase_timer.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <cstdio>
@@ -19,6 +20,7 @@ void printError(const std::string& sentence) {
 
 bool saveIfAsked(const Trace& trace, const std::string& out) {
     if (out.empty()) return true;
+    const PhaseTimer phase("save");
     auto saved = saveRtrace(trace, out);
     if (!saved) printError(saved.error());
     return saved.has_value();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,17 +27,49 @@ constexpr auto kBarrierTimeout = std::chrono::seconds(10);
 /// bytes, written just before its writer ended, be read first.
 constexpr double kCertainlyStuckSeconds = 0.5;
 
-std::uint64_t chooseRingCapacity(std::uint32_t workers, bool stepping) {
+/// Events one pass of `program` records when nothing repeats: one per recording
+/// instruction, a word-by-word record instruction one per word. Spins are one
+/// event however long they last, so this is close for the built-in scenarios.
+std::uint64_t eventsPerPass(const Program& program, const ScenarioInfo& info) {
+    std::uint64_t events = 0;
+    for (const Instruction& instruction : program.code) {
+        const OpSpec& spec = opSpec(instruction.op);
+        if (spec.records == EventKind::Invalid) continue;
+        const bool wordByWord = spec.needsSignedWords && instruction.variable < info.variables.size();
+        events += wordByWord ? info.variables[instruction.variable].words : 1;
+    }
+    return events;
+}
+
+/// Memory the rings may take in all: a quarter of what is available now, at
+/// most 8 GiB (the parent keeps a copy of every event besides).
+std::uint64_t ringBudgetBytes() {
+    const long pages = sysconf(_SC_AVPHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    const std::uint64_t available =
+        pages > 0 && pageSize > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize) : 0;
+    return std::min<std::uint64_t>(available / 4, std::uint64_t{8} << 30);
+}
+
+std::uint64_t chooseRingCapacity(const Scenario& scenario, const RunSettings& settings, bool stepping) {
     // A stepped worker makes one access per step and the parent drains at every
     // step, so a small ring does; and every ring is prefaulted before the start
     // and freed at the end, which for 64 MiB made Undo (a fresh run) take ~100 ms.
-    if (stepping) return std::uint64_t{1} << 16;
-    // ~64 MiB of ring in all; the parent drains every few ms, so even a fast
-    // worker rarely fills its ring.
-    std::uint64_t capacity = 1;
-    while (capacity * 2 <= (std::uint64_t{1} << 21) / workers)
+    constexpr std::uint64_t kSmallest = std::uint64_t{1} << 16;
+    if (stepping) return kSmallest;
+    // Sized to hold the whole run: on two cores the workers fill their rings
+    // faster than the parent, sharing a core with them, can drain (-w 2 -n
+    // 400000 --window-ns 0 dropped 8 M of 12 M events with 1 Mi-event rings),
+    // so what the parent cannot take while they race waits in the ring.
+    std::uint64_t perPass = 0;
+    for (const Program& program : scenario.programs)
+        perPass = std::max(perPass, eventsPerPass(program, scenario.info));
+    const std::uint64_t wanted = (perPass + 1) * settings.iterations + settings.iterations / 4 + 4096;
+    const std::uint64_t workers = std::max<std::uint32_t>(settings.workers, 1);
+    const std::uint64_t affordable = ringBudgetBytes() / sizeof(Event) / workers;
+    std::uint64_t capacity = kSmallest;
+    while (capacity < wanted && capacity * 2 <= affordable)
         capacity *= 2;
-    return std::max<std::uint64_t>(capacity, std::uint64_t{1} << 16);
+    return capacity;
 }
 
 std::vector<int> allowedCpus() {
@@ -110,7 +143,7 @@ Result<void> Run::createSegment(const RunOptions& options) {
     const std::vector<KernelLockPlan> locks = m_scenario.kernelLockPlans();
     plan.locks = locks;
     plan.ringCapacity =
-        options.ringCapacity != 0 ? options.ringCapacity : chooseRingCapacity(m_settings.workers, options.stepping);
+        options.ringCapacity != 0 ? options.ringCapacity : chooseRingCapacity(m_scenario, m_settings, options.stepping);
     plan.parameters = {.workerCount = m_settings.workers,
                        .traceEnabled = m_settings.traceEnabled ? 1u : 0u,
                        .iterations = m_settings.iterations,
@@ -147,6 +180,10 @@ Result<void> Run::createSegment(const RunOptions& options) {
         m_rings.emplace_back(m_view.ringControl(k), m_view.ringSlots(k), m_view.ringCapacity());
     }
     m_events.resize(m_settings.workers);
+    // Address space only until written: the vectors never copy themselves while growing.
+    for (auto& events : m_events)
+        events.reserve(m_view.ringCapacity());
+    m_released.assign(m_settings.workers, 0);
     m_ends.resize(m_settings.workers);
     return {};
 }
@@ -202,8 +239,25 @@ Result<void> Run::waitForBarrier() {
 }
 
 void Run::drainRings() {
-    for (std::size_t k = 0; k < m_rings.size(); ++k)
+    for (std::size_t k = 0; k < m_rings.size(); ++k) {
         m_rings[k].drain(m_events[k]);
+        releaseDrained(k, m_done);
+    }
+}
+
+void Run::releaseDrained(std::size_t k, bool all) {
+    // Batches of 8 MiB: each release interrupts the worker's CPU to flush its TLB.
+    constexpr std::uint64_t kBatch = (std::uint64_t{8} << 20) / sizeof(Event);
+    const std::uint64_t taken = m_rings[k].taken();
+    if (taken - m_released[k] < (all ? 1 : kBatch)) return;
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    // Whole pages only: the producer may be writing the next slot on a page partly drained.
+    m_rings[k].forEachSlotSpan(m_released[k], taken, [&](const std::byte* at, std::uint64_t bytes) {
+        const auto begin = (reinterpret_cast<std::uintptr_t>(at) + page - 1) / page * page;
+        const auto end = (reinterpret_cast<std::uintptr_t>(at) + bytes) / page * page;
+        if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_REMOVE);
+    });
+    m_released[k] = taken;
 }
 
 void Run::addStopReason(const std::string& sentence) {
@@ -385,6 +439,8 @@ bool Run::pump() {
     std::uint32_t cpu = 0;
     m_endTicks = readClock(m_clock.kind, cpu);
     m_done = true;
+    for (std::size_t k = 0; k < m_rings.size(); ++k)
+        releaseDrained(k, true); // every worker has ended: the rings are read out
     return false;
 }
 

@@ -4,6 +4,7 @@
 #include "lab/run.hpp"
 
 #include "trace/event_order.hpp"
+#include "trace/phase_timer.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -94,6 +95,11 @@ Trace Run::buildTrace(bool release) {
     std::uint32_t cpuNow = 0;
     trace.durationNs = ticksToNs(base, m_done ? m_endTicks : readClock(m_clock.kind, cpuNow));
 
+    PhaseTimer phase("copy the events");
+    std::size_t total = m_settings.workers; // a WorkerKilled each at most
+    for (const auto& events : m_events)
+        total += events.size();
+    trace.events.reserve(total);
     for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
         trace.workers.push_back(workerRecord(k));
         appendEvents(k, base, trace);
@@ -114,6 +120,7 @@ Trace Run::buildTrace(bool release) {
     const SharedWord* words = m_view.words();
     for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w)
         trace.finalWords.push_back(words[w].load(std::memory_order_relaxed));
+    phase.next("order");
     finalizeEventOrder(trace);
     return trace;
 }

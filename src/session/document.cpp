@@ -1,5 +1,6 @@
 #include "session/document.hpp"
 
+#include "trace/phase_timer.hpp"
 #include "trace/rtrace_file.hpp"
 
 namespace racetrace {
@@ -13,6 +14,7 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     auto document = std::make_shared<TraceDocument>();
     document->trace = std::move(trace);
     step(1, "finding the races");
+    const PhaseTimer phase("analyse");
     document->analysis = analyse(document->trace);
     // The merge's modification orders served the analysis; the views never use them.
     document->trace.memoryOrders.reset();

@@ -97,6 +97,16 @@ class RingConsumer {
     }
 
     std::uint64_t dropped() const { return m_control->dropped.load(std::memory_order_relaxed); }
+    /// Events taken so far: slots below this counter may be reused (or their pages freed).
+    std::uint64_t taken() const { return m_tail; }
+    /// The bytes of the slots counters [from, to) occupy, as at most two spans (the ring wraps).
+    template <class F> void forEachSlotSpan(std::uint64_t from, std::uint64_t to, F&& f) const {
+        if (to <= from) return;
+        const std::uint64_t count = std::min(to - from, m_capacity), start = from & m_mask;
+        const std::uint64_t first = std::min(count, m_capacity - start);
+        f(reinterpret_cast<const std::byte*>(m_slots + start), first * sizeof(Event));
+        if (count > first) f(reinterpret_cast<const std::byte*>(m_slots), (count - first) * sizeof(Event));
+    }
     /// True once the shared counters were seen in an impossible state.
     bool corrupt() const { return m_corrupt; }
 
