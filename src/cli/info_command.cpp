@@ -1,6 +1,7 @@
 // `racetrace info` (a saved trace checked and summed up) and `racetrace
 // scenarios` (the built-in ones, one line each).
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 
 #include "lab/builtin_scenarios.hpp"
 #include "session/document.hpp"
@@ -14,7 +15,9 @@
 namespace racetrace {
 
 int infoCommand(const std::string& path, bool json) {
+    ProgressLine progress;
     const auto document = loadDocument(path, DocumentUse::Summary);
+    progress.stop();
     if (!document) {
         printError(document.error());
         return kExitFailed;

@@ -1,6 +1,8 @@
 // `racetrace replay`: new processes forced through a saved trace's order of
 // shared accesses; says whether they followed it and found the same.
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
+#include "trace/phase_timer.hpp"
 
 #include "analysis/plain_words.hpp"
 #include "session/replay_job.hpp"
@@ -28,17 +30,22 @@ void printText(const ReplayCommand& command, const ReplayOutcome& outcome) {
 } // namespace
 
 int replayCommand(const ReplayCommand& command) {
+    ProgressLine progress;
     const auto original = loadDocument(command.path, DocumentUse::Summary);
     if (!original) {
         printError(original.error());
         return kExitFailed;
     }
-    auto outcome = replayDocument(**original, ~std::uint64_t{0}, DocumentUse::Summary);
+    auto outcome = [&] {
+        const PhaseTimer phase("replaying on new processes");
+        return replayDocument(**original, ~std::uint64_t{0}, DocumentUse::Summary);
+    }();
     if (!outcome) {
         printError(outcome.error());
         return kExitFailed;
     }
     if (!saveIfAsked(outcome->document->trace, command.out)) return kExitFailed;
+    progress.stop();
     if (command.json) {
         SummaryExtras extras = extrasFor(command.out);
         extras.replay = outcome->report;

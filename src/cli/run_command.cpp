@@ -1,6 +1,7 @@
 // `racetrace run`: real processes race, the trace is analysed, saved if asked,
 // and summed up in a few lines or one JSON object.
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 
 #include "lab/run.hpp"
 #include "lab/schedule_policy.hpp"
@@ -12,15 +13,18 @@
 #include <cstdio>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace racetrace {
 
 void printError(const std::string& sentence) {
-    std::fprintf(stderr, "racetrace: %s\n", sentence.c_str());
+    // On a terminal, first erase a progress line that may stand where the sentence goes.
+    std::fprintf(stderr, "%sracetrace: %s\n", isatty(STDERR_FILENO) == 1 ? "\r\033[K" : "", sentence.c_str());
 }
 
 bool saveIfAsked(const Trace& trace, const std::string& out) {
     if (out.empty()) return true;
-    const PhaseTimer phase("save");
+    const PhaseTimer phase("saving");
     auto saved = saveRtrace(trace, out);
     if (!saved) printError(saved.error());
     return saved.has_value();
@@ -51,13 +55,20 @@ int runCommand(RunCommand command) {
         printError(fits.error());
         return kExitUsage;
     }
-    auto trace = record(command);
+    ProgressLine progress;
+    auto trace = [&] {
+        const PhaseTimer phase("recording the run");
+        return record(command);
+    }();
     if (!trace) {
+        progress.stop();
         printError(trace.error());
         return kExitFailed;
     }
     const auto document = buildDocument(std::move(*trace), "", command.out, DocumentUse::Summary);
-    if (!saveIfAsked(document->trace, command.out)) return kExitFailed;
+    const bool saved = saveIfAsked(document->trace, command.out);
+    progress.stop();
+    if (!saved) return kExitFailed;
     if (command.json) {
         std::cout << summaryJson(document->trace, document->analysis, extrasFor(command.out)) << "\n";
     } else {

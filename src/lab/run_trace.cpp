@@ -95,7 +95,7 @@ Trace Run::buildTrace(bool release) {
     std::uint32_t cpuNow = 0;
     trace.durationNs = ticksToNs(base, m_done ? m_endTicks : readClock(m_clock.kind, cpuNow));
 
-    PhaseTimer phase("copy the events");
+    PhaseTimer phase("collecting the events");
     std::size_t total = m_settings.workers; // a WorkerKilled each at most
     for (const auto& events : m_events)
         total += events.size();
@@ -120,7 +120,7 @@ Trace Run::buildTrace(bool release) {
     const SharedWord* words = m_view.words();
     for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w)
         trace.finalWords.push_back(words[w].load(std::memory_order_relaxed));
-    phase.next("order");
+    phase.next("ordering the events");
     finalizeEventOrder(trace);
     return trace;
 }

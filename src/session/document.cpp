@@ -14,7 +14,7 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     auto document = std::make_shared<TraceDocument>();
     document->trace = std::move(trace);
     step(1, "finding the races");
-    const PhaseTimer phase("analyse");
+    const PhaseTimer phase("finding the races");
     document->analysis = analyse(document->trace);
     // The merge's modification orders served the analysis; the views never use them.
     document->trace.memoryOrders.reset();
@@ -30,7 +30,10 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
 }
 
 Result<std::shared_ptr<const TraceDocument>> loadDocument(const std::string& path, DocumentUse use) {
-    auto trace = loadRtrace(path);
+    auto trace = [&] {
+        const PhaseTimer phase("reading the trace");
+        return loadRtrace(path);
+    }();
     if (!trace) return fail(trace.error());
     return buildDocument(std::move(*trace), baseName(path), path, use);
 }

@@ -340,22 +340,22 @@ void sortEventsByTimestamp(Trace& trace) {
 }
 
 EventOrderRepair finalizeEventOrder(Trace& trace) {
-    PhaseTimer phase("order/merge by stamps");
+    PhaseTimer phase("ordering the events: by their stamps");
     sortEventsByTimestamp(trace);
     trace.memoryOrders.reset();
     EventOrderRepair repair;
     auto& events = trace.events;
     if (events.size() >= kNoIndex) return repair;
-    phase.next("order/modification orders");
+    phase.next("ordering the events: each variable's writes");
     auto orders = std::make_shared<std::vector<ModificationOrder>>(modificationOrders(trace));
     trace.memoryOrders = orders; // still right if nothing moves below
-    phase.next("order/value edges");
+    phase.next("ordering the events: what each read returned");
     std::vector<Edge> edges = valueEdges(events, *orders);
     for (const auto& [before, after] : channelOrderEdges(trace))
         edges.push_back({before, after});
     if (events.size() < 2 || edges.empty()) return repair;
 
-    phase.next("order/deadline merge");
+    phase.next("ordering the events: merging the workers");
     const ProgramOrder program(events);
     const Adjacency into(events.size(), edges, true);
     const std::vector<std::uint64_t> deadline = deadlines(events, program, into);
@@ -363,7 +363,7 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
     const std::vector<Index> order = DeadlineMerge(events, program, from, deadline).run(repair);
     if (repair.moved == 0 && repair.conflicts == 0) return repair;
 
-    phase.next("order/apply the merge");
+    phase.next("ordering the events: moving them");
     std::vector<Event> merged;
     merged.reserve(events.size());
     for (const Index i : order)

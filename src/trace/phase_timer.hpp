@@ -1,28 +1,48 @@
-// RACETRACE_PHASES=1 prints to stderr how long each phase of processing a
-// trace took ("racetrace: phase ordering/modification orders: 1,236 ms"): where
-// the time after a run goes, measured on a real trace without a profiler.
-// Silent (and nearly free: one getenv per phase) otherwise.
+// The phases of processing a trace, named where they happen. Two uses:
+// - currentPhase() says what is being done now, in words for people ("ordering
+//   the events: each variable's writes"): the CLI's progress line shows it on a
+//   terminal when a command takes longer than a second (cli/progress_line.hpp);
+// - RACETRACE_PHASES=1 prints to stderr how long each phase took
+//   ("racetrace: phase saving: 220 ms"): where the time after a run goes,
+//   measured on a real trace without a profiler.
+// Names must be string literals: the progress line reads them from another thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
 
 namespace racetrace {
 
+namespace detail {
+inline std::atomic<const char*> g_currentPhase{nullptr};
+} // namespace detail
+
+/// What the process is doing now (a PhaseTimer's name), or nullptr.
+inline const char* currentPhase() {
+    return detail::g_currentPhase.load(std::memory_order_relaxed);
+}
+
 class PhaseTimer {
   public:
-    explicit PhaseTimer(std::string_view name) : m_name(name), m_on(std::getenv("RACETRACE_PHASES") != nullptr) {}
+    explicit PhaseTimer(const char* name)
+        : m_name(name), m_outer(currentPhase()), m_on(std::getenv("RACETRACE_PHASES") != nullptr) {
+        detail::g_currentPhase.store(name, std::memory_order_relaxed);
+    }
     PhaseTimer(const PhaseTimer&) = delete;
     PhaseTimer& operator=(const PhaseTimer&) = delete;
-    ~PhaseTimer() { report(); }
+    ~PhaseTimer() {
+        report();
+        detail::g_currentPhase.store(m_outer, std::memory_order_relaxed); // back to the phase around this one
+    }
 
     /// Ends this phase and starts the next one.
-    void next(std::string_view name) {
+    void next(const char* name) {
         report();
         m_name = name;
         m_start = Clock::now();
+        detail::g_currentPhase.store(name, std::memory_order_relaxed);
     }
 
   private:
@@ -30,10 +50,11 @@ class PhaseTimer {
     void report() const {
         if (!m_on) return;
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - m_start).count();
-        std::fprintf(stderr, "racetrace: phase %.*s: %.0f ms\n", static_cast<int>(m_name.size()), m_name.data(), ms);
+        std::fprintf(stderr, "racetrace: phase %s: %.0f ms\n", m_name, ms);
     }
 
-    std::string_view m_name;
+    const char* m_name;
+    const char* m_outer;
     bool m_on;
     Clock::time_point m_start = Clock::now();
 };
