@@ -14,14 +14,16 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     auto document = std::make_shared<TraceDocument>();
     document->trace = std::move(trace);
     step(1, "finding the races");
-    const PhaseTimer phase("finding the races");
+    PhaseTimer phase("finding the races");
     document->analysis = analyse(document->trace);
     // The merge's modification orders served the analysis; the views never use them.
     document->trace.memoryOrders.reset();
     if (use == DocumentUse::Views) {
         step(2, "indexing the timeline");
+        phase.next("indexing the timeline");
         document->index = TraceIndex::build(document->trace);
         step(3, "rebuilding the memory at every event");
+        phase.next("rebuilding the memory at every event");
         document->memory = MemoryTimeline::build(document->trace);
     }
     document->label = std::move(label);

@@ -11,6 +11,7 @@
 #include "gui/timeline/timeline_tooltips.hpp"
 #include "gui/timeline/worker_lane.hpp"
 #include "session/document.hpp"
+#include "trace/phase_timer.hpp"
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -40,6 +41,7 @@ void TimelineView::syncDocument(ViewContext& context) {
     m_lanes.clear();
     if (m_document) {
         if (m_showLegend) m_legend = legendContentOf(*m_document); // one pass over the events, once
+        const PhaseTimer phase("preparing the timeline");
         m_model = std::make_unique<TimelineModel>(m_document);
         ++m_modelGeneration;
         // One lane per worker, in worker order; lanes of other kinds go after them.
