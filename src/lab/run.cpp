@@ -66,7 +66,12 @@ std::uint64_t chooseRingCapacity(const Scenario& scenario, const RunSettings& se
     const std::uint64_t wanted = (perPass + 1) * settings.iterations + settings.iterations / 4 + 4096;
     const std::uint64_t workers = std::max<std::uint32_t>(settings.workers, 1);
     const std::uint64_t affordable = ringBudgetBytes() / sizeof(Event) / workers;
+    // At least ~64 MiB in all, as before rings followed the run: a waiting loop
+    // over two variables (Peterson's) is not one spin but an event per access,
+    // far more than one pass of the program promises.
     std::uint64_t capacity = kSmallest;
+    while (capacity * 2 <= (std::uint64_t{1} << 21) / workers)
+        capacity *= 2;
     while (capacity < wanted && capacity * 2 <= affordable)
         capacity *= 2;
     return capacity;

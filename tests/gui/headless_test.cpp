@@ -104,7 +104,9 @@ TEST_CASE("render draws lanes and overlap bands into a PNG of the requested size
         CHECK(b >= kMinLabelPixels);
         // The whole run: thousands of overlaps merge into bands across the lanes.
         CHECK(band >= kMinBandPixels);
-        CHECK(meanLuminance(*image, image->bounds()) < 90.0);
+        // Dark, far from the light theme's > 150. Not tighter: the whole run's
+        // light ticks cover much of the lanes, 91 on some runs' CPU drawing.
+        CHECK(meanLuminance(*image, image->bounds()) < 110.0);
     }
     SECTION("a race-free trace has lanes but no band (the detector is not fooled)") {
         const Rendered r = render(dir, safe, "safe-light.png", lectureTheme(), {});

@@ -89,15 +89,16 @@ TEST_CASE("tick pyramid: each bucket holds its events' tick kinds, whether there
     }
 }
 
-TEST_CASE("tick pyramid: a level is chosen as the finest one at least as wide as a merge column",
+TEST_CASE("tick pyramid: a level is chosen as the coarsest one at most as wide as a merge column",
           "[gui][tick-pyramid]") {
     const TimelineModel model(busyDocument(600));
     const TickPyramid& p = model.lanes()[A].pyramid[0];
     REQUIRE_FALSE(p.empty());
     CHECK(p.levelFor(p.bucketWidth * 0.5) == p.levels()); // finer than level 0: the CPU draws
     CHECK(p.levelFor(p.bucketWidth) == 0);
-    CHECK(p.levelFor(p.bucketWidth * 1.01) == 1);
-    CHECK(p.levelFor(p.bucketWidth * 4.0) == 2);
+    CHECK(p.levelFor(p.bucketWidth * 1.99) == 0);
+    CHECK(p.levelFor(p.bucketWidth * 2.0) == 1);
+    CHECK(p.levelFor(p.bucketWidth * 5.0) == 2);
     CHECK(p.levelFor(p.bucketWidth * 1e12) == p.levels() - 1);
 }
 

@@ -190,6 +190,7 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     NoCommands commands; // a picture asks nothing of an application
     ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
     TimelineView timeline(/*legend=*/false, /*fillHeight=*/true); // the header has the legend
+    timeline.prepareInBackground(false);                          // three frames: no time to wait
     Result<void> saved;
     // Three frames: the first ones measure the header (its size is known from
     // the second) and settle the zoom, the last is the picture.

@@ -42,7 +42,7 @@ void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::si
 
 std::size_t TickPyramid::levelFor(double units) const {
     if (empty() || units < bucketWidth) return levels();
-    const auto wanted = static_cast<std::size_t>(std::ceil(std::log2(units / bucketWidth) - 1e-9));
+    const auto wanted = static_cast<std::size_t>(std::floor(std::log2(units / bucketWidth) + 1e-9));
     return std::min(wanted, levels() - 1);
 }
 

@@ -31,8 +31,9 @@ struct TickPyramid {
     std::uint32_t levelSize(std::size_t level) const { return levelStart[level + 1] - levelStart[level]; }
     double levelWidth(std::size_t level) const { return bucketWidth * static_cast<double>(1ull << level); }
     std::uint16_t at(std::size_t level, std::size_t bucket) const { return buckets[levelStart[level] + bucket]; }
-    /// The finest level whose buckets are at least `units` wide (the coarsest
-    /// if none is); levels() when even level 0 is wider than `units` allows.
+    /// The coarsest level whose buckets are at most `units` wide (a merge
+    /// column: finer would cost nothing, coarser would fill the gaps between
+    /// columns the CPU leaves); levels() when even level 0 is wider.
     std::size_t levelFor(double units) const;
 };
 

@@ -35,27 +35,51 @@ TimelineView::TimelineView(bool legend, bool fillHeight)
 TimelineView::~TimelineView() = default;
 
 void TimelineView::syncDocument(ViewContext& context) {
-    if (context.document == m_document) return;
-    m_document = context.document;
-    m_model.reset();
-    m_lanes.clear();
-    if (m_document) {
-        if (m_showLegend) m_legend = legendContentOf(*m_document); // one pass over the events, once
-        const PhaseTimer phase("preparing the timeline");
-        m_model = std::make_unique<TimelineModel>(m_document);
-        ++m_modelGeneration;
-        // One lane per worker, in worker order; lanes of other kinds go after them.
-        for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
-            m_lanes.push_back(std::make_unique<WorkerLane>(w));
-        for (std::size_t c = 0; c < m_model->channels().size(); ++c)
-            m_lanes.push_back(std::make_unique<ChannelLane>(static_cast<std::uint16_t>(c)));
-        for (const auto& lane : m_lanes)
-            lane->preprocess(*m_model);
+    if (context.document != m_document) {
+        m_document = context.document;
+        m_model.reset();
+        m_lanes.clear();
+        m_preparing = {}; // (waits for a model still being made for the previous document)
+        if (m_document) {
+            auto prepare = [document = m_document, legend = m_showLegend] {
+                const PhaseTimer phase("preparing the timeline");
+                Prepared prepared;
+                if (legend) prepared.legend = legendContentOf(*document); // one pass over the events, once
+                prepared.model = std::make_unique<TimelineModel>(document);
+                return prepared;
+            };
+            auto prepareAndWake = [prepare] {
+                Prepared prepared = prepare();
+                glfwPostEmptyEvent(); // an idle window waits for events: this is one
+                return prepared;
+            };
+            // 6 M events take ~0.7 s here: the window keeps drawing (and says so) meanwhile.
+            constexpr std::size_t kBackgroundEvents = 250'000;
+            if (m_background && m_document->trace.events.size() >= kBackgroundEvents)
+                m_preparing = std::async(std::launch::async, std::move(prepareAndWake));
+            else
+                adopt(prepare());
+        }
+        // The old range means nothing in the new trace.
+        m_axis = context.state.axis;
+        context.state.fitRequested = true;
+        m_lastCursor = context.state.cursorEvent;
     }
-    // The old range means nothing in the new trace.
-    m_axis = context.state.axis;
-    context.state.fitRequested = true;
-    m_lastCursor = context.state.cursorEvent;
+    if (m_preparing.valid() && m_preparing.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        adopt(m_preparing.get());
+}
+
+void TimelineView::adopt(Prepared prepared) {
+    m_legend = std::move(prepared.legend);
+    m_model = std::move(prepared.model);
+    ++m_modelGeneration;
+    // One lane per worker, in worker order; lanes of other kinds go after them.
+    for (std::uint32_t w = 0; w < m_model->lanes().size(); ++w)
+        m_lanes.push_back(std::make_unique<WorkerLane>(w));
+    for (std::size_t c = 0; c < m_model->channels().size(); ++c)
+        m_lanes.push_back(std::make_unique<ChannelLane>(static_cast<std::uint16_t>(c)));
+    for (const auto& lane : m_lanes)
+        lane->preprocess(*m_model);
 }
 
 void TimelineView::applyRequests(ViewState& state) {
@@ -353,7 +377,8 @@ void TimelineView::draw(ViewContext& context) {
     syncDocument(context);
     ViewState& state = context.state;
     if (!m_model) {
-        ImGui::TextDisabled("%s", context.commands.job().busy
+        ImGui::TextDisabled("%s", m_preparing.valid() ? "Preparing the timeline..."
+                                  : context.commands.job().busy
                                       ? "The timeline appears once the trace is recorded (or read) and analysed."
                                       : "No trace yet: run a scenario or open a .rtrace file.");
         return;

@@ -14,6 +14,7 @@
 #include "gui/view.hpp"
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -33,6 +34,10 @@ class TimelineView : public View {
     const char* title() const override { return "Timeline"; }
     void draw(ViewContext& context) override;
 
+    /// Big traces' timelines are prepared on another thread while the window
+    /// keeps drawing; a picture (render) wants them at once.
+    void prepareInBackground(bool background) { m_background = background; }
+
     /// Smallest visible span: 20 ns in real time, 8 events in event order.
     static double minSpan(TimeAxis axis) { return axis == TimeAxis::RealTime ? 20.0 : 8.0; }
 
@@ -43,6 +48,12 @@ class TimelineView : public View {
     };
 
     void syncDocument(ViewContext& context);
+    /// What a document's timeline needs, made once per document (on another thread for big ones).
+    struct Prepared {
+        std::unique_ptr<TimelineModel> model;
+        LegendContent legend;
+    };
+    void adopt(Prepared prepared);
     /// Axis switch, zoom to fit, zoom to the selected finding, follow the cursor.
     void applyRequests(ViewState& state);
     /// Zoom and pan from the last submitted InvisibleButton; `pressed` is its result.
@@ -93,6 +104,8 @@ class TimelineView : public View {
     std::unique_ptr<TimelineModel> m_model;
     std::uint64_t m_modelGeneration = 0; ///< counts the models made: the GPU uploads again when it changes
     std::unique_ptr<GpuTicks> m_gpu;
+    std::future<Prepared> m_preparing; ///< a big document's model, being made
+    bool m_background = true;
     bool m_fillHeight = false;
     bool m_showLegend = true;
     LegendContent m_legend; ///< what the shown trace has (legendContentOf), kept per document
