@@ -296,6 +296,24 @@ void renumber(std::vector<ModificationOrder>& orders, const std::vector<Index>& 
     }
 }
 
+/// events[k] = old events[order[k]], cycle by cycle: no second copy of the
+/// events (192 MB of fresh memory for 6 M of them, ~0.2 s on these machines).
+void permuteInPlace(std::vector<Event>& events, const std::vector<Index>& order) {
+    std::vector<bool> done(events.size(), false);
+    for (std::size_t start = 0; start < events.size(); ++start) {
+        if (done[start] || order[start] == start) continue;
+        const Event first = events[start];
+        std::size_t k = start;
+        while (order[k] != start) {
+            events[k] = events[order[k]];
+            done[k] = true;
+            k = order[k];
+        }
+        events[k] = first;
+        done[k] = true;
+    }
+}
+
 } // namespace
 
 void sortEventsByTimestamp(Trace& trace) {
@@ -364,14 +382,11 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
     if (repair.moved == 0 && repair.conflicts == 0) return repair;
 
     phase.next("ordering the events: moving them");
-    std::vector<Event> merged;
-    merged.reserve(events.size());
-    for (const Index i : order)
-        merged.push_back(events[i]);
     renumber(*orders, order);
+    permuteInPlace(events, order);
     // Lower stamps that now stand before smaller ones, from the end backwards.
     std::uint64_t later = kUnset;
-    for (auto it = merged.rbegin(); it != merged.rend(); ++it) {
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
         if (it->timestamp > later) {
             repair.maxShiftNs = std::max(repair.maxShiftNs, it->timestamp - later);
             ++repair.restamped;
@@ -380,7 +395,6 @@ EventOrderRepair finalizeEventOrder(Trace& trace) {
             later = it->timestamp;
         }
     }
-    events = std::move(merged);
     return repair;
 }
 

@@ -62,7 +62,7 @@ TEST_CASE("analysis: naive flag: serial iterations with spinning never overlap",
     CHECK(overlapsOf(b.build()).empty());
 }
 
-TEST_CASE("analysis: a spin on Y = 0 is not the deciding read; the read of 1 is", "[analysis][overlap]") {
+TEST_CASE("analysis: a spin on Y = 0 is not the deciding read, the read of 1 is", "[analysis][overlap]") {
     TraceBuilder b(Shape::NaiveFlag);
     b.load(A, 100, b.guard());
     b.store(A, 110, b.guard(), 0);

@@ -127,7 +127,7 @@ ChannelPixels shownPixels(const fs::path& trace, const std::string& name) {
 
 } // namespace
 
-TEST_CASE("a pipe trace shows the fill level, blocked bars and send -> receive arrows; a lock trace none",
+TEST_CASE("a pipe trace shows the fill level, blocked bars and send -> receive arrows, a lock trace none",
           "[window][channels]") {
     TempDir dir;
     const ChannelPixels pipe = shownPixels(makeTrace(dir, "pipe.rtrace", {"-s", "pipe", "-n", "200"}, false), "pipe");

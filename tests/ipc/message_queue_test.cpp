@@ -22,7 +22,7 @@ TEST_CASE("message queue: open, then nameless: nobody can open it again, nothing
     CHECK(errno == ENOENT);
 }
 
-TEST_CASE("message queue: first in, first out; a full queue refuses a non-blocking send", "[ipc][mqueue]") {
+TEST_CASE("message queue: first in, first out, a full queue refuses a non-blocking send", "[ipc][mqueue]") {
     auto queue = MessageQueue::create(4, 64);
     REQUIRE(queue);
     mq_attr attributes{};

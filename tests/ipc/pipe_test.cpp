@@ -58,7 +58,7 @@ TEST_CASE("pipe: a full pipe refuses a non-blocking write, an empty one a non-bl
     CHECK(errno == EAGAIN);
 }
 
-TEST_CASE("pipe: closing the write end gives the reader end-of-file; closing the read end gives the writer EPIPE",
+TEST_CASE("pipe: closing the write end gives the reader end-of-file, closing the read end gives the writer EPIPE",
           "[ipc][pipe]") {
     auto pipe = Pipe::create();
     REQUIRE(pipe);

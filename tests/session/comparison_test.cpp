@@ -39,7 +39,7 @@ TEST_CASE("comparison: the stepped pairs still share one schedule of 3 iteration
     CHECK(pair.iterations() == kComparisonIterations);
 }
 
-TEST_CASE("comparison: any two scenarios make a pair; a known pair keeps its schedule in either order",
+TEST_CASE("comparison: any two scenarios make a pair, a known pair keeps its schedule in either order",
           "[session][comparison]") {
     const ComparisonPair known = comparisonOf("mq-nonblocking", "mq-blocking");
     CHECK(known.first == "mq-nonblocking");
@@ -67,7 +67,7 @@ TEST_CASE("comparison: the ticket lock's waiting is counted though its guard is 
     }
 }
 
-TEST_CASE("comparison: C with any other lock shown puts the naive flag above it; channels keep the first pair",
+TEST_CASE("comparison: C with any other lock shown puts the naive flag above it, channels keep the first pair",
           "[session][comparison]") {
     const ComparisonPair& semaphore = comparisonFor("semaphore");
     CHECK(semaphore.first == "naive-flag");
