@@ -56,10 +56,7 @@ int runCommand(RunCommand command) {
         return kExitUsage;
     }
     ProgressLine progress;
-    auto trace = [&] {
-        const PhaseTimer phase("recording the run");
-        return record(command);
-    }();
+    auto trace = record(command);
     if (!trace) {
         progress.stop();
         printError(trace.error());

@@ -2,6 +2,7 @@
 
 #include "lab/builtin_scenarios.hpp"
 #include "trace/event_order.hpp"
+#include "trace/phase_timer.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -454,8 +455,11 @@ void Run::requestStop() {
 }
 
 Trace Run::finish() {
-    while (pump())
-        std::this_thread::sleep_for(kPumpInterval);
+    {
+        const PhaseTimer phase("recording the run");
+        while (pump())
+            std::this_thread::sleep_for(kPumpInterval);
+    }
     return buildTrace(true);
 }
 
@@ -492,7 +496,10 @@ Result<void> checkChannelOptions(const RunOptions& options) {
 }
 
 Result<Trace> runToCompletion(const RunOptions& options, const std::string& workerExecutable) {
-    auto run = Run::start(options, workerExecutable);
+    auto run = [&] {
+        const PhaseTimer phase("starting the workers"); // the rings are sized to the run and prefaulted
+        return Run::start(options, workerExecutable);
+    }();
     if (!run) return fail(run.error());
     return (*run)->finish();
 }

@@ -3,7 +3,7 @@
 //   the events: each variable's writes"): the CLI's progress line shows it on a
 //   terminal when a command takes longer than a second (cli/progress_line.hpp);
 // - RACETRACE_PHASES=1 prints to stderr how long each phase took
-//   ("racetrace: phase saving: 220 ms"): where the time after a run goes,
+//   ("racetrace: phase saving: 220 ms (peak memory so far 1,034 MB)"): where the time and memory after a run go,
 //   measured on a real trace without a profiler.
 // Names must be string literals: the progress line reads them from another thread.
 #pragma once
@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+
+#include <sys/resource.h>
 
 namespace racetrace {
 
@@ -50,7 +52,10 @@ class PhaseTimer {
     void report() const {
         if (!m_on) return;
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - m_start).count();
-        std::fprintf(stderr, "racetrace: phase %s: %.0f ms\n", m_name, ms);
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage); // the peak so far: which phase set it shows in the sequence
+        std::fprintf(stderr, "racetrace: phase %s: %.0f ms (peak memory so far %ld MB)\n", m_name, ms,
+                     usage.ru_maxrss / 1024);
     }
 
     const char* m_name;
