@@ -3,6 +3,7 @@
 #include "analysis/critical_sections.hpp"
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
+#include "trace/phase_timer.hpp"
 
 #include <algorithm>
 
@@ -130,6 +131,7 @@ bool concernsTrace(const Trace& trace, const Analysis& analysis, const FindingKi
 /// The trace's modification orders: those its merge used, or computed now.
 static const std::vector<ModificationOrder>& ordersOf(const Trace& trace, std::vector<ModificationOrder>& computed) {
     if (trace.memoryOrders) return *trace.memoryOrders;
+    const PhaseTimer phase("finding the races: each variable's writes"); // a saved trace has none kept
     computed = modificationOrders(trace);
     return computed;
 }

@@ -51,6 +51,12 @@ class HistoryBuilder {
         m_waiting.fill(kNone);
     }
 
+    /// Room for this many accesses, so the history never copies itself while growing.
+    void reserve(std::size_t reads, std::size_t writes) {
+        m_h.reads.reserve(reads);
+        m_h.writes.reserve(writes);
+    }
+
     /// `gaps`: how many gaps the event's worker had so far; program order holds only within one count.
     void add(const Event& e, std::uint64_t index, std::uint32_t gaps) {
         const std::uint8_t w = e.worker;

@@ -87,21 +87,35 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
 }
 
 std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
-    // One pass over the trace collects each location's reads and writes.
+    // A first pass finds each access's location and counts them, so that the
+    // second, which collects each location's reads and writes, never grows a
+    // history by copying it (fresh memory costs ~1 s per GB on these machines).
     const EventGaps missing(trace);
     LocationSlots slots(trace);
-    std::vector<HistoryBuilder> builders;
+    constexpr auto kNoSlot = ~std::uint32_t{0};
+    std::vector<std::uint32_t> slotOfEvent(trace.events.size(), kNoSlot);
+    std::vector<std::pair<std::size_t, std::size_t>> counts; // per slot: reads, writes
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const Event& e = trace.events[i];
+        if (!valueWasRead(e) && !changesMemory(e)) continue;
+        const std::size_t slot = slots.slotOf(e);
+        if (slot == kNone) continue;
+        if (slot == counts.size()) counts.emplace_back(0, 0);
+        counts[slot].first += valueWasRead(e) ? 1 : 0;
+        counts[slot].second += changesMemory(e) ? 1 : 0;
+        slotOfEvent[i] = static_cast<std::uint32_t>(slot);
+    }
+    std::vector<HistoryBuilder> builders(counts.size());
+    for (std::size_t slot = 0; slot < counts.size(); ++slot)
+        builders[slot].reserve(counts[slot].first, counts[slot].second);
     SequenceWatch sequence;
     std::array<std::uint32_t, kMaxWorkers> gaps{};
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& e = trace.events[i];
         if (sequence.gapBefore(e)) ++gaps[e.worker];
-        if (!valueWasRead(e) && !changesMemory(e)) continue;
-        const std::size_t slot = slots.slotOf(e);
-        if (slot == kNone) continue;
-        if (slot == builders.size()) builders.emplace_back();
-        builders[slot].add(e, i, gaps[e.worker]);
+        if (slotOfEvent[i] != kNoSlot) builders[slotOfEvent[i]].add(e, i, gaps[e.worker]);
     }
+    slotOfEvent = {};
 
     std::vector<ModificationOrder> orders;
     orders.reserve(builders.size());
