@@ -1,18 +1,20 @@
-// What one frame of the timeline costs on the CPU with a 1,000,000-event trace:
+// What one frame of the timeline costs on the CPU with a 1 M- and a 10 M-event trace:
 // ImGui::NewFrame, the Timeline window with TimelineView::draw, ImGui::Render
 // (building the vertex buffers; no GL, nothing is rasterised). The level of
 // detail should keep this O(pixels x lanes x log n): zoomed all the way out,
 // where every pixel column holds hundreds of events, a frame must cost about
 // what it costs zoomed in. Target: < 8 ms per frame.
 //
-//   synthetic naive-flag run, 2 workers, ~1 M events (built once, ~seconds)
+//   synthetic naive-flag run, 2 workers, ~1 M or ~10 M events (each built once, seconds)
 //        |
 //        v  buildDocument (analysis, index)       TimelineModel (BM_TimelineModelBuild)
 //   per iteration:  NewFrame -> Begin("Timeline") -> draw -> End -> Render
 //
 // Arguments: axis (0 real time, 1 event order), zoom (1 = whole trace, 1000 =
 // a thousandth of it, centred), hover (1 = the mouse rests on lane A, so the
-// hover search and a tooltip are part of the frame).
+// hover search and a tooltip are part of the frame), millions of events (1, 10).
+// No GL context here: the ticks are drawn on the CPU (the path the GPU one
+// falls back to, and the one that builds vertices).
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "gui/timeline/timeline_view.hpp"
@@ -24,20 +26,20 @@
 
 #include <cfloat>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <random>
 
 namespace racetrace {
 namespace {
 
-constexpr std::size_t kTargetEvents = 1'000'000;
 constexpr float kWidth = 1600.0f, kHeight = 900.0f;
 
 /// Two workers racing through the naive-flag program on simulated shared
 /// memory: whoever's next step is due first goes, so loads see what is really
 /// there, and the check-then-set window lets both in (overlaps, lost updates,
 /// torn records). Repeated reads of Y = false fold into Spin events.
-Trace syntheticNaiveFlag() {
+Trace syntheticNaiveFlag(std::size_t targetEvents) {
     Trace trace;
     auto& info = trace.scenario;
     info.name = "naive-flag";
@@ -75,7 +77,7 @@ Trace syntheticNaiveFlag() {
         emit(w, workers[w].next, EventKind::WorkerStart, 0, kNoVariable, 0, 0);
     }
 
-    while (trace.events.size() < kTargetEvents - 2) {
+    while (trace.events.size() < targetEvents - 2) {
         const std::uint32_t w = workers[0].next <= workers[1].next ? 0 : 1;
         Worker& me = workers[w];
         const std::uint64_t now = me.next;
@@ -141,9 +143,9 @@ Trace syntheticNaiveFlag() {
     return trace;
 }
 
-/// One ImGui context, one document, one view, shared by all benchmarks.
-struct Bench {
-    Bench() {
+/// The one ImGui context all benchmarks draw with.
+struct ImGuiContextHolder {
+    ImGuiContextHolder() {
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
@@ -155,9 +157,22 @@ struct Bench {
         unsigned char* pixels = nullptr;
         int width = 0, height = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-        document = buildDocument(syntheticNaiveFlag(), "bench", "");
     }
-    ~Bench() { ImGui::DestroyContext(); }
+    ~ImGuiContextHolder() { ImGui::DestroyContext(); }
+    Theme theme;
+};
+
+ImGuiContextHolder& imgui() {
+    static ImGuiContextHolder holder;
+    return holder;
+}
+
+/// One document and one view per trace size, shared by the benchmarks.
+struct Bench {
+    explicit Bench(std::size_t events) : theme(imgui().theme) {
+        document = buildDocument(syntheticNaiveFlag(events), "bench", "");
+        view.prepareInBackground(false); // the first frame must have the timeline, as the window's later ones do
+    }
 
     /// One frame; returns the vertices it produced.
     int frame() {
@@ -172,20 +187,23 @@ struct Bench {
         return ImGui::GetDrawData()->TotalVtxCount;
     }
 
-    Theme theme;
+    const Theme& theme;
     NoCommands commands;
     ViewState state;
     TimelineView view;
     std::shared_ptr<const TraceDocument> document;
 };
 
-Bench& bench() {
-    static Bench instance;
-    return instance;
+/// `millions` of events: 1 or 10 (10 takes ~20 s and ~2 GB to build, once).
+Bench& bench(std::int64_t millions) {
+    static std::map<std::int64_t, std::unique_ptr<Bench>> benches;
+    auto& slot = benches[millions];
+    if (!slot) slot = std::make_unique<Bench>(static_cast<std::size_t>(millions) * 1'000'000);
+    return *slot;
 }
 
 void BM_TimelineFrame(benchmark::State& s) {
-    Bench& b = bench();
+    Bench& b = bench(s.range(3));
     const auto axis = s.range(0) == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
     const auto zoom = static_cast<double>(s.range(1));
     b.state = ViewState{};
@@ -210,13 +228,13 @@ void BM_TimelineFrame(benchmark::State& s) {
     ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
 }
 BENCHMARK(BM_TimelineFrame)
-    ->ArgNames({"axis", "zoom", "hover"})
-    ->ArgsProduct({{0, 1}, {1, 1000}, {0, 1}})
+    ->ArgNames({"axis", "zoom", "hover", "millions"})
+    ->ArgsProduct({{0, 1}, {1, 1000}, {0, 1}, {1, 10}})
     ->Unit(benchmark::kMillisecond);
 
 /// What a new document costs the UI thread once: the timeline's lookups.
 void BM_TimelineModelBuild(benchmark::State& s) {
-    Bench& b = bench();
+    Bench& b = bench(1);
     for (auto _ : s) {
         TimelineModel model(b.document);
         benchmark::DoNotOptimize(model.lanes().data());
