@@ -3,16 +3,51 @@
 #include "cli/commands.hpp"
 #include "cli/progress_line.hpp"
 
+#include "analysis/plain_words.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "session/document.hpp"
 #include "session/run_summary.hpp"
-#include "trace/rtrace_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 
 namespace racetrace {
+
+namespace {
+
+/// "43.2 KB", "35.2 MB": a file size to one decimal, in decimal units.
+std::string sizeText(std::uint64_t bytes) {
+    char text[32];
+    if (bytes < 1000) return countOf(bytes, "byte", "bytes");
+    if (bytes < 1'000'000)
+        std::snprintf(text, sizeof(text), "%.1f KB", static_cast<double>(bytes) / 1e3);
+    else if (bytes < 1'000'000'000)
+        std::snprintf(text, sizeof(text), "%.1f MB", static_cast<double>(bytes) / 1e6);
+    else
+        std::snprintf(text, sizeof(text), "%.1f GB", static_cast<double>(bytes) / 1e9);
+    return text;
+}
+
+/// How the file stores the events: version 2 compresses them, version 1 does not.
+std::string fileText(const Trace& trace) {
+    const TraceFileFacts& file = trace.file;
+    if (file.version == 1) return "File: version 1, uncompressed (32 bytes per event).\n";
+    std::string text = "File: version " + std::to_string(file.version) + ", " + sizeText(file.bytes) + " for " +
+                       countOf(trace.events.size(), "event", "events");
+    if (!trace.events.empty() && file.bytes > 0) {
+        const double events = static_cast<double>(trace.events.size());
+        const double bytes = static_cast<double>(file.bytes);
+        char figures[96];
+        std::snprintf(figures, sizeof(figures), " (%.1f bytes per event, %.1fx smaller than the events)",
+                      bytes / events, events * sizeof(Event) / bytes);
+        text += figures;
+    }
+    return text + ".\n";
+}
+
+} // namespace
 
 int infoCommand(const std::string& path, bool json) {
     ProgressLine progress;
@@ -32,8 +67,8 @@ int infoCommand(const std::string& path, bool json) {
         std::cout << summaryJson(trace, analysis, extras) << "\n";
         return kExitOk;
     }
-    std::cout << path << ": a valid racetrace trace (format v" << kRtraceVersion << ").\n"
-              << machineText(trace) << summaryText(trace, analysis);
+    std::cout << path << ": a valid racetrace trace (format v" << trace.file.version << ").\n"
+              << fileText(trace) << machineText(trace) << summaryText(trace, analysis);
     return kExitOk;
 }
 

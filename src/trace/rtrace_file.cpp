@@ -1,10 +1,12 @@
 #include "trace/rtrace_file.hpp"
 
+#include "trace/rtrace_codec.hpp"
 #include "trace/rtrace_metadata.hpp"
 
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <fcntl.h>
@@ -30,32 +33,41 @@ constexpr char kMagic[8] = {'R', 'T', 'R', 'A', 'C', 'E', '\r', '\n'}; // no NUL
 constexpr std::uint64_t kHeaderBytes = 64;
 constexpr std::uint64_t kEventBytes = sizeof(Event);
 constexpr std::uint64_t kChecksumBytes = 8;
+constexpr std::uint64_t kBlockEntryBytes = sizeof(BlockEntry); ///< version 2: a block's size and checksum
 
 /// The first 64 bytes of every .rtrace file. "\r\n" in the magic makes a text-mode
 /// transfer that rewrites line endings break the signature instead of the data.
 struct FileHeader {
     char magic[8];             ///< kMagic
-    std::uint32_t version;     ///< kRtraceVersion; a reader refuses newer ones
-    std::uint32_t headerBytes; ///< 64 in version 1
+    std::uint32_t version;     ///< 1 or 2; a reader refuses newer ones
+    std::uint32_t headerBytes; ///< 64
     std::uint64_t metaBytes;   ///< length of the JSON metadata that follows the header
-    std::uint64_t eventCount;  ///< number of Event records after the metadata
+    std::uint64_t eventCount;  ///< number of events in the file
     std::uint32_t workerCount; ///< must equal the metadata's worker list; bounds Event::worker
-    std::uint32_t eventBytes;  ///< 32 in version 1
-    std::uint8_t reserved[24]; ///< zero in version 1
+    std::uint32_t eventBytes;  ///< 32: the size of an Event once decoded
+    std::uint32_t blockEvents; ///< version 2: events per block, all but the last full; zero in version 1
+    std::uint8_t reserved[20]; ///< zero
 };
 static_assert(sizeof(FileHeader) == kHeaderBytes, "the .rtrace header is 64 bytes");
 static_assert(offsetof(FileHeader, version) == 8 && offsetof(FileHeader, metaBytes) == 16 &&
                   offsetof(FileHeader, eventCount) == 24 && offsetof(FileHeader, workerCount) == 32 &&
-                  offsetof(FileHeader, eventBytes) == 36 && offsetof(FileHeader, reserved) == 40,
+                  offsetof(FileHeader, eventBytes) == 36 && offsetof(FileHeader, blockEvents) == 40 &&
+                  offsetof(FileHeader, reserved) == 44,
               "the .rtrace header layout is part of the file format");
 static_assert(std::is_trivially_copyable_v<FileHeader>);
-static_assert(kEventBytes == 32, "events are stored as their 32-byte in-memory records");
+static_assert(kEventBytes == 32, "version 1 stores events as their 32-byte in-memory records");
 
 /// What the header promises, once checked against the real size of the file.
 struct Layout {
+    std::uint32_t version = 0;
     std::uint64_t metaBytes = 0;
     std::uint64_t eventCount = 0;
     std::uint32_t workerCount = 0;
+    std::uint32_t blockEvents = 0; ///< version 2
+    std::uint64_t blockCount = 0;  ///< version 2
+    /// Where the events begin: after the metadata (version 1), after the block
+    /// list and its checksum (version 2).
+    std::uint64_t eventsOffset = 0;
 };
 
 /// "1 byte", "4 bytes": counts in sentences people read.
@@ -65,6 +77,55 @@ std::string countText(std::uint64_t count, std::string_view noun) {
 
 std::string bytesText(std::uint64_t count) {
     return countText(count, "byte");
+}
+
+// 64 + metaBytes + (events or block list) + 8 must not wrap: a header that lies
+// with huge counts could otherwise wrap around to the real size and be believed.
+constexpr std::uint64_t kMaxSize = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t kFixedBytes = kHeaderBytes + kChecksumBytes;
+
+std::string tooLargeForAnyFile(const FileHeader& header, const std::string& name) {
+    return name + " has a damaged header: it claims " + countText(header.eventCount, "event") + " and " +
+           bytesText(header.metaBytes) + " of metadata, more than any file can hold.";
+}
+
+/// Version 1: the size is exactly the header's sum.
+Result<Layout> checkSizesV1(const FileHeader& header, std::uint64_t fileSize, const std::string& name) {
+    if (header.metaBytes > kMaxSize - kFixedBytes ||
+        header.eventCount > (kMaxSize - kFixedBytes - header.metaBytes) / kEventBytes)
+        return fail(tooLargeForAnyFile(header, name));
+    const std::uint64_t expected = kFixedBytes + header.metaBytes + header.eventCount * kEventBytes;
+    if (fileSize < expected)
+        return fail(name + " is truncated: it has " + bytesText(fileSize) + " but its header says " +
+                    std::to_string(expected) + ".");
+    if (fileSize > expected)
+        return fail(name + " is damaged: it has " + bytesText(fileSize) + " but its header says " +
+                    std::to_string(expected) + ", so something was added at its end.");
+    return Layout{1, header.metaBytes, header.eventCount, header.workerCount, 0, 0, kHeaderBytes + header.metaBytes};
+}
+
+/// Version 2: the header gives the size up to the blocks; the block list, read
+/// later, gives the rest. The event count is refused first if no file of this
+/// size could hold it (kMaxEventsPerCompressedByte), so nothing is ever worked
+/// out, let alone allocated, from a count the file cannot back.
+Result<Layout> checkSizesV2(const FileHeader& header, std::uint64_t fileSize, const std::string& name) {
+    static_assert(kMaxBlockEvents == 1'048'576, "the sentence below spells the limit out");
+    if (header.blockEvents == 0 || header.blockEvents > kMaxBlockEvents)
+        return fail(name + " has a damaged header: it gives blocks of " + countText(header.blockEvents, "event") +
+                    " where version 2 allows 1 to 1,048,576.");
+    if (header.eventCount > 0 && (header.eventCount - 1) / kMaxEventsPerCompressedByte >= fileSize)
+        return fail(name + " has a damaged header: it claims " + countText(header.eventCount, "event") +
+                    ", more than its " + bytesText(fileSize) + " could hold.");
+    const std::uint64_t blocks =
+        header.eventCount / header.blockEvents + (header.eventCount % header.blockEvents != 0 ? 1 : 0);
+    if (header.metaBytes > kMaxSize - kFixedBytes ||
+        blocks > (kMaxSize - kFixedBytes - header.metaBytes) / kBlockEntryBytes)
+        return fail(tooLargeForAnyFile(header, name));
+    const std::uint64_t eventsOffset = kFixedBytes + header.metaBytes + blocks * kBlockEntryBytes;
+    if (fileSize < eventsOffset)
+        return fail(name + " is truncated: it has " + bytesText(fileSize) + " but its header says at least " +
+                    std::to_string(eventsOffset) + ".");
+    return Layout{2, header.metaBytes, header.eventCount, header.workerCount, header.blockEvents, blocks, eventsOffset};
 }
 
 /// Checks the header in the first `available` bytes of a file of `fileSize` bytes.
@@ -80,33 +141,21 @@ Result<Layout> checkHeader(const std::uint8_t* data, std::size_t available, std:
 
     FileHeader header;
     std::memcpy(&header, data, sizeof(header));
+    const std::string version = std::to_string(header.version);
     if (header.version > kRtraceVersion)
-        return fail(name + " was written by a newer racetrace (trace format version " + std::to_string(header.version) +
-                    ") and this one reads only version " + std::to_string(kRtraceVersion) + ".");
-    if (header.version != kRtraceVersion)
-        return fail(name + " has an unknown trace format version " + std::to_string(header.version) + ".");
+        return fail(name + " was written by a newer racetrace (trace format version " + version +
+                    ") and this one reads versions up to " + std::to_string(kRtraceVersion) + ".");
+    if (header.version != 1 && header.version != 2)
+        return fail(name + " has an unknown trace format version " + version + ".");
     if (header.headerBytes != kHeaderBytes || header.eventBytes != kEventBytes)
         return fail(name + " has a damaged header: it gives " + std::to_string(header.headerBytes) +
-                    "-byte headers and " + std::to_string(header.eventBytes) +
-                    "-byte events where version 1 has 64 and 32.");
-    if (std::any_of(std::begin(header.reserved), std::end(header.reserved), [](std::uint8_t b) { return b != 0; }))
+                    "-byte headers and " + std::to_string(header.eventBytes) + "-byte events where version " + version +
+                    " has 64 and 32.");
+    const bool reservedUsed =
+        std::any_of(std::begin(header.reserved), std::end(header.reserved), [](std::uint8_t b) { return b != 0; });
+    if (reservedUsed || (header.version == 1 && header.blockEvents != 0))
         return fail(name + " has a damaged header: its reserved bytes are not zero.");
-
-    // 64 + metaBytes + eventCount * 32 + 8 must not wrap: a header that lies with
-    // huge counts could otherwise wrap around to the real size and be believed.
-    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-    const std::uint64_t fixed = kHeaderBytes + kChecksumBytes;
-    if (header.metaBytes > kMax - fixed || header.eventCount > (kMax - fixed - header.metaBytes) / kEventBytes)
-        return fail(name + " has a damaged header: it claims " + countText(header.eventCount, "event") + " and " +
-                    bytesText(header.metaBytes) + " of metadata, more than any file can hold.");
-    const std::uint64_t expected = fixed + header.metaBytes + header.eventCount * kEventBytes;
-    if (fileSize < expected)
-        return fail(name + " is truncated: it has " + bytesText(fileSize) + " but its header says " +
-                    std::to_string(expected) + ".");
-    if (fileSize > expected)
-        return fail(name + " is damaged: it has " + bytesText(fileSize) + " but its header says " +
-                    std::to_string(expected) + ", so something was added at its end.");
-    return Layout{header.metaBytes, header.eventCount, header.workerCount};
+    return header.version == 1 ? checkSizesV1(header, fileSize, name) : checkSizesV2(header, fileSize, name);
 }
 
 /// Lifecycle events happen outside the program, so only the others name a line.
@@ -114,58 +163,98 @@ constexpr bool carriesLine(EventKind kind) {
     return kind != EventKind::WorkerStart && kind != EventKind::WorkerExit && kind != EventKind::WorkerKilled;
 }
 
+/// The number of lines of each worker's program, worked out once: a load checks millions of events.
+using ProgramLines = std::array<std::size_t, kMaxWorkers>;
+ProgramLines programLines(const Trace& trace) {
+    ProgramLines lines{};
+    for (std::uint32_t worker = 0; worker < kMaxWorkers; ++worker)
+        if (const ProgramInfo* program = trace.programOf(worker)) lines[worker] = program->lines.size();
+    return lines;
+}
+
 /// Every field an analysis or a view will use as an index, checked against the metadata.
 /// Returns the problem as a clause ("event 5 names worker 9, ...").
-std::optional<std::string> checkEvent(const Trace& trace, std::size_t index) {
+std::optional<std::string> checkEvent(const Trace& trace, const ProgramLines& programs, std::size_t index) {
     const Event& event = trace.events[index];
-    const std::string which = "event " + std::to_string(index);
+    // The sentence is only built for a bad event: millions of good ones are checked per load.
+    auto which = [&] { return "event " + std::to_string(index); };
     const auto kindByte = static_cast<unsigned>(event.kind);
     if (kindByte >= kEventKindCount || event.kind == EventKind::Invalid)
-        return which + " has the unknown kind " + std::to_string(kindByte);
-    const std::string kind(eventKindName(event.kind));
+        return which() + " has the unknown kind " + std::to_string(kindByte);
+    auto kind = [&] { return std::string(eventKindName(event.kind)); };
     if (event.worker >= trace.workers.size())
-        return which + " (" + kind + ") names worker " + std::to_string(event.worker) + ", but the trace has " +
+        return which() + " (" + kind() + ") names worker " + std::to_string(event.worker) + ", but the trace has " +
                countText(trace.workers.size(), "worker");
     const auto& variables = trace.scenario.variables;
     if (onChannel(event.kind)) {
         if (event.variable >= trace.scenario.channels.size())
-            return which + " (" + kind + ") names channel " + std::to_string(event.variable) +
+            return which() + " (" + kind() + ") names channel " + std::to_string(event.variable) +
                    ", but the scenario has " + countText(trace.scenario.channels.size(), "channel");
     } else if (event.variable != kNoVariable && event.variable >= variables.size())
-        return which + " (" + kind + ") names variable " + std::to_string(event.variable) + ", but the scenario has " +
-               countText(variables.size(), "variable");
+        return which() + " (" + kind() + ") names variable " + std::to_string(event.variable) +
+               ", but the scenario has " + countText(variables.size(), "variable");
     if (event.variable == kNoVariable && (isRead(event.kind) || isWrite(event.kind)))
-        return which + " (" + kind + ") accesses memory but names no variable";
+        return which() + " (" + kind() + ") accesses memory but names no variable";
     if (event.kind == EventKind::RecordWordWrite || event.kind == EventKind::RecordCheck) {
         const auto words = variables[event.variable].words;
         if (event.aux >= words)
-            return which + " (" + kind + ") touches word " + std::to_string(event.aux) + " of variable " +
+            return which() + " (" + kind() + ") touches word " + std::to_string(event.aux) + " of variable " +
                    std::to_string(event.variable) + ", which has " + countText(words, "word");
     }
     if (carriesLine(event.kind)) {
-        const ProgramInfo* program = trace.programOf(event.worker);
-        const std::size_t lines = program ? program->lines.size() : 0;
+        const std::size_t lines = programs[event.worker];
         if (event.line >= lines)
-            return which + " (" + kind + ") is on line " + std::to_string(event.line) + ", but worker " +
+            return which() + " (" + kind() + ") is on line " + std::to_string(event.line) + ", but worker " +
                    workerName(event.worker) + "'s program has " + countText(lines, "line");
     }
     // Views find moments by binary search, so the order is a promise of the format.
     if (index > 0 && event.timestamp < trace.events[index - 1].timestamp)
-        return which + " is earlier than the event before it, but events must be in time order";
+        return which() + " is earlier than the event before it, but events must be in time order";
     return std::nullopt;
 }
 
-Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std::string& name) {
+/// The events of a version 1 or 2 file whose header and sizes were checked.
+Result<void> decodeEvents(const std::uint8_t* data, std::size_t size, const Layout& layout, const std::string& name,
+                          LoadControl* control, std::vector<Event>& events) {
+    if (layout.version == 1) {
+        // The records may sit at any alignment in `data`, so they are copied
+        // through an aligned buffer (no resize(): it would zero them first).
+        events.reserve(layout.eventCount); // the count was checked against the real size
+        std::array<Event, 1024> chunk;
+        for (std::uint64_t done = 0; done < layout.eventCount; done += chunk.size()) {
+            const auto count =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), layout.eventCount - done));
+            std::memcpy(chunk.data(), data + layout.eventsOffset + done * kEventBytes, count * kEventBytes);
+            events.insert(events.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(count));
+        }
+        return {};
+    }
+    const BlockedEvents blocked{layout.eventCount,
+                                layout.blockEvents,
+                                {data + kHeaderBytes + layout.metaBytes, layout.blockCount * kBlockEntryBytes},
+                                layout.eventsOffset,
+                                {data + layout.eventsOffset, size - layout.eventsOffset}};
+    return decodeBlocks(blocked, name, control != nullptr ? &control->cancel : nullptr, events);
+}
+
+/// Version 1's checksum covers the whole file; version 2's the header, the
+/// metadata and the block list (each block has its own).
+bool checksumMatches(const std::uint8_t* data, std::size_t size, const Layout& layout) {
+    const std::size_t checked = layout.version == 1 ? size - kChecksumBytes : layout.eventsOffset - kChecksumBytes;
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, data + checked, sizeof(stored));
+    return XXH64(data, checked, 0) == stored;
+}
+
+Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std::string& name,
+                          LoadControl* control = nullptr) {
     static constexpr std::uint8_t kNothing = 0;
     if (data == nullptr) data = &kNothing; // size is 0 then: checkHeader reports an empty file
     auto layout = checkHeader(data, size, size, name);
     if (!layout) return std::unexpected(std::move(layout.error()));
 
-    // From here the sizes add up to the real size, so every offset below is in bounds.
-    const std::size_t checked = size - kChecksumBytes;
-    std::uint64_t stored = 0;
-    std::memcpy(&stored, data + checked, sizeof(stored));
-    if (XXH64(data, checked, 0) != stored)
+    // From here the sizes up to the events add up within the real size, so every offset below is in bounds.
+    if (!checksumMatches(data, size, *layout))
         return fail(name + " is corrupt: its checksum does not match (the file was changed or damaged).");
 
     Trace trace;
@@ -176,11 +265,12 @@ Result<Trace> decodeNamed(const std::uint8_t* data, std::size_t size, const std:
         return fail(name + " is inconsistent: its header says " + countText(layout->workerCount, "worker") +
                     " but its metadata lists " + std::to_string(trace.workers.size()) + ".");
 
-    trace.events.resize(layout->eventCount); // the count was checked against the real size above
-    if (layout->eventCount > 0)
-        std::memcpy(trace.events.data(), data + kHeaderBytes + layout->metaBytes, layout->eventCount * kEventBytes);
+    if (auto events = decodeEvents(data, size, *layout, name, control, trace.events); !events)
+        return std::unexpected(std::move(events.error()));
+    const ProgramLines programs = programLines(trace);
     for (std::size_t i = 0; i < trace.events.size(); ++i)
-        if (auto problem = checkEvent(trace, i)) return fail(name + " has a bad event: " + *problem + ".");
+        if (auto problem = checkEvent(trace, programs, i)) return fail(name + " has a bad event: " + *problem + ".");
+    trace.file = {layout->version, size};
     return trace;
 }
 
@@ -251,17 +341,24 @@ bool writeAll(int fd, const std::uint8_t* data, std::size_t count) {
 
 } // namespace
 
-std::vector<std::uint8_t> encodeRtrace(const Trace& trace) {
-    const std::string meta = encodeRtraceMetadata(trace);
+namespace {
+
+FileHeader headerFor(const Trace& trace, std::uint32_t version, std::size_t metaBytes) {
     FileHeader header{};
     std::memcpy(header.magic, kMagic, sizeof(kMagic));
-    header.version = kRtraceVersion;
+    header.version = version;
     header.headerBytes = kHeaderBytes;
-    header.metaBytes = meta.size();
+    header.metaBytes = metaBytes;
     header.eventCount = trace.events.size();
     header.workerCount = static_cast<std::uint32_t>(trace.workers.size());
     header.eventBytes = kEventBytes;
+    header.blockEvents = version == 1 ? 0 : kBlockEvents;
+    return header;
+}
 
+std::vector<std::uint8_t> encodeVersion1(const Trace& trace) {
+    const std::string meta = encodeRtraceMetadata(trace);
+    const FileHeader header = headerFor(trace, 1, meta.size());
     const std::size_t eventsBytes = trace.events.size() * kEventBytes;
     std::vector<std::uint8_t> bytes(kHeaderBytes + meta.size() + eventsBytes + kChecksumBytes);
     std::uint8_t* out = bytes.data();
@@ -272,6 +369,32 @@ std::vector<std::uint8_t> encodeRtrace(const Trace& trace) {
     const std::uint64_t checksum = XXH64(out, checked, 0);
     std::memcpy(out + checked, &checksum, sizeof(checksum));
     return bytes;
+}
+
+std::vector<std::uint8_t> encodeVersion2(const Trace& trace) {
+    const std::string meta = encodeRtraceMetadata(trace);
+    const FileHeader header = headerFor(trace, 2, meta.size());
+    std::vector<BlockEntry> list;
+    std::vector<std::uint8_t> blocks;
+    encodeBlocks(trace.events, list, blocks);
+
+    const std::size_t tableBytes = list.size() * kBlockEntryBytes;
+    const std::size_t eventsOffset = kHeaderBytes + meta.size() + tableBytes + kChecksumBytes;
+    std::vector<std::uint8_t> bytes(eventsOffset + blocks.size());
+    std::uint8_t* out = bytes.data();
+    std::memcpy(out, &header, kHeaderBytes);
+    std::memcpy(out + kHeaderBytes, meta.data(), meta.size());
+    if (tableBytes > 0) std::memcpy(out + kHeaderBytes + meta.size(), list.data(), tableBytes);
+    const std::uint64_t checksum = XXH64(out, eventsOffset - kChecksumBytes, 0);
+    std::memcpy(out + eventsOffset - kChecksumBytes, &checksum, sizeof(checksum));
+    if (!blocks.empty()) std::memcpy(out + eventsOffset, blocks.data(), blocks.size());
+    return bytes;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encodeRtrace(const Trace& trace, std::uint32_t version) {
+    return version == 1 ? encodeVersion1(trace) : encodeVersion2(trace);
 }
 
 Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size) {
@@ -331,7 +454,7 @@ Result<Trace> loadRtrace(const std::string& path, LoadControl* control) {
         if (got != bytes.size())
             return fail(path + " changed while it was being read: it shrank from " + bytesText(fileSize) + " to " +
                         bytesText(got) + ".");
-        return decodeNamed(bytes.data(), bytes.size(), path);
+        return decodeNamed(bytes.data(), bytes.size(), path, control);
     } catch (const std::bad_alloc&) {
         return fail(path + " is too large to load into memory (" + bytesText(fileSize) + ").");
     }

@@ -1,13 +1,40 @@
-// The .rtrace file, version 1: a saved Trace that can be reopened, checked and
-// replayed anywhere. Layout (all integers little-endian):
+// The .rtrace file: a saved Trace that can be reopened, checked and replayed
+// anywhere. Version 2 is written; version 1 files are still read, forever.
+// All integers little-endian.
+//
+// Version 2: events compressed in blocks, each with its own checksum.
 //
 //   +--------------------------------------------+  offset 0
 //   | FileHeader (64 bytes): magic "RTRACE\r\n",  |
-//   |   version, sizes of the two parts below     |
+//   |   version 2, metadata size, event count,   |
+//   |   worker count, events per block (65,536)  |
 //   +--------------------------------------------+  64
 //   | metadata: UTF-8 JSON (scenario incl. source,|
 //   |   options, machine, clock, workers, final   |
 //   |   memory, stop reason)                      |
+//   +--------------------------------------------+  64 + metaBytes
+//   | block list: one 16-byte entry per block:    |
+//   |   its size in bytes, XXH64 of its bytes     |
+//   +--------------------------------------------+
+//   | XXH64 of every byte before it (8 bytes)     |
+//   +--------------------------------------------+  eventsOffset
+//   | blocks, back to back: each one zstd frame   |
+//   |   of up to 65,536 events stored as columns  |
+//   |   (trace/rtrace_codec.hpp); the last block  |
+//   |   holds what is left                        |
+//   +--------------------------------------------+  == file size, exactly
+//
+// The number of blocks follows from the header (event count / events per
+// block, rounded up), so the header alone says where the blocks begin, and a
+// damaged block is named with the events it held.
+//
+// Version 1: the events as their 32-byte records, one checksum for all.
+//
+//   +--------------------------------------------+  offset 0
+//   | FileHeader (64 bytes), version 1, events    |
+//   |   per block 0                               |
+//   +--------------------------------------------+  64
+//   | metadata: UTF-8 JSON, as in version 2       |
 //   +--------------------------------------------+  64 + metaBytes
 //   | events: eventCount x 32-byte Event records  |
 //   +--------------------------------------------+
@@ -15,8 +42,9 @@
 //   +--------------------------------------------+  == file size, exactly
 //
 // A reader trusts nothing: sizes are checked against the real file size before
-// anything is allocated, the checksum before anything is parsed, and every
-// event field against the metadata before the Trace is returned.
+// anything is allocated (an event count against what the file could hold at
+// zstd's largest possible ratio), checksums before anything is parsed, and
+// every event field against the metadata before the Trace is returned.
 #pragma once
 
 #include "ipc/result.hpp"
@@ -29,10 +57,12 @@
 
 namespace racetrace {
 
-inline constexpr std::uint32_t kRtraceVersion = 1;
+/// The version the writer writes; a reader reads this one and every earlier one.
+inline constexpr std::uint32_t kRtraceVersion = 2;
 
-/// Serialises `trace` to the bytes of a .rtrace file.
-std::vector<std::uint8_t> encodeRtrace(const Trace& trace);
+/// Serialises `trace` to the bytes of a .rtrace file. Version 1 is written only
+/// on request: tests and benchmarks need the files earlier racetraces wrote.
+std::vector<std::uint8_t> encodeRtrace(const Trace& trace, std::uint32_t version = kRtraceVersion);
 /// Parses and validates a whole .rtrace file held in memory.
 Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size);
 

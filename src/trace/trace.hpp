@@ -133,6 +133,12 @@ struct WorkerRecord {
     std::vector<std::uint16_t> cpus; ///< CPUs it was seen running on, ascending
 };
 
+/// How a trace read from a .rtrace file was stored there (`racetrace info` says).
+struct TraceFileFacts {
+    std::uint32_t version = 0; ///< 0 for a trace not read from a file
+    std::uint64_t bytes = 0;   ///< the file's size
+};
+
 struct Trace {
     ScenarioInfo scenario;
     RunSettings settings;
@@ -149,6 +155,8 @@ struct Trace {
     /// need not work it out again. Null for a trace read from a file, or one
     /// whose events were changed after the merge.
     std::shared_ptr<const std::vector<ModificationOrder>> memoryOrders;
+    /// Derived, never saved: the file the trace was read from, if it was.
+    TraceFileFacts file;
 
     std::uint64_t droppedTotal() const;
     /// Final value of a scalar variable (its first word), from finalWords.

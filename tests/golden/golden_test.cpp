@@ -168,6 +168,7 @@ TEST_CASE("every golden trace is a format v1 file and info says so", "[golden]")
         INFO("stdout: " << result.out << "\nstderr: " << result.err);
         CHECK(result.exitCode == 0);
         CHECK_THAT(result.out, Catch::Matchers::Contains("a valid racetrace trace (format v1)"));
+        CHECK_THAT(result.out, Catch::Matchers::Contains("\nFile: version 1, uncompressed (32 bytes per event).\n"));
         CHECK(result.err.empty());
     }
 }

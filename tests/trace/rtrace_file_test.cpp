@@ -144,6 +144,11 @@ template <class T> void writeAt(std::vector<std::uint8_t>& bytes, std::size_t of
     std::memcpy(bytes.data() + offset, &value, sizeof(value));
 }
 
+// The helpers below edit files in the layout of version 1 (one trailing
+// checksum, the events right after the metadata), which is also what the
+// tests of the header and the metadata use: the metadata is the same JSON in
+// both versions. rtrace_codec_test.cpp tests the layout of version 2.
+
 /// Recomputes the trailing checksum, so that only the reader's other checks can catch an edit.
 void reseal(std::vector<std::uint8_t>& bytes) {
     writeAt(bytes, bytes.size() - 8, static_cast<std::uint64_t>(XXH64(bytes.data(), bytes.size() - 8, 0)));
@@ -212,9 +217,9 @@ void writeFile(const std::string& path, const std::vector<std::uint8_t>& bytes) 
 
 } // namespace
 
-TEST_CASE("rtrace round trip keeps every field and every event byte for byte", "[trace][rtrace]") {
+TEST_CASE("rtrace version 1 round trip keeps every field and every event byte for byte", "[trace][rtrace]") {
     const Trace original = makeTrace();
-    const auto bytes = encodeRtrace(original);
+    const auto bytes = encodeRtrace(original, 1);
 
     REQUIRE(bytes.size() == kHeaderSize + readU64(bytes, kMetaBytesOffset) + original.events.size() * 32 + 8);
     CHECK(std::memcmp(bytes.data(), "RTRACE\r\n", 8) == 0);
@@ -224,16 +229,21 @@ TEST_CASE("rtrace round trip keeps every field and every event byte for byte", "
     INFO((decoded ? std::string() : decoded.error()));
     REQUIRE(decoded.has_value());
     requireSameTrace(original, *decoded);
-    CHECK(encodeRtrace(*decoded) == bytes); // and encoding is deterministic
+    CHECK(decoded->file.version == 1);
+    CHECK(decoded->file.bytes == bytes.size());
+    CHECK(encodeRtrace(*decoded, 1) == bytes); // and encoding is deterministic
 }
 
 TEST_CASE("rtrace round trip of an empty trace", "[trace][rtrace]") {
     const Trace empty;
-    const auto bytes = encodeRtrace(empty);
-    const auto decoded = decodeRtrace(bytes.data(), bytes.size());
-    INFO((decoded ? std::string() : decoded.error()));
-    REQUIRE(decoded.has_value());
-    requireSameTrace(empty, *decoded);
+    for (const std::uint32_t version : {1u, 2u}) {
+        const auto bytes = encodeRtrace(empty, version);
+        const auto decoded = decodeRtrace(bytes.data(), bytes.size());
+        INFO("version " << version << ": " << (decoded ? std::string() : decoded.error()));
+        REQUIRE(decoded.has_value());
+        requireSameTrace(empty, *decoded);
+        CHECK(decoded->file.version == version);
+    }
     CHECK(decodeRtrace(nullptr, 0).error() == "The trace is empty, so it is not a racetrace trace.");
 }
 
@@ -246,8 +256,8 @@ TEST_CASE("rtrace metadata with invalid UTF-8 is saved, not refused", "[trace][r
     CHECK_THAT(decoded->machine.cpuModel, StartsWith("Broken "));
 }
 
-TEST_CASE("rtrace refuses every truncation of a file", "[trace][rtrace]") {
-    const auto bytes = encodeRtrace(makeTrace());
+TEST_CASE("rtrace refuses every truncation of a version 1 file", "[trace][rtrace]") {
+    const auto bytes = encodeRtrace(makeTrace(), 1);
     for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
         // An exact-size copy, so a read past the end is caught by sanitizers.
         const std::vector<std::uint8_t> part(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
@@ -260,8 +270,8 @@ TEST_CASE("rtrace refuses every truncation of a file", "[trace][rtrace]") {
           "The trace is truncated: it has 1000 bytes but its header says " + std::to_string(bytes.size()) + ".");
 }
 
-TEST_CASE("rtrace refuses a file with any single byte changed", "[trace][rtrace]") {
-    const auto bytes = encodeRtrace(makeTrace());
+TEST_CASE("rtrace refuses a version 1 file with any single byte changed", "[trace][rtrace]") {
+    const auto bytes = encodeRtrace(makeTrace(), 1);
     for (std::uint8_t mask : {std::uint8_t{0xFF}, std::uint8_t{0x01}, std::uint8_t{0x80}}) {
         for (std::size_t i = 0; i < bytes.size(); ++i) {
             auto damaged = bytes;
@@ -277,8 +287,8 @@ TEST_CASE("rtrace refuses a file with any single byte changed", "[trace][rtrace]
     CHECK(rejection(damaged) == "The trace is corrupt: its checksum does not match (the file was changed or damaged).");
 }
 
-TEST_CASE("rtrace refuses a header that lies about sizes without believing it", "[trace][rtrace]") {
-    const auto bytes = encodeRtrace(makeTrace());
+TEST_CASE("rtrace refuses a version 1 header that lies about sizes without believing it", "[trace][rtrace]") {
+    const auto bytes = encodeRtrace(makeTrace(), 1);
     const auto metaBytes = readU64(bytes, kMetaBytesOffset);
     const auto eventCount = readU64(bytes, kEventCountOffset);
     // Each of these would ask a trusting reader for petabytes (or wrap around); the
@@ -309,11 +319,11 @@ TEST_CASE("rtrace refuses a header that lies about sizes without believing it", 
 }
 
 TEST_CASE("rtrace refuses other header damage with a sentence", "[trace][rtrace]") {
-    const auto bytes = encodeRtrace(makeTrace());
+    const auto bytes = encodeRtrace(makeTrace(), 1);
     auto newer = bytes;
-    writeAt(newer, kVersionOffset, std::uint32_t{2});
+    writeAt(newer, kVersionOffset, std::uint32_t{3});
     CHECK(rejection(newer) ==
-          "The trace was written by a newer racetrace (trace format version 2) and this one reads only version 1.");
+          "The trace was written by a newer racetrace (trace format version 3) and this one reads versions up to 2.");
 
     auto reserved = bytes;
     reserved[kReservedOffset + 3] = 1;
@@ -395,7 +405,7 @@ TEST_CASE("rtrace refuses metadata that contradicts itself", "[trace][rtrace]") 
 
 TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "[trace][rtrace]") {
     using nlohmann::json;
-    const auto bytes = encodeRtrace(makeTrace());
+    const auto bytes = encodeRtrace(makeTrace(), 1);
     auto edited = [&](auto edit) { return rejection(withEditedMetadata(bytes, edit)); };
 
     CHECK(edited([](json& j) { j["scenario"]["variables"][2]["words"] = "four"; }) ==
@@ -443,7 +453,7 @@ TEST_CASE("rtrace refuses metadata JSON of the wrong shape, naming the field", "
 
 TEST_CASE("rtrace files written before values had meanings get their roles' meanings", "[trace][rtrace]") {
     using nlohmann::json;
-    const auto bytes = withEditedMetadata(encodeRtrace(makeTrace()), [](json& j) {
+    const auto bytes = withEditedMetadata(encodeRtrace(makeTrace(), 1), [](json& j) {
         for (auto& variable : j["scenario"]["variables"]) {
             variable.erase("free");
             variable.erase("meanings");
@@ -473,6 +483,8 @@ TEST_CASE("rtrace save and load through a real file", "[trace][rtrace]") {
     INFO((loaded ? std::string() : loaded.error()));
     REQUIRE(loaded.has_value());
     requireSameTrace(original, *loaded);
+    CHECK(loaded->file.version == kRtraceVersion);
+    CHECK(loaded->file.bytes == std::filesystem::file_size(path));
 
     // Saving again replaces the file, and leaves no temporary file behind.
     Trace second = makeTrace();
