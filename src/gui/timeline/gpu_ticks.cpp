@@ -20,12 +20,13 @@ namespace {
 constexpr std::size_t kGpuMinVisible = 2000;
 
 /// Bit k set where tick kind k is drawn full height (`tall`) or in the dim ink.
-GLuint kindBits(bool TickStyle::*field) {
+constexpr GLuint kindBits(bool TickStyle::*field) {
     GLuint bits = 0;
     for (const TickStyle& style : kTickStyles)
         if (style.*field) bits |= 1u << static_cast<unsigned>(style.kind);
     return bits;
 }
+constexpr GLuint kTallKinds = kindBits(&TickStyle::tall), kDimKinds = kindBits(&TickStyle::dim);
 
 void setColor(GLint location, ImU32 color) {
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
@@ -58,10 +59,20 @@ bool GpuTicks::ready() {
             return false;
         }
         m_program = std::move(program);
+        findUniforms();
         glGenVertexArrays(1, &m_vertexArray); // core profile: a draw needs one bound, even empty
         glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &m_maxTexels);
     }
     return m_program != nullptr;
+}
+
+void GpuTicks::findUniforms() {
+    const ShaderProgram& p = *m_program;
+    m_uniforms = {p.uniform("u_buckets"),     p.uniform("u_levelStart"),    p.uniform("u_levelSize"),
+                  p.uniform("u_firstBucket"), p.uniform("u_firstBucketPx"), p.uniform("u_bucketPx"),
+                  p.uniform("u_rect"),        p.uniform("u_display"),       p.uniform("u_rows"),
+                  p.uniform("u_spin"),        p.uniform("u_tallKinds"),     p.uniform("u_dimKinds"),
+                  p.uniform("u_ink"),         p.uniform("u_dimInk"),        p.uniform("u_spinInk")};
 }
 
 void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) {
@@ -159,21 +170,22 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glBindVertexArray(m_vertexArray);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_BUFFER, d.buffer->texture);
-    glUniform1i(m_program->uniform("u_buckets"), 0);
-    glUniform1i(m_program->uniform("u_levelStart"), d.levelStart);
-    glUniform1i(m_program->uniform("u_levelSize"), d.levelSize);
-    glUniform1i(m_program->uniform("u_firstBucket"), d.firstBucket);
-    glUniform1f(m_program->uniform("u_firstBucketPx"), d.firstBucketPx);
-    glUniform1f(m_program->uniform("u_bucketPx"), d.bucketPx);
-    glUniform4fv(m_program->uniform("u_rect"), 1, d.rect);
-    glUniform4f(m_program->uniform("u_display"), pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
-    glUniform4fv(m_program->uniform("u_rows"), 1, d.rows);
-    glUniform2fv(m_program->uniform("u_spin"), 1, d.spin);
-    glUniform1ui(m_program->uniform("u_tallKinds"), kindBits(&TickStyle::tall));
-    glUniform1ui(m_program->uniform("u_dimKinds"), kindBits(&TickStyle::dim));
-    setColor(m_program->uniform("u_ink"), d.ink);
-    setColor(m_program->uniform("u_dimInk"), d.dimInk);
-    setColor(m_program->uniform("u_spinInk"), d.spinInk);
+    const Uniforms& u = m_uniforms;
+    glUniform1i(u.buckets, 0);
+    glUniform1i(u.levelStart, d.levelStart);
+    glUniform1i(u.levelSize, d.levelSize);
+    glUniform1i(u.firstBucket, d.firstBucket);
+    glUniform1f(u.firstBucketPx, d.firstBucketPx);
+    glUniform1f(u.bucketPx, d.bucketPx);
+    glUniform4fv(u.rect, 1, d.rect);
+    glUniform4f(u.display, pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
+    glUniform4fv(u.rows, 1, d.rows);
+    glUniform2fv(u.spin, 1, d.spin);
+    glUniform1ui(u.tallKinds, kTallKinds);
+    glUniform1ui(u.dimKinds, kDimKinds);
+    setColor(u.ink, d.ink);
+    setColor(u.dimInk, d.dimInk);
+    setColor(u.spinInk, d.spinInk);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     glBindTexture(GL_TEXTURE_BUFFER, 0);
 }

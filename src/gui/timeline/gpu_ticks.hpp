@@ -53,13 +53,21 @@ class GpuTicks {
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
     };
 
+    /// The program's uniform locations, looked up once after it is built (not per lane per frame).
+    struct Uniforms {
+        int buckets, levelStart, levelSize, firstBucket, firstBucketPx, bucketPx, rect, display, rows, spin, tallKinds,
+            dimKinds, ink, dimInk, spinInk;
+    };
+
     bool ready();
+    void findUniforms();
     void upload(const TimelineModel& model);
     void release();
     static void onRender(const ImDrawList* list, const ImDrawCmd* command);
     void render(const Draw& draw, const ImVec4& clip) const;
 
     std::unique_ptr<ShaderProgram> m_program;
+    Uniforms m_uniforms{};
     unsigned m_vertexArray = 0;
     bool m_tried = false;     ///< the program was built (or failed) once
     bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against
