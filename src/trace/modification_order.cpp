@@ -86,46 +86,130 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace) {
     return counterModificationOrders(trace, modificationOrders(trace));
 }
 
-std::vector<ModificationOrder> modificationOrders(const Trace& trace) {
-    // A first pass finds each access's location and counts them, so that the
-    // second, which collects each location's reads and writes, never grows a
-    // history by copying it (fresh memory costs ~1 s per GB on these machines).
-    const EventGaps missing(trace);
+namespace {
+
+/// Each access's location slot (kNoSlot for none) and each slot's (reads, writes).
+struct SlotCounts {
+    static constexpr auto kNoSlot = ~std::uint32_t{0};
+    std::vector<std::uint32_t> slotOfEvent;
+    std::vector<std::pair<std::size_t, std::size_t>> counts;
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> locations; ///< (variable, word) of each slot
+};
+
+SlotCounts countSlots(const Trace& trace) {
     LocationSlots slots(trace);
-    constexpr auto kNoSlot = ~std::uint32_t{0};
-    std::vector<std::uint32_t> slotOfEvent(trace.events.size(), kNoSlot);
-    std::vector<std::pair<std::size_t, std::size_t>> counts; // per slot: reads, writes
+    SlotCounts result;
+    result.slotOfEvent.assign(trace.events.size(), SlotCounts::kNoSlot);
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& e = trace.events[i];
         if (!valueWasRead(e) && !changesMemory(e)) continue;
         const std::size_t slot = slots.slotOf(e);
         if (slot == kNone) continue;
-        if (slot == counts.size()) counts.emplace_back(0, 0);
-        counts[slot].first += valueWasRead(e) ? 1 : 0;
-        counts[slot].second += changesMemory(e) ? 1 : 0;
-        slotOfEvent[i] = static_cast<std::uint32_t>(slot);
+        if (slot == result.counts.size()) result.counts.emplace_back(0, 0);
+        result.counts[slot].first += valueWasRead(e) ? 1 : 0;
+        result.counts[slot].second += changesMemory(e) ? 1 : 0;
+        result.slotOfEvent[i] = static_cast<std::uint32_t>(slot);
     }
-    std::vector<HistoryBuilder> builders(counts.size());
-    for (std::size_t slot = 0; slot < counts.size(); ++slot)
-        builders[slot].reserve(counts[slot].first, counts[slot].second);
+    result.locations = std::move(slots.locations);
+    return result;
+}
+
+/// Per location, what the pass below needs to know of its writes so far.
+struct LatestWrites {
+    std::int64_t value = 0;               ///< what memory holds now
+    std::uint64_t latest = kInitialValue; ///< the latest write (event index)
+    std::uint64_t lastStamp = 0;
+    std::size_t runStart = 0;                 ///< position of the first write of the current run of that value
+    std::array<std::size_t, kMaxWorkers> own; ///< each worker's latest write (position), kNone before any
+};
+
+/// A trace whose order its values already agree with (what the run's order
+/// repair saves: each read after the write it returned and before the next
+/// one) needs no search: a read returned its location's latest write in trace
+/// order, or, where its own worker wrote the same value and nobody wrote
+/// another since, its own write (the search's rule for a value both wrote,
+/// see location_order.cpp). One pass fills each slot's order that way and
+/// marks the slots where a read disagrees (false in the result): those are
+/// left for the search. Not tried across dropped events (a missing write would
+/// go unnoticed) nor by the order repair itself (stamps are not an order yet).
+std::vector<bool> ordersFromTraceOrder(const Trace& trace, const SlotCounts& slots,
+                                       std::vector<ModificationOrder>& orders) {
+    const std::size_t n = slots.counts.size();
+    std::vector<bool> agrees(n, true);
+    std::vector<LatestWrites> state(n);
+    for (std::size_t slot = 0; slot < n; ++slot) {
+        state[slot].value = trace.scenario.variables[slots.locations[slot].first].initial;
+        state[slot].own.fill(kNone);
+        orders[slot].sources.reserve(slots.counts[slot].first);
+        orders[slot].writes.reserve(slots.counts[slot].second);
+    }
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const std::uint32_t slot = slots.slotOfEvent[i];
+        if (slot == SlotCounts::kNoSlot || !agrees[slot]) continue;
+        const Event& e = trace.events[i];
+        ModificationOrder& order = orders[slot];
+        LatestWrites& s = state[slot];
+        if (valueWasRead(e)) {
+            if (e.value != s.value) {
+                agrees[slot] = false;
+                order = ModificationOrder{};
+                continue;
+            }
+            const std::size_t own = s.own[e.worker];
+            order.sources.emplace_back(i, own != kNone && own >= s.runStart ? order.writes[own] : s.latest);
+        }
+        if (!changesMemory(e)) continue;
+        const std::int64_t value = writtenValue(e);
+        if (order.writes.empty() || value != s.value) s.runStart = order.writes.size();
+        if (e.timestamp < s.lastStamp) ++order.moved;
+        s.own[e.worker] = order.writes.size();
+        order.writes.push_back(i);
+        s.latest = i;
+        s.value = value;
+        s.lastStamp = e.timestamp;
+    }
+    return agrees;
+}
+
+/// The search (trace/location_order.cpp) for the slots `wanted` marks.
+void searchOrders(const Trace& trace, const SlotCounts& slots, const EventGaps& missing,
+                  const std::vector<bool>& wanted, std::vector<ModificationOrder>& orders) {
+    // Each history is reserved from the counts, so it never grows by copying
+    // itself (fresh memory costs ~1 s per GB on these machines).
+    std::vector<HistoryBuilder> builders(slots.counts.size());
+    for (std::size_t slot = 0; slot < builders.size(); ++slot)
+        if (wanted[slot]) builders[slot].reserve(slots.counts[slot].first, slots.counts[slot].second);
     SequenceWatch sequence;
     std::array<std::uint32_t, kMaxWorkers> gaps{};
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const Event& e = trace.events[i];
         if (sequence.gapBefore(e)) ++gaps[e.worker];
-        if (slotOfEvent[i] != kNoSlot) builders[slotOfEvent[i]].add(e, i, gaps[e.worker]);
+        const std::uint32_t slot = slots.slotOfEvent[i];
+        if (slot != SlotCounts::kNoSlot && wanted[slot]) builders[slot].add(e, i, gaps[e.worker]);
     }
-    slotOfEvent = {};
-
-    std::vector<ModificationOrder> orders;
-    orders.reserve(builders.size());
     for (std::size_t slot = 0; slot < builders.size(); ++slot) {
-        const auto [variable, word] = slots.locations[slot];
+        if (!wanted[slot]) continue;
         const location::History history = builders[slot].finish();
-        ModificationOrder& order =
-            orders.emplace_back(location::orderLocation(history, trace.scenario.variables[variable].initial, missing));
-        order.variable = variable;
-        order.word = word;
+        const std::uint16_t variable = slots.locations[slot].first;
+        orders[slot] = location::orderLocation(history, trace.scenario.variables[variable].initial, missing);
+    }
+}
+
+} // namespace
+
+std::vector<ModificationOrder> modificationOrders(const Trace& trace, OrderFinding how) {
+    const SlotCounts slots = countSlots(trace);
+    std::vector<ModificationOrder> orders(slots.counts.size());
+    const EventGaps missing(trace);
+    std::vector<bool> searched(slots.counts.size(), true);
+    if (how == OrderFinding::TraceOrderWhereItAgrees && missing.empty()) {
+        searched = ordersFromTraceOrder(trace, slots, orders);
+        searched.flip(); // the slots whose reads disagreed with the trace order
+    }
+    searchOrders(trace, slots, missing, searched, orders);
+    for (std::size_t slot = 0; slot < orders.size(); ++slot) {
+        orders[slot].variable = slots.locations[slot].first;
+        orders[slot].word = slots.locations[slot].second;
     }
     // Variable order, then word order, whatever order the trace first touched them in.
     std::sort(orders.begin(), orders.end(), [](const ModificationOrder& a, const ModificationOrder& b) {

@@ -65,9 +65,20 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace, con
 /// The same, computing every location's order first.
 std::vector<ModificationOrder> counterModificationOrders(const Trace& trace);
 
+/// How modificationOrders finds a location's order.
+enum class OrderFinding {
+    /// Read it off the trace's own order where every read of the location
+    /// returned its latest write there (a saved trace, mostly: the run's order
+    /// repair put it so), and search the other locations.
+    TraceOrderWhereItAgrees,
+    /// Search every location (the reference the shortcut is tested against).
+    SearchEveryLocation,
+};
+
 /// One ModificationOrder per location (variable, word) the trace reads or
 /// writes, in variable then word order. Exchanges, compare-exchanges and
 /// fetch-adds on a record's words are left out: their events do not say which word.
-std::vector<ModificationOrder> modificationOrders(const Trace& trace);
+std::vector<ModificationOrder> modificationOrders(const Trace& trace,
+                                                  OrderFinding how = OrderFinding::TraceOrderWhereItAgrees);
 
 } // namespace racetrace
