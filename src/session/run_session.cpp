@@ -1,6 +1,7 @@
 #include "session/run_session.hpp"
 
 #include "analysis/plain_words.hpp"
+#include "trace/phase_timer.hpp"
 #include "trace/rtrace_file.hpp"
 
 #include <chrono>
@@ -52,6 +53,8 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     }
     m_busy.store(true);
     m_analysing.store(false);
+    m_cancelAnalysis.store(false);
+    m_stage.store(0);
     m_runJob.store(false);
     m_replayJob.store(false);
     m_loadJob.store(false);
@@ -73,26 +76,38 @@ bool RunSession::startRun(const RunOptions& options) {
         // Closing the window: the workers are dead; merging and analysing what
         // they recorded would only keep the window frozen on its way out.
         if (m_closing.load()) return finishWith(std::unexpected(std::string("the window was closed.")));
-        announceAnalysis(raw->progress());
-        Trace trace = raw->finish();
-        const std::string label = trace.scenario.name + ", run at " + clockTime();
-        finishWith(buildDocument(std::move(trace), label, ""));
+        const std::string what = "Analysing the " +
+                                 groupedNumber(static_cast<std::int64_t>(eventsOf(raw->progress()))) +
+                                 " events the workers recorded: ";
+        try {
+            const CancelPhasesWhen stopped(m_cancelAnalysis);
+            announceStage(what, 1, 4, "merging them");
+            Trace trace = raw->finish();
+            const std::string label = trace.scenario.name + ", run at " + clockTime();
+            finishWith(buildDocument(
+                std::move(trace), label, "", DocumentUse::Views,
+                [&](int step, int steps, std::string_view doing) { announceStage(what, step + 1, steps + 1, doing); }));
+        } catch (const PhasesCancelled&) {
+            finishStopped("Stopped analysing the run: its events are dropped (run it again to see it).");
+        }
     });
     if (started) m_runJob.store(true); // the job only reads it through stoppable(): no race with its end
     return started;
 }
 
-void RunSession::announceAnalysis(const RunProgress& progress) {
+std::uint64_t RunSession::eventsOf(const RunProgress& progress) {
     std::uint64_t events = 0;
     for (auto count : progress.eventsPerWorker)
         events += count;
-    announce("The workers have finished: merging and analysing the " +
-             groupedNumber(static_cast<std::int64_t>(events)) + " events they recorded...");
+    return events;
 }
 
-void RunSession::announce(std::string sentence) {
+void RunSession::announceStage(const std::string& what, int stage, int stages, std::string_view doing) {
     std::lock_guard lock(m_mutex);
-    m_activity = std::move(sentence);
+    m_activity = what + "step " + std::to_string(stage) + " of " + std::to_string(stages) + ", " + std::string(doing) +
+                 " (Esc stops)...";
+    m_stage.store(stage);
+    m_stages.store(stages);
     m_analysing.store(true);
 }
 
@@ -112,15 +127,14 @@ bool RunSession::startLoad(const std::string& path) {
         if (!trace) return finishWith(std::unexpected(trace.error()));
         const std::string read = "Read " + baseName(path) + " (" +
                                  groupedNumber(static_cast<std::int64_t>(trace->events.size())) + " events): ";
-        auto document =
-            buildDocument(std::move(*trace), baseName(path), path, DocumentUse::Views,
-                          [&](int step, int steps, std::string_view what) {
-                              announce(read + "step " + std::to_string(step) + " of " + std::to_string(steps) + ", " +
-                                       std::string(what) + " (Esc stops)...");
-                          });
-        // The analysis cannot be interrupted; a load stopped meanwhile drops what it made.
-        if (m_loadControl.cancel.load()) return finishStopped(stopped);
-        finishWith(std::move(document));
+        try {
+            const CancelPhasesWhen cancelled(m_loadControl.cancel);
+            finishWith(buildDocument(
+                std::move(*trace), baseName(path), path, DocumentUse::Views,
+                [&](int step, int steps, std::string_view doing) { announceStage(read, step + 1, steps + 1, doing); }));
+        } catch (const PhasesCancelled&) {
+            finishStopped(stopped);
+        }
     });
     if (started) m_loadJob.store(true);
     return started;
@@ -128,6 +142,7 @@ bool RunSession::startLoad(const std::string& path) {
 
 void RunSession::finishStopped(std::string sentence) {
     std::lock_guard lock(m_mutex);
+    m_run.reset();
     m_notice = std::move(sentence);
     m_activity.clear();
     m_busy.store(false);
@@ -170,6 +185,7 @@ bool RunSession::startComparison(ComparisonPair pair) {
 }
 
 void RunSession::stop() {
+    if (m_analysing.load()) m_cancelAnalysis.store(true);
     if (m_replayJob.load()) m_replayControl.cancel.store(true);
     if (m_loadJob.load()) m_loadControl.cancel.store(true);
     std::lock_guard lock(m_mutex);
@@ -206,6 +222,21 @@ std::string RunSession::activity() const {
         return "replaying step " + groupedNumber(static_cast<std::int64_t>(m_replayControl.stepsDone.load())) + " of " +
                groupedNumber(static_cast<std::int64_t>(m_replayTotal)) + " with new processes (Esc cancels)...";
     return m_activity;
+}
+
+float RunSession::fraction() const {
+    if (!m_busy.load()) return -1.0f;
+    if (m_analysing.load() && m_stages.load() > 0)
+        return static_cast<float>(m_stage.load() - 1) / static_cast<float>(m_stages.load());
+    if (m_loadJob.load()) { // reading: the first of four stages (then buildDocument's three)
+        const std::uint64_t total = m_loadControl.bytesTotal.load();
+        return total == 0 ? 0.0f
+                          : 0.25f * static_cast<float>(m_loadControl.bytesRead.load()) / static_cast<float>(total);
+    }
+    std::lock_guard lock(m_mutex);
+    if (m_replayJob.load() && m_replayTotal > 0)
+        return static_cast<float>(m_replayControl.stepsDone.load()) / static_cast<float>(m_replayTotal);
+    return -1.0f;
 }
 
 std::optional<ReplayOutcome> RunSession::takeReplayOutcome() {

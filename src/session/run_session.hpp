@@ -48,11 +48,9 @@ class RunSession {
     /// false when no run is going on.
     bool killNow(std::uint32_t worker);
     bool busy() const { return m_busy.load(); }
-    /// True while a run or a replay goes on: those can be stopped (Stop, Esc);
-    /// a run's workers can be stopped until they have finished.
-    bool stoppable() const {
-        return m_busy.load() && ((m_runJob.load() && !m_analysing.load()) || m_replayJob.load() || m_loadJob.load());
-    }
+    /// True while a run, a load or a replay goes on: those can be stopped (Stop,
+    /// Esc); a run's or a load's analysis stops at its next phase (a second at most).
+    bool stoppable() const { return m_busy.load() && (m_runJob.load() || m_replayJob.load() || m_loadJob.load()); }
     /// True once a run's workers have finished, or a file was read, while
     /// its events are merged and analysed (activity() says how many).
     bool analysing() const { return m_busy.load() && m_analysing.load(); }
@@ -60,6 +58,8 @@ class RunSession {
     void prepareToClose();
     /// What the current job does, for the Run panel ("replaying 6 steps..."); empty when idle.
     std::string activity() const;
+    /// How far the current load, replay or analysis is, from 0 to 1; negative when not known.
+    float fraction() const;
 
     /// Progress of the current run (empty when none).
     RunProgress progress() const;
@@ -76,10 +76,9 @@ class RunSession {
     std::shared_ptr<const Comparison> takeComparison();
 
   private:
-    /// A run's workers are done: says so, with the number of events to merge and analyse.
-    void announceAnalysis(const RunProgress& progress);
-    /// The job's last phase (merging and analysing) has begun: `sentence` says so.
-    void announce(std::string sentence);
+    static std::uint64_t eventsOf(const RunProgress& progress);
+    /// The analysis (of a finished run or a file read) is at `stage` of `stages`, `doing` something.
+    void announceStage(const std::string& what, int stage, int stages, std::string_view doing);
     void join();
     /// Starts `job` on the session's thread; false if one is already going.
     bool startJob(std::string activity, std::function<void()> job);
@@ -89,15 +88,18 @@ class RunSession {
 
     std::thread m_thread;
     std::atomic<bool> m_busy{false};
-    std::atomic<bool> m_runJob{false};    ///< the current job is a run (startRun)
-    std::atomic<bool> m_analysing{false}; ///< the run's workers are done; merging and analysing
-    std::atomic<bool> m_replayJob{false}; ///< the current job is a replay (startReplay)
-    std::atomic<bool> m_loadJob{false};   ///< the current job loads a file (startLoad)
-    LoadControl m_loadControl;            ///< the current load's bytes read and stop flag
-    std::string m_loadName;               ///< guarded by m_mutex: the file being loaded
-    ReplayControl m_replayControl;        ///< the current replay's progress and cancel flag
-    std::uint64_t m_replayTotal = 0;      ///< guarded by m_mutex: the current replay's steps
-    std::atomic<bool> m_closing{false};   ///< the window is closing: skip analysing the stopped run
+    std::atomic<bool> m_runJob{false};         ///< the current job is a run (startRun)
+    std::atomic<bool> m_analysing{false};      ///< the run's workers are done (or the file read); merging and analysing
+    std::atomic<bool> m_cancelAnalysis{false}; ///< Stop during the analysis: it ends at its next phase
+    std::atomic<int> m_stage{0};               ///< the analysis is at this stage (from 1) ...
+    std::atomic<int> m_stages{0};              ///< ... of these
+    std::atomic<bool> m_replayJob{false};      ///< the current job is a replay (startReplay)
+    std::atomic<bool> m_loadJob{false};        ///< the current job loads a file (startLoad)
+    LoadControl m_loadControl;                 ///< the current load's bytes read and stop flag
+    std::string m_loadName;                    ///< guarded by m_mutex: the file being loaded
+    ReplayControl m_replayControl;             ///< the current replay's progress and cancel flag
+    std::uint64_t m_replayTotal = 0;           ///< guarded by m_mutex: the current replay's steps
+    std::atomic<bool> m_closing{false};        ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
     std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
     std::string m_activity;     ///< guarded by m_mutex

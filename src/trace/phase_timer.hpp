@@ -6,6 +6,9 @@
 //   ("racetrace: phase saving: 220 ms (peak memory so far 1,034 MB)"): where the time and memory after a run go,
 //   measured on a real trace without a profiler.
 // Names must be string literals: the progress line reads them from another thread.
+// Phases are also where long work can be stopped: under a CancelPhasesWhen,
+// a phase that starts after its flag was set throws PhasesCancelled (the
+// window's Stop during the analysis of a big trace takes effect within a phase).
 #pragma once
 
 #include <atomic>
@@ -19,7 +22,27 @@ namespace racetrace {
 
 namespace detail {
 inline std::atomic<const char*> g_currentPhase{nullptr};
+inline thread_local const std::atomic<bool>* t_cancelFlag = nullptr;
 } // namespace detail
+
+/// What a PhaseTimer throws when its work was stopped (see CancelPhasesWhen).
+struct PhasesCancelled {};
+
+/// While it lives, every phase this thread starts first checks `flag` and throws
+/// PhasesCancelled if it is set. The work in between must only hold what its
+/// destructors free (it does: containers and RAII all the way).
+class CancelPhasesWhen {
+  public:
+    explicit CancelPhasesWhen(const std::atomic<bool>& flag) : m_outer(detail::t_cancelFlag) {
+        detail::t_cancelFlag = &flag;
+    }
+    CancelPhasesWhen(const CancelPhasesWhen&) = delete;
+    CancelPhasesWhen& operator=(const CancelPhasesWhen&) = delete;
+    ~CancelPhasesWhen() { detail::t_cancelFlag = m_outer; }
+
+  private:
+    const std::atomic<bool>* m_outer;
+};
 
 /// What the process is doing now (a PhaseTimer's name), or nullptr.
 inline const char* currentPhase() {
@@ -30,6 +53,7 @@ class PhaseTimer {
   public:
     explicit PhaseTimer(const char* name)
         : m_name(name), m_outer(currentPhase()), m_on(std::getenv("RACETRACE_PHASES") != nullptr) {
+        throwIfCancelled();
         detail::g_currentPhase.store(name, std::memory_order_relaxed);
     }
     PhaseTimer(const PhaseTimer&) = delete;
@@ -42,6 +66,7 @@ class PhaseTimer {
     /// Ends this phase and starts the next one.
     void next(const char* name) {
         report();
+        throwIfCancelled();
         m_name = name;
         m_start = Clock::now();
         detail::g_currentPhase.store(name, std::memory_order_relaxed);
@@ -49,6 +74,10 @@ class PhaseTimer {
 
   private:
     using Clock = std::chrono::steady_clock;
+    static void throwIfCancelled() {
+        if (detail::t_cancelFlag != nullptr && detail::t_cancelFlag->load(std::memory_order_relaxed))
+            throw PhasesCancelled{};
+    }
     void report() const {
         if (!m_on) return;
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - m_start).count();

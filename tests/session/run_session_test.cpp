@@ -70,3 +70,52 @@ TEST_CASE("a load says how far it has got, and Stop ends it with a notice and no
     CHECK(document->trace.events.size() > 1'000'000);
     CHECK_FALSE(session.takeNotice().has_value());
 }
+
+TEST_CASE("Stop during a load's analysis ends it at the next phase, with the stage shown", "[session][load][cancel]") {
+    const TempFile file;
+    saveLargeTrace(file.path);
+    const std::string name = std::filesystem::path(file.path).filename().string();
+
+    RunSession session;
+    REQUIRE(session.startLoad(file.path));
+    while (session.busy() && !session.analysing())
+        std::this_thread::sleep_for(1ms);
+    REQUIRE(session.analysing());
+    CHECK(session.stoppable());
+    CHECK(session.fraction() >= 0.25f); // the reading (the first of four stages) is done
+    CHECK(session.fraction() < 1.0f);
+    CHECK_THAT(session.activity(), Catch::Matchers::Contains("step 2 of 4"));
+    session.stop();
+    REQUIRE(waitIdle(session));
+    CHECK(session.takeNotice() == std::optional<std::string>("Stopped loading " + name + "."));
+    CHECK(session.takeResult() == nullptr);
+    CHECK_FALSE(session.takeError().has_value());
+}
+
+TEST_CASE("Stop once a run's workers have finished drops the run at the next phase of its analysis",
+          "[session][run][cancel]") {
+    RunOptions options;
+    options.scenario = "naive-flag";
+    options.workers = 2;
+    options.iterations = 60'000; // about 1.8 M events: seconds of merging and analysing
+    RunSession session;
+    REQUIRE(session.startRun(options));
+    while (session.busy() && !session.analysing())
+        std::this_thread::sleep_for(1ms);
+    REQUIRE(session.analysing());
+    CHECK(session.stoppable());
+    CHECK_THAT(session.activity(), Catch::Matchers::Contains("step 1 of 4, merging them (Esc stops)"));
+    session.stop();
+    REQUIRE(waitIdle(session));
+    const auto notice = session.takeNotice();
+    REQUIRE(notice.has_value());
+    CHECK_THAT(*notice, Catch::Matchers::StartsWith("Stopped analysing the run"));
+    CHECK(session.takeResult() == nullptr);
+    CHECK_FALSE(session.takeError().has_value());
+
+    // The session takes the next run as usual, analysed to the end.
+    options.iterations = 200;
+    REQUIRE(session.startRun(options));
+    REQUIRE(waitIdle(session));
+    CHECK(session.takeResult() != nullptr);
+}

@@ -83,7 +83,7 @@ bool App::startRun(const RunOptions& options) {
 JobStatus App::job() const {
     // Once the workers are done the bars would sit at 100 %: the activity says what happens instead.
     return {m_session.busy(), m_session.stoppable(), m_session.activity(),
-            m_session.analysing() ? RunProgress{} : m_session.progress()};
+            m_session.analysing() ? RunProgress{} : m_session.progress(), m_session.fraction()};
 }
 
 void App::showMessage(const std::string& sentence, bool error) {

@@ -17,6 +17,7 @@ struct JobStatus {
     bool stoppable = false; ///< it is a run: Stop kills its workers
     std::string activity;   ///< "replaying 6 steps..."; empty when idle
     RunProgress progress;   ///< per worker, while a run goes on
+    float fraction = -1.0f; ///< how far a load, replay or analysis is (0 to 1); negative when not known
 };
 
 class AppCommands {

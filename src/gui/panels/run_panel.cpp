@@ -9,6 +9,7 @@
 #include "lab/schedule_policy.hpp"
 #include "session/comparison.hpp"
 #include "session/replay_job.hpp"
+#include "trace/phase_timer.hpp"
 
 #include <imgui.h>
 
@@ -228,8 +229,14 @@ void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std:
 
 void RunPanel::drawProgress(ViewContext& context, const JobStatus& job) {
     const RunProgress& progress = job.progress;
-    if (progress.iterationsPerWorker.empty()) { // loading, replaying, comparing, or a run still spawning
+    if (progress.iterationsPerWorker.empty()) { // loading, replaying, analysing, comparing, or a run still spawning
+        if (job.fraction >= 0.0f) {
+            const char* phase = currentPhase(); // what the analysis does now, in words
+            ImGui::ProgressBar(job.fraction, ImVec2(-1, 0), phase != nullptr ? phase : "");
+        }
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("%s", job.activity.c_str());
+        ImGui::PopTextWrapPos();
         return;
     }
     for (std::size_t k = 0; k < progress.iterationsPerWorker.size() && k < 16; ++k) {
