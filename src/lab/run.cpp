@@ -1,6 +1,7 @@
 #include "lab/run.hpp"
 
 #include "lab/builtin_scenarios.hpp"
+#include "lab/run_memory.hpp"
 #include "trace/event_order.hpp"
 #include "trace/phase_timer.hpp"
 
@@ -27,56 +28,6 @@ constexpr auto kBarrierTimeout = std::chrono::seconds(10);
 /// nothing can ever wake it, and the time lets an empty-looking pipe's last
 /// bytes, written just before its writer ended, be read first.
 constexpr double kCertainlyStuckSeconds = 0.5;
-
-/// Events one pass of `program` records when nothing repeats: one per recording
-/// instruction, a word-by-word record instruction one per word. Spins are one
-/// event however long they last, so this is close for the built-in scenarios.
-std::uint64_t eventsPerPass(const Program& program, const ScenarioInfo& info) {
-    std::uint64_t events = 0;
-    for (const Instruction& instruction : program.code) {
-        const OpSpec& spec = opSpec(instruction.op);
-        if (spec.records == EventKind::Invalid) continue;
-        const bool wordByWord = spec.needsSignedWords && instruction.variable < info.variables.size();
-        events += wordByWord ? info.variables[instruction.variable].words : 1;
-    }
-    return events;
-}
-
-/// Memory the rings may take in all: a quarter of what is available now, at
-/// most 8 GiB (the parent keeps a copy of every event besides).
-std::uint64_t ringBudgetBytes() {
-    const long pages = sysconf(_SC_AVPHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
-    const std::uint64_t available =
-        pages > 0 && pageSize > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize) : 0;
-    return std::min<std::uint64_t>(available / 4, std::uint64_t{8} << 30);
-}
-
-std::uint64_t chooseRingCapacity(const Scenario& scenario, const RunSettings& settings, bool stepping) {
-    // A stepped worker makes one access per step and the parent drains at every
-    // step, so a small ring does; and every ring is prefaulted before the start
-    // and freed at the end, which for 64 MiB made Undo (a fresh run) take ~100 ms.
-    constexpr std::uint64_t kSmallest = std::uint64_t{1} << 16;
-    if (stepping) return kSmallest;
-    // Sized to hold the whole run: on two cores the workers fill their rings
-    // faster than the parent, sharing a core with them, can drain (-w 2 -n
-    // 400000 --window-ns 0 dropped 8 M of 12 M events with 1 Mi-event rings),
-    // so what the parent cannot take while they race waits in the ring.
-    std::uint64_t perPass = 0;
-    for (const Program& program : scenario.programs)
-        perPass = std::max(perPass, eventsPerPass(program, scenario.info));
-    const std::uint64_t wanted = (perPass + 1) * settings.iterations + settings.iterations / 4 + 4096;
-    const std::uint64_t workers = std::max<std::uint32_t>(settings.workers, 1);
-    const std::uint64_t affordable = ringBudgetBytes() / sizeof(Event) / workers;
-    // At least ~64 MiB in all, as before rings followed the run: a waiting loop
-    // over two variables (Peterson's) is not one spin but an event per access,
-    // far more than one pass of the program promises.
-    std::uint64_t capacity = kSmallest;
-    while (capacity * 2 <= (std::uint64_t{1} << 21) / workers)
-        capacity *= 2;
-    while (capacity < wanted && capacity * 2 <= affordable)
-        capacity *= 2;
-    return capacity;
-}
 
 std::vector<int> allowedCpus() {
     std::vector<int> cpus;
@@ -115,6 +66,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     run->m_scenario = std::move(*scenario);
     run->m_settings = resolveSettings(options, run->m_scenario);
     if (auto fits = run->m_scenario.fitsWorkers(run->m_settings.workers); !fits) return fail(fits.error());
+    if (auto fits = fitsInMemory(run->m_scenario, run->m_settings, options); !fits) return fail(fits.error());
     if (options.kill && options.kill->worker >= run->m_settings.workers)
         return fail("--kill names worker " + workerName(options.kill->worker) + ", but the run has only " +
                     std::to_string(run->m_settings.workers) + " workers.");
@@ -149,7 +101,7 @@ Result<void> Run::createSegment(const RunOptions& options) {
     const std::vector<KernelLockPlan> locks = m_scenario.kernelLockPlans();
     plan.locks = locks;
     plan.ringCapacity =
-        options.ringCapacity != 0 ? options.ringCapacity : chooseRingCapacity(m_scenario, m_settings, options.stepping);
+        options.ringCapacity != 0 ? options.ringCapacity : chooseRingCapacity(m_scenario, m_settings, options);
     plan.parameters = {.workerCount = m_settings.workers,
                        .traceEnabled = m_settings.traceEnabled ? 1u : 0u,
                        .iterations = m_settings.iterations,

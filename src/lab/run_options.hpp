@@ -21,6 +21,11 @@ inline constexpr std::uint32_t kMaxRunWorkers = 64;
 inline constexpr std::uint64_t kMaxIterations = 100'000'000;
 inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
 inline constexpr double kMaxWatchdogSeconds = 3600.0;
+/// Peak memory per recorded event after a run, as measured with RACETRACE_PHASES=1
+/// and VmHWM: `racetrace run` 137-178 bytes (ordering and analysing), the
+/// window 160-180 while analysing and ~153 once shown (plus the previous run, kept for B).
+inline constexpr std::uint64_t kRunBytesPerEvent = 180;
+inline constexpr std::uint64_t kWindowBytesPerEvent = 200;
 
 /// Which worker to kill, and at its how-manieth entry into the critical section (from 1).
 struct KillPlan {
@@ -43,6 +48,9 @@ struct RunOptions {
     /// Events per worker ring (a power of two); 0: the run chooses. Tests pass a
     /// tiny ring to make rings overflow for certain.
     std::uint64_t ringCapacity = 0;
+    /// Memory the caller needs per recorded event once the run is over: a run
+    /// expected to need more than is available is refused (lab/run_memory.hpp).
+    std::uint64_t bytesPerEvent = kRunBytesPerEvent;
     std::uint32_t messageBytes = 0; ///< every channel's message size; 0: the scenario's
     std::uint64_t capacity = 0; ///< every channel's capacity (bytes of a pipe, messages of a queue); 0: the scenario's
     bool retryWhenFull = false; ///< --when-full retry (see RunSettings::retryWhenFull)

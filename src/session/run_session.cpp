@@ -62,7 +62,9 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     return true;
 }
 
-bool RunSession::startRun(const RunOptions& options) {
+bool RunSession::startRun(const RunOptions& asked) {
+    RunOptions options = asked;
+    options.bytesPerEvent = kWindowBytesPerEvent; // the views keep every event: more per event than the CLI
     const bool started = startJob("starting workers...", [this, options] {
         auto run = Run::start(options);
         if (!run) return finishWith(std::unexpected(run.error()));

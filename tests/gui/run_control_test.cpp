@@ -75,19 +75,19 @@ TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leav
     CHECK(gone);
 }
 
-TEST_CASE("the Run panel holds a run to 1,000,000 iterations in all, even from old settings", "[window][run]") {
+TEST_CASE("the Run panel holds a run to 10,000,000 iterations in all, even from old settings", "[window][run]") {
     XvfbServer server;
-    // Saved before the cap: 10,000,000 per worker would keep ~60 MB/s of events for minutes.
-    GuiApp app(server, {}, "iteration cap", savedRun(4, 10000000));
+    // Saved before the cap: 100,000,000 per worker would keep ~60 MB/s of events until memory ran out.
+    GuiApp app(server, {}, "iteration cap", savedRun(4, 100000000));
     app.waitForWindow();
     app.parkMouse();
     app.waitForScreen("demo", lanesOnScreen, 15s);
     INFO("racetrace stderr: " << app.stderrText());
     REQUIRE(app.quit() == 0);
-    // The window saves the Run panel's options on the way out: 4 workers x 250,000.
+    // The window saves the Run panel's options on the way out: 4 workers x 2,500,000.
     const std::string saved = readFile(app.configHome() / "racetrace" / "settings.json");
     INFO("settings.json: " << saved);
-    CHECK(saved.find("\"iterations\": 250000") != std::string::npos);
+    CHECK(saved.find("\"iterations\": 2500000") != std::string::npos);
     CHECK(saved.find("\"workers\": 4") != std::string::npos);
 }
 

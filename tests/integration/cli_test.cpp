@@ -242,3 +242,18 @@ TEST_CASE("cli: --version names the version, and a word that is neither a comman
     CHECK(typo.out.empty());
     CHECK(typo.err == "racetrace: 'rnu' is neither a command nor a file to open. See 'racetrace --help'.\n");
 }
+
+TEST_CASE("cli: a run this machine's memory cannot hold is refused before it starts, in one sentence",
+          "[integration][cli][memory]") {
+    // 64 x 100,000,000 naive-flag iterations: about 100 billion events, terabytes to analyse.
+    const auto started = std::chrono::steady_clock::now();
+    const CliResult result = runCli({"run", "-w", "64", "-n", "100000000"});
+    INFO("stderr: " << result.err);
+    CHECK(result.exitCode == 1);
+    CHECK(result.out.empty());
+    CHECK(nonEmptyLines(result.err).size() == 1);
+    CHECK_THAT(result.err, Catch::Matchers::Contains("64 workers x 100,000,000 iterations of naive-flag would record "
+                                                     "about"));
+    CHECK_THAT(result.err, Catch::Matchers::Contains("available: lower the iterations"));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10)); // refused, not started and killed
+}

@@ -160,9 +160,9 @@ void RunPanel::drawKnobs(ViewContext& context) {
         m_options.iterations = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::max(iterations, 1)), 1, cap);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Iterations per worker: at most %s with %u workers.\n\n"
-                          "The window keeps every event for its views (about 15 per iteration, ~100 bytes each),\n"
-                          "so a run here is capped at %s iterations in all (workers x iterations):\n"
-                          "about 1.5 GB once shown, 2.4 GB while it is analysed, plus the previous run (B).\n"
+                          "The window keeps every event for its views (about 15 per iteration, ~200 bytes each\n"
+                          "while analysed), so a run here is capped at %s iterations in all (workers x iterations),\n"
+                          "and a run this machine's memory cannot hold is refused before it starts.\n"
                           "Longer runs: racetrace run -n N on the command line (--no-trace records nothing).",
                           groupedNumber(static_cast<std::int64_t>(cap)).c_str(), m_options.workers,
                           groupedNumber(static_cast<std::int64_t>(kMaxTotalIterations)).c_str());

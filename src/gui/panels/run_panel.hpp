@@ -20,14 +20,13 @@ class RunPanel : public View {
     explicit RunPanel(const RunOptions& initial);
 
     /// The window keeps every event of a run for its views: about 15 per
-    /// iteration, ~100 bytes each once analysed and indexed for the timeline
-    /// (~160 while the run is merged and analysed). So a run started here is
-    /// capped at 1,000,000 iterations in all (workers x iterations): ~15 M
-    /// events, measured at 1.5 GB once shown and 2.4 GB at the peak (2 x
-    /// 500,000 naive-flag). Before the cap one could ask for 10,000,000 per
-    /// worker and watch memory grow by ~60 MB/s. The CLI keeps its own,
+    /// iteration, ~153 bytes each once shown, 160-180 while the run is merged
+    /// and analysed. Runs are capped at 10,000,000 iterations in all (workers x
+    /// iterations, ~150 M events); below that, a run the machine's memory
+    /// cannot hold is refused with a sentence before it starts
+    /// (lab/run_memory.hpp, at kWindowBytesPerEvent). The CLI keeps its own,
     /// higher limit (kMaxIterations).
-    static constexpr std::uint64_t kMaxTotalIterations = 1'000'000;
+    static constexpr std::uint64_t kMaxTotalIterations = 10'000'000;
     static std::uint64_t maxIterationsPerWorker(std::uint32_t workers);
     ~RunPanel() override;
     const char* title() const override { return "Run"; }
