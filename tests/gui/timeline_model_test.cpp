@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include <algorithm>
 
 using namespace racetrace;
@@ -142,6 +144,59 @@ TEST_CASE("timeline model: intervals closer than the merge gap are drawn as one 
     seen.clear();
     runs.forEachRun(5.0, 9.0, 0.1, collect); // nothing touches it
     CHECK(seen.empty());
+}
+
+TEST_CASE("timeline model: merged runs match merging the entries one by one, and end at the view's edge",
+          "[gui][timeline-model]") {
+    // The reference walks every entry: a run takes the next entry while it
+    // begins within the merge gap of the run's end and inside the view.
+    std::mt19937_64 random(7);
+    for (int trial = 0; trial < 300; ++trial) {
+        IntervalRuns runs;
+        std::vector<std::pair<double, double>> entries;
+        const int n = 1 + static_cast<int>(random() % 200);
+        for (int k = 0; k < n; ++k) {
+            const double begin = static_cast<double>(random() % 1000);
+            // Mostly short stays; now and then one that reaches far (a long wait).
+            const double length = random() % 20 == 0 ? static_cast<double>(random() % 2000) : random() % 5;
+            entries.emplace_back(begin, begin + length);
+            runs.add(begin, begin + length, static_cast<std::uint32_t>(k));
+        }
+        runs.finish();
+        // In the order finish() keeps them: by begin, ties as added.
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        const double from = static_cast<double>(random() % 1000), to = from + static_cast<double>(random() % 400);
+        const double gap = static_cast<double>(random() % 8);
+
+        std::vector<std::tuple<std::size_t, std::size_t, double, double>> expected, seen;
+        std::size_t i = 0;
+        double maxEnd = -1;
+        while (i < entries.size() && std::max(maxEnd, entries[i].second) < from)
+            maxEnd = std::max(maxEnd, entries[i++].second);
+        while (i < entries.size() && entries[i].first <= to) {
+            std::size_t j = i + 1;
+            double end = std::max(maxEnd, entries[i].second);
+            while (j < entries.size() && entries[j].first <= end + gap && entries[j].first <= to)
+                end = std::max(end, entries[j++].second);
+            expected.emplace_back(i, j, entries[i].first, end);
+            maxEnd = end;
+            i = j;
+        }
+        runs.forEachRun(from, to, gap, [&](std::size_t first, std::size_t last, double b, double e) {
+            seen.emplace_back(first, last, b, e);
+        });
+        const auto text = [](const auto& list) {
+            std::string out;
+            for (const auto& [first, last, b, e] : list)
+                out += "[" + std::to_string(first) + ", " + std::to_string(last) + ") " + std::to_string(b) + "-" +
+                       std::to_string(e) + "; ";
+            return out;
+        };
+        INFO("trial " << trial << ": " << n << " entries, view [" << from << ", " << to << "], gap " << gap
+                      << "\nseen:     " << text(seen) << "\nexpected: " << text(expected));
+        REQUIRE(seen == expected);
+    }
 }
 
 namespace {

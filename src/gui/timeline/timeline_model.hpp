@@ -123,7 +123,8 @@ class IntervalRuns {
     std::uint32_t item(std::size_t k) const { return m_entries[k].item; }
 
     /// Calls f(first, last, runBegin, runEnd) for each run of entries [first, last)
-    /// that touch [from, to], where entries closer than `mergeUnits` form one run.
+    /// that touch [from, to], where entries closer than `mergeUnits` form one run
+    /// (a run that leaves the view ends with the last entry beginning in it).
     /// Costs O(runs x log n): entries inside a run are skipped, not visited.
     template <class F> void forEachRun(double from, double to, double mergeUnits, F&& f) const {
         const std::size_t n = m_entries.size();
@@ -134,10 +135,15 @@ class IntervalRuns {
             double runEnd = m_maxEnd[i];
             std::size_t j = i + 1;
             for (;;) { // every entry that starts before the run's end (plus the merge gap) joins it
-                const double limit = runEnd + mergeUnits;
-                const auto next = std::upper_bound(m_entries.begin() + static_cast<std::ptrdiff_t>(j), m_entries.end(),
-                                                   limit, [](double v, const Entry& e) { return v < e.begin; });
-                const auto k = static_cast<std::size_t>(next - m_entries.begin());
+                if (runEnd + mergeUnits >= to) {
+                    // The run leaves the view: what begins in view joins it, the rest is not drawn.
+                    // (An interval reaching far beyond the view made this walk through millions
+                    // of entries a few at a time: 8 ms a frame zoomed in on 100 M events.)
+                    j = std::max(j, firstBeginAfter(j, to));
+                    runEnd = m_maxEnd[j - 1];
+                    break;
+                }
+                const std::size_t k = firstBeginAfter(j, runEnd + mergeUnits);
                 if (k == j) break;
                 j = k;
                 runEnd = m_maxEnd[j - 1];
@@ -148,6 +154,24 @@ class IntervalRuns {
     }
 
   private:
+    /// The first entry from `j` on that begins after `limit`. A galloping search
+    /// from j: the answer is usually a few entries on, and a binary search over
+    /// all the rest missed the cache at nearly every probe (a frame zoomed in
+    /// on 100 M events took 20 ms, most of it here).
+    std::size_t firstBeginAfter(std::size_t j, double limit) const {
+        const std::size_t n = m_entries.size();
+        std::size_t lo = j, bound = j, step = 1; // entries before lo begin at or before limit
+        while (bound < n && m_entries[bound].begin <= limit) {
+            lo = bound + 1;
+            bound = j + step;
+            step *= 2;
+        }
+        const auto last = m_entries.begin() + static_cast<std::ptrdiff_t>(std::min(bound, n));
+        return static_cast<std::size_t>(std::upper_bound(m_entries.begin() + static_cast<std::ptrdiff_t>(lo), last,
+                                                         limit, [](double v, const Entry& e) { return v < e.begin; }) -
+                                        m_entries.begin());
+    }
+
     struct Entry {
         double begin, end;
         std::uint32_t item;
