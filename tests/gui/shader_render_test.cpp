@@ -1,6 +1,7 @@
-// The ticks of a dense trace are drawn by our own GLSL (shaders/lane_ticks.*)
-// through EGL, as `render` and the window draw them: the shader must really
-// draw them (a marked copy of the shader paints them magenta), the picture
+// The ticks and stays of a dense trace are drawn by our own GLSL
+// (shaders/lane_ticks.*, lane_stays.frag) through EGL, as `render` and the
+// window draw them: the shaders must really draw them (a marked copy of a
+// shader paints what it draws magenta or cyan), the picture
 // must match the CPU drawing of the same trace within a tolerance, and a
 // shader that does not compile must give one sentence naming the file and the
 // line, with the picture still drawn (on the CPU).
@@ -17,6 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr Rgb kMagenta{255, 0, 255};
+constexpr Rgb kCyan{0, 255, 255};
 constexpr Rgb kLectureTickDim{100, 100, 100}; ///< merged ticks in the lecture theme (src/gui/theme.cpp)
 
 /// The share of the lanes covered by merged ticks.
@@ -26,17 +28,18 @@ double tickCover(const Image& image) {
     return static_cast<double>(countNear(image, lanes, {kLectureTickDim}, 6)) / (lanes.width() * lanes.height());
 }
 
-/// shaders/ copied into `dir`, with `from` replaced by `to` in lane_ticks.frag.
-fs::path shaderCopy(const TempDir& dir, const std::string& name, const std::string& from, const std::string& to) {
+/// shaders/ copied into `dir`, with `from` replaced by `to` in `shader` (lane_ticks.frag unless said).
+fs::path shaderCopy(const TempDir& dir, const std::string& name, const std::string& from, const std::string& to,
+                    const std::string& shader = "lane_ticks.frag") {
     const fs::path copy = dir / name;
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(RACETRACE_SHADER_SOURCE_DIR))
         fs::copy_file(entry.path(), copy / entry.path().filename());
-    std::string text = readFile(copy / "lane_ticks.frag");
+    std::string text = readFile(copy / shader);
     const auto at = text.find(from);
     REQUIRE(at != std::string::npos);
     text.replace(at, from.size(), to);
-    std::ofstream(copy / "lane_ticks.frag", std::ios::trunc) << text;
+    std::ofstream(copy / shader, std::ios::trunc) << text;
     return copy;
 }
 
@@ -97,6 +100,17 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
         const Picture plain = render(dir, trace, "marked-cpu-" + axis + ".png",
                                      Environment(markedEnv).set("RACETRACE_TICKS", "cpu"), extra);
         CHECK(countNear(plain.image, lanes, {kMagenta}, 10) == 0);
+
+        // The stays' shader, marked, paints cyan where a stay's band shows between the ticks.
+        const fs::path stays = shaderCopy(dir, "stays-" + axis, "o_color = side || end ? u_outline : u_fill;",
+                                          "o_color = vec4(0.0, 1.0, 1.0, 1.0);", "lane_stays.frag");
+        const Environment staysEnv = Environment().set("RACETRACE_SHADER_DIR", stays.string());
+        const Picture banded = render(dir, trace, "stays-" + axis + ".png", staysEnv, extra);
+        CHECK(countNear(banded.image, left, {kCyan}, 10) > 0);
+        CHECK(countNear(banded.image, right, {kCyan}, 10) > 0);
+        const Picture cpuStays = render(dir, trace, "stays-cpu-" + axis + ".png",
+                                        Environment(staysEnv).set("RACETRACE_TICKS", "cpu"), extra);
+        CHECK(countNear(cpuStays.image, lanes, {kCyan}, 10) == 0);
     }
 }
 

@@ -42,8 +42,9 @@ GpuTicks::GpuTicks() {
 
 GpuTicks::~GpuTicks() {
     release();
-    if (!glAvailable()) {                       // the context is gone and took our objects with it
-        static_cast<void>(m_program.release()); // NOLINT: deleting them now would call into no context
+    if (!glAvailable()) {                           // the context is gone and took our objects with it
+        static_cast<void>(m_program.release());     // NOLINT: deleting them now would call into no context
+        static_cast<void>(m_stayProgram.release()); // NOLINT: likewise
         return;
     }
     if (m_vertexArray != 0) glDeleteVertexArrays(1, &m_vertexArray);
@@ -52,13 +53,16 @@ GpuTicks::~GpuTicks() {
 bool GpuTicks::ready() {
     if (!m_tried && !m_forcedCpu && glAvailable()) {
         m_tried = true;
-        auto program = std::make_unique<ShaderProgram>();
-        if (auto built = program->build("lane_ticks.vert", "lane_ticks.frag"); !built) {
+        auto program = std::make_unique<ShaderProgram>(), stays = std::make_unique<ShaderProgram>();
+        auto built = program->build("lane_ticks.vert", "lane_ticks.frag");
+        if (built) built = stays->build("lane_ticks.vert", "lane_stays.frag");
+        if (!built) {
             m_error = built.error();
-            std::fprintf(stderr, "racetrace: %s The ticks are drawn without shaders.\n", m_error.c_str());
+            std::fprintf(stderr, "racetrace: %s The lanes are drawn without shaders.\n", m_error.c_str());
             return false;
         }
         m_program = std::move(program);
+        m_stayProgram = std::move(stays);
         findUniforms();
         glGenVertexArrays(1, &m_vertexArray); // core profile: a draw needs one bound, even empty
         glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &m_maxTexels);
@@ -67,12 +71,18 @@ bool GpuTicks::ready() {
 }
 
 void GpuTicks::findUniforms() {
+    const auto buckets = [](const ShaderProgram& p) {
+        return Uniforms{p.uniform("u_buckets"),     p.uniform("u_levelStart"),    p.uniform("u_levelSize"),
+                        p.uniform("u_firstBucket"), p.uniform("u_firstBucketPx"), p.uniform("u_bucketPx"),
+                        p.uniform("u_rect"),        p.uniform("u_display")};
+    };
     const ShaderProgram& p = *m_program;
-    m_uniforms = {p.uniform("u_buckets"),     p.uniform("u_levelStart"),    p.uniform("u_levelSize"),
-                  p.uniform("u_firstBucket"), p.uniform("u_firstBucketPx"), p.uniform("u_bucketPx"),
-                  p.uniform("u_rect"),        p.uniform("u_display"),       p.uniform("u_rows"),
-                  p.uniform("u_spin"),        p.uniform("u_tallKinds"),     p.uniform("u_dimKinds"),
-                  p.uniform("u_ink"),         p.uniform("u_dimInk"),        p.uniform("u_spinInk")};
+    m_uniforms = buckets(p);
+    m_tickUniforms = {p.uniform("u_rows"), p.uniform("u_spin"),   p.uniform("u_tallKinds"), p.uniform("u_dimKinds"),
+                      p.uniform("u_ink"),  p.uniform("u_dimInk"), p.uniform("u_spinInk")};
+    const ShaderProgram& s = *m_stayProgram;
+    m_stayBuckets = buckets(s);
+    m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
 }
 
 void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) {
@@ -114,16 +124,16 @@ void GpuTicks::release() {
     m_generation = ~std::uint64_t{0};
 }
 
-bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker) {
     const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
-    if (m_program == nullptr || worker * 2 + slot >= m_buffers.size()) return false;
+    if (m_program == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
     const Buffer& buffer = m_buffers[worker * 2 + slot];
-    if (buffer.pyramid == nullptr) return false;
+    if (buffer.pyramid == nullptr) return nullptr;
     const LaneModel& events = f.model->lanes()[worker];
-    if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return false;
+    if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return nullptr;
     const TickPyramid& pyramid = *buffer.pyramid;
     const std::size_t level = pyramid.levelFor(f.mergeUnits());
-    if (level >= pyramid.levels()) return false;
+    if (level >= pyramid.levels()) return nullptr;
 
     const double width = pyramid.levelWidth(level);
     const double first = std::max(0.0, std::floor(f.ctx.begin / width));
@@ -135,19 +145,42 @@ bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t 
     d.firstBucket = static_cast<GLint>(std::min(first, static_cast<double>(d.levelSize)));
     d.firstBucketPx = f.ctx.toPixel(first * width);
     d.bucketPx = static_cast<float>(width / f.ctx.unitsPerPixel());
+    return &d;
+}
+
+bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+    Draw* d = queue(f, worker);
+    if (d == nullptr) return false;
     const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
     const float bottom = f.laneY(lane, kTickBottom);
     const float middle = (shortTop + bottom) * 0.5f, half = std::max(1.0f, f.laneHeight(lane) * 0.04f);
     const float rect[4] = {f.ctx.left, tallTop, f.right(), bottom}, rows[4] = {tallTop, shortTop, bottom, 0.0f};
-    std::memcpy(d.rect, rect, sizeof rect);
-    std::memcpy(d.rows, rows, sizeof rows);
-    d.spin[0] = middle - half;
-    d.spin[1] = middle + half;
-    d.ink = f.palette->tickInk;
-    d.dimInk = f.palette->tickDim;
-    d.spinInk = withAlpha(f.palette->tickDim, 170); // spins repeat reads and tries: the dim ink, as on the CPU
-    f.draw->AddCallback(&GpuTicks::onRender, &d);
+    std::memcpy(d->rect, rect, sizeof rect);
+    std::memcpy(d->rows, rows, sizeof rows);
+    d->spin[0] = middle - half;
+    d->spin[1] = middle + half;
+    d->ink = f.palette->tickInk;
+    d->dimInk = f.palette->tickDim;
+    d->spinInk = withAlpha(f.palette->tickDim, 170); // spins repeat reads and tries: the dim ink, as on the CPU
+    f.draw->AddCallback(&GpuTicks::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr); // ImGui's state back for what follows
+    return true;
+}
+
+bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+    // A stay still going on (a live step-mode trace) reaches past the last event: the CPU draws it.
+    if (worker < f.model->lanes().size() && f.model->lanes()[worker].openStay) return false;
+    Draw* d = queue(f, worker);
+    if (d == nullptr) return false;
+    d->stays = true;
+    const float rect[4] = {f.ctx.left, f.laneY(lane, kSpanTop), f.right(), f.laneY(lane, kSpanBottom)};
+    std::memcpy(d->rect, rect, sizeof rect);
+    d->outlines[0] = f.strokeScale; // as WorkerLane draws them: 1 px, 3 px when another waited meanwhile
+    d->outlines[1] = 3.0f * f.strokeScale;
+    d->fill = f.palette->criticalSpan;
+    d->outline = withAlpha(f.theme->workerColor(worker), 220);
+    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
 }
 
@@ -165,12 +198,32 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glEnable(GL_SCISSOR_TEST);
     glScissor(static_cast<GLint>(x0), static_cast<GLint>(data->DisplaySize.y * scale.y - y1),
               static_cast<GLsizei>(x1 - x0), static_cast<GLsizei>(y1 - y0));
-    const GLuint program = m_program->id();
-    glUseProgram(program);
+    glUseProgram((d.stays ? m_stayProgram : m_program)->id());
     glBindVertexArray(m_vertexArray);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_BUFFER, d.buffer->texture);
-    const Uniforms& u = m_uniforms;
+    const Uniforms& u = d.stays ? m_stayBuckets : m_uniforms;
+    setBuckets(d, u);
+    glUniform4f(u.display, pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
+    if (d.stays) {
+        glUniform2fv(m_stayUniforms.outlines, 1, d.outlines);
+        setColor(m_stayUniforms.fill, d.fill);
+        setColor(m_stayUniforms.outline, d.outline);
+    } else {
+        const TickUniforms& t = m_tickUniforms;
+        glUniform4fv(t.rows, 1, d.rows);
+        glUniform2fv(t.spin, 1, d.spin);
+        glUniform1ui(t.tallKinds, kTallKinds);
+        glUniform1ui(t.dimKinds, kDimKinds);
+        setColor(t.ink, d.ink);
+        setColor(t.dimInk, d.dimInk);
+        setColor(t.spinInk, d.spinInk);
+    }
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+}
+
+void GpuTicks::setBuckets(const Draw& d, const Uniforms& u) const {
     glUniform1i(u.buckets, 0);
     glUniform1i(u.levelStart, d.levelStart);
     glUniform1i(u.levelSize, d.levelSize);
@@ -178,16 +231,6 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glUniform1f(u.firstBucketPx, d.firstBucketPx);
     glUniform1f(u.bucketPx, d.bucketPx);
     glUniform4fv(u.rect, 1, d.rect);
-    glUniform4f(u.display, pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
-    glUniform4fv(u.rows, 1, d.rows);
-    glUniform2fv(u.spin, 1, d.spin);
-    glUniform1ui(u.tallKinds, kTallKinds);
-    glUniform1ui(u.dimKinds, kDimKinds);
-    setColor(u.ink, d.ink);
-    setColor(u.dimInk, d.dimInk);
-    setColor(u.spinInk, d.spinInk);
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glBindTexture(GL_TEXTURE_BUFFER, 0);
 }
 
 } // namespace racetrace

@@ -1,8 +1,9 @@
-// The worker lanes' ticks drawn by our own GLSL (shaders/lane_ticks.*) from
-// each lane's TickPyramid, uploaded into GPU buffers once per trace. A lane
-// asks drawLane() at the point of the draw list where its ticks belong; that
-// adds an ImGui callback which, when ImGui renders, draws one quad per lane
-// with only the view's transform as uniforms. The CPU path (WorkerLane) stays
+// The worker lanes' ticks and critical-section stays drawn by our own GLSL
+// (shaders/lane_ticks.*, lane_stays.frag) from each lane's TickPyramid,
+// uploaded into GPU buffers once per trace. A lane asks drawLane() (ticks) and
+// drawStays() at the points of the draw list where they belong; each adds an
+// ImGui callback which, when ImGui renders, draws one quad with only the
+// view's transform as uniforms. The CPU path (WorkerLane) stays
 // for what needs detail: zoomed in (few events in view, heads on lone ticks),
 // short lanes, no GL context (benchmarks), or a shader that did not compile,
 // whose sentence error() then keeps.
@@ -35,6 +36,8 @@ class GpuTicks {
     void beginFrame(const TimelineModel& model, std::uint64_t generation);
     /// Queues worker's ticks in `lane` for the shader; false: draw them on the CPU.
     bool drawLane(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
+    /// Queues worker's stays in `lane` for the shader; false: draw them on the CPU.
+    bool drawStays(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
     /// Why the shaders are not used ("shaders/lane_ticks.frag:12: ..."), or empty.
     const std::string& error() const { return m_error; }
 
@@ -46,28 +49,41 @@ class GpuTicks {
     struct Draw { ///< what one callback needs, kept until ImGui has rendered the frame
         GpuTicks* owner = nullptr;
         const Buffer* buffer = nullptr;
+        bool stays = false; ///< lane_stays.frag, else lane_ticks.frag
         int levelStart = 0, levelSize = 0, firstBucket = 0;
         float firstBucketPx = 0, bucketPx = 1;
         float rect[4] = {};
-        float rows[4] = {}, spin[2] = {};
+        float rows[4] = {}, spin[2] = {}; ///< ticks
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
+        float outlines[2] = {}; ///< stays: the outline's thickness, plain and contended
+        ImU32 fill = 0, outline = 0;
     };
 
-    /// The program's uniform locations, looked up once after it is built (not per lane per frame).
-    struct Uniforms {
-        int buckets, levelStart, levelSize, firstBucket, firstBucketPx, bucketPx, rect, display, rows, spin, tallKinds,
-            dimKinds, ink, dimInk, spinInk;
+    /// The programs' uniform locations, looked up once after they are built (not per lane per frame).
+    struct Uniforms { ///< both programs: where the buckets are
+        int buckets, levelStart, levelSize, firstBucket, firstBucketPx, bucketPx, rect, display;
+    };
+    struct TickUniforms {
+        int rows, spin, tallKinds, dimKinds, ink, dimInk, spinInk;
+    };
+    struct StayUniforms {
+        int outlines, fill, outline;
     };
 
     bool ready();
     void findUniforms();
+    /// A draw of worker's pyramid in view, its buckets placed; null when the CPU should draw.
+    Draw* queue(const TimelineFrame& frame, std::uint32_t worker);
+    void setBuckets(const Draw& draw, const Uniforms& u) const;
     void upload(const TimelineModel& model);
     void release();
     static void onRender(const ImDrawList* list, const ImDrawCmd* command);
     void render(const Draw& draw, const ImVec4& clip) const;
 
-    std::unique_ptr<ShaderProgram> m_program;
-    Uniforms m_uniforms{};
+    std::unique_ptr<ShaderProgram> m_program, m_stayProgram;
+    Uniforms m_uniforms{}, m_stayBuckets{};
+    TickUniforms m_tickUniforms{};
+    StayUniforms m_stayUniforms{};
     unsigned m_vertexArray = 0;
     bool m_tried = false;     ///< the program was built (or failed) once
     bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against

@@ -1,5 +1,6 @@
 #include "gui/timeline/tick_pyramid.hpp"
 
+#include "analysis/critical_sections.hpp"
 #include "gui/timeline/timeline_model.hpp"
 
 #include <algorithm>
@@ -13,6 +14,10 @@ static_assert(TickPyramid::kKindBits == (1u << static_cast<unsigned>(TickKind::C
 
 namespace {
 
+std::size_t bucketAt(const TickPyramid& p, std::size_t size, double x) {
+    return std::min(size - 1, static_cast<std::size_t>(std::max(0.0, std::floor(x / p.bucketWidth))));
+}
+
 // Level 0 stays within 4 Mi buckets (8 MB per lane and axis with the levels
 // above it): finer than that, the few events in view are drawn on the CPU.
 constexpr std::size_t kMaxLevelZero = std::size_t{1} << 22;
@@ -20,9 +25,7 @@ constexpr std::size_t kMaxLevelZero = std::size_t{1} << 22;
 /// Level 0 from the lane's events: tick bits, the "several events" flag, and
 /// the spin bars (from the access a spin repeats to its last repetition).
 void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::size_t size) {
-    auto bucketOf = [&](double x) {
-        return std::min(size - 1, static_cast<std::size_t>(std::max(0.0, std::floor(x / p.bucketWidth))));
-    };
+    auto bucketOf = [&](double x) { return bucketAt(p, size, x); };
     const std::size_t n = lane.size();
     std::size_t previous = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -38,6 +41,41 @@ void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::si
     }
 }
 
+/// Level 0's stay flags: every bucket a stay touches. A worker is inside once
+/// at a time, so its stays do not overlap: O(buckets + stays) in all.
+void fillStays(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays, TickPyramid& p,
+               std::size_t size) {
+    const IntervalRuns& runs = lane.spans[axisSlot(axis)];
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const std::uint32_t item = runs.item(k);
+        const bool contended = item < stays.size() && stays[item].contended;
+        const auto bits = static_cast<std::uint16_t>(TickPyramid::kStay | (contended ? TickPyramid::kContended : 0));
+        for (std::size_t b = bucketAt(p, size, runs.begin(k)), last = bucketAt(p, size, runs.end(k)); b <= last; ++b)
+            p.buckets[b] |= bits;
+    }
+}
+
+/// The CPU draws a block of stays closer than a merge column as one, with the
+/// heavy outline if any of them was contended: so on each level every bucket of
+/// a run of stay buckets says "contended" if one of them does.
+void spreadContention(TickPyramid& p, std::size_t level) {
+    const std::uint32_t start = p.levelStart[level], end = p.levelStart[level + 1];
+    for (std::uint32_t b = start; b < end;) {
+        if (!(p.buckets[b] & TickPyramid::kStay)) {
+            ++b;
+            continue;
+        }
+        std::uint32_t e = b;
+        bool contended = false;
+        for (; e < end && (p.buckets[e] & TickPyramid::kStay); ++e)
+            contended = contended || (p.buckets[e] & TickPyramid::kContended);
+        if (contended)
+            for (std::uint32_t k = b; k < e; ++k)
+                p.buckets[k] |= TickPyramid::kContended;
+        b = e;
+    }
+}
+
 } // namespace
 
 std::size_t TickPyramid::levelFor(double units) const {
@@ -46,7 +84,7 @@ std::size_t TickPyramid::levelFor(double units) const {
     return std::min(wanted, levels() - 1);
 }
 
-TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis) {
+TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays) {
     TickPyramid p;
     const std::size_t n = lane.size();
     if (n < kPyramidMinEvents) return p;
@@ -58,6 +96,8 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis) {
         p.levelStart.push_back(static_cast<std::uint32_t>(start));
     p.levelStart.push_back(static_cast<std::uint32_t>(p.buckets.size()));
     fillLevelZero(lane, axis, p, size);
+    fillStays(lane, axis, stays, p, size);
+    spreadContention(p, 0);
     for (std::size_t level = 1; level < p.levels(); ++level) {
         const std::uint32_t below = p.levelStart[level - 1], here = p.levelStart[level];
         for (std::uint32_t b = 0; b < p.levelSize(level); ++b) {
@@ -65,6 +105,7 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis) {
             const bool both = (left & TickPyramid::kKindBits) && (right & TickPyramid::kKindBits);
             p.buckets[here + b] = static_cast<std::uint16_t>(left | right | (both ? TickPyramid::kMany : 0));
         }
+        spreadContention(p, level);
     }
     return p;
 }

@@ -1,26 +1,31 @@
-// A lane's ticks summarised for the GPU. On each level the axis is cut into
-// buckets of one width (level 0 the finest, each level twice as wide as the
-// one below), and each bucket holds the OR of its events' tick bits, whether
-// it holds more than one event, and whether a spin's bar crosses it. The
+// A lane's ticks and stays summarised for the GPU. On each level the axis is
+// cut into buckets of one width (level 0 the finest, each level twice as wide
+// as the one below), and each bucket holds the OR of its events' tick bits,
+// whether it holds more than one event, whether a spin's bar crosses it, and
+// whether a critical-section stay (a contended one) covers part of it. The
 // window uploads it once per trace; a frame picks the level whose buckets are
-// about one merge column wide, and shaders/lane_ticks.frag looks up the bucket
-// under each pixel, so drawing the ticks costs the CPU the same at any zoom
-// and any number of events.
+// about one merge column wide, and shaders/lane_ticks.frag and lane_stays.frag
+// look up the bucket under each pixel, so drawing a lane costs the CPU the same
+// at any zoom and any number of events.
 #pragma once
 
 #include "gui/view_state.hpp"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace racetrace {
 
+struct CriticalSectionSpan;
 struct LaneModel;
 
 struct TickPyramid {
     static constexpr std::uint16_t kKindBits = 0x0FFF;    ///< one bit per TickKind
+    static constexpr std::uint16_t kStay = 1u << 12;      ///< a critical-section stay covers part of the bucket
     static constexpr std::uint16_t kSpinCover = 1u << 13; ///< a spin's bar crosses the bucket
     static constexpr std::uint16_t kMany = 1u << 14;      ///< more than one event in the bucket
+    static constexpr std::uint16_t kContended = 1u << 15; ///< ... a stay during which another worker waited
 
     double bucketWidth = 0.0;              ///< axis units of a level-0 bucket; 0: no pyramid
     std::vector<std::uint32_t> levelStart; ///< each level's first bucket in `buckets`, then the end
@@ -40,7 +45,9 @@ struct TickPyramid {
 /// Lanes with fewer events are drawn on the CPU at every zoom: their pyramid is empty.
 inline constexpr std::size_t kPyramidMinEvents = 2048;
 
-/// The pyramid of `lane` on `axis`: level 0 has about one bucket per two events.
-TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis);
+/// The pyramid of `lane` on `axis`: level 0 has about one bucket per two
+/// events. `stays` are the lane's stays (what its `spans` items index), for
+/// which of them were contended.
+TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays);
 
 } // namespace racetrace

@@ -125,8 +125,6 @@ void TimelineModel::buildLanes() {
         }
         for (std::size_t k = n; k-- > 1;)
             lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
-        for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
-            lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis);
 
         // A worker that has neither left its last stay nor ended is inside right
         // now (step mode shows such live traces). Without an exit event that
@@ -163,6 +161,8 @@ void TimelineModel::buildLanes() {
             lane.spans[slot].finish();
             lane.lockWaits[slot].finish();
         }
+        for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
+            lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis, spans);
     }
 }
 

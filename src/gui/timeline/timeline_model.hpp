@@ -121,6 +121,8 @@ class IntervalRuns {
     void finish();
     std::size_t size() const { return m_entries.size(); }
     std::uint32_t item(std::size_t k) const { return m_entries[k].item; }
+    double begin(std::size_t k) const { return m_entries[k].begin; } ///< of the k-th entry by begin
+    double end(std::size_t k) const { return m_entries[k].end; }
 
     /// Calls f(first, last, runBegin, runEnd) for each run of entries [first, last)
     /// that touch [from, to], where entries closer than `mergeUnits` form one run

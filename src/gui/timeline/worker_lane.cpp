@@ -217,14 +217,18 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
     const IntervalRuns& runs = m_events->spans[axisSlot(f.axis)];
     const ImU32 outline = withAlpha(f.theme->workerColor(m_worker), 220);
     const float top = f.laneY(lane, kSpanTop), bottom = f.laneY(lane, kSpanBottom);
+    // The shader draws the stays where the lane is dense; the CPU still finds the one under the mouse.
+    const bool painted = f.gpu != nullptr && f.gpu->drawStays(f, lane, m_worker);
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const ImVec2 min(f.px(b), top);
         const bool open = m_events->openStay && last == runs.size(); // the worker is inside now
         const float closed = std::max(f.px(e), min.x + 2.0f);
         const ImVec2 max(open ? std::max(closed, f.openEndPx()) : closed, bottom);
-        f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
-        // Held while another waited (contended): a heavier outline, as Tracy marks the state.
-        outlineRect(f.draw, min, max, outline, contended(runs, first, last) ? 3.0f * f.strokeScale : 1.0f);
+        if (!painted) {
+            f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
+            // Held while another waited (contended): a heavier outline, as Tracy marks the state.
+            outlineRect(f.draw, min, max, outline, contended(runs, first, last) ? 3.0f * f.strokeScale : 1.0f);
+        }
         if (f.mouseIn(min, max)) {
             hover.stayWorker = m_worker;
             hover.stay = runs.item(first);
@@ -232,7 +236,10 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
             hover.lockWait = false;
         }
     };
-    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    if (!painted)
+        runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    else if (f.mouse.y >= top && f.mouse.y <= bottom) // only the run under the mouse matters
+        runs.forEachRun(f.ctx.toValue(f.mouse.x - 2.0f), f.ctx.toValue(f.mouse.x + 2.0f), f.mergeUnits(), drawRun);
 }
 
 bool WorkerLane::contended(const IntervalRuns& runs, std::size_t first, std::size_t last) const {
