@@ -6,21 +6,6 @@
 
 namespace racetrace {
 
-std::string groupedNumber(std::int64_t value) {
-    // Work on the magnitude as unsigned so INT64_MIN does not overflow.
-    const bool negative = value < 0;
-    std::uint64_t magnitude = negative ? ~static_cast<std::uint64_t>(value) + 1 : static_cast<std::uint64_t>(value);
-    std::string digits = std::to_string(magnitude);
-    std::string out;
-    out.reserve(digits.size() + digits.size() / 3 + 1);
-    if (negative) out += '-';
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string preciseDuration(std::uint64_t ns) {
     if (ns < 1000) return std::to_string(ns) + " ns";
     struct Unit {

@@ -3,15 +3,14 @@
 // built from these, so all findings read alike.
 #pragma once
 
+#include "trace/event_text.hpp" // groupedNumber: "19,874"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
 namespace racetrace {
-
-/// 19874 -> "19,874"; -1234 -> "-1,234".
-std::string groupedNumber(std::int64_t value);
 
 /// 140 -> "140 ns", 1234 -> "1.2 µs", 56'000'000 -> "56 ms", 3'200'000'000 -> "3.2 s".
 std::string humanDuration(std::uint64_t ns);

@@ -1,7 +1,7 @@
 #include "lab/run_memory.hpp"
 
-#include "analysis/plain_words.hpp"
 #include "lab/instruction_set.hpp"
+#include "trace/event_text.hpp"
 
 #include <algorithm>
 #include <fstream>

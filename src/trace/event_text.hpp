@@ -21,6 +21,9 @@
 
 namespace racetrace {
 
+/// 19874 -> "19,874"; -1234 -> "-1,234" (every number a sentence gives people).
+std::string groupedNumber(std::int64_t value);
+
 /// The variable's name, or "variable #n" when the index is out of range.
 std::string variableName(const ScenarioInfo& scenario, std::uint16_t variable);
 

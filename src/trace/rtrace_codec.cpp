@@ -1,5 +1,7 @@
 #include "trace/rtrace_codec.hpp"
 
+#include "trace/event_text.hpp"
+
 #include <xxhash.h>
 #include <zstd.h>
 
@@ -334,10 +336,7 @@ std::string countText(std::uint64_t count, std::string_view noun) {
 
 /// 196608 -> "196,608": event numbers in the millions, for people to read.
 std::string grouped(std::uint64_t value) {
-    std::string digits = std::to_string(value);
-    for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
-        digits.insert(static_cast<std::size_t>(at), ",");
-    return digits;
+    return groupedNumber(static_cast<std::int64_t>(value));
 }
 
 /// A version 2 file's blocks, as its block list describes them.

@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include <cstdlib>
 #include <map>
 
@@ -115,12 +118,17 @@ ChannelPixels shownPixels(const fs::path& trace, const std::string& name) {
     app.waitForWindow();
     app.parkMouse();
     // Both lane labels drawn (their swatches in the workers' colours): the trace is shown.
-    const Image shot = app.waitForScreen("lanes", [](const Image& s) {
+    app.waitForScreen("lanes", [](const Image& s) {
         const auto label = [&](int worker) {
             return countBlend(s, layout::kLaneLabels, kWorkerColours[worker], darkTheme().laneBackgrounds());
         };
         return label(0) >= 10 && label(1) >= 10;
     });
+    // The labels can come a frame before the channel's lane (once in ~400 runs
+    // under load the fill level was missing): measure a picture taken when the
+    // window has had time for a few more frames.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const Image shot = app.screenshot(name + "-settled");
     REQUIRE(app.quit() == 0);
     return measureChannels(shot);
 }

@@ -33,11 +33,10 @@ std::function<void(const fs::path&)> savedRun(int workers, long long iterations)
 TEST_CASE("a run started with R can be stopped with Esc or by quitting, and leaves no worker behind", "[window][run]") {
     XvfbServer server;
     const std::string name = GENERATE(as<std::string>{}, "esc stops a run", "quit during a run");
-    // The Run panel takes its options from the saved settings: 3,000,000
-    // iterations per worker, held to the window's cap (1,000,000 in all, so
-    // 500,000 each), make R a run of ~20 s, surely still going when we
+    // The Run panel takes its options from the saved settings: 500,000
+    // iterations per worker make R a run of ~20 s, surely still going when we
     // interrupt it.
-    GuiApp app(server, {}, name, savedRun(2, 3000000));
+    GuiApp app(server, {}, name, savedRun(2, 500000));
     app.waitForWindow();
     app.parkMouse();
     const Image demo = app.waitForScreen("demo", lanesOnScreen, 15s);
@@ -120,7 +119,7 @@ TEST_CASE("K kills A while a run goes on: the status line says what its death di
           "[window][run][kill]") {
     XvfbServer server;
     // As above: R makes a naive-flag run of ~20 s, surely going on when K lands.
-    GuiApp app(server, {}, "kill now", savedRun(2, 3000000));
+    GuiApp app(server, {}, "kill now", savedRun(2, 500000));
     app.waitForWindow();
     app.parkMouse();
     app.waitForScreen("demo", lanesOnScreen, 15s);

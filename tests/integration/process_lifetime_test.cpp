@@ -163,13 +163,13 @@ void requireWorkersDieWithTheCli(const std::vector<std::string>& args) {
 } // namespace
 
 TEST_CASE("killing the racetrace process kills its workers", "[integration][lifetime]") {
-    requireWorkersDieWithTheCli({"run", "-s", "tas-mutex", "-n", "100000000", "--window-ns", "100000"});
+    requireWorkersDieWithTheCli({"run", "-s", "tas-mutex", "-n", "200000", "--window-ns", "100000"});
 }
 
 TEST_CASE("killing the racetrace process kills workers blocked in a channel call",
           "[integration][lifetime][channels]") {
     // A slow consumer (1 ms per item): the producer spends the run blocked in mq_send().
-    requireWorkersDieWithTheCli({"run", "-s", "mq-blocking", "-n", "100000000", "--window-ns", "1000000"});
+    requireWorkersDieWithTheCli({"run", "-s", "mq-blocking", "-n", "100000", "--window-ns", "1000000"});
 }
 
 TEST_CASE("the watchdog ends a run where every worker spins forever", "[integration][lifetime][watchdog]") {
@@ -288,7 +288,7 @@ TEST_CASE("a tas-mutex worker killed mid-run ends the run without a hang", "[int
 
 TEST_CASE("requestStop ends a long run promptly", "[integration][lifetime][stop]") {
     const auto shmBefore = devShmEntries();
-    auto run = startOrFail(options("tas-mutex", 2, 100'000'000, 100'000));
+    auto run = startOrFail(options("tas-mutex", 2, 200'000, 100'000));
     const auto pids = run->workerPids();
     REQUIRE(pids.size() == 2);
 
@@ -327,7 +327,7 @@ TEST_CASE("a run started on a thread that then exits keeps its workers", "[integ
     std::unique_ptr<Run> run;
     std::string error;
     std::thread starter([&] {
-        auto started = Run::start(options("tas-mutex", 2, 100'000'000, 100'000));
+        auto started = Run::start(options("tas-mutex", 2, 200'000, 100'000));
         if (started)
             run = std::move(*started);
         else
@@ -358,7 +358,7 @@ TEST_CASE("runs leave no processes, /dev/shm names or file descriptors behind", 
     // A run destroyed mid-way without finish(): the destructor kills and reaps.
     std::vector<pid_t> pids;
     {
-        auto run = startOrFail(options("tas-mutex", 4, 100'000'000, 1000));
+        auto run = startOrFail(options("tas-mutex", 4, 100'000, 100'000));
         pids = run->workerPids();
         pumpFor(*run, 100ms);
     }
@@ -366,7 +366,7 @@ TEST_CASE("runs leave no processes, /dev/shm names or file descriptors behind", 
         CHECK_FALSE(isAlive(pid));
     // A run stopped.
     {
-        auto run = startOrFail(options("no-sync", 3, 100'000'000, 1000));
+        auto run = startOrFail(options("no-sync", 3, 100'000, 100'000));
         pumpFor(*run, 50ms);
         run->requestStop();
         CHECK_FALSE(run->finish().stopReason.empty());
