@@ -72,7 +72,7 @@ Result<void> fitsInMemory(const Scenario& scenario, const RunSettings& settings,
                 " would record about " + groupedNumber(static_cast<std::int64_t>(events / 1'000'000)) +
                 " million events and need about " + roundedBytes(needed) +
                 " to order and analyse them, but this machine has " + roundedBytes(available) +
-                " available: lower the iterations (or record nothing with --no-trace).");
+                " available: lower the iterations (or run it untraced: racetrace run --no-trace).");
 }
 
 std::uint64_t chooseRingCapacity(const Scenario& scenario, const RunSettings& settings, const RunOptions& options) {
