@@ -17,6 +17,21 @@ namespace racetrace::location {
 /// "No position" in History's vectors.
 inline constexpr std::size_t kNone = ~std::size_t{0};
 
+/// A position in one location's writes or reads, stored in 32 bits (a read
+/// holds four: 72 bytes a read with size_t, 48 with these), read and written
+/// as a size_t where kNone stays kNone. A location has fewer accesses than
+/// the trace has events, which the order repair keeps under 2^32 - 1.
+class Position {
+  public:
+    constexpr Position() = default;
+    constexpr Position(std::size_t p) : m_value(p == kNone ? kNoValue : static_cast<std::uint32_t>(p)) {} // NOLINT
+    constexpr operator std::size_t() const { return m_value == kNoValue ? kNone : m_value; }              // NOLINT
+
+  private:
+    static constexpr std::uint32_t kNoValue = ~std::uint32_t{0};
+    std::uint32_t m_value = 0;
+};
+
 struct Write {
     std::uint64_t event = 0;
     std::uint64_t ns = 0;
@@ -28,13 +43,14 @@ struct Read {
     std::uint64_t event = 0;
     std::uint64_t ns = 0;
     std::int64_t value = 0;
+    Position before = 0;      ///< writes earlier in timestamp order (positions < before)
+    Position ownLast = kNone; ///< the worker's previous write, if recorded with no gap since
+    Position ownNext = kNone; ///< the worker's next write, if recorded with no gap before it
+    Position link = kNone;    ///< next read of the same worker still waiting for its ownNext
     std::uint8_t worker = 0;
-    bool wroteBefore = false;    ///< the worker had written this variable before (the initial value is hidden)
-    std::size_t before = 0;      ///< writes earlier in timestamp order (positions < before)
-    std::size_t ownLast = kNone; ///< the worker's previous write, if recorded with no gap since
-    std::size_t ownNext = kNone; ///< the worker's next write, if recorded with no gap before it
-    std::size_t link = kNone;    ///< next read of the same worker still waiting for its ownNext
+    bool wroteBefore = false; ///< the worker had written this variable before (the initial value is hidden)
 };
+static_assert(sizeof(Read) == 48, "a read's history entry: 3 x 8 bytes, 4 positions of 4, worker and flag");
 
 /// One variable's reads and writes in trace order, with each worker's program order.
 struct History {

@@ -118,10 +118,11 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
     // Both workers wrote the same value (both read 4 and wrote 5): memory held
     // it from the reader's own write to the other one, so either is what the
     // read returned as far as values go. The reader's own constrains nothing.
+    const std::size_t own = r.ownLast;
     for (auto c = found.begin() + static_cast<std::ptrdiff_t>(first); c != found.end(); ++c)
-        if (c->write != kNone && r.ownLast != kNone && writes[r.ownLast].value == r.value &&
-            h.runStart[std::max(c->write, r.ownLast)] <= std::min(c->write, r.ownLast))
-            c->write = r.ownLast;
+        if (c->write != kNone && own != kNone && writes[own].value == r.value &&
+            h.runStart[std::max(c->write, own)] <= std::min(c->write, own))
+            c->write = own;
     // Ties go to the earlier candidate: a trace whose clocks agree with its values keeps its order.
     // (At most five: an insertion sort, stable and without allocating.)
     for (std::size_t k = first + 1; k < found.size(); ++k)

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <unordered_map>
 
 namespace racetrace {
@@ -172,8 +173,8 @@ std::vector<bool> ordersFromTraceOrder(const Trace& trace, const SlotCounts& slo
 }
 
 /// The search (trace/location_order.cpp) for the slots `wanted` marks.
-void searchOrders(const Trace& trace, const SlotCounts& slots, const EventGaps& missing,
-                  const std::vector<bool>& wanted, std::vector<ModificationOrder>& orders) {
+void searchOrders(const Trace& trace, SlotCounts& slots, const EventGaps& missing, const std::vector<bool>& wanted,
+                  std::vector<ModificationOrder>& orders) {
     // Each history is reserved from the counts, so it never grows by copying
     // itself (fresh memory costs ~1 s per GB on these machines).
     std::vector<HistoryBuilder> builders(slots.counts.size());
@@ -187,6 +188,7 @@ void searchOrders(const Trace& trace, const SlotCounts& slots, const EventGaps& 
         const std::uint32_t slot = slots.slotOfEvent[i];
         if (slot != SlotCounts::kNoSlot && wanted[slot]) builders[slot].add(e, i, gaps[e.worker]);
     }
+    slots.slotOfEvent = {}; // 4 bytes an event, no longer needed: gone before the searches take their memory
     for (std::size_t slot = 0; slot < builders.size(); ++slot) {
         if (!wanted[slot]) continue;
         const location::History history = builders[slot].finish();
@@ -198,7 +200,11 @@ void searchOrders(const Trace& trace, const SlotCounts& slots, const EventGaps& 
 } // namespace
 
 std::vector<ModificationOrder> modificationOrders(const Trace& trace, OrderFinding how) {
-    const SlotCounts slots = countSlots(trace);
+    // Positions in a history are 32-bit (location_history.hpp), as are the
+    // slots below: 2^32 events would be 128 GB of them, more than any machine
+    // this runs on holds; such a trace gets no orders rather than wrong ones.
+    if (trace.events.size() >= std::numeric_limits<std::uint32_t>::max()) return {};
+    SlotCounts slots = countSlots(trace);
     std::vector<ModificationOrder> orders(slots.counts.size());
     const EventGaps missing(trace);
     std::vector<bool> searched(slots.counts.size(), true);
