@@ -54,6 +54,7 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     m_busy.store(true);
     m_analysing.store(false);
     m_cancelAnalysis.store(false);
+    m_stopRequested.store(false);
     m_stage.store(0);
     m_runJob.store(false);
     m_replayJob.store(false);
@@ -72,6 +73,8 @@ bool RunSession::startRun(const RunOptions& asked) {
         {
             std::lock_guard lock(m_mutex);
             m_run = std::move(*run);
+            // Stop (Esc) while the workers were starting found no run to stop: it stops it now.
+            if (m_stopRequested.load()) m_run->requestStop();
         }
         while (raw->pump())
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -188,6 +191,7 @@ bool RunSession::startComparison(ComparisonPair pair) {
 
 void RunSession::stop() {
     if (m_analysing.load()) m_cancelAnalysis.store(true);
+    m_stopRequested.store(true);
     if (m_replayJob.load()) m_replayControl.cancel.store(true);
     if (m_loadJob.load()) m_loadControl.cancel.store(true);
     std::lock_guard lock(m_mutex);

@@ -91,6 +91,7 @@ class RunSession {
     std::atomic<bool> m_runJob{false};         ///< the current job is a run (startRun)
     std::atomic<bool> m_analysing{false};      ///< the run's workers are done (or the file read); merging and analysing
     std::atomic<bool> m_cancelAnalysis{false}; ///< Stop during the analysis: it ends at its next phase
+    std::atomic<bool> m_stopRequested{false};  ///< Stop during this job, kept for a run still starting its workers
     std::atomic<int> m_stage{0};               ///< the analysis is at this stage (from 1) ...
     std::atomic<int> m_stages{0};              ///< ... of these
     std::atomic<bool> m_replayJob{false};      ///< the current job is a replay (startReplay)

@@ -119,3 +119,21 @@ TEST_CASE("Stop once a run's workers have finished drops the run at the next pha
     REQUIRE(waitIdle(session));
     CHECK(session.takeResult() != nullptr);
 }
+
+TEST_CASE("Stop pressed while the workers are still starting stops the run once it has started",
+          "[session][run][cancel]") {
+    RunOptions options;
+    options.scenario = "naive-flag";
+    options.workers = 2;
+    options.iterations = 500'000; // ~20 s if nothing stopped it
+    RunSession session;
+    REQUIRE(session.startRun(options));
+    session.stop(); // Run::start has not returned yet: there is no run to stop
+    REQUIRE(waitIdle(session));
+    const auto document = session.takeResult();
+    REQUIRE(document != nullptr);
+    INFO("stop reason: " << document->trace.stopReason);
+    CHECK_THAT(document->trace.stopReason, Catch::Matchers::Contains("stopped"));
+    for (const WorkerRecord& worker : document->trace.workers)
+        CHECK(worker.iterationsDone < options.iterations);
+}

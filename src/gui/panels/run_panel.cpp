@@ -230,12 +230,12 @@ void RunPanel::setReplayNote(std::shared_ptr<const TraceDocument> document, std:
 void RunPanel::drawProgress(ViewContext& context, const JobStatus& job) {
     const RunProgress& progress = job.progress;
     if (progress.iterationsPerWorker.empty()) { // loading, replaying, analysing, comparing, or a run still spawning
-        if (job.fraction >= 0.0f) {
-            const char* phase = currentPhase(); // what the analysis does now, in words
-            ImGui::ProgressBar(job.fraction, ImVec2(-1, 0), phase != nullptr ? phase : "");
-        }
+        // Under the bar the phase in words (the status line says the rest);
+        // reading a file has no phase yet, its activity says how far it got.
+        const char* phase = job.fraction >= 0.0f ? currentPhase() : nullptr;
+        if (job.fraction >= 0.0f) ImGui::ProgressBar(job.fraction, ImVec2(-1, 0), "");
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("%s", job.activity.c_str());
+        ImGui::TextDisabled("%s", phase != nullptr ? phase : job.activity.c_str());
         ImGui::PopTextWrapPos();
         return;
     }
