@@ -102,8 +102,9 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
         CHECK(countNear(plain.image, lanes, {kMagenta}, 10) == 0);
 
         // The stays' shader, marked, paints cyan where a stay's band shows between the ticks.
-        const fs::path stays = shaderCopy(dir, "stays-" + axis, "o_color = side || end ? u_outline : u_fill;",
-                                          "o_color = vec4(0.0, 1.0, 1.0, 1.0);", "lane_stays.frag");
+        const fs::path stays =
+            shaderCopy(dir, "stays-" + axis, "o_color = side || end ? over(u_outline, u_fill) : u_fill;",
+                       "o_color = vec4(0.0, 1.0, 1.0, 1.0);", "lane_stays.frag");
         const Environment staysEnv = Environment().set("RACETRACE_SHADER_DIR", stays.string());
         const Picture banded = render(dir, trace, "stays-" + axis + ".png", staysEnv, extra);
         CHECK(countNear(banded.image, left, {kCyan}, 10) > 0);

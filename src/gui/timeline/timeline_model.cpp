@@ -160,6 +160,11 @@ void TimelineModel::buildLanes() {
         for (int slot = 0; slot < 2; ++slot) {
             lane.spans[slot].finish();
             lane.lockWaits[slot].finish();
+            const IntervalRuns& runs = lane.spans[slot];
+            auto& before = lane.contendedBefore[slot];
+            before.assign(runs.size() + 1, 0);
+            for (std::size_t k = 0; k < runs.size(); ++k)
+                before[k + 1] = before[k] + (spans[runs.item(k)].contended ? 1u : 0u);
         }
         for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
             lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis, spans);

@@ -188,7 +188,10 @@ struct LaneModel {
     std::vector<double> time;              ///< timestamps of `events`: x on the RealTime axis
     std::vector<std::uint16_t> maskTree;   ///< segment tree of tick bits: leaves at [n, 2n)
     IntervalRuns spans[2];                 ///< critical-section stays per axis; item = index in WorkerEvents::spans
-    std::vector<std::uint64_t> lifecycle;  ///< start/exit/killed events, drawn as glyphs at every zoom
+    /// Per axis: [k] = how many of spans' first k entries were contended, so a
+    /// merged block of stays knows in O(1) whether any of them was.
+    std::vector<std::uint32_t> contendedBefore[2];
+    std::vector<std::uint64_t> lifecycle; ///< start/exit/killed events, drawn as glyphs at every zoom
     /// Per ChannelMark: its events in this lane, ascending (so ascending on both axes).
     std::array<std::vector<std::uint64_t>, kChannelMarkCount> marks;
     IntervalRuns blocked[2]; ///< blocking channel calls per axis; item = index into MessageStats::waits

@@ -111,8 +111,6 @@ void drawChannelMark(ImDrawList* draw, const Palette& p, ChannelMark mark, ImVec
 void WorkerLane::preprocess(const TimelineModel& model) {
     const auto& lanes = model.lanes();
     m_events = m_worker < lanes.size() ? &lanes[m_worker] : nullptr;
-    const auto& indexLanes = model.document().index.lanes();
-    m_spans = m_worker < indexLanes.size() ? &indexLanes[m_worker].spans : nullptr;
     const Trace& trace = model.trace();
     m_name = workerName(m_worker);
     m_role = m_pid = m_cpus = {};
@@ -227,7 +225,7 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
         if (!painted) {
             f.draw->AddRectFilled(min, max, f.palette->criticalSpan);
             // Held while another waited (contended): a heavier outline, as Tracy marks the state.
-            outlineRect(f.draw, min, max, outline, contended(runs, first, last) ? 3.0f * f.strokeScale : 1.0f);
+            outlineRect(f.draw, min, max, outline, contended(first, last, f.axis) ? 3.0f * f.strokeScale : 1.0f);
         }
         if (f.mouseIn(min, max)) {
             hover.stayWorker = m_worker;
@@ -242,12 +240,9 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
         runs.forEachRun(f.ctx.toValue(f.mouse.x - 2.0f), f.ctx.toValue(f.mouse.x + 2.0f), f.mergeUnits(), drawRun);
 }
 
-bool WorkerLane::contended(const IntervalRuns& runs, std::size_t first, std::size_t last) const {
-    if (m_spans == nullptr) return false;
-    // A merged block looks at a bounded number of its stays: the outline is a hint, not a count.
-    for (std::size_t k = first; k < last && k < first + 64; ++k)
-        if (const auto item = runs.item(k); item < m_spans->size() && (*m_spans)[item].contended) return true;
-    return false;
+bool WorkerLane::contended(std::size_t first, std::size_t last, TimeAxis axis) const {
+    const auto& before = m_events->contendedBefore[axisSlot(axis)];
+    return last < before.size() && first < last && before[last] > before[first];
 }
 
 void WorkerLane::drawSpinBar(const TimelineFrame& f, std::size_t lane, std::size_t k) const {

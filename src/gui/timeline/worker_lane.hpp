@@ -37,15 +37,14 @@ class WorkerLane final : public TimelineLane {
     void drawBlocked(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
     /// Waiting for the lock: a strip in the worker's colour along the lane's foot.
     void drawLockWaits(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
-    /// Any of the stays in `runs` [first, last) was contended.
-    bool contended(const IntervalRuns& runs, std::size_t first, std::size_t last) const;
+    /// Any of the stays [first, last) of the lane's spans on `axis` was contended.
+    bool contended(std::size_t first, std::size_t last, TimeAxis axis) const;
     /// Would-block, end-of-file, broken-pipe, torn and dropped glyphs above the ticks, at every zoom.
     void drawChannelMarks(const TimelineFrame& frame, std::size_t lane) const;
 
     std::uint32_t m_worker;
-    const LaneModel* m_events = nullptr;                       ///< this worker's share of the model (preprocess)
-    const std::vector<CriticalSectionSpan>* m_spans = nullptr; ///< its stays (TraceIndex), what runs' items index
-    std::string m_name, m_role, m_pid, m_cpus;                 ///< the label's lines, made once per document
+    const LaneModel* m_events = nullptr;       ///< this worker's share of the model (preprocess)
+    std::string m_name, m_role, m_pid, m_cpus; ///< the label's lines, made once per document
 };
 
 } // namespace racetrace
