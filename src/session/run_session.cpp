@@ -50,6 +50,7 @@ bool RunSession::startJob(std::string activity, std::function<void()> job) {
     {
         std::lock_guard lock(m_mutex);
         m_activity = std::move(activity);
+        m_pendingKill.reset();
     }
     m_busy.store(true);
     m_analysing.store(false);
@@ -73,8 +74,9 @@ bool RunSession::startRun(const RunOptions& asked) {
         {
             std::lock_guard lock(m_mutex);
             m_run = std::move(*run);
-            // Stop (Esc) while the workers were starting found no run to stop: it stops it now.
+            // Stop (Esc) or Kill (K) while the workers were starting found no run yet: done now.
             if (m_stopRequested.load()) m_run->requestStop();
+            if (m_pendingKill) m_run->requestKill(*std::exchange(m_pendingKill, std::nullopt));
         }
         while (raw->pump())
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -200,8 +202,11 @@ void RunSession::stop() {
 
 bool RunSession::killNow(std::uint32_t worker) {
     std::lock_guard lock(m_mutex);
-    if (!m_run || !m_busy.load() || m_analysing.load()) return false;
-    m_run->requestKill(worker);
+    if (!m_busy.load() || !m_runJob.load() || m_analysing.load()) return false;
+    if (m_run)
+        m_run->requestKill(worker);
+    else
+        m_pendingKill = worker; // the workers are still starting: killed as soon as the run exists
     return true;
 }
 

@@ -102,8 +102,9 @@ class RunSession {
     std::uint64_t m_replayTotal = 0;           ///< guarded by m_mutex: the current replay's steps
     std::atomic<bool> m_closing{false};        ///< the window is closing: skip analysing the stopped run
     mutable std::mutex m_mutex;
-    std::unique_ptr<Run> m_run; ///< guarded by m_mutex (only pointer access; Run is used by its thread)
-    std::string m_activity;     ///< guarded by m_mutex
+    std::unique_ptr<Run> m_run;                 ///< guarded by m_mutex (only pointer access; Run is used by its thread)
+    std::string m_activity;                     ///< guarded by m_mutex
+    std::optional<std::uint32_t> m_pendingKill; ///< guarded by m_mutex: Kill (K) before the run existed
     std::shared_ptr<const TraceDocument> m_result;
     std::optional<ReplayOutcome> m_replay;
     std::shared_ptr<const Comparison> m_comparison;

@@ -137,3 +137,21 @@ TEST_CASE("Stop pressed while the workers are still starting stops the run once 
     for (const WorkerRecord& worker : document->trace.workers)
         CHECK(worker.iterationsDone < options.iterations);
 }
+
+TEST_CASE("Kill A pressed while the workers are still starting kills A once the run has started",
+          "[session][run][kill]") {
+    RunOptions options;
+    options.scenario = "naive-flag";
+    options.workers = 2;
+    options.iterations = 200'000;
+    options.watchdogSeconds = 1.0; // A killed holding the flag leaves B waiting: the watchdog ends the run
+    RunSession session;
+    REQUIRE(session.startRun(options));
+    CHECK(session.killNow(0)); // Run::start has not returned yet
+    REQUIRE(waitIdle(session));
+    const auto document = session.takeResult();
+    REQUIRE(document != nullptr);
+    REQUIRE_FALSE(document->trace.workers.empty());
+    CHECK(document->trace.workers[0].exit.how == WorkerExit::How::Killed);
+    CHECK(document->trace.workers[0].iterationsDone < options.iterations);
+}
