@@ -50,9 +50,21 @@ void requireOutcome(const std::string& scenario, bool watchdog, bool recovers, c
     requireNoLeftovers(shmBefore);
 }
 
+/// B's write of the flag that ended the stay `span` (its "Y = 1" after leaving):
+/// the first write of B's to the deciding read's variable after its own set.
+std::uint64_t releaseWrite(const Trace& trace, const CriticalSectionSpan& span) {
+    const std::uint32_t flag = trace.events[span.decidingRead].variable;
+    for (std::uint64_t i = span.guardWrite + 1; i < trace.events.size(); ++i) {
+        const Event& e = trace.events[i];
+        if (e.worker == span.worker && e.variable == flag && changesMemory(e)) return i;
+    }
+    return kNoEvent;
+}
+
 /// B passed the flag beside A's last entry (where A was killed): some stay of
-/// B's was decided by a read of Y made before A set Y for that entry, and
-/// ended after it, in memory's order (B got in first, or just after).
+/// B's was decided by a read of Y made before A set Y for that entry, and B
+/// freed Y after A set it, in memory's order. (B's cs_exit may come before A's
+/// set: the release is the write after it.)
 bool bPassedTheFlagBesideA(const Trace& trace) {
     const auto spans = criticalSections(trace);
     const CriticalSectionSpan* last = nullptr;
@@ -60,7 +72,9 @@ bool bPassedTheFlagBesideA(const Trace& trace) {
         if (span.worker == 0) last = &span;
     if (last == nullptr || last->guardWrite == kNoEvent) return false;
     return std::any_of(spans.begin(), spans.end(), [&](const CriticalSectionSpan& span) {
-        return span.worker == 1 && span.decidingRead < last->guardWrite && span.endPosition > last->guardWrite;
+        if (span.worker != 1 || span.decidingRead == kNoEvent || span.guardWrite == kNoEvent) return false;
+        const std::uint64_t release = releaseWrite(trace, span);
+        return span.decidingRead < last->guardWrite && release != kNoEvent && release > last->guardWrite;
     });
 }
 
