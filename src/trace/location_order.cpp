@@ -43,6 +43,8 @@
 #include <functional>
 #include <numeric>
 #include <queue>
+#include <tuple>
+#include <utility>
 
 namespace racetrace::location {
 
@@ -64,21 +66,121 @@ std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) {
 
 /// A write a read may have returned, and how much clock error that needs.
 struct Candidate {
-    std::size_t write = kNone; ///< position in History::writes; kNone with `initial`
+    Position write = kNone; ///< position in History::writes; kNone with `initial` (32 bits: 16 bytes a candidate)
     bool initial = false;
     std::uint64_t cost = 0; ///< ns of clock error the choice needs
 };
 
+/// First index in [from, end) whose element is not less than `key`, searched
+/// outward from `from` (galloping): O(log distance), for lookups that move a
+/// little each time.
+template <typename Vector, typename Key>
+std::size_t gallopLowerBound(const Vector& v, std::size_t from, std::size_t end, const Key& key) {
+    std::size_t step = 1;
+    std::size_t low = from;
+    while (low + step < end && v[low + step - 1] < key) {
+        low += step;
+        step *= 2;
+    }
+    const auto it = std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(low),
+                                     v.begin() + static_cast<std::ptrdiff_t>(std::min(end, low + step)), key);
+    return static_cast<std::size_t>(it - v.begin());
+}
+
+/// A location's writes grouped by value (positions ascending within a value),
+/// for finding a read's writes of its value on either side of it. Reads are
+/// looked up in trace order, so each value keeps a cursor at the read's place
+/// among its writes, and the value's group is searched from the last one found:
+/// both move a little each time, where binary searches over all the writes
+/// missed the cache at every step.
+class WritesByValue {
+  public:
+    /// A value's writes are positions[begin, end); those before the read end at split.
+    struct Range {
+        std::size_t begin, split, end;
+    };
+
+    explicit WritesByValue(const std::vector<Write>& writes) : values(writes.size()), positions(writes.size()) {
+        if (!countingSort(writes)) comparisonSort(writes);
+        for (std::size_t k = 0; k < values.size(); ++k)
+            if (k == 0 || values[k] != values[k - 1]) {
+                m_groupValue.push_back(values[k]);
+                m_groupBegin.push_back(k);
+            }
+        m_cursor = m_groupBegin;
+        m_groupBegin.push_back(values.size());
+    }
+
+    /// The writes of `value`, split before position `before`. Calls must come
+    /// with `before` never falling for the same value (reads in trace order).
+    Range find(std::int64_t value, std::size_t before) {
+        const std::size_t groups = m_groupValue.size();
+        std::size_t g = 0;
+        if (m_hint < groups && m_groupValue[m_hint] <= value)
+            g = gallopLowerBound(m_groupValue, m_hint, groups, value);
+        else
+            g = static_cast<std::size_t>(std::lower_bound(m_groupValue.begin(), m_groupValue.end(), value) -
+                                         m_groupValue.begin());
+        if (g == groups || m_groupValue[g] != value) return {0, 0, 0};
+        m_hint = g;
+        const std::size_t end = m_groupBegin[g + 1];
+        m_cursor[g] = gallopLowerBound(positions, m_cursor[g], end, before);
+        return {m_groupBegin[g], m_cursor[g], end};
+    }
+
+    std::vector<std::int64_t> values;
+    std::vector<std::size_t> positions;
+
+  private:
+    /// Flags, locks and record words take a few values: a stable counting sort
+    /// in two passes. False (and nothing done) past kMostValues of them.
+    bool countingSort(const std::vector<Write>& writes) {
+        constexpr std::size_t kMostValues = 16;
+        std::vector<std::pair<std::int64_t, std::size_t>> counts; // (value, writes of it), sorted by value
+        for (const Write& w : writes) {
+            auto it = std::lower_bound(counts.begin(), counts.end(), std::pair{w.value, std::size_t{0}});
+            if (it == counts.end() || it->first != w.value) {
+                if (counts.size() == kMostValues) return false;
+                it = counts.insert(it, {w.value, 0});
+            }
+            ++it->second;
+        }
+        std::size_t start = 0;
+        for (auto& [value, count] : counts)
+            start += std::exchange(count, start); // each value's first slot
+        for (std::size_t p = 0; p < writes.size(); ++p) {
+            auto it = std::lower_bound(counts.begin(), counts.end(), std::pair{writes[p].value, std::size_t{0}},
+                                       [](const auto& a, const auto& b) { return a.first < b.first; });
+            values[it->second] = writes[p].value;
+            positions[it->second++] = p;
+        }
+        return true;
+    }
+
+    void comparisonSort(const std::vector<Write>& writes) {
+        std::vector<std::pair<std::int64_t, std::size_t>> pairs(writes.size());
+        for (std::size_t p = 0; p < writes.size(); ++p)
+            pairs[p] = {writes[p].value, p};
+        if (!std::is_sorted(pairs.begin(), pairs.end())) std::sort(pairs.begin(), pairs.end());
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+            std::tie(values[k], positions[k]) = pairs[k];
+    }
+
+    std::vector<std::int64_t> m_groupValue; ///< each distinct value, ascending
+    std::vector<std::size_t> m_groupBegin;  ///< where each value's writes begin (one more: the end)
+    std::vector<std::size_t> m_cursor;      ///< per value: the first of its writes not before the last read
+    std::size_t m_hint = 0;                 ///< the group found last
+};
+
 /// Step 1: appends the writes `r` may have returned to `found`, the likeliest first (see the top of the file).
-void addCandidates(const History& h, const std::vector<std::size_t>& byValue, const Read& r, std::int64_t initial,
-                   const EventGaps& gaps, std::vector<Candidate>& found) {
+void addCandidates(const History& h, WritesByValue& byValue, const Read& r, std::int64_t initial, const EventGaps& gaps,
+                   std::vector<Candidate>& found) {
     const auto& writes = h.writes;
-    const auto lo = std::lower_bound(byValue.begin(), byValue.end(), r.value,
-                                     [&](std::size_t p, std::int64_t value) { return writes[p].value < value; });
-    const auto hi = std::upper_bound(lo, byValue.end(), r.value,
-                                     [&](std::int64_t value, std::size_t p) { return value < writes[p].value; });
-    // Within one value, positions ascend: split them at the read.
-    const auto split = std::lower_bound(lo, hi, r.before);
+    const WritesByValue::Range range = byValue.find(r.value, r.before);
+    const auto at = [&](std::size_t k) { return byValue.positions.begin() + static_cast<std::ptrdiff_t>(k); };
+    const auto lo = at(range.begin);
+    const auto hi = at(range.end);
+    const auto split = at(range.split);
 
     const std::size_t first = found.size();
     // The latest allowed writes of the value stamped before the read.
@@ -121,7 +223,7 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
     const std::size_t own = r.ownLast;
     for (auto c = found.begin() + static_cast<std::ptrdiff_t>(first); c != found.end(); ++c)
         if (c->write != kNone && own != kNone && writes[own].value == r.value &&
-            h.runStart[std::max(c->write, own)] <= std::min(c->write, own))
+            h.runStart[std::max<std::size_t>(c->write, own)] <= std::min<std::size_t>(c->write, own))
             c->write = own;
     // Ties go to the earlier candidate: a trace whose clocks agree with its values keeps its order.
     // (At most five: an insertion sort, stable and without allocating.)
@@ -130,11 +232,12 @@ void addCandidates(const History& h, const std::vector<std::size_t>& byValue, co
             std::swap(found[j], found[j - 1]);
 }
 
-/// "Write `from` before write `to`", because of read `read` (an index into History::reads).
+/// "Write `from` before write `to`", because of read `read` (an index into
+/// History::reads). Positions in 32 bits: 12 bytes an edge, up to two a read.
 struct Edge {
-    std::size_t from;
-    std::size_t to;
-    std::size_t read;
+    Position from;
+    Position to;
+    Position read;
 };
 
 /// A read that returned its own worker's write `own`: no other worker's write
@@ -288,11 +391,9 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
 class LocationOrder {
   public:
     LocationOrder(const History& h, std::int64_t initial, const EventGaps& gaps) : m_h(h), m_chosen(h.reads.size(), 0) {
-        std::vector<std::size_t> byValue(h.writes.size());
-        std::iota(byValue.begin(), byValue.end(), std::size_t{0});
-        std::sort(byValue.begin(), byValue.end(), [&](std::size_t a, std::size_t b) {
-            return h.writes[a].value != h.writes[b].value ? h.writes[a].value < h.writes[b].value : a < b;
-        });
+        WritesByValue byValue(h.writes);
+        // Most reads get one to three candidates: room for two each, so the list rarely copies itself.
+        m_candidates.reserve(2 * h.reads.size());
         // Step 1: every read's candidates, flat; m_chosen[r] indexes the one in use.
         m_firstCandidate.assign(h.reads.size() + 1, 0);
         for (std::size_t r = 0; r < h.reads.size(); ++r) {
@@ -327,6 +428,7 @@ class LocationOrder {
     /// The constraints the current choice of sources puts on the writes.
     std::vector<Edge> edges(std::vector<std::uint64_t>& readCost, std::vector<bool>& canChange) const {
         std::vector<Edge> out;
+        out.reserve(2 * m_h.reads.size()); // at most two a read, but for own-write reads
         for (std::size_t r = 0; r < m_h.reads.size(); ++r) {
             const std::size_t count = m_firstCandidate[r + 1] - m_firstCandidate[r];
             canChange[r] = m_chosen[r] + 1u < count;

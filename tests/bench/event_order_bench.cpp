@@ -13,6 +13,7 @@
 #include "analysis/finders.hpp"
 #include "recorded_run.hpp"
 #include "trace/event_order.hpp"
+#include "trace/modification_order.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -28,6 +29,16 @@ void BM_FinalizeEventOrder(benchmark::State& state) {
     processCopies(state, [](Trace& trace) { benchmark::DoNotOptimize(finalizeEventOrder(trace)); });
 }
 BENCHMARK(BM_FinalizeEventOrder)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+
+/// The modification-order search alone, every location searched (what the
+/// run does before its order repair, and what info does where a saved trace's
+/// reads disagree with its order).
+void BM_ModificationOrderSearch(benchmark::State& state) {
+    processCopies(state, [](Trace& trace) {
+        benchmark::DoNotOptimize(modificationOrders(trace, OrderFinding::SearchEveryLocation));
+    });
+}
+BENCHMARK(BM_ModificationOrderSearch)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
 void BM_FindStoreBuffering(benchmark::State& state) {
     processCopies(state, [](Trace& trace) {
