@@ -255,6 +255,15 @@ constexpr bool changesMemory(const Event& event) {
 }
 
 /// The value an event that changes memory leaves there (see changesMemory).
-std::int64_t writtenValue(const Event& event);
+/// Inline: the order repair asks it of every write, several times.
+constexpr std::int64_t writtenValue(const Event& event) {
+    switch (eventKindInfo(event.kind).aux) {
+    case AuxMeaning::NewValue: return static_cast<std::int32_t>(event.aux);
+    case AuxMeaning::Delta:
+        // Wrap like the hardware would rather than overflow (UB) on a scribbled value.
+        return wrappingDifference(event.value, -static_cast<std::int64_t>(static_cast<std::int32_t>(event.aux)));
+    default: return event.value;
+    }
+}
 
 } // namespace racetrace
