@@ -3,6 +3,7 @@
 #include "analysis/critical_sections.hpp"
 #include "analysis/finders.hpp"
 #include "analysis/plain_words.hpp"
+#include "trace/parallel_tasks.hpp"
 #include "trace/phase_timer.hpp"
 
 #include <algorithm>
@@ -141,17 +142,25 @@ Analysis analyse(const Trace& trace) {
     Analysis analysis;
     analysis.messages = analyseMessages(trace);
     const AnalysisInput input{trace, ordersOf(trace, computed), analysis.messages};
-    for (const FindingKindInfo& finder : kFindingKinds) {
-        std::vector<Finding> found;
-        finder.find(input, found);
+    // The finders only read the trace: they run side by side, and their
+    // findings are merged in the registry's order whichever finished first.
+    std::vector<std::vector<Finding>> found(kFindingKinds.size());
+    const std::size_t others = kFindingKinds.size();
+    runTasks(kFindingKinds.size() + 1, [&](std::size_t k) {
+        if (k == others) { // what is not a finder, as one more task
+            analysis.invariants = checkInvariants(trace);
+            analysis.records = recordStates(trace);
+            analysis.locks = lockStats(trace, criticalSections(trace));
+            analysis.fault = faultOutcome(trace);
+            return;
+        }
+        const FindingKindInfo& finder = kFindingKinds[k];
+        finder.find(input, found[k]);
         analysis.counts[static_cast<std::size_t>(finder.kind)] =
-            finder.count ? finder.count(input, found) : found.size();
-        mergeByTime(analysis.findings, std::move(found));
-    }
-    analysis.invariants = checkInvariants(trace);
-    analysis.records = recordStates(trace);
-    analysis.locks = lockStats(trace, criticalSections(trace));
-    analysis.fault = faultOutcome(trace);
+            finder.count ? finder.count(input, found[k]) : found[k].size();
+    });
+    for (std::vector<Finding>& kind : found)
+        mergeByTime(analysis.findings, std::move(kind));
     const Finding* race = analysis.firstRace();
     // A worker killed on purpose is the story of the run (what its death did
     // to the others), even where the lock also raced: the races stay in the findings.

@@ -4,6 +4,7 @@
 #include "trace/modification_order.hpp"
 
 #include "trace/location_history.hpp"
+#include "trace/parallel_tasks.hpp"
 #include "trace/sequence_watch.hpp"
 
 #include <algorithm>
@@ -189,12 +190,19 @@ void searchOrders(const Trace& trace, SlotCounts& slots, const EventGaps& missin
         if (slot != SlotCounts::kNoSlot && wanted[slot]) builders[slot].add(e, i, gaps[e.worker]);
     }
     slots.slotOfEvent = {}; // 4 bytes an event, no longer needed: gone before the searches take their memory
-    for (std::size_t slot = 0; slot < builders.size(); ++slot) {
-        if (!wanted[slot]) continue;
+    // The locations are independent: searched side by side, the biggest first.
+    std::vector<std::size_t> searched;
+    for (std::size_t slot = 0; slot < builders.size(); ++slot)
+        if (wanted[slot]) searched.push_back(slot);
+    const auto accesses = [&](std::size_t slot) { return slots.counts[slot].first + slots.counts[slot].second; };
+    std::stable_sort(searched.begin(), searched.end(),
+                     [&](std::size_t a, std::size_t b) { return accesses(a) > accesses(b); });
+    runTasks(searched.size(), [&](std::size_t k) {
+        const std::size_t slot = searched[k];
         const location::History history = builders[slot].finish();
         const std::uint16_t variable = slots.locations[slot].first;
         orders[slot] = location::orderLocation(history, trace.scenario.variables[variable].initial, missing);
-    }
+    });
 }
 
 } // namespace
