@@ -3,7 +3,9 @@
 #include "analysis/trace_queries.hpp"
 #include "gui/theme.hpp"
 #include "session/document.hpp"
+#include "trace/parallel_tasks.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <map>
@@ -102,73 +104,83 @@ const Trace& TimelineModel::trace() const {
 }
 
 void TimelineModel::buildLanes() {
+    const std::size_t workers = trace().workers.size();
+    m_lanes.resize(workers);
+    m_openStayBeginNs.assign(workers, kNoEvent);
+    // Each lane reads only the trace and writes only itself: side by side.
+    runTasks(std::min(workers, m_document->index.lanes().size()), [&](std::size_t w) { buildLane(w); });
+    m_liveSlot = std::any_of(m_lanes.begin(), m_lanes.end(), [](const LaneModel& lane) { return lane.openStay; });
+}
+
+void TimelineModel::buildLane(std::size_t w) {
     const Trace& tr = trace();
-    const auto& indexLanes = m_document->index.lanes();
-    m_lanes.resize(tr.workers.size());
-    m_openStayBeginNs.assign(m_lanes.size(), kNoEvent);
-    for (std::size_t w = 0; w < m_lanes.size() && w < indexLanes.size(); ++w) {
-        LaneModel& lane = m_lanes[w];
-        const WorkerEvents& source = indexLanes[w];
-        lane.events = source.events;
-        const std::size_t n = lane.events.size();
-        lane.time.resize(n);
-        lane.maskTree.assign(2 * n, 0);
-        for (std::size_t k = 0; k < n; ++k) {
-            const Event& e = tr.events[lane.events[k]];
-            lane.time[k] = static_cast<double>(e.timestamp);
-            auto bits = static_cast<std::uint16_t>(1u << static_cast<unsigned>(tickKindOf(tr, e)));
-            if (e.kind == EventKind::Spin) bits |= kSpinBit;
-            lane.maskTree[n + k] = bits;
-            if (eventKindInfo(e.kind).timeline == TimelineClass::Lifecycle) lane.lifecycle.push_back(lane.events[k]);
-            if (const ChannelMark mark = channelMarkOf(e.kind); mark != ChannelMark::Count)
-                lane.marks[static_cast<std::size_t>(mark)].push_back(lane.events[k]);
-        }
-        for (std::size_t k = n; k-- > 1;)
-            lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
-
-        // A worker that has neither left its last stay nor ended is inside right
-        // now (step mode shows such live traces). Without an exit event that
-        // stay would end on the last event in event order, which is its own
-        // enter when it just went in: zero wide at the very moment that matters.
-        // (A worker with dropped events may have lost its exit: never open.)
-        const bool ended = !lane.lifecycle.empty() && tr.events[lane.lifecycle.back()].kind != EventKind::WorkerStart;
-        lane.openStay = !ended && tr.workers[w].dropped == 0 && !source.spans.empty() &&
-                        source.spans.back().exitEvent >= tr.events.size();
-        m_liveSlot = m_liveSlot || lane.openStay;
-
-        const auto& spans = source.spans;
-        for (std::size_t s = 0; s < spans.size(); ++s) {
-            const CriticalSectionSpan& span = spans[s];
-            const auto item = static_cast<std::uint32_t>(s);
-            lane.spans[0].add(static_cast<double>(span.beginNs), static_cast<double>(span.endNs), item);
-            const double enter = span.enterEvent < tr.events.size()
-                                     ? static_cast<double>(span.enterEvent)
-                                     : static_cast<double>(TraceIndex::firstEventAtOrAfter(tr, span.beginNs));
-            double exit = span.exitEvent < tr.events.size()
-                              ? static_cast<double>(span.exitEvent)
-                              : static_cast<double>(lastEventAtOrBefore(static_cast<double>(span.endNs)));
-            if (lane.openStay && s + 1 == spans.size()) { // into the slot of the access still to come
-                exit = static_cast<double>(tr.events.size());
-                m_openStayBeginNs[w] = span.beginNs;
-            }
-            lane.spans[1].add(enter, exit, item);
-            if (span.waitedForOther && span.waitEvent < tr.events.size()) {
-                lane.lockWaits[0].add(static_cast<double>(span.waitBeginNs), static_cast<double>(span.beginNs), item);
-                lane.lockWaits[1].add(static_cast<double>(span.waitEvent), enter, item);
-            }
-        }
-        for (int slot = 0; slot < 2; ++slot) {
-            lane.spans[slot].finish();
-            lane.lockWaits[slot].finish();
-            const IntervalRuns& runs = lane.spans[slot];
-            auto& before = lane.contendedBefore[slot];
-            before.assign(runs.size() + 1, 0);
-            for (std::size_t k = 0; k < runs.size(); ++k)
-                before[k + 1] = before[k] + (spans[runs.item(k)].contended ? 1u : 0u);
-        }
-        for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
-            lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis, spans);
+    LaneModel& lane = m_lanes[w];
+    const WorkerEvents& source = m_document->index.lanes()[w];
+    lane.events = source.events;
+    const std::size_t n = lane.events.size();
+    lane.time.resize(n);
+    lane.maskTree.assign(2 * n, 0);
+    for (std::size_t k = 0; k < n; ++k) {
+        const Event& e = tr.events[lane.events[k]];
+        lane.time[k] = static_cast<double>(e.timestamp);
+        auto bits = static_cast<std::uint16_t>(1u << static_cast<unsigned>(tickKindOf(tr, e)));
+        if (e.kind == EventKind::Spin) bits |= kSpinBit;
+        lane.maskTree[n + k] = bits;
+        if (eventKindInfo(e.kind).timeline == TimelineClass::Lifecycle) lane.lifecycle.push_back(lane.events[k]);
+        if (const ChannelMark mark = channelMarkOf(e.kind); mark != ChannelMark::Count)
+            lane.marks[static_cast<std::size_t>(mark)].push_back(lane.events[k]);
     }
+    for (std::size_t k = n; k-- > 1;)
+        lane.maskTree[k] = lane.maskTree[2 * k] | lane.maskTree[2 * k + 1];
+    buildLaneStays(w);
+}
+
+/// The lane's stays and lock waits, on both axes, and its tick pyramids.
+void TimelineModel::buildLaneStays(std::size_t w) {
+    const Trace& tr = trace();
+    LaneModel& lane = m_lanes[w];
+    const WorkerEvents& source = m_document->index.lanes()[w];
+    // A worker that has neither left its last stay nor ended is inside right
+    // now (step mode shows such live traces). Without an exit event that
+    // stay would end on the last event in event order, which is its own
+    // enter when it just went in: zero wide at the very moment that matters.
+    // (A worker with dropped events may have lost its exit: never open.)
+    const bool ended = !lane.lifecycle.empty() && tr.events[lane.lifecycle.back()].kind != EventKind::WorkerStart;
+    lane.openStay = !ended && tr.workers[w].dropped == 0 && !source.spans.empty() &&
+                    source.spans.back().exitEvent >= tr.events.size();
+
+    const auto& spans = source.spans;
+    for (std::size_t s = 0; s < spans.size(); ++s) {
+        const CriticalSectionSpan& span = spans[s];
+        const auto item = static_cast<std::uint32_t>(s);
+        lane.spans[0].add(static_cast<double>(span.beginNs), static_cast<double>(span.endNs), item);
+        const double enter = span.enterEvent < tr.events.size()
+                                 ? static_cast<double>(span.enterEvent)
+                                 : static_cast<double>(TraceIndex::firstEventAtOrAfter(tr, span.beginNs));
+        double exit = span.exitEvent < tr.events.size()
+                          ? static_cast<double>(span.exitEvent)
+                          : static_cast<double>(lastEventAtOrBefore(static_cast<double>(span.endNs)));
+        if (lane.openStay && s + 1 == spans.size()) { // into the slot of the access still to come
+            exit = static_cast<double>(tr.events.size());
+            m_openStayBeginNs[w] = span.beginNs;
+        }
+        lane.spans[1].add(enter, exit, item);
+        if (span.waitedForOther && span.waitEvent < tr.events.size()) {
+            lane.lockWaits[0].add(static_cast<double>(span.waitBeginNs), static_cast<double>(span.beginNs), item);
+            lane.lockWaits[1].add(static_cast<double>(span.waitEvent), enter, item);
+        }
+    }
+    for (int slot = 0; slot < 2; ++slot) {
+        lane.spans[slot].finish();
+        lane.lockWaits[slot].finish();
+        const IntervalRuns& runs = lane.spans[slot];
+        auto& before = lane.contendedBefore[slot];
+        before.assign(runs.size() + 1, 0);
+        for (std::size_t k = 0; k < runs.size(); ++k)
+            before[k + 1] = before[k] + (spans[runs.item(k)].contended ? 1u : 0u);
+    }
+    for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
+        lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis, spans);
 }
 
 namespace {

@@ -281,6 +281,8 @@ class TimelineModel {
 
   private:
     void buildLanes();
+    void buildLane(std::size_t worker); ///< one worker's lane: ticks, stays, waits, pyramids
+    void buildLaneStays(std::size_t worker);
     void buildFindings();
     /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
     void buildChannels();
