@@ -32,6 +32,7 @@
 #include "trace/channel_order.hpp"
 #include "trace/deadline_merge.hpp"
 #include "trace/modification_order.hpp"
+#include "trace/parallel_tasks.hpp"
 #include "trace/phase_timer.hpp"
 
 #include <algorithm>
@@ -48,51 +49,64 @@ using merge::Index;
 using merge::kNoIndex;
 constexpr std::uint64_t kUnset = std::numeric_limits<std::uint64_t>::max();
 
-/// Step 1. `orders` are the trace's modification orders (event indices).
-std::vector<Edge> valueEdges(const std::vector<Event>& events, const std::vector<ModificationOrder>& orders) {
-    std::vector<Edge> edges;
+/// Step 1 for one location: its edges appended to `edges`. `positionOf` maps
+/// each of the location's writes (an event index) to its position in
+/// order.writes; this fills those entries (locations own disjoint writes).
+void locationEdges(const std::vector<Event>& events, const ModificationOrder& order, std::vector<Index>& positionOf,
+                   std::vector<Edge>& edges) {
     const auto add = [&](std::uint64_t from, std::uint64_t to) {
         if (from != to) edges.push_back({static_cast<Index>(from), static_cast<Index>(to)});
     };
-    for (const ModificationOrder& order : orders) {
-        const auto& writes = order.writes;
-        for (std::size_t k = 1; k < writes.size(); ++k)
-            add(writes[k - 1], writes[k]);
-        // (write, its position in the order), to find what overwrote a read's source.
-        std::vector<std::pair<std::uint64_t, std::size_t>> position(writes.size());
-        for (std::size_t k = 0; k < writes.size(); ++k)
-            position[k] = {writes[k], k};
-        std::sort(position.begin(), position.end());
-        // Per position, the next write of another value: writing the same value
-        // again (two workers both stored 5) changes nothing a read can see.
-        std::vector<std::uint64_t> changedBy(writes.size() + 1, kNoEvent);
-        for (std::size_t k = writes.size(); k-- > 1;)
-            changedBy[k - 1] =
-                writtenValue(events[writes[k]]) != writtenValue(events[writes[k - 1]]) ? writes[k] : changedBy[k];
-        const auto overwriterOf = [&](std::uint64_t write) {
-            const auto it = std::lower_bound(position.begin(), position.end(), std::pair{write, std::size_t{0}});
-            if (it == position.end() || it->first != write) return kNoEvent;
-            return changedBy[it->second];
-        };
-        std::uint64_t firstChange = kUnset; // position of the first write that changed the initial value
-        for (const auto& [read, source] : order.sources) {
-            if (source == kNoEvent) continue; // no write of that value: nothing to say
-            std::uint64_t next = kNoEvent;
-            if (source == kInitialValue) {
-                // Before the first write of another value than the initial one
-                // (every read of the initial value returned that same value).
-                if (firstChange == kUnset)
-                    firstChange = static_cast<std::uint64_t>(
-                        std::find_if(writes.begin(), writes.end(),
-                                     [&](std::uint64_t w) { return writtenValue(events[w]) != events[read].value; }) -
-                        writes.begin());
-                if (firstChange < writes.size()) next = writes[firstChange];
-            } else {
-                add(source, read);
-                next = overwriterOf(source);
-            }
-            if (next != kNoEvent) add(read, next);
+    const auto& writes = order.writes;
+    for (std::size_t k = 0; k < writes.size(); ++k) {
+        positionOf[writes[k]] = static_cast<Index>(k);
+        if (k > 0) add(writes[k - 1], writes[k]);
+    }
+    // Per position, the next write of another value: writing the same value
+    // again (two workers both stored 5) changes nothing a read can see.
+    std::vector<std::uint64_t> changedBy(writes.size() + 1, kNoEvent);
+    for (std::size_t k = writes.size(); k-- > 1;)
+        changedBy[k - 1] =
+            writtenValue(events[writes[k]]) != writtenValue(events[writes[k - 1]]) ? writes[k] : changedBy[k];
+    const auto overwriterOf = [&](std::uint64_t write) {
+        const Index k = positionOf[write];
+        return k < writes.size() && writes[k] == write ? changedBy[k] : kNoEvent;
+    };
+    std::uint64_t firstChange = kUnset; // position of the first write that changed the initial value
+    for (const auto& [read, source] : order.sources) {
+        if (source == kNoEvent) continue; // no write of that value: nothing to say
+        std::uint64_t next = kNoEvent;
+        if (source == kInitialValue) {
+            // Before the first write of another value than the initial one
+            // (every read of the initial value returned that same value).
+            if (firstChange == kUnset)
+                firstChange = static_cast<std::uint64_t>(
+                    std::find_if(writes.begin(), writes.end(),
+                                 [&](std::uint64_t w) { return writtenValue(events[w]) != events[read].value; }) -
+                    writes.begin());
+            if (firstChange < writes.size()) next = writes[firstChange];
+        } else {
+            add(source, read);
+            next = source < events.size() ? overwriterOf(source) : kNoEvent;
         }
+        if (next != kNoEvent) add(read, next);
+    }
+}
+
+/// Step 1. `orders` are the trace's modification orders (event indices); the
+/// locations' edges are worked out side by side and joined in location order.
+std::vector<Edge> valueEdges(const std::vector<Event>& events, const std::vector<ModificationOrder>& orders) {
+    std::vector<Index> positionOf(events.size());
+    std::vector<std::vector<Edge>> perLocation(orders.size());
+    runTasks(orders.size(), [&](std::size_t k) { locationEdges(events, orders[k], positionOf, perLocation[k]); });
+    std::size_t total = 0;
+    for (const auto& location : perLocation)
+        total += location.size();
+    std::vector<Edge> edges;
+    edges.reserve(total);
+    for (auto& location : perLocation) {
+        edges.insert(edges.end(), location.begin(), location.end());
+        location = {};
     }
     return edges;
 }
