@@ -1,6 +1,7 @@
 #include "trace/rtrace_codec.hpp"
 
 #include "trace/event_text.hpp"
+#include "trace/parallel_tasks.hpp"
 
 #include <xxhash.h>
 #include <zstd.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <new>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace racetrace {
@@ -284,8 +286,8 @@ std::optional<std::string> BlockDecoder::checkFrame(std::span<const std::uint8_t
     return std::nullopt;
 }
 
-std::optional<std::string> BlockDecoder::append(std::span<const std::uint8_t> frame, std::size_t count,
-                                                std::vector<Event>& out) {
+std::optional<std::string> BlockDecoder::unpack(std::span<const std::uint8_t> frame, std::span<Event> out) {
+    const std::size_t count = out.size();
     if (auto problem = checkFrame(frame, count)) return problem;
     // Bounded by maxContentBytes(count): checkFrame refused anything larger.
     const std::size_t claimed = ZSTD_getFrameContentSize(frame.data(), frame.size());
@@ -310,21 +312,50 @@ std::optional<std::string> BlockDecoder::append(std::span<const std::uint8_t> fr
                " events and column widths need " + std::to_string(kBlockHeaderBytes + count * perEvent);
 
     ColumnReader reader(m_columns.data(), count);
-    m_run.resize(std::min(count, kReadRun));
-    for (std::size_t first = 0; first < count; first += kReadRun) {
-        const std::span<Event> run(m_run.data(), std::min(kReadRun, count - first));
-        reader.read(first, run);
-        out.insert(out.end(), run.begin(), run.end());
-    }
+    for (std::size_t first = 0; first < count; first += kReadRun)
+        reader.read(first, out.subspan(first, std::min(kReadRun, count - first)));
     return std::nullopt;
 }
 
+std::optional<std::string> BlockDecoder::append(std::span<const std::uint8_t> frame, std::size_t count,
+                                                std::vector<Event>& out) {
+    const std::size_t start = out.size();
+    out.resize(start + count); // count was checked against the block's place in the file
+    auto problem = unpack(frame, std::span<Event>(out.data() + start, count));
+    if (problem) out.resize(start);
+    return problem;
+}
+
+/// [first, last) block ranges, one per CPU, of about equal size: blocks are
+/// independent, so each range is packed or unpacked by its own task.
+std::vector<std::pair<std::size_t, std::size_t>> blockRanges(std::size_t blocks) {
+    const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t ranges = std::min(cpus, blocks);
+    std::vector<std::pair<std::size_t, std::size_t>> result;
+    for (std::size_t r = 0; r < ranges; ++r)
+        result.emplace_back(blocks * r / ranges, blocks * (r + 1) / ranges);
+    return result;
+}
+
 void encodeBlocks(std::span<const Event> events, std::vector<BlockEntry>& list, std::vector<std::uint8_t>& blocks) {
-    BlockEncoder encoder;
-    for (std::size_t first = 0; first < events.size(); first += kBlockEvents) {
-        const std::size_t start = blocks.size();
-        encoder.append(events.subspan(first, std::min<std::size_t>(kBlockEvents, events.size() - first)), blocks);
-        list.push_back({blocks.size() - start, XXH64(blocks.data() + start, blocks.size() - start, 0)});
+    const std::size_t count = (events.size() + kBlockEvents - 1) / kBlockEvents;
+    const auto ranges = blockRanges(count);
+    std::vector<std::vector<std::uint8_t>> packed(ranges.size());
+    std::vector<BlockEntry> entries(count);
+    runTasks(ranges.size(), [&](std::size_t r) {
+        BlockEncoder encoder;
+        for (std::size_t block = ranges[r].first; block < ranges[r].second; ++block) {
+            const std::size_t first = block * kBlockEvents;
+            const std::size_t start = packed[r].size();
+            encoder.append(events.subspan(first, std::min<std::size_t>(kBlockEvents, events.size() - first)),
+                           packed[r]);
+            entries[block] = {packed[r].size() - start, XXH64(packed[r].data() + start, packed[r].size() - start, 0)};
+        }
+    });
+    list.insert(list.end(), entries.begin(), entries.end());
+    for (auto& range : packed) {
+        blocks.insert(blocks.end(), range.begin(), range.end());
+        range = {};
     }
 }
 
@@ -399,19 +430,17 @@ Result<void> checkBlocks(const BlockedEvents& file, const BlockList& blocks, con
     return {};
 }
 
-} // namespace
+/// Events a real trace's file holds per byte, at most (~1; 16 for a very
+/// repetitive one). A file claiming more is unpacked by decodeInTurn into a
+/// vector that grows with what really unpacks, so a crafted file whose frames
+/// all claim the most cannot make us reserve ~700,000 times its size up front.
+constexpr std::uint64_t kReservedEventsPerByte = 16;
 
-Result<void> decodeBlocks(const BlockedEvents& file, const std::string& name, const std::atomic<bool>* cancel,
-                          std::vector<Event>& events) {
-    const BlockList blocks(file);
-    if (auto sizes = checkSizes(file, blocks, name); !sizes) return sizes;
-    if (auto checked = checkBlocks(file, blocks, name); !checked) return checked;
-    // Room for what a real trace's file holds (~1 event per byte; 16 for a very
-    // repetitive one); beyond that the vector grows with what really unpacks,
-    // so a crafted file whose frames all claim the most cannot make us reserve
-    // ~700,000 times its size up front.
-    constexpr std::uint64_t kReservedEventsPerByte = 16;
-    events.reserve(std::min<std::uint64_t>(file.eventCount, file.rest.size() * kReservedEventsPerByte));
+/// A file claiming more events than kReservedEventsPerByte allows: unpacked
+/// block after block.
+Result<void> decodeInTurn(const BlockedEvents& file, const BlockList& blocks, const std::string& name,
+                          const std::atomic<bool>* cancel, std::vector<Event>& events) {
+    events.reserve(events.size() + file.rest.size() * kReservedEventsPerByte);
     BlockDecoder decoder;
     const std::uint8_t* block = file.rest.data();
     for (std::uint64_t i = 0; i < blocks.count(); ++i) {
@@ -421,6 +450,43 @@ Result<void> decodeBlocks(const BlockedEvents& file, const std::string& name, co
             return fail(name + " is damaged: " + blocks.name(i) + " " + *problem + ".");
         block += entry.bytes;
     }
+    return {};
+}
+
+} // namespace
+
+Result<void> decodeBlocks(const BlockedEvents& file, const std::string& name, const std::atomic<bool>* cancel,
+                          std::vector<Event>& events) {
+    const BlockList blocks(file);
+    if (auto sizes = checkSizes(file, blocks, name); !sizes) return sizes;
+    if (auto checked = checkBlocks(file, blocks, name); !checked) return checked;
+    if (file.eventCount > file.rest.size() * kReservedEventsPerByte)
+        return decodeInTurn(file, blocks, name, cancel, events);
+    // A real trace's file: room for every event now, and the blocks unpacked side by side into their places.
+    const std::size_t base = events.size();
+    events.resize(base + file.eventCount);
+    const auto ranges = blockRanges(blocks.count());
+    std::vector<std::uint64_t> offsets(blocks.count() + 1, 0); // where each block's frame starts in file.rest
+    for (std::uint64_t i = 0; i < blocks.count(); ++i)
+        offsets[i + 1] = offsets[i] + blocks.entry(i).bytes;
+    std::vector<std::optional<std::string>> problems(ranges.size()); // each range's first, with its block
+    runTasks(ranges.size(), [&](std::size_t r) {
+        BlockDecoder decoder;
+        for (std::uint64_t i = ranges[r].first; i < ranges[r].second && !problems[r]; ++i) {
+            if (cancel != nullptr && cancel->load()) {
+                problems[r] = "Stopped reading " + name + ".";
+                break;
+            }
+            const std::span<Event> out(events.data() + base + i * file.blockEvents, blocks.events(i));
+            if (auto problem = decoder.unpack({file.rest.data() + offsets[i], blocks.entry(i).bytes}, out))
+                problems[r] = name + " is damaged: " + blocks.name(i) + " " + *problem + ".";
+        }
+    });
+    for (const auto& problem : problems) // the earliest damaged block is the one to name
+        if (problem) {
+            events.resize(base);
+            return fail(*problem);
+        }
     return {};
 }
 

@@ -122,12 +122,13 @@ class BlockDecoder {
     /// or says in a clause why it cannot, having appended nothing. Never reads
     /// outside `frame`, and allocates no more than `count` events allow.
     std::optional<std::string> append(std::span<const std::uint8_t> frame, std::size_t count, std::vector<Event>& out);
+    /// The same into `out`, which holds exactly the block's events (a problem leaves it half written).
+    std::optional<std::string> unpack(std::span<const std::uint8_t> frame, std::span<Event> out);
 
   private:
     struct Zstd;
     std::unique_ptr<Zstd> m_zstd;
     std::vector<std::uint8_t> m_columns; ///< the unpacked frame
-    std::vector<Event> m_run;            ///< events on their way to `out`
 };
 
 } // namespace racetrace
