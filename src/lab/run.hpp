@@ -115,9 +115,10 @@ class Run {
     /// `release`: free the drained events (the run is over).
     Trace buildTrace(bool release);
     WorkerRecord workerRecord(std::uint32_t worker) const;
-    /// Appends the worker's well-formed events (ns since the start), and a
-    /// WorkerKilled event if it died of a signal, ours or its own.
-    void appendEvents(std::uint32_t worker, const ClockCalibration& base, Trace& trace) const;
+    /// Keeps the worker's well-formed events in `events` (its own, drained),
+    /// stamped in ns since the start, and adds a WorkerKilled event if it died
+    /// of a signal, ours or its own.
+    void convertEvents(std::uint32_t worker, const ClockCalibration& base, std::vector<Event>& events) const;
 
     RunSettings m_settings;
     bool m_stepping = false;

@@ -28,15 +28,17 @@ WorkerRecord Run::workerRecord(std::uint32_t k) const {
     return record;
 }
 
-void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& trace) const {
-    // Keep only well-formed events: a worker could have scribbled on its ring.
+void Run::convertEvents(std::uint32_t k, const ClockCalibration& base, std::vector<Event>& events) const {
+    // Keep only well-formed events (a worker could have scribbled on its ring),
+    // with their stamps in ns: in place, kept events moved to the front.
+    std::size_t kept = 0;
     std::uint32_t lastSeq = 0;
     std::uint16_t lastLine = 0;
     bool any = false;
     const auto lineCount = m_scenario.info.programs[k % m_scenario.info.programs.size()].lines.size();
     const auto variableCount = m_scenario.info.variables.size();
     const auto channelCount = m_scenario.info.channels.size();
-    for (Event event : m_events[k]) {
+    for (Event event : events) {
         if (event.worker != k || static_cast<std::uint8_t>(event.kind) >= kEventKindCount ||
             event.kind == EventKind::Invalid || event.line >= lineCount ||
             (onChannel(event.kind) ? event.variable >= channelCount
@@ -46,8 +48,9 @@ void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& tra
         lastSeq = event.seq;
         lastLine = event.line;
         any = true;
-        trace.events.push_back(event);
+        events[kept++] = event;
     }
+    events.resize(kept);
     // A worker that died of a signal, ours (Stop, the watchdog) or its own (a
     // crash, a kill from outside), ends with a WorkerKilled event at the moment
     // the parent killed it or first saw it gone.
@@ -64,7 +67,7 @@ void Run::appendEvents(std::uint32_t k, const ClockCalibration& base, Trace& tra
     killed.variable = kNoVariable;
     killed.kind = EventKind::WorkerKilled;
     killed.worker = static_cast<std::uint8_t>(k);
-    trace.events.push_back(killed);
+    events.push_back(killed);
 }
 
 std::uint64_t Run::killedAtEntry(std::uint32_t worker) const {
@@ -96,15 +99,16 @@ Trace Run::buildTrace(bool release) {
     trace.durationNs = ticksToNs(base, m_done ? m_endTicks : readClock(m_clock.kind, cpuNow));
 
     PhaseTimer phase("collecting the events");
-    std::size_t total = m_settings.workers; // a WorkerKilled each at most
-    for (const auto& events : m_events)
-        total += events.size();
-    trace.events.reserve(total);
+    // Each worker's events converted where they are (a copy only for a trace of
+    // a run still going), then merged into stamp order in one pass.
+    std::vector<std::vector<Event>> runs(m_settings.workers);
     for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
         trace.workers.push_back(workerRecord(k));
-        appendEvents(k, base, trace);
+        runs[k] = release ? std::move(m_events[k]) : m_events[k];
         if (release) m_events[k] = {};
+        convertEvents(k, base, runs[k]);
     }
+    mergeStampedRuns(runs, trace.events);
     // An invariant like counter == workers * iterations speaks of a whole run:
     // on a run that was stopped (or is still going) it would report every
     // iteration not done as "lost". Such runs are not checked.

@@ -37,7 +37,9 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <limits>
+#include <queue>
 #include <set>
 
 namespace racetrace {
@@ -126,16 +128,19 @@ void renumber(std::vector<ModificationOrder>& orders, const merge::Reordering& r
     }
 }
 
+/// Stamp order: ties go to the lower worker, then the lower seq.
+bool stampedEarlier(const Event& a, const Event& b) {
+    if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+    if (a.worker != b.worker) return a.worker < b.worker;
+    return a.seq < b.seq;
+}
+
 /// Sorts by stamp (ties: worker, then seq). The events arrive as one rising
 /// run per worker (a worker's stamps rise in program order), so merging the
 /// runs takes one pass per doubling of the workers where sorting took ~20
 /// (6 M events: 0.7 s).
 void sortByStamp(std::vector<Event>& events) {
-    const auto earlier = [](const Event& a, const Event& b) {
-        if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
-        if (a.worker != b.worker) return a.worker < b.worker;
-        return a.seq < b.seq;
-    };
+    const auto earlier = [](const Event& a, const Event& b) { return stampedEarlier(a, b); };
     std::vector<std::size_t> runs{0};
     for (std::size_t i = 1; i < events.size(); ++i)
         if (earlier(events[i], events[i - 1])) runs.push_back(i);
@@ -159,6 +164,34 @@ void sortByStamp(std::vector<Event>& events) {
 }
 
 } // namespace
+
+void mergeStampedRuns(std::vector<std::vector<Event>>& runs, std::vector<Event>& out) {
+    std::size_t total = out.size();
+    for (const auto& run : runs)
+        total += run.size();
+    out.reserve(total);
+    if (runs.size() == 2) {
+        std::merge(runs[0].begin(), runs[0].end(), runs[1].begin(), runs[1].end(), std::back_inserter(out),
+                   [](const Event& a, const Event& b) { return stampedEarlier(a, b); });
+    } else {
+        // The earliest head of each run, in a heap; a run's next event replaces it.
+        using Head = std::pair<std::size_t, std::size_t>; // (run, position)
+        const auto later = [&](const Head& a, const Head& b) {
+            return stampedEarlier(runs[b.first][b.second], runs[a.first][a.second]);
+        };
+        std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+        for (std::size_t r = 0; r < runs.size(); ++r)
+            if (!runs[r].empty()) heads.push({r, 0});
+        while (!heads.empty()) {
+            const auto [r, k] = heads.top();
+            heads.pop();
+            out.push_back(runs[r][k]);
+            if (k + 1 < runs[r].size()) heads.push({r, k + 1});
+        }
+    }
+    for (auto& run : runs)
+        run = {};
+}
 
 void sortEventsByTimestamp(Trace& trace) {
     auto& events = trace.events;

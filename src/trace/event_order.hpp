@@ -18,6 +18,7 @@
 #include "trace/trace.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace racetrace {
 
@@ -28,6 +29,13 @@ struct EventOrderRepair {
     std::uint64_t maxShiftNs = 0; ///< the largest such lowering
     std::uint64_t conflicts = 0;  ///< times no order satisfied every read and the stamps decided
 };
+
+/// Appends the events of `runs`, one worker's events each in stamp order, to
+/// `out` in stamp order (ties: worker, then seq), and empties the runs: the
+/// merge that sortEventsByTimestamp would do, without its buffer. (A run out of
+/// order, a clock gone back, is merged as it comes; sortEventsByTimestamp then
+/// puts the whole right.)
+void mergeStampedRuns(std::vector<std::vector<Event>>& runs, std::vector<Event>& out);
 
 /// Sorts events by timestamp (ties: worker, then seq) and fills WorkerRecord::cpus.
 void sortEventsByTimestamp(Trace& trace);

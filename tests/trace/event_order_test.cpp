@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 
 using namespace racetrace;
 using namespace racetrace::test;
@@ -183,4 +184,35 @@ TEST_CASE("event order: where some workers' reads contradict each other, another
     CHECK(trace.events.back().worker == C);
     CHECK(trace.events.back().timestamp == 1000);
     CHECK(sortedByTime(trace));
+}
+
+TEST_CASE("event order: merging the workers' runs gives the stamp order sorting gives, for any number of workers",
+          "[trace][order]") {
+    std::mt19937 random(42);
+    for (const std::size_t workers : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{8}}) {
+        INFO(workers << " workers");
+        std::vector<std::vector<Event>> runs(workers);
+        std::vector<Event> all;
+        for (std::size_t w = 0; w < workers; ++w) {
+            std::uint64_t clock = 0;
+            for (std::uint32_t seq = 0; seq < 500; ++seq) {
+                Event e{};
+                clock += random() % 4; // equal stamps across workers are common
+                e.timestamp = clock;
+                e.seq = seq;
+                e.worker = static_cast<std::uint8_t>(w);
+                runs[w].push_back(e);
+                all.push_back(e);
+            }
+        }
+        std::vector<Event> merged;
+        mergeStampedRuns(runs, merged);
+        Trace sorted;
+        sorted.events = all;
+        sortEventsByTimestamp(sorted);
+        REQUIRE(merged.size() == sorted.events.size());
+        for (std::size_t k = 0; k < merged.size(); ++k)
+            REQUIRE((merged[k].worker == sorted.events[k].worker && merged[k].seq == sorted.events[k].seq));
+        CHECK(std::all_of(runs.begin(), runs.end(), [](const auto& run) { return run.empty(); }));
+    }
 }
