@@ -1,34 +1,50 @@
 // Per-worker lanes of a trace and the "where was worker K at event i" lookups the
-// timeline and code views make every frame. Built in one pass; every lookup is a
-// binary search, so a frame costs O(workers · log events) however long the run.
+// timeline and code views make every frame. Built in two passes side by side
+// (the lanes' events, the stays); every lookup is a binary search, so a frame
+// costs O(workers · log events) however long the run.
 #include "analysis/trace_index.hpp"
+
+#include "trace/parallel_tasks.hpp"
 
 #include <algorithm>
 #include <array>
 
 namespace racetrace {
 
-TraceIndex TraceIndex::build(const Trace& trace) {
-    TraceIndex index;
-    auto& lanes = index.m_lanes;
-    lanes.resize(trace.workers.size());
+namespace {
 
-    // Count first so each lane is allocated once: a million push_backs into
-    // growing vectors would cost more than the whole pass.
+/// Each worker's events, in trace order. Counted first so each lane is
+/// allocated once: a million push_backs into growing vectors would cost more
+/// than the whole pass.
+void fillLaneEvents(const Trace& trace, std::vector<WorkerEvents>& lanes) {
     std::array<std::uint64_t, kMaxWorkers> counts{};
     for (const Event& e : trace.events)
         ++counts[e.worker];
     for (std::size_t w = 0; w < lanes.size() && w < kMaxWorkers; ++w)
         lanes[w].events.reserve(counts[w]);
-
     // A bad trace may name a worker it has no record of: such events belong to no lane.
     const auto& events = trace.events;
     for (std::uint64_t i = 0; i < events.size(); ++i)
         if (events[i].worker < lanes.size()) lanes[events[i].worker].events.push_back(i);
+}
 
+} // namespace
+
+TraceIndex TraceIndex::build(const Trace& trace) {
+    TraceIndex index;
+    auto& lanes = index.m_lanes;
+    lanes.resize(trace.workers.size());
+    // The lanes' events and the stays are independent passes: side by side.
+    std::vector<CriticalSectionSpan> spans;
+    runTasks(2, [&](std::size_t task) {
+        if (task == 0)
+            fillLaneEvents(trace, lanes);
+        else
+            spans = criticalSections(trace);
+    });
     // criticalSections lists every worker's spans in CsEnter order, so each
     // worker's share stays ascending when split out.
-    for (CriticalSectionSpan& span : criticalSections(trace))
+    for (CriticalSectionSpan& span : spans)
         if (span.worker < lanes.size()) lanes[span.worker].spans.push_back(span);
     return index;
 }
