@@ -236,30 +236,6 @@ std::vector<Reordering::Stretch> backwardStretches(const std::vector<Event>& eve
     return stretches;
 }
 
-const Reordering::Stretch* findStretch(const std::vector<Reordering::Stretch>& stretches, Index event) {
-    const auto it = std::upper_bound(stretches.begin(), stretches.end(), event,
-                                     [](Index e, const Reordering::Stretch& s) { return e < s.begin; });
-    if (it == stretches.begin()) return nullptr;
-    const Reordering::Stretch* s = &*(it - 1);
-    return event < s->end ? s : nullptr;
-}
-
-/// Per stretch, the edges with both ends in it, in the stretch's own indices.
-std::vector<std::vector<Edge>> edgesWithin(const std::vector<Reordering::Stretch>& stretches, std::size_t eventCount,
-                                           const std::vector<Edge>& edges) {
-    std::vector<bool> inStretch(eventCount, false);
-    for (const Reordering::Stretch& s : stretches)
-        std::fill(inStretch.begin() + s.begin, inStretch.begin() + s.end, true);
-    std::vector<std::vector<Edge>> within(stretches.size());
-    for (const Edge& e : edges) {
-        if (!inStretch[e.from] || !inStretch[e.to]) continue;
-        const Reordering::Stretch* s = findStretch(stretches, e.from);
-        if (e.to < s->begin || e.to >= s->end) continue; // between two stretches: forward
-        within[static_cast<std::size_t>(s - stretches.data())].push_back({e.from - s->begin, e.to - s->begin});
-    }
-    return within;
-}
-
 } // namespace
 
 std::vector<Index> deadlineMerge(const std::vector<Event>& events, const std::vector<Edge>& edges,
@@ -271,15 +247,22 @@ std::vector<Index> deadlineMerge(const std::vector<Event>& events, const std::ve
     return DeadlineMerge(events, program, from, deadline).run(repair);
 }
 
-} // namespace racetrace::merge
-
-namespace racetrace::merge {
-
 Reordering windowedDeadlineMerge(const std::vector<Event>& events, const std::vector<Edge>& edges,
                                  EventOrderRepair& repair) {
     Reordering result;
     result.stretches = backwardStretches(events, edges);
-    const std::vector<std::vector<Edge>> within = edgesWithin(result.stretches, events.size(), edges);
+    result.m_inStretch.assign(events.size(), false);
+    for (const Reordering::Stretch& s : result.stretches)
+        std::fill(result.m_inStretch.begin() + s.begin, result.m_inStretch.begin() + s.end, true);
+    // Per stretch, the edges with both ends in it, in the stretch's own indices
+    // (an edge between two stretches points forward: it changes nothing).
+    std::vector<std::vector<Edge>> within(result.stretches.size());
+    for (const Edge& e : edges) {
+        const Reordering::Stretch* s = result.stretchOf(e.from);
+        if (s != nullptr && e.to >= s->begin && e.to < s->end)
+            within[static_cast<std::size_t>(s - result.stretches.data())].push_back(
+                {e.from - s->begin, e.to - s->begin});
+    }
     for (std::size_t k = 0; k < result.stretches.size(); ++k) {
         Reordering::Stretch& s = result.stretches[k];
         s.first = static_cast<Index>(result.newOrder.size());
@@ -287,24 +270,23 @@ Reordering windowedDeadlineMerge(const std::vector<Event>& events, const std::ve
         for (const Index i : deadlineMerge(local, within[k], repair))
             result.newOrder.push_back(s.begin + i);
     }
-    result.index(events.size());
+    result.m_newPositions.assign(result.newOrder.size(), kNoIndex);
+    for (const Reordering::Stretch& s : result.stretches)
+        for (Index k = 0; k < s.end - s.begin; ++k)
+            result.m_newPositions[s.first + (result.newOrder[s.first + k] - s.begin)] = s.begin + k;
     return result;
 }
 
-void Reordering::index(std::size_t eventCount) {
-    m_inStretch.assign(eventCount, false);
-    m_newPositions.assign(newOrder.size(), kNoIndex);
-    for (const Stretch& s : stretches) {
-        std::fill(m_inStretch.begin() + s.begin, m_inStretch.begin() + s.end, true);
-        for (Index k = 0; k < s.end - s.begin; ++k)
-            m_newPositions[s.first + (newOrder[s.first + k] - s.begin)] = s.begin + k;
-    }
+const Reordering::Stretch* Reordering::stretchOf(Index old) const {
+    if (old >= m_inStretch.size() || !m_inStretch[old]) return nullptr;
+    const auto it = std::upper_bound(stretches.begin(), stretches.end(), old,
+                                     [](Index e, const Stretch& s) { return e < s.begin; });
+    return &*(it - 1); // in a stretch: some stretch begins at or before it
 }
 
 Index Reordering::positionOf(Index old) const {
-    if (old >= m_inStretch.size() || !m_inStretch[old]) return old;
-    const Stretch* s = findStretch(stretches, old);
-    return m_newPositions[s->first + (old - s->begin)];
+    const Stretch* s = stretchOf(old);
+    return s == nullptr ? old : m_newPositions[s->first + (old - s->begin)];
 }
 
 void Reordering::apply(std::vector<Event>& events) const {

@@ -37,6 +37,16 @@ struct Edge {
 std::vector<Index> deadlineMerge(const std::vector<Event>& events, const std::vector<Edge>& edges,
                                  EventOrderRepair& repair);
 
+class Reordering;
+
+/// deadlineMerge, run only on the stretches of the stamp order that backward
+/// edges (and program-order inversions, where a clock went back) span. Equal to
+/// deadlineMerge(events, edges) event for event: an event outside every
+/// stretch precedes only events after it, so its deadline is its own stamp and
+/// nothing before it or after it can overtake it.
+Reordering windowedDeadlineMerge(const std::vector<Event>& events, const std::vector<Edge>& edges,
+                                 EventOrderRepair& repair);
+
 /// What the windowed merge changed: stretches of the stamp order, each put in a new order.
 class Reordering {
   public:
@@ -56,20 +66,14 @@ class Reordering {
     void apply(std::vector<Event>& events) const;
     /// The whole order as old indices, events.size() of them (for tests).
     std::vector<Index> fullOrder(std::size_t eventCount) const;
-    /// Call after filling stretches and newOrder: builds what positionOf looks up.
-    void index(std::size_t eventCount);
 
   private:
-    std::vector<bool> m_inStretch;     ///< per event: in some stretch
+    friend Reordering windowedDeadlineMerge(const std::vector<Event>&, const std::vector<Edge>&, EventOrderRepair&);
+    /// The stretch holding event `old`, or null.
+    const Stretch* stretchOf(Index old) const;
+
+    std::vector<bool> m_inStretch;     ///< per event: in some stretch (a quick test before stretchOf's search)
     std::vector<Index> m_newPositions; ///< per stretch event (stretch's first + offset): its new index
 };
-
-/// deadlineMerge, run only on the stretches of the stamp order that backward
-/// edges (and program-order inversions, where a clock went back) span. Equal to
-/// deadlineMerge(events, edges) event for event: an event outside every
-/// stretch precedes only events after it, so its deadline is its own stamp and
-/// nothing before it or after it can overtake it.
-Reordering windowedDeadlineMerge(const std::vector<Event>& events, const std::vector<Edge>& edges,
-                                 EventOrderRepair& repair);
 
 } // namespace racetrace::merge

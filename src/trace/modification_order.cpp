@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <thread>
 #include <unordered_map>
 
 namespace racetrace {
@@ -183,8 +182,7 @@ std::vector<std::vector<std::size_t>> balancedGroups(const SlotCounts& slots, co
     const auto accesses = [&](std::size_t slot) { return slots.counts[slot].first + slots.counts[slot].second; };
     std::stable_sort(searched.begin(), searched.end(),
                      [&](std::size_t a, std::size_t b) { return accesses(a) > accesses(b); });
-    const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::vector<std::size_t>> groups(std::min(cpus, searched.size()));
+    std::vector<std::vector<std::size_t>> groups(std::min(cpuCount(), searched.size()));
     std::vector<std::size_t> load(groups.size(), 0);
     for (const std::size_t slot : searched) {
         const auto lightest = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());

@@ -15,6 +15,12 @@
 
 namespace racetrace {
 
+/// The CPUs there are to share work between (at least 1): how many threads
+/// runTasks uses, and how many parts to cut work into for it.
+inline std::size_t cpuCount() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Calls task(k) once for every k in [0, count), on up to as many threads as
 /// the machine has CPUs (this one among them), handing out k in rising order:
 /// put the biggest tasks first. When a task throws, the others not yet begun
@@ -22,8 +28,7 @@ namespace racetrace {
 /// has stopped. Fewer threads (down to this one alone) when the system refuses
 /// more.
 template <typename Task> void runTasks(std::size_t count, const Task& task) {
-    const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t threads = std::min(count, cpus);
+    const std::size_t threads = std::min(count, cpuCount());
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     const auto work = [&] {

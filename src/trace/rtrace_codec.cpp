@@ -12,7 +12,6 @@
 #include <cstring>
 #include <new>
 #include <string_view>
-#include <thread>
 #include <utility>
 
 namespace racetrace {
@@ -329,8 +328,7 @@ std::optional<std::string> BlockDecoder::append(std::span<const std::uint8_t> fr
 /// [first, last) block ranges, one per CPU, of about equal size: blocks are
 /// independent, so each range is packed or unpacked by its own task.
 std::vector<std::pair<std::size_t, std::size_t>> blockRanges(std::size_t blocks) {
-    const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t ranges = std::min(cpus, blocks);
+    const std::size_t ranges = std::min(cpuCount(), blocks);
     std::vector<std::pair<std::size_t, std::size_t>> result;
     for (std::size_t r = 0; r < ranges; ++r)
         result.emplace_back(blocks * r / ranges, blocks * (r + 1) / ranges);
