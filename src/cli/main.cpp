@@ -2,6 +2,7 @@
 // subcommand (cli/commands.hpp). CLI11 is included here and nowhere else (it
 // is slow to compile).
 #include "cli/commands.hpp"
+#include "cli/huge_pages.hpp"
 #include "lab/worker_main.hpp"
 #include "racetrace/version.hpp"
 
@@ -207,6 +208,7 @@ int dispatch(Arguments& args) {
 int main(int argc, char** argv) {
     using namespace racetrace;
     if (auto workerStatus = runWorkerIfRequested(argc, argv)) return *workerStatus;
+    restartWithHugePages(argv);
 
     CLI::App app{"racetrace: watch real processes race on real shared memory."};
     app.failure_message(oneSentenceFailure);
