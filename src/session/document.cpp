@@ -1,5 +1,6 @@
 #include "session/document.hpp"
 
+#include "trace/modification_order.hpp"
 #include "trace/phase_timer.hpp"
 #include "trace/rtrace_file.hpp"
 
@@ -16,7 +17,12 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     step(1, "finding the races");
     PhaseTimer phase("finding the races");
     document->analysis = analyse(document->trace);
-    // The merge's modification orders served the analysis; the views never use them.
+    // The merge's modification orders served the analysis; the views never use
+    // them, and a file keeps only what it needs to find them again.
+    if (document->trace.memoryOrders) {
+        phase.next("keeping the order for the file");
+        document->trace.keptOrders = keepMemoryOrders(document->trace);
+    }
     document->trace.memoryOrders.reset();
     if (use == DocumentUse::Views) {
         step(2, "indexing the timeline");

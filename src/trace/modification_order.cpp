@@ -116,60 +116,138 @@ SlotCounts countSlots(const Trace& trace) {
     return result;
 }
 
-/// Per location, what the pass below needs to know of its writes so far.
-struct LatestWrites {
-    std::int64_t value = 0;               ///< what memory holds now
-    std::uint64_t latest = kInitialValue; ///< the latest write (event index)
-    std::uint64_t lastStamp = 0;
-    std::size_t runStart = 0;                 ///< position of the first write of the current run of that value
-    std::array<std::size_t, kMaxWorkers> own; ///< each worker's latest write (position), kNone before any
+/// Per location, its writes so far in trace order, and the source the trace
+/// order gives a read: the latest write, or, where the reader itself wrote the
+/// same value and nobody wrote another since, its own write (the search's rule
+/// for a value both wrote, see location_order.cpp).
+class LatestWrites {
+  public:
+    explicit LatestWrites(std::int64_t initial) : m_value(initial) { m_own.fill(kNoEvent); }
+
+    /// The source of read `e`, or kNoEvent when memory did not hold its value.
+    std::uint64_t sourceOf(const Event& e) const {
+        if (e.value != m_value) return kNoEvent;
+        const std::uint64_t own = m_own[e.worker];
+        return own != kNoEvent && own >= m_runStart ? own : m_latest;
+    }
+
+    void write(const Event& e, std::uint64_t index) {
+        const std::int64_t value = writtenValue(e);
+        if (m_latest == kInitialValue || value != m_value) m_runStart = index;
+        m_own[e.worker] = index;
+        m_latest = index;
+        m_value = value;
+    }
+
+  private:
+    std::int64_t m_value;                         ///< what memory holds now
+    std::uint64_t m_latest = kInitialValue;       ///< the latest write (event index)
+    std::uint64_t m_runStart = 0;                 ///< the first write of the current run of that value
+    std::array<std::uint64_t, kMaxWorkers> m_own; ///< each worker's latest write, kNoEvent before any
 };
+
+std::vector<LatestWrites> latestWritesPerSlot(const Trace& trace, const SlotCounts& slots) {
+    std::vector<LatestWrites> state;
+    state.reserve(slots.locations.size());
+    for (const auto& [variable, word] : slots.locations)
+        state.emplace_back(trace.scenario.variables[variable].initial);
+    return state;
+}
+
+/// Per slot, whether its (variable, word) is one of `locations`.
+std::vector<bool> slotsListed(const SlotCounts& slots,
+                              const std::vector<std::pair<std::uint16_t, std::uint32_t>>& locations) {
+    std::vector<bool> listed(slots.locations.size(), false);
+    for (std::size_t slot = 0; slot < listed.size(); ++slot)
+        listed[slot] = std::find(locations.begin(), locations.end(), slots.locations[slot]) != locations.end();
+    return listed;
+}
+
+/// Whether `source`, kept in a file for read `e` of `slot`, is one it can have returned.
+bool plausibleSource(const Trace& trace, const SlotCounts& slots, std::uint32_t slot, const Event& e,
+                     std::uint64_t source) {
+    if (source == kNoEvent) return true; // a value no recorded write gave
+    if (source == kInitialValue) return e.value == trace.scenario.variables[slots.locations[slot].first].initial;
+    return source < trace.events.size() && slots.slotOfEvent[source] == slot && changesMemory(trace.events[source]) &&
+           writtenValue(trace.events[source]) == e.value;
+}
+
+/// Puts the run's writes where `location` (from a file) says they were, and
+/// its conflicts; a location the list does not fit is left for the search.
+void applyKeptLocation(const SlotCounts& slots, const KeptMemoryOrders::Location& location, std::vector<bool>& agrees,
+                       std::vector<ModificationOrder>& orders) {
+    const auto it =
+        std::find(slots.locations.begin(), slots.locations.end(), std::pair{location.variable, location.word});
+    const auto slot = static_cast<std::size_t>(it - slots.locations.begin());
+    if (it == slots.locations.end() || !agrees[slot]) return;
+    std::vector<std::uint64_t>& writes = orders[slot].writes;
+    // The listed writes must be the ones they replace, in another order.
+    std::vector<std::uint64_t> replaced, placed;
+    for (const auto& [position, write] : location.writesUnlikeTraceOrder) {
+        if (position >= writes.size()) break;
+        replaced.push_back(writes[position]);
+        placed.push_back(write);
+    }
+    std::sort(replaced.begin(), replaced.end());
+    std::sort(placed.begin(), placed.end());
+    if (replaced.size() != location.writesUnlikeTraceOrder.size() || replaced != placed) {
+        agrees[slot] = false;
+        orders[slot] = ModificationOrder{};
+        return;
+    }
+    for (const auto& [position, write] : location.writesUnlikeTraceOrder)
+        writes[position] = write;
+    orders[slot].conflicts = location.conflicts;
+}
 
 /// A trace whose order its values already agree with (what the run's order
 /// repair saves: each read after the write it returned and before the next
-/// one) needs no search: a read returned its location's latest write in trace
-/// order, or, where its own worker wrote the same value and nobody wrote
-/// another since, its own write (the search's rule for a value both wrote,
-/// see location_order.cpp). One pass fills each slot's order that way and
-/// marks the slots where a read disagrees (false in the result): those are
-/// left for the search. Not tried across dropped events (a missing write would
-/// go unnoticed) nor by the order repair itself (stamps are not an order yet).
+/// one) needs no search: each read returned the source LatestWrites gives,
+/// unless the file kept another (Trace::keptOrders). One pass fills each
+/// slot's order that way and marks the slots where a read disagrees, or the
+/// file says to search (false in the result): those are left for the search.
+/// Not tried across dropped events (a missing write would go unnoticed) nor by
+/// the order repair itself (stamps are not an order yet).
 std::vector<bool> ordersFromTraceOrder(const Trace& trace, const SlotCounts& slots,
                                        std::vector<ModificationOrder>& orders) {
     const std::size_t n = slots.counts.size();
-    std::vector<bool> agrees(n, true);
-    std::vector<LatestWrites> state(n);
+    const KeptMemoryOrders none;
+    const KeptMemoryOrders& kept = trace.keptOrders ? *trace.keptOrders : none;
+    std::vector<bool> agrees = slotsListed(slots, kept.searched);
+    agrees.flip();
+    std::vector<LatestWrites> state = latestWritesPerSlot(trace, slots);
+    std::vector<std::uint64_t> lastStamp(n, 0);
     for (std::size_t slot = 0; slot < n; ++slot) {
-        state[slot].value = trace.scenario.variables[slots.locations[slot].first].initial;
-        state[slot].own.fill(kNone);
         orders[slot].sources.reserve(slots.counts[slot].first);
         orders[slot].writes.reserve(slots.counts[slot].second);
     }
+    auto keptSource = kept.readsUnlikeTraceOrder.begin();
     for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
         const std::uint32_t slot = slots.slotOfEvent[i];
         if (slot == SlotCounts::kNoSlot || !agrees[slot]) continue;
         const Event& e = trace.events[i];
         ModificationOrder& order = orders[slot];
-        LatestWrites& s = state[slot];
         if (valueWasRead(e)) {
-            if (e.value != s.value) {
+            while (keptSource != kept.readsUnlikeTraceOrder.end() && keptSource->first < i)
+                ++keptSource;
+            const bool listed = keptSource != kept.readsUnlikeTraceOrder.end() && keptSource->first == i;
+            const std::uint64_t source = listed ? keptSource->second : state[slot].sourceOf(e);
+            if (listed ? !plausibleSource(trace, slots, slot, e, source) : source == kNoEvent) {
                 agrees[slot] = false;
                 order = ModificationOrder{};
                 continue;
             }
-            const std::size_t own = s.own[e.worker];
-            order.sources.emplace_back(i, own != kNone && own >= s.runStart ? order.writes[own] : s.latest);
+            order.sources.emplace_back(i, source);
+            if (source == kNoEvent) ++order.unsourced;
         }
         if (!changesMemory(e)) continue;
-        const std::int64_t value = writtenValue(e);
-        if (order.writes.empty() || value != s.value) s.runStart = order.writes.size();
-        if (e.timestamp < s.lastStamp) ++order.moved;
-        s.own[e.worker] = order.writes.size();
+        if (e.timestamp < lastStamp[slot]) ++order.moved;
+        lastStamp[slot] = e.timestamp;
         order.writes.push_back(i);
-        s.latest = i;
-        s.value = value;
-        s.lastStamp = e.timestamp;
+        state[slot].write(e, i);
     }
+    for (const KeptMemoryOrders::Location& location : kept.locations)
+        applyKeptLocation(slots, location, agrees, orders);
     return agrees;
 }
 
@@ -224,7 +302,95 @@ void searchOrders(const Trace& trace, const SlotCounts& slots, const EventGaps& 
     });
 }
 
+/// A slot's order as the run found it, walked beside the trace.
+struct RunOrderCursor {
+    const ModificationOrder* order = nullptr;
+    std::size_t write = 0, source = 0; ///< the next of its writes and sources to meet
+
+    /// Whether every write and source was met, in the trace's order.
+    bool finished() const { return write == order->writes.size() && source == order->sources.size(); }
+};
+
+/// Each slot's run order, null where the run kept none or placed a write
+/// against a read (a conflict): those are searched again.
+std::vector<RunOrderCursor> runOrdersPerSlot(const Trace& trace, const SlotCounts& slots) {
+    std::vector<RunOrderCursor> run(slots.locations.size());
+    for (const ModificationOrder& order : *trace.memoryOrders) {
+        const auto it =
+            std::find(slots.locations.begin(), slots.locations.end(), std::pair{order.variable, order.word});
+        if (it != slots.locations.end()) run[static_cast<std::size_t>(it - slots.locations.begin())].order = &order;
+    }
+    return run;
+}
+
+/// The most reads of a location a file lists before it asks for the search
+/// instead: a few dozen in millions in a real run, and a bound on the metadata.
+std::size_t listedAtMost(std::size_t reads) {
+    return 16 + reads / 256;
+}
+
+/// Where one location's run order differs from the trace's.
+struct SlotDifferences {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> reads;  ///< (read, the run's source)
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> writes; ///< (position, the run's write there)
+};
+
+/// keepMemoryOrders' differences of each slot gathered into one list, where
+/// they are short enough; the other slots are to be searched.
+KeptMemoryOrders gatherKept(const SlotCounts& slots, const std::vector<RunOrderCursor>& run,
+                            std::vector<SlotDifferences>& differences) {
+    KeptMemoryOrders kept;
+    for (std::size_t slot = 0; slot < run.size(); ++slot) {
+        SlotDifferences& mine = differences[slot];
+        const auto [variable, word] = slots.locations[slot];
+        if (run[slot].order == nullptr || !run[slot].finished() ||
+            mine.reads.size() > listedAtMost(slots.counts[slot].first) ||
+            mine.writes.size() > listedAtMost(slots.counts[slot].second)) {
+            kept.searched.emplace_back(variable, word);
+            continue;
+        }
+        kept.readsUnlikeTraceOrder.insert(kept.readsUnlikeTraceOrder.end(), mine.reads.begin(), mine.reads.end());
+        if (mine.writes.empty() && run[slot].order->conflicts == 0) continue;
+        kept.locations.push_back({variable, word, run[slot].order->conflicts, std::move(mine.writes)});
+    }
+    std::sort(kept.readsUnlikeTraceOrder.begin(), kept.readsUnlikeTraceOrder.end());
+    return kept;
+}
+
 } // namespace
+
+std::optional<KeptMemoryOrders> keepMemoryOrders(const Trace& trace) {
+    if (!trace.memoryOrders || trace.events.size() >= std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    if (!EventGaps(trace).empty()) return std::nullopt; // the shortcut is not tried across a gap
+    const SlotCounts slots = countSlots(trace);
+    std::vector<RunOrderCursor> run = runOrdersPerSlot(trace, slots);
+    std::vector<LatestWrites> state = latestWritesPerSlot(trace, slots);
+    std::vector<SlotDifferences> differences(run.size());
+    for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
+        const std::uint32_t slot = slots.slotOfEvent[i];
+        if (slot == SlotCounts::kNoSlot || run[slot].order == nullptr) continue;
+        const Event& e = trace.events[i];
+        RunOrderCursor& c = run[slot];
+        if (valueWasRead(e)) {
+            if (c.source == c.order->sources.size() || c.order->sources[c.source].first != i) {
+                c.order = nullptr; // the run's reads are not the trace's: searched
+                continue;
+            }
+            const std::uint64_t source = c.order->sources[c.source++].second;
+            const std::uint64_t given = state[slot].sourceOf(e);
+            if (source != given || given == kNoEvent) differences[slot].reads.emplace_back(i, source);
+        }
+        if (!changesMemory(e)) continue;
+        if (c.write == c.order->writes.size()) {
+            c.order = nullptr;
+            continue;
+        }
+        if (c.order->writes[c.write] != i) differences[slot].writes.emplace_back(c.write, c.order->writes[c.write]);
+        ++c.write;
+        state[slot].write(e, i);
+    }
+    return gatherKept(slots, run, differences);
+}
 
 std::vector<ModificationOrder> modificationOrders(const Trace& trace, OrderFinding how) {
     // Positions in a history are 32-bit (location_history.hpp), as are the

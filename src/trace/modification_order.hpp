@@ -26,6 +26,7 @@
 #include "trace/trace.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace racetrace {
@@ -69,11 +70,19 @@ std::vector<ModificationOrder> counterModificationOrders(const Trace& trace);
 enum class OrderFinding {
     /// Read it off the trace's own order where every read of the location
     /// returned its latest write there (a saved trace, mostly: the run's order
-    /// repair put it so), and search the other locations.
+    /// repair put it so) or the source Trace::keptOrders names, and search
+    /// the other locations.
     TraceOrderWhereItAgrees,
     /// Search every location (the reference the shortcut is tested against).
     SearchEveryLocation,
 };
+
+/// What a file keeps of `trace.memoryOrders` so that modificationOrders gives
+/// them back from the saved trace without the search: the reads whose source
+/// is not the one the trace order gives, and the locations whose order is not
+/// the trace's. Nullopt without memoryOrders, or across dropped events (the
+/// shortcut is not tried there: the file's reader searches every location).
+std::optional<KeptMemoryOrders> keepMemoryOrders(const Trace& trace);
 
 /// One ModificationOrder per location (variable, word) the trace reads or
 /// writes, in variable then word order. Exchanges, compare-exchanges and

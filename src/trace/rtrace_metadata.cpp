@@ -1,9 +1,10 @@
 #include "trace/rtrace_metadata.hpp"
 
-#include <nlohmann/json.hpp>
+#include "trace/json_fields.hpp"
+#include "trace/modification_order.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <concepts>
 #include <limits>
 #include <optional>
 
@@ -11,38 +12,16 @@ namespace racetrace {
 
 namespace {
 
-// ordered_json keeps keys in the order we write them, so a person reading the
-// metadata sees "name" before "source" instead of an alphabetical jumble.
-using Json = nlohmann::ordered_json;
-
-std::string joinField(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
+using json_fields::clippedQuote;
+using json_fields::describe;
+using json_fields::FieldReader;
+using json_fields::indexField;
+using json_fields::joinField;
+using json_fields::Json;
 
 /// "1 word", "6 words".
 std::string countText(std::uint64_t count, std::string_view noun) {
     return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
-}
-
-std::string indexField(const std::string& path, std::size_t index) {
-    return path + "[" + std::to_string(index) + "]";
-}
-
-/// A value from the file quoted in an error, cut short so a hostile file cannot flood the message.
-std::string clippedQuote(std::string_view text) {
-    constexpr std::size_t kMaxShown = 40;
-    if (text.size() <= kMaxShown) return "\"" + std::string(text) + "\"";
-    return "\"" + std::string(text.substr(0, kMaxShown)) + "...\"";
-}
-
-/// "a string", "an array", "-3": what a JSON value is, for "should be X but is Y".
-std::string describe(const Json& value) {
-    if (value.is_number()) return value.dump();
-    if (value.is_string()) return "a string";
-    if (value.is_boolean()) return "a boolean";
-    if (value.is_array()) return "an array";
-    if (value.is_object()) return "an object";
-    return "null";
 }
 
 std::optional<ClockKind> clockKindFromName(std::string_view name) {
@@ -57,133 +36,6 @@ std::optional<WorkerExit::How> exitHowFromName(std::string_view name) {
         if (exitHowName(how) == name) return how;
     return std::nullopt;
 }
-
-/// Reads typed fields out of untrusted JSON. The first problem sticks: later
-/// reads do nothing, so decoders read field after field and check once at the
-/// end, and the error always names the first bad field by its full path.
-class FieldReader {
-  public:
-    bool ok() const { return m_error.empty(); }
-    std::string error() const { return m_error; }
-
-    void fail(std::string problem) {
-        if (ok()) m_error = std::move(problem);
-    }
-    void failField(const std::string& field, const std::string& problem) { fail("field \"" + field + "\" " + problem); }
-
-    /// `value` itself as an object, or nullptr (and an error) when it is something else.
-    const Json* asObject(const Json& value, const std::string& field) {
-        if (!ok()) return nullptr;
-        if (value.is_object()) return &value;
-        failField(field, "should be an object but is " + describe(value));
-        return nullptr;
-    }
-
-    /// True when the object has `key` (for fields later writers added).
-    bool has(const Json& object, std::string_view key) const {
-        return ok() && object.is_object() && object.contains(std::string(key));
-    }
-
-    /// The member `key` of an object, or nullptr (and an error) when it is missing.
-    const Json* member(const Json& object, std::string_view key, const std::string& field) {
-        if (!ok()) return nullptr;
-        const auto found = object.find(std::string(key));
-        if (found != object.end()) return &*found;
-        failField(field, "is missing");
-        return nullptr;
-    }
-
-    const Json* object(const Json& parent, std::string_view key, const std::string& path) {
-        const std::string field = joinField(path, key);
-        const Json* value = member(parent, key, field);
-        return value ? asObject(*value, field) : nullptr;
-    }
-
-    template <class T> void read(const Json& parent, std::string_view key, const std::string& path, T& out) {
-        const std::string field = joinField(path, key);
-        if (const Json* value = member(parent, key, field)) convert(*value, field, out);
-    }
-
-    /// Reads a name and maps it to an enum value with `fromName`; `what` names the enum for people.
-    template <class E, class FromName>
-    void readName(const Json& parent, std::string_view key, const std::string& path, E& out, FromName fromName,
-                  std::string_view what) {
-        std::string name;
-        read(parent, key, path, name);
-        if (!ok()) return;
-        if (const auto value = fromName(name))
-            out = *value;
-        else
-            failField(joinField(path, key), "is " + clippedQuote(name) + ", which is not a known " + std::string(what));
-    }
-
-    /// Reads the array `key`, calling `readOne(element, elementPath, newItem)` for each element.
-    template <class T, class ReadOne>
-    void readList(const Json& parent, std::string_view key, const std::string& path, std::vector<T>& out,
-                  ReadOne readOne) {
-        const std::string field = joinField(path, key);
-        const Json* value = member(parent, key, field);
-        if (!value) return;
-        if (!value->is_array()) return failField(field, "should be an array but is " + describe(*value));
-        out.clear();
-        out.reserve(value->size()); // the real element count, already parsed: not a claim
-        for (std::size_t i = 0; i < value->size() && ok(); ++i)
-            readOne((*value)[i], indexField(field, i), out.emplace_back());
-    }
-
-    void convert(const Json& value, const std::string& field, std::string& out) {
-        if (!ok()) return;
-        if (value.is_string())
-            out = value.get<std::string>();
-        else
-            failField(field, "should be a string but is " + describe(value));
-    }
-
-    void convert(const Json& value, const std::string& field, bool& out) {
-        if (!ok()) return;
-        if (value.is_boolean())
-            out = value.get<bool>();
-        else
-            failField(field, "should be true or false but is " + describe(value));
-    }
-
-    void convert(const Json& value, const std::string& field, double& out) {
-        if (!ok()) return;
-        if (value.is_number())
-            out = value.get<double>();
-        else
-            failField(field, "should be a number but is " + describe(value));
-    }
-
-    template <std::integral T>
-    requires(!std::same_as<T, bool>) void convert(const Json& value, const std::string& field, T& out) {
-        if (!ok()) return;
-        using Limits = std::numeric_limits<T>;
-        // nlohmann parses every non-negative integer as unsigned, so test that first.
-        if (value.is_number_unsigned()) {
-            const auto number = value.get<std::uint64_t>();
-            if (number <= static_cast<std::uint64_t>(Limits::max())) {
-                out = static_cast<T>(number);
-                return;
-            }
-        } else if (value.is_number_integer()) { // negative
-            if constexpr (std::signed_integral<T>) {
-                const auto number = value.get<std::int64_t>();
-                if (number >= static_cast<std::int64_t>(Limits::min())) {
-                    out = static_cast<T>(number);
-                    return;
-                }
-            }
-        } else {
-            return failField(field, "should be a whole number but is " + describe(value));
-        }
-        failField(field, "is " + value.dump() + ", outside the range " + std::to_string(Limits::min()) + " to " +
-                             std::to_string(Limits::max()));
-    }
-
-  private:
-    std::string m_error;
-};
 
 // --- decoding, one function per struct ---------------------------------------
 
@@ -303,6 +155,99 @@ void readWorker(FieldReader& r, const Json& value, const std::string& path, Work
                [&r](const Json& cpu, const std::string& cpuPath, std::uint16_t& out) { r.convert(cpu, cpuPath, out); });
 }
 
+/// A kept source as the file holds it: the write's event index, or one of these.
+constexpr std::int64_t kFileInitialValue = -1, kFileNoWrite = -2;
+
+/// A [a, b] pair of whole numbers; `b` goes through `second` (a conversion that may fail).
+template <class A, class B, class Second>
+void readPair(FieldReader& r, const Json& value, const std::string& path, std::pair<A, B>& out, std::string_view shape,
+              Second second) {
+    if (!r.ok()) return;
+    if (!value.is_array() || value.size() != 2)
+        return r.failField(path, "should be a pair " + std::string(shape) + " but is " + describe(value));
+    r.convert(value[0], indexField(path, 0), out.first);
+    second(value[1], indexField(path, 1), out.second);
+}
+
+void readSource(FieldReader& r, const Json& value, const std::string& path, std::uint64_t& out) {
+    std::int64_t source = 0;
+    r.convert(value, path, source);
+    if (r.ok() && source < kFileNoWrite)
+        r.failField(path, "is " + std::to_string(source) + ", which is not an event, -1 or -2");
+    out = source == kFileInitialValue ? kInitialValue
+          : source == kFileNoWrite    ? kNoEvent
+                                      : static_cast<std::uint64_t>(source);
+}
+
+/// A list of pairs whose first numbers must go up (the readers walk them with a cursor).
+template <class Pairs> void requireAscending(FieldReader& r, const Pairs& pairs, const std::string& field) {
+    const auto notAbove = [](const auto& a, const auto& b) { return a.first >= b.first; };
+    if (std::adjacent_find(pairs.begin(), pairs.end(), notAbove) != pairs.end())
+        r.failField(field, "should list each one once, in ascending order");
+}
+
+void readKeptLocation(FieldReader& r, const Json& value, const std::string& path,
+                      KeptMemoryOrders::Location& location) {
+    const Json* j = r.asObject(value, path);
+    if (!j) return;
+    r.read(*j, "variable", path, location.variable);
+    r.read(*j, "word", path, location.word);
+    r.read(*j, "conflicts", path, location.conflicts);
+    const auto plain = [&r](const Json& v, const std::string& p, std::uint64_t& out) { r.convert(v, p, out); };
+    r.readList(
+        *j, "writesUnlikeTraceOrder", path, location.writesUnlikeTraceOrder,
+        [&](const Json& v, const std::string& p, auto& out) { readPair(r, v, p, out, "[position, write]", plain); });
+    requireAscending(r, location.writesUnlikeTraceOrder, joinField(path, "writesUnlikeTraceOrder"));
+}
+
+/// Trace::keptOrders, when the file has them (files written before they were kept have not).
+void readKeptOrders(FieldReader& r, const Json& root, Trace& trace) {
+    trace.keptOrders.reset();
+    if (!r.has(root, "memoryOrders")) return;
+    const Json* j = r.object(root, "memoryOrders", "");
+    if (!j) return;
+    KeptMemoryOrders kept;
+    const std::string path = "memoryOrders";
+    const auto source = [&r](const Json& v, const std::string& p, std::uint64_t& out) { readSource(r, v, p, out); };
+    r.readList(
+        *j, "readsUnlikeTraceOrder", path, kept.readsUnlikeTraceOrder,
+        [&](const Json& v, const std::string& p, auto& out) { readPair(r, v, p, out, "[read, write]", source); });
+    requireAscending(r, kept.readsUnlikeTraceOrder, joinField(path, "readsUnlikeTraceOrder"));
+    r.readList(*j, "locations", path, kept.locations,
+               [&r](const Json& v, const std::string& p, auto& out) { readKeptLocation(r, v, p, out); });
+    const auto word = [&r](const Json& v, const std::string& p, std::uint32_t& out) { r.convert(v, p, out); };
+    r.readList(*j, "searched", path, kept.searched, [&](const Json& v, const std::string& p, auto& out) {
+        readPair(r, v, p, out, "[variable, word]", word);
+    });
+    if (r.ok()) trace.keptOrders = std::move(kept);
+}
+
+Json encodeKeptOrders(const KeptMemoryOrders& kept) {
+    Json reads = Json::array();
+    for (const auto& [read, write] : kept.readsUnlikeTraceOrder) {
+        const Json source = write == kInitialValue ? Json(kFileInitialValue)
+                            : write == kNoEvent    ? Json(kFileNoWrite)
+                                                   : Json(write);
+        reads.push_back(Json::array({read, source}));
+    }
+    Json locations = Json::array();
+    for (const KeptMemoryOrders::Location& location : kept.locations) {
+        Json writes = Json::array();
+        for (const auto& [position, write] : location.writesUnlikeTraceOrder)
+            writes.push_back(Json::array({position, write}));
+        locations.push_back(Json{{"variable", location.variable},
+                                 {"word", location.word},
+                                 {"conflicts", location.conflicts},
+                                 {"writesUnlikeTraceOrder", std::move(writes)}});
+    }
+    Json searched = Json::array();
+    for (const auto& [variable, word] : kept.searched)
+        searched.push_back(Json::array({variable, word}));
+    return Json{{"readsUnlikeTraceOrder", std::move(reads)},
+                {"locations", std::move(locations)},
+                {"searched", std::move(searched)}};
+}
+
 void readTrace(FieldReader& r, const Json& root, Trace& trace) {
     readScenario(r, root, trace.scenario);
     readSettings(r, root, trace.settings);
@@ -322,6 +267,7 @@ void readTrace(FieldReader& r, const Json& root, Trace& trace) {
                [&r](const Json& word, const std::string& path, std::int64_t& out) { r.convert(word, path, out); });
     r.read(root, "stopReason", "", trace.stopReason);
     r.read(root, "durationNs", "", trace.durationNs);
+    readKeptOrders(r, root, trace);
 }
 
 /// Cross-field rules the types alone cannot express; events are checked against these later.
@@ -466,6 +412,7 @@ std::string encodeRtraceMetadata(const Trace& trace) {
     root["finalWords"] = trace.finalWords;
     root["stopReason"] = trace.stopReason;
     root["durationNs"] = trace.durationNs;
+    if (trace.keptOrders) root["memoryOrders"] = encodeKeptOrders(*trace.keptOrders);
     // `replace` instead of the default `strict`: a stray invalid UTF-8 byte in a
     // CPU model or scenario file must not make saving a finished run throw.
     return root.dump(2, ' ', false, Json::error_handler_t::replace);

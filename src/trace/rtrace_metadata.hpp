@@ -14,7 +14,12 @@
 //     "clock":    { "kind", "ticksPerNs" },
 //     "workers":  [ { "index", "pid", "role", "dropped", "iterationsDone",
 //                     "exit": { "how", "code", "signal" }, "cpus": [ ... ] } ],
-//     "finalWords": [ ... ], "stopReason", "durationNs" }
+//     "finalWords": [ ... ], "stopReason", "durationNs",
+//     "memoryOrders": {                           (optional: Trace::keptOrders)
+//         "readsUnlikeTraceOrder": [ [ read, write ] ],    write -1: the initial value, -2: none
+//         "locations": [ { "variable", "word", "conflicts",
+//                          "writesUnlikeTraceOrder": [ [ position, write ] ] } ],
+//         "searched": [ [ variable, word ] ] } }
 #pragma once
 
 #include "ipc/result.hpp"

@@ -139,6 +139,32 @@ struct TraceFileFacts {
     std::uint64_t bytes = 0;   ///< the file's size
 };
 
+/// What a file keeps of the run's modification orders (Trace::memoryOrders),
+/// so that a trace read back is analysed as the run analysed it without the
+/// search: the run's order repair left nearly every read after the write it
+/// returned, and modificationOrders reads those orders off the trace; what
+/// differs is listed here (trace/modification_order.hpp says how it is used).
+struct KeptMemoryOrders {
+    /// A location whose order differs from the trace's in more than its reads' sources.
+    struct Location {
+        std::uint16_t variable = 0;
+        std::uint32_t word = 0;
+        std::uint64_t conflicts = 0; ///< as in ModificationOrder
+        /// (position, write): the run's write at that position of the
+        /// location's writes, where it is not the write the trace order puts
+        /// there; ascending by position.
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> writesUnlikeTraceOrder;
+    };
+    /// (read, write) by ascending read, for the reads whose source is not the
+    /// one the trace order gives; write is kInitialValue or kNoEvent as in
+    /// ModificationOrder::sources.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> readsUnlikeTraceOrder;
+    std::vector<Location> locations;
+    /// (variable, word) of the locations whose order is too unlike the trace's
+    /// to list (or was not found by the run): searched again.
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> searched;
+};
+
 struct Trace {
     ScenarioInfo scenario;
     RunSettings settings;
@@ -155,6 +181,10 @@ struct Trace {
     /// need not work it out again. Null for a trace read from a file, or one
     /// whose events were changed after the merge.
     std::shared_ptr<const std::vector<ModificationOrder>> memoryOrders;
+    /// What the file keeps of memoryOrders (see KeptMemoryOrders): worked out
+    /// from them before they are dropped, or read from the file. Empty for a
+    /// trace with dropped events or from a file written before it was kept.
+    std::optional<KeptMemoryOrders> keptOrders;
     /// Derived, never saved: the file the trace was read from, if it was.
     TraceFileFacts file;
 

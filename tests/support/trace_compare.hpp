@@ -74,6 +74,19 @@ inline void requireSameMetadata(const Trace& a, const Trace& b) {
     CHECK(a.finalWords == b.finalWords);
     CHECK(a.stopReason == b.stopReason);
     CHECK(a.durationNs == b.durationNs);
+    REQUIRE(a.keptOrders.has_value() == b.keptOrders.has_value());
+    if (a.keptOrders) {
+        const KeptMemoryOrders &x = *a.keptOrders, &y = *b.keptOrders;
+        CHECK(x.readsUnlikeTraceOrder == y.readsUnlikeTraceOrder);
+        CHECK(x.searched == y.searched);
+        REQUIRE(x.locations.size() == y.locations.size());
+        for (std::size_t i = 0; i < x.locations.size(); ++i) {
+            CHECK(x.locations[i].variable == y.locations[i].variable);
+            CHECK(x.locations[i].word == y.locations[i].word);
+            CHECK(x.locations[i].conflicts == y.locations[i].conflicts);
+            CHECK(x.locations[i].writesUnlikeTraceOrder == y.locations[i].writesUnlikeTraceOrder);
+        }
+    }
 }
 
 } // namespace racetrace::test

@@ -380,3 +380,77 @@ TEST_CASE("modification order: no source is chosen across events that went missi
         CHECK(orders[0].unsourced == 1);
     }
 }
+
+// A saved trace keeps what of the run's orders its own order does not say
+// (Trace::keptOrders): the reads whose source is not the latest write, the
+// writes placed otherwise, a location's conflicts. modificationOrders takes
+// them instead of searching, but only where they fit the trace: anything a
+// file could say that is not a write of the read's value, or not the same
+// writes in another order, sends the location back to the search.
+TEST_CASE("modification order: what a file kept of the run's orders is used where it fits",
+          "[trace][modification-order]") {
+    TraceBuilder b(Shape::NoSync);
+    b.store(A, 100, b.counter(), 1);
+    b.load(A, 300, b.counter()); // 1, A's own: B's 2, stamped earlier, reached memory after this load
+    b.store(B, 200, b.counter(), 2);
+    b.load(B, 400, b.counter()); // 2
+    Trace trace = b.build();
+    const std::uint64_t a1 = at(trace, 100), b2 = at(trace, 200), aLoad = at(trace, 300);
+    const auto searched = modificationOrders(trace, OrderFinding::SearchEveryLocation);
+    REQUIRE(searched.size() == 1);
+    REQUIRE(searched[0].sourceOf(aLoad) == a1);
+
+    KeptMemoryOrders kept;
+    kept.readsUnlikeTraceOrder = {{aLoad, a1}};
+    // Conflicts are the one thing no search of this trace gives: they show whether the kept list was used.
+    kept.locations = {{b.counter(), 0, 3, {}}};
+    const auto withKept = [&](const KeptMemoryOrders& k) {
+        trace.keptOrders = k;
+        const auto orders = modificationOrders(trace);
+        REQUIRE(orders.size() == 1);
+        return orders[0];
+    };
+    SECTION("a kept source that is a write of the read's value is taken") {
+        const ModificationOrder order = withKept(kept);
+        CHECK(order.sources == searched[0].sources);
+        CHECK(order.writes == std::vector<std::uint64_t>{a1, b2}); // the trace's order: none kept
+        CHECK(order.conflicts == 3);
+    }
+    SECTION("writes kept in another order are placed so") {
+        // The search puts B's 2 first (B then read its own 2 after A's 1): a run keeps that.
+        REQUIRE(searched[0].writes == std::vector<std::uint64_t>{b2, a1});
+        kept.locations[0].writesUnlikeTraceOrder = {{0, b2}, {1, a1}};
+        const ModificationOrder order = withKept(kept);
+        CHECK(order.writes == searched[0].writes);
+        CHECK(order.sources == searched[0].sources);
+        CHECK(order.conflicts == 3);
+    }
+    SECTION("what does not fit the trace sends the location to the search") {
+        auto bad = kept;
+        SECTION("a source that wrote another value") {
+            bad.readsUnlikeTraceOrder = {{aLoad, b2}};
+        }
+        SECTION("a source that is no event") {
+            bad.readsUnlikeTraceOrder = {{aLoad, trace.events.size() + 5}};
+        }
+        SECTION("the initial value, which the read did not return") {
+            bad.readsUnlikeTraceOrder = {{aLoad, kInitialValue}};
+        }
+        SECTION("a disagreeing read with nothing kept for it") {
+            bad.readsUnlikeTraceOrder.clear();
+        }
+        SECTION("a write placed twice") {
+            bad.locations[0].writesUnlikeTraceOrder = {{0, b2}};
+        }
+        SECTION("a position past the writes") {
+            bad.locations[0].writesUnlikeTraceOrder = {{0, b2}, {7, a1}};
+        }
+        SECTION("the location named as searched") {
+            bad.searched = {{b.counter(), 0}};
+        }
+        const ModificationOrder order = withKept(bad);
+        CHECK(order.sources == searched[0].sources);
+        CHECK(order.writes == searched[0].writes);
+        CHECK(order.conflicts == 0);
+    }
+}

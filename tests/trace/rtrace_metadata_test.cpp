@@ -5,6 +5,7 @@
 #include "trace/rtrace_metadata.hpp"
 
 #include "support/trace_compare.hpp"
+#include "trace/modification_order.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,11 @@ Trace makeTrace() {
     trace.finalWords = {0, 3005, 1, 2, 1};
     trace.stopReason = "Worker C was stopped.";
     trace.durationNs = 123'456'789;
+    KeptMemoryOrders kept;
+    kept.readsUnlikeTraceOrder = {{4, kInitialValue}, {9, kNoEvent}, {12, 7}};
+    kept.locations = {{1, 0, 2, {{3, 40}, {4, 30}}}};
+    kept.searched = {{2, 1}};
+    trace.keptOrders = kept;
     return trace;
 }
 
@@ -185,6 +191,17 @@ TEST_CASE("rtrace metadata: a decoding error names the field by its full path", 
           "field \"scenario.programs[1].lines[0].text\" should be a string but is 5");
     CHECK(errorAfter([](Json& j) { j["stopReason"] = nullptr; }) ==
           "field \"stopReason\" should be a string but is null");
+    // What the file keeps of the run's memory orders: pairs, in ascending order.
+    CHECK(errorAfter([](Json& j) { j["memoryOrders"]["readsUnlikeTraceOrder"][1] = Json::array({9}); }) ==
+          "field \"memoryOrders.readsUnlikeTraceOrder[1]\" should be a pair [read, write] but is an array");
+    CHECK(errorAfter([](Json& j) { j["memoryOrders"]["readsUnlikeTraceOrder"][0][1] = -3; }) ==
+          "field \"memoryOrders.readsUnlikeTraceOrder[0][1]\" is -3, which is not an event, -1 or -2");
+    CHECK(errorAfter([](Json& j) { j["memoryOrders"]["readsUnlikeTraceOrder"][2][0] = 9; }) ==
+          "field \"memoryOrders.readsUnlikeTraceOrder\" should list each one once, in ascending order");
+    CHECK(errorAfter([](Json& j) { j["memoryOrders"]["locations"][0]["writesUnlikeTraceOrder"][1][0] = 2; }) ==
+          "field \"memoryOrders.locations[0].writesUnlikeTraceOrder\" should list each one once, in ascending order");
+    CHECK(errorAfter([](Json& j) { j["memoryOrders"]["searched"][0][1] = "x"; }) ==
+          "field \"memoryOrders.searched[0][1]\" should be a whole number but is a string");
     // A name longer than 40 characters is cut short in the message.
     CHECK(errorAfter([](Json& j) { j["clock"]["kind"] = std::string(100, 'k'); }) ==
           "field \"clock.kind\" is \"" + std::string(40, 'k') + "...\", which is not a known clock kind");
