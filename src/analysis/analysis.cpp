@@ -69,15 +69,32 @@ bool startsEarlier(const Finding& a, const Finding& b) {
     return a.beginNs < b.beginNs;
 }
 
-/// Appends `more` to `sorted`, keeping it in beginNs order. Finders mostly emit
-/// in time order already, so this is a linear merge, not a sort of everything.
-void mergeByTime(std::vector<Finding>& sorted, std::vector<Finding>&& more) {
-    if (!std::is_sorted(more.begin(), more.end(), startsEarlier))
-        std::stable_sort(more.begin(), more.end(), startsEarlier);
-    const auto middle = static_cast<std::ptrdiff_t>(sorted.size());
-    sorted.insert(sorted.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-    // Stable: at equal times the order of the finders (overlap, lost update, torn, ...) is kept.
-    std::inplace_merge(sorted.begin(), sorted.begin() + middle, sorted.end(), startsEarlier);
+/// Every finder's findings in one list in beginNs order; at equal times the
+/// registry's order (overlap, lost update, torn, ...) is kept. Finders mostly
+/// emit in time order already, so each list is sorted only if it must be, and
+/// the lists are merged all at once into a list allocated once: merging them
+/// one by one grew it by copies and took a buffer as large again (half a
+/// million findings of a 6 M-event trace are ~150 MB).
+std::vector<Finding> mergeByTime(std::vector<std::vector<Finding>>& lists) {
+    std::size_t total = 0;
+    for (std::vector<Finding>& list : lists) {
+        if (!std::is_sorted(list.begin(), list.end(), startsEarlier))
+            std::stable_sort(list.begin(), list.end(), startsEarlier);
+        total += list.size();
+    }
+    std::vector<Finding> merged;
+    merged.reserve(total);
+    std::vector<std::size_t> next(lists.size(), 0);
+    while (merged.size() < total) {
+        std::size_t earliest = lists.size();
+        for (std::size_t k = 0; k < lists.size(); ++k)
+            if (next[k] < lists[k].size() &&
+                (earliest == lists.size() || startsEarlier(lists[k][next[k]], lists[earliest][next[earliest]])))
+                earliest = k;
+        merged.push_back(std::move(lists[earliest][next[earliest]]));
+        if (++next[earliest] == lists[earliest].size()) lists[earliest] = {}; // its memory serves the next ones
+    }
+    return merged;
 }
 
 } // namespace
@@ -138,11 +155,18 @@ static const std::vector<ModificationOrder>& ordersOf(const Trace& trace, std::v
     return computed;
 }
 
-Analysis analyse(const Trace& trace) {
+Analysis analyse(const Trace& trace, std::vector<CriticalSectionSpan>* stays) {
     std::vector<ModificationOrder> computed;
+    const std::vector<ModificationOrder>* orders = nullptr;
+    std::vector<CriticalSectionSpan> spans;
     Analysis analysis;
-    analysis.messages = analyseMessages(trace);
-    const AnalysisInput input{trace, ordersOf(trace, computed), analysis.messages};
+    // What the finders share, side by side: the messages, the orders, the stays.
+    runTasks(3, [&](std::size_t task) {
+        if (task == 0) analysis.messages = analyseMessages(trace);
+        if (task == 1) orders = &ordersOf(trace, computed);
+        if (task == 2) spans = criticalSections(trace);
+    });
+    const AnalysisInput input{trace, *orders, analysis.messages, spans};
     // The finders only read the trace: they run side by side, and their
     // findings are merged in the registry's order whichever finished first.
     // The longest first, so that no long one starts last: the overlaps (a
@@ -157,26 +181,27 @@ Analysis analyse(const Trace& trace) {
             analysis.counts[static_cast<std::size_t>(finder.kind)] =
                 finder.count ? finder.count(input, found[k]) : found[k].size();
         });
-    tasks.insert(tasks.begin() + 1, [&] { analysis.locks = lockStats(trace, criticalSections(trace)); });
+    tasks.insert(tasks.begin() + 1, [&] { analysis.locks = lockStats(trace, spans); });
     tasks.emplace_back([&] { analysis.invariants = checkInvariants(trace); });
     tasks.emplace_back([&] { analysis.records = recordStates(trace); });
     tasks.emplace_back([&] { analysis.fault = faultOutcome(trace); });
     runTasks(tasks.size(), [&](std::size_t task) { tasks[task](); });
-    for (std::vector<Finding>& kind : found)
-        mergeByTime(analysis.findings, std::move(kind));
+    analysis.findings = mergeByTime(found);
     const Finding* race = analysis.firstRace();
     // A worker killed on purpose is the story of the run (what its death did
     // to the others), even where the lock also raced: the races stay in the findings.
     analysis.headline = analysis.fault    ? analysis.fault->sentence
                         : race != nullptr ? race->sentence
                                           : allWellHeadline(trace, analysis.invariants, analysis.messages);
+    if (stays != nullptr) *stays = std::move(spans);
     return analysis;
 }
 
 std::size_t findOnly(FindingKind kind, const Trace& trace, std::vector<Finding>& out) {
     std::vector<ModificationOrder> computed;
     const MessageStats messages = analyseMessages(trace);
-    const AnalysisInput input{trace, ordersOf(trace, computed), messages};
+    const std::vector<CriticalSectionSpan> spans = criticalSections(trace);
+    const AnalysisInput input{trace, ordersOf(trace, computed), messages, spans};
     const std::size_t before = out.size();
     findingKindInfo(kind).find(input, out);
     return out.size() - before;

@@ -40,6 +40,8 @@ class SpanBuilder {
             m_guard[v] = isGuardVariable(trace, static_cast<std::uint16_t>(v));
     }
 
+    void reserve(std::size_t stays) { m_spans.reserve(stays); }
+
     void add(std::uint64_t i) {
         const Event& e = m_trace.events[i];
         WorkerState& w = m_workers[e.worker];
@@ -155,6 +157,10 @@ class SpanBuilder {
 
 std::vector<CriticalSectionSpan> criticalSections(const Trace& trace) {
     SpanBuilder builder(trace);
+    // A stay per CsEnter: counted first, so the list is allocated once (growing
+    // it by doubling copied and faulted in three times its final size).
+    builder.reserve(static_cast<std::size_t>(std::count_if(
+        trace.events.begin(), trace.events.end(), [](const Event& e) { return e.kind == EventKind::CsEnter; })));
     for (std::uint64_t i = 0; i < trace.events.size(); ++i)
         builder.add(i);
     auto spans = builder.finish();

@@ -5,6 +5,7 @@
 // one row (and its FindingKind) plus its finder.
 #pragma once
 
+#include "analysis/critical_sections.hpp"
 #include "analysis/findings.hpp"
 #include "trace/modification_order.hpp"
 
@@ -25,6 +26,8 @@ struct AnalysisInput {
     const std::vector<ModificationOrder>& orders;
     /// The messages, matched and counted once for all the message finders.
     const MessageStats& messages;
+    /// Every worker's stays in the critical section (criticalSections), worked out once.
+    const std::vector<CriticalSectionSpan>& spans;
 };
 
 /// Appends the findings of one kind to `out`, in time order or close to it.

@@ -16,6 +16,8 @@
 
 namespace racetrace {
 
+struct CriticalSectionSpan;
+
 /// One per finder (analysis/finders.hpp has the table of them).
 enum class FindingKind : std::uint8_t {
     Overlap,           ///< two or more workers inside the critical section at once
@@ -104,7 +106,9 @@ struct Analysis {
 
 /// Runs every finder of the registry on `trace`. Pure: depends only on the
 /// trace's content (and the modification orders its merge left, if any).
-Analysis analyse(const Trace& trace);
+/// `stays`, when given, receives the trace's stays (criticalSections), worked
+/// out on the way, for a caller that indexes the trace too.
+Analysis analyse(const Trace& trace, std::vector<CriticalSectionSpan>* stays = nullptr);
 
 std::vector<InvariantResult> checkInvariants(const Trace& trace);
 std::vector<RecordState> recordStates(const Trace& trace);

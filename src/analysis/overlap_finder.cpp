@@ -117,7 +117,7 @@ Finding makeOverlap(const Trace& trace, const std::vector<CriticalSectionSpan>& 
 
 void findOverlaps(const AnalysisInput& input, std::vector<Finding>& out) {
     const Trace& trace = input.trace;
-    const auto spans = criticalSections(trace);
+    const std::vector<CriticalSectionSpan>& spans = input.spans;
     std::vector<Boundary> boundaries;
     boundaries.reserve(spans.size() * 2);
     for (std::uint32_t s = 0; s < spans.size(); ++s) {

@@ -31,21 +31,26 @@ void fillLaneEvents(const Trace& trace, std::vector<WorkerEvents>& lanes) {
 } // namespace
 
 TraceIndex TraceIndex::build(const Trace& trace) {
+    return build(trace, criticalSections(trace));
+}
+
+TraceIndex TraceIndex::build(const Trace& trace, const std::vector<CriticalSectionSpan>& spans) {
     TraceIndex index;
     auto& lanes = index.m_lanes;
     lanes.resize(trace.workers.size());
-    // The lanes' events and the stays are independent passes: side by side.
-    std::vector<CriticalSectionSpan> spans;
+    // The lanes' events and their stays are independent: side by side.
     runTasks(2, [&](std::size_t task) {
-        if (task == 0)
-            fillLaneEvents(trace, lanes);
-        else
-            spans = criticalSections(trace);
+        if (task == 0) return fillLaneEvents(trace, lanes);
+        // criticalSections lists every worker's spans in CsEnter order, so each
+        // worker's share stays ascending when split out.
+        std::vector<std::size_t> counts(lanes.size(), 0);
+        for (const CriticalSectionSpan& span : spans)
+            if (span.worker < lanes.size()) ++counts[span.worker];
+        for (std::size_t w = 0; w < lanes.size(); ++w)
+            lanes[w].spans.reserve(counts[w]);
+        for (const CriticalSectionSpan& span : spans)
+            if (span.worker < lanes.size()) lanes[span.worker].spans.push_back(span);
     });
-    // criticalSections lists every worker's spans in CsEnter order, so each
-    // worker's share stays ascending when split out.
-    for (CriticalSectionSpan& span : spans)
-        if (span.worker < lanes.size()) lanes[span.worker].spans.push_back(span);
     return index;
 }
 

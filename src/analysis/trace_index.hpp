@@ -23,6 +23,8 @@ struct WorkerEvents {
 class TraceIndex {
   public:
     static TraceIndex build(const Trace& trace);
+    /// The same, with the trace's stays already worked out (criticalSections, or analyse's).
+    static TraceIndex build(const Trace& trace, const std::vector<CriticalSectionSpan>& spans);
 
     const std::vector<WorkerEvents>& lanes() const { return m_lanes; }
     /// The worker's last event at or before `eventIndex` (kNoEvent if none yet).

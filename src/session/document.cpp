@@ -16,7 +16,9 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     document->trace = std::move(trace);
     step(1, "finding the races");
     PhaseTimer phase("finding the races");
-    document->analysis = analyse(document->trace);
+    // The stays serve the analysis and the timeline's index: worked out once.
+    std::vector<CriticalSectionSpan> spans;
+    document->analysis = analyse(document->trace, use == DocumentUse::Views ? &spans : nullptr);
     // The merge's modification orders served the analysis; the views never use
     // them, and a file keeps only what it needs to find them again.
     if (document->trace.memoryOrders) {
@@ -27,7 +29,7 @@ std::shared_ptr<const TraceDocument> buildDocument(Trace trace, std::string labe
     if (use == DocumentUse::Views) {
         step(2, "indexing the timeline");
         phase.next("indexing the timeline");
-        document->index = TraceIndex::build(document->trace);
+        document->index = TraceIndex::build(document->trace, spans);
         step(3, "rebuilding the memory at every event");
         phase.next("rebuilding the memory at every event");
         document->memory = MemoryTimeline::build(document->trace);
