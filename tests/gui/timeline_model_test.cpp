@@ -95,6 +95,50 @@ TEST_CASE("timeline model: an overlap spans both lanes on both axes", "[gui][tim
     CHECK_FALSE(model.isOpenFinding(0));
 }
 
+// Each finding is placed in event order by searching on from where the
+// previous one began (findings come in time order): it must land where a
+// search of every event puts it, also where stamps tie.
+TEST_CASE("timeline model: overlaps are placed in event order where a search of every event puts them",
+          "[gui][timeline-model]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    std::uint64_t t = 100;
+    for (std::uint64_t round = 0; round < 300; ++round, t += 40) {
+        b.load(A, t, b.guard()); // both see Y free, at the same stamp
+        b.load(B, t, b.guard());
+        b.store(A, t + 5, b.guard(), 0);
+        b.store(B, t + 5, b.guard(), 0);
+        b.csEnter(A, t + 10);
+        b.csEnter(B, t + 10 + round % 3);
+        b.csExit(A, t + 20 + round % 7);
+        b.csExit(B, t + 20);
+        b.store(A, t + 30, b.guard(), 1);
+        b.store(B, t + 31, b.guard(), 1);
+    }
+    const auto document = buildDocument(b.build(), "overlaps", "");
+    const TimelineModel model(document);
+    const auto& events = document->trace.events;
+    const auto& findings = document->analysis.findings;
+    std::size_t overlaps = 0;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (findings[i].kind != FindingKind::Overlap) continue;
+        ++overlaps;
+        const std::uint64_t beginNs = findings[i].beginNs, endNs = std::max(beginNs, findings[i].endNs);
+        const auto first =
+            std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.timestamp >= beginNs; });
+        const auto after =
+            std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.timestamp > endNs; });
+        const auto firstIndex =
+            static_cast<double>(std::min(first - events.begin(), std::ptrdiff_t(events.size() - 1)));
+        const auto lastIndex = static_cast<double>(after == events.begin() ? 0 : after - events.begin() - 1);
+        double begin = 0, end = 0;
+        INFO("finding " << i);
+        REQUIRE(model.findingExtent(static_cast<int>(i), TimeAxis::EventOrder, begin, end));
+        CHECK(begin == firstIndex);
+        CHECK(end == std::max(firstIndex, lastIndex));
+    }
+    CHECK(overlaps >= 300);
+}
+
 TEST_CASE("timeline model: positions convert between the axes and find the nearest event", "[gui][timeline-model]") {
     const auto document = raceDocument(true);
     const TimelineModel model(document);

@@ -185,6 +185,23 @@ void TimelineModel::buildLaneStays(std::size_t w) {
 
 namespace {
 
+/// The first of `events` from `from` on for which `before` is false (`before`
+/// holds for a prefix): a galloping search, for answers a few events on. The
+/// findings come in time order, so placing each one searches from the last.
+template <class Before>
+std::uint64_t firstNotBefore(const std::vector<Event>& events, std::uint64_t from, Before before) {
+    std::uint64_t lo = from, hi = from, step = 1;
+    while (hi < events.size() && before(events[hi])) {
+        lo = hi + 1;
+        hi = from + step;
+        step *= 2;
+    }
+    hi = std::min<std::uint64_t>(hi, events.size());
+    const auto first = events.begin() + static_cast<std::ptrdiff_t>(lo);
+    return static_cast<std::uint64_t>(
+        std::partition_point(first, events.begin() + static_cast<std::ptrdiff_t>(hi), before) - events.begin());
+}
+
 /// True when every event a finding names is in the trace (a damaged file may say otherwise).
 bool eventsInTrace(const Finding& f, std::size_t eventCount) {
     return std::all_of(f.events.begin(), f.events.end(), [&](std::uint64_t e) { return e < eventCount; });
@@ -209,16 +226,21 @@ std::vector<std::uint32_t> TimelineModel::findingWorkers(const Finding& f) const
     return {};
 }
 
-void TimelineModel::placeFinding(std::size_t i) {
+void TimelineModel::placeFinding(std::size_t i, std::uint64_t& cursor) {
     const Trace& tr = trace();
     const Finding& f = m_document->analysis.findings[i];
     const std::size_t eventCount = tr.events.size();
+    const std::uint64_t endNs = std::max(f.beginNs, f.endNs);
     double* x = &m_findingX[i * 4]; // RealTime begin/end, EventOrder begin/end
     x[0] = static_cast<double>(f.beginNs);
-    x[1] = static_cast<double>(std::max(f.beginNs, f.endNs));
-    x[2] = static_cast<double>(
-        std::min<std::uint64_t>(TraceIndex::firstEventAtOrAfter(tr, f.beginNs), eventCount ? eventCount - 1 : 0));
-    x[3] = std::max(x[2], static_cast<double>(lastEventAtOrBefore(x[1])));
+    x[1] = static_cast<double>(endNs);
+    // The cursor is the first event at or after the previous finding's begin:
+    // a finding that begins earlier (not in time order after all) searches from the start.
+    if (cursor > 0 && tr.events[cursor - 1].timestamp >= f.beginNs) cursor = 0;
+    cursor = firstNotBefore(tr.events, cursor, [&](const Event& e) { return e.timestamp < f.beginNs; });
+    const std::uint64_t after = firstNotBefore(tr.events, cursor, [&](const Event& e) { return e.timestamp <= endNs; });
+    x[2] = static_cast<double>(std::min<std::uint64_t>(cursor, eventCount ? eventCount - 1 : 0));
+    x[3] = std::max(x[2], static_cast<double>(after == 0 ? 0 : after - 1));
     if (f.kind == FindingKind::Overlap && isOpenOverlap(f)) {
         // Still going on: to the live slot, as its workers' open stays.
         m_openOverlap = static_cast<std::uint32_t>(i);
@@ -244,8 +266,9 @@ void TimelineModel::buildFindings() {
     const auto& findings = m_document->analysis.findings;
     std::map<std::pair<FindingKind, std::vector<std::uint32_t>>, std::size_t> groupOf;
     m_findingX.assign(findings.size() * 4, 0.0);
+    std::uint64_t cursor = 0;
     for (std::size_t i = 0; i < findings.size(); ++i) {
-        placeFinding(i);
+        placeFinding(i, cursor);
         const std::vector<std::uint32_t> workers = findingWorkers(findings[i]);
         const bool drawable = !workers.empty() && std::all_of(workers.begin(), workers.end(),
                                                               [&](std::uint32_t w) { return w < m_lanes.size(); });

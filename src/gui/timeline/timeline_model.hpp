@@ -287,8 +287,9 @@ class TimelineModel {
     /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
     void buildChannels();
     void buildWaits();
-    /// The finding's extent on both axes, into m_findingX.
-    void placeFinding(std::size_t index);
+    /// The finding's extent on both axes, into m_findingX. `cursor`: where the
+    /// previous finding began in the events (0 at first), then where this one does.
+    void placeFinding(std::size_t index, std::uint64_t& cursor);
     /// The workers whose lanes a finding is drawn on (overlap: those inside;
     /// lost update: the overwriter's and the erased one's; torn: the checker's).
     std::vector<std::uint32_t> findingWorkers(const Finding& finding) const;
