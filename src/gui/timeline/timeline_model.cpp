@@ -74,13 +74,25 @@ void IntervalRuns::finish() {
 }
 
 std::size_t LaneModel::lowerBound(TimeAxis axis, double value, std::size_t from) const {
-    from = std::min(from, size());
-    const auto offset = static_cast<std::ptrdiff_t>(from);
-    if (axis == TimeAxis::RealTime)
-        return static_cast<std::size_t>(std::lower_bound(time.begin() + offset, time.end(), value) - time.begin());
-    const auto found = std::lower_bound(events.begin() + offset, events.end(), value,
-                                        [](std::uint64_t index, double v) { return static_cast<double>(index) < v; });
-    return static_cast<std::size_t>(found - events.begin());
+    // Galloping from `from`: a frame walks a lane column by column, each search
+    // starting where the last one ended, and the answer is near; every probe on
+    // the RealTime axis reads the event's stamp through its index.
+    const auto below = [&](std::size_t k) { return x(axis, k) < value; };
+    std::size_t lo = std::min(from, size()), bound = lo, step = 1;
+    while (bound < size() && below(bound)) {
+        lo = bound + 1;
+        bound = from + step;
+        step *= 2;
+    }
+    std::size_t hi = std::min(bound, size());
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (below(mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 std::uint16_t LaneModel::mask(std::size_t from, std::size_t to) const {
@@ -118,11 +130,10 @@ void TimelineModel::buildLane(std::size_t w) {
     const WorkerEvents& source = m_document->index.lanes()[w];
     lane.events = source.events;
     const std::size_t n = lane.events.size();
-    lane.time.resize(n);
+    lane.traceEvents = tr.events;
     lane.maskTree.assign(2 * n, 0);
     for (std::size_t k = 0; k < n; ++k) {
         const Event& e = tr.events[lane.events[k]];
-        lane.time[k] = static_cast<double>(e.timestamp);
         auto bits = static_cast<std::uint16_t>(1u << static_cast<unsigned>(tickKindOf(tr, e)));
         if (e.kind == EventKind::Spin) bits |= kSpinBit;
         lane.maskTree[n + k] = bits;
