@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <iterator>
+
 using namespace racetrace;
 using namespace racetrace::testing;
 using nlohmann::json;
@@ -169,6 +172,24 @@ TEST_CASE("cli: run --out then info --json gives the same numbers", "[integratio
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
         ++entries;
     CHECK(entries == 1);
+}
+
+// A longer run's order repair leaves some reads unlike the saved order; the
+// file keeps them (its metadata's "memoryOrders"), and info then finds exactly
+// what the run found without searching again.
+TEST_CASE("cli: a longer run's file keeps its memory orders, and info finds what the run found",
+          "[integration][cli][info][saved-orders]") {
+    TempDir dir;
+    const std::string path = dir.file("long.rtrace");
+    const json ran = parseJsonOutput(runCli({"run", "-s", "naive-flag", "-n", "30000", "--out", path, "--json"}));
+    REQUIRE(ran.at("dropped") == 0);
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const bool kept = bytes.find("\"memoryOrders\"") != std::string::npos; // not the bytes in a failure message
+    CHECK(kept);
+    const json info = parseJsonOutput(runCli({"info", path, "--json"}));
+    for (const char* key : {"events", "counter", "findings", "invariants", "race", "headline"})
+        CHECK(info.at(key) == ran.at(key));
 }
 
 TEST_CASE("cli: scenarios lists the built-ins, shared memory, locks and message passing", "[integration][cli]") {
