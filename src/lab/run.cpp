@@ -138,9 +138,12 @@ Result<void> Run::createSegment(const RunOptions& options) {
         m_rings.emplace_back(m_view.ringControl(k), m_view.ringSlots(k), m_view.ringCapacity());
     }
     m_events.resize(m_settings.workers);
-    // Address space only until written: the vectors never copy themselves while growing.
+    // Address space only until written: the vectors never copy themselves while
+    // growing, and the first has room for every worker's events, so two runs
+    // are merged in it without a second copy (trace/event_order.hpp).
     for (auto& events : m_events)
         events.reserve(m_view.ringCapacity());
+    if (!m_events.empty()) m_events.front().reserve(m_view.ringCapacity() * m_settings.workers);
     m_released.assign(m_settings.workers, 0);
     m_ends.resize(m_settings.workers);
     return {};

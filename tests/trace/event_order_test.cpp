@@ -189,13 +189,19 @@ TEST_CASE("event order: where some workers' reads contradict each other, another
 TEST_CASE("event order: merging the workers' runs gives the stamp order sorting gives, for any number of workers",
           "[trace][order]") {
     std::mt19937 random(42);
+    // With room for every event in the first run (as a Run reserves), two runs
+    // are merged inside it, from the back: also when one of them is empty.
+    const bool roomInFirst = GENERATE(false, true);
+    const std::size_t emptyRun = GENERATE(std::size_t{99}, std::size_t{0}, std::size_t{1});
     for (const std::size_t workers : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{8}}) {
-        INFO(workers << " workers");
+        INFO(workers << " workers, room in the first: " << roomInFirst << ", empty run " << emptyRun);
         std::vector<std::vector<Event>> runs(workers);
+        if (roomInFirst && workers > 0) runs[0].reserve(600 * workers);
         std::vector<Event> all;
         for (std::size_t w = 0; w < workers; ++w) {
             std::uint64_t clock = 0;
-            for (std::uint32_t seq = 0; seq < 500; ++seq) {
+            const std::uint32_t length = w == emptyRun ? 0 : 500 + static_cast<std::uint32_t>(w) * 37;
+            for (std::uint32_t seq = 0; seq < length; ++seq) {
                 Event e{};
                 clock += random() % 4; // equal stamps across workers are common
                 e.timestamp = clock;
