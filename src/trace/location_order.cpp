@@ -37,6 +37,7 @@
 // Untrusted input: positions are bounds-checked, a value scribbled into the
 // trace simply has no source, and the candidate search and the repair rounds
 // are bounded, so any trace stays n log n.
+#include "trace/galloping_search.hpp"
 #include "trace/location_history.hpp"
 
 #include <algorithm>
@@ -71,20 +72,10 @@ struct Candidate {
     std::uint64_t cost = 0; ///< ns of clock error the choice needs
 };
 
-/// First index in [from, end) whose element is not less than `key`, searched
-/// outward from `from` (galloping): O(log distance), for lookups that move a
-/// little each time.
+/// First index in [from, end) whose element is not less than `key` (trace/galloping_search.hpp).
 template <typename Vector, typename Key>
 std::size_t gallopLowerBound(const Vector& v, std::size_t from, std::size_t end, const Key& key) {
-    std::size_t step = 1;
-    std::size_t low = from;
-    while (low + step < end && v[low + step - 1] < key) {
-        low += step;
-        step *= 2;
-    }
-    const auto it = std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(low),
-                                     v.begin() + static_cast<std::ptrdiff_t>(std::min(end, low + step)), key);
-    return static_cast<std::size_t>(it - v.begin());
+    return gallopFrom(from, end, [&](std::size_t k) { return v[k] < key; });
 }
 
 /// A location's writes grouped by value (positions ascending within a value),

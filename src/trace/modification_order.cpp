@@ -96,6 +96,12 @@ struct SlotCounts {
     std::vector<std::uint32_t> slotOfEvent;
     std::vector<std::pair<std::size_t, std::size_t>> counts;
     std::vector<std::pair<std::uint16_t, std::uint32_t>> locations; ///< (variable, word) of each slot
+
+    /// The slot of (variable, word), or kNone when the trace does not touch it.
+    std::size_t slotOf(std::uint16_t variable, std::uint32_t word) const {
+        const auto it = std::find(locations.begin(), locations.end(), std::pair{variable, word});
+        return it == locations.end() ? kNone : static_cast<std::size_t>(it - locations.begin());
+    }
 };
 
 SlotCounts countSlots(const Trace& trace) {
@@ -158,8 +164,8 @@ std::vector<LatestWrites> latestWritesPerSlot(const Trace& trace, const SlotCoun
 std::vector<bool> slotsListed(const SlotCounts& slots,
                               const std::vector<std::pair<std::uint16_t, std::uint32_t>>& locations) {
     std::vector<bool> listed(slots.locations.size(), false);
-    for (std::size_t slot = 0; slot < listed.size(); ++slot)
-        listed[slot] = std::find(locations.begin(), locations.end(), slots.locations[slot]) != locations.end();
+    for (const auto& [variable, word] : locations)
+        if (const std::size_t slot = slots.slotOf(variable, word); slot != kNone) listed[slot] = true;
     return listed;
 }
 
@@ -176,10 +182,8 @@ bool plausibleSource(const Trace& trace, const SlotCounts& slots, std::uint32_t 
 /// its conflicts; a location the list does not fit is left for the search.
 void applyKeptLocation(const SlotCounts& slots, const KeptMemoryOrders::Location& location, std::vector<bool>& agrees,
                        std::vector<ModificationOrder>& orders) {
-    const auto it =
-        std::find(slots.locations.begin(), slots.locations.end(), std::pair{location.variable, location.word});
-    const auto slot = static_cast<std::size_t>(it - slots.locations.begin());
-    if (it == slots.locations.end() || !agrees[slot]) return;
+    const std::size_t slot = slots.slotOf(location.variable, location.word);
+    if (slot == kNone || !agrees[slot]) return;
     std::vector<std::uint64_t>& writes = orders[slot].writes;
     // The listed writes must be the ones they replace, in another order.
     std::vector<std::uint64_t> replaced, placed;
@@ -315,11 +319,8 @@ struct RunOrderCursor {
 /// against a read (a conflict): those are searched again.
 std::vector<RunOrderCursor> runOrdersPerSlot(const Trace& trace, const SlotCounts& slots) {
     std::vector<RunOrderCursor> run(slots.locations.size());
-    for (const ModificationOrder& order : *trace.memoryOrders) {
-        const auto it =
-            std::find(slots.locations.begin(), slots.locations.end(), std::pair{order.variable, order.word});
-        if (it != slots.locations.end()) run[static_cast<std::size_t>(it - slots.locations.begin())].order = &order;
-    }
+    for (const ModificationOrder& order : *trace.memoryOrders)
+        if (const std::size_t slot = slots.slotOf(order.variable, order.word); slot != kNone) run[slot].order = &order;
     return run;
 }
 

@@ -74,25 +74,10 @@ void IntervalRuns::finish() {
 }
 
 std::size_t LaneModel::lowerBound(TimeAxis axis, double value, std::size_t from) const {
-    // Galloping from `from`: a frame walks a lane column by column, each search
-    // starting where the last one ended, and the answer is near; every probe on
-    // the RealTime axis reads the event's stamp through its index.
-    const auto below = [&](std::size_t k) { return x(axis, k) < value; };
-    std::size_t lo = std::min(from, size()), bound = lo, step = 1;
-    while (bound < size() && below(bound)) {
-        lo = bound + 1;
-        bound = from + step;
-        step *= 2;
-    }
-    std::size_t hi = std::min(bound, size());
-    while (lo < hi) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (below(mid))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    // A frame walks a lane column by column, each search starting where the
+    // last one ended; every probe on the RealTime axis reads the event's stamp
+    // through its index.
+    return gallopFrom(std::min(from, size()), size(), [&](std::size_t k) { return x(axis, k) < value; });
 }
 
 std::uint16_t LaneModel::mask(std::size_t from, std::size_t to) const {
@@ -197,20 +182,11 @@ void TimelineModel::buildLaneStays(std::size_t w) {
 namespace {
 
 /// The first of `events` from `from` on for which `before` is false (`before`
-/// holds for a prefix): a galloping search, for answers a few events on. The
-/// findings come in time order, so placing each one searches from the last.
+/// holds for a prefix). The findings come in time order, so placing each one
+/// searches on from the last (trace/galloping_search.hpp).
 template <class Before>
 std::uint64_t firstNotBefore(const std::vector<Event>& events, std::uint64_t from, Before before) {
-    std::uint64_t lo = from, hi = from, step = 1;
-    while (hi < events.size() && before(events[hi])) {
-        lo = hi + 1;
-        hi = from + step;
-        step *= 2;
-    }
-    hi = std::min<std::uint64_t>(hi, events.size());
-    const auto first = events.begin() + static_cast<std::ptrdiff_t>(lo);
-    return static_cast<std::uint64_t>(
-        std::partition_point(first, events.begin() + static_cast<std::ptrdiff_t>(hi), before) - events.begin());
+    return gallopFrom(from, events.size(), [&](std::size_t k) { return before(events[k]); });
 }
 
 /// True when every event a finding names is in the trace (a damaged file may say otherwise).

@@ -8,6 +8,7 @@
 #include "analysis/findings.hpp"
 #include "gui/timeline/tick_pyramid.hpp"
 #include "gui/view_state.hpp"
+#include "trace/galloping_search.hpp"
 #include "trace/trace.hpp"
 
 #include <imgui.h>
@@ -161,17 +162,7 @@ class IntervalRuns {
     /// all the rest missed the cache at nearly every probe (a frame zoomed in
     /// on 100 M events took 20 ms, most of it here).
     std::size_t firstBeginAfter(std::size_t j, double limit) const {
-        const std::size_t n = m_entries.size();
-        std::size_t lo = j, bound = j, step = 1; // entries before lo begin at or before limit
-        while (bound < n && m_entries[bound].begin <= limit) {
-            lo = bound + 1;
-            bound = j + step;
-            step *= 2;
-        }
-        const auto last = m_entries.begin() + static_cast<std::ptrdiff_t>(std::min(bound, n));
-        return static_cast<std::size_t>(std::upper_bound(m_entries.begin() + static_cast<std::ptrdiff_t>(lo), last,
-                                                         limit, [](double v, const Entry& e) { return v < e.begin; }) -
-                                        m_entries.begin());
+        return gallopFrom(j, m_entries.size(), [&](std::size_t k) { return m_entries[k].begin <= limit; });
     }
 
     struct Entry {
