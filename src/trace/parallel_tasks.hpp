@@ -4,6 +4,8 @@
 // a fixed order, so the answer never depends on which thread ran what.
 #pragma once
 
+#include "trace/phase_timer.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -26,7 +28,8 @@ inline std::size_t cpuCount() {
 /// put the biggest tasks first. When a task throws, the others not yet begun
 /// are skipped and the first exception is rethrown here, after every thread
 /// has stopped. Fewer threads (down to this one alone) when the system refuses
-/// more.
+/// more. The tasks' phases stop as the caller's do (trace/phase_timer.hpp:
+/// CancelPhasesWhen), whichever thread runs them.
 template <typename Task> void runTasks(std::size_t count, const Task& task) {
     const std::size_t threads = std::min(count, cpuCount());
     std::atomic<std::size_t> next{0};
@@ -41,10 +44,15 @@ template <typename Task> void runTasks(std::size_t count, const Task& task) {
             }
         }
     };
+    const std::atomic<bool>* cancel = detail::t_cancelFlag; // thread-local: handed to each helper
+    const auto helperWork = [&] {
+        detail::t_cancelFlag = cancel; // a thread of its own, which ends with the work
+        work();
+    };
     std::vector<std::future<void>> helpers;
     for (std::size_t t = 1; t < threads; ++t) {
         try {
-            helpers.push_back(std::async(std::launch::async, work));
+            helpers.push_back(std::async(std::launch::async, helperWork));
         } catch (const std::system_error&) {
             break; // no thread to be had: the ones running share the rest
         }

@@ -41,3 +41,24 @@ TEST_CASE("parallel tasks: a task that throws stops the rest and its exception r
     // The others not yet begun were skipped (each thread finishes at most the task in hand).
     CHECK(ran.load() < 1'000);
 }
+
+// The window's Stop reaches a phase that starts in a task, on whichever
+// thread runs it: the flag is thread-local, so runTasks hands it on.
+TEST_CASE("parallel tasks: a phase started in a task stops when the caller's work was stopped", "[trace][parallel]") {
+    std::atomic<bool> stop{true};
+    std::atomic<std::size_t> started{0}, stopped{0};
+    const CancelPhasesWhen scope(stop);
+    const auto phaseTask = [&](std::size_t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2)); // every thread has one task under way
+        try {
+            const PhaseTimer phase("a task's phase");
+            ++started;
+        } catch (const PhasesCancelled&) {
+            ++stopped;
+            throw;
+        }
+    };
+    CHECK_THROWS_AS(runTasks(8, phaseTask), PhasesCancelled);
+    CHECK(started == 0);
+    CHECK(stopped >= 1);
+}
