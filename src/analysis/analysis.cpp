@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace racetrace {
 
@@ -115,18 +116,35 @@ std::uint64_t storySpanNs(const Trace& trace, const Finding& finding) {
     return end - begin;
 }
 
+/// True when the finding's key events lie in at least two lanes, or it concerns
+/// one worker only: framing it shows every side of the story, not one lane of
+/// it (a torn record's events are the checker's reads; the writer may be far off).
+static bool showsEverySide(const Trace& trace, const Finding& finding) {
+    if (finding.workers.size() < 2) return true;
+    std::optional<std::uint8_t> first;
+    for (auto index : finding.events) {
+        if (index >= trace.events.size()) continue;
+        const std::uint8_t worker = trace.events[index].worker;
+        if (first && *first != worker) return true;
+        first = worker;
+    }
+    return false;
+}
+
 int Analysis::openingFinding(const Trace& trace) const {
     // "Compact": all of it within 20 µs, a few dozen of the demo's accesses.
     constexpr std::uint64_t kCompactNs = 20'000;
     constexpr int kRacesLooked = 100;
     int best = -1, looked = 0;
-    std::uint64_t bestSpan = 0;
+    std::pair<bool, std::uint64_t> bestRank{}; // (one-sided, span): smaller is better
     for (std::size_t i = 0; i < findings.size() && looked < kRacesLooked; ++i) {
         if (!findingKindInfo(findings[i].kind).isRace) continue;
         ++looked;
         const std::uint64_t span = storySpanNs(trace, findings[i]);
-        if (span <= kCompactNs) return static_cast<int>(i);
-        if (best < 0 || span < bestSpan) best = static_cast<int>(i), bestSpan = span;
+        const bool oneSided = !showsEverySide(trace, findings[i]);
+        if (span <= kCompactNs && !oneSided) return static_cast<int>(i);
+        const std::pair rank{oneSided, span};
+        if (best < 0 || rank < bestRank) best = static_cast<int>(i), bestRank = rank;
     }
     if (best >= 0) return best;
     return findings.empty() ? -1 : 0;

@@ -96,9 +96,10 @@ struct Analysis {
     bool raced() const { return firstRace() != nullptr; }
     /// The finding a view opens on: the first race whose story (storySpanNs)
     /// is short enough to be seen at once (a race whose two reads lie
-    /// milliseconds apart, because a worker was preempted, cannot be framed),
-    /// else the shortest of the first races, else the first finding (a blocked
-    /// wait), else -1.
+    /// milliseconds apart, because a worker was preempted, cannot be framed)
+    /// and whose key events lie in every lane it names (a torn record shows
+    /// only its checker's reads), else the shortest such of the first races,
+    /// else the first finding (a blocked wait), else -1.
     int openingFinding(const Trace& trace) const;
     /// True when every kind's count is the same in both (a replay's question).
     bool sameCounts(const Analysis& other) const { return counts == other.counts; }

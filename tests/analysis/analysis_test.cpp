@@ -102,6 +102,29 @@ TEST_CASE("analysis: the window opens on a race it can frame, not on one stretch
     CHECK(analysis.firstRace()->beginNs < 10'000'000);
 }
 
+TEST_CASE("analysis: the window opens on a race that shows both workers, not on a torn record seen from one lane",
+          "[analysis]") {
+    TraceBuilder b(Shape::NaiveFlag);
+    flagRace(b, 100, 5'700'000); // B was preempted: not compact
+    // B writes three words of X, is preempted, and A writes the last word and
+    // checks X: a torn record whose events (A's four checks) span 30 ns.
+    for (std::uint32_t word = 0; word < 3; ++word)
+        b.recordWrite(B, 6'000'000 + 10 * word, word);
+    b.recordWrite(A, 9'000'000, 3);
+    for (std::uint32_t word = 0; word < 4; ++word)
+        b.recordCheck(A, 9'000'010 + 10 * word, word);
+    flagRace(b, 10'000'000, 200); // both workers' reads within 0.2 µs
+    const Trace trace = b.build();
+    const Analysis analysis = analyse(trace);
+    REQUIRE(analysis.count(FindingKind::TornRecord) == 1);
+    REQUIRE(analysis.count(FindingKind::Overlap) == 2);
+    const int opening = analysis.openingFinding(trace);
+    REQUIRE(opening >= 0);
+    const Finding& shown = analysis.findings[static_cast<std::size_t>(opening)];
+    CHECK(shown.kind == FindingKind::Overlap);
+    CHECK(shown.beginNs >= 10'000'000);
+}
+
 TEST_CASE("analysis: serial runs of every scenario have no findings", "[analysis]") {
     for (auto scenario : {Shape::NaiveFlag, Shape::TasMutex, Shape::NoSync}) {
         TraceBuilder b(scenario, 3);
