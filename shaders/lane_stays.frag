@@ -1,11 +1,11 @@
 #version 330 core
 // A lane's critical-section stays at one level of its pyramid (see
-// gui/timeline/tick_pyramid.hpp), as the CPU path draws them: a filled band
+// gui/timeline/tick_pyramid.hpp: the `spans` bits), as the CPU path draws them: a filled band
 // with an outline in the worker's colour, heavier for a stay during which
 // another worker waited. Stays closer than a bucket merge into one, as the
 // CPU merges those closer than a merge column. Drawn under the ticks.
 
-uniform usamplerBuffer u_buckets; // the lane's pyramid, every level one after the other
+uniform usamplerBuffer u_buckets; // the lane's interval bits, every level one after the other
 uniform int u_levelStart;         // this level's first bucket in u_buckets
 uniform int u_levelSize;          // this level's number of buckets
 uniform int u_firstBucket;        // the bucket whose left edge is at u_firstBucketPx
@@ -20,8 +20,8 @@ uniform vec4 u_outline;
 in vec2 v_pixel;
 out vec4 o_color;
 
-const uint kStay = 0x1000u;
-const uint kContended = 0x8000u;
+const uint kStay = 1u;
+const uint kContended = 2u;
 
 // `top` drawn over `below` (the CPU draws the outline over the band): one colour
 // that blends onto what is under the stay as the two would one after the other.

@@ -1,7 +1,7 @@
-// The ticks and stays of a dense trace are drawn by our own GLSL
-// (shaders/lane_ticks.*, lane_stays.frag) through EGL, as `render` and the
-// window draw them: the shaders must really draw them (a marked copy of a
-// shader paints what it draws magenta or cyan), the picture
+// The ticks, stays and waits of a dense trace are drawn by our own GLSL
+// (shaders/lane_ticks.*, lane_stays.frag, lane_waits.frag) through EGL, as
+// `render` and the window draw them: the shaders must really draw them (a
+// marked copy of a shader paints what it draws magenta, cyan or yellow), the picture
 // must match the CPU drawing of the same trace within a tolerance, and a
 // shader that does not compile must give one sentence naming the file and the
 // line, with the picture still drawn (on the CPU).
@@ -19,6 +19,7 @@ namespace {
 
 constexpr Rgb kMagenta{255, 0, 255};
 constexpr Rgb kCyan{0, 255, 255};
+constexpr Rgb kYellow{255, 255, 0};
 constexpr Rgb kLectureTickDim{100, 100, 100}; ///< merged ticks in the lecture theme (src/gui/theme.cpp)
 
 /// The share of the lanes covered by merged ticks.
@@ -112,6 +113,32 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
         const Picture cpuStays = render(dir, trace, "stays-cpu-" + axis + ".png",
                                         Environment(staysEnv).set("RACETRACE_TICKS", "cpu"), extra);
         CHECK(countNear(cpuStays.image, lanes, {kCyan}, 10) == 0);
+    }
+}
+
+TEST_CASE("the lock waits and blocked calls of dense traces are drawn by our shader and look as the CPU draws them",
+          "[render][shaders]") {
+    TempDir dir;
+    // tas-mutex: each worker waits for the lock now and then; pipe: the reader
+    // blocks on the empty pipe and the writer on the full one.
+    for (const std::string scenario : {"tas-mutex", "pipe"}) {
+        INFO("scenario " << scenario);
+        const fs::path trace = makeTrace(dir, scenario + ".rtrace", {"-s", scenario, "-n", "20000"}, false);
+        const Picture gpu = render(dir, trace, "waits-gpu-" + scenario + ".png", Environment());
+        const Picture cpu = render(dir, trace, "waits-cpu-" + scenario + ".png", cpuTicks());
+        const Rect lanes = laneRegion(gpu.image, lectureTheme().laneBackgrounds());
+        REQUIRE(lanes.height() > 100);
+        CHECK(changedFraction(gpu.image, cpu.image, lanes, 24) < 0.04);
+
+        // The waits' shader, marked, paints yellow where it draws a wait.
+        const fs::path marked = shaderCopy(dir, "waits-" + scenario, "o_color = color;",
+                                           "o_color = vec4(1.0, 1.0, 0.0, 1.0);", "lane_waits.frag");
+        const Environment markedEnv = Environment().set("RACETRACE_SHADER_DIR", marked.string());
+        const Picture painted = render(dir, trace, "waits-marked-" + scenario + ".png", markedEnv);
+        CHECK(countNear(painted.image, lanes, {kYellow}, 10) > lanes.width() / 4);
+        const Picture plain = render(dir, trace, "waits-marked-cpu-" + scenario + ".png",
+                                     Environment(markedEnv).set("RACETRACE_TICKS", "cpu"));
+        CHECK(countNear(plain.image, lanes, {kYellow}, 10) == 0);
     }
 }
 

@@ -1,8 +1,9 @@
 // The ticks summarised for the GPU (gui/timeline/tick_pyramid.hpp): every
 // bucket on every level must hold exactly the OR of the tick bits of the
-// events inside it, say "several" exactly when more than one event is, and
-// mark the buckets a spin's bar crosses. Checked against the lane's events
-// one by one, not against the pyramid's own arithmetic.
+// events inside it, say "several" exactly when more than one event is, mark
+// the buckets a spin's bar crosses, and those a stay, a lock wait or a blocked
+// call touches. Checked against the lane's events and intervals one by one,
+// not against the pyramid's own arithmetic.
 #include "analysis/critical_sections.hpp"
 #include "gui/timeline/tick_pyramid.hpp"
 #include "gui/timeline/timeline_model.hpp"
@@ -56,9 +57,28 @@ std::shared_ptr<const TraceDocument> busyDocument(int rounds) {
     return buildDocument(b.build(), "busy", "");
 }
 
-/// What bucket `b` of `level` must hold, computed from the lane's events and its stays.
-std::uint16_t expectedBucket(const LaneModel& lane, const std::vector<CriticalSectionSpan>& stays, TimeAxis axis,
-                             const TickPyramid& p, std::size_t level, std::size_t b) {
+/// A sends into a pipe, B receives; now and then B finds it empty and blocks until A's send.
+std::shared_ptr<const TraceDocument> pipeDocument(int rounds) {
+    TraceBuilder b(Shape::NoSync);
+    const std::uint16_t pipe = b.addChannel("P", ChannelKind::Pipe, 4 * 512, 512);
+    std::mt19937 random(777);
+    std::uint64_t ns = 1000;
+    for (int r = 0; r < rounds; ++r) {
+        const bool blocks = random() % 5 == 0;
+        if (blocks) b.blockedBegin(B, ns += 1 + random() % 100, pipe, ChannelDirection::Receive);
+        const std::int64_t tag = b.nextTag(A, pipe);
+        b.send(A, ns += 1 + random() % 300, pipe);
+        if (blocks) b.blockedEnd(B, ns += 2, pipe, ChannelDirection::Receive);
+        b.receive(B, ns += 1 + random() % 20, pipe, tag);
+    }
+    b.exited(A, ns + 10);
+    b.exited(B, ns + 20);
+    return buildDocument(b.build(), "pipe", "");
+}
+
+/// What bucket `b` of `level` must hold, computed from the lane's events.
+std::uint16_t expectedBucket(const LaneModel& lane, TimeAxis axis, const TickPyramid& p, std::size_t level,
+                             std::size_t b) {
     const double width = p.levelWidth(level);
     const std::size_t last = p.levelSize(level) - 1;
     auto bucketOf = [&](double x) { return std::min(last, static_cast<std::size_t>(std::floor(x / width))); };
@@ -75,21 +95,37 @@ std::uint16_t expectedBucket(const LaneModel& lane, const std::vector<CriticalSe
             bits |= TickPyramid::kSpinCover;
     }
     if (events > 1) bits |= TickPyramid::kMany;
-    const IntervalRuns& runs = lane.spans[axisSlot(axis)];
-    for (std::size_t k = 0; k < runs.size(); ++k)
-        if (bucketOf(runs.begin(k)) <= b && b <= bucketOf(runs.end(k)))
-            bits |= TickPyramid::kStay | (stays[runs.item(k)].contended ? TickPyramid::kContended : 0);
     return bits;
 }
 
-/// A level's buckets as they must be: each from the events and stays inside it,
-/// then "contended" on every bucket of a run of stay buckets where one has it
-/// (the CPU outlines a merged block of stays heavily if one was contended).
-std::vector<std::uint16_t> expectedLevel(const LaneModel& lane, const std::vector<CriticalSectionSpan>& stays,
-                                         TimeAxis axis, const TickPyramid& p, std::size_t level) {
-    std::vector<std::uint16_t> buckets(p.levelSize(level));
+/// Which intervals touch bucket `b` of `level`: the lane's stays (contended
+/// or not), lock waits and blocked calls.
+std::uint8_t expectedSpans(const LaneModel& lane, const std::vector<CriticalSectionSpan>& stays, TimeAxis axis,
+                           const TickPyramid& p, std::size_t level, std::size_t b) {
+    const double width = p.levelWidth(level);
+    const std::size_t last = p.levelSize(level) - 1;
+    auto bucketOf = [&](double x) { return std::min(last, static_cast<std::size_t>(std::floor(x / width))); };
+    std::uint8_t bits = 0;
+    auto add = [&](const IntervalRuns& runs, auto bitsOf) {
+        for (std::size_t k = 0; k < runs.size(); ++k)
+            if (bucketOf(runs.begin(k)) <= b && b <= bucketOf(runs.end(k))) bits |= bitsOf(runs.item(k));
+    };
+    const int slot = axisSlot(axis);
+    add(lane.spans[slot],
+        [&](std::uint32_t item) { return TickPyramid::kStay | (stays[item].contended ? TickPyramid::kContended : 0); });
+    add(lane.lockWaits[slot], [](std::uint32_t) { return TickPyramid::kLockWait; });
+    add(lane.blocked[slot], [](std::uint32_t) { return TickPyramid::kBlocked; });
+    return bits;
+}
+
+/// A level's interval bits as they must be: each from the intervals touching
+/// it, then "contended" on every bucket of a run of stay buckets where one has
+/// it (the CPU outlines a merged block of stays heavily if one was contended).
+std::vector<std::uint8_t> expectedSpanLevel(const LaneModel& lane, const std::vector<CriticalSectionSpan>& stays,
+                                            TimeAxis axis, const TickPyramid& p, std::size_t level) {
+    std::vector<std::uint8_t> buckets(p.levelSize(level));
     for (std::size_t b = 0; b < buckets.size(); ++b)
-        buckets[b] = expectedBucket(lane, stays, axis, p, level, b);
+        buckets[b] = expectedSpans(lane, stays, axis, p, level, b);
     for (std::size_t b = 0; b < buckets.size();) {
         std::size_t e = b;
         bool contended = false;
@@ -102,39 +138,67 @@ std::vector<std::uint16_t> expectedLevel(const LaneModel& lane, const std::vecto
     return buckets;
 }
 
+/// How many buckets of the levels checked have each flag.
+struct FlagCounts {
+    int spins = 0, many = 0, stayed = 0, contended = 0, lockWaits = 0, blocked = 0;
+};
+
+/// Every bucket of the finest levels and of the top ones (the middle is the
+/// same code) of `worker`'s pyramids, on both axes, as it must be.
+FlagCounts checkPyramids(const TraceDocument& document, const TimelineModel& model, std::uint32_t worker) {
+    const LaneModel& lane = model.lanes()[worker];
+    const auto& stays = document.index.lanes()[worker].spans;
+    REQUIRE(lane.size() >= kPyramidMinEvents);
+    FlagCounts counts;
+    for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder}) {
+        const TickPyramid& p = lane.pyramid[axisSlot(axis)];
+        REQUIRE_FALSE(p.empty());
+        CHECK(p.levelSize(p.levels() - 1) == 1); // the top level is the whole lane
+        for (const std::size_t level :
+             {std::size_t{0}, std::size_t{1}, std::size_t{3}, p.levels() - 2, p.levels() - 1}) {
+            const std::vector<std::uint8_t> spans = expectedSpanLevel(lane, stays, axis, p, level);
+            for (std::size_t b = 0; b < p.levelSize(level); ++b) {
+                INFO("worker " << worker << " axis " << axisSlot(axis) << " level " << level << " bucket " << b);
+                const std::uint16_t ticks = expectedBucket(lane, axis, p, level, b);
+                REQUIRE(p.at(level, b) == ticks);
+                REQUIRE(+p.spansAt(level, b) == +spans[b]);
+                counts.spins += (ticks & TickPyramid::kSpinCover) != 0;
+                counts.many += (ticks & TickPyramid::kMany) != 0;
+                counts.stayed += (spans[b] & TickPyramid::kStay) != 0;
+                counts.contended += level == 0 && (spans[b] & TickPyramid::kContended) != 0;
+                counts.lockWaits += (spans[b] & TickPyramid::kLockWait) != 0;
+                counts.blocked += (spans[b] & TickPyramid::kBlocked) != 0;
+            }
+        }
+    }
+    return counts;
+}
+
 } // namespace
 
 TEST_CASE("tick pyramid: each bucket holds its events' tick kinds, whether there are several, spins and stays",
           "[gui][tick-pyramid]") {
     const auto document = busyDocument(600);
     const TimelineModel model(document);
-    const LaneModel& lane = model.lanes()[A];
-    const auto& stays = document->index.lanes()[A].spans;
-    REQUIRE(lane.size() >= kPyramidMinEvents);
-    for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder}) {
-        const TickPyramid& p = lane.pyramid[axisSlot(axis)];
-        REQUIRE_FALSE(p.empty());
-        CHECK(p.levelSize(p.levels() - 1) == 1); // the top level is the whole lane
-        int spins = 0, many = 0, stayed = 0, contended = 0;
-        // Every bucket of the finest levels and of the top ones (the middle is the same code).
-        for (const std::size_t level :
-             {std::size_t{0}, std::size_t{1}, std::size_t{3}, p.levels() - 2, p.levels() - 1}) {
-            const std::vector<std::uint16_t> buckets = expectedLevel(lane, stays, axis, p, level);
-            for (std::size_t b = 0; b < p.levelSize(level); ++b) {
-                const std::uint16_t expected = buckets[b];
-                INFO("axis " << axisSlot(axis) << " level " << level << " bucket " << b);
-                REQUIRE(p.at(level, b) == expected);
-                spins += (expected & TickPyramid::kSpinCover) != 0;
-                many += (expected & TickPyramid::kMany) != 0;
-                stayed += (expected & TickPyramid::kStay) != 0;
-                contended += level == 0 && (expected & TickPyramid::kContended) != 0;
-            }
-        }
-        CHECK(spins > 0); // the data exercises the flags
-        CHECK(many > 0);
-        CHECK(stayed > 0);
-        CHECK(contended > 0);
-    }
+    const FlagCounts a = checkPyramids(*document, model, A);
+    CHECK(a.spins > 0); // the data exercises the flags
+    CHECK(a.many > 0);
+    CHECK(a.stayed > 0);
+    CHECK(a.contended > 0);
+    const FlagCounts b = checkPyramids(*document, model, B); // B waited for the lock now and then
+    CHECK(b.lockWaits > 0);
+    CHECK(b.lockWaits < b.stayed);
+    CHECK(a.blocked + b.blocked == 0);
+}
+
+TEST_CASE("tick pyramid: a blocked channel call marks the buckets it touches", "[gui][tick-pyramid]") {
+    const auto document = pipeDocument(3000);
+    const TimelineModel model(document);
+    REQUIRE(model.lanes()[B].blocked[0].size() > 100);
+    const FlagCounts b = checkPyramids(*document, model, B);
+    CHECK(b.blocked > 0);
+    CHECK(b.stayed + b.lockWaits == 0);
+    CHECK(checkPyramids(*document, model, A).blocked == 0);
 }
 
 TEST_CASE("tick pyramid: a level is chosen as the coarsest one at most as wide as a merge column",

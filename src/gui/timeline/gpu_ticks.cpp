@@ -28,6 +28,16 @@ constexpr GLuint kindBits(bool TickStyle::*field) {
 }
 constexpr GLuint kTallKinds = kindBits(&TickStyle::tall), kDimKinds = kindBits(&TickStyle::dim);
 
+/// Fills a texture buffer with `texels`, one unsigned integer each in `format`.
+template <class T> void uploadTexels(const std::vector<T>& texels, GLenum format, GLuint& buffer, GLuint& texture) {
+    glGenBuffers(1, &buffer);
+    glBindBuffer(GL_TEXTURE_BUFFER, buffer);
+    glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(texels.size() * sizeof(T)), texels.data(), GL_STATIC_DRAW);
+    glGenTextures(1, &texture);
+    glBindTexture(GL_TEXTURE_BUFFER, texture);
+    glTexBuffer(GL_TEXTURE_BUFFER, format, buffer);
+}
+
 void setColor(GLint location, ImU32 color) {
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
     glUniform4f(location, c.x, c.y, c.z, c.w);
@@ -42,9 +52,9 @@ GpuTicks::GpuTicks() {
 
 GpuTicks::~GpuTicks() {
     release();
-    if (!glAvailable()) {                           // the context is gone and took our objects with it
-        static_cast<void>(m_program.release());     // NOLINT: deleting them now would call into no context
-        static_cast<void>(m_stayProgram.release()); // NOLINT: likewise
+    if (!glAvailable()) { // the context is gone and took our objects with it
+        for (auto& program : m_programs)
+            static_cast<void>(program.release()); // NOLINT: deleting them now would call into no context
         return;
     }
     if (m_vertexArray != 0) glDeleteVertexArrays(1, &m_vertexArray);
@@ -53,21 +63,23 @@ GpuTicks::~GpuTicks() {
 bool GpuTicks::ready() {
     if (!m_tried && !m_forcedCpu && glAvailable()) {
         m_tried = true;
-        auto program = std::make_unique<ShaderProgram>(), stays = std::make_unique<ShaderProgram>();
-        auto built = program->build("lane_ticks.vert", "lane_ticks.frag");
-        if (built) built = stays->build("lane_ticks.vert", "lane_stays.frag");
-        if (!built) {
-            m_error = built.error();
-            std::fprintf(stderr, "racetrace: %s The lanes are drawn without shaders.\n", m_error.c_str());
-            return false;
+        constexpr const char* kFragments[kPrograms] = {"lane_ticks.frag", "lane_stays.frag", "lane_waits.frag"};
+        std::unique_ptr<ShaderProgram> programs[kPrograms];
+        for (int p = 0; p < kPrograms; ++p) {
+            programs[p] = std::make_unique<ShaderProgram>();
+            if (auto built = programs[p]->build("lane_ticks.vert", kFragments[p]); !built) {
+                m_error = built.error();
+                std::fprintf(stderr, "racetrace: %s The lanes are drawn without shaders.\n", m_error.c_str());
+                return false;
+            }
         }
-        m_program = std::move(program);
-        m_stayProgram = std::move(stays);
+        for (int p = 0; p < kPrograms; ++p)
+            m_programs[p] = std::move(programs[p]);
         findUniforms();
         glGenVertexArrays(1, &m_vertexArray); // core profile: a draw needs one bound, even empty
         glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &m_maxTexels);
     }
-    return m_program != nullptr;
+    return m_programs[kTicks] != nullptr;
 }
 
 void GpuTicks::findUniforms() {
@@ -76,13 +88,16 @@ void GpuTicks::findUniforms() {
                         p.uniform("u_firstBucket"), p.uniform("u_firstBucketPx"), p.uniform("u_bucketPx"),
                         p.uniform("u_rect"),        p.uniform("u_display")};
     };
-    const ShaderProgram& p = *m_program;
-    m_uniforms = buckets(p);
-    m_tickUniforms = {p.uniform("u_rows"), p.uniform("u_spin"),   p.uniform("u_tallKinds"), p.uniform("u_dimKinds"),
-                      p.uniform("u_ink"),  p.uniform("u_dimInk"), p.uniform("u_spinInk")};
-    const ShaderProgram& s = *m_stayProgram;
-    m_stayBuckets = buckets(s);
+    for (int p = 0; p < kPrograms; ++p)
+        m_buckets[p] = buckets(*m_programs[p]);
+    const ShaderProgram& t = *m_programs[kTicks];
+    m_tickUniforms = {t.uniform("u_rows"), t.uniform("u_spin"),   t.uniform("u_tallKinds"), t.uniform("u_dimKinds"),
+                      t.uniform("u_ink"),  t.uniform("u_dimInk"), t.uniform("u_spinInk")};
+    const ShaderProgram& s = *m_programs[kStays];
     m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
+    const ShaderProgram& w = *m_programs[kWaits];
+    m_waitUniforms = {w.uniform("u_waitTop"), w.uniform("u_hatchStep"), w.uniform("u_hatch"), w.uniform("u_hatchFill"),
+                      w.uniform("u_waitFill")};
 }
 
 void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) {
@@ -102,13 +117,8 @@ void GpuTicks::upload(const TimelineModel& model) {
             if (pyramid.empty() || pyramid.buckets.size() > static_cast<std::size_t>(m_maxTexels)) continue;
             Buffer& b = m_buffers[worker * 2 + slot];
             b.pyramid = &pyramid;
-            glGenBuffers(1, &b.buffer);
-            glBindBuffer(GL_TEXTURE_BUFFER, b.buffer);
-            glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(pyramid.buckets.size() * sizeof(std::uint16_t)),
-                         pyramid.buckets.data(), GL_STATIC_DRAW);
-            glGenTextures(1, &b.texture);
-            glBindTexture(GL_TEXTURE_BUFFER, b.texture);
-            glTexBuffer(GL_TEXTURE_BUFFER, GL_R16UI, b.buffer);
+            uploadTexels(pyramid.buckets, GL_R16UI, b.ticks, b.ticksTexture);
+            uploadTexels(pyramid.spans, GL_R8UI, b.spans, b.spansTexture);
         }
     glBindTexture(GL_TEXTURE_BUFFER, 0);
     glBindBuffer(GL_TEXTURE_BUFFER, 0);
@@ -117,8 +127,10 @@ void GpuTicks::upload(const TimelineModel& model) {
 void GpuTicks::release() {
     if (glAvailable())
         for (Buffer& b : m_buffers) {
-            if (b.texture != 0) glDeleteTextures(1, &b.texture);
-            if (b.buffer != 0) glDeleteBuffers(1, &b.buffer);
+            for (GLuint* texture : {&b.ticksTexture, &b.spansTexture})
+                if (*texture != 0) glDeleteTextures(1, texture);
+            for (GLuint* buffer : {&b.ticks, &b.spans})
+                if (*buffer != 0) glDeleteBuffers(1, buffer);
         }
     m_buffers.clear();
     m_generation = ~std::uint64_t{0};
@@ -126,7 +138,7 @@ void GpuTicks::release() {
 
 GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker) {
     const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
-    if (m_program == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
+    if (m_programs[kTicks] == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
     const Buffer& buffer = m_buffers[worker * 2 + slot];
     if (buffer.pyramid == nullptr) return nullptr;
     const LaneModel& events = f.model->lanes()[worker];
@@ -172,13 +184,28 @@ bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t
     if (worker < f.model->lanes().size() && f.model->lanes()[worker].openStay) return false;
     Draw* d = queue(f, worker);
     if (d == nullptr) return false;
-    d->stays = true;
+    d->program = kStays;
     const float rect[4] = {f.ctx.left, f.laneY(lane, kSpanTop), f.right(), f.laneY(lane, kSpanBottom)};
     std::memcpy(d->rect, rect, sizeof rect);
     d->outlines[0] = f.strokeScale; // as WorkerLane draws them: 1 px, 3 px when another waited meanwhile
     d->outlines[1] = 3.0f * f.strokeScale;
     d->fill = f.palette->criticalSpan;
     d->outline = withAlpha(f.theme->workerColor(worker), 220);
+    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    return true;
+}
+
+bool GpuTicks::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+    Draw* d = queue(f, worker);
+    if (d == nullptr) return false;
+    d->program = kWaits;
+    // As WorkerLane draws them: a blocked bar from the tall ticks' top, a lock wait's strip from kWaitTop.
+    const float rect[4] = {f.ctx.left, f.laneY(lane, kTallTop), f.right(), f.laneY(lane, kSpanBottom)};
+    std::memcpy(d->rect, rect, sizeof rect);
+    d->waitTop = f.laneY(lane, kWaitTop);
+    d->ink = f.palette->blockedHatch;
+    d->fill = withAlpha(f.theme->workerColor(worker), 150);
     f.draw->AddCallback(&GpuTicks::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
@@ -198,18 +225,21 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glEnable(GL_SCISSOR_TEST);
     glScissor(static_cast<GLint>(x0), static_cast<GLint>(data->DisplaySize.y * scale.y - y1),
               static_cast<GLsizei>(x1 - x0), static_cast<GLsizei>(y1 - y0));
-    glUseProgram((d.stays ? m_stayProgram : m_program)->id());
+    glUseProgram(m_programs[d.program]->id());
     glBindVertexArray(m_vertexArray);
     glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_BUFFER, d.buffer->texture);
-    const Uniforms& u = d.stays ? m_stayBuckets : m_uniforms;
+    glBindTexture(GL_TEXTURE_BUFFER, d.program == kTicks ? d.buffer->ticksTexture : d.buffer->spansTexture);
+    const Uniforms& u = m_buckets[d.program];
     setBuckets(d, u);
     glUniform4f(u.display, pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
-    if (d.stays) {
-        glUniform2fv(m_stayUniforms.outlines, 1, d.outlines);
-        setColor(m_stayUniforms.fill, d.fill);
-        setColor(m_stayUniforms.outline, d.outline);
-    } else {
+    setStyle(d);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+}
+
+void GpuTicks::setStyle(const Draw& d) const {
+    switch (d.program) {
+    case kTicks: {
         const TickUniforms& t = m_tickUniforms;
         glUniform4fv(t.rows, 1, d.rows);
         glUniform2fv(t.spin, 1, d.spin);
@@ -218,9 +248,22 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
         setColor(t.ink, d.ink);
         setColor(t.dimInk, d.dimInk);
         setColor(t.spinInk, d.spinInk);
+        return;
     }
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    case kStays:
+        glUniform2fv(m_stayUniforms.outlines, 1, d.outlines);
+        setColor(m_stayUniforms.fill, d.fill);
+        setColor(m_stayUniforms.outline, d.outline);
+        return;
+    case kWaits:
+        glUniform1f(m_waitUniforms.waitTop, d.waitTop);
+        glUniform1f(m_waitUniforms.hatchStep, kHatchStep);
+        setColor(m_waitUniforms.hatch, d.ink);
+        setColor(m_waitUniforms.hatchFill, withAlpha(d.ink, kHatchFillAlpha));
+        setColor(m_waitUniforms.waitFill, d.fill);
+        return;
+    case kPrograms: return;
+    }
 }
 
 void GpuTicks::setBuckets(const Draw& d, const Uniforms& u) const {

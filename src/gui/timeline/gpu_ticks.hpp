@@ -1,7 +1,8 @@
-// The worker lanes' ticks and critical-section stays drawn by our own GLSL
-// (shaders/lane_ticks.*, lane_stays.frag) from each lane's TickPyramid,
-// uploaded into GPU buffers once per trace. A lane asks drawLane() (ticks) and
-// drawStays() at the points of the draw list where they belong; each adds an
+// The worker lanes' ticks, critical-section stays and waits drawn by our own
+// GLSL (shaders/lane_ticks.*, lane_stays.frag, lane_waits.frag) from each
+// lane's TickPyramid, uploaded into GPU buffers once per trace. A lane asks
+// drawWaits(), drawStays() and drawLane() (ticks) at the points of the draw
+// list where they belong; each adds an
 // ImGui callback which, when ImGui renders, draws one quad with only the
 // view's transform as uniforms. The CPU path (WorkerLane) stays
 // for what needs detail: zoomed in (few events in view, heads on lone ticks),
@@ -38,18 +39,21 @@ class GpuTicks {
     bool drawLane(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
     /// Queues worker's stays in `lane` for the shader; false: draw them on the CPU.
     bool drawStays(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
+    /// Queues worker's lock waits and blocked calls in `lane` for the shader; false: draw them on the CPU.
+    bool drawWaits(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
     /// Why the shaders are not used ("shaders/lane_ticks.frag:12: ..."), or empty.
     const std::string& error() const { return m_error; }
 
   private:
-    struct Buffer {                       ///< one pyramid on the GPU
-        unsigned buffer = 0, texture = 0; ///< GL names
+    enum Program { kTicks, kStays, kWaits, kPrograms }; ///< lane_ticks.frag, lane_stays.frag, lane_waits.frag
+    struct Buffer { ///< one pyramid on the GPU (GL names): its ticks, and its intervals
+        unsigned ticks = 0, ticksTexture = 0, spans = 0, spansTexture = 0;
         const TickPyramid* pyramid = nullptr;
     };
     struct Draw { ///< what one callback needs, kept until ImGui has rendered the frame
         GpuTicks* owner = nullptr;
         const Buffer* buffer = nullptr;
-        bool stays = false; ///< lane_stays.frag, else lane_ticks.frag
+        Program program = kTicks;
         int levelStart = 0, levelSize = 0, firstBucket = 0;
         float firstBucketPx = 0, bucketPx = 1;
         float rect[4] = {};
@@ -57,6 +61,7 @@ class GpuTicks {
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
         float outlines[2] = {}; ///< stays: the outline's thickness, plain and contended
         ImU32 fill = 0, outline = 0;
+        float waitTop = 0; ///< waits: the lock wait's strip; `fill` its colour, `ink` the hatching's
     };
 
     /// The programs' uniform locations, looked up once after they are built (not per lane per frame).
@@ -69,21 +74,26 @@ class GpuTicks {
     struct StayUniforms {
         int outlines, fill, outline;
     };
+    struct WaitUniforms {
+        int waitTop, hatchStep, hatch, hatchFill, waitFill;
+    };
 
     bool ready();
     void findUniforms();
     /// A draw of worker's pyramid in view, its buckets placed; null when the CPU should draw.
     Draw* queue(const TimelineFrame& frame, std::uint32_t worker);
     void setBuckets(const Draw& draw, const Uniforms& u) const;
+    void setStyle(const Draw& draw) const; ///< the uniforms only draw.program has
     void upload(const TimelineModel& model);
     void release();
     static void onRender(const ImDrawList* list, const ImDrawCmd* command);
     void render(const Draw& draw, const ImVec4& clip) const;
 
-    std::unique_ptr<ShaderProgram> m_program, m_stayProgram;
-    Uniforms m_uniforms{}, m_stayBuckets{};
+    std::unique_ptr<ShaderProgram> m_programs[kPrograms];
+    Uniforms m_buckets[kPrograms]{};
     TickUniforms m_tickUniforms{};
     StayUniforms m_stayUniforms{};
+    WaitUniforms m_waitUniforms{};
     unsigned m_vertexArray = 0;
     bool m_tried = false;     ///< the program was built (or failed) once
     bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against

@@ -41,18 +41,28 @@ void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::si
     }
 }
 
-/// Level 0's stay flags: every bucket a stay touches. A worker is inside once
-/// at a time, so its stays do not overlap: O(buckets + stays) in all.
-void fillStays(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays, TickPyramid& p,
-               std::size_t size) {
-    const IntervalRuns& runs = lane.spans[axisSlot(axis)];
+/// Level 0's interval flags: `bits` on every bucket an interval of `runs`
+/// touches, and `alsoIf` (kContended) as well where `flagged` says so for the
+/// interval. A worker is in one interval of a kind at a time, so they do not
+/// overlap: O(buckets + intervals) in all.
+template <class Flagged>
+void fillIntervals(const IntervalRuns& runs, std::uint8_t bits, std::uint8_t alsoIf, Flagged flagged, TickPyramid& p,
+                   std::size_t size) {
     for (std::size_t k = 0; k < runs.size(); ++k) {
-        const std::uint32_t item = runs.item(k);
-        const bool contended = item < stays.size() && stays[item].contended;
-        const auto bits = static_cast<std::uint16_t>(TickPyramid::kStay | (contended ? TickPyramid::kContended : 0));
+        const auto all = static_cast<std::uint8_t>(bits | (flagged(runs.item(k)) ? alsoIf : 0));
         for (std::size_t b = bucketAt(p, size, runs.begin(k)), last = bucketAt(p, size, runs.end(k)); b <= last; ++b)
-            p.buckets[b] |= bits;
+            p.spans[b] |= all;
     }
+}
+
+void fillSpans(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays, TickPyramid& p,
+               std::size_t size) {
+    const int slot = axisSlot(axis);
+    const auto contended = [&](std::uint32_t item) { return item < stays.size() && stays[item].contended; };
+    const auto never = [](std::uint32_t) { return false; };
+    fillIntervals(lane.spans[slot], TickPyramid::kStay, TickPyramid::kContended, contended, p, size);
+    fillIntervals(lane.lockWaits[slot], TickPyramid::kLockWait, 0, never, p, size);
+    fillIntervals(lane.blocked[slot], TickPyramid::kBlocked, 0, never, p, size);
 }
 
 /// The CPU draws a block of stays closer than a merge column as one, with the
@@ -61,17 +71,17 @@ void fillStays(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSec
 void spreadContention(TickPyramid& p, std::size_t level) {
     const std::uint32_t start = p.levelStart[level], end = p.levelStart[level + 1];
     for (std::uint32_t b = start; b < end;) {
-        if (!(p.buckets[b] & TickPyramid::kStay)) {
+        if (!(p.spans[b] & TickPyramid::kStay)) {
             ++b;
             continue;
         }
         std::uint32_t e = b;
         bool contended = false;
-        for (; e < end && (p.buckets[e] & TickPyramid::kStay); ++e)
-            contended = contended || (p.buckets[e] & TickPyramid::kContended);
+        for (; e < end && (p.spans[e] & TickPyramid::kStay); ++e)
+            contended = contended || (p.spans[e] & TickPyramid::kContended);
         if (contended)
             for (std::uint32_t k = b; k < e; ++k)
-                p.buckets[k] |= TickPyramid::kContended;
+                p.spans[k] |= TickPyramid::kContended;
         b = e;
     }
 }
@@ -92,11 +102,12 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<con
     const double extent = lane.x(axis, n - 1) + 1.0; // x >= 0 on both axes
     p.bucketWidth = extent / static_cast<double>(size);
     p.buckets.assign(2 * size - 1, 0);
+    p.spans.assign(2 * size - 1, 0);
     for (std::size_t level = 0, start = 0, width = size; width >= 1; start += width, width /= 2, ++level)
         p.levelStart.push_back(static_cast<std::uint32_t>(start));
     p.levelStart.push_back(static_cast<std::uint32_t>(p.buckets.size()));
     fillLevelZero(lane, axis, p, size);
-    fillStays(lane, axis, stays, p, size);
+    fillSpans(lane, axis, stays, p, size);
     spreadContention(p, 0);
     for (std::size_t level = 1; level < p.levels(); ++level) {
         const std::uint32_t below = p.levelStart[level - 1], here = p.levelStart[level];
@@ -104,6 +115,7 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<con
             const std::uint16_t left = p.buckets[below + 2 * b], right = p.buckets[below + 2 * b + 1];
             const bool both = (left & TickPyramid::kKindBits) && (right & TickPyramid::kKindBits);
             p.buckets[here + b] = static_cast<std::uint16_t>(left | right | (both ? TickPyramid::kMany : 0));
+            p.spans[here + b] = p.spans[below + 2 * b] | p.spans[below + 2 * b + 1];
         }
         spreadContention(p, level);
     }

@@ -1,12 +1,13 @@
-// A lane's ticks and stays summarised for the GPU. On each level the axis is
-// cut into buckets of one width (level 0 the finest, each level twice as wide
-// as the one below), and each bucket holds the OR of its events' tick bits,
-// whether it holds more than one event, whether a spin's bar crosses it, and
-// whether a critical-section stay (a contended one) covers part of it. The
-// window uploads it once per trace; a frame picks the level whose buckets are
-// about one merge column wide, and shaders/lane_ticks.frag and lane_stays.frag
-// look up the bucket under each pixel, so drawing a lane costs the CPU the same
-// at any zoom and any number of events.
+// A lane's ticks and intervals summarised for the GPU. On each level the axis
+// is cut into buckets of one width (level 0 the finest, each level twice as
+// wide as the one below). Each bucket holds the OR of its events' tick bits,
+// whether it holds more than one event and whether a spin's bar crosses it
+// (`buckets`), and which intervals cover part of it: a critical-section stay
+// (a contended one), a wait for the lock, a blocking channel call (`spans`).
+// The window uploads it once per trace; a frame picks the level whose buckets
+// are about one merge column wide, and shaders/lane_ticks.frag,
+// lane_stays.frag and lane_waits.frag look up the bucket under each pixel, so
+// drawing a lane costs the CPU the same at any zoom and any number of events.
 #pragma once
 
 #include "gui/view_state.hpp"
@@ -21,21 +22,27 @@ struct CriticalSectionSpan;
 struct LaneModel;
 
 struct TickPyramid {
+    // `buckets`: the ticks.
     static constexpr std::uint16_t kKindBits = 0x0FFF;    ///< one bit per TickKind
-    static constexpr std::uint16_t kStay = 1u << 12;      ///< a critical-section stay covers part of the bucket
     static constexpr std::uint16_t kSpinCover = 1u << 13; ///< a spin's bar crosses the bucket
     static constexpr std::uint16_t kMany = 1u << 14;      ///< more than one event in the bucket
-    static constexpr std::uint16_t kContended = 1u << 15; ///< ... a stay during which another worker waited
+    // `spans`: what covers part of the bucket.
+    static constexpr std::uint8_t kStay = 1u << 0;      ///< a critical-section stay
+    static constexpr std::uint8_t kContended = 1u << 1; ///< ... one during which another worker waited
+    static constexpr std::uint8_t kLockWait = 1u << 2;  ///< a wait to get into the critical section
+    static constexpr std::uint8_t kBlocked = 1u << 3;   ///< a blocking channel call that had to wait
 
     double bucketWidth = 0.0;              ///< axis units of a level-0 bucket; 0: no pyramid
-    std::vector<std::uint32_t> levelStart; ///< each level's first bucket in `buckets`, then the end
+    std::vector<std::uint32_t> levelStart; ///< each level's first bucket in `buckets` and `spans`, then the end
     std::vector<std::uint16_t> buckets;
+    std::vector<std::uint8_t> spans;
 
     bool empty() const { return buckets.empty(); }
     std::size_t levels() const { return levelStart.empty() ? 0 : levelStart.size() - 1; }
     std::uint32_t levelSize(std::size_t level) const { return levelStart[level + 1] - levelStart[level]; }
     double levelWidth(std::size_t level) const { return bucketWidth * static_cast<double>(1ull << level); }
     std::uint16_t at(std::size_t level, std::size_t bucket) const { return buckets[levelStart[level] + bucket]; }
+    std::uint8_t spansAt(std::size_t level, std::size_t bucket) const { return spans[levelStart[level] + bucket]; }
     /// The coarsest level whose buckets are at most `units` wide (a merge
     /// column: finer would cost nothing, coarser would fill the gaps between
     /// columns the CPU leaves); levels() when even level 0 is wider.
@@ -47,7 +54,8 @@ inline constexpr std::size_t kPyramidMinEvents = 2048;
 
 /// The pyramid of `lane` on `axis`: level 0 has about one bucket per two
 /// events. `stays` are the lane's stays (what its `spans` items index), for
-/// which of them were contended.
+/// which of them were contended. The lane's lock waits and blocked calls must
+/// be in it already.
 TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays);
 
 } // namespace racetrace

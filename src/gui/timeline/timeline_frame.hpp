@@ -105,7 +105,11 @@ void drawTickHead(ImDrawList* draw, const Palette& palette, TickKind kind, ImVec
 
 /// The small glyph of a channel mark centred on `centre` (the lanes and the legend).
 void drawChannelMark(ImDrawList* draw, const Palette& palette, ChannelMark mark, ImVec2 centre, float radius);
-/// A bar with diagonal hatching, for a worker blocked in a channel call.
+/// A bar with diagonal hatching, for a worker blocked in a channel call: its
+/// faint fill is `color` at kHatchFillAlpha, its lines kHatchStep pixels apart
+/// (shaders/lane_waits.frag draws the same).
+inline constexpr float kHatchStep = 6.0f;
+inline constexpr unsigned kHatchFillAlpha = 25;
 void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color);
 /// A dashed line, dashes `dash` px long: the arrows from the call that ended a wait.
 void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, float thickness);

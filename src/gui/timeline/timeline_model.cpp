@@ -94,6 +94,7 @@ TimelineModel::TimelineModel(std::shared_ptr<const TraceDocument> document) : m_
     buildLanes();
     buildFindings();
     buildChannels();
+    buildPyramids();
 }
 
 const Trace& TimelineModel::trace() const {
@@ -131,7 +132,7 @@ void TimelineModel::buildLane(std::size_t w) {
     buildLaneStays(w);
 }
 
-/// The lane's stays and lock waits, on both axes, and its tick pyramids.
+/// The lane's stays and lock waits, on both axes.
 void TimelineModel::buildLaneStays(std::size_t w) {
     const Trace& tr = trace();
     LaneModel& lane = m_lanes[w];
@@ -175,8 +176,16 @@ void TimelineModel::buildLaneStays(std::size_t w) {
         for (std::size_t k = 0; k < runs.size(); ++k)
             before[k + 1] = before[k] + (spans[runs.item(k)].contended ? 1u : 0u);
     }
-    for (const TimeAxis axis : {TimeAxis::RealTime, TimeAxis::EventOrder})
-        lane.pyramid[axisSlot(axis)] = buildTickPyramid(lane, axis, spans);
+}
+
+void TimelineModel::buildPyramids() {
+    const std::size_t lanes = std::min(m_lanes.size(), m_document->index.lanes().size());
+    // Each lane and axis reads its own lane and writes its own pyramid: side by side.
+    runTasks(lanes * 2, [&](std::size_t task) {
+        const std::size_t w = task / 2;
+        const TimeAxis axis = task % 2 == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
+        m_lanes[w].pyramid[axisSlot(axis)] = buildTickPyramid(m_lanes[w], axis, m_document->index.lanes()[w].spans);
+    });
 }
 
 namespace {

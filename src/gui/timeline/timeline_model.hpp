@@ -191,7 +191,7 @@ struct LaneModel {
     /// Entry code run while another worker was inside (waiting for the lock),
     /// per axis; item = index in WorkerEvents::spans of the stay it led to.
     IntervalRuns lockWaits[2];
-    TickPyramid pyramid[2]; ///< per axis slot: the ticks summarised for the GPU (empty for short lanes)
+    TickPyramid pyramid[2]; ///< per axis slot: ticks and intervals summarised for the GPU (empty for short lanes)
     /// Its last stay is still going on (a live step-mode trace: the worker is
     /// inside and has not left or ended). That stay reaches the live end of the
     /// trace, and is drawn at least a few pixels wide: it is happening now.
@@ -275,12 +275,14 @@ class TimelineModel {
 
   private:
     void buildLanes();
-    void buildLane(std::size_t worker); ///< one worker's lane: ticks, stays, waits, pyramids
+    void buildLane(std::size_t worker); ///< one worker's lane: ticks, stays, lock waits
     void buildLaneStays(std::size_t worker);
     void buildFindings();
     /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
     void buildChannels();
     void buildWaits();
+    /// Each lane's tick pyramids, once its ticks, stays and waits are in.
+    void buildPyramids();
     /// The finding's extent on both axes, into m_findingX. `cursor`: where the
     /// previous finding began in the events (0 at first), then where this one does.
     void placeFinding(std::size_t index, std::uint64_t& cursor);

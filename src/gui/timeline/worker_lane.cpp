@@ -29,8 +29,8 @@ void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, f
 
 void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
     // A faint fill: the hatching says "blocked"; a stronger fill would look like a stay.
-    draw->AddRectFilled(min, max, withAlpha(color, 25));
-    const float h = max.y - min.y, step = 6.0f;
+    draw->AddRectFilled(min, max, withAlpha(color, kHatchFillAlpha));
+    const float h = max.y - min.y, step = kHatchStep;
     // 45-degree lines on a grid fixed on screen, each clipped to the bar.
     for (float x = std::floor((min.x - h) / step) * step; x < max.x; x += step) {
         const float t0 = std::max(0.0f, min.x - x), t1 = std::min(h, max.x - x);
@@ -39,6 +39,21 @@ void hatchedRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color) {
     draw->AddRectFilled(ImVec2(min.x, max.y - 1.0f), max, color);
     draw->AddRectFilled(min, ImVec2(max.x, min.y + 1.0f), color);
 }
+
+namespace {
+
+/// Calls `drawRun` for the runs of `runs` in view; when a shader has painted
+/// them, only for the run under the mouse (between `top` and `bottom`), whose hover is still the CPU's.
+template <class DrawRun>
+void forRunsShown(const TimelineFrame& f, const IntervalRuns& runs, bool painted, float top, float bottom,
+                  DrawRun drawRun) {
+    if (!painted)
+        runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    else if (f.mouse.y >= top && f.mouse.y <= bottom)
+        runs.forEachRun(f.ctx.toValue(f.mouse.x - 2.0f), f.ctx.toValue(f.mouse.x + 2.0f), f.mergeUnits(), drawRun);
+}
+
+} // namespace
 
 void drawTickHead(ImDrawList* draw, const Palette& palette, TickKind kind, ImVec2 c, float r, ImU32 background) {
     const TickStyle& style = tickStyle(kind);
@@ -153,20 +168,20 @@ void WorkerLane::drawHeader(const TimelineFrame& f, std::size_t lane) const {
     if (lines >= 3) f.draw->AddText(ImVec2(x, y + 2 * line), palette.dimText, m_cpus.c_str());
 }
 
-void WorkerLane::drawBlocked(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
+void WorkerLane::drawBlocked(const TimelineFrame& f, std::size_t lane, LaneHover& hover, bool painted) const {
     // Below the ticks too, so that a wait stays visible where merged ticks cover the rest.
     const float top = f.laneY(lane, kTallTop), bottom = f.laneY(lane, kSpanBottom);
+    const IntervalRuns& runs = m_events->blocked[axisSlot(f.axis)];
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const float x0 = std::max(f.px(b), f.ctx.left - 2.0f);
         const ImVec2 min(x0, top), max(std::min(std::max(f.px(e), x0 + 2.0f), f.right() + 2.0f), bottom);
-        hatchedRect(f.draw, min, max, f.palette->blockedHatch);
+        if (!painted) hatchedRect(f.draw, min, max, f.palette->blockedHatch);
         if (f.mouseIn(ImVec2(min.x - 1.0f, min.y), ImVec2(max.x + 1.0f, max.y))) {
-            const IntervalRuns& runs = m_events->blocked[axisSlot(f.axis)];
             hover.wait = runs.item(first);
             hover.waits = static_cast<std::uint32_t>(last - first);
         }
     };
-    m_events->blocked[axisSlot(f.axis)].forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    forRunsShown(f, runs, painted, top, bottom, drawRun);
 }
 
 void WorkerLane::drawChannelMarks(const TimelineFrame& f, std::size_t lane) const {
@@ -191,13 +206,13 @@ void WorkerLane::drawChannelMarks(const TimelineFrame& f, std::size_t lane) cons
     }
 }
 
-void WorkerLane::drawLockWaits(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
+void WorkerLane::drawLockWaits(const TimelineFrame& f, std::size_t lane, LaneHover& hover, bool painted) const {
     const IntervalRuns& runs = m_events->lockWaits[axisSlot(f.axis)];
     const float top = f.laneY(lane, kWaitTop), bottom = f.laneY(lane, kSpanBottom);
     const ImU32 fill = withAlpha(f.theme->workerColor(m_worker), 150);
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const ImVec2 min(f.px(b), top), max(std::max(f.px(e), f.px(b) + 2.0f), bottom);
-        f.draw->AddRectFilled(min, max, fill);
+        if (!painted) f.draw->AddRectFilled(min, max, fill);
         if (f.mouseIn(min, max)) {
             hover.stayWorker = m_worker;
             hover.stay = runs.item(first);
@@ -205,17 +220,24 @@ void WorkerLane::drawLockWaits(const TimelineFrame& f, std::size_t lane, LaneHov
             hover.lockWait = true;
         }
     };
-    runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+    forRunsShown(f, runs, painted, top, bottom, drawRun);
 }
 
 void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
     if (m_events == nullptr) return;
-    drawBlocked(f, lane, hover);
-    drawLockWaits(f, lane, hover);
+    // The shaders draw the waits where the lane is dense; the CPU still finds the one under the mouse.
+    const int slot = axisSlot(f.axis);
+    const bool waits = m_events->blocked[slot].size() + m_events->lockWaits[slot].size() > 0;
+    const bool painted = waits && f.gpu != nullptr && f.gpu->drawWaits(f, lane, m_worker);
+    drawBlocked(f, lane, hover, painted);
+    drawLockWaits(f, lane, hover, painted);
+    drawStays(f, lane, hover);
+}
+
+void WorkerLane::drawStays(const TimelineFrame& f, std::size_t lane, LaneHover& hover) const {
     const IntervalRuns& runs = m_events->spans[axisSlot(f.axis)];
     const ImU32 outline = withAlpha(f.theme->workerColor(m_worker), 220);
     const float top = f.laneY(lane, kSpanTop), bottom = f.laneY(lane, kSpanBottom);
-    // The shader draws the stays where the lane is dense; the CPU still finds the one under the mouse.
     const bool painted = f.gpu != nullptr && f.gpu->drawStays(f, lane, m_worker);
     auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
         const ImVec2 min(f.px(b), top);
@@ -234,10 +256,7 @@ void WorkerLane::drawUnder(const TimelineFrame& f, std::size_t lane, LaneHover& 
             hover.lockWait = false;
         }
     };
-    if (!painted)
-        runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
-    else if (f.mouse.y >= top && f.mouse.y <= bottom) // only the run under the mouse matters
-        runs.forEachRun(f.ctx.toValue(f.mouse.x - 2.0f), f.ctx.toValue(f.mouse.x + 2.0f), f.mergeUnits(), drawRun);
+    forRunsShown(f, runs, painted, top, bottom, drawRun);
 }
 
 bool WorkerLane::contended(std::size_t first, std::size_t last, TimeAxis axis) const {

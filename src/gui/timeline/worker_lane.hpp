@@ -33,10 +33,13 @@ class WorkerLane final : public TimelineLane {
     void drawTicks(const TimelineFrame& frame, std::size_t lane) const;
     /// The bar of a spin, from the access it repeats to its last repetition.
     void drawSpinBar(const TimelineFrame& frame, std::size_t lane, std::size_t k) const;
-    /// Hatched bars where the worker was blocked in a channel call (merged when closer than a few pixels).
-    void drawBlocked(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
+    /// Hatched bars where the worker was blocked in a channel call (merged when
+    /// closer than a few pixels). `painted`: the shader drew them; only the hover is left.
+    void drawBlocked(const TimelineFrame& frame, std::size_t lane, LaneHover& hover, bool painted) const;
     /// Waiting for the lock: a strip in the worker's colour along the lane's foot.
-    void drawLockWaits(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
+    void drawLockWaits(const TimelineFrame& frame, std::size_t lane, LaneHover& hover, bool painted) const;
+    /// Its stays: a band outlined in the worker's colour, heavier where another waited.
+    void drawStays(const TimelineFrame& frame, std::size_t lane, LaneHover& hover) const;
     /// Any of the stays [first, last) of the lane's spans on `axis` was contended.
     bool contended(std::size_t first, std::size_t last, TimeAxis axis) const;
     /// Would-block, end-of-file, broken-pipe, torn and dropped glyphs above the ticks, at every zoom.
