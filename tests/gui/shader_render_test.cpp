@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace racetrace::guitest;
@@ -20,6 +21,7 @@ namespace {
 constexpr Rgb kMagenta{255, 0, 255};
 constexpr Rgb kCyan{0, 255, 255};
 constexpr Rgb kYellow{255, 255, 0};
+constexpr Rgb kGreen{0, 255, 0};
 constexpr Rgb kLectureTickDim{100, 100, 100}; ///< merged ticks in the lecture theme (src/gui/theme.cpp)
 
 /// The share of the lanes covered by merged ticks.
@@ -140,6 +142,59 @@ TEST_CASE("the lock waits and blocked calls of dense traces are drawn by our sha
                                      Environment(markedEnv).set("RACETRACE_TICKS", "cpu"));
         CHECK(countNear(plain.image, lanes, {kYellow}, 10) == 0);
     }
+}
+
+namespace {
+
+/// Columns of `lanes` where `painted` has green but `cpu` shows no band (the
+/// bands' colour over whatever lies under it) within a few columns (a
+/// bucket's edge may fall a column or two off the CPU's).
+int strayBandColumns(const Image& painted, const Image& cpu, Rect lanes) {
+    const std::vector<Rgb> band = lectureTheme().bandComposites();
+    std::vector<bool> cpuBand(static_cast<std::size_t>(lanes.x1), false);
+    for (int x = lanes.x0; x < lanes.x1; ++x)
+        cpuBand[static_cast<std::size_t>(x)] = countNear(cpu, Rect{x, lanes.y0, x + 1, lanes.y1}, band, 5) > 0;
+    constexpr int kSlack = 3;
+    int stray = 0;
+    for (int x = lanes.x0; x < lanes.x1; ++x) {
+        if (countNear(painted, Rect{x, lanes.y0, x + 1, lanes.y1}, {kGreen}, 10) == 0) continue;
+        bool near = false;
+        for (int k = std::max(lanes.x0, x - kSlack); k < std::min(lanes.x1, x + kSlack + 1); ++k)
+            near = near || cpuBand[static_cast<std::size_t>(k)];
+        stray += near ? 0 : 1;
+    }
+    return stray;
+}
+
+} // namespace
+
+TEST_CASE("the overlap bands of a racy trace are drawn by our shader where the CPU draws them", "[render][shaders]") {
+    TempDir dir;
+    // The default race window: bands nearly everywhere. No window: fewer
+    // races, with gaps between them where the shader must paint nothing.
+    const fs::path dense = makeTrace(dir, "dense.rtrace", {"-s", "naive-flag", "-n", "20000"});
+    const fs::path sparse = makeTrace(dir, "sparse.rtrace", {"-s", "naive-flag", "-n", "20000", "--window-ns", "0"});
+    const fs::path marked =
+        shaderCopy(dir, "bands", "o_color = u_fill;", "o_color = vec4(0.0, 1.0, 0.0, 1.0);", "lane_bands.frag");
+    const Environment markedEnv = Environment().set("RACETRACE_SHADER_DIR", marked.string());
+    for (const fs::path& trace : {dense, sparse})
+        for (const std::string axis : {"time", "order"}) {
+            const std::string name = trace.stem().string() + "-" + axis;
+            INFO(name);
+            const std::vector<std::string> extra{"--axis", axis};
+            const Picture painted = render(dir, trace, "bands-marked-" + name + ".png", markedEnv, extra);
+            const Picture cpu = render(dir, trace, "bands-cpu-" + name + ".png", cpuTicks(), extra);
+            const Rect lanes = laneRegion(cpu.image, lectureTheme().laneBackgrounds());
+            REQUIRE(lanes.height() > 100);
+            const int green = countNear(painted.image, lanes, {kGreen}, 10);
+            const int stray = strayBandColumns(painted.image, cpu.image, lanes);
+            INFO("green pixels " << green << ", columns green without a band on the CPU " << stray);
+            if (trace == dense) CHECK(green > lanes.width() * lanes.height() / 50);
+            CHECK(stray == 0);
+            const Picture plain = render(dir, trace, "bands-marked-cpu-" + name + ".png",
+                                         Environment(markedEnv).set("RACETRACE_TICKS", "cpu"), extra);
+            CHECK(countNear(plain.image, lanes, {kGreen}, 10) == 0);
+        }
 }
 
 TEST_CASE("a shader that does not compile is named with its line, and the picture is drawn without it",

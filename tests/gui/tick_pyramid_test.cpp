@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -199,6 +200,67 @@ TEST_CASE("tick pyramid: a blocked channel call marks the buckets it touches", "
     CHECK(b.blocked > 0);
     CHECK(b.stayed + b.lockWaits == 0);
     CHECK(checkPyramids(*document, model, A).blocked == 0);
+}
+
+namespace {
+
+/// `rounds` times: A and B both read the flag free and are inside together.
+std::shared_ptr<const TraceDocument> overlapDocument(int rounds) {
+    TraceBuilder b(Shape::NaiveFlag);
+    std::mt19937 random(99);
+    std::uint64_t ns = 1000;
+    for (int r = 0; r < rounds; ++r) {
+        b.load(A, ns += 1 + random() % 3000, b.guard());
+        b.load(B, ns += 1 + random() % 20, b.guard());
+        b.store(A, ns += 5, b.guard(), 0);
+        b.store(B, ns += 5, b.guard(), 0);
+        b.csEnter(A, ns += 5);
+        b.csEnter(B, ns += 1 + random() % 200);
+        b.csExit(A, ns += 1 + random() % 200);
+        b.store(A, ns += 5, b.guard(), 1);
+        b.csExit(B, ns += 5);
+        b.store(B, ns += 5, b.guard(), 1);
+    }
+    b.exited(A, ns + 10);
+    b.exited(B, ns + 20);
+    return buildDocument(b.build(), "overlaps", "");
+}
+
+} // namespace
+
+TEST_CASE("band pyramid: a bucket is marked exactly where an overlap band touches it", "[gui][tick-pyramid]") {
+    const TimelineModel model(overlapDocument(1200));
+    const auto group = std::find_if(model.groups().begin(), model.groups().end(),
+                                    [](const FindingGroup& g) { return g.kind == FindingKind::Overlap; });
+    REQUIRE(group != model.groups().end());
+    for (const int slot : {0, 1}) {
+        const IntervalRuns& runs = group->runs[slot];
+        const BandPyramid& p = group->bands[slot];
+        REQUIRE(runs.size() == 1200);
+        REQUIRE_FALSE(p.empty());
+        CHECK(p.levelSize(p.levels() - 1) == 1);
+        int marked = 0, clear = 0;
+        for (const std::size_t level : {std::size_t{0}, std::size_t{2}, p.levels() - 1}) {
+            const double width = p.levelWidth(level);
+            const std::size_t last = p.levelSize(level) - 1;
+            auto bucketOf = [&](double x) { return std::min(last, static_cast<std::size_t>(std::floor(x / width))); };
+            std::vector<std::uint8_t> expected(p.levelSize(level), 0);
+            for (std::size_t k = 0; k < runs.size(); ++k)
+                for (std::size_t b = bucketOf(runs.begin(k)); b <= bucketOf(runs.end(k)); ++b)
+                    expected[b] = 1;
+            for (std::size_t b = 0; b < expected.size(); ++b) {
+                INFO("axis slot " << slot << " level " << level << " bucket " << b);
+                REQUIRE(+p.at(level, b) == +expected[b]);
+                (expected[b] ? marked : clear) += 1;
+            }
+        }
+        CHECK(marked > 0); // both kinds of bucket are there to check
+        CHECK(clear > 0);
+    }
+    // A group with few bands is drawn on the CPU: no pyramid.
+    const TimelineModel few(overlapDocument(static_cast<int>(kPyramidMinBands) - 1));
+    for (const FindingGroup& g : few.groups())
+        CHECK(g.bands[0].empty());
 }
 
 TEST_CASE("tick pyramid: a level is chosen as the coarsest one at most as wide as a merge column",

@@ -28,16 +28,6 @@ constexpr GLuint kindBits(bool TickStyle::*field) {
 }
 constexpr GLuint kTallKinds = kindBits(&TickStyle::tall), kDimKinds = kindBits(&TickStyle::dim);
 
-/// Fills a texture buffer with `texels`, one unsigned integer each in `format`.
-template <class T> void uploadTexels(const std::vector<T>& texels, GLenum format, GLuint& buffer, GLuint& texture) {
-    glGenBuffers(1, &buffer);
-    glBindBuffer(GL_TEXTURE_BUFFER, buffer);
-    glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(texels.size() * sizeof(T)), texels.data(), GL_STATIC_DRAW);
-    glGenTextures(1, &texture);
-    glBindTexture(GL_TEXTURE_BUFFER, texture);
-    glTexBuffer(GL_TEXTURE_BUFFER, format, buffer);
-}
-
 void setColor(GLint location, ImU32 color) {
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
     glUniform4f(location, c.x, c.y, c.z, c.w);
@@ -63,7 +53,8 @@ GpuTicks::~GpuTicks() {
 bool GpuTicks::ready() {
     if (!m_tried && !m_forcedCpu && glAvailable()) {
         m_tried = true;
-        constexpr const char* kFragments[kPrograms] = {"lane_ticks.frag", "lane_stays.frag", "lane_waits.frag"};
+        constexpr const char* kFragments[kPrograms] = {"lane_ticks.frag", "lane_stays.frag", "lane_waits.frag",
+                                                       "lane_bands.frag"};
         std::unique_ptr<ShaderProgram> programs[kPrograms];
         for (int p = 0; p < kPrograms; ++p) {
             programs[p] = std::make_unique<ShaderProgram>();
@@ -95,6 +86,7 @@ void GpuTicks::findUniforms() {
                       t.uniform("u_ink"),  t.uniform("u_dimInk"), t.uniform("u_spinInk")};
     const ShaderProgram& s = *m_programs[kStays];
     m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
+    m_bandFill = m_programs[kBands]->uniform("u_fill");
     const ShaderProgram& w = *m_programs[kWaits];
     m_waitUniforms = {w.uniform("u_waitTop"), w.uniform("u_hatchStep"), w.uniform("u_hatch"), w.uniform("u_hatchFill"),
                       w.uniform("u_waitFill")};
@@ -108,42 +100,67 @@ void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) 
     m_generation = generation;
 }
 
+template <class T> void GpuTicks::upload(const std::vector<T>& texels, const PyramidLevels& levels, Texels& out) const {
+    if (texels.empty() || texels.size() > static_cast<std::size_t>(m_maxTexels)) return; // the CPU draws it
+    const GLenum format = sizeof(T) == 1 ? GL_R8UI : GL_R16UI;
+    glGenBuffers(1, &out.buffer);
+    glBindBuffer(GL_TEXTURE_BUFFER, out.buffer);
+    glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(texels.size() * sizeof(T)), texels.data(), GL_STATIC_DRAW);
+    glGenTextures(1, &out.texture);
+    glBindTexture(GL_TEXTURE_BUFFER, out.texture);
+    glTexBuffer(GL_TEXTURE_BUFFER, format, out.buffer);
+    out.levels = &levels;
+}
+
 void GpuTicks::upload(const TimelineModel& model) {
     const auto& lanes = model.lanes();
     m_buffers.assign(lanes.size() * 2, Buffer{});
     for (std::size_t worker = 0; worker < lanes.size(); ++worker)
         for (std::size_t slot = 0; slot < 2; ++slot) {
             const TickPyramid& pyramid = lanes[worker].pyramid[slot];
-            if (pyramid.empty() || pyramid.buckets.size() > static_cast<std::size_t>(m_maxTexels)) continue;
             Buffer& b = m_buffers[worker * 2 + slot];
-            b.pyramid = &pyramid;
-            uploadTexels(pyramid.buckets, GL_R16UI, b.ticks, b.ticksTexture);
-            uploadTexels(pyramid.spans, GL_R8UI, b.spans, b.spansTexture);
+            upload(pyramid.buckets, pyramid, b.ticks);
+            upload(pyramid.spans, pyramid, b.spans);
         }
+    const auto& groups = model.groups();
+    m_bands.assign(groups.size() * 2, Texels{});
+    for (std::size_t group = 0; group < groups.size(); ++group)
+        for (std::size_t slot = 0; slot < 2; ++slot)
+            upload(groups[group].bands[slot].covered, groups[group].bands[slot], m_bands[group * 2 + slot]);
     glBindTexture(GL_TEXTURE_BUFFER, 0);
     glBindBuffer(GL_TEXTURE_BUFFER, 0);
 }
 
 void GpuTicks::release() {
-    if (glAvailable())
+    auto free = [](Texels& t) {
+        if (t.texture != 0) glDeleteTextures(1, &t.texture);
+        if (t.buffer != 0) glDeleteBuffers(1, &t.buffer);
+    };
+    if (glAvailable()) {
         for (Buffer& b : m_buffers) {
-            for (GLuint* texture : {&b.ticksTexture, &b.spansTexture})
-                if (*texture != 0) glDeleteTextures(1, texture);
-            for (GLuint* buffer : {&b.ticks, &b.spans})
-                if (*buffer != 0) glDeleteBuffers(1, buffer);
+            free(b.ticks);
+            free(b.spans);
         }
+        for (Texels& t : m_bands)
+            free(t);
+    }
     m_buffers.clear();
+    m_bands.clear();
     m_generation = ~std::uint64_t{0};
 }
 
-GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker) {
+GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker, bool spans) {
     const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kTicks] == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
     const Buffer& buffer = m_buffers[worker * 2 + slot];
-    if (buffer.pyramid == nullptr) return nullptr;
     const LaneModel& events = f.model->lanes()[worker];
     if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return nullptr;
-    const TickPyramid& pyramid = *buffer.pyramid;
+    return queueLevels(f, spans ? buffer.spans : buffer.ticks);
+}
+
+GpuTicks::Draw* GpuTicks::queueLevels(const TimelineFrame& f, const Texels& texels) {
+    if (texels.levels == nullptr) return nullptr;
+    const PyramidLevels& pyramid = *texels.levels;
     const std::size_t level = pyramid.levelFor(f.mergeUnits());
     if (level >= pyramid.levels()) return nullptr;
 
@@ -151,7 +168,7 @@ GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker) {
     const double first = std::max(0.0, std::floor(f.ctx.begin / width));
     Draw& d = m_draws.emplace_back();
     d.owner = this;
-    d.buffer = &buffer;
+    d.texture = texels.texture;
     d.levelStart = static_cast<GLint>(pyramid.levelStart[level]);
     d.levelSize = static_cast<GLint>(pyramid.levelSize(level));
     d.firstBucket = static_cast<GLint>(std::min(first, static_cast<double>(d.levelSize)));
@@ -161,7 +178,7 @@ GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker) {
 }
 
 bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
-    Draw* d = queue(f, worker);
+    Draw* d = queue(f, worker, false);
     if (d == nullptr) return false;
     const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
     const float bottom = f.laneY(lane, kTickBottom);
@@ -182,7 +199,7 @@ bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t 
 bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
     // A stay still going on (a live step-mode trace) reaches past the last event: the CPU draws it.
     if (worker < f.model->lanes().size() && f.model->lanes()[worker].openStay) return false;
-    Draw* d = queue(f, worker);
+    Draw* d = queue(f, worker, true);
     if (d == nullptr) return false;
     d->program = kStays;
     const float rect[4] = {f.ctx.left, f.laneY(lane, kSpanTop), f.right(), f.laneY(lane, kSpanBottom)};
@@ -197,7 +214,7 @@ bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t
 }
 
 bool GpuTicks::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
-    Draw* d = queue(f, worker);
+    Draw* d = queue(f, worker, true);
     if (d == nullptr) return false;
     d->program = kWaits;
     // As WorkerLane draws them: a blocked bar from the tall ticks' top, a lock wait's strip from kWaitTop.
@@ -208,6 +225,22 @@ bool GpuTicks::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t
     d->fill = withAlpha(f.theme->workerColor(worker), 150);
     f.draw->AddCallback(&GpuTicks::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    return true;
+}
+
+bool GpuTicks::drawBands(const TimelineFrame& f, std::size_t group, const std::vector<std::size_t>& lanes) {
+    const std::size_t index = group * 2 + static_cast<std::size_t>(axisSlot(f.axis));
+    if (m_programs[kBands] == nullptr || index >= m_bands.size()) return false;
+    for (const std::size_t lane : lanes) {
+        Draw* d = queueLevels(f, m_bands[index]);
+        if (d == nullptr) return false; // the same answer for every lane: none was queued
+        d->program = kBands;
+        const float rect[4] = {f.ctx.left, f.laneTop(lane), f.right(), f.laneBottom(lane)};
+        std::memcpy(d->rect, rect, sizeof rect);
+        d->fill = f.palette->overlapBand;
+        f.draw->AddCallback(&GpuTicks::onRender, d);
+        f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    }
     return true;
 }
 
@@ -228,7 +261,7 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glUseProgram(m_programs[d.program]->id());
     glBindVertexArray(m_vertexArray);
     glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_BUFFER, d.program == kTicks ? d.buffer->ticksTexture : d.buffer->spansTexture);
+    glBindTexture(GL_TEXTURE_BUFFER, d.texture);
     const Uniforms& u = m_buckets[d.program];
     setBuckets(d, u);
     glUniform4f(u.display, pos.x, pos.y, data->DisplaySize.x, data->DisplaySize.y);
@@ -262,6 +295,7 @@ void GpuTicks::setStyle(const Draw& d) const {
         setColor(m_waitUniforms.hatchFill, withAlpha(d.ink, kHatchFillAlpha));
         setColor(m_waitUniforms.waitFill, d.fill);
         return;
+    case kBands: setColor(m_bandFill, d.fill); return;
     case kPrograms: return;
     }
 }

@@ -1,8 +1,8 @@
-// The worker lanes' ticks, critical-section stays and waits drawn by our own
-// GLSL (shaders/lane_ticks.*, lane_stays.frag, lane_waits.frag) from each
-// lane's TickPyramid, uploaded into GPU buffers once per trace. A lane asks
-// drawWaits(), drawStays() and drawLane() (ticks) at the points of the draw
-// list where they belong; each adds an
+// The worker lanes' ticks, critical-section stays and waits, and the overlap
+// bands across them, drawn by our own GLSL (shaders/lane_*) from each lane's
+// TickPyramid and each overlap group's BandPyramid, uploaded into GPU buffers
+// once per trace. The view asks drawBands(), a lane drawWaits(), drawStays()
+// and drawLane() (ticks) at the points of the draw list where they belong; each adds an
 // ImGui callback which, when ImGui renders, draws one quad with only the
 // view's transform as uniforms. The CPU path (WorkerLane) stays
 // for what needs detail: zoomed in (few events in view, heads on lone ticks),
@@ -23,6 +23,7 @@ namespace racetrace {
 class ShaderProgram;
 class TimelineModel;
 struct TimelineFrame;
+struct PyramidLevels;
 struct TickPyramid;
 
 class GpuTicks {
@@ -41,18 +42,24 @@ class GpuTicks {
     bool drawStays(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
     /// Queues worker's lock waits and blocked calls in `lane` for the shader; false: draw them on the CPU.
     bool drawWaits(const TimelineFrame& frame, std::size_t lane, std::uint32_t worker);
+    /// Queues the overlap bands of group `group` (TimelineModel::groups) across
+    /// `lanes` for the shader; false: draw them on the CPU.
+    bool drawBands(const TimelineFrame& frame, std::size_t group, const std::vector<std::size_t>& lanes);
     /// Why the shaders are not used ("shaders/lane_ticks.frag:12: ..."), or empty.
     const std::string& error() const { return m_error; }
 
   private:
-    enum Program { kTicks, kStays, kWaits, kPrograms }; ///< lane_ticks.frag, lane_stays.frag, lane_waits.frag
-    struct Buffer { ///< one pyramid on the GPU (GL names): its ticks, and its intervals
-        unsigned ticks = 0, ticksTexture = 0, spans = 0, spansTexture = 0;
-        const TickPyramid* pyramid = nullptr;
+    enum Program { kTicks, kStays, kWaits, kBands, kPrograms }; ///< shaders/lane_{ticks,stays,waits,bands}.frag
+    struct Texels {                                             ///< one array of a pyramid on the GPU
+        unsigned buffer = 0, texture = 0;                       ///< GL names
+        const PyramidLevels* levels = nullptr;                  ///< its layout; null: not uploaded
+    };
+    struct Buffer { ///< one lane's pyramid on the GPU: its ticks, and its intervals
+        Texels ticks, spans;
     };
     struct Draw { ///< what one callback needs, kept until ImGui has rendered the frame
         GpuTicks* owner = nullptr;
-        const Buffer* buffer = nullptr;
+        unsigned texture = 0;
         Program program = kTicks;
         int levelStart = 0, levelSize = 0, firstBucket = 0;
         float firstBucketPx = 0, bucketPx = 1;
@@ -80,11 +87,16 @@ class GpuTicks {
 
     bool ready();
     void findUniforms();
-    /// A draw of worker's pyramid in view, its buckets placed; null when the CPU should draw.
-    Draw* queue(const TimelineFrame& frame, std::uint32_t worker);
+    /// A draw of worker's pyramid in view (`spans`: its intervals, else its
+    /// ticks), its buckets placed; null when the CPU should draw.
+    Draw* queue(const TimelineFrame& frame, std::uint32_t worker, bool spans);
+    /// A draw of `texels` in view, its buckets placed; null when no level is fine enough.
+    Draw* queueLevels(const TimelineFrame& frame, const Texels& texels);
     void setBuckets(const Draw& draw, const Uniforms& u) const;
     void setStyle(const Draw& draw) const; ///< the uniforms only draw.program has
     void upload(const TimelineModel& model);
+    /// One array of a pyramid into `out`, unless it is empty or too long for a texture buffer.
+    template <class T> void upload(const std::vector<T>& texels, const PyramidLevels& levels, Texels& out) const;
     void release();
     static void onRender(const ImDrawList* list, const ImDrawCmd* command);
     void render(const Draw& draw, const ImVec4& clip) const;
@@ -94,12 +106,14 @@ class GpuTicks {
     TickUniforms m_tickUniforms{};
     StayUniforms m_stayUniforms{};
     WaitUniforms m_waitUniforms{};
+    int m_bandFill = -1;
     unsigned m_vertexArray = 0;
     bool m_tried = false;     ///< the program was built (or failed) once
     bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against
     std::string m_error;
     std::uint64_t m_generation = ~std::uint64_t{0};
     std::vector<Buffer> m_buffers; ///< [worker * 2 + axis slot]
+    std::vector<Texels> m_bands;   ///< [group * 2 + axis slot]
     std::deque<Draw> m_draws;      ///< a deque: callbacks keep pointers into it
     int m_maxTexels = 0;           ///< GL_MAX_TEXTURE_BUFFER_SIZE: a longer pyramid stays on the CPU
 };

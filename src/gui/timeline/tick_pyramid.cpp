@@ -14,7 +14,7 @@ static_assert(TickPyramid::kKindBits == (1u << static_cast<unsigned>(TickKind::C
 
 namespace {
 
-std::size_t bucketAt(const TickPyramid& p, std::size_t size, double x) {
+std::size_t bucketAt(const PyramidLevels& p, std::size_t size, double x) {
     return std::min(size - 1, static_cast<std::size_t>(std::max(0.0, std::floor(x / p.bucketWidth))));
 }
 
@@ -46,13 +46,20 @@ void fillLevelZero(const LaneModel& lane, TimeAxis axis, TickPyramid& p, std::si
 /// interval. A worker is in one interval of a kind at a time, so they do not
 /// overlap: O(buckets + intervals) in all.
 template <class Flagged>
-void fillIntervals(const IntervalRuns& runs, std::uint8_t bits, std::uint8_t alsoIf, Flagged flagged, TickPyramid& p,
-                   std::size_t size) {
+void fillIntervals(const IntervalRuns& runs, std::uint8_t bits, std::uint8_t alsoIf, Flagged flagged,
+                   const PyramidLevels& p, std::size_t size, std::vector<std::uint8_t>& out) {
     for (std::size_t k = 0; k < runs.size(); ++k) {
         const auto all = static_cast<std::uint8_t>(bits | (flagged(runs.item(k)) ? alsoIf : 0));
         for (std::size_t b = bucketAt(p, size, runs.begin(k)), last = bucketAt(p, size, runs.end(k)); b <= last; ++b)
-            p.spans[b] |= all;
+            out[b] |= all;
     }
+}
+
+/// Level `level` of `bits` from the one below: each bucket the OR of its two.
+void orFromBelow(const PyramidLevels& p, std::size_t level, std::vector<std::uint8_t>& bits) {
+    const std::uint32_t below = p.levelStart[level - 1], here = p.levelStart[level];
+    for (std::uint32_t b = 0; b < p.levelSize(level); ++b)
+        bits[here + b] = bits[below + 2 * b] | bits[below + 2 * b + 1];
 }
 
 void fillSpans(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays, TickPyramid& p,
@@ -60,9 +67,9 @@ void fillSpans(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSec
     const int slot = axisSlot(axis);
     const auto contended = [&](std::uint32_t item) { return item < stays.size() && stays[item].contended; };
     const auto never = [](std::uint32_t) { return false; };
-    fillIntervals(lane.spans[slot], TickPyramid::kStay, TickPyramid::kContended, contended, p, size);
-    fillIntervals(lane.lockWaits[slot], TickPyramid::kLockWait, 0, never, p, size);
-    fillIntervals(lane.blocked[slot], TickPyramid::kBlocked, 0, never, p, size);
+    fillIntervals(lane.spans[slot], TickPyramid::kStay, TickPyramid::kContended, contended, p, size, p.spans);
+    fillIntervals(lane.lockWaits[slot], TickPyramid::kLockWait, 0, never, p, size, p.spans);
+    fillIntervals(lane.blocked[slot], TickPyramid::kBlocked, 0, never, p, size, p.spans);
 }
 
 /// The CPU draws a block of stays closer than a merge column as one, with the
@@ -88,8 +95,8 @@ void spreadContention(TickPyramid& p, std::size_t level) {
 
 } // namespace
 
-std::size_t TickPyramid::levelFor(double units) const {
-    if (empty() || units < bucketWidth) return levels();
+std::size_t PyramidLevels::levelFor(double units) const {
+    if (levels() == 0 || units < bucketWidth) return levels();
     const auto wanted = static_cast<std::size_t>(std::floor(std::log2(units / bucketWidth) + 1e-9));
     return std::min(wanted, levels() - 1);
 }
@@ -99,13 +106,9 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<con
     const std::size_t n = lane.size();
     if (n < kPyramidMinEvents) return p;
     const std::size_t size = std::min(kMaxLevelZero, std::bit_ceil(n / 2));
-    const double extent = lane.x(axis, n - 1) + 1.0; // x >= 0 on both axes
-    p.bucketWidth = extent / static_cast<double>(size);
-    p.buckets.assign(2 * size - 1, 0);
-    p.spans.assign(2 * size - 1, 0);
-    for (std::size_t level = 0, start = 0, width = size; width >= 1; start += width, width /= 2, ++level)
-        p.levelStart.push_back(static_cast<std::uint32_t>(start));
-    p.levelStart.push_back(static_cast<std::uint32_t>(p.buckets.size()));
+    const std::size_t total = p.layOut(lane.x(axis, n - 1) + 1.0, size); // x >= 0 on both axes
+    p.buckets.assign(total, 0);
+    p.spans.assign(total, 0);
     fillLevelZero(lane, axis, p, size);
     fillSpans(lane, axis, stays, p, size);
     spreadContention(p, 0);
@@ -115,10 +118,32 @@ TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<con
             const std::uint16_t left = p.buckets[below + 2 * b], right = p.buckets[below + 2 * b + 1];
             const bool both = (left & TickPyramid::kKindBits) && (right & TickPyramid::kKindBits);
             p.buckets[here + b] = static_cast<std::uint16_t>(left | right | (both ? TickPyramid::kMany : 0));
-            p.spans[here + b] = p.spans[below + 2 * b] | p.spans[below + 2 * b + 1];
         }
+        orFromBelow(p, level, p.spans);
         spreadContention(p, level);
     }
+    return p;
+}
+
+std::size_t PyramidLevels::layOut(double extent, std::size_t size) {
+    bucketWidth = extent / static_cast<double>(size);
+    levelStart.clear();
+    std::size_t start = 0;
+    for (std::size_t width = size; width >= 1; start += width, width /= 2)
+        levelStart.push_back(static_cast<std::uint32_t>(start));
+    levelStart.push_back(static_cast<std::uint32_t>(start));
+    return start;
+}
+
+BandPyramid buildBandPyramid(const IntervalRuns& bands, double extent) {
+    BandPyramid p;
+    if (bands.size() < kPyramidMinBands || !(extent > 0.0)) return p;
+    const std::size_t size = std::min(kMaxLevelZero, std::bit_ceil(2 * bands.size()));
+    p.covered.assign(p.layOut(extent, size), 0);
+    fillIntervals(
+        bands, 1, 0, [](std::uint32_t) { return false; }, p, size, p.covered);
+    for (std::size_t level = 1; level < p.levels(); ++level)
+        orFromBelow(p, level, p.covered);
     return p;
 }
 

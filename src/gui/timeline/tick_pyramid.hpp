@@ -19,9 +19,27 @@
 namespace racetrace {
 
 struct CriticalSectionSpan;
+class IntervalRuns;
 struct LaneModel;
 
-struct TickPyramid {
+/// Buckets over an axis, level after level in one array: level 0 the finest,
+/// each level twice as wide as the one below, the top one the whole axis.
+struct PyramidLevels {
+    double bucketWidth = 0.0;              ///< axis units of a level-0 bucket; 0: no pyramid
+    std::vector<std::uint32_t> levelStart; ///< each level's first bucket, then the end
+
+    std::size_t levels() const { return levelStart.empty() ? 0 : levelStart.size() - 1; }
+    std::uint32_t levelSize(std::size_t level) const { return levelStart[level + 1] - levelStart[level]; }
+    double levelWidth(std::size_t level) const { return bucketWidth * static_cast<double>(1ull << level); }
+    /// The coarsest level whose buckets are at most `units` wide (a merge
+    /// column: finer would cost nothing, coarser would fill the gaps between
+    /// columns the CPU leaves); levels() when even level 0 is wider.
+    std::size_t levelFor(double units) const;
+    /// Levels for `size` (a power of two) level-0 buckets over [0, extent); returns how many buckets in all.
+    std::size_t layOut(double extent, std::size_t size);
+};
+
+struct TickPyramid : PyramidLevels {
     // `buckets`: the ticks.
     static constexpr std::uint16_t kKindBits = 0x0FFF;    ///< one bit per TickKind
     static constexpr std::uint16_t kSpinCover = 1u << 13; ///< a spin's bar crosses the bucket
@@ -32,21 +50,21 @@ struct TickPyramid {
     static constexpr std::uint8_t kLockWait = 1u << 2;  ///< a wait to get into the critical section
     static constexpr std::uint8_t kBlocked = 1u << 3;   ///< a blocking channel call that had to wait
 
-    double bucketWidth = 0.0;              ///< axis units of a level-0 bucket; 0: no pyramid
-    std::vector<std::uint32_t> levelStart; ///< each level's first bucket in `buckets` and `spans`, then the end
-    std::vector<std::uint16_t> buckets;
+    std::vector<std::uint16_t> buckets; ///< laid out by levelStart, as `spans`
     std::vector<std::uint8_t> spans;
 
     bool empty() const { return buckets.empty(); }
-    std::size_t levels() const { return levelStart.empty() ? 0 : levelStart.size() - 1; }
-    std::uint32_t levelSize(std::size_t level) const { return levelStart[level + 1] - levelStart[level]; }
-    double levelWidth(std::size_t level) const { return bucketWidth * static_cast<double>(1ull << level); }
     std::uint16_t at(std::size_t level, std::size_t bucket) const { return buckets[levelStart[level] + bucket]; }
     std::uint8_t spansAt(std::size_t level, std::size_t bucket) const { return spans[levelStart[level] + bucket]; }
-    /// The coarsest level whose buckets are at most `units` wide (a merge
-    /// column: finer would cost nothing, coarser would fill the gaps between
-    /// columns the CPU leaves); levels() when even level 0 is wider.
-    std::size_t levelFor(double units) const;
+};
+
+/// Where the overlap bands of one group of workers lie (FindingGroup): a
+/// bucket is 1 where a band touches it. shaders/lane_bands.frag paints them.
+struct BandPyramid : PyramidLevels {
+    std::vector<std::uint8_t> covered; ///< laid out by levelStart
+
+    bool empty() const { return covered.empty(); }
+    std::uint8_t at(std::size_t level, std::size_t bucket) const { return covered[levelStart[level] + bucket]; }
 };
 
 /// Lanes with fewer events are drawn on the CPU at every zoom: their pyramid is empty.
@@ -57,5 +75,11 @@ inline constexpr std::size_t kPyramidMinEvents = 2048;
 /// which of them were contended. The lane's lock waits and blocked calls must
 /// be in it already.
 TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays);
+
+/// Groups with fewer bands are drawn on the CPU at every zoom: their pyramid is empty.
+inline constexpr std::size_t kPyramidMinBands = 256;
+
+/// The pyramid of a group's bands over [0, extent): level 0 has about two buckets per band.
+BandPyramid buildBandPyramid(const IntervalRuns& bands, double extent);
 
 } // namespace racetrace

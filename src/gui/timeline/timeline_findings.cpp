@@ -1,6 +1,7 @@
 #include "gui/timeline/timeline_findings.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline/gpu_ticks.hpp"
 #include "session/document.hpp"
 
 #include <algorithm>
@@ -171,21 +172,30 @@ void drawTornRecords(const TimelineFrame& f, const FindingGroup& group, const st
 
 void drawOverlapBands(const TimelineFrame& f, FindingHover& hover) {
     std::vector<std::size_t> lanes;
-    for (const FindingGroup& group : f.model->groups()) {
+    const auto& groups = f.model->groups();
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const FindingGroup& group = groups[g];
         if (group.kind != FindingKind::Overlap || !lanesOf(f, group, lanes) || !anyVisible(f, lanes)) continue;
         const IntervalRuns& runs = group.runs[axisSlot(f.axis)];
+        // The shader paints the bands of a group with many; the CPU still finds
+        // the one under the mouse, and draws a band still going on (live).
+        const bool live = runs.size() > 0 && f.model->isOpenFinding(runs.item(runs.size() - 1));
+        const bool painted = !live && f.gpu != nullptr && f.gpu->drawBands(f, g, lanes);
         auto drawRun = [&](std::size_t first, std::size_t last, double b, double e) {
             const bool open = last == runs.size() && f.model->isOpenFinding(runs.item(last - 1));
             const float x0 = f.px(b), closed = std::max(f.px(e), x0 + 2.0f);
             const float x1 = open ? std::max(closed, f.openEndPx()) : closed;
             for (const std::size_t lane : lanes) {
                 const ImVec2 min(x0, f.laneTop(lane)), max(x1, f.laneBottom(lane));
-                f.draw->AddRectFilled(min, max, f.palette->overlapBand);
+                if (!painted) f.draw->AddRectFilled(min, max, f.palette->overlapBand);
                 if (f.mouseIn(min, max))
                     hover = {static_cast<int>(runs.item(first)), static_cast<std::uint32_t>(last - first)};
             }
         };
-        runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+        if (!painted)
+            runs.forEachRun(f.ctx.begin, f.ctx.end, f.mergeUnits(), drawRun);
+        else
+            runs.forEachRun(f.ctx.toValue(f.mouse.x - 2.0f), f.ctx.toValue(f.mouse.x + 2.0f), f.mergeUnits(), drawRun);
     }
 }
 

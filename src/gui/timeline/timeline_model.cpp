@@ -186,6 +186,15 @@ void TimelineModel::buildPyramids() {
         const TimeAxis axis = task % 2 == 0 ? TimeAxis::RealTime : TimeAxis::EventOrder;
         m_lanes[w].pyramid[axisSlot(axis)] = buildTickPyramid(m_lanes[w], axis, m_document->index.lanes()[w].spans);
     });
+    for (FindingGroup& group : m_groups)
+        if (group.kind == FindingKind::Overlap)
+            for (int slot = 0; slot < 2; ++slot) {
+                const IntervalRuns& runs = group.runs[slot];
+                double extent = 0.0;
+                for (std::size_t k = 0; k < runs.size(); ++k)
+                    extent = std::max(extent, runs.end(k) + 1.0);
+                group.bands[slot] = buildBandPyramid(runs, extent);
+            }
 }
 
 namespace {
@@ -270,7 +279,7 @@ void TimelineModel::buildFindings() {
                                                               [&](std::uint32_t w) { return w < m_lanes.size(); });
         if (!drawable) continue;
         auto [it, added] = groupOf.try_emplace({findings[i].kind, workers}, m_groups.size());
-        if (added) m_groups.push_back(FindingGroup{findings[i].kind, workers, {}});
+        if (added) m_groups.push_back(FindingGroup{findings[i].kind, workers, {}, {}});
         FindingGroup& group = m_groups[it->second];
         const double* x = &m_findingX[i * 4];
         for (int slot = 0; slot < 2; ++slot)

@@ -214,6 +214,7 @@ struct FindingGroup {
     std::vector<std::uint32_t>
         lanes;            ///< workers: overlap: those inside; lost update: {overwriter, lost}; torn: {checker}
     IntervalRuns runs[2]; ///< item = index into Analysis::findings
+    BandPyramid bands[2]; ///< overlaps: `runs` summarised for the GPU, per axis slot (empty when few)
 };
 
 /// One channel's fill level as a step function, prepared for drawing a few
@@ -281,7 +282,8 @@ class TimelineModel {
     /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
     void buildChannels();
     void buildWaits();
-    /// Each lane's tick pyramids, once its ticks, stays and waits are in.
+    /// Each lane's tick pyramids, once its ticks, stays and waits are in, and
+    /// the overlap groups' band pyramids.
     void buildPyramids();
     /// The finding's extent on both axes, into m_findingX. `cursor`: where the
     /// previous finding began in the events (0 at first), then where this one does.
