@@ -22,6 +22,7 @@ constexpr Rgb kMagenta{255, 0, 255};
 constexpr Rgb kCyan{0, 255, 255};
 constexpr Rgb kYellow{255, 255, 0};
 constexpr Rgb kGreen{0, 255, 0};
+constexpr Rgb kBlue{0, 0, 255};
 constexpr Rgb kLectureTickDim{100, 100, 100}; ///< merged ticks in the lecture theme (src/gui/theme.cpp)
 
 /// The share of the lanes covered by merged ticks.
@@ -118,19 +119,27 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
     }
 }
 
-TEST_CASE("the lock waits and blocked calls of dense traces are drawn by our shader and look as the CPU draws them",
+TEST_CASE("the waits and fill levels of dense lock and channel traces are drawn by our shaders as the CPU draws them",
           "[render][shaders]") {
     TempDir dir;
-    // tas-mutex: each worker waits for the lock now and then; pipe: the reader
-    // blocks on the empty pipe and the writer on the full one.
-    for (const std::string scenario : {"tas-mutex", "pipe"}) {
+    // tas-mutex: each worker waits for the lock now and then; pipe and
+    // mq-blocking: the reader blocks on the empty channel and the writer on
+    // the full one, and the channel's lane shows how full it was (the pipe's
+    // reader without its pause: the level goes up and down all the time).
+    const std::vector<std::vector<std::string>> runs{{"tas-mutex"}, {"pipe", "--window-ns", "0"}, {"mq-blocking"}};
+    for (const auto& run : runs) {
+        const std::string& scenario = run.front();
         INFO("scenario " << scenario);
-        const fs::path trace = makeTrace(dir, scenario + ".rtrace", {"-s", scenario, "-n", "20000"}, false);
+        std::vector<std::string> args{"-s", scenario, "-n", "20000"};
+        args.insert(args.end(), run.begin() + 1, run.end());
+        const fs::path trace = makeTrace(dir, scenario + ".rtrace", args, false);
         const Picture gpu = render(dir, trace, "waits-gpu-" + scenario + ".png", Environment());
         const Picture cpu = render(dir, trace, "waits-cpu-" + scenario + ".png", cpuTicks());
         const Rect lanes = laneRegion(gpu.image, lectureTheme().laneBackgrounds());
         REQUIRE(lanes.height() > 100);
-        CHECK(changedFraction(gpu.image, cpu.image, lanes, 24) < 0.04);
+        // (A pipe whose level changes every few pixels differs most: a bucket's edge
+        // falls within a pixel column, so a level may reach a column early.)
+        CHECK(changedFraction(gpu.image, cpu.image, lanes, 24) < 0.05);
 
         // The waits' shader, marked, paints yellow where it draws a wait.
         const fs::path marked = shaderCopy(dir, "waits-" + scenario, "o_color = color;",
@@ -141,6 +150,24 @@ TEST_CASE("the lock waits and blocked calls of dense traces are drawn by our sha
         const Picture plain = render(dir, trace, "waits-marked-cpu-" + scenario + ".png",
                                      Environment(markedEnv).set("RACETRACE_TICKS", "cpu"));
         CHECK(countNear(plain.image, lanes, {kYellow}, 10) == 0);
+        if (scenario == "tas-mutex") continue;
+
+        // The fill levels' shader, marked, paints blue where the channel held messages.
+        const fs::path fill = shaderCopy(dir, "fill-" + scenario, "o_color = u_fill;",
+                                         "o_color = vec4(0.0, 0.0, 1.0, 1.0);", "lane_fill.frag");
+        const Environment fillEnv = Environment().set("RACETRACE_SHADER_DIR", fill.string());
+        const Picture filled = render(dir, trace, "fill-marked-" + scenario + ".png", fillEnv);
+        CHECK(countNear(filled.image, lanes, {kBlue}, 10) > lanes.width() * 20);
+        // Where the levels are (the rows the marked shader painted), the GPU's picture is the CPU's.
+        const std::vector<RowRun> rows = colourRows(filled.image, lanes, kBlue, 0.005, 10);
+        REQUIRE_FALSE(rows.empty());
+        const Rect levels{lanes.x0, rows.front().begin, lanes.x1, rows.back().end};
+        const double changed = changedFraction(gpu.image, cpu.image, levels, 24);
+        INFO("fill rows " << levels.y0 << "-" << levels.y1 << ": " << changed * 100 << " % differ");
+        CHECK(changed < 0.1);
+        const Picture cpuFill = render(dir, trace, "fill-marked-cpu-" + scenario + ".png",
+                                       Environment(fillEnv).set("RACETRACE_TICKS", "cpu"));
+        CHECK(countNear(cpuFill.image, lanes, {kBlue}, 10) == 0);
     }
 }
 

@@ -263,6 +263,39 @@ TEST_CASE("band pyramid: a bucket is marked exactly where an overlap band touche
         CHECK(g.bands[0].empty());
 }
 
+TEST_CASE("fill pyramid: a bucket holds the most messages held at any moment inside it", "[gui][tick-pyramid]") {
+    // A step function: the level becomes held[k] at positions[k], irregularly spaced, some points close together.
+    std::mt19937 random(4242);
+    std::vector<double> positions;
+    std::vector<std::uint32_t> held;
+    double x = 0.0;
+    for (std::size_t k = 0; k < 3 * kPyramidMinPoints; ++k) {
+        x += random() % 4 == 0 ? 0.25 : static_cast<double>(random() % 40);
+        positions.push_back(x);
+        held.push_back(random() % 9);
+    }
+    const FillPyramid p = buildFillPyramid(positions, held);
+    REQUIRE_FALSE(p.empty());
+    CHECK(p.after == held.back());
+    for (const std::size_t level : {std::size_t{0}, std::size_t{1}, std::size_t{4}, p.levels() - 1}) {
+        const double width = p.levelWidth(level);
+        const std::size_t last = p.levelSize(level) - 1;
+        auto bucketOf = [&](double at) { return std::min(last, static_cast<std::size_t>(std::floor(at / width))); };
+        for (std::size_t b = 0; b <= last; ++b) {
+            std::uint32_t expected = 0; // the level the bucket starts with, then every level reached inside it
+            for (std::size_t k = 0; k < positions.size(); ++k) {
+                const std::size_t at = bucketOf(positions[k]);
+                if (at < b) expected = held[k];
+                if (at == b) expected = std::max(expected, held[k]);
+            }
+            INFO("level " << level << " bucket " << b);
+            REQUIRE(p.at(level, b) == expected);
+        }
+    }
+    // Too few points: the CPU draws them, no pyramid.
+    CHECK(buildFillPyramid(std::span(positions).first(kPyramidMinPoints - 1), held).empty());
+}
+
 TEST_CASE("tick pyramid: a level is chosen as the coarsest one at most as wide as a merge column",
           "[gui][tick-pyramid]") {
     const TimelineModel model(busyDocument(600));

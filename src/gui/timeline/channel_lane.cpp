@@ -1,6 +1,7 @@
 #include "gui/timeline/channel_lane.hpp"
 
 #include "gui/theme.hpp"
+#include "gui/timeline/gpu_ticks.hpp"
 #include "session/document.hpp"
 
 namespace racetrace {
@@ -29,6 +30,11 @@ float ChannelLane::levelY(const TimelineFrame& f, std::size_t lane, double held)
     return bottom - static_cast<float>(std::min(held / m_scale, 1.0)) * (bottom - top);
 }
 
+bool ChannelLane::painted(const TimelineFrame& f, std::size_t lane) const {
+    return f.gpu != nullptr &&
+           f.gpu->drawFill(f, m_channel, f.laneY(lane, kFillTop), f.laneY(lane, kFillBottom), m_scale);
+}
+
 void ChannelLane::drawBackground(const TimelineFrame& f, std::size_t lane) const {
     const Palette& palette = *f.palette;
     const float top = f.laneTop(lane), bottom = f.laneBottom(lane);
@@ -42,7 +48,7 @@ void ChannelLane::drawOver(const TimelineFrame& f, std::size_t lane) const {
     if (m_fill == nullptr) return;
     const ChannelModel& fill = *m_fill;
     const float bottom = f.laneY(lane, kFillBottom);
-    const std::size_t n = fill.size();
+    const std::size_t n = painted(f, lane) ? 0 : fill.size(); // the shader drew the levels: only the capacity is left
     // Walk pixel columns; a column without points extends to the next point as one rectangle.
     float px = std::floor(f.ctx.left);
     std::size_t k = fill.lowerBound(f.axis, f.ctx.toValue(px));

@@ -27,6 +27,8 @@ class ChannelLane final : public TimelineLane {
     std::uint64_t nearestEvent(const TimelineFrame& frame, double value) const override;
 
   private:
+    /// Queues the fill levels for the shader; false: the CPU draws them.
+    bool painted(const TimelineFrame& frame, std::size_t lane) const;
     /// Screen y of a fill level in the lane.
     float levelY(const TimelineFrame& frame, std::size_t lane, double held) const;
     /// The nearest fill point to `value`, or size() when there is none.

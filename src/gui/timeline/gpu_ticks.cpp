@@ -54,7 +54,7 @@ bool GpuTicks::ready() {
     if (!m_tried && !m_forcedCpu && glAvailable()) {
         m_tried = true;
         constexpr const char* kFragments[kPrograms] = {"lane_ticks.frag", "lane_stays.frag", "lane_waits.frag",
-                                                       "lane_bands.frag"};
+                                                       "lane_bands.frag", "lane_fill.frag"};
         std::unique_ptr<ShaderProgram> programs[kPrograms];
         for (int p = 0; p < kPrograms; ++p) {
             programs[p] = std::make_unique<ShaderProgram>();
@@ -87,6 +87,8 @@ void GpuTicks::findUniforms() {
     const ShaderProgram& s = *m_programs[kStays];
     m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
     m_bandFill = m_programs[kBands]->uniform("u_fill");
+    const ShaderProgram& fill = *m_programs[kFill];
+    m_fillUniforms = {fill.uniform("u_scale"), fill.uniform("u_after"), fill.uniform("u_fill")};
     const ShaderProgram& w = *m_programs[kWaits];
     m_waitUniforms = {w.uniform("u_waitTop"), w.uniform("u_hatchStep"), w.uniform("u_hatch"), w.uniform("u_hatchFill"),
                       w.uniform("u_waitFill")};
@@ -127,6 +129,11 @@ void GpuTicks::upload(const TimelineModel& model) {
     for (std::size_t group = 0; group < groups.size(); ++group)
         for (std::size_t slot = 0; slot < 2; ++slot)
             upload(groups[group].bands[slot].covered, groups[group].bands[slot], m_bands[group * 2 + slot]);
+    const auto& channels = model.channels();
+    m_fills.assign(channels.size() * 2, Texels{});
+    for (std::size_t channel = 0; channel < channels.size(); ++channel)
+        for (std::size_t slot = 0; slot < 2; ++slot)
+            upload(channels[channel].pyramid[slot].held, channels[channel].pyramid[slot], m_fills[channel * 2 + slot]);
     glBindTexture(GL_TEXTURE_BUFFER, 0);
     glBindBuffer(GL_TEXTURE_BUFFER, 0);
 }
@@ -141,11 +148,13 @@ void GpuTicks::release() {
             free(b.ticks);
             free(b.spans);
         }
-        for (Texels& t : m_bands)
-            free(t);
+        for (auto* list : {&m_bands, &m_fills})
+            for (Texels& t : *list)
+                free(t);
     }
     m_buffers.clear();
     m_bands.clear();
+    m_fills.clear();
     m_generation = ~std::uint64_t{0};
 }
 
@@ -155,13 +164,13 @@ GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker, bo
     const Buffer& buffer = m_buffers[worker * 2 + slot];
     const LaneModel& events = f.model->lanes()[worker];
     if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return nullptr;
-    return queueLevels(f, spans ? buffer.spans : buffer.ticks);
+    return queueLevels(f, spans ? buffer.spans : buffer.ticks, f.mergeUnits());
 }
 
-GpuTicks::Draw* GpuTicks::queueLevels(const TimelineFrame& f, const Texels& texels) {
+GpuTicks::Draw* GpuTicks::queueLevels(const TimelineFrame& f, const Texels& texels, double units) {
     if (texels.levels == nullptr) return nullptr;
     const PyramidLevels& pyramid = *texels.levels;
-    const std::size_t level = pyramid.levelFor(f.mergeUnits());
+    const std::size_t level = pyramid.levelFor(units);
     if (level >= pyramid.levels()) return nullptr;
 
     const double width = pyramid.levelWidth(level);
@@ -232,7 +241,7 @@ bool GpuTicks::drawBands(const TimelineFrame& f, std::size_t group, const std::v
     const std::size_t index = group * 2 + static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kBands] == nullptr || index >= m_bands.size()) return false;
     for (const std::size_t lane : lanes) {
-        Draw* d = queueLevels(f, m_bands[index]);
+        Draw* d = queueLevels(f, m_bands[index], f.mergeUnits());
         if (d == nullptr) return false; // the same answer for every lane: none was queued
         d->program = kBands;
         const float rect[4] = {f.ctx.left, f.laneTop(lane), f.right(), f.laneBottom(lane)};
@@ -241,6 +250,25 @@ bool GpuTicks::drawBands(const TimelineFrame& f, std::size_t group, const std::v
         f.draw->AddCallback(&GpuTicks::onRender, d);
         f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     }
+    return true;
+}
+
+bool GpuTicks::drawFill(const TimelineFrame& f, std::uint16_t channel, float top, float bottom, double scale) {
+    const std::size_t index = std::size_t{channel} * 2 + static_cast<std::size_t>(axisSlot(f.axis));
+    if (m_programs[kFill] == nullptr || index >= m_fills.size() || m_fills[index].levels == nullptr) return false;
+    const ChannelModel& points = f.model->channels()[channel];
+    if (points.lowerBound(f.axis, f.ctx.end) - points.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return false;
+    // Pixel by pixel, as the CPU walks the level: a moment the channel was empty stays visible.
+    Draw* d = queueLevels(f, m_fills[index], f.ctx.unitsPerPixel());
+    if (d == nullptr) return false;
+    d->program = kFill;
+    const float rect[4] = {f.ctx.left, top, f.right(), bottom};
+    std::memcpy(d->rect, rect, sizeof rect);
+    d->scale = static_cast<float>(scale);
+    d->after = points.pyramid[axisSlot(f.axis)].after;
+    d->fill = f.palette->channelFill;
+    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
 }
 
@@ -296,6 +324,11 @@ void GpuTicks::setStyle(const Draw& d) const {
         setColor(m_waitUniforms.waitFill, d.fill);
         return;
     case kBands: setColor(m_bandFill, d.fill); return;
+    case kFill:
+        glUniform1f(m_fillUniforms.scale, d.scale);
+        glUniform1ui(m_fillUniforms.after, d.after);
+        setColor(m_fillUniforms.fill, d.fill);
+        return;
     case kPrograms: return;
     }
 }

@@ -45,14 +45,17 @@ class GpuTicks {
     /// Queues the overlap bands of group `group` (TimelineModel::groups) across
     /// `lanes` for the shader; false: draw them on the CPU.
     bool drawBands(const TimelineFrame& frame, std::size_t group, const std::vector<std::size_t>& lanes);
+    /// Queues channel's fill level for the shader, `scale` messages at `top`
+    /// and none at `bottom` (pixels); false: draw it on the CPU.
+    bool drawFill(const TimelineFrame& frame, std::uint16_t channel, float top, float bottom, double scale);
     /// Why the shaders are not used ("shaders/lane_ticks.frag:12: ..."), or empty.
     const std::string& error() const { return m_error; }
 
   private:
-    enum Program { kTicks, kStays, kWaits, kBands, kPrograms }; ///< shaders/lane_{ticks,stays,waits,bands}.frag
-    struct Texels {                                             ///< one array of a pyramid on the GPU
-        unsigned buffer = 0, texture = 0;                       ///< GL names
-        const PyramidLevels* levels = nullptr;                  ///< its layout; null: not uploaded
+    enum Program { kTicks, kStays, kWaits, kBands, kFill, kPrograms }; ///< shaders/lane_*.frag
+    struct Texels {                                                    ///< one array of a pyramid on the GPU
+        unsigned buffer = 0, texture = 0;                              ///< GL names
+        const PyramidLevels* levels = nullptr;                         ///< its layout; null: not uploaded
     };
     struct Buffer { ///< one lane's pyramid on the GPU: its ticks, and its intervals
         Texels ticks, spans;
@@ -68,7 +71,9 @@ class GpuTicks {
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
         float outlines[2] = {}; ///< stays: the outline's thickness, plain and contended
         ImU32 fill = 0, outline = 0;
-        float waitTop = 0; ///< waits: the lock wait's strip; `fill` its colour, `ink` the hatching's
+        float waitTop = 0;  ///< waits: the lock wait's strip; `fill` its colour, `ink` the hatching's
+        float scale = 1;    ///< fill: messages at the top of `rect`
+        unsigned after = 0; ///< fill: held after the last bucket
     };
 
     /// The programs' uniform locations, looked up once after they are built (not per lane per frame).
@@ -90,8 +95,9 @@ class GpuTicks {
     /// A draw of worker's pyramid in view (`spans`: its intervals, else its
     /// ticks), its buckets placed; null when the CPU should draw.
     Draw* queue(const TimelineFrame& frame, std::uint32_t worker, bool spans);
-    /// A draw of `texels` in view, its buckets placed; null when no level is fine enough.
-    Draw* queueLevels(const TimelineFrame& frame, const Texels& texels);
+    /// A draw of `texels` in view at the coarsest level whose buckets are at
+    /// most `units` wide, its buckets placed; null when no level is fine enough.
+    Draw* queueLevels(const TimelineFrame& frame, const Texels& texels, double units);
     void setBuckets(const Draw& draw, const Uniforms& u) const;
     void setStyle(const Draw& draw) const; ///< the uniforms only draw.program has
     void upload(const TimelineModel& model);
@@ -107,6 +113,9 @@ class GpuTicks {
     StayUniforms m_stayUniforms{};
     WaitUniforms m_waitUniforms{};
     int m_bandFill = -1;
+    struct FillUniforms {
+        int scale, after, fill;
+    } m_fillUniforms{};
     unsigned m_vertexArray = 0;
     bool m_tried = false;     ///< the program was built (or failed) once
     bool m_forcedCpu = false; ///< RACETRACE_TICKS=cpu: the reference the GPU picture is checked against
@@ -114,6 +123,7 @@ class GpuTicks {
     std::uint64_t m_generation = ~std::uint64_t{0};
     std::vector<Buffer> m_buffers; ///< [worker * 2 + axis slot]
     std::vector<Texels> m_bands;   ///< [group * 2 + axis slot]
+    std::vector<Texels> m_fills;   ///< [channel * 2 + axis slot]
     std::deque<Draw> m_draws;      ///< a deque: callbacks keep pointers into it
     int m_maxTexels = 0;           ///< GL_MAX_TEXTURE_BUFFER_SIZE: a longer pyramid stays on the CPU
 };

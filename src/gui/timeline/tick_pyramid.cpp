@@ -147,4 +147,33 @@ BandPyramid buildBandPyramid(const IntervalRuns& bands, double extent) {
     return p;
 }
 
+FillPyramid buildFillPyramid(std::span<const double> positions, std::span<const std::uint32_t> held) {
+    FillPyramid p;
+    const std::size_t n = std::min(positions.size(), held.size());
+    if (n < kPyramidMinPoints) return p;
+    const std::size_t size = std::min(kMaxLevelZero, std::bit_ceil(n / 2));
+    p.held.assign(p.layOut(positions[n - 1] + 1.0, size), 0);
+    const auto capped = [](std::uint32_t v) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535)); };
+    // Walk the points: a bucket holds the level it starts with (the last
+    // point's before it) and every level reached inside it.
+    std::uint16_t level = 0;
+    std::size_t next = 0; // the first bucket not yet given its starting level
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t b = bucketAt(p, size, positions[k]);
+        for (; next <= b; ++next)
+            p.held[next] = level;
+        level = capped(held[k]);
+        p.held[b] = std::max(p.held[b], level);
+    }
+    for (; next < size; ++next)
+        p.held[next] = level;
+    p.after = level;
+    for (std::size_t l = 1; l < p.levels(); ++l) {
+        const std::uint32_t below = p.levelStart[l - 1], here = p.levelStart[l];
+        for (std::uint32_t b = 0; b < p.levelSize(l); ++b)
+            p.held[here + b] = std::max(p.held[below + 2 * b], p.held[below + 2 * b + 1]);
+    }
+    return p;
+}
+
 } // namespace racetrace

@@ -58,6 +58,16 @@ struct TickPyramid : PyramidLevels {
     std::uint8_t spansAt(std::size_t level, std::size_t bucket) const { return spans[levelStart[level] + bucket]; }
 };
 
+/// A channel's fill level (ChannelModel): a bucket holds the most messages
+/// the channel held at any moment inside it. shaders/lane_fill.frag draws it.
+struct FillPyramid : PyramidLevels {
+    std::vector<std::uint16_t> held; ///< laid out by levelStart; capped at 65,535
+    std::uint16_t after = 0;         ///< held after the last point, to the right of the last bucket
+
+    bool empty() const { return held.empty(); }
+    std::uint16_t at(std::size_t level, std::size_t bucket) const { return held[levelStart[level] + bucket]; }
+};
+
 /// Where the overlap bands of one group of workers lie (FindingGroup): a
 /// bucket is 1 where a band touches it. shaders/lane_bands.frag paints them.
 struct BandPyramid : PyramidLevels {
@@ -75,6 +85,14 @@ inline constexpr std::size_t kPyramidMinEvents = 2048;
 /// which of them were contended. The lane's lock waits and blocked calls must
 /// be in it already.
 TickPyramid buildTickPyramid(const LaneModel& lane, TimeAxis axis, std::span<const CriticalSectionSpan> stays);
+
+/// Channels with fewer fill points are drawn on the CPU at every zoom: their pyramid is empty.
+inline constexpr std::size_t kPyramidMinPoints = 2048;
+
+/// The pyramid of `positions` (ascending), where the level becomes `held[k]`
+/// at positions[k] and stays until the next: level 0 has about one bucket per
+/// two points, over [0, positions.back() + 1).
+FillPyramid buildFillPyramid(std::span<const double> positions, std::span<const std::uint32_t> held);
 
 /// Groups with fewer bands are drawn on the CPU at every zoom: their pyramid is empty.
 inline constexpr std::size_t kPyramidMinBands = 256;

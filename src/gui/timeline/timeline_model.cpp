@@ -195,6 +195,11 @@ void TimelineModel::buildPyramids() {
                     extent = std::max(extent, runs.end(k) + 1.0);
                 group.bands[slot] = buildBandPyramid(runs, extent);
             }
+    for (ChannelModel& channel : m_channels)
+        for (int slot = 0; slot < 2; ++slot)
+            channel.pyramid[slot] = buildFillPyramid(
+                channel.x[slot],
+                std::span<const std::uint32_t>(channel.maxTree).subspan(channel.size(), channel.size()));
 }
 
 namespace {

@@ -226,6 +226,7 @@ struct ChannelModel {
     std::vector<std::uint32_t> maxTree; ///< segment tree of `held`: leaves at [n, 2n)
     std::uint64_t capacity = 0;         ///< in messages (ChannelInfo::capacityInMessages)
     std::uint64_t maxHeld = 0;
+    FillPyramid pyramid[2]; ///< per axis slot: the fill level summarised for the GPU (empty when few points)
 
     std::size_t size() const { return events.size(); }
     std::uint32_t held(std::size_t k) const { return maxTree[size() + k]; }
@@ -282,8 +283,8 @@ class TimelineModel {
     /// Marks and blocked waits into the worker lanes, channel fill levels, arrows.
     void buildChannels();
     void buildWaits();
-    /// Each lane's tick pyramids, once its ticks, stays and waits are in, and
-    /// the overlap groups' band pyramids.
+    /// Each lane's tick pyramids, once its ticks, stays and waits are in, the
+    /// overlap groups' band pyramids and the channels' fill pyramids.
     void buildPyramids();
     /// The finding's extent on both axes, into m_findingX. `cursor`: where the
     /// previous finding began in the events (0 at first), then where this one does.
