@@ -45,7 +45,7 @@ racetrace_layer(racetrace_gui
     gui/panels/step_panel.cpp
     gui/layout_report.cpp
     gui/theme.cpp
-    gui/timeline/gpu_ticks.cpp
+    gui/timeline/gpu_lanes.cpp
     gui/timeline/tick_pyramid.cpp
     gui/timeline/timeline_findings.cpp
     gui/timeline/worker_lane.cpp

@@ -1,5 +1,5 @@
 // The ticks, stays and waits of a dense trace are drawn by our own GLSL
-// (shaders/lane_ticks.*, lane_stays.frag, lane_waits.frag) through EGL, as
+// (shaders/lane_quad.vert with lane_ticks.frag, lane_stays.frag, lane_waits.frag) through EGL, as
 // `render` and the window draw them: the shaders must really draw them (a
 // marked copy of a shader paints what it draws magenta, cyan or yellow), the picture
 // must match the CPU drawing of the same trace within a tolerance, and a

@@ -1,7 +1,7 @@
 #include "gui/timeline/channel_lane.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline/gpu_ticks.hpp"
+#include "gui/timeline/gpu_lanes.hpp"
 #include "session/document.hpp"
 
 namespace racetrace {

@@ -1,7 +1,7 @@
 #include "gui/timeline/timeline_findings.hpp"
 
 #include "gui/theme.hpp"
-#include "gui/timeline/gpu_ticks.hpp"
+#include "gui/timeline/gpu_lanes.hpp"
 #include "session/document.hpp"
 
 #include <algorithm>

@@ -15,7 +15,7 @@
 
 namespace racetrace {
 
-class GpuTicks;
+class GpuLanes;
 class Theme;
 struct Palette;
 
@@ -30,7 +30,7 @@ struct TimelineFrame {
     const Theme* theme = nullptr;
     const Palette* palette = nullptr;
     ImDrawList* draw = nullptr;
-    GpuTicks* gpu = nullptr; ///< draws dense ticks with our shaders (null: all on the CPU)
+    GpuLanes* gpu = nullptr; ///< draws what is dense with our shaders (null: all on the CPU)
     TimelineContext ctx;     ///< x mapping of the time area (the label column is left of ctx.left)
     TimeAxis axis = TimeAxis::RealTime;
     float labelLeft = 0.0f;                  ///< x where the label column starts

@@ -4,7 +4,7 @@
 #include "gui/panels/legend.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/channel_lane.hpp"
-#include "gui/timeline/gpu_ticks.hpp"
+#include "gui/timeline/gpu_lanes.hpp"
 #include "gui/timeline/timeline_findings.hpp"
 #include "gui/timeline/timeline_model.hpp"
 #include "gui/timeline/timeline_ruler.hpp"
@@ -31,7 +31,7 @@ constexpr float kMergePx = 3.0f;
 } // namespace
 
 TimelineView::TimelineView(bool legend, bool fillHeight)
-    : m_gpu(std::make_unique<GpuTicks>()), m_fillHeight(fillHeight), m_showLegend(legend) {}
+    : m_gpu(std::make_unique<GpuLanes>()), m_fillHeight(fillHeight), m_showLegend(legend) {}
 TimelineView::~TimelineView() = default;
 
 void TimelineView::syncDocument(ViewContext& context) {

@@ -20,7 +20,7 @@
 
 namespace racetrace {
 
-class GpuTicks;
+class GpuLanes;
 class TimelineModel;
 
 class TimelineView : public View {
@@ -103,7 +103,7 @@ class TimelineView : public View {
     std::shared_ptr<const TraceDocument> m_document; ///< held so the model's pointers stay valid
     std::unique_ptr<TimelineModel> m_model;
     std::uint64_t m_modelGeneration = 0; ///< counts the models made: the GPU uploads again when it changes
-    std::unique_ptr<GpuTicks> m_gpu;
+    std::unique_ptr<GpuLanes> m_gpu;
     std::future<Prepared> m_preparing; ///< a big document's model, being made
     bool m_background = true;
     bool m_fillHeight = false;

@@ -1,6 +1,6 @@
 #include <glad/gl.h>
 
-#include "gui/timeline/gpu_ticks.hpp"
+#include "gui/timeline/gpu_lanes.hpp"
 
 #include "gui/gl/shader_program.hpp"
 #include "gui/theme.hpp"
@@ -35,12 +35,12 @@ void setColor(GLint location, ImU32 color) {
 
 } // namespace
 
-GpuTicks::GpuTicks() {
+GpuLanes::GpuLanes() {
     const char* mode = std::getenv("RACETRACE_TICKS");
     m_forcedCpu = mode != nullptr && std::strcmp(mode, "cpu") == 0;
 }
 
-GpuTicks::~GpuTicks() {
+GpuLanes::~GpuLanes() {
     release();
     if (!glAvailable()) { // the context is gone and took our objects with it
         for (auto& program : m_programs)
@@ -50,7 +50,7 @@ GpuTicks::~GpuTicks() {
     if (m_vertexArray != 0) glDeleteVertexArrays(1, &m_vertexArray);
 }
 
-bool GpuTicks::ready() {
+bool GpuLanes::ready() {
     if (!m_tried && !m_forcedCpu && glAvailable()) {
         m_tried = true;
         constexpr const char* kFragments[kPrograms] = {"lane_ticks.frag", "lane_stays.frag", "lane_waits.frag",
@@ -58,7 +58,7 @@ bool GpuTicks::ready() {
         std::unique_ptr<ShaderProgram> programs[kPrograms];
         for (int p = 0; p < kPrograms; ++p) {
             programs[p] = std::make_unique<ShaderProgram>();
-            if (auto built = programs[p]->build("lane_ticks.vert", kFragments[p]); !built) {
+            if (auto built = programs[p]->build("lane_quad.vert", kFragments[p]); !built) {
                 m_error = built.error();
                 std::fprintf(stderr, "racetrace: %s The lanes are drawn without shaders.\n", m_error.c_str());
                 return false;
@@ -73,7 +73,7 @@ bool GpuTicks::ready() {
     return m_programs[kTicks] != nullptr;
 }
 
-void GpuTicks::findUniforms() {
+void GpuLanes::findUniforms() {
     const auto buckets = [](const ShaderProgram& p) {
         return Uniforms{p.uniform("u_buckets"),     p.uniform("u_levelStart"),    p.uniform("u_levelSize"),
                         p.uniform("u_firstBucket"), p.uniform("u_firstBucketPx"), p.uniform("u_bucketPx"),
@@ -94,7 +94,7 @@ void GpuTicks::findUniforms() {
                       w.uniform("u_waitFill")};
 }
 
-void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) {
+void GpuLanes::beginFrame(const TimelineModel& model, std::uint64_t generation) {
     m_draws.clear(); // the previous frame has been rendered
     if (!ready() || generation == m_generation) return;
     release();
@@ -102,7 +102,7 @@ void GpuTicks::beginFrame(const TimelineModel& model, std::uint64_t generation) 
     m_generation = generation;
 }
 
-template <class T> void GpuTicks::upload(const std::vector<T>& texels, const PyramidLevels& levels, Texels& out) const {
+template <class T> void GpuLanes::upload(const std::vector<T>& texels, const PyramidLevels& levels, Texels& out) const {
     if (texels.empty() || texels.size() > static_cast<std::size_t>(m_maxTexels)) return; // the CPU draws it
     const GLenum format = sizeof(T) == 1 ? GL_R8UI : GL_R16UI;
     glGenBuffers(1, &out.buffer);
@@ -114,7 +114,7 @@ template <class T> void GpuTicks::upload(const std::vector<T>& texels, const Pyr
     out.levels = &levels;
 }
 
-void GpuTicks::upload(const TimelineModel& model) {
+void GpuLanes::upload(const TimelineModel& model) {
     const auto& lanes = model.lanes();
     m_buffers.assign(lanes.size() * 2, Buffer{});
     for (std::size_t worker = 0; worker < lanes.size(); ++worker)
@@ -138,7 +138,7 @@ void GpuTicks::upload(const TimelineModel& model) {
     glBindBuffer(GL_TEXTURE_BUFFER, 0);
 }
 
-void GpuTicks::release() {
+void GpuLanes::release() {
     auto free = [](Texels& t) {
         if (t.texture != 0) glDeleteTextures(1, &t.texture);
         if (t.buffer != 0) glDeleteBuffers(1, &t.buffer);
@@ -158,7 +158,7 @@ void GpuTicks::release() {
     m_generation = ~std::uint64_t{0};
 }
 
-GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker, bool spans) {
+GpuLanes::Draw* GpuLanes::queue(const TimelineFrame& f, std::uint32_t worker, bool spans) {
     const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kTicks] == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
     const Buffer& buffer = m_buffers[worker * 2 + slot];
@@ -167,7 +167,7 @@ GpuTicks::Draw* GpuTicks::queue(const TimelineFrame& f, std::uint32_t worker, bo
     return queueLevels(f, spans ? buffer.spans : buffer.ticks, f.mergeUnits());
 }
 
-GpuTicks::Draw* GpuTicks::queueLevels(const TimelineFrame& f, const Texels& texels, double units) {
+GpuLanes::Draw* GpuLanes::queueLevels(const TimelineFrame& f, const Texels& texels, double units) {
     if (texels.levels == nullptr) return nullptr;
     const PyramidLevels& pyramid = *texels.levels;
     const std::size_t level = pyramid.levelFor(units);
@@ -186,7 +186,7 @@ GpuTicks::Draw* GpuTicks::queueLevels(const TimelineFrame& f, const Texels& texe
     return &d;
 }
 
-bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+bool GpuLanes::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
     Draw* d = queue(f, worker, false);
     if (d == nullptr) return false;
     const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
@@ -200,12 +200,12 @@ bool GpuTicks::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t 
     d->ink = f.palette->tickInk;
     d->dimInk = f.palette->tickDim;
     d->spinInk = withAlpha(f.palette->tickDim, 170); // spins repeat reads and tries: the dim ink, as on the CPU
-    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(&GpuLanes::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr); // ImGui's state back for what follows
     return true;
 }
 
-bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+bool GpuLanes::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
     // A stay still going on (a live step-mode trace) reaches past the last event: the CPU draws it.
     if (worker < f.model->lanes().size() && f.model->lanes()[worker].openStay) return false;
     Draw* d = queue(f, worker, true);
@@ -217,12 +217,12 @@ bool GpuTicks::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t
     d->outlines[1] = 3.0f * f.strokeScale;
     d->fill = f.palette->criticalSpan;
     d->outline = withAlpha(f.theme->workerColor(worker), 220);
-    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(&GpuLanes::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
 }
 
-bool GpuTicks::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
+bool GpuLanes::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
     Draw* d = queue(f, worker, true);
     if (d == nullptr) return false;
     d->program = kWaits;
@@ -232,12 +232,12 @@ bool GpuTicks::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t
     d->waitTop = f.laneY(lane, kWaitTop);
     d->ink = f.palette->blockedHatch;
     d->fill = withAlpha(f.theme->workerColor(worker), 150);
-    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(&GpuLanes::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
 }
 
-bool GpuTicks::drawBands(const TimelineFrame& f, std::size_t group, const std::vector<std::size_t>& lanes) {
+bool GpuLanes::drawBands(const TimelineFrame& f, std::size_t group, const std::vector<std::size_t>& lanes) {
     const std::size_t index = group * 2 + static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kBands] == nullptr || index >= m_bands.size()) return false;
     for (const std::size_t lane : lanes) {
@@ -247,13 +247,13 @@ bool GpuTicks::drawBands(const TimelineFrame& f, std::size_t group, const std::v
         const float rect[4] = {f.ctx.left, f.laneTop(lane), f.right(), f.laneBottom(lane)};
         std::memcpy(d->rect, rect, sizeof rect);
         d->fill = f.palette->overlapBand;
-        f.draw->AddCallback(&GpuTicks::onRender, d);
+        f.draw->AddCallback(&GpuLanes::onRender, d);
         f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     }
     return true;
 }
 
-bool GpuTicks::drawFill(const TimelineFrame& f, std::uint16_t channel, float top, float bottom, double scale) {
+bool GpuLanes::drawFill(const TimelineFrame& f, std::uint16_t channel, float top, float bottom, double scale) {
     const std::size_t index = std::size_t{channel} * 2 + static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kFill] == nullptr || index >= m_fills.size() || m_fills[index].levels == nullptr) return false;
     const ChannelModel& points = f.model->channels()[channel];
@@ -267,17 +267,17 @@ bool GpuTicks::drawFill(const TimelineFrame& f, std::uint16_t channel, float top
     d->scale = static_cast<float>(scale);
     d->after = points.pyramid[axisSlot(f.axis)].after;
     d->fill = f.palette->channelFill;
-    f.draw->AddCallback(&GpuTicks::onRender, d);
+    f.draw->AddCallback(&GpuLanes::onRender, d);
     f.draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     return true;
 }
 
-void GpuTicks::onRender(const ImDrawList*, const ImDrawCmd* command) {
+void GpuLanes::onRender(const ImDrawList*, const ImDrawCmd* command) {
     const auto* draw = static_cast<const Draw*>(command->UserCallbackData);
     draw->owner->render(*draw, command->ClipRect);
 }
 
-void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
+void GpuLanes::render(const Draw& d, const ImVec4& clip) const {
     const ImDrawData* data = ImGui::GetDrawData();
     const ImVec2 pos = data->DisplayPos, scale = data->FramebufferScale;
     const float x0 = (clip.x - pos.x) * scale.x, y0 = (clip.y - pos.y) * scale.y;
@@ -298,7 +298,7 @@ void GpuTicks::render(const Draw& d, const ImVec4& clip) const {
     glBindTexture(GL_TEXTURE_BUFFER, 0);
 }
 
-void GpuTicks::setStyle(const Draw& d) const {
+void GpuLanes::setStyle(const Draw& d) const {
     switch (d.program) {
     case kTicks: {
         const TickUniforms& t = m_tickUniforms;
@@ -333,7 +333,7 @@ void GpuTicks::setStyle(const Draw& d) const {
     }
 }
 
-void GpuTicks::setBuckets(const Draw& d, const Uniforms& u) const {
+void GpuLanes::setBuckets(const Draw& d, const Uniforms& u) const {
     glUniform1i(u.buckets, 0);
     glUniform1i(u.levelStart, d.levelStart);
     glUniform1i(u.levelSize, d.levelSize);

@@ -1,13 +1,16 @@
-// The worker lanes' ticks, critical-section stays and waits, and the overlap
-// bands across them, drawn by our own GLSL (shaders/lane_*) from each lane's
-// TickPyramid and each overlap group's BandPyramid, uploaded into GPU buffers
-// once per trace. The view asks drawBands(), a lane drawWaits(), drawStays()
-// and drawLane() (ticks) at the points of the draw list where they belong; each adds an
-// ImGui callback which, when ImGui renders, draws one quad with only the
-// view's transform as uniforms. The CPU path (WorkerLane) stays
-// for what needs detail: zoomed in (few events in view, heads on lone ticks),
-// short lanes, no GL context (benchmarks), or a shader that did not compile,
-// whose sentence error() then keeps.
+// The timeline's dense parts drawn by our own GLSL (shaders/lane_quad.vert
+// with lane_ticks.frag, lane_stays.frag, lane_waits.frag, lane_bands.frag,
+// lane_fill.frag) from the pyramids of gui/timeline/tick_pyramid.hpp: each
+// worker lane's TickPyramid, each overlap group's BandPyramid and each
+// channel's FillPyramid, uploaded into GPU buffers once per trace. The view
+// asks drawBands(), a worker lane drawWaits(), drawStays() and drawLane()
+// (ticks), a channel lane drawFill(), at the points of the draw list where
+// they belong; each adds an ImGui callback which, when ImGui renders, draws one
+// quad with only the view's transform as uniforms. The CPU path (the lanes,
+// timeline_findings.cpp) stays for what needs detail: zoomed in (few events
+// in view, heads on lone ticks), short lanes, a live stay or overlap, no GL
+// context (benchmarks), or a shader that did not compile, whose sentence
+// error() then keeps.
 #pragma once
 
 #include <imgui.h>
@@ -26,12 +29,12 @@ struct TimelineFrame;
 struct PyramidLevels;
 struct TickPyramid;
 
-class GpuTicks {
+class GpuLanes {
   public:
-    GpuTicks();
-    GpuTicks(const GpuTicks&) = delete;
-    GpuTicks& operator=(const GpuTicks&) = delete;
-    ~GpuTicks();
+    GpuLanes();
+    GpuLanes(const GpuLanes&) = delete;
+    GpuLanes& operator=(const GpuLanes&) = delete;
+    ~GpuLanes();
 
     /// Before a frame's lanes: forgets the last frame's draws, and uploads the
     /// pyramids when the model is new (`generation` changes with it).
@@ -61,7 +64,7 @@ class GpuTicks {
         Texels ticks, spans;
     };
     struct Draw { ///< what one callback needs, kept until ImGui has rendered the frame
-        GpuTicks* owner = nullptr;
+        GpuLanes* owner = nullptr;
         unsigned texture = 0;
         Program program = kTicks;
         int levelStart = 0, levelSize = 0, firstBucket = 0;

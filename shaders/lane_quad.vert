@@ -1,5 +1,6 @@
 #version 330 core
-// One lane's tick strip as a single quad: the corners come from gl_VertexID, so
+// One strip of a lane (its ticks, stays, waits, a band, a fill level) as a
+// single quad, for every lane_*.frag: the corners come from gl_VertexID, so
 // no vertex buffer is needed. Positions are ImGui's pixels (y down); the
 // fragment shader gets them unchanged to find the bucket under each pixel.
 
