@@ -83,6 +83,13 @@ void flagRace(TraceBuilder& b, std::uint64_t at, std::uint64_t gap) {
     b.store(B, at + gap + 80, b.guard(), 1);
 }
 
+/// The finding the window opens on (Analysis::openingFinding); there must be one.
+const Finding& openingOf(const Trace& trace, const Analysis& analysis) {
+    const int opening = analysis.openingFinding(trace);
+    REQUIRE(opening >= 0);
+    return analysis.findings[static_cast<std::size_t>(opening)];
+}
+
 } // namespace
 
 TEST_CASE("analysis: the window opens on a race it can frame, not on one stretched by a preemption", "[analysis]") {
@@ -92,9 +99,7 @@ TEST_CASE("analysis: the window opens on a race it can frame, not on one stretch
     const Trace trace = b.build();
     const Analysis analysis = analyse(trace);
     REQUIRE(analysis.count(FindingKind::Overlap) == 2);
-    const int opening = analysis.openingFinding(trace);
-    REQUIRE(opening >= 0);
-    const Finding& shown = analysis.findings[static_cast<std::size_t>(opening)];
+    const Finding& shown = openingOf(trace, analysis);
     CHECK(shown.kind == FindingKind::Overlap);
     CHECK(shown.beginNs >= 10'000'000);
     // The headline (CLI, JSON) stays the first race: files are summed up as before.
@@ -118,9 +123,7 @@ TEST_CASE("analysis: the window opens on a race that shows both workers, not on 
     const Analysis analysis = analyse(trace);
     REQUIRE(analysis.count(FindingKind::TornRecord) == 1);
     REQUIRE(analysis.count(FindingKind::Overlap) == 2);
-    const int opening = analysis.openingFinding(trace);
-    REQUIRE(opening >= 0);
-    const Finding& shown = analysis.findings[static_cast<std::size_t>(opening)];
+    const Finding& shown = openingOf(trace, analysis);
     CHECK(shown.kind == FindingKind::Overlap);
     CHECK(shown.beginNs >= 10'000'000);
 }
