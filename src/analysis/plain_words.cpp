@@ -55,6 +55,18 @@ std::string countOf(std::uint64_t count, std::string_view singular, std::string_
     return groupedNumber(static_cast<std::int64_t>(count)) + " " + std::string(count == 1 ? singular : plural);
 }
 
+std::string fileSize(std::uint64_t bytes) {
+    char text[32];
+    if (bytes < 1000) return countOf(bytes, "byte", "bytes");
+    if (bytes < 1'000'000)
+        std::snprintf(text, sizeof(text), "%.1f KB", static_cast<double>(bytes) / 1e3);
+    else if (bytes < 1'000'000'000)
+        std::snprintf(text, sizeof(text), "%.1f MB", static_cast<double>(bytes) / 1e6);
+    else
+        std::snprintf(text, sizeof(text), "%.1f GB", static_cast<double>(bytes) / 1e9);
+    return text;
+}
+
 std::string workerList(std::span<const std::uint32_t> workers) {
     std::string out;
     for (std::size_t i = 0; i < workers.size(); ++i) {

@@ -22,6 +22,9 @@ std::string preciseDuration(std::uint64_t ns);
 /// "1 update", "126 updates" (the number grouped).
 std::string countOf(std::uint64_t count, std::string_view singular, std::string_view plural);
 
+/// A file's size to one decimal, in decimal units: "512 bytes", "43.2 KB", "35.2 MB", "1.9 GB".
+std::string fileSize(std::uint64_t bytes);
+
 /// Worker names joined for a sentence: "A", "A and B", "A, B and C".
 std::string workerList(std::span<const std::uint32_t> workers);
 

@@ -43,6 +43,13 @@ struct ReplayCommand {
 };
 int replayCommand(const ReplayCommand& command);
 
+struct ExportCommand {
+    std::string path;   ///< the .rtrace file
+    std::string format; ///< a name of kExportFormats (session/trace_export.hpp)
+    std::string out;    ///< empty: beside the trace, with the format's extension
+};
+int exportCommand(const ExportCommand& command);
+
 /// One sentence on standard error, prefixed "racetrace: ".
 void printError(const std::string& sentence);
 

@@ -17,24 +17,11 @@ namespace racetrace {
 
 namespace {
 
-/// "43.2 KB", "35.2 MB": a file size to one decimal, in decimal units.
-std::string sizeText(std::uint64_t bytes) {
-    char text[32];
-    if (bytes < 1000) return countOf(bytes, "byte", "bytes");
-    if (bytes < 1'000'000)
-        std::snprintf(text, sizeof(text), "%.1f KB", static_cast<double>(bytes) / 1e3);
-    else if (bytes < 1'000'000'000)
-        std::snprintf(text, sizeof(text), "%.1f MB", static_cast<double>(bytes) / 1e6);
-    else
-        std::snprintf(text, sizeof(text), "%.1f GB", static_cast<double>(bytes) / 1e9);
-    return text;
-}
-
 /// How the file stores the events: version 2 compresses them, version 1 does not.
 std::string fileText(const Trace& trace) {
     const TraceFileFacts& file = trace.file;
     if (file.version == 1) return "File: version 1, uncompressed (32 bytes per event).\n";
-    std::string text = "File: version " + std::to_string(file.version) + ", " + sizeText(file.bytes) + " for " +
+    std::string text = "File: version " + std::to_string(file.version) + ", " + fileSize(file.bytes) + " for " +
                        countOf(trace.events.size(), "event", "events");
     if (!trace.events.empty() && file.bytes > 0) {
         const double events = static_cast<double>(trace.events.size());

@@ -5,6 +5,7 @@
 #include "cli/huge_pages.hpp"
 #include "lab/worker_main.hpp"
 #include "racetrace/version.hpp"
+#include "session/trace_export.hpp"
 
 #ifdef RACETRACE_HAVE_GUI
 #include "cli/render_command.hpp"
@@ -102,6 +103,7 @@ struct Arguments {
     bool infoJson = false;
     ReplayCommand replay;
     CompareCommand compare;
+    ExportCommand exportTo;
 #ifdef RACETRACE_HAVE_GUI
     GuiOptions gui;
     std::string guiFile;
@@ -112,7 +114,7 @@ struct Arguments {
     std::string renderAxis = "time";
 #endif
     CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
-    CLI::App* compareApp = nullptr;
+    CLI::App *compareApp = nullptr, *exportApp = nullptr;
     CLI::App *guiApp = nullptr, *renderApp = nullptr;
 };
 
@@ -125,6 +127,19 @@ void addFileCommands(CLI::App& app, Arguments& args) {
     args.replayApp->add_option("file", args.replay.path, "the .rtrace file to replay")->required();
     args.replayApp->add_option("--out,-o", args.replay.out, "save the replayed trace");
     args.replayApp->add_flag("--json", args.replay.json, "print one JSON object instead of text");
+    args.exportApp = app.add_subcommand("export", "write a saved trace for other tools: Perfetto / Chrome JSON or CSV");
+    args.exportApp->add_option("file", args.exportTo.path, "the .rtrace file")->required();
+    std::vector<std::string> formats;
+    for (const ExportFormatInfo& info : kExportFormats)
+        formats.emplace_back(info.name);
+    args.exportApp
+        ->add_option("--format,-f", args.exportTo.format,
+                     "chrome (Trace Event JSON for ui.perfetto.dev and chrome://tracing) or csv (one row per event, "
+                     "and FILE.findings.csv with one row per finding)")
+        ->required()
+        ->check(CLI::IsMember(formats));
+    args.exportApp->add_option("--out,-o", args.exportTo.out,
+                               "the file to write (default: the trace's name with .json or .csv)");
 }
 
 void addCompareCommand(CLI::App& app, Arguments& args) {
@@ -184,6 +199,7 @@ int dispatch(Arguments& args) {
     if (*args.scenariosApp) return scenariosCommand();
     if (*args.replayApp) return replayCommand(args.replay);
     if (*args.compareApp) return compareCommand(args.compare);
+    if (*args.exportApp) return exportCommand(args.exportTo);
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
         args.render.lecture = !args.renderDark;

@@ -70,6 +70,14 @@ enum class ColorRole : std::uint8_t {
 /// Where an export puts a kind (a track or category in other tools).
 enum class ExportCategory : std::uint8_t { None, Access, Lock, Message, Blocking, Marker, Stepping, Lifecycle };
 
+/// The category's name in exports ("access", "message"): stable, like the kinds' names.
+constexpr std::string_view exportCategoryName(ExportCategory category) {
+    constexpr std::array<std::string_view, 8> kNames = {"none",     "access", "lock",     "message",
+                                                        "blocking", "marker", "stepping", "lifecycle"};
+    const auto index = static_cast<std::size_t>(category);
+    return index < kNames.size() ? kNames[index] : kNames[0];
+}
+
 struct EventKindInfo {
     EventKind kind;
     std::string_view name; ///< short, lower-case, stable (files, exports, tooltips)
