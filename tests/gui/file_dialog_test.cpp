@@ -1,10 +1,12 @@
-// Open and Save as through the file browser, driven by the keyboard as a user
-// would: Ctrl+S, a new name, Enter writes a real file; Ctrl+O lists the folder
-// and opens it.
+// Open, Save as and Export through the file browser, driven by the keyboard
+// as a user would: Ctrl+S, a new name, Enter writes a real file; Ctrl+O lists
+// the folder and opens it; Ctrl+E writes the Chrome JSON beside the trace.
 #include "gui_harness.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <thread>
 
 using namespace racetrace::guitest;
@@ -35,6 +37,29 @@ TEST_CASE("Ctrl+S saves the shown trace under a typed name beside it, and Ctrl+O
     server.xdotool({"type", "--delay", "60", "copy.rtrace"});
     app.key("Return");
     app.waitForOutput("Opening " + copy.string() + "...");
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}
+
+TEST_CASE("Ctrl+E exports the shown trace as Chrome JSON beside it and says what it wrote", "[window][files]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "export");
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForOutput("Opening " + trace.string());
+    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+
+    app.key("ctrl+e"); // the name field holds "racy.json" and has the keyboard
+    std::this_thread::sleep_for(300ms);
+    app.key("Return");
+    const fs::path exported = dir / "racy.json";
+    app.waitForOutput(" to " + exported.string() + " (");
+    REQUIRE(fs::exists(exported));
+    std::ifstream in(exported);
+    const nlohmann::json chrome = nlohmann::json::parse(in);
+    CHECK(chrome.at("traceEvents").size() > 500);
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
 }

@@ -373,7 +373,7 @@ void App::waitForReason() {
     // progress needs smooth drawing: ten frames a second (a replay of the demo
     // took 35 s while the window drew flat out, beside its two workers).
     const bool animating = m_state.playing || m_runPanel.animating() || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
-    const bool busy = m_session.busy();
+    const bool busy = m_session.busy() || m_export.busy();
     double wait = animating ? 0.0 : busy ? kBusyWaitSeconds : m_settleFrames > 0 ? 0.0 : kIdleWaitSeconds;
     if (wait > 0.0 && !m_message.empty() && !m_messageIsError) {
         const std::chrono::duration<double> left = m_messageTime + kMessageSeconds - std::chrono::steady_clock::now();
@@ -400,6 +400,7 @@ void App::frame() {
     }
     waitForReason();
     pollSession();
+    pollExport();
     tickPlayback();
     ViewContext context = makeContext();
     handleKeys(context);

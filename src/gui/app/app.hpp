@@ -3,6 +3,7 @@
 // views; lays the views out, routes keys and menus, and runs playback.
 #pragma once
 
+#include "gui/app/export_job.hpp"
 #include "gui/app/gui_main.hpp"
 #include "gui/app/platform_window.hpp"
 #include "gui/app/settings_store.hpp"
@@ -74,7 +75,9 @@ class App final : public AppCommands {
     void drawPlaybackBar(ViewContext& context);
     void showOpenDialog();
     void showSaveDialog();
+    void showExportDialog(ExportFormat format);
     void drawDialogs();
+    void pollExport();
     void tickPlayback();
     void stepCursor(std::int64_t delta);
     void stepFinding(int delta);
@@ -116,7 +119,10 @@ class App final : public AppCommands {
     std::chrono::steady_clock::time_point m_messageTime;
     std::optional<std::string> m_screenshotPath;
     FileBrowser m_browser;
-    bool m_browserOpens = true; ///< the browser is choosing a file to open (else a path to save to)
+    enum class BrowserFor : std::uint8_t { Open, Save, Export };
+    BrowserFor m_browserFor = BrowserFor::Open; ///< what the path the browser gives is for
+    ExportFormat m_exportFormat = ExportFormat::Chrome;
+    ExportJob m_export;
     std::chrono::steady_clock::time_point m_lastFrame;
 };
 

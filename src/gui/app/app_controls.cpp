@@ -65,6 +65,7 @@ void App::handleKeys(ViewContext& context) {
         if (pressed(GLFW_KEY_0)) setScale(1.0f);
         if (pressed(GLFW_KEY_O)) showOpenDialog();
         if (pressed(GLFW_KEY_S)) showSaveDialog();
+        if (pressed(GLFW_KEY_E) && !m_export.busy()) showExportDialog(ExportFormat::Chrome);
         if (pressed(GLFW_KEY_Q)) m_window->requestClose();
         if (pressed(GLFW_KEY_R)) replayShown();
         return;
@@ -121,6 +122,13 @@ void App::drawFileMenu() {
         ImGui::EndMenu();
     }
     if (ImGui::MenuItem("Save trace as...", "Ctrl+S", false, m_document != nullptr)) showSaveDialog();
+    if (ImGui::BeginMenu("Export", m_document != nullptr)) {
+        for (const ExportFormatInfo& format : kExportFormats)
+            if (ImGui::MenuItem((std::string(format.label) + "...").c_str(),
+                                format.format == ExportFormat::Chrome ? "Ctrl+E" : nullptr, false, !m_export.busy()))
+                showExportDialog(format.format);
+        ImGui::EndMenu();
+    }
     if (ImGui::MenuItem("Save screenshot", "F12")) requestScreenshot();
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_window->requestClose();
@@ -232,21 +240,46 @@ void App::showOpenDialog() {
     // Where the shown trace came from, else the folder the window started in.
     const bool fromFile = m_document && !m_document->path.empty();
     m_browser.show(FileBrowser::Purpose::Open, fromFile ? fs::path(m_document->path).parent_path() : fs::path("."));
-    m_browserOpens = true;
+    m_browserFor = BrowserFor::Open;
 }
 
 void App::showSaveDialog() {
     if (!m_document) return;
     m_browser.show(FileBrowser::Purpose::Save,
                    m_document->path.empty() ? fs::path("trace.rtrace") : fs::path(m_document->path));
-    m_browserOpens = false;
+    m_browserFor = BrowserFor::Save;
+}
+
+void App::showExportDialog(ExportFormat format) {
+    if (!m_document) return;
+    const ExportFormatInfo& info = exportFormatInfo(format);
+    m_browser.show(FileBrowser::Purpose::Save, defaultExportPath(m_document->path, format), std::string(info.extension),
+                   "Export as " + std::string(info.label));
+    m_browserFor = BrowserFor::Export;
+    m_exportFormat = format;
+}
+
+void App::pollExport() {
+    const auto outcome = m_export.take();
+    if (!outcome) return;
+    if (*outcome)
+        showMessage(exportSentence(**outcome));
+    else
+        showMessage(outcome->error(), true);
 }
 
 void App::drawDialogs() {
     const std::optional<std::string> chosen = m_browser.draw(m_settings.recentFiles);
     if (!chosen) return;
-    if (m_browserOpens) return openTrace(*chosen);
+    if (m_browserFor == BrowserFor::Open) return openTrace(*chosen);
     if (!m_document) return;
+    if (m_browserFor == BrowserFor::Export) {
+        if (m_export.start(m_document, m_exportFormat, *chosen))
+            showMessage("Exporting to " + *chosen + "...");
+        else
+            showMessage("Busy: wait for the export being written before starting another.", true);
+        return;
+    }
     if (auto saved = saveRtrace(m_document->trace, *chosen); saved) {
         showMessage("Saved the trace to " + *chosen + ".");
         m_settings.addRecent(*chosen);

@@ -14,8 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kExtension = ".rtrace";
-
 std::string sizeText(std::uintmax_t bytes) {
     if (bytes < 10'000) return groupedNumber(static_cast<std::int64_t>(bytes)) + " B";
     if (bytes < 10'000'000) return groupedNumber(static_cast<std::int64_t>(bytes / 1000)) + " kB";
@@ -24,8 +22,10 @@ std::string sizeText(std::uintmax_t bytes) {
 
 } // namespace
 
-void FileBrowser::show(Purpose purpose, const fs::path& start) {
+void FileBrowser::show(Purpose purpose, const fs::path& start, std::string extension, std::string title) {
     m_purpose = purpose;
+    m_extension = std::move(extension);
+    m_title = std::move(title);
     m_opening = true;
     std::error_code error;
     const fs::path absolute = fs::absolute(start.empty() ? fs::path(".") : start, error);
@@ -59,7 +59,7 @@ void FileBrowser::readFolder() {
         std::error_code kind;
         if (it->is_directory(kind))
             m_entries.push_back({name, true, 0});
-        else if (it->path().extension() == kExtension)
+        else if (it->path().extension() == m_extension)
             m_entries.push_back({name, false, it->file_size(kind)});
     }
     std::sort(m_entries.begin(), m_entries.end(),
@@ -68,7 +68,7 @@ void FileBrowser::readFolder() {
 
 std::string FileBrowser::chosenPath() const {
     fs::path path = fs::path(m_name).is_absolute() ? fs::path(m_name) : m_folder / m_name;
-    if (m_purpose == Purpose::Save && !path.has_extension()) path += kExtension;
+    if (m_purpose == Purpose::Save && !path.has_extension()) path += m_extension;
     return path.string();
 }
 
@@ -83,7 +83,8 @@ bool FileBrowser::drawListing() {
         return false;
     }
     if (!m_folderError.empty()) ImGui::TextWrapped("%s", m_folderError.c_str());
-    if (m_entries.empty() && m_folderError.empty()) ImGui::TextDisabled("No folders and no .rtrace files here.");
+    if (m_entries.empty() && m_folderError.empty())
+        ImGui::TextDisabled("No folders and no %s files here.", m_extension.c_str());
     for (const Entry& entry : m_entries) {
         const std::string label = entry.folder ? entry.name + "/" : entry.name;
         const bool selected = !entry.folder && entry.name == m_name;
@@ -103,6 +104,11 @@ bool FileBrowser::drawListing() {
     }
     ImGui::EndChild();
     return chosen;
+}
+
+const char* FileBrowser::title() const {
+    if (!m_title.empty()) return m_title.c_str();
+    return m_purpose == Purpose::Open ? "Open trace" : "Save trace as";
 }
 
 std::optional<std::string> FileBrowser::draw(const std::vector<std::string>& recentFiles) {

@@ -18,7 +18,10 @@ class FileBrowser {
 
     /// Opens the dialog at the next draw, listing the folder of `start` (or
     /// `start` itself when it is a folder), its file name in the name field.
-    void show(Purpose purpose, const std::filesystem::path& start);
+    /// It lists the files with `extension` and, saving, gives a name without
+    /// one that extension; `title` names what is saved (an export).
+    void show(Purpose purpose, const std::filesystem::path& start, std::string extension = ".rtrace",
+              std::string title = {});
     /// Draws the dialog while it is open; returns the chosen path once.
     std::optional<std::string> draw(const std::vector<std::string>& recentFiles);
 
@@ -28,19 +31,21 @@ class FileBrowser {
         bool folder = false;
         std::uintmax_t bytes = 0;
     };
-    /// Reads m_folder: its sub-folders, then its .rtrace files, each sorted by name.
+    /// Reads m_folder: its sub-folders, then its files with m_extension, each sorted by name.
     void readFolder();
     void enter(const std::filesystem::path& folder);
-    /// The path the name field and the folder make ("trace" saves as "trace.rtrace").
+    /// The path the name field and the folder make ("trace" saves as "trace" + m_extension).
     std::string chosenPath() const;
     /// The folder's listing; true when an entry was double-clicked (chosen).
     bool drawListing();
-    const char* title() const { return m_purpose == Purpose::Open ? "Open trace" : "Save trace as"; }
+    const char* title() const;
 
     Purpose m_purpose = Purpose::Open;
     bool m_opening = false;
     std::filesystem::path m_folder;
     std::string m_name;
+    std::string m_extension = ".rtrace";
+    std::string m_title; ///< empty: "Open trace" or "Save trace as"
     std::vector<Entry> m_entries;
     std::string m_folderError; ///< why the folder could not be listed, if it could not
 };
