@@ -217,8 +217,11 @@ void writeEvents(ChromeStream& out, const Trace& trace, const ChromeTracks& trac
                 record["bind_id"] = end->id;
                 record[end->out ? "flow_out" : "flow_in"] = true;
             }
-            record["args"] = fixedArgs(trace, e);
-            setChangingArgs(record["args"], trace, e);
+            // Under the kind's name: a viewer merges a flow's two slices' args,
+            // and catapult warns of every name both ends use.
+            json args = fixedArgs(trace, e);
+            setChangingArgs(args, trace, e);
+            record["args"] = {{eventKindName(e.kind), std::move(args)}};
             out.add(record);
         } else {
             out.add(cache.instantOf(e));
