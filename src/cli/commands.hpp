@@ -50,6 +50,16 @@ struct ExportCommand {
 };
 int exportCommand(const ExportCommand& command);
 
+struct StatsCommand {
+    RunOptions options;       ///< the scenario and the knobs not swept
+    std::string sweep;        ///< "window-ns=0,500,2000"
+    std::uint32_t runs = 20;  ///< per point
+    bool untracedToo = false; ///< each point also with recording off
+    bool json = false;
+    std::string csv; ///< also write the points here, if given
+};
+int statsCommand(const StatsCommand& command);
+
 /// One sentence on standard error, prefixed "racetrace: ".
 void printError(const std::string& sentence);
 

@@ -104,6 +104,7 @@ struct Arguments {
     ReplayCommand replay;
     CompareCommand compare;
     ExportCommand exportTo;
+    StatsCommand stats;
 #ifdef RACETRACE_HAVE_GUI
     GuiOptions gui;
     std::string guiFile;
@@ -114,7 +115,7 @@ struct Arguments {
     std::string renderAxis = "time";
 #endif
     CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
-    CLI::App *compareApp = nullptr, *exportApp = nullptr;
+    CLI::App *compareApp = nullptr, *exportApp = nullptr, *statsApp = nullptr;
     CLI::App *guiApp = nullptr, *renderApp = nullptr;
 };
 
@@ -156,6 +157,36 @@ void addCompareCommand(CLI::App& app, Arguments& args) {
         ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
     compare->add_flag("--json", args.compare.json, "print one JSON object instead of text");
     args.compareApp = compare;
+}
+
+void addStatsCommand(CLI::App& app, Arguments& args) {
+    auto* stats = app.add_subcommand("stats", "how often does it race? many runs across a sweep of one knob");
+    RunOptions& options = args.stats.options;
+    options.workers = 0; // the scenario's own unless asked or swept
+    stats->add_option("--scenario,-s", options.scenario, "built-in scenario name or a .toml file")
+        ->capture_default_str();
+    stats
+        ->add_option("--sweep", args.stats.sweep,
+                     "the knob and its values: window-ns=0,500,2000, workers=2,4,8, pin=none,spread,same, "
+                     "iterations=..., message-bytes=...")
+        ->required();
+    stats->add_option("--runs", args.stats.runs, "runs per point")
+        ->check(CLI::Range(1, 100'000))
+        ->capture_default_str();
+    stats->add_option("--iterations,-n", options.iterations, "iterations per worker (default: the scenario's)")
+        ->check(CLI::Range(std::uint64_t{1}, kMaxIterations));
+    stats->add_option("--workers,-w", options.workers, "worker processes, 2 to 64 (default: the scenario's)")
+        ->check(CLI::Range(kMinRunWorkers, kMaxRunWorkers));
+    stats
+        ->add_option_function<std::uint64_t>(
+            "--window-ns", [&options](const std::uint64_t& ns) { options.windowNs = ns; },
+            "busy wait inside the race window, in ns, where it is not swept (default: the scenario's)")
+        ->check(CLI::Range(std::uint64_t{0}, kMaxWindowNs));
+    stats->add_flag("--no-trace-too", args.stats.untracedToo,
+                    "run each point again with recording off: what observing costs (the counter tells)");
+    stats->add_flag("--json", args.stats.json, "print one JSON object instead of text");
+    stats->add_option("--csv", args.stats.csv, "also write the points to this CSV file");
+    args.statsApp = stats;
 }
 
 #ifdef RACETRACE_HAVE_GUI
@@ -200,6 +231,7 @@ int dispatch(Arguments& args) {
     if (*args.replayApp) return replayCommand(args.replay);
     if (*args.compareApp) return compareCommand(args.compare);
     if (*args.exportApp) return exportCommand(args.exportTo);
+    if (*args.statsApp) return statsCommand(args.stats);
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
         args.render.lecture = !args.renderDark;
@@ -236,6 +268,7 @@ int main(int argc, char** argv) {
     addRunOptions(*args.runApp, args.run, args.noTrace);
     addFileCommands(app, args);
     addCompareCommand(app, args);
+    addStatsCommand(app, args);
 #ifdef RACETRACE_HAVE_GUI
     addWindowCommands(app, args);
 #endif

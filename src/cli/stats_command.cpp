@@ -1,0 +1,77 @@
+// `racetrace stats`: how often a scenario races across a sweep of one knob
+// (session/race_stats.hpp), with a progress line on a terminal; Ctrl-C stops
+// the runs and prints what they gave so far.
+#include "cli/commands.hpp"
+
+#include "session/race_stats.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include <unistd.h>
+
+namespace racetrace {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void onInterrupt(int) {
+    g_interrupted.store(true);
+}
+
+/// Ctrl-C stops the sweep while it runs (and only then: the default after).
+class InterruptStops {
+  public:
+    InterruptStops() { m_previous = std::signal(SIGINT, onInterrupt); }
+    ~InterruptStops() { std::signal(SIGINT, m_previous); }
+    InterruptStops(const InterruptStops&) = delete;
+    InterruptStops& operator=(const InterruptStops&) = delete;
+
+  private:
+    void (*m_previous)(int) = SIG_DFL;
+};
+
+void showProgress(std::uint64_t done, std::uint64_t total, const StatsReport& sofar) {
+    std::fprintf(stderr, "\r\033[Kracetrace: run %llu of %llu, %.0f s (Ctrl-C stops and prints what there is)",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), sofar.seconds);
+}
+
+bool writeText(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (out) return true;
+    printError("Cannot write " + path + ".");
+    return false;
+}
+
+} // namespace
+
+int statsCommand(const StatsCommand& command) {
+    auto sweep = parseSweep(command.sweep, command.options);
+    if (!sweep) {
+        printError(sweep.error());
+        return kExitUsage;
+    }
+    StatsPlan plan{command.options, std::move(*sweep), command.runs, command.untracedToo};
+    const bool terminal = isatty(STDERR_FILENO) == 1;
+    Result<StatsReport> report;
+    {
+        InterruptStops interrupts;
+        report = runStats(plan, g_interrupted, terminal ? StatsProgress(showProgress) : StatsProgress());
+    }
+    if (terminal) std::fprintf(stderr, "\r\033[K");
+    if (!report) {
+        printError(report.error());
+        return kExitFailed;
+    }
+    std::printf("%s", command.json ? (statsJson(*report) + "\n").c_str() : statsText(*report).c_str());
+    if (!command.csv.empty() && !writeText(command.csv, statsCsv(*report))) return kExitFailed;
+    return kExitOk;
+}
+
+} // namespace racetrace
