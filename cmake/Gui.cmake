@@ -39,8 +39,10 @@ racetrace_layer(racetrace_gui
     gui/panels/comparison_view.cpp
     gui/panels/file_browser.cpp
     gui/panels/findings_view.cpp
+    gui/panels/how_often_panel.cpp
     gui/panels/legend.cpp
     gui/panels/memory_view.cpp
+    gui/panels/rate_plot.cpp
     gui/panels/run_panel.cpp
     gui/panels/step_panel.cpp
     gui/layout_report.cpp

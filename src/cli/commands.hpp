@@ -56,7 +56,8 @@ struct StatsCommand {
     std::uint32_t runs = 20;  ///< per point
     bool untracedToo = false; ///< each point also with recording off
     bool json = false;
-    std::string csv; ///< also write the points here, if given
+    std::string csv;  ///< also write the points here, if given
+    std::string plot; ///< also draw the rate against the knob into this PNG, if given
 };
 int statsCommand(const StatsCommand& command);
 

@@ -186,6 +186,8 @@ void addStatsCommand(CLI::App& app, Arguments& args) {
                     "run each point again with recording off: what observing costs (the counter tells)");
     stats->add_flag("--json", args.stats.json, "print one JSON object instead of text");
     stats->add_option("--csv", args.stats.csv, "also write the points to this CSV file");
+    stats->add_option("--plot", args.stats.plot,
+                      "also draw the rate against the knob, with its interval, into this PNG");
     args.statsApp = stats;
 }
 

@@ -5,6 +5,10 @@
 
 #include "session/race_stats.hpp"
 
+#ifdef RACETRACE_HAVE_GUI
+#include "gui/app/headless_render.hpp"
+#endif
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -49,6 +53,25 @@ bool writeText(const std::string& path, const std::string& text) {
     return false;
 }
 
+/// --plot: the rate against the knob, as the window draws it.
+int plot(const StatsReport& report, const std::string& path) {
+#ifdef RACETRACE_HAVE_GUI
+    RenderOptions options;
+    options.outPath = path;
+    if (auto drawn = renderStatsPng(report, options); !drawn) {
+        printError(drawn.error());
+        return kExitFailed;
+    }
+    // On stderr: with --json, standard output holds the JSON alone.
+    std::fprintf(stderr, "Drew the plot into %s (%dx%d).\n", path.c_str(), options.width, options.height);
+    return kExitOk;
+#else
+    (void)report;
+    printError("this racetrace was built without the window, so it cannot draw " + path + ".");
+    return kExitFailed;
+#endif
+}
+
 } // namespace
 
 int statsCommand(const StatsCommand& command) {
@@ -71,7 +94,7 @@ int statsCommand(const StatsCommand& command) {
     }
     std::printf("%s", command.json ? (statsJson(*report) + "\n").c_str() : statsText(*report).c_str());
     if (!command.csv.empty() && !writeText(command.csv, statsCsv(*report))) return kExitFailed;
-    return kExitOk;
+    return command.plot.empty() ? kExitOk : plot(*report, command.plot);
 }
 
 } // namespace racetrace

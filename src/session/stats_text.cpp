@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <vector>
 
 namespace racetrace {
 
@@ -74,18 +76,20 @@ std::string csvRow(const std::string& value, const PointOutcome& o, bool traced)
 } // namespace
 
 std::string statsReading(const StatsReport& report) {
-    if (report.points.empty() || report.points.front().traced.runs == 0) return "No run was finished.";
+    std::vector<StatsPoint> points; // those with a finished run
+    std::copy_if(report.points.begin(), report.points.end(), std::back_inserter(points),
+                 [](const StatsPoint& p) { return p.traced.runs > 0; });
+    if (points.empty()) return "No run was finished.";
     const auto rate = [](const StatsPoint& p) { return p.traced.rate(); };
-    const auto [least, most] =
-        std::minmax_element(report.points.begin(), report.points.end(),
-                            [&](const StatsPoint& a, const StatsPoint& b) { return rate(a) < rate(b); });
+    const auto [least, most] = std::minmax_element(
+        points.begin(), points.end(), [&](const StatsPoint& a, const StatsPoint& b) { return rate(a) < rate(b); });
     const auto part = [&](const StatsPoint& p) {
         return std::to_string(p.traced.races) + " of " + std::to_string(p.traced.runs);
     };
     const std::string end = report.stopped ? " (stopped early)." : ".";
-    if (rate(*most) == rate(*least) && report.points.size() > 1)
-        return report.scenario + " raced in " + part(*most) + " runs at each of the " +
-               std::to_string(report.points.size()) + " points" + end;
+    if (rate(*most) == rate(*least) && points.size() > 1)
+        return report.scenario + " raced in " + part(*most) + " runs at each of the " + std::to_string(points.size()) +
+               " points" + end;
     std::string sentence =
         "With " + valueText(report.knob, most->value) + " " + report.scenario + " raced in " + part(*most) + " runs";
     if (most != least) sentence += "; with " + valueText(report.knob, least->value) + " in " + part(*least);

@@ -105,3 +105,27 @@ TEST_CASE("render refuses a picture too small for the timeline, or a finding the
         "--axis");
     CHECK_FALSE(fs::exists(png));
 }
+
+TEST_CASE("stats --plot draws the rate of each point in the race colour with its interval band, headless",
+          "[render][stats]") {
+    TempDir dir;
+    const fs::path png = dir / "rate.png";
+    // A clean lock and a racy flag side by side would need two scenarios: one
+    // knob with a low and a high point does it (no window, then a 20 µs one).
+    const auto result = runRacetrace({"stats", "-s", "naive-flag", "--runs", "4", "-n", "200", "--sweep",
+                                      "window-ns=0,20000", "--plot", png.string()},
+                                     headless(), dir.path());
+    INFO(result.out << result.err);
+    REQUIRE(result.status == 0);
+    CHECK(result.err.find("Drew the plot into " + png.string()) != std::string::npos);
+    const auto image = loadPng(png);
+    REQUIRE(image.has_value());
+    keepArtifact(png, "stats-plot.png");
+    CHECK(image->width() == 1600);
+    CHECK(image->height() == 900);
+    // Below the reading and the legend: the line, the dots and the band of the
+    // lecture theme's vermillion, and the band's lighter tint.
+    const Rect plot{0, image->height() / 6, image->width(), image->height()};
+    CHECK(countNear(*image, plot, {Rgb{213, 94, 0}}, 12) > 500);
+    CHECK_FALSE(textRows(*image, Rect{3, 0, image->width(), image->height() / 6}).empty()); // the reading
+}

@@ -77,6 +77,10 @@ void App::showPrevious() {
 }
 
 bool App::startRun(const RunOptions& options) {
+    if (m_howOften.busy()) {
+        showMessage("Busy: the \"How often?\" runs are under way; stop them first.", true);
+        return false;
+    }
     return m_session.startRun(options);
 }
 
@@ -373,7 +377,7 @@ void App::waitForReason() {
     // progress needs smooth drawing: ten frames a second (a replay of the demo
     // took 35 s while the window drew flat out, beside its two workers).
     const bool animating = m_state.playing || m_runPanel.animating() || ImGui::IsMouseDown(0) || ImGui::IsMouseDown(2);
-    const bool busy = m_session.busy() || m_export.busy();
+    const bool busy = m_session.busy() || m_export.busy() || m_howOften.busy();
     double wait = animating ? 0.0 : busy ? kBusyWaitSeconds : m_settleFrames > 0 ? 0.0 : kIdleWaitSeconds;
     if (wait > 0.0 && !m_message.empty() && !m_messageIsError) {
         const std::chrono::duration<double> left = m_messageTime + kMessageSeconds - std::chrono::steady_clock::now();
@@ -409,6 +413,7 @@ void App::frame() {
     const float menuHeight = ImGui::GetFrameHeight();
     const float statusHeight = drawStatusLine(menuHeight);
     drawLayout(context, menuHeight + statusHeight);
+    m_howOften.draw(context, m_runPanel.options());
     drawDialogs();
     m_layoutReport.endFrame(m_theme.regularFont()->FontSize);
 

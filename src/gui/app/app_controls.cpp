@@ -75,6 +75,7 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_F12)) requestScreenshot();
     if (m_comparing) return handleComparisonKeys();
     if (pressed(GLFW_KEY_C)) compare();
+    if (pressed(GLFW_KEY_H)) m_howOften.open();
     if (pressed(GLFW_KEY_S) && !m_runPanel.stepping()) m_runPanel.startStepping(context);
     if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
     if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
@@ -150,6 +151,8 @@ void App::drawRunMenu(ViewContext& context) {
     if (ImGui::MenuItem(std::string(comparisonFor(m_runPanel.options().scenario).menuItem).c_str(), "C", m_comparing,
                         !m_session.busy() && !m_runPanel.stepping()))
         m_comparing ? leaveComparison() : compare();
+    ImGui::Separator();
+    if (ImGui::MenuItem("How often? (many runs)...", "H", m_howOften.isOpen())) m_howOften.open();
     ImGui::EndMenu();
 }
 

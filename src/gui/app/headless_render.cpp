@@ -5,6 +5,7 @@
 
 #include "gui/app/screenshot.hpp"
 #include "gui/panels/legend.hpp"
+#include "gui/panels/rate_plot.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_view.hpp"
 
@@ -18,6 +19,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace racetrace {
 
@@ -144,10 +146,8 @@ float neededHeight(const TraceDocument& document, float headerHeight) {
                      lanes * std::floor(line + font * 0.6f));
 }
 
+/// The finding asked for exists (the picture's size is checked by renderPicture).
 Result<void> checkOptions(const TraceDocument& document, const RenderOptions& options) {
-    if (options.width < 320 || options.height < 200 || options.width > 8192 || options.height > 8192)
-        return fail("--width must be 320 to 8192 and --height 200 to 8192 pixels.");
-    if (!(options.scale >= 0.5f && options.scale <= 4.0f)) return fail("--scale must be 0.5 to 4.");
     const auto findings = document.analysis.findings.size();
     if (options.finding < 0 || static_cast<std::size_t>(options.finding) > findings)
         return fail(findings == 0 ? std::string("--finding: this trace has no findings.")
@@ -155,6 +155,71 @@ Result<void> checkOptions(const TraceDocument& document, const RenderOptions& op
                                         ": this trace has " + countOf(findings, "finding", "findings") + ".");
     return {};
 }
+
+/// The timeline picture: the first finding's sentence (or the headline), the
+/// run's counts and the legend above the timeline TimelineView draws.
+class TimelinePicture final : public Picture {
+  public:
+    TimelinePicture(std::shared_ptr<const TraceDocument> document, const RenderOptions& options, const Theme& theme)
+        : m_document(std::move(document)), m_options(options), m_theme(theme),
+          m_legend(legendContentOf(*m_document)) { // what this trace has, not every kind
+        m_state.fitRequested = true;
+        m_state.axis = options.axis;
+        const int chosen =
+            options.finding > 0 ? options.finding - 1 : m_document->analysis.openingFinding(m_document->trace);
+        if (!options.fit && chosen >= 0) m_state.selectFinding(chosen);
+        m_timeline.prepareInBackground(false); // three frames: no time to wait
+    }
+
+    Result<void> drawFrame(int frame) override {
+        ViewContext context{.document = m_document, .state = m_state, .theme = m_theme, .commands = m_commands};
+        drawPicture(context, m_timeline, m_options, m_legend, m_headerHeight);
+        // The first frames measure the header (its size is known from the second).
+        if (const float needed = neededHeight(*m_document, m_headerHeight); frame == 1 && needed > m_options.height)
+            return fail(std::to_string(m_options.width) + "x" + std::to_string(m_options.height) +
+                        " is too small to draw a timeline under this trace's header: at least " +
+                        std::to_string(m_options.width) + "x" + std::to_string(static_cast<int>(needed)) +
+                        " (or a wider picture, or a smaller --scale).");
+        return {};
+    }
+
+  private:
+    std::shared_ptr<const TraceDocument> m_document;
+    const RenderOptions& m_options;
+    const Theme& m_theme;
+    LegendContent m_legend;
+    ViewState m_state;
+    NoCommands m_commands;                                          // a picture asks nothing of an application
+    TimelineView m_timeline{/*legend=*/false, /*fillHeight=*/true}; // the header has the legend
+    float m_headerHeight = 0.0f;
+};
+
+/// The stats plot: the reading above the rate against the knob.
+class RatePlotPicture final : public Picture {
+  public:
+    RatePlotPicture(const StatsReport& report, const RenderOptions& options, const Theme& theme)
+        : m_report(report), m_options(options), m_theme(theme) {}
+
+    Result<void> drawFrame(int) override {
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(static_cast<float>(m_options.width), static_cast<float>(m_options.height)));
+        ImGui::Begin("##plot", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+        ImGui::PushFont(m_theme.largeFont());
+        textWrappedWhole(statsReading(m_report));
+        ImGui::PopFont();
+        drawRatePlotLegend(m_report, m_theme);
+        const ImVec2 min = ImGui::GetCursorScreenPos();
+        const ImVec2 max(min.x + ImGui::GetContentRegionAvail().x, min.y + ImGui::GetContentRegionAvail().y);
+        drawRatePlot(*ImGui::GetWindowDrawList(), min, max, m_report, m_theme);
+        ImGui::End();
+        return {};
+    }
+
+  private:
+    const StatsReport& m_report;
+    const RenderOptions& m_options;
+    const Theme& m_theme;
+};
 
 } // namespace
 
@@ -165,8 +230,10 @@ float pictureScale(const RenderOptions& options) {
     return options.scale * std::max(0.75f, static_cast<float>(options.height) / 900.0f);
 }
 
-Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, const RenderOptions& options) {
-    if (auto valid = checkOptions(*document, options); !valid) return valid;
+Result<void> renderPicture(const RenderOptions& options, const MakePicture& make) {
+    if (options.width < 320 || options.height < 200 || options.width > 8192 || options.height > 8192)
+        return fail("--width must be 320 to 8192 and --height 200 to 8192 pixels.");
+    if (!(options.scale >= 0.5f && options.scale <= 4.0f)) return fail("--scale must be 0.5 to 4.");
     SurfacelessContext egl;
     if (auto created = egl.create(); !created) return created;
     OffscreenTarget target(options.width, options.height);
@@ -181,46 +248,43 @@ Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, co
     Theme theme;
     theme.apply(options.lecture, pictureScale(options), static_cast<float>(options.height));
     ImGui_ImplOpenGL3_Init("#version 330 core");
-
-    ViewState state;
-    state.fitRequested = true;
-    state.axis = options.axis;
-    const int chosen = options.finding > 0 ? options.finding - 1 : document->analysis.openingFinding(document->trace);
-    if (!options.fit && chosen >= 0) state.selectFinding(chosen);
-    NoCommands commands; // a picture asks nothing of an application
-    ViewContext context{.document = document, .state = state, .theme = theme, .commands = commands};
-    TimelineView timeline(/*legend=*/false, /*fillHeight=*/true); // the header has the legend
-    timeline.prepareInBackground(false);                          // three frames: no time to wait
     Result<void> saved;
-    // Three frames: the first ones measure the header (its size is known from
-    // the second) and settle the zoom, the last is the picture.
-    float headerHeight = 0.0f;
-    const LegendContent legend = legendContentOf(*document); // what this trace has, not every kind
-    for (int frame = 0; frame < 3; ++frame) {
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui::NewFrame();
-        drawPicture(context, timeline, options, legend, headerHeight);
-        ImGui::Render();
-        if (const float needed = neededHeight(*document, headerHeight); frame == 1 && needed > options.height) {
-            saved = fail(std::to_string(options.width) + "x" + std::to_string(options.height) +
-                         " is too small to draw a timeline under this trace's header: at least " +
-                         std::to_string(options.width) + "x" + std::to_string(static_cast<int>(needed)) +
-                         " (or a wider picture, or a smaller --scale).");
-            break;
+    {
+        // Made and gone while the context lives: a picture may hold GL objects.
+        const std::unique_ptr<Picture> picture = make(theme);
+        // Three frames: the first ones measure and settle, the last is the picture.
+        for (int frame = 0; frame < 3 && saved; ++frame) {
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui::NewFrame();
+            saved = picture->drawFrame(frame);
+            ImGui::Render();
+            glViewport(0, 0, options.width, options.height);
+            const ImU32 background = theme.palette().background;
+            glClearColor(static_cast<float>(background & 0xFF) / 255.0f,
+                         static_cast<float>((background >> 8) & 0xFF) / 255.0f,
+                         static_cast<float>((background >> 16) & 0xFF) / 255.0f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         }
-        glViewport(0, 0, options.width, options.height);
-        const ImU32 background = theme.palette().background;
-        glClearColor(static_cast<float>(background & 0xFF) / 255.0f,
-                     static_cast<float>((background >> 8) & 0xFF) / 255.0f,
-                     static_cast<float>((background >> 16) & 0xFF) / 255.0f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        glFinish();
     }
-    glFinish();
     if (saved) saved = saveFramebufferPng(options.outPath, options.width, options.height);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui::DestroyContext();
     return saved;
+}
+
+Result<void> renderDocumentPng(std::shared_ptr<const TraceDocument> document, const RenderOptions& options) {
+    if (auto valid = checkOptions(*document, options); !valid) return valid;
+    return renderPicture(options, [&](const Theme& theme) -> std::unique_ptr<Picture> {
+        return std::make_unique<TimelinePicture>(document, options, theme);
+    });
+}
+
+Result<void> renderStatsPng(const StatsReport& report, const RenderOptions& options) {
+    return renderPicture(options, [&](const Theme& theme) -> std::unique_ptr<Picture> {
+        return std::make_unique<RatePlotPicture>(report, options, theme);
+    });
 }
 
 } // namespace racetrace

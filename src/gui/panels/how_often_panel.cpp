@@ -1,0 +1,161 @@
+#include "gui/panels/how_often_panel.hpp"
+
+#include "gui/fit_label.hpp"
+#include "gui/panels/rate_plot.hpp"
+#include "gui/theme.hpp"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+namespace racetrace {
+
+/// The runs on their own thread; the report so far under a mutex.
+struct HowOftenPanel::Job {
+    std::atomic<bool> stop{false};
+    std::atomic<bool> done{false};
+    mutable std::mutex mutex;
+    StatsReport report;                 ///< guarded by mutex
+    std::uint64_t total = 0;            ///< runs in all
+    std::optional<std::string> failure; ///< guarded by mutex: why the runs ended early
+    bool announced = false;             ///< the window's thread has said how it ended
+    std::jthread thread;                ///< last: joined first on destruction
+};
+
+HowOftenPanel::HowOftenPanel() {
+    // Values that show each knob's effect in a few seconds per point.
+    const std::array<const char*, kSweepKnobs.size()> defaults = {"0,500,2000,8000", "2,4,8", "none,spread,same",
+                                                                  "100,1000,10000", "16,256,4096"};
+    for (std::size_t k = 0; k < defaults.size(); ++k)
+        m_values[k] = defaults[k];
+}
+
+HowOftenPanel::~HowOftenPanel() {
+    stop();
+}
+
+bool HowOftenPanel::busy() const {
+    return m_job && !m_job->done;
+}
+
+void HowOftenPanel::stop() {
+    if (m_job) m_job->stop = true;
+}
+
+StatsReport HowOftenPanel::latest() const {
+    const std::lock_guard lock(m_job->mutex);
+    return m_job->report;
+}
+
+void HowOftenPanel::start(ViewContext& context, const RunOptions& base) {
+    const SweepKnobInfo& knob = kSweepKnobs[static_cast<std::size_t>(m_knob)];
+    auto sweep = parseSweep(std::string(knob.name) + "=" + m_values[static_cast<std::size_t>(m_knob)], base);
+    if (!sweep) {
+        m_error = sweep.error();
+        return;
+    }
+    m_error.clear();
+    if (m_job) m_job->thread = {}; // the previous runs have ended (busy() was false)
+    m_job = std::make_unique<Job>();
+    Job& job = *m_job;
+    job.total = sweep->values.size() * static_cast<std::uint64_t>(m_runs) * (m_untracedToo ? 2u : 1u);
+    StatsPlan plan{base, std::move(*sweep), static_cast<std::uint32_t>(m_runs), m_untracedToo};
+    job.thread = std::jthread([&job, plan = std::move(plan)] {
+        auto report = runStats(plan, job.stop, [&job](std::uint64_t, std::uint64_t, const StatsReport& sofar) {
+            const std::lock_guard lock(job.mutex);
+            job.report = sofar;
+        });
+        const std::lock_guard lock(job.mutex);
+        if (report)
+            job.report = std::move(*report);
+        else
+            job.failure = report.error();
+        job.done = true;
+    });
+    (void)context;
+}
+
+void HowOftenPanel::announceEnd(ViewContext& context) {
+    if (!m_job->done || m_job->announced) return;
+    m_job->announced = true;
+    const std::lock_guard lock(m_job->mutex); // the final report: done is set under it
+    if (m_job->failure)
+        context.commands.showMessage(*m_job->failure, true);
+    else
+        context.commands.showMessage("How often? " + statsReading(m_job->report));
+}
+
+void HowOftenPanel::drawControls(ViewContext& context, const RunOptions& base) {
+    const float font = ImGui::GetFontSize();
+    ImGui::SetNextItemWidth(font * 9);
+    const std::string current(kSweepKnobs[static_cast<std::size_t>(m_knob)].name);
+    if (ImGui::BeginCombo("##knob", current.c_str())) {
+        for (std::size_t k = 0; k < kSweepKnobs.size(); ++k)
+            if (ImGui::Selectable(std::string(kSweepKnobs[k].name).c_str(), static_cast<int>(k) == m_knob))
+                m_knob = static_cast<int>(k);
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(font * 12);
+    ImGui::InputText("values", &m_values[static_cast<std::size_t>(m_knob)]);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(font * 5);
+    ImGui::InputInt("runs each", &m_runs, 5, 20);
+    m_runs = std::clamp(m_runs, 1, 1000);
+    ImGui::SameLine();
+    ImGui::Checkbox("untraced too", &m_untracedToo);
+    ImGui::SameLine();
+    if (busy()) {
+        if (ImGui::Button("Stop")) stop();
+    } else if (ImGui::Button("Run the sweep")) {
+        start(context, base);
+    }
+    noteItem(context, "how-often-run");
+}
+
+void HowOftenPanel::draw(ViewContext& context, const RunOptions& base) {
+    if (!m_open) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(display.x * 0.85f, display.y * 0.8f), ImGuiCond_Appearing);
+    if (!ImGui::Begin("How often?", &m_open, ImGuiWindowFlags_NoCollapse)) {
+        ImGui::End();
+        return;
+    }
+    const Theme& theme = context.theme;
+    ImGui::TextDisabled(
+        "%s", ("Runs " + base.scenario + " again and again with the Run panel's knobs, changing one.").c_str());
+    drawControls(context, base);
+    if (!m_error.empty())
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.palette().lostUpdateArrow), "%s", m_error.c_str());
+    if (!m_job) {
+        ImGui::TextWrapped("Choose a knob and its values, then Run the sweep: each point's runs are real "
+                           "processes, analysed one by one, and the plot grows as they finish.");
+        ImGui::End();
+        return;
+    }
+    const StatsReport report = latest();
+    announceEnd(context);
+    {
+        const std::lock_guard lock(m_job->mutex);
+        if (m_job->failure)
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.palette().lostUpdateArrow), "%s",
+                               m_job->failure->c_str());
+    }
+    const std::string progress =
+        busy() ? "run " + std::to_string(report.runsDone) + " of " + std::to_string(m_job->total) + "..."
+               : std::to_string(report.runsDone) + " runs";
+    ImGui::TextDisabled("%s", progress.c_str());
+    ImGui::PushFont(theme.largeFont());
+    const bool none = report.runsDone == 0;
+    ImGui::TextWrapped("%s", none && busy() ? "The first runs are under way..." : statsReading(report).c_str());
+    ImGui::PopFont();
+    drawRatePlotLegend(report, theme);
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    drawRatePlot(*ImGui::GetWindowDrawList(), min, ImVec2(min.x + room.x, min.y + room.y), report, theme);
+    ImGui::Dummy(room);
+    noteItem(context, "how-often-plot");
+    ImGui::End();
+}
+
+} // namespace racetrace

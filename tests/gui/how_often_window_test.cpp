@@ -1,0 +1,38 @@
+// "How often?" in the window: H opens the panel, Run the sweep runs real
+// processes at each value of the knob in the background, the plot grows in
+// the race colour and the status line reads the result in one sentence.
+#include "gui_harness.hpp"
+#include "pixels.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace racetrace::guitest;
+namespace fs = std::filesystem;
+
+TEST_CASE("H opens How often and a sweep of real runs plots its rate and reads it out", "[window][stats]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "200"}, false);
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "how often");
+    app.waitForWindow();
+    app.parkMouse();
+    app.waitForOutput("Opening " + trace.string());
+    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+
+    app.key("h");
+    const LayoutItem run = app.layout("how-often-run").at("how-often-run");
+    REQUIRE(run.shown);
+    app.click((run.x0 + run.x1) / 2, (run.y0 + run.y1) / 2);
+    // 4 window sizes x 20 runs of 2 x 200 iterations: a few seconds on two cores.
+    const std::string said = app.waitForOutput("How often? ", 120s);
+    CHECK(said.find(" runs") != std::string::npos);
+    app.parkMouse();
+
+    const LayoutItem plot = app.layout("how-often-plot").at("how-often-plot");
+    const Image shot = app.screenshot("how often plot");
+    const Rect area{plot.x0, plot.y0, plot.x1, plot.y1};
+    const Rgb raceColour{255, 120, 40}; // the dark theme's lost-update vermillion: the rate's line and dots
+    CHECK(countNear(shot, area, {raceColour}, 12) > 200);
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}
