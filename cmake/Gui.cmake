@@ -42,6 +42,7 @@ racetrace_layer(racetrace_gui
     gui/panels/how_often_panel.cpp
     gui/panels/legend.cpp
     gui/panels/memory_view.cpp
+    gui/panels/prediction_view.cpp
     gui/panels/rate_plot.cpp
     gui/panels/run_panel.cpp
     gui/panels/step_panel.cpp

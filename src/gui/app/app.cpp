@@ -81,6 +81,11 @@ bool App::startRun(const RunOptions& options) {
         showMessage("Busy: the \"How often?\" runs are under way; stop them first.", true);
         return false;
     }
+    if (m_settings.lecture && m_settings.predict && !m_prediction.busy())
+        if (auto prediction = predictionFor(options)) {
+            m_prediction.ask(std::move(*prediction), options); // the run starts once a guess is made
+            return false;
+        }
     return m_session.startRun(options);
 }
 
@@ -125,6 +130,8 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     std::fflush(stdout);
     if (!m_document->path.empty()) m_settings.addRecent(m_document->path);
     setWindowTitle();
+    if (m_document->path.empty()) // a fresh run: the answer to a guess made before it
+        if (const auto verdict = m_prediction.shown(*m_document)) showMessage(*verdict);
 }
 
 void App::setWindowTitle() {
@@ -414,6 +421,12 @@ void App::frame() {
     const float statusHeight = drawStatusLine(menuHeight);
     drawLayout(context, menuHeight + statusHeight);
     m_howOften.draw(context, m_runPanel.options());
+    if (const auto guessed = m_prediction.draw(context)) {
+        if (m_session.startRun(*guessed))
+            showMessage("Running " + guessed->scenario + "...");
+        else
+            m_prediction.forget();
+    }
     drawDialogs();
     m_layoutReport.endFrame(m_theme.regularFont()->FontSize);
 

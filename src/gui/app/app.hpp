@@ -14,6 +14,7 @@
 #include "gui/panels/findings_view.hpp"
 #include "gui/panels/how_often_panel.hpp"
 #include "gui/panels/memory_view.hpp"
+#include "gui/panels/prediction_view.hpp"
 #include "gui/panels/run_panel.hpp"
 #include "gui/theme.hpp"
 #include "gui/timeline/timeline_view.hpp"
@@ -112,6 +113,7 @@ class App final : public AppCommands {
     CodeView m_code;
     ComparisonView m_comparison;
     HowOftenPanel m_howOften;
+    PredictionView m_prediction;
     std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
     bool m_comparing = false;              ///< the comparison replaces every panel below the status line
     bool m_demoPending = false;            ///< the start-up demo runs: its document will not set the knobs

@@ -159,6 +159,8 @@ void App::drawRunMenu(ViewContext& context) {
 void App::drawViewMenu() {
     if (!ImGui::BeginMenu("View")) return;
     if (ImGui::MenuItem("Lecture mode", "L", m_settings.lecture)) setLecture(!m_settings.lecture);
+    if (ImGui::MenuItem("Predict before each run (lecture mode)", nullptr, m_settings.predict, m_settings.lecture))
+        m_settings.predict = !m_settings.predict;
     if (ImGui::MenuItem("Fullscreen", "F11", m_window->fullscreen())) m_window->setFullscreen(!m_window->fullscreen());
     if (ImGui::MenuItem("Larger text", "Ctrl +")) setScale(m_settings.scale * 1.15f);
     if (ImGui::MenuItem("Smaller text", "Ctrl -")) setScale(m_settings.scale / 1.15f);

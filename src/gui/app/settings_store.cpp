@@ -44,6 +44,7 @@ Settings loadSettings() {
         }
     };
     read("lecture", settings.lecture);
+    read("predict", settings.predict);
     read("scale", settings.scale);
     settings.scale = std::clamp(settings.scale, 0.5f, 3.0f);
     bool eventOrder = false;
@@ -77,6 +78,7 @@ Result<void> saveSettings(const Settings& settings) {
     std::filesystem::create_directories(path.parent_path(), error);
     nlohmann::json json = {
         {"lecture", settings.lecture},
+        {"predict", settings.predict},
         {"scale", settings.scale},
         {"eventOrderAxis", settings.axis == TimeAxis::EventOrder},
         {"leftColumnFraction", settings.leftColumnFraction},

@@ -15,7 +15,8 @@ namespace racetrace {
 
 struct Settings {
     bool lecture = false;
-    float scale = 1.0f; ///< Ctrl +/-: multiplies the font size
+    bool predict = false; ///< in lecture mode, ask for a prediction before each run
+    float scale = 1.0f;   ///< Ctrl +/-: multiplies the font size
     TimeAxis axis = TimeAxis::RealTime;
     float leftColumnFraction = 0.27f; ///< width of the run/findings column
     bool showMemory = true;

@@ -55,7 +55,7 @@ void RunPanel::run(ViewContext& context) {
     RunOptions options = m_options;
     // With a worker killed, the others may wait forever: a second tells as much as five.
     if (options.kill) options.watchdogSeconds = 1.0;
-    context.commands.startRun(options);
+    if (!context.commands.startRun(options)) return; // refused, or a prediction is asked for first
     context.commands.showMessage(
         "Running " + m_options.scenario + " with " + std::to_string(m_options.workers) + " real processes" +
         (options.kill ? ", killing " + workerName(options.kill->worker) + " inside the critical section at entry " +
