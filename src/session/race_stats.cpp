@@ -6,6 +6,8 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace racetrace {
@@ -139,10 +141,17 @@ Result<Trace> runOnce(const RunOptions& options, const std::atomic<bool>& stop) 
     auto run = Run::start(options);
     if (!run) return fail(run.error());
     Run& started = **run;
+    // Looks at `stop` every 20 ms, and ends at once when the run has (a
+    // plain sleep made every run wait up to 20 ms more for its watcher).
     std::jthread watcher([&](std::stop_token done) {
-        while (!done.stop_requested() && !stop.load(std::memory_order_relaxed))
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (!done.stop_requested()) started.requestStop();
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        while (!stop.load(std::memory_order_relaxed)) {
+            wake.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; });
+            if (done.stop_requested()) return;
+        }
+        started.requestStop();
     });
     Trace trace = started.finish();
     watcher.request_stop();
