@@ -76,6 +76,9 @@ Result<ExportReport> exportCsv(const TraceDocument& document, const std::string&
 } // namespace
 
 Result<ExportReport> exportTrace(const TraceDocument& document, ExportFormat format, const std::string& path) {
+    std::error_code error;
+    if (!document.path.empty() && std::filesystem::equivalent(path, document.path, error))
+        return fail("Exporting to " + path + " would overwrite the trace it exports; choose another name.");
     Result<ExportReport> report;
     try {
         report = format == ExportFormat::Chrome ? exportChrome(document, path) : exportCsv(document, path);

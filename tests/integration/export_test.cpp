@@ -258,6 +258,10 @@ TEST_CASE("export: the command writes beside the trace and refuses what it canno
     const CliResult noDir = runCli({"export", trace, "--format", "csv", "--out", dir.file("missing/x.csv")});
     CHECK(noDir.exitCode == 1);
     CHECK(noDir.err.find("Cannot write") != std::string::npos);
+    const CliResult overTrace = runCli({"export", trace, "--format", "chrome", "--out", trace});
+    CHECK(overTrace.exitCode == 1);
+    CHECK(overTrace.err.find("would overwrite the trace") != std::string::npos);
+    CHECK(runCli({"info", trace}).exitCode == 0); // the trace is untouched
     dir.write("broken.rtrace", "RTRACE\r\n not really");
     CHECK(runCli({"export", dir.file("broken.rtrace"), "--format", "csv"}).exitCode == 1);
     CHECK_FALSE(std::filesystem::exists(dir.file("broken.csv")));
