@@ -20,12 +20,19 @@ std::string fixed(double value, int decimals) {
     return text;
 }
 
-/// "a 2,000 ns race window", "4 workers", "spread pinning".
+/// "an" before a number said with a vowel: 8, 80, 8,000; 11 and 18 (and 11,000).
+std::string article(const std::string& number) {
+    const std::string lead = number.substr(0, number.find(','));
+    return number.starts_with('8') || lead == "11" || lead == "18" ? "an" : "a";
+}
+
+/// "a 2,000 ns race window", "an 8,000 ns race window", "4 workers", "spread pinning".
 std::string valueText(SweepKnob knob, const std::string& value) {
     std::string number = value;
     if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
         number = groupedNumber(static_cast<std::int64_t>(std::stoull(value)));
-    if (knob == SweepKnob::WindowNs) return value == "0" ? "no race window" : "a " + number + " ns race window";
+    if (knob == SweepKnob::WindowNs)
+        return value == "0" ? "no race window" : article(number) + " " + number + " ns race window";
     return number + std::string(sweepKnobInfo(knob).unit);
 }
 

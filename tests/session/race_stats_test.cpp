@@ -70,6 +70,9 @@ TEST_CASE("stats: the reading names the likeliest and the least likely point in 
     stopped.stopped = true;
     CHECK(statsReading(stopped).ends_with("(stopped early)."));
     CHECK(statsReading(StatsReport{}) == "No run was finished.");
+    StatsReport eight = twoPoints();
+    eight.points[1].value = "8000";
+    CHECK(statsReading(eight).starts_with("With an 8,000 ns race window"));
 }
 
 TEST_CASE("stats: the JSON has the points with their contract keys", "[stats]") {
