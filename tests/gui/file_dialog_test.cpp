@@ -17,10 +17,7 @@ TEST_CASE("Ctrl+S saves the shown trace under a typed name beside it, and Ctrl+O
     const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "file dialogs");
-    app.waitForWindow();
-    app.parkMouse();
-    app.waitForOutput("Opening " + trace.string());
-    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+    app.waitForTraceShown(trace);
 
     app.key("ctrl+s"); // the name field holds "racy.rtrace" and has the keyboard
     std::this_thread::sleep_for(300ms);
@@ -46,10 +43,7 @@ TEST_CASE("Ctrl+E exports the shown trace as Chrome JSON beside it and says what
     const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "export");
-    app.waitForWindow();
-    app.parkMouse();
-    app.waitForOutput("Opening " + trace.string());
-    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+    app.waitForTraceShown(trace);
 
     app.key("ctrl+e"); // the name field holds "racy.json" and has the keyboard
     std::this_thread::sleep_for(300ms);

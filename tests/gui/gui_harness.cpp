@@ -400,6 +400,21 @@ std::string GuiApp::waitForOutput(const std::string& text, std::chrono::millisec
     return out;
 }
 
+void GuiApp::waitForTraceShown(const fs::path& trace) {
+    waitForWindow();
+    parkMouse();
+    const std::string opening = "Opening " + trace.string();
+    waitForOutput(opening);
+    // Then the sentence the window opens on: the line after "Opening ...".
+    REQUIRE(pollUntil(
+        [&] {
+            const std::string text = stdoutText();
+            const auto line = text.find('\n', text.find(opening));
+            return line != std::string::npos && text.find('\n', line + 1) != std::string::npos;
+        },
+        10s));
+}
+
 std::string GuiApp::waitForDemoOutcome(std::chrono::milliseconds timeout) {
     // The demo prints "Running naive-flag..." and then the opening finding's
     // sentence: an overlap or a lost update, whichever race fits on screen first.

@@ -184,6 +184,9 @@ class GuiApp {
     std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
     /// Waits for the default demo's first sentence after "Running naive-flag..."; returns what followed.
     std::string waitForDemoOutcome(std::chrono::milliseconds timeout = 30s);
+    /// For an app started on a trace file: waits for the window and for the
+    /// sentence it opens the trace on, with the mouse parked out of the way.
+    void waitForTraceShown(const std::filesystem::path& trace);
     const std::string& artifactPrefix() const { return m_name; }
 
   private:

@@ -14,10 +14,7 @@ TEST_CASE("H opens How often and a sweep of real runs plots its rate and reads i
     const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "200"}, false);
     XvfbServer server;
     GuiApp app(server, {"gui", trace.string()}, "how often");
-    app.waitForWindow();
-    app.parkMouse();
-    app.waitForOutput("Opening " + trace.string());
-    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+    app.waitForTraceShown(trace);
 
     app.key("h");
     const LayoutItem run = app.layout("how-often-run").at("how-often-run");

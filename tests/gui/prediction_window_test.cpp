@@ -27,10 +27,7 @@ TEST_CASE("in lecture mode R asks for a prediction first and the run's answer is
             << R"( "windowNs": 20000, "windowSet": true})"
             << "\n";
     });
-    app.waitForWindow();
-    app.parkMouse();
-    app.waitForOutput("Opening " + trace.string());
-    pollUntil([&] { return app.stdoutText().find("critical section") != std::string::npos; }, 10s);
+    app.waitForTraceShown(trace);
 
     app.key("r");
     const LayoutItem choices = app.layout("prediction-choices").at("prediction-choices");
