@@ -61,6 +61,17 @@ struct StatsCommand {
 };
 int statsCommand(const StatsCommand& command);
 
+struct LessonCommand {
+    std::string name;   ///< a built-in lesson ("ipc") or a .toml path
+    bool list = false;  ///< print the steps
+    bool check = false; ///< run every step headless and say whether its point showed
+};
+/// --list and --check; without them the caller opens the window on the lesson
+/// once `lessonToOpen` has said it loads.
+int lessonCommand(const LessonCommand& command);
+/// True when the lesson loads; otherwise its sentence is printed.
+bool lessonToOpen(const std::string& name);
+
 /// One sentence on standard error, prefixed "racetrace: ".
 void printError(const std::string& sentence);
 

@@ -105,6 +105,7 @@ struct Arguments {
     CompareCommand compare;
     ExportCommand exportTo;
     StatsCommand stats;
+    LessonCommand lesson;
 #ifdef RACETRACE_HAVE_GUI
     GuiOptions gui;
     std::string guiFile;
@@ -115,7 +116,7 @@ struct Arguments {
     std::string renderAxis = "time";
 #endif
     CLI::App *runApp = nullptr, *infoApp = nullptr, *scenariosApp = nullptr, *replayApp = nullptr;
-    CLI::App *compareApp = nullptr, *exportApp = nullptr, *statsApp = nullptr;
+    CLI::App *compareApp = nullptr, *exportApp = nullptr, *statsApp = nullptr, *lessonApp = nullptr;
     CLI::App *guiApp = nullptr, *renderApp = nullptr;
 };
 
@@ -191,6 +192,32 @@ void addStatsCommand(CLI::App& app, Arguments& args) {
     args.statsApp = stats;
 }
 
+void addLessonCommand(CLI::App& app, Arguments& args) {
+    auto* lesson = app.add_subcommand(
+        "lesson", "walk a lecture on real processes: opens the window in lecture mode on step 1 (Page Down: next)");
+    lesson->add_option("name", args.lesson.name, "a built-in lesson (ipc) or a lesson .toml file")->required();
+    auto* list = lesson->add_flag("--list", args.lesson.list, "print the steps: section, title, scenario");
+    lesson
+        ->add_flag("--check", args.lesson.check,
+                   "run every step headless and say whether its point showed (try a machine before class)")
+        ->excludes(list);
+    args.lessonApp = lesson;
+}
+
+/// `racetrace lesson NAME`: the list or the check, or the window on the lesson.
+int dispatchLesson(Arguments& args) {
+    if (args.lesson.list || args.lesson.check) return lessonCommand(args.lesson);
+    if (!lessonToOpen(args.lesson.name)) return kExitUsage;
+#ifdef RACETRACE_HAVE_GUI
+    args.gui.lesson = args.lesson.name;
+    args.gui.lecture = true;
+    return runGui(args.gui);
+#else
+    printError("this racetrace was built without the window; try: racetrace lesson " + args.lesson.name + " --list");
+    return kExitFailed;
+#endif
+}
+
 #ifdef RACETRACE_HAVE_GUI
 void addWindowCommands(CLI::App& app, Arguments& args) {
     args.guiApp = app.add_subcommand("gui", "open the window (the default): run the demo, or show a saved trace");
@@ -234,6 +261,7 @@ int dispatch(Arguments& args) {
     if (*args.compareApp) return compareCommand(args.compare);
     if (*args.exportApp) return exportCommand(args.exportTo);
     if (*args.statsApp) return statsCommand(args.stats);
+    if (*args.lessonApp) return dispatchLesson(args);
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
         args.render.lecture = !args.renderDark;
@@ -271,6 +299,7 @@ int main(int argc, char** argv) {
     addFileCommands(app, args);
     addCompareCommand(app, args);
     addStatsCommand(app, args);
+    addLessonCommand(app, args);
 #ifdef RACETRACE_HAVE_GUI
     addWindowCommands(app, args);
 #endif

@@ -2,6 +2,7 @@
 // (session/race_stats.hpp), with a progress line on a terminal; Ctrl-C stops
 // the runs and prints what they gave so far.
 #include "cli/commands.hpp"
+#include "cli/interrupt_stops.hpp"
 
 #include "session/race_stats.hpp"
 
@@ -9,8 +10,6 @@
 #include "gui/app/headless_render.hpp"
 #endif
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 
@@ -19,25 +18,6 @@
 namespace racetrace {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
-
-extern "C" void onInterrupt(int) {
-    g_interrupted.store(true);
-}
-
-/// Ctrl-C stops the sweep while it runs (and only then: the default after).
-class InterruptStops {
-  public:
-    InterruptStops() { m_previous = std::signal(SIGINT, onInterrupt); }
-    ~InterruptStops() { std::signal(SIGINT, m_previous); }
-    InterruptStops(const InterruptStops&) = delete;
-    InterruptStops& operator=(const InterruptStops&) = delete;
-
-  private:
-    void (*m_previous)(int) = SIG_DFL;
-};
 
 void showProgress(std::uint64_t done, std::uint64_t total, const StatsReport& sofar) {
     std::fprintf(stderr, "\r\033[Kracetrace: run %llu of %llu, %.0f s (Ctrl-C stops and prints what there is)",

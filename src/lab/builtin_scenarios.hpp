@@ -5,6 +5,7 @@
 #include "lab/scenario.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace racetrace {
@@ -22,5 +23,11 @@ std::vector<Scenario> builtinScenarios();
 
 /// A built-in name ("naive-flag") or a path to a .toml file.
 Result<Scenario> loadScenario(const std::string& nameOrPath);
+
+/// The text of a .toml file of a `noun` ("scenario", "lesson") given by a path
+/// or a mistyped built-in name: one sentence when it is missing, not a file,
+/// over 1 MiB or unreadable, naming the `builtins` ("ipc, ...") when the name
+/// does not look like a path.
+Result<std::string> readTomlFile(const std::string& nameOrPath, std::string_view noun, const std::string& builtins);
 
 } // namespace racetrace
