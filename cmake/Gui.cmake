@@ -31,6 +31,7 @@ racetrace_layer(racetrace_gui
     gui/gl/shader_program.cpp
     gui/app/app.cpp
     gui/app/app_controls.cpp
+    gui/app/app_lesson.cpp
     gui/app/headless_render.cpp
     gui/app/platform_window.cpp
     gui/app/screenshot.cpp
@@ -40,6 +41,7 @@ racetrace_layer(racetrace_gui
     gui/panels/file_browser.cpp
     gui/panels/findings_view.cpp
     gui/panels/how_often_panel.cpp
+    gui/panels/lesson_panel.cpp
     gui/panels/legend.cpp
     gui/panels/memory_view.cpp
     gui/panels/prediction_view.cpp

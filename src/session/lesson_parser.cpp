@@ -106,6 +106,11 @@ void applyKnob(RunOptions& options, std::string_view key, const toml::node& valu
         if (!plan) throw LessonParseError{lineOf(value), plan.error()};
         options.kill = *plan;
     }
+    if (key == "pin") {
+        const auto mode = pinModeFromName(value.value<std::string>().value_or(""));
+        if (!mode) throw LessonParseError{lineOf(value), "'pin' must be \"spread\", \"same\" or \"none\""};
+        options.pin = *mode;
+    }
     if (key == "when_full") {
         const auto words = value.value<std::string>().value_or("");
         if (words != "drop" && words != "retry")
@@ -121,6 +126,9 @@ RunOptions runOptions(const toml::table& step, std::string_view scenarioKey, std
     auto scenario = loadScenario(options.scenario);
     if (!scenario) throw LessonParseError{lineOf(*step.get(scenarioKey)), scenario.error()};
     options.workers = scenario->defaults.workers;
+    // One CPU each unless a step says otherwise: in front of a class the race
+    // must show, and two workers the scheduler puts on one CPU seldom race.
+    options.pin = PinMode::Spread;
     if (const auto* knobs = step["knobs"].as_table()) {
         onlyKeys(*knobs,
                  {"workers", "iterations", "window_ns", "capacity", "message_bytes", "seed", "watchdog", "kill",

@@ -30,7 +30,9 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     if (m_settings.lecture) showLectureLayout(true);
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
-    if (options.traceFile) {
+    if (options.lesson) {
+        openLesson(*options.lesson); // its first step runs instead of the demo
+    } else if (options.traceFile) {
         m_session.startLoad(*options.traceFile);
         showMessage("Opening " + *options.traceFile + "...");
     } else {
@@ -81,7 +83,8 @@ bool App::startRun(const RunOptions& options) {
         showMessage("Busy: the \"How often?\" runs are under way; stop them first.", true);
         return false;
     }
-    if (m_settings.lecture && m_settings.predict && !m_prediction.busy())
+    // A lesson asks its own questions.
+    if (m_settings.lecture && m_settings.predict && !m_prediction.busy() && !m_lesson.isOpen())
         if (auto prediction = predictionFor(options)) {
             m_prediction.ask(std::move(*prediction), options); // the run starts once a guess is made
             return false;
@@ -132,6 +135,7 @@ void App::adopt(std::shared_ptr<const TraceDocument> document) {
     setWindowTitle();
     if (m_document->path.empty()) // a fresh run: the answer to a guess made before it
         if (const auto verdict = m_prediction.shown(*m_document)) showMessage(*verdict);
+    lessonRunShown();
 }
 
 void App::setWindowTitle() {
@@ -311,10 +315,10 @@ void App::leaveComparison() {
     setWindowTitle();
 }
 
-void App::drawComparison(float top) {
+void App::drawComparison(float top, float left) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(0, top));
-    ImGui::SetNextWindowSize(ImVec2(display.x, display.y - top));
+    ImGui::SetNextWindowPos(ImVec2(left, top));
+    ImGui::SetNextWindowSize(ImVec2(display.x - left, display.y - top));
     // No title bar: the status line and each side's title say what this is,
     // and at lecture sizes the lanes need every line.
     if (ImGui::Begin("##comparison", nullptr,
@@ -329,11 +333,18 @@ void App::drawComparison(float top) {
 }
 
 void App::drawLayout(ViewContext& context, float top) {
-    if (m_comparing) return drawComparison(top);
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const float leftWidth = std::floor(display.x * m_settings.leftColumnFraction);
+    // A lesson's text needs a wider column than the findings list does.
+    const float leftFraction =
+        m_lesson.isOpen() ? std::max(m_settings.leftColumnFraction, 0.36f) : m_settings.leftColumnFraction;
+    const float leftWidth = std::floor(display.x * leftFraction);
     const float rightWidth = display.x - leftWidth;
     const float height = display.y - top;
+    if (m_comparing && m_lesson.isOpen()) { // the lesson's words beside the two sides
+        drawLessonPanel(context, ImVec2(0, top), ImVec2(leftWidth, height));
+        return drawComparison(top, leftWidth);
+    }
+    if (m_comparing) return drawComparison(top, 0.0f);
 
     auto place = [&](View& view, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0) {
         ImGui::SetNextWindowPos(pos);
@@ -346,7 +357,11 @@ void App::drawLayout(ViewContext& context, float top) {
     const float runFraction = m_runPanel.stepping() ? 0.5f : (m_theme.lecture() ? 0.30f : 0.42f);
     const float runHeight = std::floor(height * runFraction);
     place(m_runPanel, ImVec2(0, top), ImVec2(leftWidth, runHeight));
-    place(m_findings, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
+    // A lesson's text takes the findings' place: their sentence is on the status line.
+    if (m_lesson.isOpen())
+        drawLessonPanel(context, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
+    else
+        place(m_findings, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
 
     const bool bottomRow = m_memory.visible || m_code.visible;
     const float playbackHeight = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
@@ -415,6 +430,7 @@ void App::frame() {
     tickPlayback();
     ViewContext context = makeContext();
     handleKeys(context);
+    pollLesson(context);
 
     drawMenuBar(context);
     const float menuHeight = ImGui::GetFrameHeight();

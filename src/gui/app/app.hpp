@@ -13,6 +13,7 @@
 #include "gui/panels/file_browser.hpp"
 #include "gui/panels/findings_view.hpp"
 #include "gui/panels/how_often_panel.hpp"
+#include "gui/panels/lesson_panel.hpp"
 #include "gui/panels/memory_view.hpp"
 #include "gui/panels/prediction_view.hpp"
 #include "gui/panels/run_panel.hpp"
@@ -90,9 +91,23 @@ class App final : public AppCommands {
     void leaveComparison();
     /// K while a run goes on: "Kill A now".
     void killNow();
-    void drawComparison(float top);
+    /// The comparison below `top`, right of `left` (a lesson's panel keeps the left column).
+    void drawComparison(float top, float left);
     void handleComparisonKeys();
     void setWindowTitle();
+
+    // The lesson (app_lesson.cpp): each step sets up the Run panel, runs,
+    // steps, compares or opens "How often?", then frames what matters.
+    void openLesson(const std::string& name);
+    void goToLessonStep(std::size_t index);
+    /// Sets up the step once nothing else runs; notices a stepped or compared step has been shown.
+    void pollLesson(ViewContext& context);
+    void setUpLessonStep(ViewContext& context);
+    void runLessonStep(ViewContext& context);
+    /// A run the lesson waited for is shown: select the finding the step points at.
+    void lessonRunShown();
+    void drawLessonPanel(ViewContext& context, ImVec2 pos, ImVec2 size);
+    void drawLessonMenu();
 
     std::unique_ptr<PlatformWindow> m_window;
     Settings m_settings;
@@ -114,6 +129,11 @@ class App final : public AppCommands {
     ComparisonView m_comparison;
     HowOftenPanel m_howOften;
     PredictionView m_prediction;
+    LessonPanel m_lesson;
+    bool m_lessonSetUpPending = false; ///< set the step up at the next frame nothing else runs
+    /// What the lesson waits for before its step counts as shown.
+    enum class LessonWait : std::uint8_t { Nothing, Run, Steps, Comparison };
+    LessonWait m_lessonWait = LessonWait::Nothing;
     std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
     bool m_comparing = false;              ///< the comparison replaces every panel below the status line
     bool m_demoPending = false;            ///< the start-up demo runs: its document will not set the knobs

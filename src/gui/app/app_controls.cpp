@@ -73,12 +73,18 @@ void App::handleKeys(ViewContext& context) {
     if (pressed(GLFW_KEY_L)) setLecture(!m_settings.lecture);
     if (pressed(GLFW_KEY_F11)) m_window->setFullscreen(!m_window->fullscreen());
     if (pressed(GLFW_KEY_F12)) requestScreenshot();
+    // Page Down / Up (a clicker's keys) walk the lesson while one is open (in a
+    // comparison too), else the findings.
+    const bool lesson = m_lesson.isOpen();
+    if (lesson && pressed(GLFW_KEY_PAGE_DOWN) && m_lesson.index() + 1 < m_lesson.lesson().steps.size())
+        goToLessonStep(m_lesson.index() + 1);
+    if (lesson && pressed(GLFW_KEY_PAGE_UP) && m_lesson.index() > 0) goToLessonStep(m_lesson.index() - 1);
     if (m_comparing) return handleComparisonKeys();
     if (pressed(GLFW_KEY_C)) compare();
     if (pressed(GLFW_KEY_H)) m_howOften.open();
     if (pressed(GLFW_KEY_S) && !m_runPanel.stepping()) m_runPanel.startStepping(context);
-    if (pressed(GLFW_KEY_N, true) || pressed(GLFW_KEY_PAGE_DOWN, true)) stepFinding(+1);
-    if (pressed(GLFW_KEY_P, true) || pressed(GLFW_KEY_PAGE_UP, true)) stepFinding(-1);
+    if (pressed(GLFW_KEY_N, true) || (!lesson && pressed(GLFW_KEY_PAGE_DOWN, true))) stepFinding(+1);
+    if (pressed(GLFW_KEY_P, true) || (!lesson && pressed(GLFW_KEY_PAGE_UP, true))) stepFinding(-1);
     if (pressed(GLFW_KEY_SPACE)) m_state.playing = !m_state.playing;
     if (pressed(GLFW_KEY_RIGHT, true)) stepCursor(+1);
     if (pressed(GLFW_KEY_LEFT, true)) stepCursor(-1);
@@ -109,6 +115,7 @@ void App::drawMenuBar(ViewContext& context) {
     if (!ImGui::BeginMainMenuBar()) return;
     drawFileMenu();
     drawRunMenu(context);
+    drawLessonMenu();
     drawViewMenu();
     drawHelpMenu();
     ImGui::EndMainMenuBar();
@@ -186,7 +193,8 @@ void App::drawHelpMenu() {
                            "N/P next/previous finding   Z zoom to it   F fit   T axis\n"
                            "Space play/pause   Left/Right step one event\n"
                            "R run again   Esc stop   B previous trace   F12 screenshot\n"
-                           "S step mode (then 1-9)   K kill A now   Ctrl+R replay   C compare any two");
+                           "S step mode (then 1-9)   K kill A now   Ctrl+R replay   C compare any two\n"
+                           "Lesson: Page Down next step   Page Up previous step");
     ImGui::Separator();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
     drawTimelineLegend(m_theme);

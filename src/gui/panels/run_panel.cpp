@@ -42,11 +42,7 @@ RunPanel::~RunPanel() = default;
 
 void RunPanel::run(ViewContext& context) {
     if (context.commands.job().busy) return;
-    if (m_step) { // a normal run ends step mode: its workers are killed
-        m_step.reset();
-        StepPanel::clearState(context.state);
-        context.state.axis = m_axisBeforeStepping;
-    }
+    leaveStepMode(context); // a normal run ends step mode
     capIterations();
     if (auto valid = validateRunOptions(m_options); !valid) {
         context.commands.showMessage(valid.error(), true);
@@ -64,6 +60,21 @@ void RunPanel::run(ViewContext& context) {
         "...");
 }
 
+void RunPanel::leaveStepMode(ViewContext& context) {
+    if (!m_step) return;
+    m_step.reset();
+    StepPanel::clearState(context.state);
+    context.state.axis = m_axisBeforeStepping;
+}
+
+void RunPanel::setUp(const RunOptions& options, ViewContext& context) {
+    leaveStepMode(context);
+    const auto builtIn = std::find_if(m_scenarios.begin(), m_scenarios.end(),
+                                      [&](const Scenario& s) { return s.info.name == options.scenario; });
+    if (builtIn != m_scenarios.end()) pick(static_cast<std::size_t>(builtIn - m_scenarios.begin()));
+    m_options = options;
+}
+
 void RunPanel::startStepping(ViewContext& context) {
     if (context.commands.job().busy || m_step) return;
     auto step = StepPanel::start(m_options);
@@ -77,6 +88,10 @@ void RunPanel::startStepping(ViewContext& context) {
     context.state.axis = TimeAxis::EventOrder;
     context.state.selectedFinding = -1;
     context.commands.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
+}
+
+std::size_t RunPanel::stepsTaken() const {
+    return m_step != nullptr ? m_step->stepsTaken() : 0;
 }
 
 bool RunPanel::animating() const {
@@ -321,9 +336,7 @@ void RunPanel::draw(ViewContext& context) {
         drawPicker();
         ImGui::EndDisabled();
         if (!m_step->draw(context)) {
-            m_step.reset();
-            StepPanel::clearState(context.state);
-            context.state.axis = m_axisBeforeStepping;
+            leaveStepMode(context);
             context.commands.showMessage("Left step mode; its workers were stopped.");
         }
         return;

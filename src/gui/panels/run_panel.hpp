@@ -38,12 +38,18 @@ class RunPanel : public View {
     /// Step mode: the user picks which worker makes the next shared access.
     void startStepping(ViewContext& context);
     bool stepping() const { return m_step != nullptr; }
+    /// Steps taken in step mode (0 when not stepping).
+    std::size_t stepsTaken() const;
     /// True while something moves on its own (the step demo plays): keep drawing.
     bool animating() const;
     /// Picks the built-in scenario of the shown run and (`knobsToo`) sets the
     /// knobs as that run had them, so that Run, Compare and the words match
     /// what is on screen.
     void follow(const RunSettings& shown, bool knobsToo);
+    /// Sets the scenario and every knob to `options` (a lesson's step), leaving step mode.
+    void setUp(const RunOptions& options, ViewContext& context);
+    /// Ends step mode (its workers are killed), back to the axis it started on.
+    void leaveStepMode(ViewContext& context);
     /// What the last replay found; shown under the buttons while `document` (the replayed run) is shown.
     void setReplayNote(std::shared_ptr<const TraceDocument> document, std::string sentence, bool faithful);
 

@@ -24,6 +24,8 @@ class StepPanel {
     bool draw(ViewContext& context);
     /// True while "Show me the race" plays its steps.
     bool playingDemo() const { return !m_demo.empty(); }
+    /// Steps taken so far (after running freely: those before it).
+    std::size_t stepsTaken() const { return m_session->schedule().size(); }
     /// Clears the per-worker next accesses step mode put into the ViewState.
     static void clearState(ViewState& state);
 
