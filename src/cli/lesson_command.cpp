@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 
 namespace racetrace {
 
@@ -23,6 +24,10 @@ int listSteps(const Lesson& lesson) {
         std::printf("%3zu  %-4s %s  [%s%s]\n", k + 1, step.section.c_str(), step.title.c_str(),
                     step.options.scenario.c_str(), mode.c_str());
     }
+    if (!lesson.challenges.empty()) std::printf("Challenges (step mode):\n");
+    for (const LessonChallenge& challenge : lesson.challenges)
+        std::printf("  %-22s %s  [%s%s]\n", challenge.name.c_str(), challenge.title.c_str(),
+                    challenge.options.scenario.c_str(), challenge.possible() ? "" : ", impossible by stepping");
     return kExitOk;
 }
 
@@ -30,40 +35,60 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-int checkSteps(const Lesson& lesson) {
-    std::printf("Checking lesson %s on real processes, %zu steps (Ctrl-C stops):\n", lesson.name.c_str(),
-                lesson.steps.size());
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<std::size_t> failed;
-    std::size_t checked = 0;
-    InterruptStops interrupts;
-    for (std::size_t k = 0; k < lesson.steps.size() && !g_interrupted.load(); ++k) {
+/// One line of --check: what is checked, how it is named if it fails, how to check it.
+struct CheckItem {
+    std::string label; ///< "  3  3.1  Writer and reader"
+    std::string name;  ///< "step 3", "challenge send-fails"
+    std::function<Result<StepVerdict>()> check;
+};
+
+std::vector<CheckItem> checkItems(const Lesson& lesson) {
+    std::vector<CheckItem> items;
+    for (std::size_t k = 0; k < lesson.steps.size(); ++k) {
         const LessonStep& step = lesson.steps[k];
-        std::printf("%3zu  %-4s %s  ", k + 1, step.section.c_str(), step.title.c_str());
+        char label[32];
+        std::snprintf(label, sizeof label, "%3zu  %-4s ", k + 1, step.section.c_str());
+        items.push_back({label + step.title, "step " + std::to_string(k + 1),
+                         [&step] { return checkLessonStep(step, g_interrupted); }});
+    }
+    for (const LessonChallenge& challenge : lesson.challenges)
+        items.push_back({"  challenge " + challenge.name, "challenge " + challenge.name,
+                         [&challenge] { return checkChallenge(challenge, g_interrupted); }});
+    return items;
+}
+
+int checkLesson(const Lesson& lesson) {
+    const std::vector<CheckItem> items = checkItems(lesson);
+    std::printf("Checking lesson %s on real processes: %s and %s (Ctrl-C stops):\n", lesson.name.c_str(),
+                countOf(lesson.steps.size(), "step", "steps").c_str(),
+                countOf(lesson.challenges.size(), "challenge", "challenges").c_str());
+    const auto start = std::chrono::steady_clock::now();
+    std::string failed;
+    std::size_t failures = 0, checked = 0;
+    InterruptStops interrupts;
+    for (const CheckItem& item : items) {
+        if (g_interrupted.load()) break;
+        std::printf("%s  ", item.label.c_str());
         std::fflush(stdout);
-        const auto stepStart = std::chrono::steady_clock::now();
-        auto verdict = checkLessonStep(step, g_interrupted);
-        if (!verdict) {
+        const auto itemStart = std::chrono::steady_clock::now();
+        auto verdict = item.check();
+        const bool passed = verdict && verdict->passed;
+        if (!verdict)
             std::printf("FAILED to run: %s\n", verdict.error().c_str());
-            failed.push_back(k + 1);
-            continue;
-        }
-        std::printf("%s: %s (%.1f s)\n", verdict->passed ? "ok" : "DID NOT SHOW", verdict->sentence.c_str(),
-                    secondsSince(stepStart));
-        if (!verdict->passed) failed.push_back(k + 1);
+        else
+            std::printf("%s: %s (%.1f s)\n", passed ? "ok" : "DID NOT SHOW", verdict->sentence.c_str(),
+                        secondsSince(itemStart));
+        if (!passed) failed += (failures++ == 0 ? "" : ", ") + item.name;
         ++checked;
     }
-    if (g_interrupted.load()) std::printf("Stopped after %zu of %zu steps.\n", checked, lesson.steps.size());
-    if (failed.empty() && !g_interrupted.load()) {
-        std::printf("Every step showed its point (%.0f s).\n", secondsSince(start));
+    if (g_interrupted.load()) std::printf("Stopped after %zu of %zu checks.\n", checked, items.size());
+    if (failures == 0 && !g_interrupted.load()) {
+        std::printf("Every step and challenge showed its point (%.0f s).\n", secondsSince(start));
         return kExitOk;
     }
-    std::string which;
-    for (std::size_t step : failed)
-        which += (which.empty() ? "" : ", ") + std::to_string(step);
-    if (!failed.empty())
-        std::printf("%s did not show %s point: step%s %s.\n", countOf(failed.size(), "step", "steps").c_str(),
-                    failed.size() == 1 ? "its" : "their", failed.size() == 1 ? "" : "s", which.c_str());
+    if (failures > 0)
+        std::printf("%zu of %zu did not show %s point: %s.\n", failures, items.size(), failures == 1 ? "its" : "their",
+                    failed.c_str());
     return kExitFailed;
 }
 
@@ -81,7 +106,7 @@ int lessonCommand(const LessonCommand& command) {
         printError(lesson.error());
         return kExitUsage;
     }
-    if (command.check) return checkSteps(*lesson);
+    if (command.check) return checkLesson(*lesson);
     return listSteps(*lesson);
 }
 

@@ -67,10 +67,33 @@ struct LessonStep {
     LessonCheck check;
 };
 
+/// A goal for a student in step mode ("get both into the critical section"),
+/// decided after every step by the analysis of the live trace.
+struct LessonChallenge {
+    std::uint32_t line = 0;
+    std::string name; ///< stable: the settings key of its best score ("flag-both-inside")
+    std::string title;
+    std::string goal;               ///< the goal in one or two sentences
+    RunOptions options;             ///< the scenario stepped
+    LessonCondition reach;          ///< reached once the live trace shows this
+    std::vector<std::string> hints; ///< hint k appears after k + 1 failed tries
+    /// A sequence of steps that reaches the goal; empty: no stepping can.
+    std::vector<std::uint32_t> solution;
+    std::vector<std::uint32_t> failing; ///< a sequence that does not reach it (tests, --check)
+    std::string impossible;             ///< why no stepping reaches it, shown after the hints
+    /// A free run where what stepping cannot do happened (Peterson without a
+    /// fence: the store buffer), and what it must show.
+    std::optional<RunOptions> freeRun;
+    std::optional<LessonCondition> freeRunShows;
+    std::uint32_t freeRunTrials = 5;
+    bool possible() const { return !solution.empty(); }
+};
+
 struct Lesson {
     std::string name; ///< "ipc"
     std::string title;
     std::vector<LessonStep> steps;
+    std::vector<LessonChallenge> challenges;
 };
 
 /// TOML text -> Lesson; every problem is "FILE:LINE: problem." in one sentence.

@@ -77,4 +77,46 @@ Result<StepVerdict> checkLessonStep(const LessonStep& step, const std::atomic<bo
     return verdict;
 }
 
+Result<std::shared_ptr<const TraceDocument>> steppedTo(const RunOptions& options,
+                                                       const std::vector<std::uint32_t>& steps) {
+    auto session = StepSession::start(options);
+    if (!session) return fail(session.error());
+    for (std::uint32_t worker : steps)
+        if (auto stepped = (*session)->step(worker); !stepped) return fail(stepped.error());
+    return (*session)->liveDocument();
+}
+
+Result<StepVerdict> checkChallenge(const LessonChallenge& challenge, const std::atomic<bool>& stop) {
+    StepVerdict verdict;
+    verdict.passed = true;
+    const auto words = [](const std::vector<std::uint32_t>& steps) {
+        std::string text;
+        for (std::uint32_t worker : steps)
+            text += (text.empty() ? "" : " ") + workerName(worker);
+        return text;
+    };
+    const std::string goal = lessonConditionText(challenge.reach);
+    for (const auto* steps : {&challenge.solution, &challenge.failing}) {
+        if (steps->empty()) continue;
+        auto document = steppedTo(challenge.options, *steps);
+        if (!document) return fail(document.error());
+        const bool reached = lessonConditionHolds(challenge.reach, **document);
+        const bool wanted = steps == &challenge.solution;
+        verdict.passed = verdict.passed && reached == wanted;
+        verdict.sentence += (verdict.sentence.empty() ? "" : "; ") + words(*steps) +
+                            (reached ? " reaches " : " does not reach ") + goal;
+    }
+    if (challenge.freeRun) {
+        LessonStep run;
+        run.options = *challenge.freeRun;
+        run.check.sometimes = {*challenge.freeRunShows};
+        run.check.trials = challenge.freeRunTrials;
+        auto shown = checkLessonStep(run, stop);
+        if (!shown) return fail(shown.error());
+        verdict.passed = verdict.passed && shown->passed;
+        verdict.sentence += "; a free run: " + shown->sentence;
+    }
+    return verdict;
+}
+
 } // namespace racetrace

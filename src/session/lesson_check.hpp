@@ -30,4 +30,13 @@ Result<StepVerdict> checkLessonStep(const LessonStep& step, const std::atomic<bo
 /// its stepped schedule, or for a comparison the step's own run).
 Result<std::shared_ptr<const TraceDocument>> lessonStepRun(const LessonStep& step);
 
+/// The live trace after stepping `steps` on fresh workers for `options`
+/// (nothing run freely after): what a student sees after those steps.
+Result<std::shared_ptr<const TraceDocument>> steppedTo(const RunOptions& options,
+                                                       const std::vector<std::uint32_t>& steps);
+
+/// A challenge holds what it promises: its solution reaches the goal, its
+/// failing steps do not, and its free run (if any) shows what stepping cannot.
+Result<StepVerdict> checkChallenge(const LessonChallenge& challenge, const std::atomic<bool>& stop);
+
 } // namespace racetrace

@@ -55,6 +55,11 @@ bool stoppedByWatchdog(const TraceDocument& document, std::optional<std::uint32_
     return document.analysis.fault && document.analysis.fault->stoppedByWatchdog;
 }
 
+/// The worker went into a channel call that had to wait (the wait need not be over).
+bool blocked(const TraceDocument& document, std::optional<std::uint32_t> worker) {
+    return hasEventOf(document.trace, EventKind::BlockedBegin, worker);
+}
+
 bool wouldBlock(const TraceDocument& document, std::optional<std::uint32_t> worker) {
     return hasEventOf(document.trace, EventKind::WouldBlock, worker);
 }
@@ -65,13 +70,14 @@ bool allDelivered(const TraceDocument& document, std::optional<std::uint32_t>) {
     return m.sent > 0 && m.received == m.sent && m.lost == 0 && m.torn == 0 && m.duplicated == 0 && m.outOfOrder == 0;
 }
 
-constexpr std::array<ExtraFact, 8> kExtraFacts = {{
+constexpr std::array<ExtraFact, 9> kExtraFacts = {{
     {"race", true, raced},
     {"counter-exact", false, counterExact},
     {"spun", true, spun},
     {"killed", true, killed},
     {"recovered", false, recovered},
     {"watchdog", false, stoppedByWatchdog},
+    {"blocked", true, blocked},
     {"would-block", true, wouldBlock},
     {"all-delivered", false, allDelivered},
 }};

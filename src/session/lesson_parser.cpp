@@ -164,15 +164,17 @@ LessonMode mode(const toml::table& step) {
     throw LessonParseError{lineOf(*node), "'mode' must be \"run\", \"step\", \"compare\" or \"how-often\""};
 }
 
-std::vector<std::uint32_t> schedule(const toml::table& step, std::uint32_t workers, std::uint32_t line) {
-    const std::string letters = requiredText(step, "schedule", line);
+/// Worker letters ("A B A B") under `key`, each one of the step's `workers`.
+std::vector<std::uint32_t> schedule(const toml::table& table, std::string_view key, std::uint32_t workers,
+                                    std::uint32_t line) {
+    const std::string letters = requiredText(table, key, line);
     std::vector<std::uint32_t> out;
     for (char letter : letters) {
         if (letter == ' ') continue;
         if (letter < 'A' || static_cast<std::uint32_t>(letter - 'A') >= workers)
-            throw LessonParseError{lineOf(*step.get("schedule")),
-                                   "'schedule' must be worker letters like \"A B A B\" for the step's " +
-                                       std::to_string(workers) + " workers"};
+            throw LessonParseError{lineOf(*table.get(key)), "'" + std::string(key) +
+                                                                "' must be worker letters like \"A B A B\" for the " +
+                                                                std::to_string(workers) + " workers"};
         out.push_back(static_cast<std::uint32_t>(letter - 'A'));
     }
     return out;
@@ -248,7 +250,7 @@ LessonCheck check(const toml::table& step, std::uint32_t workers) {
 /// The keys of one mode only, where the step has that mode.
 void modeKeys(LessonStep& out, const toml::table& step) {
     if (out.mode == LessonMode::Compare) out.compareWith = runOptions(step, "compare_with", out.line);
-    if (out.mode == LessonMode::Step) out.schedule = schedule(step, out.options.workers, out.line);
+    if (out.mode == LessonMode::Step) out.schedule = schedule(step, "schedule", out.options.workers, out.line);
     if (out.mode == LessonMode::HowOften) {
         out.sweep = requiredText(step, "sweep", out.line);
         if (auto sweep = parseSweep(out.sweep, out.options); !sweep)
@@ -288,6 +290,62 @@ LessonStep parseStep(const toml::table& step) {
     return out;
 }
 
+std::vector<std::string> texts(const toml::table& table, std::string_view key) {
+    std::vector<std::string> out;
+    const auto* node = table.get(key);
+    if (node == nullptr) return out;
+    const auto* list = node->as_array();
+    if (list == nullptr) throw LessonParseError{lineOf(*node), "'" + std::string(key) + "' must be a list of strings"};
+    for (const auto& item : *list) {
+        auto text = item.value<std::string>();
+        if (!text) throw LessonParseError{lineOf(item), "'" + std::string(key) + "' must be a list of strings"};
+        out.push_back(*text);
+    }
+    return out;
+}
+
+/// `free_run = { iterations = 20000, shows = "store-buffering", trials = 5 }`: the challenge's scenario, run freely.
+void freeRun(LessonChallenge& out, const toml::table& challenge) {
+    const auto* node = challenge.get("free_run");
+    if (node == nullptr) return;
+    const auto* table = node->as_table();
+    if (table == nullptr || !table->contains("shows"))
+        throw LessonParseError{lineOf(*node), "'free_run' must be { iterations = N, shows = \"CONDITION\" }"};
+    onlyKeys(*table, {"iterations", "shows", "trials"}, "free_run");
+    RunOptions options = out.options;
+    if (const auto* iterations = table->get("iterations"))
+        options.iterations = wholeNumber(*iterations, "iterations", 1, kMaxIterations);
+    out.freeRun = options;
+    out.freeRunShows = condition(*table->get("shows"), options.workers);
+    if (const auto* trials = table->get("trials"))
+        out.freeRunTrials = static_cast<std::uint32_t>(wholeNumber(*trials, "trials", 1, 200));
+}
+
+LessonChallenge parseChallenge(const toml::table& challenge) {
+    onlyKeys(challenge,
+             {"name", "title", "goal", "scenario", "knobs", "reach", "hints", "solution", "failing", "impossible",
+              "free_run"},
+             "a challenge");
+    LessonChallenge out;
+    out.line = lineOf(challenge);
+    out.name = requiredText(challenge, "name", out.line);
+    out.title = requiredText(challenge, "title", out.line);
+    out.goal = requiredText(challenge, "goal", out.line);
+    out.options = runOptions(challenge, "scenario", out.line);
+    const auto* reach = challenge.get("reach");
+    if (reach == nullptr) throw LessonParseError{out.line, "a challenge needs 'reach': the condition that wins it"};
+    out.reach = condition(*reach, out.options.workers);
+    out.hints = texts(challenge, "hints");
+    out.failing = schedule(challenge, "failing", out.options.workers, out.line);
+    out.impossible = optionalText(challenge, "impossible");
+    if (challenge.contains("solution")) out.solution = schedule(challenge, "solution", out.options.workers, out.line);
+    if (out.solution.empty() == out.impossible.empty())
+        throw LessonParseError{out.line, "a challenge has either a 'solution' (steps that win it) or says why it is "
+                                         "'impossible', not both or neither"};
+    freeRun(out, challenge);
+    return out;
+}
+
 } // namespace
 
 std::string_view lessonModeName(LessonMode mode) {
@@ -300,7 +358,7 @@ Result<Lesson> parseLesson(std::string_view text, const std::string& fileName) {
     Lesson lesson;
     try {
         const toml::table root = toml::parse(text, fileName);
-        onlyKeys(root, {"name", "title", "step"}, "a lesson");
+        onlyKeys(root, {"name", "title", "step", "challenge"}, "a lesson");
         lesson.name = requiredText(root, "name", 1);
         lesson.title = requiredText(root, "title", 1);
         const auto* steps = root["step"].as_array();
@@ -309,6 +367,12 @@ Result<Lesson> parseLesson(std::string_view text, const std::string& fileName) {
             if (!step.is_table()) throw LessonParseError{lineOf(step), "each step must be a [[step]] table"};
             lesson.steps.push_back(parseStep(*step.as_table()));
         }
+        if (const auto* challenges = root["challenge"].as_array())
+            for (const auto& challenge : *challenges) {
+                if (!challenge.is_table())
+                    throw LessonParseError{lineOf(challenge), "each challenge must be a [[challenge]] table"};
+                lesson.challenges.push_back(parseChallenge(*challenge.as_table()));
+            }
     } catch (const toml::parse_error& error) {
         return fail(fileName + ":" + std::to_string(error.source().begin.line) + ": " +
                     std::string(error.description()) + ".");

@@ -13,7 +13,8 @@ TEST_CASE("lesson: --list prints every step with its section and scenario", "[le
     const auto lines = nonEmptyLines(result.out);
     auto lesson = loadLesson("ipc");
     REQUIRE(lesson.has_value());
-    REQUIRE(lines.size() == lesson->steps.size() + 1);
+    REQUIRE(lines.size() ==
+            lesson->steps.size() + 1 + (lesson->challenges.empty() ? 0 : 1 + lesson->challenges.size()));
     CHECK_THAT(lines[0], Catch::StartsWith("ipc: "));
     for (std::size_t k = 0; k < lesson->steps.size(); ++k) {
         INFO(lines[k + 1]);
@@ -32,8 +33,8 @@ TEST_CASE("lesson: every step of the ipc lesson shows its point on real processe
     const auto lines = nonEmptyLines(result.out);
     const auto ok =
         std::ranges::count_if(lines, [](const std::string& line) { return line.find("  ok: ") != std::string::npos; });
-    CHECK(ok == static_cast<std::ptrdiff_t>(lesson->steps.size()));
-    CHECK_THAT(result.out, Catch::Contains("Every step showed its point"));
+    CHECK(ok == static_cast<std::ptrdiff_t>(lesson->steps.size() + lesson->challenges.size()));
+    CHECK_THAT(result.out, Catch::Contains("Every step and challenge showed its point"));
 }
 
 TEST_CASE("lesson: a step whose point cannot show is reported and the check fails", "[lesson]") {
@@ -51,7 +52,7 @@ TEST_CASE("lesson: a step whose point cannot show is reported and the check fail
     CHECK(result.exitCode == 1);
     CHECK_THAT(result.out, Catch::Contains("DID NOT SHOW: overlap in 0 of 3 runs"));
     CHECK_THAT(result.out, Catch::Contains("DID NOT SHOW: overlap in 0 of 1 runs"));
-    CHECK_THAT(result.out, Catch::Contains("2 steps did not show their point: steps 1, 2."));
+    CHECK_THAT(result.out, Catch::Contains("2 of 2 did not show their point: step 1, step 2."));
 }
 
 TEST_CASE("lesson: a stepped schedule is what makes the naive flag's race", "[lesson]") {
@@ -66,6 +67,23 @@ TEST_CASE("lesson: a stepped schedule is what makes the naive flag's race", "[le
     const Finding* first = (*raced)->analysis.firstRace();
     REQUIRE(first != nullptr);
     CHECK(first->workers == std::vector<std::uint32_t>{0, 1});
+}
+
+TEST_CASE("lesson: each challenge is won by its scripted steps and not by its failing ones", "[lesson]") {
+    auto lesson = loadLesson("ipc");
+    REQUIRE(lesson.has_value());
+    REQUIRE(lesson->challenges.size() >= 5);
+    for (const LessonChallenge& challenge : lesson->challenges) {
+        INFO(challenge.name);
+        if (challenge.possible()) {
+            auto won = steppedTo(challenge.options, challenge.solution);
+            REQUIRE(won.has_value());
+            CHECK(lessonConditionHolds(challenge.reach, **won));
+        }
+        auto lost = steppedTo(challenge.options, challenge.failing);
+        REQUIRE(lost.has_value());
+        CHECK_FALSE(lessonConditionHolds(challenge.reach, **lost));
+    }
 }
 
 TEST_CASE("lesson: bad names and files get one sentence and exit 2", "[lesson]") {

@@ -54,6 +54,44 @@ TEST_CASE("lesson: the built-in ipc lesson walks the lecture notes in order", "[
     CHECK(lesson->steps.back().mode == LessonMode::HowOften);
 }
 
+TEST_CASE("lesson: the ipc lesson's challenges keep their names and say why the impossible ones are", "[lesson]") {
+    auto lesson = loadLesson("ipc");
+    REQUIRE(lesson.has_value());
+    std::vector<std::string> names;
+    for (const LessonChallenge& challenge : lesson->challenges) {
+        INFO(challenge.name);
+        names.push_back(challenge.name);
+        CHECK_FALSE(challenge.goal.empty());
+        CHECK_FALSE(challenge.failing.empty());
+        CHECK(challenge.possible() == challenge.impossible.empty());
+    }
+    // The names key the best scores in the settings file: they are a contract.
+    CHECK(names == std::vector<std::string>{"flag-both-inside", "tas-both-inside", "reader-blocks", "send-fails",
+                                            "peterson-both-inside"});
+    const LessonChallenge& peterson = lesson->challenges.back();
+    REQUIRE(peterson.freeRun.has_value());
+    CHECK(peterson.freeRun->iterations == 20000);
+    CHECK(lessonConditionText(*peterson.freeRunShows) == "store-buffering");
+}
+
+TEST_CASE("lesson: a malformed challenge gets its file line and problem", "[lesson]") {
+    const std::string head = "name = \"t\"\ntitle = \"T\"\n[[step]]\n" + kGoodStep + "[[challenge]]\n";
+    const std::string good = "name = \"c\"\ntitle = \"C\"\ngoal = \"Win.\"\nscenario = \"naive-flag\"\n"
+                             "reach = \"overlap\"\nfailing = \"A A\"\n";
+    CHECK(parseLesson(head + good + "solution = \"A B A B A B\"\n", "c.toml").has_value());
+    CHECK_THAT(errorOf(head + good), Catch::Contains("bad.toml:9: a challenge has either a 'solution'"));
+    CHECK_THAT(errorOf(head + good + "solution = \"A B\"\nimpossible = \"No.\"\n"),
+               Catch::Contains("bad.toml:9: a challenge has either"));
+    CHECK_THAT(errorOf(head + good + "solution = \"A Q\"\n"),
+               Catch::Contains("bad.toml:16: 'solution' must be worker letters"));
+    CHECK_THAT(errorOf(head + good + "score = 3\n"),
+               Catch::Contains("bad.toml:16: unknown key 'score' in a challenge"));
+    CHECK_THAT(errorOf(head + good + "solution = \"A\"\nfree_run = { shows = \"collision\" }\n"),
+               Catch::Contains("bad.toml:17: 'collision' names no fact"));
+    CHECK_THAT(errorOf(head + "name = \"c\"\ntitle = \"C\"\ngoal = \"G\"\nscenario = \"naive-flag\"\n"),
+               Catch::Contains("bad.toml:9: a challenge needs 'reach'"));
+}
+
 TEST_CASE("lesson: a good step gets its scenario knobs point and question", "[lesson]") {
     auto lesson =
         parseLesson(lessonWith(kGoodStep + "knobs = { iterations = 700, window_ns = 3000, kill = \"B@2\" }\n"
