@@ -100,7 +100,7 @@ void Theme::applyColors() {
     ImGuiStyle style;
     if (m_lecture) {
         ImGui::StyleColorsLight(&style);
-        style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+        style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1); // the lanes' white, not ImGui's grey
         style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
         // The light style's 60 % grey is ~2.8:1 on white: hints, times and
         // "line 4" in tooltips need 4.5:1 on a projector. 35 % grey is ~7:1.
@@ -170,6 +170,13 @@ void Theme::applyColors() {
             .messageArrow = IM_COL32(255, 255, 255, 90),
         };
     }
+    // ImGui's windows and popups are slightly see-through (0.94 dark, 0.98
+    // light): over the timeline's ticks a menu, a dialog or the "How often?"
+    // panel became hard to read. Every window that hides what lies below
+    // hides it fully; the dimming behind a modal stays translucent.
+    for (const ImGuiCol_ opaque : {ImGuiCol_WindowBg, ImGuiCol_PopupBg, ImGuiCol_MenuBarBg, ImGuiCol_TitleBg,
+                                   ImGuiCol_TitleBgActive, ImGuiCol_TitleBgCollapsed})
+        style.Colors[opaque].w = 1.0f;
     style.WindowRounding = 0.0f;
     style.ScaleAllSizes(m_styleScale);
     ImGui::GetStyle() = style;
