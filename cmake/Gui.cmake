@@ -32,6 +32,7 @@ racetrace_layer(racetrace_gui
     gui/app/app.cpp
     gui/app/app_controls.cpp
     gui/app/app_lesson.cpp
+    gui/app/app_challenge.cpp
     gui/app/headless_render.cpp
     gui/app/platform_window.cpp
     gui/app/screenshot.cpp
@@ -42,6 +43,7 @@ racetrace_layer(racetrace_gui
     gui/panels/findings_view.cpp
     gui/panels/how_often_panel.cpp
     gui/panels/lesson_panel.cpp
+    gui/panels/challenge_panel.cpp
     gui/panels/legend.cpp
     gui/panels/memory_view.cpp
     gui/panels/prediction_view.cpp

@@ -62,15 +62,16 @@ struct StatsCommand {
 int statsCommand(const StatsCommand& command);
 
 struct LessonCommand {
-    std::string name;   ///< a built-in lesson ("ipc") or a .toml path
-    bool list = false;  ///< print the steps
-    bool check = false; ///< run every step headless and say whether its point showed
+    std::string name;      ///< a built-in lesson ("ipc") or a .toml path
+    bool list = false;     ///< print the steps
+    bool check = false;    ///< run every step headless and say whether its point showed
+    std::string challenge; ///< open the window on this challenge of the lesson instead of step 1
 };
 /// --list and --check; without them the caller opens the window on the lesson
 /// once `lessonToOpen` has said it loads.
 int lessonCommand(const LessonCommand& command);
-/// True when the lesson loads; otherwise its sentence is printed.
-bool lessonToOpen(const std::string& name);
+/// True when the lesson loads (and has `challenge`, if one is named); otherwise its sentence is printed.
+bool lessonToOpen(const LessonCommand& command);
 
 /// One sentence on standard error, prefixed "racetrace: ".
 void printError(const std::string& sentence);

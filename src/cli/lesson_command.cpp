@@ -94,10 +94,21 @@ int checkLesson(const Lesson& lesson) {
 
 } // namespace
 
-bool lessonToOpen(const std::string& name) {
-    auto lesson = loadLesson(name);
-    if (!lesson) printError(lesson.error());
-    return lesson.has_value();
+bool lessonToOpen(const LessonCommand& command) {
+    auto lesson = loadLesson(command.name);
+    if (!lesson) {
+        printError(lesson.error());
+        return false;
+    }
+    if (command.challenge.empty()) return true;
+    std::string known;
+    for (const LessonChallenge& challenge : lesson->challenges) {
+        if (challenge.name == command.challenge) return true;
+        known += (known.empty() ? "" : ", ") + challenge.name;
+    }
+    printError("the lesson " + lesson->name + " has no challenge called '" + command.challenge +
+               "' (it has: " + (known.empty() ? "none" : known) + ").");
+    return false;
 }
 
 int lessonCommand(const LessonCommand& command) {

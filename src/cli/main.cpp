@@ -201,16 +201,21 @@ void addLessonCommand(CLI::App& app, Arguments& args) {
         ->add_flag("--check", args.lesson.check,
                    "run every step headless and say whether its point showed (try a machine before class)")
         ->excludes(list);
+    lesson->add_option("--challenge", args.lesson.challenge,
+                       "open the window on this challenge of the lesson (see --list) instead of step 1");
     args.lessonApp = lesson;
 }
 
 /// `racetrace lesson NAME`: the list or the check, or the window on the lesson.
 int dispatchLesson(Arguments& args) {
     if (args.lesson.list || args.lesson.check) return lessonCommand(args.lesson);
-    if (!lessonToOpen(args.lesson.name)) return kExitUsage;
+    if (!lessonToOpen(args.lesson)) return kExitUsage;
 #ifdef RACETRACE_HAVE_GUI
     args.gui.lesson = args.lesson.name;
-    args.gui.lecture = true;
+    if (!args.lesson.challenge.empty())
+        args.gui.challenge = args.lesson.challenge; // a student's exercise: the normal screen
+    else
+        args.gui.lecture = true;
     return runGui(args.gui);
 #else
     printError("this racetrace was built without the window; try: racetrace lesson " + args.lesson.name + " --list");

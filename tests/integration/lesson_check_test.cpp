@@ -97,6 +97,10 @@ TEST_CASE("lesson: bad names and files get one sentence and exit 2", "[lesson]")
     CHECK(broken.exitCode == 2);
     CHECK_THAT(broken.err, Catch::Contains(path + ":4: missing or empty 'section'"));
     CHECK(nonEmptyLines(broken.err).size() == 1);
+    const CliResult challenge = runCli({"lesson", "ipc", "--challenge", "fly"});
+    CHECK(challenge.exitCode == 2);
+    CHECK_THAT(challenge.err,
+               Catch::Contains("the lesson ipc has no challenge called 'fly' (it has: flag-both-inside,"));
 }
 
 } // namespace racetrace::testing

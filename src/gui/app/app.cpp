@@ -30,7 +30,9 @@ App::App(std::unique_ptr<PlatformWindow> window, const GuiOptions& options)
     if (m_settings.lecture) showLectureLayout(true);
     m_memory.visible = m_settings.showMemory;
     m_code.visible = m_settings.showCode;
-    if (options.lesson) {
+    if (options.lesson && options.challenge) {
+        openChallengeNamed(*options.lesson, *options.challenge);
+    } else if (options.lesson) {
         openLesson(*options.lesson); // its first step runs instead of the demo
     } else if (options.traceFile) {
         m_session.startLoad(*options.traceFile);
@@ -358,7 +360,9 @@ void App::drawLayout(ViewContext& context, float top) {
     const float runHeight = std::floor(height * runFraction);
     place(m_runPanel, ImVec2(0, top), ImVec2(leftWidth, runHeight));
     // A lesson's text takes the findings' place: their sentence is on the status line.
-    if (m_lesson.isOpen())
+    if (m_challenge.isOpen())
+        drawChallengePanel(context, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
+    else if (m_lesson.isOpen())
         drawLessonPanel(context, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
     else
         place(m_findings, ImVec2(0, top + runHeight), ImVec2(leftWidth, height - runHeight));
@@ -431,6 +435,7 @@ void App::frame() {
     ViewContext context = makeContext();
     handleKeys(context);
     pollLesson(context);
+    pollChallenge(context);
 
     drawMenuBar(context);
     const float menuHeight = ImGui::GetFrameHeight();

@@ -8,6 +8,7 @@
 #include "gui/app/platform_window.hpp"
 #include "gui/app/settings_store.hpp"
 #include "gui/layout_report.hpp"
+#include "gui/panels/challenge_panel.hpp"
 #include "gui/panels/code_view.hpp"
 #include "gui/panels/comparison_view.hpp"
 #include "gui/panels/file_browser.hpp"
@@ -108,6 +109,19 @@ class App final : public AppCommands {
     void lessonRunShown();
     void drawLessonPanel(ViewContext& context, ImVec2 pos, ImVec2 size);
     void drawLessonMenu();
+    /// The built-in lessons, parsed once (the menu lists their challenges).
+    const std::vector<Lesson>& builtinLessons();
+
+    // Challenges (app_challenge.cpp): step mode with a goal, decided after every step.
+    void openChallenge(const LessonChallenge& challenge);
+    /// `racetrace lesson NAME --challenge C`.
+    void openChallengeNamed(const std::string& lesson, const std::string& challenge);
+    void startChallengeTry(ViewContext& context);
+    void pollChallenge(ViewContext& context);
+    /// The goal reached: the counter stops, the best score is saved at once.
+    void winChallenge();
+    void drawChallengePanel(ViewContext& context, ImVec2 pos, ImVec2 size);
+    void drawChallengeMenu();
 
     std::unique_ptr<PlatformWindow> m_window;
     Settings m_settings;
@@ -134,9 +148,14 @@ class App final : public AppCommands {
     /// What the lesson waits for before its step counts as shown.
     enum class LessonWait : std::uint8_t { Nothing, Run, Steps, Comparison };
     LessonWait m_lessonWait = LessonWait::Nothing;
-    std::optional<ReplayOutcome> m_replay; ///< the last replay: its document and what it found
-    bool m_comparing = false;              ///< the comparison replaces every panel below the status line
-    bool m_demoPending = false;            ///< the start-up demo runs: its document will not set the knobs
+    std::optional<std::vector<Lesson>> m_builtinLessons;
+    ChallengePanel m_challenge;
+    bool m_challengeStartPending = false;
+    bool m_challengeTryOver = false;                ///< this try failed: counted once
+    const TraceDocument* m_challengeSeen = nullptr; ///< the live trace last judged
+    std::optional<ReplayOutcome> m_replay;          ///< the last replay: its document and what it found
+    bool m_comparing = false;                       ///< the comparison replaces every panel below the status line
+    bool m_demoPending = false;                     ///< the start-up demo runs: its document will not set the knobs
 
     std::string m_message;
     bool m_messageIsError = false;

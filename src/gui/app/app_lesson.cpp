@@ -28,6 +28,7 @@ void App::openLesson(const std::string& name) {
         showMessage(lesson.error(), true);
         return;
     }
+    m_challenge.close();
     m_lesson.open(std::move(*lesson));
     goToLessonStep(0);
 }
@@ -133,10 +134,10 @@ void App::drawLessonPanel(ViewContext& context, ImVec2 pos, ImVec2 size) {
 
 void App::drawLessonMenu() {
     if (!ImGui::BeginMenu("Lesson")) return;
-    for (const auto& builtin : builtinLessonTexts())
-        if (ImGui::MenuItem(("Start the " + std::string(builtin.name) + " lesson").c_str())) {
+    for (const Lesson& lesson : builtinLessons())
+        if (ImGui::MenuItem(("Start: " + lesson.title).c_str())) {
             if (!m_settings.lecture) setLecture(true);
-            openLesson(builtin.name);
+            openLesson(lesson.name);
         }
     ImGui::Separator();
     const bool open = m_lesson.isOpen();
@@ -145,6 +146,8 @@ void App::drawLessonMenu() {
     if (ImGui::MenuItem("Previous step", "Page Up", false, open && m_lesson.index() > 0))
         goToLessonStep(m_lesson.index() - 1);
     if (ImGui::MenuItem("Close the lesson", nullptr, false, open)) m_lesson.close();
+    ImGui::Separator();
+    drawChallengeMenu();
     ImGui::EndMenu();
 }
 

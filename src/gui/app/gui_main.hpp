@@ -11,6 +11,7 @@ struct GuiOptions {
     std::optional<std::string> traceFile; ///< open this instead of running the demo
     bool lecture = false;                 ///< start in lecture mode
     std::optional<std::string> lesson;    ///< present this lesson from step 1 (`racetrace lesson NAME`)
+    std::optional<std::string> challenge; ///< instead, open this challenge of the lesson
     int width = 0;                        ///< 0: the monitor's work area
     int height = 0;                       ///< 0: the monitor's work area
 };

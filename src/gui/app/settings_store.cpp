@@ -55,6 +55,7 @@ Settings loadSettings() {
     read("showMemory", settings.showMemory);
     read("showCode", settings.showCode);
     read("recentFiles", settings.recentFiles);
+    read("challengeBest", settings.challengeBest);
     if (settings.recentFiles.size() > Settings::kMaxRecent) settings.recentFiles.resize(Settings::kMaxRecent);
     read("scenario", settings.lastRun.scenario);
     read("workers", settings.lastRun.workers);
@@ -85,6 +86,7 @@ Result<void> saveSettings(const Settings& settings) {
         {"showMemory", settings.showMemory},
         {"showCode", settings.showCode},
         {"recentFiles", settings.recentFiles},
+        {"challengeBest", settings.challengeBest},
         {"scenario", settings.lastRun.scenario},
         {"workers", settings.lastRun.workers},
         {"iterations", settings.lastRun.iterations},

@@ -8,6 +8,8 @@
 #include "lab/run_options.hpp"
 #include "trace/trace.hpp"
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,8 @@ struct Settings {
     bool showCode = true;
     std::vector<std::string> recentFiles; ///< newest first, at most kMaxRecent
     RunOptions lastRun;                   ///< what the run panel shows at start
+    /// Per challenge (its stable name), the fewest steps it was won in.
+    std::map<std::string, std::uint64_t> challengeBest;
 
     static constexpr std::size_t kMaxRecent = 8;
     void addRecent(const std::string& path);

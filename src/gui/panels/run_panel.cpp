@@ -94,6 +94,14 @@ std::size_t RunPanel::stepsTaken() const {
     return m_step != nullptr ? m_step->stepsTaken() : 0;
 }
 
+bool RunPanel::stepsDone() const {
+    return m_step != nullptr && m_step->done();
+}
+
+bool RunPanel::stepsRanFreely() const {
+    return m_step != nullptr && m_step->ranFreely();
+}
+
 bool RunPanel::animating() const {
     return m_step != nullptr && m_step->playingDemo();
 }

@@ -40,6 +40,10 @@ class RunPanel : public View {
     bool stepping() const { return m_step != nullptr; }
     /// Steps taken in step mode (0 when not stepping).
     std::size_t stepsTaken() const;
+    /// In step mode, no worker can be stepped any more (see StepPanel::done).
+    bool stepsDone() const;
+    /// In step mode, the workers were let run freely (what they did then was not stepped).
+    bool stepsRanFreely() const;
     /// True while something moves on its own (the step demo plays): keep drawing.
     bool animating() const;
     /// Picks the built-in scenario of the shown run and (`knobsToo`) sets the

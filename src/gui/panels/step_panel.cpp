@@ -219,4 +219,11 @@ void StepPanel::drawKillButton(ViewContext& context, bool demo) {
     ImGui::EndDisabled();
 }
 
+bool StepPanel::done() const {
+    if (m_session->ranFreely()) return true;
+    for (std::uint32_t worker = 0; worker < m_session->workers(); ++worker)
+        if (m_session->next(worker)) return false;
+    return true;
+}
+
 } // namespace racetrace

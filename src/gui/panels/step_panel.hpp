@@ -26,6 +26,9 @@ class StepPanel {
     bool playingDemo() const { return !m_demo.empty(); }
     /// Steps taken so far (after running freely: those before it).
     std::size_t stepsTaken() const { return m_session->schedule().size(); }
+    /// No worker can be stepped any more: all finished or blocked, or they ran freely.
+    bool done() const;
+    bool ranFreely() const { return m_session->ranFreely(); }
     /// Clears the per-worker next accesses step mode put into the ViewState.
     static void clearState(ViewState& state);
 
