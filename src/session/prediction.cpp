@@ -33,6 +33,28 @@ std::optional<Prediction> counterQuestion(const ScenarioInfo& info, const RunSet
     return std::nullopt;
 }
 
+/// "counter = 600 as expected", and what decided it. A right counter does
+/// not mean there was no race: with a narrow window two workers are often
+/// inside at once without losing an update, and the bare sentence under
+/// "Not this time" would teach that the flag works.
+std::string exactCounterFact(const InvariantResult& result, const TraceDocument& document) {
+    const std::uint64_t overlaps = document.analysis.count(FindingKind::Overlap);
+    const Trace& trace = document.trace;
+    if (overlaps == 0) {
+        const bool entered = std::any_of(trace.events.begin(), trace.events.end(),
+                                         [](const Event& e) { return e.kind == EventKind::CsEnter; });
+        if (!entered || trace.droppedTotal() > 0) return result.sentence; // nothing to say about who was inside
+        std::string sentence = result.sentence;                           // "counter = 600 as expected."
+        if (sentence.ends_with('.')) sentence.pop_back();
+        return sentence + ": no two were inside the critical section at once.";
+    }
+    return trace.scenario.variables.at(result.invariant.variable).name + " = " + groupedNumber(result.actual) +
+           ", as expected, but " + (trace.settings.workers == 2 ? "both were" : "two were") +
+           " inside the critical section together " +
+           (overlaps == 1 ? std::string("once") : countOf(overlaps, "time", "times")) +
+           ": the race was there, it just lost no update this time.";
+}
+
 } // namespace
 
 std::optional<Prediction> predictionFor(const RunOptions& options) {
@@ -58,7 +80,7 @@ Reveal revealOf(const Prediction& prediction, const TraceDocument& document) {
             return r.invariant.variable == prediction.variable;
         });
         if (result == invariants.end()) return {-1, "The run did not check the counter."};
-        reveal.fact = result->sentence;
+        reveal.fact = result->holds ? exactCounterFact(*result, document) : result->sentence;
         reveal.correct = result->actual == result->invariant.expected  ? 0
                          : result->actual < result->invariant.expected ? 1
                                                                        : 2;
