@@ -28,7 +28,8 @@ enum class LessonMode : std::uint8_t {
 /// What the window frames once the step's run is shown.
 struct LessonPoint {
     std::optional<std::string> finding;  ///< a finding kind's name ("overlap"): the first one is selected
-    std::optional<std::string> variable; ///< named in the panel ("watch Y")
+    std::optional<std::string> variable; ///< a variable or channel, named in the panel ("watch Y")
+    bool channel = false;                ///< `variable` names a pipe or queue (a lane, not a Memory row)
     std::optional<std::uint32_t> worker; ///< a lane, named in the panel ("watch B")
     bool eventOrder = false;             ///< the event-order axis instead of real time
 };

@@ -197,6 +197,7 @@ LessonPoint point(const toml::table& step, const RunOptions& options) {
         if (!scenario->info.findVariable(name) && !scenario->info.findChannel(name))
             throw LessonParseError{lineOf(*node), "'" + name + "' is no variable or channel of " + options.scenario};
         out.variable = name;
+        out.channel = !scenario->info.findVariable(name).has_value();
     }
     if (const auto* node = table->get("worker")) {
         const auto name = node->value<std::string>().value_or("");

@@ -52,6 +52,12 @@ TEST_CASE("lesson: the built-in ipc lesson walks the lecture notes in order", "[
     CHECK(modeCount(LessonMode::Compare) == 1);
     CHECK(modeCount(LessonMode::HowOften) == 1);
     CHECK(lesson->steps.back().mode == LessonMode::HowOften);
+    // The queue step points at the queue Q: a channel's lane, not a Memory row.
+    const auto queue = std::ranges::find_if(lesson->steps, [](const LessonStep& step) {
+        return step.options.scenario == "mq-blocking" && step.point.variable == "Q";
+    });
+    REQUIRE(queue != lesson->steps.end());
+    CHECK(queue->point.channel);
 }
 
 TEST_CASE("lesson: the ipc lesson's challenges keep their names and say why the impossible ones are", "[lesson]") {
@@ -111,6 +117,7 @@ TEST_CASE("lesson: a good step gets its scenario knobs point and question", "[le
     CHECK(step.options.kill->entry == 2);
     CHECK(step.point.finding == "overlap");
     CHECK(step.point.variable == "Y");
+    CHECK_FALSE(step.point.channel);
     CHECK(step.point.worker == 1u);
     CHECK(step.point.eventOrder);
     REQUIRE(step.question.has_value());

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace racetrace {
 
@@ -24,6 +25,16 @@ void wrapped(const ViewContext& context, ImFont* font, ImU32 colour, const std::
 /// A button as wide as the panel: a choice reads (and is hit) from afar.
 bool wideButton(const std::string& label) {
     return ImGui::Button(label.c_str(), ImVec2(ImGui::GetContentRegionAvail().x, 0.0f));
+}
+
+/// "Watch Y and B's lane.": what the step points at besides the finding it selects.
+std::string watchWords(const LessonPoint& point) {
+    std::vector<std::string> parts;
+    if (point.variable)
+        parts.push_back(point.channel ? "the lane of " + *point.variable : *point.variable + " in Memory");
+    if (point.worker) parts.push_back(workerName(*point.worker) + "'s lane");
+    if (parts.empty()) return {};
+    return "Watch " + parts[0] + (parts.size() > 1 ? " and " + parts[1] : "") + ".";
 }
 
 } // namespace
@@ -67,6 +78,10 @@ LessonPanel::Action LessonPanel::draw(ViewContext& context) {
     wrapped(context, theme.largeFont(), palette.text, step().title, "lesson-title");
     ImGui::Spacing();
     wrapped(context, theme.regularFont(), palette.text, step().text, "lesson-text");
+    if (const std::string watch = watchWords(step().point); !watch.empty()) {
+        ImGui::Spacing();
+        wrapped(context, theme.regularFont(), palette.text, watch, "lesson-watch");
+    }
     if (step().mode == LessonMode::Step) {
         std::string order;
         for (std::uint32_t worker : step().schedule)
