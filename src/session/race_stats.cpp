@@ -184,9 +184,23 @@ void addRun(PointSums& sums, const Trace& trace, bool traced) {
 
 } // namespace
 
-Result<StatsReport> runStats(const StatsPlan& plan, const std::atomic<bool>& stop, const StatsProgress& progress) {
+bool StatsReport::complete(const StatsPoint& point) const {
+    if (runsPerPoint == 0) return true;
+    if (point.traced.runs < runsPerPoint) return false;
+    return !untracedToo || (point.untraced && point.untraced->runs >= runsPerPoint);
+}
+
+StatsReport plannedReport(const StatsPlan& plan) {
     StatsReport report;
     report.knob = plan.sweep.knob;
+    report.values = plan.sweep.values;
+    report.runsPerPoint = plan.runs;
+    report.untracedToo = plan.untracedToo;
+    return report;
+}
+
+Result<StatsReport> runStats(const StatsPlan& plan, const std::atomic<bool>& stop, const StatsProgress& progress) {
+    StatsReport report = plannedReport(plan);
     const std::uint64_t total = plan.sweep.values.size() * std::uint64_t{plan.runs} * (plan.untracedToo ? 2u : 1u);
     const auto start = std::chrono::steady_clock::now();
     for (const std::string& value : plan.sweep.values) {

@@ -26,16 +26,17 @@ enum class SweepKnob : std::uint8_t { WindowNs, Workers, Pin, Iterations, Messag
 
 struct SweepKnobInfo {
     SweepKnob knob;
-    std::string_view name; ///< what --sweep takes before '=' (stable): "window-ns"
-    std::string_view unit; ///< after a value in a sentence: " workers", " pinning" (a window has its own words)
+    std::string_view name;  ///< what --sweep takes before '=' (stable): "window-ns"
+    std::string_view unit;  ///< after a value in a sentence: " workers", " pinning" (a window has its own words)
+    std::string_view title; ///< for people, under a plot's axis or in a menu: "race window (ns)"
 };
 
 inline constexpr std::array<SweepKnobInfo, 5> kSweepKnobs = {{
-    {SweepKnob::WindowNs, "window-ns", ""},
-    {SweepKnob::Workers, "workers", " workers"},
-    {SweepKnob::Pin, "pin", " pinning"},
-    {SweepKnob::Iterations, "iterations", " iterations"},
-    {SweepKnob::MessageBytes, "message-bytes", "-byte messages"},
+    {SweepKnob::WindowNs, "window-ns", "", "race window (ns)"},
+    {SweepKnob::Workers, "workers", " workers", "workers"},
+    {SweepKnob::Pin, "pin", " pinning", "pinning to CPUs"},
+    {SweepKnob::Iterations, "iterations", " iterations", "iterations per worker"},
+    {SweepKnob::MessageBytes, "message-bytes", "-byte messages", "message size (bytes)"},
 }};
 
 const SweepKnobInfo& sweepKnobInfo(SweepKnob knob);
@@ -94,10 +95,21 @@ struct StatsReport {
     std::uint64_t iterations = 0; ///< per worker, as the first run resolved them (unless swept)
     SweepKnob knob = SweepKnob::WindowNs;
     std::vector<StatsPoint> points; ///< those begun, in the sweep's order
+    /// Every value of the sweep, run or not, so that a plot can give each its
+    /// place before its runs begin (empty: only `points` are known).
+    std::vector<std::string> values;
+    std::uint32_t runsPerPoint = 0; ///< as planned (0: not known, every point counts as complete)
+    bool untracedToo = false;       ///< each point is also run with recording off
     std::uint64_t runsDone = 0;
     bool stopped = false; ///< stopped before the end (Ctrl-C, Stop): the points hold what was done
     double seconds = 0.0; ///< wall time of all the runs
+
+    /// All the runs planned for `point` are done (its rate will not move).
+    bool complete(const StatsPoint& point) const;
 };
+
+/// The report of `plan` before any run: its knob, values and runs per point.
+StatsReport plannedReport(const StatsPlan& plan);
 
 /// Told after each run: runs done, runs in all.
 using StatsProgress = std::function<void(std::uint64_t done, std::uint64_t total, const StatsReport& sofar)>;

@@ -90,16 +90,30 @@ std::string statsReading(const StatsReport& report) {
     const auto rate = [](const StatsPoint& p) { return p.traced.rate(); };
     const auto [least, most] = std::minmax_element(
         points.begin(), points.end(), [&](const StatsPoint& a, const StatsPoint& b) { return rate(a) < rate(b); });
+    // While a point's runs go on, "1 of 1 runs" would read as its result:
+    // it says "so far" until they are done (or stopped, which the end says).
+    const auto sofar = [&](const StatsPoint& p) { return report.stopped || report.complete(p) ? "" : " so far"; };
     const auto part = [&](const StatsPoint& p) {
         return std::to_string(p.traced.races) + " of " + std::to_string(p.traced.runs);
     };
     const std::string end = report.stopped ? " (stopped early)." : ".";
-    if (rate(*most) == rate(*least) && points.size() > 1)
-        return report.scenario + " raced in " + part(*most) + " runs at each of the " + std::to_string(points.size()) +
-               " points" + end;
-    std::string sentence =
-        "With " + valueText(report.knob, most->value) + " " + report.scenario + " raced in " + part(*most) + " runs";
-    if (most != least) sentence += "; with " + valueText(report.knob, least->value) + " in " + part(*least);
+    if (rate(*most) == rate(*least) && points.size() > 1) {
+        const bool going = std::any_of(points.begin(), points.end(), [&](const StatsPoint& p) { return *sofar(p); });
+        const std::string where =
+            " of the " + std::to_string(points.size()) + " points" + (going ? " so far" : "") + end;
+        const std::string each = " at each" + where;
+        const bool alike = std::all_of(points.begin(), points.end(), [&](const StatsPoint& p) {
+            return p.traced.runs == most->traced.runs && p.traced.races == most->traced.races;
+        });
+        if (alike) return report.scenario + " raced in " + part(*most) + " runs" + each;
+        // One point's 20 of 20 is not another's 3 of 3: say what is alike.
+        if (rate(*most) == 1.0) return report.scenario + " raced in every run" + each;
+        if (rate(*most) == 0.0) return report.scenario + " raced in no run at any" + where;
+    }
+    std::string sentence = "With " + valueText(report.knob, most->value) + " " + report.scenario + " raced in " +
+                           part(*most) + " runs" + sofar(*most);
+    if (most != least)
+        sentence += "; with " + valueText(report.knob, least->value) + " in " + part(*least) + sofar(*least);
     return sentence + end;
 }
 

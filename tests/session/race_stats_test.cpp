@@ -75,6 +75,45 @@ TEST_CASE("stats: the reading names the likeliest and the least likely point in 
     CHECK(statsReading(eight).starts_with("With an 8,000 ns race window"));
 }
 
+TEST_CASE("stats: a point whose runs go on reads as so far until all its runs are done", "[stats]") {
+    StatsPlan plan;
+    plan.sweep = {SweepKnob::WindowNs, {"0", "2000", "8000"}};
+    plan.runs = 50;
+    plan.untracedToo = true;
+    const StatsReport planned = plannedReport(plan);
+    CHECK(planned.values == std::vector<std::string>{"0", "2000", "8000"}); // every slot known before a run
+    CHECK(planned.points.empty());
+
+    StatsReport report = twoPoints();
+    report.values = planned.values;
+    report.runsPerPoint = 50;
+    CHECK(report.complete(report.points[0]));
+    report.points[1].traced.runs = 1;
+    report.points[1].traced.races = 1;
+    CHECK_FALSE(report.complete(report.points[1]));
+    CHECK(statsReading(report) == "With a 2,000 ns race window naive-flag raced in 1 of 1 runs so far; "
+                                  "with no race window in 9 of 50.");
+    report.stopped = true; // the end says so: no "so far"
+    CHECK(
+        statsReading(report) ==
+        "With a 2,000 ns race window naive-flag raced in 1 of 1 runs; with no race window in 9 of 50 (stopped early).");
+
+    report.stopped = false;
+    report.points[0].traced.races = 50; // 50 of 50 and 1 of 1: alike in rate only
+    CHECK(statsReading(report) == "naive-flag raced in every run at each of the 2 points so far.");
+    report.points[1].traced.races = 0;
+    report.points[0].traced.races = 0;
+    CHECK(statsReading(report) == "naive-flag raced in no run at any of the 2 points so far.");
+
+    report = twoPoints();
+    report.runsPerPoint = 50;
+    report.untracedToo = true; // traced runs done, the untraced ones not yet
+    CHECK_FALSE(report.complete(report.points[0]));
+    report.points[0].untraced = PointOutcome{};
+    report.points[0].untraced->runs = 50;
+    CHECK(report.complete(report.points[0]));
+}
+
 TEST_CASE("stats: the JSON has the points with their contract keys", "[stats]") {
     const nlohmann::json json = nlohmann::json::parse(statsJson(twoPoints()));
     REQUIRE(json.at("points").size() == 2);

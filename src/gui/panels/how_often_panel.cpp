@@ -7,7 +7,26 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace racetrace {
+
+namespace {
+
+/// Where the panel first appears: clear of the menu bar and the status line.
+void placeWindow(const ViewContext& context) {
+    // Below the menu bar and the status line at their tallest (three lines of
+    // the large font), where the sweep's reading is said when it ends: a
+    // panel centred on the screen covered its second line at 1280x720.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float top = ImGui::GetFrameHeight() + context.theme.largeFont()->FontSize * 3 + style.WindowPadding.y * 2 + 2;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float room = std::max(display.y - top, display.y * 0.5f);
+    ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y - room / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(display.x * 0.85f, room * 0.94f), ImGuiCond_Appearing);
+}
+
+} // namespace
 
 /// The runs on their own thread; the report so far under a mutex.
 struct HowOftenPanel::Job {
@@ -59,6 +78,7 @@ void HowOftenPanel::start(ViewContext& context, const RunOptions& base) {
     Job& job = *m_job;
     job.total = sweep->values.size() * static_cast<std::uint64_t>(m_runs) * (m_untracedToo ? 2u : 1u);
     StatsPlan plan{base, std::move(*sweep), static_cast<std::uint32_t>(m_runs), m_untracedToo};
+    job.report = plannedReport(plan); // every value has its place on the plot before the first run ends
     job.thread = std::jthread([&job, plan = std::move(plan)] {
         auto report = runStats(plan, job.stop, [&job](std::uint64_t, std::uint64_t, const StatsReport& sofar) {
             const std::lock_guard lock(job.mutex);
@@ -86,11 +106,11 @@ void HowOftenPanel::announceEnd(ViewContext& context) {
 
 void HowOftenPanel::drawControls(ViewContext& context, const RunOptions& base) {
     const float font = ImGui::GetFontSize();
-    ImGui::SetNextItemWidth(font * 9);
-    const std::string current(kSweepKnobs[static_cast<std::size_t>(m_knob)].name);
+    ImGui::SetNextItemWidth(font * 11); // "iterations per worker"
+    const std::string current(kSweepKnobs[static_cast<std::size_t>(m_knob)].title);
     if (ImGui::BeginCombo("##knob", current.c_str())) {
         for (std::size_t k = 0; k < kSweepKnobs.size(); ++k)
-            if (ImGui::Selectable(std::string(kSweepKnobs[k].name).c_str(), static_cast<int>(k) == m_knob))
+            if (ImGui::Selectable(std::string(kSweepKnobs[k].title).c_str(), static_cast<int>(k) == m_knob))
                 m_knob = static_cast<int>(k);
         ImGui::EndCombo();
     }
@@ -114,9 +134,7 @@ void HowOftenPanel::drawControls(ViewContext& context, const RunOptions& base) {
 
 void HowOftenPanel::draw(ViewContext& context, const RunOptions& base) {
     if (!m_open) return;
-    const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(display.x * 0.85f, display.y * 0.8f), ImGuiCond_Appearing);
+    placeWindow(context);
     if (!ImGui::Begin("How often?", &m_open, ImGuiWindowFlags_NoCollapse)) {
         ImGui::End();
         return;
