@@ -57,3 +57,36 @@ TEST_CASE("Ctrl+E exports the shown trace as Chrome JSON beside it and says what
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
 }
+
+TEST_CASE("Ctrl+E onto an existing file asks Replace first and writes nothing until it is answered",
+          "[window][files]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "500"}, false);
+    const fs::path exported = dir / "racy.json";
+    std::ofstream(exported) << "an older export\n";
+    XvfbServer server;
+    GuiApp app(server, {"gui", trace.string()}, "replace");
+    app.waitForTraceShown(trace);
+
+    app.key("ctrl+e"); // the name field holds "racy.json", which exists
+    std::this_thread::sleep_for(300ms);
+    app.key("Return"); // asks instead of writing
+    std::this_thread::sleep_for(1s);
+    app.screenshot("replace question");
+    CHECK(readFile(exported) == "an older export\n");
+    app.key("Escape"); // back to the name: still nothing written
+    std::this_thread::sleep_for(500ms);
+    CHECK(readFile(exported) == "an older export\n");
+    CHECK(app.stdoutText().find(" to " + exported.string()) == std::string::npos);
+
+    app.key("Return"); // asks again
+    std::this_thread::sleep_for(500ms);
+    CHECK(readFile(exported) == "an older export\n");
+    app.key("Return"); // Replace
+    app.waitForOutput(" to " + exported.string() + " (");
+    std::ifstream in(exported);
+    const nlohmann::json chrome = nlohmann::json::parse(in);
+    CHECK(chrome.at("traceEvents").size() > 500);
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}

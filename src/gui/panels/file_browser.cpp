@@ -7,26 +7,18 @@
 
 #include <algorithm>
 #include <system_error>
+#include <utility>
 
 namespace racetrace {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string sizeText(std::uintmax_t bytes) {
-    if (bytes < 10'000) return groupedNumber(static_cast<std::int64_t>(bytes)) + " B";
-    if (bytes < 10'000'000) return groupedNumber(static_cast<std::int64_t>(bytes / 1000)) + " kB";
-    return groupedNumber(static_cast<std::int64_t>(bytes / 1'000'000)) + " MB";
-}
-
-} // namespace
 
 void FileBrowser::show(Purpose purpose, const fs::path& start, std::string extension, std::string title) {
     m_purpose = purpose;
     m_extension = std::move(extension);
     m_title = std::move(title);
     m_opening = true;
+    m_replacing.reset();
     std::error_code error;
     const fs::path absolute = fs::absolute(start.empty() ? fs::path(".") : start, error);
     if (fs::is_directory(absolute, error)) {
@@ -97,7 +89,7 @@ bool FileBrowser::drawListing() {
             chosen = ImGui::IsMouseDoubleClicked(0);
         }
         if (!entry.folder) {
-            const std::string size = sizeText(entry.bytes);
+            const std::string size = fileSize(entry.bytes); // as the status line says it
             ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(size.c_str()).x);
             ImGui::TextDisabled("%s", size.c_str());
         }
@@ -111,6 +103,50 @@ const char* FileBrowser::title() const {
     return m_purpose == Purpose::Open ? "Open trace" : "Save trace as";
 }
 
+std::optional<std::string> FileBrowser::drawActions(bool chosen) {
+    std::optional<std::string> result;
+    const char* action = m_purpose == Purpose::Open ? "Open" : "Save";
+    if ((ImGui::Button(action) || chosen) && !m_name.empty()) {
+        const std::string path = chosenPath();
+        std::error_code error;
+        // Saving over a file loses it: the browser asks first (an export
+        // names its file after the trace, so Enter alone would overwrite).
+        if (m_purpose == Purpose::Save && std::filesystem::exists(path, error)) {
+            m_replacing = path;
+            return std::nullopt;
+        }
+        result = path;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    // No key repeat: an Esc that answered "Replace?" and is still held must not close the browser.
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+        ImGui::CloseCurrentPopup();
+    if (m_purpose == Purpose::Open) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(or drop a file onto the window)");
+    }
+    return result;
+}
+
+std::optional<std::string> FileBrowser::drawReplaceQuestion() {
+    const std::string name = fs::path(*m_replacing).filename().string();
+    ImGui::TextWrapped("Replace %s? It exists already; saving writes over it.", name.c_str());
+    // Enter confirms (the name was chosen with Enter; a held key does not
+    // repeat here), Esc goes back to the name.
+    if (ImGui::Button("Replace (Enter)") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false)) {
+        std::optional<std::string> result = std::exchange(m_replacing, std::nullopt);
+        ImGui::CloseCurrentPopup();
+        return result;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel (Esc)") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+        m_replacing.reset();
+        m_focusName = true; // back to the name, ready for another
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> FileBrowser::draw(const std::vector<std::string>& recentFiles) {
     if (m_opening) {
         ImGui::OpenPopup(title());
@@ -122,6 +158,7 @@ std::optional<std::string> FileBrowser::draw(const std::vector<std::string>& rec
     if (!ImGui::BeginPopupModal(title(), nullptr)) return std::nullopt;
     std::optional<std::string> result;
     ImGui::TextDisabled("%s", m_folder.string().c_str());
+    const std::string before = m_name;
     bool chosen = drawListing();
     if (m_purpose == Purpose::Open && !recentFiles.empty()) {
         ImGui::TextDisabled("Recent:");
@@ -131,19 +168,14 @@ std::optional<std::string> FileBrowser::draw(const std::vector<std::string>& rec
                 chosen = ImGui::IsMouseDoubleClicked(0);
             }
     }
-    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 6);
-    chosen |= ImGui::InputText("file name", &m_name, ImGuiInputTextFlags_EnterReturnsTrue);
-    const char* action = m_purpose == Purpose::Open ? "Open" : "Save";
-    if ((ImGui::Button(action) || chosen) && !m_name.empty()) {
-        result = chosenPath();
-        ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
-    if (m_purpose == Purpose::Open) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(or drop a file onto the window)");
+    if (m_name != before) m_replacing.reset(); // another file picked: the question was about the last one
+    if (m_replacing) {
+        result = drawReplaceQuestion();
+    } else {
+        if (ImGui::IsWindowAppearing() || std::exchange(m_focusName, false)) ImGui::SetKeyboardFocusHere();
+        ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 6);
+        chosen |= ImGui::InputText("file name", &m_name, ImGuiInputTextFlags_EnterReturnsTrue);
+        result = drawActions(chosen);
     }
     ImGui::EndPopup();
     return result;

@@ -22,7 +22,8 @@ class FileBrowser {
     /// one that extension; `title` names what is saved (an export).
     void show(Purpose purpose, const std::filesystem::path& start, std::string extension = ".rtrace",
               std::string title = {});
-    /// Draws the dialog while it is open; returns the chosen path once.
+    /// Draws the dialog while it is open; returns the chosen path once (to
+    /// save over a file that exists, only after "Replace NAME?" is answered).
     std::optional<std::string> draw(const std::vector<std::string>& recentFiles);
 
   private:
@@ -38,6 +39,11 @@ class FileBrowser {
     std::string chosenPath() const;
     /// The folder's listing; true when an entry was double-clicked (chosen).
     bool drawListing();
+    /// The name field's buttons; the path once chosen (`chosen`: Enter or a
+    /// double-click), unless it would save over a file: then it asks first.
+    std::optional<std::string> drawActions(bool chosen);
+    /// "Replace NAME?" for m_replacing: the path once Replace is pressed.
+    std::optional<std::string> drawReplaceQuestion();
     const char* title() const;
 
     Purpose m_purpose = Purpose::Open;
@@ -47,7 +53,9 @@ class FileBrowser {
     std::string m_extension = ".rtrace";
     std::string m_title; ///< empty: "Open trace" or "Save trace as"
     std::vector<Entry> m_entries;
-    std::string m_folderError; ///< why the folder could not be listed, if it could not
+    std::string m_folderError;              ///< why the folder could not be listed, if it could not
+    std::optional<std::string> m_replacing; ///< a chosen path that exists: asking before writing over it
+    bool m_focusName = false;               ///< give the name field the keyboard at the next draw
 };
 
 } // namespace racetrace
