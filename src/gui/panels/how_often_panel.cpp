@@ -65,7 +65,7 @@ StatsReport HowOftenPanel::latest() const {
     return m_job->report;
 }
 
-void HowOftenPanel::start(ViewContext& context, const RunOptions& base) {
+void HowOftenPanel::start(const RunOptions& base) {
     const SweepKnobInfo& knob = kSweepKnobs[static_cast<std::size_t>(m_knob)];
     auto sweep = parseSweep(std::string(knob.name) + "=" + m_values[static_cast<std::size_t>(m_knob)], base);
     if (!sweep) {
@@ -91,7 +91,6 @@ void HowOftenPanel::start(ViewContext& context, const RunOptions& base) {
             job.failure = report.error();
         job.done = true;
     });
-    (void)context;
 }
 
 void HowOftenPanel::announceEnd(ViewContext& context) {
@@ -127,7 +126,7 @@ void HowOftenPanel::drawControls(ViewContext& context, const RunOptions& base) {
     if (busy()) {
         if (ImGui::Button("Stop")) stop();
     } else if (ImGui::Button("Run the sweep")) {
-        start(context, base);
+        start(base);
     }
     noteItem(context, "how-often-run");
 }

@@ -35,7 +35,7 @@ class HowOftenPanel {
 
   private:
     void drawControls(ViewContext& context, const RunOptions& base);
-    void start(ViewContext& context, const RunOptions& base);
+    void start(const RunOptions& base);
     /// Once the runs have ended: the reading (or why they failed) on the status line.
     void announceEnd(ViewContext& context);
     /// The latest report (a copy: the runs add to it on their own thread).
