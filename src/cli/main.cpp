@@ -3,6 +3,7 @@
 // is slow to compile).
 #include "cli/commands.hpp"
 #include "cli/huge_pages.hpp"
+#include "ipc/output_file.hpp"
 #include "lab/worker_main.hpp"
 #include "racetrace/version.hpp"
 #include "session/trace_export.hpp"
@@ -19,6 +20,11 @@
 
 namespace racetrace {
 namespace {
+
+/// A file to write may not be named "": `-o ''` would otherwise quietly mean "do not save".
+const CLI::Validator
+    kFileName([](std::string& name) { return name.empty() ? std::string("the file name is empty") : std::string(); },
+              "FILE");
 
 void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     command.add_option("--scenario,-s", run.options.scenario, "built-in scenario name or a .toml file")
@@ -69,7 +75,7 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     // overflow for certain (tests/golden/dropped-events.rtrace). A power of two
     // >= 4; validateRunOptions refuses anything else; 0 lets the run choose.
     command.add_option("--ring-events", run.options.ringCapacity, "events per worker ring (tests only)")->group("");
-    command.add_option("--out,-o", run.out, "save the trace to this .rtrace file");
+    command.add_option("--out,-o", run.out, "save the trace to this .rtrace file")->check(kFileName);
     auto* noTraceFlag =
         command.add_flag("--no-trace", noTrace, "run the same programs with recording off (observer effect)");
     command
@@ -85,6 +91,18 @@ std::string oneSentenceFailure(const CLI::App*, const CLI::Error& error) {
     std::string message = error.what();
     if (!message.empty() && message.back() != '.') message += '.';
     return "racetrace: " + message + " See 'racetrace --help'.\n";
+}
+
+/// Every file the command will write, checked before any work: a bad name
+/// wastes no run (ipc/output_file.hpp says what a good one is).
+bool outputsWritable(std::initializer_list<const std::string*> paths) {
+    for (const std::string* path : paths)
+        if (!path->empty())
+            if (auto usable = checkOutputPath(*path); !usable) {
+                printError(usable.error());
+                return false;
+            }
+    return true;
 }
 
 /// `racetrace FILE`: only a file that is there is opened, so a mistyped
@@ -127,7 +145,7 @@ void addFileCommands(CLI::App& app, Arguments& args) {
     args.scenariosApp = app.add_subcommand("scenarios", "list the built-in scenarios");
     args.replayApp = app.add_subcommand("replay", "re-run new processes forcing a saved trace's order of accesses");
     args.replayApp->add_option("file", args.replay.path, "the .rtrace file to replay")->required();
-    args.replayApp->add_option("--out,-o", args.replay.out, "save the replayed trace");
+    args.replayApp->add_option("--out,-o", args.replay.out, "save the replayed trace")->check(kFileName);
     args.replayApp->add_flag("--json", args.replay.json, "print one JSON object instead of text");
     args.exportApp = app.add_subcommand("export", "write a saved trace for other tools: Perfetto / Chrome JSON or CSV");
     args.exportApp->add_option("file", args.exportTo.path, "the .rtrace file")->required();
@@ -230,7 +248,7 @@ void addWindowCommands(CLI::App& app, Arguments& args) {
     args.guiApp->add_flag("--lecture", args.gui.lecture, "start in lecture mode (large text, light theme, fullscreen)");
     auto* render = app.add_subcommand("render", "draw a trace's timeline and findings into a PNG (no display needed)");
     render->add_option("file", args.renderPath, "the .rtrace file")->required();
-    render->add_option("--out,-o", args.render.outPath, "the PNG to write")->capture_default_str();
+    render->add_option("--out,-o", args.render.outPath, "the PNG to write")->capture_default_str()->check(kFileName);
     render->add_option("--width", args.render.width, "picture width in pixels")
         ->check(CLI::Range(320, 8192))
         ->capture_default_str();
@@ -259,16 +277,18 @@ int dispatch(Arguments& args) {
         return kExitUsage;
     }
     args.run.options.traceEnabled = !args.noTrace;
-    if (*args.runApp) return runCommand(args.run);
+    if (*args.runApp) return outputsWritable({&args.run.out}) ? runCommand(args.run) : kExitUsage;
     if (*args.infoApp) return infoCommand(args.infoPath, args.infoJson);
     if (*args.scenariosApp) return scenariosCommand();
-    if (*args.replayApp) return replayCommand(args.replay);
+    if (*args.replayApp) return outputsWritable({&args.replay.out}) ? replayCommand(args.replay) : kExitUsage;
     if (*args.compareApp) return compareCommand(args.compare);
     if (*args.exportApp) return exportCommand(args.exportTo);
-    if (*args.statsApp) return statsCommand(args.stats);
+    if (*args.statsApp)
+        return outputsWritable({&args.stats.csv, &args.stats.plot}) ? statsCommand(args.stats) : kExitUsage;
     if (*args.lessonApp) return dispatchLesson(args);
 #ifdef RACETRACE_HAVE_GUI
     if (*args.renderApp) {
+        if (!outputsWritable({&args.render.outPath})) return kExitUsage;
         args.render.lecture = !args.renderDark;
         args.render.axis = args.renderAxis == "order" ? TimeAxis::EventOrder : TimeAxis::RealTime;
         return renderCommand(args.renderPath, args.render);
@@ -315,5 +335,14 @@ int main(int argc, char** argv) {
         app.exit(error);
         return kExitUsage;
     }
-    return dispatch(args);
+    // The boundary: whatever a file, a name or the machine throws at us ends
+    // as one sentence and exit 1, never an abort.
+    try {
+        return dispatch(args);
+    } catch (const std::bad_alloc&) {
+        printError("ran out of memory.");
+    } catch (const std::exception& error) {
+        printError(std::string("stopped by an unexpected error: ") + error.what() + ".");
+    }
+    return kExitFailed;
 }

@@ -1,5 +1,7 @@
 #include "trace/rtrace_file.hpp"
 
+#include "ipc/output_file.hpp"
+
 #include "trace/rtrace_codec.hpp"
 #include "trace/rtrace_metadata.hpp"
 
@@ -328,17 +330,6 @@ bool readWhole(int fd, std::vector<std::uint8_t>& bytes, std::size_t& got, LoadC
     return true;
 }
 
-bool writeAll(int fd, const std::uint8_t* data, std::size_t count) {
-    std::size_t done = 0;
-    while (done < count) {
-        const ssize_t n = ::write(fd, data + done, count - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 } // namespace
 
 namespace {
@@ -407,22 +398,7 @@ Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size) {
 
 Result<void> saveRtrace(const Trace& trace, const std::string& path) {
     const std::vector<std::uint8_t> bytes = encodeRtrace(trace);
-    // Same directory as the target, so rename() stays on one file system and is atomic.
-    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-    FileDescriptor file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (file.get() < 0) return fail(errnoSentence("Cannot save " + path));
-    // fsync before rename: otherwise a power cut can leave the new name on empty data.
-    if (!writeAll(file.get(), bytes.data(), bytes.size()) || ::fsync(file.get()) != 0 || !file.close()) {
-        auto error = fail(errnoSentence("Cannot save " + path));
-        ::unlink(temporary.c_str());
-        return error;
-    }
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        auto error = fail(errnoSentence("Cannot save " + path));
-        ::unlink(temporary.c_str());
-        return error;
-    }
-    return {};
+    return writeFileSafely(path, bytes);
 }
 
 Result<Trace> loadRtrace(const std::string& path, LoadControl* control) {

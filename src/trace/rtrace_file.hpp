@@ -66,7 +66,8 @@ std::vector<std::uint8_t> encodeRtrace(const Trace& trace, std::uint32_t version
 /// Parses and validates a whole .rtrace file held in memory.
 Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size);
 
-/// Writes atomically (temporary file, then rename) so a crash never leaves half a file.
+/// Writes safely (ipc/output_file.hpp): a temporary file renamed over a regular
+/// file or a new name only; a failure leaves the old file and says why.
 Result<void> saveRtrace(const Trace& trace, const std::string& path);
 /// How far a load has got, and a way to stop it: shared between the thread
 /// that reads and the one that shows the progress.

@@ -2,8 +2,11 @@
 
 #include "gui/app/screenshot.hpp"
 
+#include "ipc/output_file.hpp"
+
 #include <stb_image_write.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace racetrace {
@@ -20,9 +23,17 @@ Result<void> saveFramebufferPng(const std::string& path, int width, int height) 
         pixels.data() + static_cast<std::size_t>(height - 1) * static_cast<std::size_t>(stride);
     for (std::size_t i = 3; i < pixels.size(); i += 4)
         pixels[i] = 255; // opaque, whatever the clear alpha was
-    if (stbi_write_png(path.c_str(), width, height, 4, lastRow, -stride) == 0)
-        return fail("cannot write the picture to " + path + ".");
-    return {};
+    // Encoded in memory, then saved safely: a full disk or a device as the
+    // target gets a sentence, never "Drew ..." over a lost picture.
+    std::vector<std::uint8_t> png;
+    const auto append = [](void* context, void* data, int size) {
+        auto* out = static_cast<std::vector<std::uint8_t>*>(context);
+        const auto* bytes = static_cast<const std::uint8_t*>(data);
+        out->insert(out->end(), bytes, bytes + size);
+    };
+    if (stbi_write_png_to_func(append, &png, width, height, 4, lastRow, -stride) == 0)
+        return fail("Cannot encode the picture for " + path + ".");
+    return writeFileSafely(path, png);
 }
 
 } // namespace racetrace

@@ -97,7 +97,8 @@ Result<void> saveSettings(const Settings& settings) {
     const auto temporary = path.string() + ".tmp";
     {
         std::ofstream file(temporary);
-        file << json.dump(2) << "\n";
+        // A file name that is not UTF-8 is kept with U+FFFD in place of its bad bytes rather than aborting.
+        file << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         if (!file) return fail("cannot save settings to " + path.string() + ".");
     }
     std::filesystem::rename(temporary, path, error);
