@@ -33,3 +33,25 @@ TEST_CASE("H opens How often and a sweep of real runs plots its rate and reads i
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
 }
+
+TEST_CASE("at 1280x720 in lecture mode How often opens below the whole status line", "[window][stats]") {
+    TempDir dir;
+    const fs::path trace = makeTrace(dir, "racy.rtrace", {"-s", "naive-flag", "-n", "200"}, false);
+    XvfbServer server(1280, 720);
+    GuiApp app(server, {"gui", "--lecture", trace.string()}, "how often lecture");
+    app.waitForTraceShown(trace);
+
+    app.key("h");
+    std::map<std::string, LayoutItem> report = app.layout("how-often-intro");
+    const LayoutItem status = report.at("status-sentence");
+    const LayoutItem intro = report.at("how-often-intro");
+    app.screenshot("panel");
+    // The status line grows to three lines of the headline font (1.35 x the
+    // text); the panel's first line, under its title bar, comes after all three.
+    const double headline = report.at("font").x0 * 1.35;
+    INFO("status from y " << status.y0 << ", headline " << headline << " px, panel's first line at y " << intro.y0);
+    CHECK(intro.y0 > status.y0 + 3 * headline);
+    CHECK(intro.shown);
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}

@@ -141,6 +141,7 @@ void HowOftenPanel::draw(ViewContext& context, const RunOptions& base) {
     const Theme& theme = context.theme;
     ImGui::TextDisabled(
         "%s", ("Runs " + base.scenario + " again and again with the Run panel's knobs, changing one.").c_str());
+    noteItem(context, "how-often-intro"); // the panel's first line: where it begins, below its title bar
     drawControls(context, base);
     if (!m_error.empty())
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.palette().lostUpdateArrow), "%s", m_error.c_str());
