@@ -96,6 +96,7 @@ Result<StepVerdict> checkChallenge(const LessonChallenge& challenge, const std::
         return text;
     };
     const std::string goal = lessonConditionText(challenge.reach);
+    if (!challenge.possible()) verdict.sentence = "cannot be won by stepping, as it says";
     for (const auto* steps : {&challenge.solution, &challenge.failing}) {
         if (steps->empty()) continue;
         auto document = steppedTo(challenge.options, *steps);

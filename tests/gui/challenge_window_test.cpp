@@ -1,7 +1,7 @@
 // Challenges in the real window: `racetrace lesson ipc --challenge NAME`
 // opens step mode with the goal beside it. A failed try (Try again) shows the
 // first hint; the lecture's order A, B, A, B, A, B wins the naive-flag
-// challenge in 6 steps, says so, and keeps 6 as the best score in the
+// challenge in 6 steps (the fewest possible), says so, and keeps 6 as the best score in the
 // settings file. The test-and-set challenge cannot be won: after its hints,
 // the window says why.
 #include "gui_harness.hpp"
@@ -65,7 +65,7 @@ TEST_CASE("a challenge shows a hint after a failed try and keeps the best score 
     CHECK(app.layout("challenge-hint").at("challenge-hint").shown);
 
     stepKeys(app, "121212"); // both check Y, both set it, both enter
-    app.waitForOutput("Challenge won in 6 steps, your best yet.", 15s);
+    app.waitForOutput("Challenge won in 6 steps: the fewest possible.", 15s);
     CHECK(app.layout("challenge-won").at("challenge-won").shown);
     const auto settings = nlohmann::json::parse(readFile(app.configHome() / "racetrace" / "settings.json"));
     CHECK(settings.at("challengeBest").at("flag-both-inside") == 6);

@@ -68,8 +68,11 @@ TEST_CASE("lesson ipc opens on step 1 and Page Down walks every step in the wind
         CHECK(out.size() > seen);
         seen = out.size();
     }
-    const auto howOften = app.layout("how-often-run"); // the last step opens "How often?"
-    CHECK(howOften.at("how-often-run").shown);
+    // The last step runs its sweep in "How often?" beside the lesson, and says
+    // what to tell the room once the sweep is done.
+    CHECK(app.layout("how-often-intro").at("how-often-intro").shown);
+    CHECK(app.layout("lesson-after", 90s).at("lesson-after").shown);
+    CHECK(app.layout("lesson-text").at("lesson-text").shown); // not covered by the panel
 
     app.key("Prior"); // Page Up
     app.waitForOutput(stepSentence(lesson->steps.size() - 2, *lesson) + ".\n", 30s);

@@ -335,10 +335,12 @@ void App::drawComparison(float top, float left) {
 }
 
 void App::drawLayout(ViewContext& context, float top) {
+    m_layoutTop = top;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    // A lesson's text needs a wider column than the findings list does.
+    // A lesson's or a challenge's words need a wider column than the findings list does.
+    const bool sidePanel = m_lesson.isOpen() || m_challenge.isOpen();
     const float leftFraction =
-        m_lesson.isOpen() ? std::max(m_settings.leftColumnFraction, 0.36f) : m_settings.leftColumnFraction;
+        sidePanel ? std::max(m_settings.leftColumnFraction, 0.36f) : m_settings.leftColumnFraction;
     const float leftWidth = std::floor(display.x * leftFraction);
     const float rightWidth = display.x - leftWidth;
     const float height = display.y - top;
@@ -356,7 +358,8 @@ void App::drawLayout(ViewContext& context, float top) {
     };
     // Step mode's buttons (one per worker, then four) are the point while
     // stepping: give the Run panel the room at lecture sizes too.
-    const float runFraction = m_runPanel.stepping() ? 0.5f : (m_theme.lecture() ? 0.30f : 0.42f);
+    // Otherwise a lesson's or a challenge's words need the column more than the knobs do.
+    const float runFraction = m_runPanel.stepping() ? 0.5f : sidePanel ? 0.24f : (m_theme.lecture() ? 0.30f : 0.42f);
     const float runHeight = std::floor(height * runFraction);
     place(m_runPanel, ImVec2(0, top), ImVec2(leftWidth, runHeight));
     // A lesson's text takes the findings' place: their sentence is on the status line.

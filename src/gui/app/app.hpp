@@ -144,9 +144,10 @@ class App final : public AppCommands {
     HowOftenPanel m_howOften;
     PredictionView m_prediction;
     LessonPanel m_lesson;
+    float m_layoutTop = 0.0f;          ///< where the panels begin, below the menu bar and the status line
     bool m_lessonSetUpPending = false; ///< set the step up at the next frame nothing else runs
     /// What the lesson waits for before its step counts as shown.
-    enum class LessonWait : std::uint8_t { Nothing, Run, Steps, Comparison };
+    enum class LessonWait : std::uint8_t { Nothing, Run, Steps, Comparison, Sweep };
     LessonWait m_lessonWait = LessonWait::Nothing;
     std::optional<std::vector<Lesson>> m_builtinLessons;
     ChallengePanel m_challenge;

@@ -54,7 +54,7 @@ void App::startChallengeTry(ViewContext& context) {
     m_challengeTryOver = false;
     m_challengeSeen = nullptr;
     m_runPanel.setUp(m_challenge.challenge().options, context);
-    m_runPanel.startStepping(context);
+    m_runPanel.startStepping(context, false);
 }
 
 void App::pollChallenge(ViewContext& context) {
@@ -86,8 +86,11 @@ void App::winChallenge() {
         m_settings.challengeBest[m_challenge.challenge().name] = steps;
         if (auto saved = saveSettings(m_settings); !saved) showMessage(saved.error(), true);
     }
+    const bool fewest = steps <= m_challenge.challenge().solution.size();
     showMessage("Challenge won in " + std::to_string(steps) + (steps == 1 ? " step" : " steps") +
-                (best ? ", your best yet." : "."));
+                (fewest ? ": the fewest possible."
+                 : best ? ", your best yet."
+                        : "."));
 }
 
 void App::drawChallengePanel(ViewContext& context, ImVec2 pos, ImVec2 size) {

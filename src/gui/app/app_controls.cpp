@@ -76,8 +76,12 @@ void App::handleKeys(ViewContext& context) {
     // Page Down / Up (a clicker's keys) walk the lesson while one is open (in a
     // comparison too), else the findings.
     const bool lesson = m_lesson.isOpen();
-    if (lesson && pressed(GLFW_KEY_PAGE_DOWN) && m_lesson.index() + 1 < m_lesson.lesson().steps.size())
-        goToLessonStep(m_lesson.index() + 1);
+    if (lesson && pressed(GLFW_KEY_PAGE_DOWN)) {
+        if (m_lesson.index() + 1 < m_lesson.lesson().steps.size())
+            goToLessonStep(m_lesson.index() + 1);
+        else
+            showMessage("That was the last step of the lesson; Page Up goes back.");
+    }
     if (lesson && pressed(GLFW_KEY_PAGE_UP) && m_lesson.index() > 0) goToLessonStep(m_lesson.index() - 1);
     if (m_comparing) return handleComparisonKeys();
     if (pressed(GLFW_KEY_C)) compare();

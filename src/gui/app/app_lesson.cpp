@@ -13,6 +13,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace racetrace {
@@ -37,7 +38,7 @@ void App::goToLessonStep(std::size_t index) {
     if (!m_lesson.isOpen()) return;
     // The step before is over: its run and its "How often?" runs too.
     if (m_session.stoppable()) m_session.stop();
-    if (m_howOften.busy()) m_howOften.stop();
+    if (m_howOften.isOpen()) m_howOften.close();
     m_lesson.go(index);
     m_lessonWait = LessonWait::Nothing;
     m_lessonSetUpPending = true;
@@ -56,7 +57,8 @@ void App::pollLesson(ViewContext& context) {
     const bool stepped = m_lessonWait == LessonWait::Steps && m_runPanel.stepping() && m_document &&
                          m_runPanel.stepsTaken() >= step.schedule.size();
     const bool compared = m_lessonWait == LessonWait::Comparison && m_comparing && !m_session.busy();
-    if (stepped || compared) {
+    const bool swept = m_lessonWait == LessonWait::Sweep && m_howOften.finished();
+    if (stepped || compared || swept) {
         m_lesson.shown(stepped ? m_document.get() : nullptr);
         m_lessonWait = LessonWait::Nothing;
     }
@@ -69,7 +71,12 @@ void App::setUpLessonStep(ViewContext& context) {
     if (step.point.eventOrder) m_state.axis = TimeAxis::EventOrder;
     switch (step.mode) {
     case LessonMode::Run:
-        if (!m_lesson.asking()) runLessonStep(context); // else the guess starts it
+        if (!m_lesson.asking()) {
+            runLessonStep(context);
+        } else if (m_document) { // the last step's trace would answer the question before it is asked
+            m_previous = std::move(m_document);
+            setWindowTitle();
+        }
         break;
     case LessonMode::Step:
         m_runPanel.startStepping(context);
@@ -80,10 +87,14 @@ void App::setUpLessonStep(ViewContext& context) {
         compare(comparisonOf(step.compareWith->scenario, step.options.scenario));
         m_lessonWait = LessonWait::Comparison;
         break;
-    case LessonMode::HowOften:
-        m_howOften.open();
-        m_lesson.shown(nullptr);
+    case LessonMode::HowOften: { // in the right-hand column, beside the lesson's words
+        const ImVec2 display = ImGui::GetIO().DisplaySize;
+        const float left = std::floor(display.x * std::max(m_settings.leftColumnFraction, 0.36f));
+        m_howOften.startSweep(step.options, step.sweep, static_cast<int>(step.runsPerValue),
+                              PanelArea{left, m_layoutTop, display.x - left, display.y - m_layoutTop});
+        m_lessonWait = LessonWait::Sweep;
         break;
+    }
     }
 }
 

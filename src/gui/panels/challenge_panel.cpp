@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace racetrace {
 
@@ -56,6 +57,9 @@ void ChallengePanel::failTry() {
 ChallengePanel::Action ChallengePanel::draw(ViewContext& context) {
     const Theme& theme = context.theme;
     Action action = Action::None;
+    // The words scroll; the buttons below them always show.
+    const float buttons = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::BeginChild("##challenge-words", ImVec2(0, -buttons));
     ImGui::TextDisabled("Challenge, in step mode");
     wrapped(context, theme.largeFont(), theme.palette().text, m_challenge.title, "challenge-title");
     ImGui::Spacing();
@@ -63,7 +67,10 @@ ChallengePanel::Action ChallengePanel::draw(ViewContext& context) {
     ImGui::Spacing();
     drawProgress(context);
     drawOutcome(context);
-    ImGui::Spacing();
+    // A new hint, the win or the reason has just appeared: bring it into view.
+    const std::size_t shownLines = (m_won ? 1 : 0) + (explained() ? 1 : 0) + m_failedTries;
+    if (std::exchange(m_shownLines, shownLines) != shownLines) ImGui::SetScrollHereY(1.0f);
+    ImGui::EndChild();
     ImGui::Separator();
     const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
     if (ImGui::Button(m_won ? "Again" : "Try again", ImVec2(half, 0))) action = Action::TryAgain;
@@ -78,7 +85,7 @@ ChallengePanel::Action ChallengePanel::draw(ViewContext& context) {
 void ChallengePanel::drawProgress(ViewContext& context) {
     std::string counter = "Steps: " + std::to_string(m_steps);
     if (m_best) counter += "    Best: " + std::to_string(*m_best);
-    if (m_failedTries > 0) counter += "    Tries: " + std::to_string(m_failedTries);
+    if (m_failedTries > 0) counter += "    Failed tries: " + std::to_string(m_failedTries);
     wrapped(context, context.theme.regularFont(), context.theme.palette().text, counter, "challenge-steps");
     const std::size_t hints = std::min<std::size_t>(m_failedTries, m_challenge.hints.size());
     for (std::size_t k = 0; k < hints && !m_won; ++k)
@@ -89,8 +96,12 @@ void ChallengePanel::drawProgress(ViewContext& context) {
 void ChallengePanel::drawOutcome(ViewContext& context) {
     const Palette& palette = context.theme.palette();
     if (m_won) {
+        // The scripted solution is as short as it gets: say so when it is matched.
+        const bool fewest = m_steps <= m_challenge.solution.size();
         const std::string done = "Done in " + std::to_string(m_steps) + (m_steps == 1 ? " step" : " steps") +
-                                 (m_newBest ? ", your best yet." : ".");
+                                 (fewest      ? ": the fewest possible."
+                                  : m_newBest ? ", your best yet."
+                                              : ".");
         wrapped(context, context.theme.largeFont(), palette.good, done, "challenge-won");
         wrapped(context, context.theme.regularFont(), palette.text, m_proof, "challenge-proof");
     }

@@ -51,6 +51,7 @@ class ChallengePanel {
     bool m_won = false;
     bool m_newBest = false;
     std::string m_proof;
+    std::size_t m_shownLines = 0; ///< what drawOutcome showed last time, to scroll to what is new
 };
 
 } // namespace racetrace

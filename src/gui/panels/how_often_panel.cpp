@@ -14,7 +14,12 @@ namespace racetrace {
 namespace {
 
 /// Where the panel first appears: clear of the menu bar and the status line.
-void placeWindow(const ViewContext& context) {
+void placeWindow(const ViewContext& context, const std::optional<PanelArea>& area) {
+    if (area) { // a lesson's column: kept there, over whatever it covers
+        ImGui::SetNextWindowPos(ImVec2(area->x, area->y), ImGuiCond_Always);
+        ImGui::SetNextWindowSize(ImVec2(area->width, area->height), ImGuiCond_Always);
+        return;
+    }
     // Below the menu bar and the status line at their tallest (three lines of
     // the large font), where the sweep's reading is said when it ends: a
     // panel centred on the screen covered its second line at 1280x720.
@@ -63,6 +68,31 @@ void HowOftenPanel::stop() {
 StatsReport HowOftenPanel::latest() const {
     const std::lock_guard lock(m_job->mutex);
     return m_job->report;
+}
+
+void HowOftenPanel::close() {
+    stop();
+    m_open = false;
+    m_area.reset();
+}
+
+void HowOftenPanel::startSweep(const RunOptions& base, std::string_view sweep, int runs,
+                               std::optional<PanelArea> area) {
+    const std::string_view name = sweep.substr(0, sweep.find('='));
+    for (std::size_t k = 0; k < kSweepKnobs.size(); ++k)
+        if (kSweepKnobs[k].name == name) {
+            m_knob = static_cast<int>(k);
+            m_values[k] = std::string(sweep.substr(std::min(sweep.size(), name.size() + 1)));
+        }
+    m_runs = std::clamp(runs, 1, 1000);
+    m_untracedToo = false;
+    m_area = area;
+    m_open = true;
+    start(base);
+}
+
+bool HowOftenPanel::finished() const {
+    return m_job && m_job->done.load() && !m_job->stop.load();
 }
 
 void HowOftenPanel::start(const RunOptions& base) {
@@ -133,7 +163,7 @@ void HowOftenPanel::drawControls(ViewContext& context, const RunOptions& base) {
 
 void HowOftenPanel::draw(ViewContext& context, const RunOptions& base) {
     if (!m_open) return;
-    placeWindow(context);
+    placeWindow(context, m_area);
     if (!ImGui::Begin("How often?", &m_open, ImGuiWindowFlags_NoCollapse)) {
         ImGui::End();
         return;

@@ -13,9 +13,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace racetrace {
+
+/// Where a panel goes on screen, in pixels.
+struct PanelArea {
+    float x = 0.0f, y = 0.0f, width = 0.0f, height = 0.0f;
+};
 
 class HowOftenPanel {
   public:
@@ -25,7 +31,14 @@ class HowOftenPanel {
     HowOftenPanel& operator=(const HowOftenPanel&) = delete;
 
     void open() { m_open = true; }
+    /// Stops the runs and closes the panel (a lesson moved on).
+    void close();
     bool isOpen() const { return m_open; }
+    /// Opens the panel in `area` (a lesson's right-hand column; nothing: its own place) and starts
+    /// `sweep` ("window-ns=0,500,2000") over `base`, `runs` per value: a lesson's closing step.
+    void startSweep(const RunOptions& base, std::string_view sweep, int runs, std::optional<PanelArea> area);
+    /// The last sweep ran to its end.
+    bool finished() const;
     /// Runs are under way (the window's own runs wait for them).
     bool busy() const;
     /// Stops the runs under way; the plot keeps the runs done.
@@ -42,6 +55,7 @@ class HowOftenPanel {
     StatsReport latest() const;
 
     bool m_open = false;
+    std::optional<PanelArea> m_area; ///< where a lesson put the panel
     int m_knob = 0;
     std::array<std::string, kSweepKnobs.size()> m_values;
     int m_runs = 20;

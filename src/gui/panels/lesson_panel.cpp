@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace racetrace {
@@ -51,12 +52,18 @@ void LessonPanel::go(std::size_t index) {
     m_guess = -1;
     m_shown = false;
     m_correct = -1;
+    m_fact.clear();
 }
 
 void LessonPanel::shown(const TraceDocument* document) {
     m_shown = true;
+    m_scrollToEnd = true;
     m_correct = -1;
+    m_fact.clear();
     if (document == nullptr || !step().question) return;
+    // What decided it, in the run's own words: the counter where there is one.
+    const auto& invariants = document->analysis.invariants;
+    m_fact = invariants.empty() ? document->analysis.headline : invariants.front().sentence;
     const auto& choices = step().question->choices;
     for (std::size_t k = 0; k < choices.size() && m_correct < 0; ++k)
         if (lessonConditionHolds(choices[k].answer, *document)) m_correct = static_cast<int>(k);
@@ -71,10 +78,12 @@ LessonPanel::Action LessonPanel::draw(ViewContext& context) {
     const Theme& theme = context.theme;
     const Palette& palette = theme.palette();
     Action action = Action::None;
-    ImGui::PushFont(theme.regularFont());
+    // The words scroll; the buttons below them always show (in step mode the
+    // Run panel takes half the column).
+    const float buttons = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::BeginChild("##lesson-words", ImVec2(0, -buttons));
     ImGui::TextDisabled("Step %zu of %zu, lecture notes %s", m_index + 1, m_lesson.steps.size(),
                         step().section.c_str());
-    ImGui::PopFont();
     wrapped(context, theme.largeFont(), palette.text, step().title, "lesson-title");
     ImGui::Spacing();
     wrapped(context, theme.regularFont(), palette.text, step().text, "lesson-text");
@@ -94,7 +103,8 @@ LessonPanel::Action LessonPanel::draw(ViewContext& context) {
         drawQuestion(context, action);
     else if (m_shown)
         drawAnswer(context);
-    ImGui::Spacing();
+    if (std::exchange(m_scrollToEnd, false)) ImGui::SetScrollHereY(1.0f); // the answer has just appeared
+    ImGui::EndChild();
     ImGui::Separator();
     const Action pressed = drawButtons(context);
     return pressed != Action::None ? pressed : action;

@@ -50,7 +50,9 @@ class LessonPanel {
     bool m_answered = false; ///< a choice was made, or the guess skipped
     int m_guess = -1;        ///< -1: skipped
     bool m_shown = false;
-    int m_correct = -1; ///< the first choice whose condition the shown run meets; -1: none or no run
+    bool m_scrollToEnd = false; ///< bring the answer into view at the next draw
+    int m_correct = -1;         ///< the first choice whose condition the shown run meets; -1: none or no run
+    std::string m_fact;         ///< what decided the answer: the counter's sentence, else the run's headline
 };
 
 } // namespace racetrace

@@ -75,7 +75,7 @@ void RunPanel::setUp(const RunOptions& options, ViewContext& context) {
     m_options = options;
 }
 
-void RunPanel::startStepping(ViewContext& context) {
+void RunPanel::startStepping(ViewContext& context, bool demo) {
     if (context.commands.job().busy || m_step) return;
     auto step = StepPanel::start(m_options);
     if (!step) {
@@ -83,11 +83,14 @@ void RunPanel::startStepping(ViewContext& context) {
         return;
     }
     m_step = std::move(*step);
+    m_step->allowDemo(demo);
     // Steps are spaced by the user, not by the clock: show the interleaving.
     m_axisBeforeStepping = context.state.axis;
     context.state.axis = TimeAxis::EventOrder;
     context.state.selectedFinding = -1;
-    context.commands.showMessage("Step mode: you are the scheduler. Keys 1-9 step worker A, B, C...");
+    const std::uint32_t workers = std::min(m_step->workers(), StepSession::kMaxWorkers);
+    context.commands.showMessage("Step mode: you are the scheduler. Keys 1-" + std::to_string(workers) +
+                                 " step worker A-" + workerName(workers - 1) + ".");
 }
 
 std::size_t RunPanel::stepsTaken() const {

@@ -36,7 +36,8 @@ class RunPanel : public View {
     /// Starts a run with the panel's options (also bound to the R key).
     void run(ViewContext& context);
     /// Step mode: the user picks which worker makes the next shared access.
-    void startStepping(ViewContext& context);
+    /// `demo`: offer "Show me the race" (a challenge does not).
+    void startStepping(ViewContext& context, bool demo = true);
     bool stepping() const { return m_step != nullptr; }
     /// Steps taken in step mode (0 when not stepping).
     std::size_t stepsTaken() const;

@@ -183,7 +183,7 @@ bool StepPanel::drawActions(ViewContext& context, bool demo) {
                                     ? "Bring the killed worker back: fresh processes replay the steps before the kill."
                                     : "Step back: fresh processes replay every step but the last.");
     ImGui::EndDisabled();
-    const bool naiveFlag = m_session->options().scenario == "naive-flag";
+    const bool naiveFlag = m_session->options().scenario == "naive-flag" && m_demoAllowed;
     if (naiveFlag) {
         ImGui::BeginDisabled(demo);
         if (ImGui::Button(fitLabel({"Show me the race", "Show the race", "Show race"}, half), ImVec2(half, 0)))

@@ -22,8 +22,11 @@ class StepPanel {
     /// Draws the step controls into the current window and handles keys 1-9.
     /// Returns false once the user chose "Leave step mode".
     bool draw(ViewContext& context);
+    /// A challenge hides "Show me the race": it would give the answer away.
+    void allowDemo(bool allowed) { m_demoAllowed = allowed; }
     /// True while "Show me the race" plays its steps.
     bool playingDemo() const { return !m_demo.empty(); }
+    std::uint32_t workers() const { return m_session->workers(); }
     /// Steps taken so far (after running freely: those before it).
     std::size_t stepsTaken() const { return m_session->schedule().size(); }
     /// No worker can be stepped any more: all finished or blocked, or they ran freely.
@@ -53,6 +56,7 @@ class StepPanel {
     std::unique_ptr<StepSession> m_session;
     bool m_needsRefresh = true;
     std::vector<std::uint32_t> m_demo; ///< "Show me the race": steps still to play
+    bool m_demoAllowed = true;
     std::size_t m_demoPosition = 0;
     double m_demoNextTime = 0.0;
 };
