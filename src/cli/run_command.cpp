@@ -1,6 +1,7 @@
 // `racetrace run`: real processes race, the trace is analysed, saved if asked,
 // and summed up in a few lines or one JSON object.
 #include "cli/commands.hpp"
+#include "cli/interrupt_stops.hpp"
 #include "cli/progress_line.hpp"
 
 #include "lab/run.hpp"
@@ -12,6 +13,8 @@
 
 #include <cstdio>
 #include <iostream>
+
+#include <csignal>
 
 #include <unistd.h>
 
@@ -40,7 +43,8 @@ SummaryExtras extrasFor(const std::string& out) {
 namespace {
 
 Result<Trace> record(RunCommand& command) {
-    if (!command.alternate) return runToCompletion(command.options);
+    // Ctrl-C or SIGTERM stops the run like Stop: what was recorded is kept, summed up and saved.
+    if (!command.alternate) return runToCompletion(command.options, g_interrupted);
     // The schedule decides who goes when: a busy wait would only slow it down.
     if (!command.options.windowNs) command.options.windowNs = 0;
     auto run = runPolicy(command.options, alternateEveryAccess());
@@ -56,7 +60,11 @@ int runCommand(RunCommand command) {
         return kExitUsage;
     }
     ProgressLine progress;
-    auto trace = record(command);
+    auto trace = [&] {
+        // Only while the workers run: a second Ctrl-C during the analysis ends racetrace at once.
+        const InterruptStops interrupts;
+        return record(command);
+    }();
     if (!trace) {
         progress.stop();
         printError(trace.error());
@@ -71,6 +79,12 @@ int runCommand(RunCommand command) {
     } else {
         std::cout << summaryText(document->trace, document->analysis);
         if (!command.out.empty()) std::cout << "Saved the trace to " << command.out << ".\n";
+    }
+    if (const int signal = g_stopSignal.load(); g_interrupted.load() && signal != 0) {
+        printError(std::string("stopped by ") + (signal == SIGINT ? "Ctrl-C (SIGINT)" : "SIGTERM") +
+                   ": the workers were killed, and what they recorded until then is summed up above" +
+                   (command.out.empty() ? "." : " and saved."));
+        return exitStatusFor(signal);
     }
     return kExitOk;
 }

@@ -6,8 +6,10 @@
 #include "trace/phase_timer.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <random>
 #include <thread>
@@ -457,6 +459,27 @@ Result<Trace> runToCompletion(const RunOptions& options, const std::string& work
     }();
     if (!run) return fail(run.error());
     return (*run)->finish();
+}
+
+Result<Trace> runToCompletion(const RunOptions& options, const std::atomic<bool>& stop) {
+    auto run = Run::start(options);
+    if (!run) return fail(run.error());
+    Run& started = **run;
+    // Looks at `stop` every 20 ms, and ends at once when the run has (a
+    // plain sleep made every run wait up to 20 ms more for its watcher).
+    std::jthread watcher([&](std::stop_token done) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        while (!stop.load(std::memory_order_relaxed)) {
+            wake.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; });
+            if (done.stop_requested()) return;
+        }
+        started.requestStop();
+    });
+    Trace trace = started.finish();
+    watcher.request_stop();
+    return trace;
 }
 
 } // namespace racetrace

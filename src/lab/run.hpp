@@ -156,5 +156,8 @@ Result<void> checkChannelOptions(const RunOptions& options);
 
 /// Starts a run and waits for it: what the CLI and the tests use.
 Result<Trace> runToCompletion(const RunOptions& options, const std::string& workerExecutable = "/proc/self/exe");
+/// The same, stopped (as requestStop() does) as soon as `stop` is set: the
+/// trace holds what was recorded until then.
+Result<Trace> runToCompletion(const RunOptions& options, const std::atomic<bool>& stop);
 
 } // namespace racetrace

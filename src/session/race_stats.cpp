@@ -6,7 +6,6 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -136,28 +135,6 @@ PointOutcome outcomeOf(const PointSums& sums, bool traced) {
     return outcome;
 }
 
-/// Runs once, stopped at once when `stop` is set.
-Result<Trace> runOnce(const RunOptions& options, const std::atomic<bool>& stop) {
-    auto run = Run::start(options);
-    if (!run) return fail(run.error());
-    Run& started = **run;
-    // Looks at `stop` every 20 ms, and ends at once when the run has (a
-    // plain sleep made every run wait up to 20 ms more for its watcher).
-    std::jthread watcher([&](std::stop_token done) {
-        std::mutex mutex;
-        std::condition_variable_any wake;
-        std::unique_lock lock(mutex);
-        while (!stop.load(std::memory_order_relaxed)) {
-            wake.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; });
-            if (done.stop_requested()) return;
-        }
-        started.requestStop();
-    });
-    Trace trace = started.finish();
-    watcher.request_stop();
-    return trace;
-}
-
 /// Adds one run to its point's sums: traced, what the analysis found;
 /// untraced, whether an invariant broke and by how much the counter fell short.
 void addRun(PointSums& sums, const Trace& trace, bool traced) {
@@ -211,7 +188,7 @@ Result<StatsReport> runStats(const StatsPlan& plan, const std::atomic<bool>& sto
             options.traceEnabled = traced;
             PointSums sums;
             for (std::uint32_t k = 0; k < plan.runs && !stop; ++k) {
-                auto trace = runOnce(options, stop);
+                auto trace = runToCompletion(options, stop);
                 if (!trace) return fail(trace.error());
                 if (stop) break; // a run cut short counts for nothing
                 if (report.scenario.empty()) {

@@ -6,6 +6,10 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <iterator>
+#include <thread>
+
 namespace racetrace::testing {
 
 TEST_CASE("save: an unusable --out is refused before the run starts", "[save]") {
@@ -59,6 +63,39 @@ TEST_CASE("save: a file name that is not UTF-8 is escaped in --json", "[save]") 
     const nlohmann::json summary = parseJsonOutput(run);
     CHECK(summary.at("trace_file").get<std::string>().find("bad") != std::string::npos);
     CHECK(runCli({"info", name, "--json"}).exitCode == 0);
+}
+
+TEST_CASE("save: Ctrl-C or SIGTERM during run stops it like Stop and keeps what was recorded", "[save]") {
+    for (const int signal : {SIGINT, SIGTERM}) {
+        INFO("signal " << signal);
+        TempDir dir;
+        const std::string trace = dir.file("stopped.rtrace");
+        const std::string out = dir.file("out.txt"), err = dir.file("err.txt");
+        const int outFd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        const int errFd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        // 100 ms in every race window: 1,000 iterations would take minutes; it is stopped once it records.
+        const pid_t pid = spawnProgram(RACETRACE_CLI_PATH,
+                                       {"run", "-n", "1000", "--window-ns", "100000000", "-o", trace}, outFd, errFd);
+        close(outFd);
+        close(errFd);
+        const auto start = Clock::now();
+        while (childrenOf(pid).size() < 2 && secondsSince(start) < 30.0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        REQUIRE(childrenOf(pid).size() >= 2); // both workers run
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        REQUIRE(kill(pid, signal) == 0);
+        int status = 0;
+        REQUIRE(waitpid(pid, &status, 0) == pid);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 128 + signal);
+        std::ifstream errText(err), outText(out);
+        const std::string said((std::istreambuf_iterator<char>(errText)), {});
+        const std::string summary((std::istreambuf_iterator<char>(outText)), {});
+        CHECK_THAT(said, Catch::Contains(signal == SIGINT ? "stopped by Ctrl-C (SIGINT)" : "stopped by SIGTERM"));
+        CHECK_THAT(summary, Catch::Contains("The run was stopped before it finished."));
+        CHECK_THAT(summary, Catch::Contains("Saved the trace to " + trace));
+        CHECK(runCli({"info", trace}).exitCode == 0);
+    }
 }
 
 } // namespace racetrace::testing
