@@ -10,11 +10,15 @@
 #include "trace/trace.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace racetrace {
+
+/// Lines a program may have: an event names its line in 16 bits.
+inline constexpr std::size_t kMaxProgramLines = 65535;
 
 struct Program {
     std::string role;
@@ -47,6 +51,8 @@ struct InvariantSpec {
     std::uint16_t variable = 0;
     std::vector<std::vector<std::string>> sumOfProducts;
     std::int64_t evaluate(std::uint32_t workers, std::uint64_t iterations) const;
+    /// The same, or nothing when it overflows 64 bits.
+    std::optional<std::int64_t> evaluateChecked(std::uint32_t workers, std::uint64_t iterations) const;
 };
 
 /// The kernel lock (semaphore or mutex) of each variable, numbered in

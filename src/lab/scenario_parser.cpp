@@ -8,6 +8,7 @@
 //
 // Every error names the file, the line and the problem.
 #include "lab/program_parser.hpp"
+#include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
 
 #include <algorithm>
@@ -197,6 +198,11 @@ void parsePrograms(const toml::table& root, Scenario& scenario) {
             const auto* entry = lineNode.as_table();
             const auto entryLine = lineOf(lineNode);
             if (!entry) throw ParseError{entryLine, "each program line must be { text = \"...\", ops = [...] }"};
+            // An event names its line in 16 bits: a longer program would wrap round to line 0.
+            if (listing.lines.size() >= kMaxProgramLines)
+                throw ParseError{entryLine, "the program '" + program.role + "' has more than " +
+                                                std::to_string(kMaxProgramLines) +
+                                                " lines, more than an event can name"};
             const auto shown = static_cast<std::uint16_t>(listing.lines.size());
             listing.lines.push_back({required<std::string>(*entry, "text", entryLine, "the pseudo-code shown")});
             if (const auto* ops = (*entry)["ops"].as_array()) {
@@ -252,23 +258,34 @@ void parseInvariants(const toml::table& root, Scenario& scenario) {
         }
         if (product.empty()) throw ParseError{line, "the invariant's expression '" + equals + "' is incomplete"};
         spec.sumOfProducts.push_back(std::move(product));
+        if (!spec.evaluateChecked(kMaxRunWorkers, kMaxIterations))
+            throw ParseError{keyLine(*table, "equals", line),
+                             "the invariant's expression '" + equals + "' overflows 64 bits for a run of " +
+                                 std::to_string(kMaxRunWorkers) + " workers x 100,000,000 iterations"};
         scenario.invariants.push_back(std::move(spec));
     }
 }
 
 } // namespace
 
-std::int64_t InvariantSpec::evaluate(std::uint32_t workers, std::uint64_t iterations) const {
+std::optional<std::int64_t> InvariantSpec::evaluateChecked(std::uint32_t workers, std::uint64_t iterations) const {
     std::int64_t sum = 0;
     for (const auto& product : sumOfProducts) {
         std::int64_t value = 1;
-        for (const auto& term : product)
-            value *= term == "workers"      ? static_cast<std::int64_t>(workers)
-                     : term == "iterations" ? static_cast<std::int64_t>(iterations)
-                                            : *parseInteger(term);
-        sum += value;
+        for (const auto& term : product) {
+            const std::int64_t factor = term == "workers"      ? static_cast<std::int64_t>(workers)
+                                        : term == "iterations" ? static_cast<std::int64_t>(iterations)
+                                                               : *parseInteger(term);
+            if (__builtin_mul_overflow(value, factor, &value)) return std::nullopt;
+        }
+        if (__builtin_add_overflow(sum, value, &sum)) return std::nullopt;
     }
     return sum;
+}
+
+std::int64_t InvariantSpec::evaluate(std::uint32_t workers, std::uint64_t iterations) const {
+    // The parser refused any expression that overflows at the largest run, so this cannot.
+    return evaluateChecked(workers, iterations).value_or(0);
 }
 
 ScenarioInfo Scenario::infoFor(std::uint32_t workers, std::uint64_t iterations) const {

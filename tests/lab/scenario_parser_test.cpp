@@ -160,6 +160,25 @@ TEST_CASE("malformed scenarios are rejected with the file, the line and the prob
     }
 }
 
+TEST_CASE("a program longer than an event can name and an invariant that overflows are refused", "[scenario]") {
+    // An event names its line in 16 bits: line 65,536 would have been recorded as line 0.
+    std::string lines;
+    for (std::size_t k = 0; k <= kMaxProgramLines; ++k)
+        lines += "  { text = \"x\" },\n";
+    const std::string longProgram =
+        withReplacement("  { text = \"wait for Y\", ops = [\"top: load r0 Y\", \"beq r0 0 top\"] },\n", lines);
+    const std::string first = "  { text = \"wait for Y\"";
+    const std::string before = std::string(kMinimal).substr(0, std::string(kMinimal).find(first));
+    const auto firstLine = std::count(before.begin(), before.end(), '\n') + 1;
+    CHECK_THAT(errorOf(longProgram), Contains("broken.toml:" + std::to_string(firstLine + 65535) + ":") &&
+                                         Contains("has more than 65535 lines, more than an event can name"));
+    CHECK(parseScenario(withReplacement("2 * workers + iterations", "9223372036854775807"), "ok.toml").has_value());
+    CHECK_THAT(errorOf(withReplacement("2 * workers + iterations", "9223372036854775807 * workers * iterations")),
+               Contains("broken.toml:23:") && Contains("overflows 64 bits for a run of 64 workers x 100,000,000"));
+    CHECK_THAT(errorOf(withReplacement("2 * workers + iterations", "9223372036854775807 + 1")),
+               Contains("overflows 64 bits"));
+}
+
 TEST_CASE("loading an unknown scenario name or a missing file says which", "[scenario]") {
     auto byName = loadScenario("peterson-maybe");
     REQUIRE_FALSE(byName.has_value());
