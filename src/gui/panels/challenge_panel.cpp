@@ -2,6 +2,7 @@
 
 #include "gui/theme.hpp"
 #include "gui/whole_numbers.hpp"
+#include "gui/wrapped_words.hpp"
 
 #include <imgui.h>
 
@@ -9,19 +10,6 @@
 #include <utility>
 
 namespace racetrace {
-
-namespace {
-
-void wrapped(const ViewContext& context, ImFont* font, ImU32 colour, const std::string& text, const char* item) {
-    ImGui::PushFont(font);
-    ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextWrapped("%s", wholeNumbers(text).c_str());
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
-    noteItem(context, item);
-}
-
-} // namespace
 
 void ChallengePanel::open(LessonChallenge challenge, std::optional<std::uint64_t> best) {
     m_challenge = std::move(challenge);
@@ -61,9 +49,9 @@ ChallengePanel::Action ChallengePanel::draw(ViewContext& context) {
     const float buttons = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y * 2;
     ImGui::BeginChild("##challenge-words", ImVec2(0, -buttons));
     ImGui::TextDisabled("Challenge, in step mode");
-    wrapped(context, theme.largeFont(), theme.palette().text, m_challenge.title, "challenge-title");
+    wrappedWords(context, theme.largeFont(), theme.palette().text, m_challenge.title, "challenge-title");
     ImGui::Spacing();
-    wrapped(context, theme.regularFont(), theme.palette().text, m_challenge.goal, "challenge-goal");
+    wrappedWords(context, theme.regularFont(), theme.palette().text, m_challenge.goal, "challenge-goal");
     ImGui::Spacing();
     drawProgress(context);
     drawOutcome(context);
@@ -86,11 +74,11 @@ void ChallengePanel::drawProgress(ViewContext& context) {
     std::string counter = "Steps: " + std::to_string(m_steps);
     if (m_best) counter += "    Best: " + std::to_string(*m_best);
     if (m_failedTries > 0) counter += "    Failed tries: " + std::to_string(m_failedTries);
-    wrapped(context, context.theme.regularFont(), context.theme.palette().text, counter, "challenge-steps");
+    wrappedWords(context, context.theme.regularFont(), context.theme.palette().text, counter, "challenge-steps");
     const std::size_t hints = std::min<std::size_t>(m_failedTries, m_challenge.hints.size());
     for (std::size_t k = 0; k < hints && !m_won; ++k)
-        wrapped(context, context.theme.regularFont(), context.theme.palette().text, "Hint: " + m_challenge.hints[k],
-                "challenge-hint");
+        wrappedWords(context, context.theme.regularFont(), context.theme.palette().text,
+                     "Hint: " + m_challenge.hints[k], "challenge-hint");
 }
 
 void ChallengePanel::drawOutcome(ViewContext& context) {
@@ -102,11 +90,11 @@ void ChallengePanel::drawOutcome(ViewContext& context) {
                                  (fewest      ? ": the fewest possible."
                                   : m_newBest ? ", your best yet."
                                               : ".");
-        wrapped(context, context.theme.largeFont(), palette.good, done, "challenge-won");
-        wrapped(context, context.theme.regularFont(), palette.text, m_proof, "challenge-proof");
+        wrappedWords(context, context.theme.largeFont(), palette.good, done, "challenge-won");
+        wrappedWords(context, context.theme.regularFont(), palette.text, m_proof, "challenge-proof");
     }
     if (explained())
-        wrapped(context, context.theme.regularFont(), palette.text, m_challenge.impossible, "challenge-why");
+        wrappedWords(context, context.theme.regularFont(), palette.text, m_challenge.impossible, "challenge-why");
 }
 
 } // namespace racetrace

@@ -2,6 +2,7 @@
 
 #include "gui/theme.hpp"
 #include "gui/whole_numbers.hpp"
+#include "gui/wrapped_words.hpp"
 
 #include <imgui.h>
 
@@ -12,16 +13,6 @@
 namespace racetrace {
 
 namespace {
-
-/// Wrapped text in `font`, in `colour`, noted in the layout report as `item`.
-void wrapped(const ViewContext& context, ImFont* font, ImU32 colour, const std::string& text, const char* item) {
-    ImGui::PushFont(font);
-    ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextWrapped("%s", wholeNumbers(text).c_str());
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
-    noteItem(context, item);
-}
 
 /// A button as wide as the panel: a choice reads (and is hit) from afar.
 bool wideButton(const std::string& label) {
@@ -84,19 +75,20 @@ LessonPanel::Action LessonPanel::draw(ViewContext& context) {
     ImGui::BeginChild("##lesson-words", ImVec2(0, -buttons));
     ImGui::TextDisabled("Step %zu of %zu, lecture notes %s", m_index + 1, m_lesson.steps.size(),
                         step().section.c_str());
-    wrapped(context, theme.largeFont(), palette.text, step().title, "lesson-title");
+    wrappedWords(context, theme.largeFont(), palette.text, step().title, "lesson-title");
     ImGui::Spacing();
-    wrapped(context, theme.regularFont(), palette.text, step().text, "lesson-text");
+    wrappedWords(context, theme.regularFont(), palette.text, step().text, "lesson-text");
     if (const std::string watch = watchWords(step().point); !watch.empty()) {
         ImGui::Spacing();
-        wrapped(context, theme.regularFont(), palette.text, watch, "lesson-watch");
+        wrappedWords(context, theme.regularFont(), palette.text, watch, "lesson-watch");
     }
     if (step().mode == LessonMode::Step) {
         std::string order;
         for (std::uint32_t worker : step().schedule)
             order += (order.empty() ? "" : " ") + workerName(worker);
         ImGui::Spacing();
-        wrapped(context, theme.regularFont(), palette.text, "Step " + order + " (keys 1 and 2).", "lesson-schedule");
+        wrappedWords(context, theme.regularFont(), palette.text, "Step " + order + " (keys 1 and 2).",
+                     "lesson-schedule");
     }
     ImGui::Spacing();
     if (asking())
@@ -112,7 +104,7 @@ LessonPanel::Action LessonPanel::draw(ViewContext& context) {
 
 void LessonPanel::drawQuestion(ViewContext& context, Action& action) {
     const LessonQuestion& question = *step().question;
-    wrapped(context, context.theme.regularFont(), context.theme.palette().text, question.text, "lesson-question");
+    wrappedWords(context, context.theme.regularFont(), context.theme.palette().text, question.text, "lesson-question");
     for (std::size_t k = 0; k < question.choices.size(); ++k) {
         ImGui::PushID(static_cast<int>(k));
         const std::string label = std::to_string(k + 1) + "  " + wholeNumbers(question.choices[k].text);
@@ -140,11 +132,11 @@ void LessonPanel::drawAnswer(ViewContext& context) {
                                     : right
                                         ? "Right: " + choices[static_cast<std::size_t>(m_guess)].text + "."
                                         : "Not this time: " + choices[static_cast<std::size_t>(m_correct)].text + ".";
-        wrapped(context, context.theme.largeFont(), right ? palette.good : palette.tornMarker, verdict,
-                "lesson-verdict");
+        wrappedWords(context, context.theme.largeFont(), right ? palette.good : palette.tornMarker, verdict,
+                     "lesson-verdict");
     }
     if (!step().after.empty())
-        wrapped(context, context.theme.regularFont(), palette.text, step().after, "lesson-after");
+        wrappedWords(context, context.theme.regularFont(), palette.text, step().after, "lesson-after");
 }
 
 LessonPanel::Action LessonPanel::drawButtons(ViewContext& context) {
