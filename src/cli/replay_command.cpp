@@ -5,9 +5,11 @@
 #include "trace/phase_timer.hpp"
 
 #include "analysis/plain_words.hpp"
+#include "lab/run_memory.hpp"
 #include "session/replay_job.hpp"
 #include "session/run_summary.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace racetrace {
@@ -27,6 +29,20 @@ void printText(const ReplayCommand& command, const ReplayOutcome& outcome) {
               << summaryText(outcome.document->trace, outcome.document->analysis);
 }
 
+/// Memory a replayed step needs: its place in the schedule and the event the new run records.
+constexpr std::uint64_t kReplayBytesPerStep = 128;
+
+/// A trace whose steps (spins counted out) need more memory than the machine
+/// has is refused before anything is expanded: a file can claim a spin of
+/// four billion repetitions in a few bytes.
+bool fitsToReplay(const Trace& trace) {
+    const std::uint64_t most = std::max<std::uint64_t>(availableMemoryBytes() / kReplayBytesPerStep, 1);
+    if (replaySteps(trace, most) <= most) return true;
+    printError("This trace has more than " + groupedNumber(static_cast<std::int64_t>(most)) +
+               " steps to replay (spins counted out), more than this machine's memory can hold; replay a shorter run.");
+    return false;
+}
+
 } // namespace
 
 int replayCommand(const ReplayCommand& command) {
@@ -36,6 +52,7 @@ int replayCommand(const ReplayCommand& command) {
         printError(original.error());
         return kExitFailed;
     }
+    if (!fitsToReplay((*original)->trace)) return kExitFailed;
     auto outcome = [&] {
         const PhaseTimer phase("replaying on new processes");
         return replayDocument(**original, ~std::uint64_t{0}, DocumentUse::Summary);

@@ -55,6 +55,11 @@ Result<Trace> record(RunCommand& command) {
 } // namespace
 
 int runCommand(RunCommand command) {
+    // Bad options are the user's to fix (exit 2), whatever CLI11's checks let through (a NaN watchdog).
+    if (auto valid = validateRunOptions(command.options); !valid) {
+        printError(valid.error());
+        return kExitUsage;
+    }
     if (auto fits = checkChannelOptions(command.options); !fits) {
         printError(fits.error());
         return kExitUsage;
