@@ -151,6 +151,11 @@ bool lessonConditionHolds(const LessonCondition& condition, const TraceDocument&
     return holds != condition.negated;
 }
 
+std::optional<FindingKind> lessonFindingKind(const LessonCondition& condition) {
+    if (condition.fact >= kFindingKindCount) return std::nullopt;
+    return kFindingKinds[condition.fact].kind;
+}
+
 std::string lessonConditionText(const LessonCondition& condition) {
     std::string text = condition.negated ? "no " : "";
     text += factName(condition.fact);

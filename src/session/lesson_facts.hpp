@@ -4,6 +4,7 @@
 // the lesson says only what the real run showed.
 #pragma once
 
+#include "analysis/findings.hpp"
 #include "ipc/result.hpp"
 
 #include <cstdint>
@@ -28,6 +29,9 @@ Result<LessonCondition> parseLessonCondition(std::string_view text);
 
 /// Whether the run `document` shows the condition.
 bool lessonConditionHolds(const LessonCondition& condition, const TraceDocument& document);
+
+/// The kind of finding the condition is about, when its fact is one ("overlap B": Overlap).
+std::optional<FindingKind> lessonFindingKind(const LessonCondition& condition);
 
 /// The condition as a lesson writes it ("no overlap", "blocked-wait B").
 std::string lessonConditionText(const LessonCondition& condition);

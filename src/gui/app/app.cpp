@@ -334,14 +334,18 @@ void App::drawComparison(float top, float left) {
     ImGui::End();
 }
 
+float App::leftColumnWidth() const {
+    // A lesson's or a challenge's words need a wider column than the findings list does.
+    const bool sidePanel = m_lesson.isOpen() || m_challenge.isOpen();
+    const float fraction = sidePanel ? std::max(m_settings.leftColumnFraction, 0.36f) : m_settings.leftColumnFraction;
+    return std::floor(ImGui::GetIO().DisplaySize.x * fraction);
+}
+
 void App::drawLayout(ViewContext& context, float top) {
     m_layoutTop = top;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    // A lesson's or a challenge's words need a wider column than the findings list does.
     const bool sidePanel = m_lesson.isOpen() || m_challenge.isOpen();
-    const float leftFraction =
-        sidePanel ? std::max(m_settings.leftColumnFraction, 0.36f) : m_settings.leftColumnFraction;
-    const float leftWidth = std::floor(display.x * leftFraction);
+    const float leftWidth = leftColumnWidth();
     const float rightWidth = display.x - leftWidth;
     const float height = display.y - top;
     if (m_comparing && m_lesson.isOpen()) { // the lesson's words beside the two sides

@@ -76,6 +76,8 @@ class App final : public AppCommands {
     /// Fullscreen and the event-order axis in lecture mode; windowed, real time otherwise.
     void showLectureLayout(bool lecture);
     void drawLayout(ViewContext& context, float top);
+    /// The Run panel's column, wider while a lesson or a challenge is open.
+    float leftColumnWidth() const;
     void drawPlaybackBar(ViewContext& context);
     void showOpenDialog();
     void showSaveDialog();

@@ -7,7 +7,6 @@
 // in the settings file.
 #include "gui/app/app.hpp"
 
-#include "analysis/finders.hpp"
 #include "analysis/narration.hpp"
 
 #include <imgui.h>
@@ -23,9 +22,9 @@ constexpr ImGuiWindowFlags kChallengeFlags = ImGuiWindowFlags_NoMove | ImGuiWind
 
 /// What proves the goal was reached: the finding of its kind, else what the last step did.
 std::string proofOf(const LessonCondition& reach, const TraceDocument& document) {
-    const std::string kind = lessonConditionText(LessonCondition{reach.fact, std::nullopt, false});
-    for (const Finding& finding : document.analysis.findings)
-        if (kFindingKinds[static_cast<std::size_t>(finding.kind)].name == kind) return finding.sentence;
+    if (const auto kind = lessonFindingKind(reach))
+        for (const Finding& finding : document.analysis.findings)
+            if (finding.kind == *kind) return finding.sentence;
     const auto& events = document.trace.events;
     return events.empty() ? std::string() : narrateEvent(document.trace, events.size() - 1);
 }

@@ -7,13 +7,11 @@
 // with Page Down.
 #include "gui/app/app.hpp"
 
-#include "analysis/finders.hpp"
 #include "session/comparison.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
 namespace racetrace {
@@ -79,8 +77,7 @@ void App::setUpLessonStep(ViewContext& context) {
         }
         break;
     case LessonMode::Step:
-        m_runPanel.startStepping(context);
-        if (step.point.eventOrder) m_state.axis = TimeAxis::EventOrder;
+        m_runPanel.startStepping(context); // on the event-order axis, as step mode always is
         m_lessonWait = LessonWait::Steps;
         break;
     case LessonMode::Compare:
@@ -89,7 +86,7 @@ void App::setUpLessonStep(ViewContext& context) {
         break;
     case LessonMode::HowOften: { // in the right-hand column, beside the lesson's words
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const float left = std::floor(display.x * std::max(m_settings.leftColumnFraction, 0.36f));
+        const float left = leftColumnWidth();
         m_howOften.startSweep(step.options, step.sweep, static_cast<int>(step.runsPerValue),
                               PanelArea{left, m_layoutTop, display.x - left, display.y - m_layoutTop});
         m_lessonWait = LessonWait::Sweep;
@@ -111,7 +108,7 @@ void App::lessonRunShown() {
     if (!point.finding) return;
     const auto& findings = m_document->analysis.findings;
     const auto pointedAt = [&](const Finding& f) {
-        return kFindingKinds[static_cast<std::size_t>(f.kind)].name == *point.finding &&
+        return findingKindName(f.kind) == *point.finding &&
                (!point.worker || std::ranges::find(f.workers, *point.worker) != f.workers.end());
     };
     const auto found = std::ranges::find_if(findings, pointedAt);
