@@ -57,16 +57,16 @@ TEST_CASE("a challenge shows a hint after a failed try and keeps the best score 
     app.parkMouse();
     app.waitForOutput("Challenge: Get A and B into the critical section at the same time");
     waitForTry(app, 1);
-    CHECK(app.layout("challenge-goal").at("challenge-goal").shown);
+    CHECK(app.waitUntilShown("challenge-goal"));
 
     stepKeys(app, "111222"); // A runs ahead and sets Y: B waits, nobody else gets in
     CHECK(app.stdoutText().find("Challenge won") == std::string::npos);
     tryAgain(app, 2);
-    CHECK(app.layout("challenge-hint").at("challenge-hint").shown);
+    CHECK(app.waitUntilShown("challenge-hint"));
 
     stepKeys(app, "121212"); // both check Y, both set it, both enter
     app.waitForOutput("Challenge won in 6 steps: the fewest possible.", 15s);
-    CHECK(app.layout("challenge-won").at("challenge-won").shown);
+    CHECK(app.waitUntilShown("challenge-won"));
     const auto settings = nlohmann::json::parse(readFile(app.configHome() / "racetrace" / "settings.json"));
     CHECK(settings.at("challengeBest").at("flag-both-inside") == 6);
     INFO("stderr: " << app.stderrText());
@@ -84,7 +84,7 @@ TEST_CASE("the test-and-set challenge explains after its hints why no stepping w
         stepKeys(app, "1212");
         tryAgain(app, tries);
     }
-    CHECK(app.layout("challenge-why").at("challenge-why").shown);
+    CHECK(app.waitUntilShown("challenge-why"));
     CHECK(app.stdoutText().find("Challenge won") == std::string::npos);
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);

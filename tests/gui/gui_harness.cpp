@@ -470,6 +470,16 @@ std::map<std::string, LayoutItem> GuiApp::layout(const std::string& item, std::c
     return items;
 }
 
+bool GuiApp::waitUntilShown(const std::string& item, std::chrono::milliseconds timeout) const {
+    return pollUntil(
+        [&] {
+            const auto items = parseLayout(readFile(m_dir / "layout.txt"));
+            const auto found = items.find(item);
+            return found != items.end() && found->second.shown;
+        },
+        timeout, 100ms);
+}
+
 int GuiApp::quit(std::chrono::milliseconds timeout) {
     if (!m_process->running()) return *m_process->wait(0ms);
     // Held until the window is gone (a short tap can fall inside one slow frame).

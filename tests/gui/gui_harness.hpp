@@ -180,6 +180,9 @@ class GuiApp {
     /// The window's own layout report (src/gui/layout_report.hpp), by item
     /// name; waits up to `timeout` for one that names `item`.
     std::map<std::string, LayoutItem> layout(const std::string& item, std::chrono::milliseconds timeout = 10s) const;
+    /// Waits until the layout report says `item` is wholly visible: an item that
+    /// has just appeared (a popup, a scrolled-to answer) may take a frame or two.
+    bool waitUntilShown(const std::string& item, std::chrono::milliseconds timeout = 10s) const;
     /// Waits until the app has printed `text` (REQUIREs it); returns all it printed.
     std::string waitForOutput(const std::string& text, std::chrono::milliseconds timeout = 15s);
     /// Waits for the default demo's first sentence after "Running naive-flag..."; returns what followed.

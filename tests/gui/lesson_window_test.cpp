@@ -55,8 +55,8 @@ TEST_CASE("lesson ipc opens on step 1 and Page Down walks every step in the wind
     app.key("2"); // "less than 4,000"
     app.waitForOutput("Running no-sync with 2 real processes");
     // Once the run is shown: whether the guess was right, and what to say after.
-    CHECK(app.layout("lesson-verdict", 30s).at("lesson-verdict").shown);
-    CHECK(app.layout("lesson-after").at("lesson-after").shown);
+    CHECK(app.waitUntilShown("lesson-verdict", 30s));
+    CHECK(app.waitUntilShown("lesson-after"));
 
     std::size_t seen = app.stdoutText().size();
     for (std::size_t k = 1; k < lesson->steps.size(); ++k) {
@@ -70,9 +70,9 @@ TEST_CASE("lesson ipc opens on step 1 and Page Down walks every step in the wind
     }
     // The last step runs its sweep in "How often?" beside the lesson, and says
     // what to tell the room once the sweep is done.
-    CHECK(app.layout("how-often-intro").at("how-often-intro").shown);
-    CHECK(app.layout("lesson-after", 90s).at("lesson-after").shown);
-    CHECK(app.layout("lesson-text").at("lesson-text").shown); // not covered by the panel
+    CHECK(app.waitUntilShown("how-often-intro"));
+    CHECK(app.waitUntilShown("lesson-after", 90s));
+    CHECK(app.waitUntilShown("lesson-text")); // not covered by the panel
 
     app.key("Prior"); // Page Up
     app.waitForOutput(stepSentence(lesson->steps.size() - 2, *lesson) + ".\n", 30s);

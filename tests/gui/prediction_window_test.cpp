@@ -30,8 +30,7 @@ TEST_CASE("in lecture mode R asks for a prediction first and the run's answer is
     app.waitForTraceShown(trace);
 
     app.key("r");
-    const LayoutItem choices = app.layout("prediction-choices").at("prediction-choices");
-    CHECK(choices.shown);
+    CHECK(app.waitUntilShown("prediction-choices"));
     std::this_thread::sleep_for(500ms);
     CHECK(app.stdoutText().find("Running") == std::string::npos); // nothing runs before the guess
 
@@ -39,7 +38,7 @@ TEST_CASE("in lecture mode R asks for a prediction first and the run's answer is
     app.waitForOutput("Running naive-flag");
     const std::string said = app.waitForOutput("You said less than 4,000. Right. counter = ", 60s);
     CHECK(said.find("updates were lost") != std::string::npos);
-    CHECK(app.layout("prediction-verdict").at("prediction-verdict").shown);
+    CHECK(app.waitUntilShown("prediction-verdict"));
     app.key("Return");
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
