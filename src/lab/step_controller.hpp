@@ -16,6 +16,7 @@
 #include "lab/run.hpp"
 #include "lab/step_gate.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +87,8 @@ class StepController {
     explicit StepController(std::unique_ptr<Run> run);
     WorkerStep state(std::uint32_t worker);
     Result<void> settle(std::uint32_t worker);
+    /// Drains the rings and reaps ended workers, at most once a millisecond.
+    void pumpNowAndThen();
     /// Asks `worker` (at its gate or blocked) to look again, and waits for the answer.
     Result<void> check(std::uint32_t worker);
     Result<void> wakeBlocked();
@@ -98,6 +101,7 @@ class StepController {
     std::vector<std::uint32_t> m_schedule;
     bool m_free = false;
     Wake m_wake = Wake::Every;
+    std::chrono::steady_clock::time_point m_nextPump{};
 };
 
 /// "read Y", "write Y = 0", "test-and-set L", "write X[2] = 1", "enter the
