@@ -39,7 +39,7 @@ bool fitsToReplay(const Trace& trace) {
     const std::uint64_t most = std::max<std::uint64_t>(availableMemoryBytes() / kReplayBytesPerStep, 1);
     if (replaySteps(trace, most) <= most) return true;
     printError("This trace has more than " + groupedNumber(static_cast<std::int64_t>(most)) +
-               " steps to replay (spins counted out), more than this machine's memory can hold; replay a shorter run.");
+               " steps to replay, more than this machine's memory can hold; replay a shorter run.");
     return false;
 }
 

@@ -93,7 +93,7 @@ ScheduledAccess scheduledAccess(const Event& event, std::uint64_t index) {
 
 } // namespace
 
-std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
+std::vector<ScheduledAccess> accessSequence(const Trace& trace, Spins spins) {
     std::vector<ScheduledAccess> sequence;
     std::vector<std::optional<ScheduledAccess>> lastOf(trace.workers.size());
     std::vector<std::size_t> waitedStep(trace.workers.size(), 0);
@@ -103,7 +103,7 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
         if (event.worker >= lastOf.size()) continue;
         if (event.kind == EventKind::Spin) {
             // A spin is the worker's previous access repeated `aux` more times.
-            if (!lastOf[event.worker]) continue;
+            if (spins == Spins::OneStep || !lastOf[event.worker]) continue;
             ScheduledAccess repeat = *lastOf[event.worker];
             repeat.event = i;
             for (std::uint32_t r = 0; r < event.aux; ++r)
@@ -125,7 +125,7 @@ std::vector<ScheduledAccess> accessSequence(const Trace& trace) {
     return sequence;
 }
 
-std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
+std::uint64_t accessCount(const Trace& trace, Spins spins, std::uint64_t limit) {
     std::uint64_t count = 0;
     std::vector<bool> accessed(trace.workers.size(), false);
     StepScanner scanner(trace.workers.size());
@@ -133,7 +133,8 @@ std::uint64_t accessCount(const Trace& trace, std::uint64_t limit) {
         if (count >= limit) return limit;
         if (event.worker >= accessed.size()) continue;
         if (event.kind == EventKind::Spin) {
-            if (accessed[event.worker]) count += std::min<std::uint64_t>(event.aux, limit - count);
+            if (accessed[event.worker] && spins == Spins::Repeated)
+                count += std::min<std::uint64_t>(event.aux, limit - count);
         } else if (scanner.roleOf(event) != StepRole::None) {
             accessed[event.worker] = true;
             ++count;
@@ -272,7 +273,7 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     RunOptions options = optionsToRepeat(original.settings, original.scenario.source);
     options.scenario = original.scenario.name;
     options.traceEnabled = true;
-    const auto schedule = accessSequence(original);
+    const auto schedule = accessSequence(original, Spins::OneStep);
     const auto kill = killInSchedule(original, schedule);
 
     auto controller = StepController::start(options, workerExecutable);
@@ -298,7 +299,7 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     // the original holds, maybe for a long time.
     result.trace = result.divergence || !ranToTheEnd(original) ? steps.snapshot() : steps.finish();
     if (!result.divergence)
-        result.divergence = compareSequences(original.scenario, schedule, accessSequence(result.trace));
+        result.divergence = compareSequences(original.scenario, schedule, accessSequence(result.trace, Spins::OneStep));
     return result;
 }
 

@@ -34,13 +34,21 @@ struct ScheduledAccess {
     bool foundNoRoom = false;
 };
 
-/// The trace's gated accesses in its order, spins expanded into their
-/// repeats, with the points where a waiting call went through (`completes`).
-std::vector<ScheduledAccess> accessSequence(const Trace& trace);
+/// What a spin (one event: the previous access repeated `aux` more times) is
+/// in an access sequence.
+enum class Spins : std::uint8_t {
+    Repeated, ///< each repetition a step, as the worker made them (what a schedule policy chose)
+    OneStep,  ///< the access it repeats only: how often a worker went round while the value
+              ///< it waits on stayed the same is not the schedule's to force (a replay's steps)
+};
 
-/// accessSequence(trace).size(), counted without building it, and no more than
-/// `limit` (a spin in a damaged file may claim four billion repeats).
-std::uint64_t accessCount(const Trace& trace, std::uint64_t limit = ~std::uint64_t{0});
+/// The trace's gated accesses in its order, with the points where a waiting
+/// call went through (`completes`); spins as `spins` says.
+std::vector<ScheduledAccess> accessSequence(const Trace& trace, Spins spins = Spins::Repeated);
+
+/// accessSequence(trace, spins).size(), counted without building it, and no
+/// more than `limit` (a spin in a damaged file may claim four billion repeats).
+std::uint64_t accessCount(const Trace& trace, Spins spins, std::uint64_t limit = ~std::uint64_t{0});
 
 struct ReplayResult {
     Trace trace;                           ///< the replayed run (partial if it diverged)

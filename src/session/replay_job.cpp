@@ -35,7 +35,7 @@ std::string findingDifferences(const Analysis& before, const Analysis& after) {
 } // namespace
 
 std::uint64_t replaySteps(const Trace& trace, std::uint64_t limit) {
-    return accessCount(trace, limit == ~std::uint64_t{0} ? limit : limit + 1);
+    return accessCount(trace, Spins::OneStep, limit == ~std::uint64_t{0} ? limit : limit + 1);
 }
 
 namespace {
