@@ -2,6 +2,7 @@
 
 #include "ipc/output_file.hpp"
 
+#include "trace/event_text.hpp"
 #include "trace/rtrace_codec.hpp"
 #include "trace/rtrace_metadata.hpp"
 
@@ -157,7 +158,11 @@ Result<Layout> checkHeader(const std::uint8_t* data, std::size_t available, std:
         std::any_of(std::begin(header.reserved), std::end(header.reserved), [](std::uint8_t b) { return b != 0; });
     if (reservedUsed || (header.version == 1 && header.blockEvents != 0))
         return fail(name + " has a damaged header: its reserved bytes are not zero.");
-    return header.version == 1 ? checkSizesV1(header, fileSize, name) : checkSizesV2(header, fileSize, name);
+    auto layout = header.version == 1 ? checkSizesV1(header, fileSize, name) : checkSizesV2(header, fileSize, name);
+    if (layout && header.metaBytes > kMaxRtraceMetadataBytes)
+        return fail(name + " has a damaged header: it claims " + bytesText(header.metaBytes) +
+                    " of metadata, more than the 64 MiB a trace may hold.");
+    return layout;
 }
 
 /// Lifecycle events happen outside the program, so only the others name a line.
@@ -324,11 +329,124 @@ bool readWhole(int fd, std::vector<std::uint8_t>& bytes, std::size_t& got, LoadC
         std::size_t chunk = 0;
         if (!readAt(fd, bytes.data() + got, std::min(kChunk, bytes.size() - got), got, chunk)) return false;
         got += chunk;
-        if (control != nullptr) control->bytesRead.store(got);
+        if (control != nullptr)
+            control->bytesRead.store(bytes.size() - (bytes.size() - got) / 2); // after the checksums' half
         if (chunk == 0) break; // end of file: the caller sees the file shrank
     }
     return true;
 }
+
+/// The checksums of a file whose header was checked, streamed through a buffer
+/// of 1 MiB before the file is read whole: version 1's over the whole file,
+/// version 2's over the header, metadata and block list, then each block's
+/// (its block list read a chunk at a time). So a damaged or hostile file of any
+/// size is refused at the memory cost of a small one. Also refuses a block list
+/// that does not add up to the file, since nothing else would be read right.
+/// Reports the first half of the load's progress.
+class StreamedCheck {
+  public:
+    StreamedCheck(int fd, std::uint64_t fileSize, const std::string& path, LoadControl* control)
+        : m_fd(fd), m_fileSize(fileSize), m_path(path), m_control(control), m_buffer(kChunk),
+          m_state(XXH64_createState()) {}
+    StreamedCheck(const StreamedCheck&) = delete;
+    StreamedCheck& operator=(const StreamedCheck&) = delete;
+    ~StreamedCheck() { XXH64_freeState(m_state); }
+
+    Result<void> run(const Layout& layout) {
+        const std::uint64_t checked =
+            layout.version == 1 ? m_fileSize - kChecksumBytes : layout.eventsOffset - kChecksumBytes;
+        std::uint64_t hash = 0;
+        if (auto hashed = hashRange(0, checked, hash); !hashed) return hashed;
+        std::uint64_t stored = 0;
+        if (auto read = readExactly(checked, reinterpret_cast<std::uint8_t*>(&stored), sizeof(stored)); !read)
+            return read;
+        if (hash != stored)
+            return fail(m_path + " is corrupt: its checksum does not match (the file was changed or damaged).");
+        return layout.version == 1 ? Result<void>{} : checkBlocks(layout);
+    }
+
+  private:
+    static constexpr std::size_t kChunk = std::size_t{1} << 20;
+
+    Result<void> readExactly(std::uint64_t offset, std::uint8_t* out, std::size_t count) {
+        std::size_t got = 0;
+        if (!readAt(m_fd, out, count, offset, got)) return fail(errnoSentence("Cannot read " + m_path));
+        if (got != count)
+            return fail(m_path + " changed while it was being read: it is shorter than the " + bytesText(m_fileSize) +
+                        " it had.");
+        return {};
+    }
+
+    /// XXH64 of `length` bytes at `offset`.
+    Result<void> hashRange(std::uint64_t offset, std::uint64_t length, std::uint64_t& hash) {
+        XXH64_reset(m_state, 0);
+        while (length > 0) {
+            if (m_control != nullptr && m_control->cancel.load()) return fail("Stopped reading " + m_path + ".");
+            const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(length, kChunk));
+            if (auto read = readExactly(offset, m_buffer.data(), count); !read) return read;
+            XXH64_update(m_state, m_buffer.data(), count);
+            offset += count;
+            length -= count;
+            m_done += count;
+            if (m_control != nullptr) m_control->bytesRead.store(m_done / 2);
+        }
+        hash = XXH64_digest(m_state);
+        return {};
+    }
+
+    /// Version 2: the block list must add up to the file, and each block match its checksum.
+    Result<void> checkBlocks(const Layout& layout) {
+        const std::uint64_t listOffset = kHeaderBytes + layout.metaBytes;
+        constexpr std::uint64_t kEntriesPerChunk = 4096;
+        std::vector<BlockEntry> entries(kEntriesPerChunk);
+        std::uint64_t end = layout.eventsOffset;
+        for (int pass = 0; pass < 2; ++pass) { // sizes first, so no block is read past the file's end
+            std::uint64_t at = layout.eventsOffset;
+            for (std::uint64_t first = 0; first < layout.blockCount; first += kEntriesPerChunk) {
+                const auto count = static_cast<std::size_t>(std::min(kEntriesPerChunk, layout.blockCount - first));
+                if (auto read = readExactly(listOffset + first * kBlockEntryBytes,
+                                            reinterpret_cast<std::uint8_t*>(entries.data()), count * kBlockEntryBytes);
+                    !read)
+                    return read;
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (pass == 0) {
+                        if (__builtin_add_overflow(end, entries[i].bytes, &end))
+                            return fail(m_path +
+                                        " is damaged: its block list gives more bytes than any file can hold.");
+                        continue;
+                    }
+                    std::uint64_t hash = 0;
+                    if (auto hashed = hashRange(at, entries[i].bytes, hash); !hashed) return hashed;
+                    if (hash != entries[i].checksum)
+                        return fail(m_path + " is damaged: " + blockName(layout, first + i) + " fails its checksum.");
+                    at += entries[i].bytes;
+                }
+            }
+            if (pass == 0 && end != m_fileSize)
+                return fail(m_path + (m_fileSize < end ? " is truncated" : " is damaged") + ": it has " +
+                            bytesText(m_fileSize) + " but its block list says " + std::to_string(end) +
+                            (m_fileSize < end ? "." : ", so something was added at its end."));
+        }
+        return {};
+    }
+
+    static std::string grouped(std::uint64_t value) { return groupedNumber(static_cast<std::int64_t>(value)); }
+    /// As the codec names a block: "block 3 of 92 (events 196,608 to 262,143)".
+    static std::string blockName(const Layout& layout, std::uint64_t block) {
+        const std::uint64_t first = block * layout.blockEvents;
+        const std::uint64_t last = first + std::min<std::uint64_t>(layout.blockEvents, layout.eventCount - first) - 1;
+        return "block " + std::to_string(block) + " of " + std::to_string(layout.blockCount) + " (" +
+               (first == last ? "event " + grouped(first) : "events " + grouped(first) + " to " + grouped(last)) + ")";
+    }
+
+    int m_fd;
+    std::uint64_t m_fileSize;
+    const std::string& m_path;
+    LoadControl* m_control;
+    std::vector<std::uint8_t> m_buffer;
+    XXH64_state_t* m_state;
+    std::uint64_t m_done = 0;
+};
 
 } // namespace
 
@@ -417,12 +535,15 @@ Result<Trace> loadRtrace(const std::string& path, LoadControl* control) {
     std::size_t got = 0;
     if (!readAt(file.get(), head, std::min<std::uint64_t>(fileSize, kHeaderBytes), 0, got))
         return fail(errnoSentence("Cannot read " + path));
-    if (auto layout = checkHeader(head, got, fileSize, path); !layout)
-        return std::unexpected(std::move(layout.error()));
+    auto layout = checkHeader(head, got, fileSize, path);
+    if (!layout) return std::unexpected(std::move(layout.error()));
     if (fileSize > std::numeric_limits<std::size_t>::max()) return fail(path + " is too large to load into memory.");
 
     if (control != nullptr) control->bytesTotal.store(fileSize);
     try {
+        // The checksums first, streamed: only a file that passes them is read whole.
+        if (auto checked = StreamedCheck(file.get(), fileSize, path, control).run(*layout); !checked)
+            return std::unexpected(std::move(checked.error()));
         std::vector<std::uint8_t> bytes(static_cast<std::size_t>(fileSize));
         bool stopped = false;
         if (!readWhole(file.get(), bytes, got, control, stopped))

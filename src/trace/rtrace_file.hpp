@@ -43,7 +43,9 @@
 //
 // A reader trusts nothing: sizes are checked against the real file size before
 // anything is allocated (an event count against what the file could hold at
-// zstd's largest possible ratio), checksums before anything is parsed, and
+// zstd's largest possible ratio; metadata against kMaxRtraceMetadataBytes),
+// checksums before anything is parsed (loadRtrace streams them through a small
+// buffer before it reads the file whole), and
 // every event field against the metadata before the Trace is returned.
 #pragma once
 
@@ -59,6 +61,11 @@ namespace racetrace {
 
 /// The version the writer writes; a reader reads this one and every earlier one.
 inline constexpr std::uint32_t kRtraceVersion = 2;
+
+/// The most metadata a reader accepts (64 MiB): a header claiming more is
+/// refused before anything is read, so metadata can never cost more than this
+/// (and what its JSON takes once parsed, unknown keys not kept).
+inline constexpr std::uint64_t kMaxRtraceMetadataBytes = std::uint64_t{64} << 20;
 
 /// Serialises `trace` to the bytes of a .rtrace file. Version 1 is written only
 /// on request: tests and benchmarks need the files earlier racetraces wrote.

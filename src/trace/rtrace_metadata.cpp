@@ -270,8 +270,128 @@ void readTrace(FieldReader& r, const Json& root, Trace& trace) {
     readKeptOrders(r, root, trace);
 }
 
+/// Every key the reader above reads, at any depth. A key the reader starts to
+/// read must be added here, or the parser drops it before the reader sees it
+/// (the round-trip tests in tests/trace/rtrace_metadata_test.cpp then fail).
+constexpr std::string_view kKnownKeys[] = {"capacity",
+                                           "channels",
+                                           "clock",
+                                           "code",
+                                           "conflicts",
+                                           "cores",
+                                           "cpuModel",
+                                           "cpus",
+                                           "description",
+                                           "dropped",
+                                           "durationNs",
+                                           "exit",
+                                           "expected",
+                                           "finalWords",
+                                           "firstWord",
+                                           "free",
+                                           "how",
+                                           "index",
+                                           "initial",
+                                           "invariants",
+                                           "iterations",
+                                           "iterationsDone",
+                                           "kernel",
+                                           "killAtEntry",
+                                           "killWorker",
+                                           "kind",
+                                           "lines",
+                                           "locations",
+                                           "machine",
+                                           "meanings",
+                                           "memoryOrders",
+                                           "messageBytes",
+                                           "name",
+                                           "options",
+                                           "otherWords",
+                                           "pid",
+                                           "pin",
+                                           "programs",
+                                           "readsUnlikeTraceOrder",
+                                           "retryWhenFull",
+                                           "role",
+                                           "scenario",
+                                           "searched",
+                                           "seed",
+                                           "signal",
+                                           "source",
+                                           "stopReason",
+                                           "text",
+                                           "ticksPerNs",
+                                           "title",
+                                           "traceEnabled",
+                                           "value",
+                                           "variable",
+                                           "variables",
+                                           "watchdogSeconds",
+                                           "windowNs",
+                                           "word",
+                                           "words",
+                                           "workers",
+                                           "writesUnlikeTraceOrder"};
+
+/// nlohmann's parser callback: a key no reader reads is skipped with its value.
+bool keepKnownKeys(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    if (event != Json::parse_event_t::key) return true;
+    const auto* key = parsed.get_ptr<const std::string*>();
+    return key != nullptr && std::find(std::begin(kKnownKeys), std::end(kKnownKeys), *key) != std::end(kKnownKeys);
+}
+
+/// Counts no run can have made. The lab's own limits are lower (100,000,000
+/// iterations, a 100 ms window, a watchdog of an hour); these are ten times
+/// those or more, so that a later racetrace may raise its limits a little and
+/// still be read, while "-1" (18446744073709551615) and the like are refused.
+constexpr std::uint64_t kMostIterations = 1'000'000'000;
+constexpr std::uint64_t kMostWindowNs = 1'000'000'000;
+constexpr double kMostWatchdogSeconds = 1'000'000.0;
+constexpr std::uint64_t kMostSigned = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
+/// The run's settings and worker records against each other and against kMost*.
+Result<void> checkRun(const Trace& trace) {
+    const RunSettings& options = trace.settings;
+    if (trace.workers.size() > kMaxWorkers)
+        return fail("it lists " + countText(trace.workers.size(), "worker") + ", more than a trace can hold (" +
+                    std::to_string(kMaxWorkers) + ")");
+    // An empty trace (no worker ran) keeps its options' count; a list names every worker that ran.
+    if (!trace.workers.empty() && options.workers > trace.workers.size())
+        return fail("its options say " + countText(options.workers, "worker") + " but it lists " +
+                    std::to_string(trace.workers.size()));
+    if (options.iterations > kMostIterations)
+        return fail("its options say " + std::to_string(options.iterations) +
+                    " iterations per worker, more than any run makes (at most 1000000000)");
+    if (options.windowNs > kMostWindowNs)
+        return fail("its options give a race window of " + std::to_string(options.windowNs) +
+                    " ns, more than any run uses (at most 1000000000)");
+    if (!(options.watchdogSeconds >= 0.0 && options.watchdogSeconds <= kMostWatchdogSeconds))
+        return fail("its options give a watchdog of " + std::to_string(options.watchdogSeconds) +
+                    " seconds, not a number from 0 to 1000000");
+    if (options.killAtEntry != 0 && options.killWorker >= trace.workers.size())
+        return fail("its options kill worker " + std::to_string(options.killWorker) + " but it lists " +
+                    countText(trace.workers.size(), "worker"));
+    if (trace.durationNs > kMostSigned)
+        return fail("it says the run took " + std::to_string(trace.durationNs) + " ns, which is negative as a time");
+    for (std::size_t i = 0; i < trace.workers.size(); ++i) {
+        const WorkerRecord& worker = trace.workers[i];
+        if (worker.pid < 0)
+            return fail("worker record " + std::to_string(i) + " gives the process id " + std::to_string(worker.pid) +
+                        ", which is negative");
+        if (worker.iterationsDone > kMostIterations)
+            return fail("worker record " + std::to_string(i) + " says " + std::to_string(worker.iterationsDone) +
+                        " iterations were done, more than any run makes (at most 1000000000)");
+        if (worker.dropped > kMostSigned)
+            return fail("worker record " + std::to_string(i) + " says " + std::to_string(worker.dropped) +
+                        " events were dropped, which is negative as a count");
+    }
+    return {};
+}
+
 /// Cross-field rules the types alone cannot express; events are checked against these later.
 Result<void> checkConsistency(const Trace& trace) {
+    if (auto run = checkRun(trace); !run) return run;
     const auto& variables = trace.scenario.variables;
     if (variables.size() >= kNoVariable)
         return fail("the scenario has " + countText(variables.size(), "variable") + ", more than a trace can index");
@@ -422,7 +542,9 @@ Result<void> decodeRtraceMetadata(std::string_view json, Trace& trace) {
     try {
         Json root;
         try {
-            root = Json::parse(json.begin(), json.end());
+            // Unknown keys are ignored, so their values are not even kept: metadata
+            // padded with huge unknown arrays costs its bytes, not a DOM ~17 times larger.
+            root = Json::parse(json.begin(), json.end(), keepKnownKeys);
         } catch (const Json::parse_error& error) {
             return fail("it is not valid JSON (syntax error at byte " + std::to_string(error.byte) + ")");
         }
