@@ -138,7 +138,7 @@ std::optional<std::pair<std::uint16_t, bool>> StepController::blockedIn(std::uin
     return std::pair{blockedChannel(word), blockedSending(word)};
 }
 
-Result<void> StepController::step(std::uint32_t worker) {
+Result<void> StepController::step(std::uint32_t worker, std::uint32_t count) {
     if (worker >= workers()) return fail("there is no worker " + workerName(worker) + " in this run.");
     if (m_free) return fail("the workers already run freely; start a new step run to step again.");
     switch (where(worker)) {
@@ -153,9 +153,9 @@ Result<void> StepController::step(std::uint32_t worker) {
     case WorkerStep::Running:
         return fail("worker " + workerName(worker) + " did not reach its next access within 10 s.");
     }
-    grantStep(m_run->workerSlot(worker));
-    ++m_granted[worker];
-    m_schedule.push_back(worker);
+    grantStep(m_run->workerSlot(worker), count);
+    m_granted[worker] += count;
+    m_schedule.insert(m_schedule.end(), count, worker);
     pumpNowAndThen();
     if (auto settled = settle(worker); !settled) return settled;
     if (auto woken = wakeBlocked(); !woken) return woken;

@@ -48,10 +48,11 @@ class StepController {
     WorkerStep where(std::uint32_t worker);
     /// The channel call a blocked worker waits in (its channel, and whether it sends).
     std::optional<std::pair<std::uint16_t, bool>> blockedIn(std::uint32_t worker);
-    /// Lets `worker` make its next access, waits until it has announced the
-    /// one after (or finished, or blocked), then (unless told otherwise) lets
+    /// Lets `worker` make its next access (or its next `count`, where a
+    /// replay knows they cannot block), waits until it has announced the one
+    /// after (or finished, or blocked), then (unless told otherwise) lets
     /// blocked workers try again, so steps never overlap.
-    Result<void> step(std::uint32_t worker);
+    Result<void> step(std::uint32_t worker, std::uint32_t count = 1);
     /// Which blocked workers step() lets try again. Every (what a user
     /// expects: "stepping A's write wakes B") or OnQueues: a replay says
     /// itself when a wait on a pipe ended (retry), because when a woken reader

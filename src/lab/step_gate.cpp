@@ -70,8 +70,8 @@ bool awaitRetry(WorkerSlot& slot, const std::atomic<std::uint32_t>& stop, std::u
     return false;
 }
 
-void grantStep(WorkerSlot& slot) {
-    slot.gatePermits.fetch_add(1, std::memory_order_acq_rel);
+void grantStep(WorkerSlot& slot, std::uint32_t count) {
+    slot.gatePermits.fetch_add(count, std::memory_order_acq_rel);
     signal(slot);
 }
 

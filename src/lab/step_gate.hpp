@@ -61,8 +61,9 @@ void passGate(WorkerSlot& slot, const std::atomic<std::uint32_t>& stop, const Pe
 std::uint32_t checksSoFar(const WorkerSlot& slot);
 bool awaitRetry(WorkerSlot& slot, const std::atomic<std::uint32_t>& stop, std::uint32_t& handled);
 
-/// Parent side: lets the worker make one more access.
-void grantStep(WorkerSlot& slot);
+/// Parent side: lets the worker make `count` more accesses (a replay grants a
+/// run of one worker's accesses at once: one handoff instead of `count`).
+void grantStep(WorkerSlot& slot, std::uint32_t count = 1);
 /// Parent side: turns the gate off for good ("run freely").
 void openGate(WorkerSlot& slot);
 /// Parent side: asks a worker waiting at its gate for a fresh outlook, or a
