@@ -99,7 +99,8 @@ Result<SegmentView> initialiseSegment(std::byte* base, std::uint64_t size, const
     header->headerBytes = sizeof(SegmentHeader);
     header->layout = layout;
     header->parameters = plan.parameters;
-    std::memcpy(base + layout.scenarioOffset, plan.scenarioText.data(), plan.scenarioText.size());
+    if (!plan.scenarioText.empty()) // memcpy from an empty string's null data() is undefined (UBSan)
+        std::memcpy(base + layout.scenarioOffset, plan.scenarioText.data(), plan.scenarioText.size());
     auto* words = reinterpret_cast<SharedWord*>(base + layout.variablesOffset);
     for (std::uint64_t w = 0; w < layout.wordCount; ++w)
         new (&words[w]) SharedWord(0);
