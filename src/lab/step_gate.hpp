@@ -14,7 +14,9 @@
 //
 // The parent grants one step at a time and waits for the worker to announce its
 // next access (or finish) before granting another, so the recorded order of
-// accesses equals the chosen order.
+// accesses equals the chosen order. (A replay may grant a run of one worker's
+// accesses that cannot wait at once: every other worker waits at its gate
+// meanwhile, so the order still holds.)
 //
 // Channel calls add two things. An announced call says what it would find if
 // it were made now (CallOutlook, from poll(): "empty: will block"); another
