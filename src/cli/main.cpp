@@ -71,6 +71,11 @@ void addRunOptions(CLI::App& command, RunCommand& run, bool& noTrace) {
     command.add_option("--watchdog", run.options.watchdogSeconds, "stop after this many seconds without progress")
         ->check(CLI::Range(0.01, kMaxWatchdogSeconds))
         ->capture_default_str();
+    command
+        .add_option("--max-events", run.options.maxEvents,
+                    "stop the run like Stop once it has recorded this many events, keeping them (default: as many "
+                    "as this machine's memory can analyse)")
+        ->check(CLI::Range(std::uint64_t{1}, kMaxEvents));
     // Hidden (group ""): exists only so tests can make the workers' rings
     // overflow for certain (tests/golden/dropped-events.rtrace). A power of two
     // >= 4; validateRunOptions refuses anything else; 0 lets the run choose.

@@ -25,11 +25,6 @@ namespace {
 
 constexpr auto kPumpInterval = std::chrono::milliseconds(2);
 constexpr auto kBarrierTimeout = std::chrono::seconds(10);
-/// A reader that waits this long on a pipe whose only write end it holds
-/// itself is stopped at once (the general watchdog waits --watchdog seconds):
-/// nothing can ever wake it, and the time lets an empty-looking pipe's last
-/// bytes, written just before its writer ended, be read first.
-constexpr double kCertainlyStuckSeconds = 0.5;
 
 std::vector<int> allowedCpus() {
     std::vector<int> cpus;
@@ -40,16 +35,6 @@ std::vector<int> allowedCpus() {
             if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
     if (cpus.empty()) cpus.push_back(0);
     return cpus;
-}
-
-std::string quoteLine(const Scenario& scenario, std::uint32_t worker, std::uint32_t line) {
-    const auto& program = scenario.info.programs[worker % scenario.info.programs.size()];
-    if (line >= program.lines.size()) return "line " + std::to_string(line + 1);
-    std::string text = program.lines[line].text;
-    if (auto comment = text.find("//"); comment != std::string::npos) text = text.substr(0, comment);
-    while (!text.empty() && text.back() == ' ')
-        text.pop_back();
-    return "line " + std::to_string(line + 1) + " (" + text + ")";
 }
 
 } // namespace
@@ -73,6 +58,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
         return fail("--kill names worker " + workerName(options.kill->worker) + ", but the run has only " +
                     std::to_string(run->m_settings.workers) + " workers.");
     run->m_kill = options.kill;
+    run->m_maxEvents = options.maxEvents != 0 ? options.maxEvents : defaultMaxEvents(options.bytesPerEvent);
     if (auto channels = run->openChannels(); !channels) return fail(channels.error());
     run->m_stepping = options.stepping;
     run->m_clock = calibrateClock();
@@ -81,7 +67,7 @@ Result<std::unique_ptr<Run>> Run::start(const RunOptions& options, const std::st
     if (auto ready = run->waitForBarrier(); !ready) return fail(ready.error());
     std::uint32_t cpu = 0;
     run->m_startTicks = readClock(run->m_clock.kind, cpu);
-    run->m_lastProgressTime = std::chrono::steady_clock::now();
+    run->startWatching();
     run->m_view.header().go.store(1, std::memory_order_release);
     return run;
 }
@@ -241,83 +227,6 @@ void Run::killAll(WorkerExit::How how, const std::string& reason) {
     }
 }
 
-std::string Run::describeStuckWorkers() const {
-    std::string text;
-    for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
-        if (!m_children[k].running()) continue;
-        const WorkerSlot& slot = m_view.slot(k);
-        std::string what = "worker " + workerName(k);
-        const auto variable = slot.variable.load(std::memory_order_relaxed);
-        const auto line = slot.line.load(std::memory_order_relaxed);
-        const std::uint32_t blocked = slot.blocked.load(std::memory_order_relaxed);
-        const std::uint16_t lock = blockedLock(blocked);
-        if (blocked != 0 && blockedOnLock(blocked) && lock < m_scenario.info.variables.size())
-            what += " was asleep waiting for " + m_scenario.info.variables[lock].name + " at " +
-                    quoteLine(m_scenario, k, line);
-        else if (blocked != 0 && !blockedOnLock(blocked) && blockedChannel(blocked) < m_scenario.info.channels.size())
-            what += " was blocked in " + std::string(blockedSending(blocked) ? "a write into " : "a read from ") +
-                    m_scenario.info.channels[blockedChannel(blocked)].displayName() + " at " +
-                    quoteLine(m_scenario, k, line);
-        else if (slot.spinning.load(std::memory_order_relaxed) != 0 && variable < m_scenario.info.variables.size())
-            what += " was spinning on " + m_scenario.info.variables[variable].name + " = " +
-                    std::to_string(slot.lastValue.load(std::memory_order_relaxed)) + " at " +
-                    quoteLine(m_scenario, k, line);
-        else
-            what += " made no progress at " + quoteLine(m_scenario, k, line);
-        text += (text.empty() ? "" : "; ") + what;
-    }
-    return text;
-}
-
-std::string Run::describeBlockedForever() const {
-    for (std::uint32_t k = 0; k < m_settings.workers; ++k) {
-        const std::uint32_t blocked = m_view.slot(k).blocked.load(std::memory_order_relaxed);
-        if (!m_children[k].running() || blocked == 0 || blockedOnLock(blocked) || blockedSending(blocked)) continue;
-        const std::uint16_t channel = blockedChannel(blocked);
-        if (channel >= m_scenario.info.channels.size() || m_scenario.info.channels[channel].kind != ChannelKind::Pipe ||
-            !m_scenario.channelUse(k, channel).writes)
-            continue;
-        // Nobody else who could still write is alive: only k's own write end keeps the pipe open.
-        bool otherWriter = false;
-        for (std::uint32_t j = 0; j < m_settings.workers; ++j)
-            otherWriter =
-                otherWriter || (j != k && m_children[j].running() && m_scenario.channelUse(j, channel).writes);
-        if (otherWriter) continue;
-        const std::string name = workerName(k);
-        return name + " is blocked in read() forever: " + name + " itself still holds the pipe's write end, so " +
-               m_scenario.info.channels[channel].displayName() + " never reports end-of-file.";
-    }
-    return {};
-}
-
-void Run::checkWatchdog() {
-    if (m_watchdogFired) return;
-    std::uint64_t sum = 0;
-    for (std::uint32_t k = 0; k < m_settings.workers; ++k)
-        sum += m_view.slot(k).progress.load(std::memory_order_relaxed);
-    const auto now = std::chrono::steady_clock::now();
-    if (sum != m_lastProgressSum) {
-        m_lastProgressSum = sum;
-        m_lastProgressTime = now;
-        return;
-    }
-    const std::chrono::duration<double> idle = now - m_lastProgressTime;
-    if (idle.count() >= kCertainlyStuckSeconds) {
-        if (const std::string forever = describeBlockedForever(); !forever.empty()) {
-            m_watchdogFired = true;
-            killAll(WorkerExit::How::Killed, "The watchdog stopped the run: " + forever);
-            return;
-        }
-    }
-    if (idle.count() >= m_settings.watchdogSeconds) {
-        m_watchdogFired = true;
-        char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%g", m_settings.watchdogSeconds);
-        killAll(WorkerExit::How::Killed, "The watchdog stopped the run: no worker made progress for " +
-                                             std::string(seconds) + " s (" + describeStuckWorkers() + ").");
-    }
-}
-
 void Run::killStoppedWorker() {
     // --kill: the worker stopped itself (SIGSTOP) inside the critical section;
     // the parent kills it there, as an outside fault would. WNOWAIT leaves the
@@ -346,7 +255,7 @@ void Run::killWorker(std::uint32_t worker) {
 void Run::leaveStepping(double watchdogSeconds) {
     m_stepping = false;
     m_settings.watchdogSeconds = std::min(m_settings.watchdogSeconds, watchdogSeconds);
-    m_lastProgressTime = std::chrono::steady_clock::now();
+    startWatching();
 }
 
 void Run::requestKill(std::uint32_t worker) {
@@ -385,6 +294,7 @@ void Run::reapWorkers() {
 bool Run::pump() {
     if (m_done) return false;
     drainRings();
+    checkEventLimit();
     if (m_stopRequested.load(std::memory_order_relaxed) && !m_stopKilled) {
         m_stopKilled = true;
         killAll(WorkerExit::How::Killed, "The run was stopped before it finished.");

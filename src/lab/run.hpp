@@ -1,6 +1,7 @@
 // The Run controller: owns one run's shared segment and worker processes, from
 // spawn to the finished Trace. It drains the trace rings while the workers race
-// (so rings rarely fill), reaps workers, and stops a run that makes no progress.
+// (so rings rarely fill), reaps workers, and stops a run that makes no progress
+// or records more events than the machine can hold (lab/run_watchdog.cpp).
 //
 //   start() ──► workers at barrier ──► go ──► pump() ... pump() ──► finish() ──► Trace
 //                                              │ drain rings, reap, watchdog
@@ -26,9 +27,15 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace racetrace {
+
+/// The words of the stop reason of a run stopped by its limit on recorded
+/// events ("Stopped after 200,000 events, the limit for one run ..."): a summary
+/// that tells what ended the run looks for them.
+inline constexpr std::string_view kEventLimitWords = ", the limit for one run";
 
 /// Live numbers for a progress bar, cheap to read while the run goes on.
 struct RunProgress {
@@ -106,7 +113,19 @@ class Run {
     /// SIGKILL to `worker`, stamped now, noted as ours.
     void killWorker(std::uint32_t worker);
     void reapWorkers();
+    /// (Re)starts the watchdog's clock and its count of finished iterations.
+    void startWatching();
     void checkWatchdog();
+    /// "worker A at line 1 (...); ..." when no worker still running has
+    /// finished an iteration since the watch began; empty otherwise.
+    std::string describeLoopingWorkers() const;
+    /// Where `worker` is: the line of its latest drained event (or of its slot).
+    std::uint32_t currentLine(std::uint32_t worker) const;
+    /// A worker that has ended whose last critical-section event is an entry.
+    std::optional<std::uint32_t> deadInsideCriticalSection() const;
+    std::uint64_t eventsRecorded() const;
+    /// Stops the run like Stop once it has recorded m_maxEvents, saying so.
+    void checkEventLimit();
     void killAll(WorkerExit::How how, const std::string& reason);
     void addStopReason(const std::string& sentence);
     std::string describeStuckWorkers() const;
@@ -146,6 +165,10 @@ class Run {
     std::uint64_t m_endTicks = 0;
     std::uint64_t m_lastProgressSum = 0;
     std::chrono::steady_clock::time_point m_lastProgressTime;
+    std::chrono::steady_clock::time_point m_watchStart;  ///< the start, or the end of stepping
+    std::vector<std::uint64_t> m_iterationsAtWatchStart; ///< per worker, at m_watchStart
+    std::uint64_t m_maxEvents = 0;                       ///< the run stops once it has recorded this many
+    bool m_limitReached = false;
     std::atomic<bool> m_done{false}; ///< read by progress() from other threads
 };
 

@@ -17,6 +17,11 @@ namespace racetrace {
 /// Memory the machine can give now without swapping (MemAvailable), in bytes.
 std::uint64_t availableMemoryBytes();
 
+/// The events one run may record unless told otherwise (RunOptions::maxEvents):
+/// as many as the available memory, and the address space a limit (ulimit -v)
+/// leaves, can process at `bytesPerEvent`; at least 100,000.
+std::uint64_t defaultMaxEvents(std::uint64_t bytesPerEvent);
+
 /// Events a free run of `settings` records: one per recording instruction per
 /// pass (a spin is one event however long it lasts), for every worker.
 std::uint64_t expectedEvents(const Scenario& scenario, const RunSettings& settings);

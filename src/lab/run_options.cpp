@@ -28,6 +28,8 @@ Result<void> validateRunOptions(const RunOptions& options) {
     if (options.kill && options.workers != 0 && options.kill->worker >= options.workers)
         return fail("--kill names worker " + workerName(options.kill->worker) + ", but the run has only " +
                     std::to_string(options.workers) + " workers.");
+    if (options.maxEvents > kMaxEvents)
+        return fail("--max-events must be at most 10000000000 (got " + std::to_string(options.maxEvents) + ").");
     if (options.kill && options.stepping) return fail("--kill cannot be used while stepping: kill from the window.");
     return {};
 }

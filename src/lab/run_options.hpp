@@ -21,6 +21,7 @@ inline constexpr std::uint32_t kMaxRunWorkers = 64;
 inline constexpr std::uint64_t kMaxIterations = 100'000'000;
 inline constexpr std::uint64_t kMaxWindowNs = 100'000'000; // 100 ms
 inline constexpr double kMaxWatchdogSeconds = 3600.0;
+inline constexpr std::uint64_t kMaxEvents = 10'000'000'000; ///< --max-events: 1.8 TB to analyse
 /// Peak memory per recorded event after a run, as measured with RACETRACE_PHASES=1
 /// and VmHWM: `racetrace run` 137-178 bytes (ordering and analysing), the
 /// window 160-180 while analysing and ~153 once shown (plus the previous run, kept for B).
@@ -51,6 +52,10 @@ struct RunOptions {
     /// Memory the caller needs per recorded event once the run is over: a run
     /// expected to need more than is available is refused (lab/run_memory.hpp).
     std::uint64_t bytesPerEvent = kRunBytesPerEvent;
+    /// --max-events: the run stops like Stop once it has recorded this many
+    /// events (a program that loops without end records without end); 0: as
+    /// many as the machine's memory holds at bytesPerEvent (defaultMaxEvents).
+    std::uint64_t maxEvents = 0;
     std::uint32_t messageBytes = 0; ///< every channel's message size; 0: the scenario's
     std::uint64_t capacity = 0; ///< every channel's capacity (bytes of a pipe, messages of a queue); 0: the scenario's
     bool retryWhenFull = false; ///< --when-full retry (see RunSettings::retryWhenFull)

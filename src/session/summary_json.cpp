@@ -1,6 +1,7 @@
 // The JSON summary (session/run_summary.hpp). The keys are a contract: scripts
 // and tests read them, so a key is added, never renamed.
 #include "analysis/finders.hpp"
+#include "lab/run.hpp"
 #include "session/comparison.hpp"
 #include "session/run_summary.hpp"
 
@@ -93,9 +94,12 @@ Json faultsJson(const Trace& trace, const Analysis& analysis) {
         recovered = analysis.fault->recovered;
     }
     const bool watchdog = trace.stopReason.find("The watchdog stopped the run") != std::string::npos;
+    const bool limit = trace.stopReason.find(kEventLimitWords) != std::string::npos;
     return {{"killed", std::move(killed)},
             {"recovered", recovered},
-            {"stopped_by", watchdog ? "watchdog" : "finished"},
+            {"stopped_by", watchdog ? "watchdog"
+                           : limit  ? "event-limit"
+                                    : "finished"},
             {"sentence", analysis.fault ? Json(analysis.fault->sentence) : Json(nullptr)}};
 }
 

@@ -4,8 +4,6 @@
 // left behind (no child processes, no /dev/shm names, no file descriptors).
 #include "support/integration_support.hpp"
 
-#include <sys/prctl.h>
-
 using namespace racetrace;
 using namespace racetrace::testing;
 using namespace std::chrono_literals;
@@ -34,16 +32,18 @@ lines = [
 ]
 )toml";
 
-// Worker A (the holder) owns the lock from the start and keeps working forever,
-// so the run makes progress; worker B waits for the lock. Once A is killed, B
-// spins with nobody to release the lock, and only the watchdog can end the run.
+// Worker A (the holder) owns the lock from the start and keeps working, one
+// beat per iteration (a finished iteration is progress; a loop in which nobody
+// ever finishes one is stopped by the watchdog), so the run makes progress;
+// worker B waits for the lock. Once A is killed, B spins with nobody to release
+// the lock, and only the watchdog can end the run.
 constexpr const char* kLockHolderScenario = R"toml(
 name = "lock-holder"
 title = "A holder that never lets go"
 
 [defaults]
 workers = 2
-iterations = 1
+iterations = 100000
 window_ns = 0
 
 [[variable]]
@@ -58,7 +58,7 @@ kind = "word"
 [[program]]
 role = "holder"
 lines = [
-  { text = "while (true) beats = beats + 1   // holding L", ops = ["beat: load r1 beats", "add r1 1", "store beats r1", "delay 20000", "jmp beat"] },
+  { text = "beats = beats + 1   // holding L, every iteration", ops = ["load r1 beats", "add r1 1", "store beats r1", "delay 20000"] },
 ]
 
 [[program]]
@@ -77,13 +77,6 @@ std::size_t openFdCount() {
     return count;
 }
 
-std::string commandLine(pid_t pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    std::replace(text.begin(), text.end(), '\0', ' ');
-    return text;
-}
-
 std::unique_ptr<Run> startOrFail(const RunOptions& o) {
     auto run = Run::start(o);
     if (!run) FAIL("the run did not start: " << run.error());
@@ -95,25 +88,6 @@ void pumpFor(Run& run, std::chrono::milliseconds duration) {
     const auto until = Clock::now() + duration;
     while (Clock::now() < until && run.pump())
         std::this_thread::sleep_for(2ms);
-}
-
-/// Makes this process the reaper of orphaned descendants while it lives, so
-/// that workers orphaned by a killed CLI are reparented to us and can be
-/// reaped (PID 1 in a container may never reap them).
-class SubreaperScope {
-  public:
-    SubreaperScope() { REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0); }
-    ~SubreaperScope() { prctl(PR_SET_CHILD_SUBREAPER, 0); }
-    SubreaperScope(const SubreaperScope&) = delete;
-    SubreaperScope& operator=(const SubreaperScope&) = delete;
-};
-
-/// Reaps any of `pids` that have become our zombies.
-void reap(const std::vector<pid_t>& pids) {
-    for (pid_t pid : pids) {
-        int status = 0;
-        waitpid(pid, &status, WNOHANG);
-    }
 }
 
 } // namespace

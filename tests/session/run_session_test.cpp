@@ -155,3 +155,24 @@ TEST_CASE("Kill A pressed while the workers are still starting kills A once the 
     CHECK(document->trace.workers[0].exit.how == WorkerExit::How::Killed);
     CHECK(document->trace.workers[0].iterationsDone < options.iterations);
 }
+
+TEST_CASE("A window run that reaches its event limit keeps what it recorded and says why it stopped",
+          "[session][run][limits]") {
+    RunOptions options;
+    options.scenario = "naive-flag";
+    options.workers = 2;
+    options.iterations = 500'000; // ~20 s and ~15 M events if nothing stopped it
+    options.maxEvents = 100'000;
+    RunSession session;
+    REQUIRE(session.startRun(options));
+    REQUIRE(waitIdle(session));
+    const auto document = session.takeResult();
+    REQUIRE(document != nullptr);
+    INFO("stop reason: " << document->trace.stopReason);
+    CHECK_THAT(document->trace.stopReason,
+               Catch::Matchers::StartsWith("Stopped after 100,000 events, the limit for one run (--max-events): the "
+                                           "workers had not finished their iterations (A at line "));
+    CHECK(document->trace.events.size() >= 100'000);
+    for (const WorkerRecord& worker : document->trace.workers)
+        CHECK(worker.iterationsDone < options.iterations);
+}

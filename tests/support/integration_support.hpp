@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -32,6 +33,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +169,33 @@ inline std::vector<pid_t> liveChildrenOf(pid_t parent) {
     auto children = childrenOf(parent);
     std::erase_if(children, [](pid_t pid) { return !isAlive(pid); });
     return children;
+}
+
+/// The command line of `pid`, its arguments separated by spaces ("" when it is gone).
+inline std::string commandLine(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::replace(text.begin(), text.end(), '\0', ' ');
+    return text;
+}
+
+/// Makes this process the reaper of orphaned descendants while it lives, so
+/// that workers orphaned by a killed CLI are reparented to us and can be
+/// reaped (PID 1 in a container may never reap them).
+class SubreaperScope {
+  public:
+    SubreaperScope() { REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0); }
+    ~SubreaperScope() { prctl(PR_SET_CHILD_SUBREAPER, 0); }
+    SubreaperScope(const SubreaperScope&) = delete;
+    SubreaperScope& operator=(const SubreaperScope&) = delete;
+};
+
+/// Reaps any of `pids` that have become our zombies.
+inline void reap(const std::vector<pid_t>& pids) {
+    for (pid_t pid : pids) {
+        int status = 0;
+        waitpid(pid, &status, WNOHANG);
+    }
 }
 
 /// Polls until none of `pids` is alive or `timeout` passes; returns the survivors.
