@@ -188,8 +188,13 @@ Result<void> Run::waitForBarrier() {
 }
 
 void Run::drainRings() {
+    // In slices, checking the event limit between them: draining a full ring
+    // takes tens of milliseconds, in which the workers record hundreds of
+    // thousands of events more.
+    constexpr std::uint64_t kSlice = std::uint64_t{1} << 17;
     for (std::size_t k = 0; k < m_rings.size(); ++k) {
-        m_rings[k].drain(m_events[k]);
+        while (m_rings[k].drain(m_events[k], kSlice) == kSlice)
+            checkEventLimit();
         releaseDrained(k, m_done);
     }
 }
@@ -293,8 +298,8 @@ void Run::reapWorkers() {
 
 bool Run::pump() {
     if (m_done) return false;
+    checkEventLimit(); // before draining, which for full rings takes a while
     drainRings();
-    checkEventLimit();
     if (m_stopRequested.load(std::memory_order_relaxed) && !m_stopKilled) {
         m_stopKilled = true;
         killAll(WorkerExit::How::Killed, "The run was stopped before it finished.");

@@ -78,25 +78,30 @@ class RingConsumer {
     RingConsumer(RingControl* control, const Event* slots, std::uint64_t capacity)
         : m_control(control), m_slots(slots), m_mask(capacity - 1), m_capacity(capacity) {}
 
-    /// Appends every published event to `out`; returns how many were taken.
-    std::size_t drain(std::vector<Event>& out) {
+    /// Appends the published events to `out`, at most `most` of them; returns how many were taken.
+    std::size_t drain(std::vector<Event>& out, std::uint64_t most = ~std::uint64_t{0}) {
         const std::uint64_t head = m_control->head.load(std::memory_order_acquire);
-        std::uint64_t available = head - m_tail;
-        if (head < m_tail || available > m_capacity) {
+        if (head < m_tail || head - m_tail > m_capacity) {
             m_corrupt = true; // the producer never publishes more than capacity ahead
             return 0;
         }
+        const std::uint64_t available = std::min(head - m_tail, most);
         // Whole spans, not event by event: up to the end of the slots, then from the start.
         const std::uint64_t start = m_tail & m_mask;
         const std::uint64_t first = std::min(available, m_capacity - start);
         out.insert(out.end(), m_slots + start, m_slots + start + first);
         out.insert(out.end(), m_slots, m_slots + (available - first));
-        m_tail = head;
+        m_tail += available;
         m_control->tail.store(m_tail, std::memory_order_release);
         return static_cast<std::size_t>(available);
     }
 
     std::uint64_t dropped() const { return m_control->dropped.load(std::memory_order_relaxed); }
+    /// Events published but not yet taken (at most the capacity, whatever the shared counter says).
+    std::uint64_t waiting() const {
+        const std::uint64_t head = m_control->head.load(std::memory_order_acquire);
+        return head > m_tail ? std::min(head - m_tail, m_capacity) : 0;
+    }
     /// Events taken so far: slots below this counter may be reused (or their pages freed).
     std::uint64_t taken() const { return m_tail; }
     /// The bytes of the slots counters [from, to) occupy, as at most two spans (the ring wraps).
