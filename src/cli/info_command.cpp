@@ -55,7 +55,7 @@ int infoCommand(const std::string& path, bool json) {
         return kExitOk;
     }
     std::cout << path << ": a valid racetrace trace (format v" << trace.file.version << ").\n"
-              << fileText(trace) << machineText(trace) << summaryText(trace, analysis);
+              << fileText(trace) << machineText(trace) << orderRepairText(trace) << summaryText(trace, analysis);
     return kExitOk;
 }
 

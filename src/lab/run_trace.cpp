@@ -125,7 +125,7 @@ Trace Run::buildTrace(bool release) {
     for (std::uint32_t w = 0; w < m_scenario.totalWords; ++w)
         trace.finalWords.push_back(words[w].load(std::memory_order_relaxed));
     phase.next("ordering the events");
-    finalizeEventOrder(trace);
+    trace.orderRepair = finalizeEventOrder(trace);
     return trace;
 }
 

@@ -114,6 +114,22 @@ std::string summaryText(const Trace& trace, const Analysis& analysis) {
     return text;
 }
 
+std::string orderRepairText(const Trace& trace) {
+    if (!trace.orderRepair) return {};
+    const EventOrderRepair& repair = *trace.orderRepair;
+    if (repair.moved == 0 && repair.conflicts == 0)
+        return "Order: the clocks' stamps already agreed with every value read; nothing was moved.\n";
+    std::string text = "Order: " + countOf(repair.moved, "event was", "events were") +
+                       " put before events stamped earlier, to fit the values read";
+    if (repair.restamped > 0)
+        text += "; " + countOf(repair.restamped, "stamp was", "stamps were") + " lowered by up to " +
+                humanDuration(repair.maxShiftNs);
+    if (repair.conflicts > 0)
+        text +=
+            "; " + countOf(repair.conflicts, "time", "times") + " no order fitted every value and the stamps decided";
+    return text + ".\n";
+}
+
 std::string machineText(const Trace& trace) {
     return "Recorded on " + trace.machine.cpuModel + ", " + std::to_string(trace.machine.cores) + " cores, " +
            trace.machine.kernel + "; clock " + std::string(clockKindName(trace.clock.kind)) + ".\n";

@@ -25,6 +25,11 @@ std::string raceCounts(const Trace& trace, const Analysis& analysis);
 /// "Recorded on CPU, N cores, KERNEL; clock tsc.": what `info` adds.
 std::string machineText(const Trace& trace);
 
+/// What the order repair changed, in one line ("Order: 1,234 events were put
+/// before events stamped earlier, to fit the values they read; ..."), or ""
+/// for a file that does not say: what `info` adds.
+std::string orderRepairText(const Trace& trace);
+
 /// The first invariant on a counter ("counter == workers * iterations"), else
 /// the first invariant, else null: what the summaries call "the counter".
 const InvariantResult* counterInvariant(const Trace& trace, const Analysis& analysis);
@@ -49,7 +54,8 @@ struct SummaryExtras {
 /// dropped, counter.{name,expected,final}, findings.{one key per finding kind
 /// (analysis/finders.hpp), total}, messages.{sent,received,lost,torn,
 /// duplicated,out_of_order,would_block,dropped}, blocked_ns.{A,B,...}, race (a
-/// blocked wait alone is none), headline, invariants, worker_details, ...
+/// blocked wait alone is none), headline, invariants, worker_details, stop_reason,
+/// order_repair.{moved,restamped,max_shift_ns,conflicts} (absent for a file that does not keep it), ...
 std::string summaryJson(const Trace& trace, const Analysis& analysis, const SummaryExtras& extras = {});
 
 struct Comparison;

@@ -146,6 +146,12 @@ std::string summaryJson(const Trace& trace, const Analysis& analysis, const Summ
     json["invariants"] = invariantsJson(analysis);
     json["worker_details"] = workersJson(trace);
     json["stop_reason"] = trace.stopReason.empty() ? Json(nullptr) : Json(trace.stopReason);
+    // Absent, not null, for a file written before the repair was kept: the golden summaries stay as they were.
+    if (const auto& repair = trace.orderRepair)
+        json["order_repair"] = {{"moved", repair->moved},
+                                {"restamped", repair->restamped},
+                                {"max_shift_ns", repair->maxShiftNs},
+                                {"conflicts", repair->conflicts}};
     addExtras(json, trace, extras);
     // `replace`: a stray byte that is not UTF-8 (a scribbled name) must not abort the summary.
     return json.dump(2, ' ', false, Json::error_handler_t::replace);

@@ -22,14 +22,6 @@
 
 namespace racetrace {
 
-/// What the value evidence changed in a trace's order.
-struct EventOrderRepair {
-    std::uint64_t moved = 0;      ///< events placed before events stamped earlier than them
-    std::uint64_t restamped = 0;  ///< events whose stamp was lowered to keep the trace sorted
-    std::uint64_t maxShiftNs = 0; ///< the largest such lowering
-    std::uint64_t conflicts = 0;  ///< times no order satisfied every read and the stamps decided
-};
-
 /// Appends the events of `runs`, one worker's events each in stamp order, to
 /// `out` in stamp order (ties: worker, then seq), and empties the runs: the
 /// merge that sortEventsByTimestamp would do, without its buffer. (A run out of

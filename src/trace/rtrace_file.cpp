@@ -516,6 +516,12 @@ Result<Trace> decodeRtrace(const std::uint8_t* data, std::size_t size) {
 
 Result<void> saveRtrace(const Trace& trace, const std::string& path) {
     const std::vector<std::uint8_t> bytes = encodeRtrace(trace);
+    FileHeader header{};
+    std::memcpy(&header, bytes.data(), kHeaderBytes);
+    // A file no reader would open is not written (the old file stays).
+    if (header.metaBytes > kMaxRtraceMetadataBytes)
+        return fail("Cannot save " + path + ": its metadata would take " + bytesText(header.metaBytes) +
+                    ", more than the 64 MiB a trace may hold.");
     return writeFileSafely(path, bytes);
 }
 

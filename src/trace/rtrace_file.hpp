@@ -50,6 +50,7 @@
 #pragma once
 
 #include "ipc/result.hpp"
+#include "trace/rtrace_metadata.hpp"
 #include "trace/trace.hpp"
 
 #include <atomic>
@@ -61,11 +62,6 @@ namespace racetrace {
 
 /// The version the writer writes; a reader reads this one and every earlier one.
 inline constexpr std::uint32_t kRtraceVersion = 2;
-
-/// The most metadata a reader accepts (64 MiB): a header claiming more is
-/// refused before anything is read, so metadata can never cost more than this
-/// (and what its JSON takes once parsed, unknown keys not kept).
-inline constexpr std::uint64_t kMaxRtraceMetadataBytes = std::uint64_t{64} << 20;
 
 /// Serialises `trace` to the bytes of a .rtrace file. Version 1 is written only
 /// on request: tests and benchmarks need the files earlier racetraces wrote.

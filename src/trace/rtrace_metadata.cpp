@@ -248,6 +248,26 @@ Json encodeKeptOrders(const KeptMemoryOrders& kept) {
                 {"searched", std::move(searched)}};
 }
 
+void readOrderRepair(FieldReader& r, const Json& root, Trace& trace) {
+    trace.orderRepair.reset();
+    if (!r.has(root, "orderRepair")) return;
+    const Json* j = r.object(root, "orderRepair", "");
+    if (!j) return;
+    EventOrderRepair repair;
+    r.read(*j, "moved", "orderRepair", repair.moved);
+    r.read(*j, "restamped", "orderRepair", repair.restamped);
+    r.read(*j, "maxShiftNs", "orderRepair", repair.maxShiftNs);
+    r.read(*j, "conflicts", "orderRepair", repair.conflicts);
+    if (r.ok()) trace.orderRepair = repair;
+}
+
+Json encodeOrderRepair(const EventOrderRepair& repair) {
+    return Json{{"moved", repair.moved},
+                {"restamped", repair.restamped},
+                {"maxShiftNs", repair.maxShiftNs},
+                {"conflicts", repair.conflicts}};
+}
+
 void readTrace(FieldReader& r, const Json& root, Trace& trace) {
     readScenario(r, root, trace.scenario);
     readSettings(r, root, trace.settings);
@@ -268,6 +288,7 @@ void readTrace(FieldReader& r, const Json& root, Trace& trace) {
     r.read(root, "stopReason", "", trace.stopReason);
     r.read(root, "durationNs", "", trace.durationNs);
     readKeptOrders(r, root, trace);
+    readOrderRepair(r, root, trace);
 }
 
 /// Every key the reader above reads, at any depth. A key the reader starts to
@@ -302,16 +323,20 @@ constexpr std::string_view kKnownKeys[] = {"capacity",
                                            "lines",
                                            "locations",
                                            "machine",
+                                           "maxShiftNs",
                                            "meanings",
                                            "memoryOrders",
                                            "messageBytes",
+                                           "moved",
                                            "name",
                                            "options",
+                                           "orderRepair",
                                            "otherWords",
                                            "pid",
                                            "pin",
                                            "programs",
                                            "readsUnlikeTraceOrder",
+                                           "restamped",
                                            "retryWhenFull",
                                            "role",
                                            "scenario",
@@ -533,9 +558,17 @@ std::string encodeRtraceMetadata(const Trace& trace) {
     root["stopReason"] = trace.stopReason;
     root["durationNs"] = trace.durationNs;
     if (trace.keptOrders) root["memoryOrders"] = encodeKeptOrders(*trace.keptOrders);
+    if (trace.orderRepair) root["orderRepair"] = encodeOrderRepair(*trace.orderRepair);
     // `replace` instead of the default `strict`: a stray invalid UTF-8 byte in a
     // CPU model or scenario file must not make saving a finished run throw.
-    return root.dump(2, ' ', false, Json::error_handler_t::replace);
+    std::string text = root.dump(2, ' ', false, Json::error_handler_t::replace);
+    if (text.size() > kMaxRtraceMetadataBytes && root.contains("memoryOrders")) {
+        // The kept orders only spare a reader the search; without them the
+        // trace loads and is analysed the same, where over the cap it would not load.
+        root.erase("memoryOrders");
+        text = root.dump(2, ' ', false, Json::error_handler_t::replace);
+    }
+    return text;
 }
 
 Result<void> decodeRtraceMetadata(std::string_view json, Trace& trace) {

@@ -19,19 +19,29 @@
 //         "readsUnlikeTraceOrder": [ [ read, write ] ],    write -1: the initial value, -2: none
 //         "locations": [ { "variable", "word", "conflicts",
 //                          "writesUnlikeTraceOrder": [ [ position, write ] ] } ],
-//         "searched": [ [ variable, word ] ] } }
+//         "searched": [ [ variable, word ] ] },
+//     "orderRepair": { "moved", "restamped", "maxShiftNs", "conflicts" } }   (optional: Trace::orderRepair)
 #pragma once
 
 #include "ipc/result.hpp"
 #include "trace/trace.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace racetrace {
 
+/// The most metadata a reader accepts (64 MiB): a header claiming more is
+/// refused before anything is read, so metadata can never cost more than this
+/// (and what its JSON takes once parsed, unknown keys not kept).
+inline constexpr std::uint64_t kMaxRtraceMetadataBytes = std::uint64_t{64} << 20;
+
 /// The metadata JSON of `trace` (its events are left out). Never throws: text
-/// that is not valid UTF-8 is replaced rather than refused, so saving cannot fail here.
+/// that is not valid UTF-8 is replaced rather than refused. Metadata that would
+/// pass kMaxRtraceMetadataBytes is written without "memoryOrders" (a reader
+/// then searches the orders again); only what is left can still be too large,
+/// which saveRtrace refuses.
 std::string encodeRtraceMetadata(const Trace& trace);
 
 /// Fills every field of `trace` except `events` from `json` and checks that the

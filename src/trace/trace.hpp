@@ -165,6 +165,16 @@ struct KeptMemoryOrders {
     std::vector<std::pair<std::uint16_t, std::uint32_t>> searched;
 };
 
+/// What the value evidence changed in a trace's order (finalizeEventOrder):
+/// kept with the trace, so `info` can say how far the clocks' stamps were from
+/// an order a single memory could have produced.
+struct EventOrderRepair {
+    std::uint64_t moved = 0;      ///< events placed before events stamped earlier than them
+    std::uint64_t restamped = 0;  ///< events whose stamp was lowered to keep the trace sorted
+    std::uint64_t maxShiftNs = 0; ///< the largest such lowering
+    std::uint64_t conflicts = 0;  ///< times no order satisfied every read and the stamps decided
+};
+
 struct Trace {
     ScenarioInfo scenario;
     RunSettings settings;
@@ -185,6 +195,9 @@ struct Trace {
     /// from them before they are dropped, or read from the file. Empty for a
     /// trace with dropped events or from a file written before it was kept.
     std::optional<KeptMemoryOrders> keptOrders;
+    /// What the order repair changed when the run ended; saved. Empty for a
+    /// file written before it was kept.
+    std::optional<EventOrderRepair> orderRepair;
     /// Derived, never saved: the file the trace was read from, if it was.
     TraceFileFacts file;
 

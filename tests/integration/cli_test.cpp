@@ -3,6 +3,7 @@
 // one sentence on stderr for bad input, and saved traces that reopen with the
 // same numbers.
 #include "support/integration_support.hpp"
+#include "trace/event_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -157,7 +158,7 @@ TEST_CASE("cli: run --out then info --json gives the same numbers", "[integratio
     INFO("run: " << ran.dump(2) << "\ninfo: " << info.dump(2));
     for (const char* key :
          {"scenario", "workers", "iterations", "window_ns", "pin", "seed", "traced", "events", "dropped", "duration_ns",
-          "counter", "findings", "invariants", "race", "headline", "stop_reason", "worker_details"})
+          "counter", "findings", "invariants", "race", "headline", "stop_reason", "worker_details", "order_repair"})
         CHECK(info.at(key) == ran.at(key));
 
     // The text form names the file and says it is valid.
@@ -167,6 +168,12 @@ TEST_CASE("cli: run --out then info --json gives the same numbers", "[integratio
     // ... and how the file stores the events (compressed, so the ratio varies).
     CHECK_THAT(text.out, Catch::Matchers::Contains("\nFile: version 2, "));
     CHECK_THAT(text.out, Catch::Matchers::Contains(" bytes per event, "));
+    // ... and what the order repair changed, as the JSON counts it.
+    const auto moved = info.at("order_repair").at("moved").get<std::uint64_t>();
+    const std::string eventsMoved =
+        groupedNumber(static_cast<std::int64_t>(moved)) + (moved == 1 ? " event was put" : " events were put");
+    CHECK_THAT(text.out, Catch::Matchers::Contains(moved == 0 ? "\nOrder: the clocks' stamps already agreed"
+                                                              : "\nOrder: " + eventsMoved));
     // Nothing but the trace is left in the directory (the save is atomic via a temporary).
     std::size_t entries = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
@@ -188,7 +195,7 @@ TEST_CASE("cli: a longer run's file keeps its memory orders, and info finds what
     const bool kept = bytes.find("\"memoryOrders\"") != std::string::npos; // not the bytes in a failure message
     CHECK(kept);
     const json info = parseJsonOutput(runCli({"info", path, "--json"}));
-    for (const char* key : {"events", "counter", "findings", "invariants", "race", "headline"})
+    for (const char* key : {"events", "counter", "findings", "invariants", "race", "headline", "order_repair"})
         CHECK(info.at(key) == ran.at(key));
 }
 

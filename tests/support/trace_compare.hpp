@@ -74,6 +74,13 @@ inline void requireSameMetadata(const Trace& a, const Trace& b) {
     CHECK(a.finalWords == b.finalWords);
     CHECK(a.stopReason == b.stopReason);
     CHECK(a.durationNs == b.durationNs);
+    REQUIRE(a.orderRepair.has_value() == b.orderRepair.has_value());
+    if (a.orderRepair) {
+        CHECK(a.orderRepair->moved == b.orderRepair->moved);
+        CHECK(a.orderRepair->restamped == b.orderRepair->restamped);
+        CHECK(a.orderRepair->maxShiftNs == b.orderRepair->maxShiftNs);
+        CHECK(a.orderRepair->conflicts == b.orderRepair->conflicts);
+    }
     REQUIRE(a.keptOrders.has_value() == b.keptOrders.has_value());
     if (a.keptOrders) {
         const KeptMemoryOrders &x = *a.keptOrders, &y = *b.keptOrders;

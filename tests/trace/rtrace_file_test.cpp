@@ -665,6 +665,46 @@ TEST_CASE("rtrace refuses a header claiming more than 64 MiB of metadata before 
     }
 }
 
+TEST_CASE("rtrace leaves out kept memory orders that would pass the metadata cap, and the trace still loads",
+          "[trace][rtrace]") {
+    TempDir dir;
+    Trace trace = makeTrace();
+    KeptMemoryOrders kept;
+    // 1.5 million [read, write] pairs of 13-digit numbers (~50 bytes each): well over 64 MiB as indented JSON.
+    constexpr std::uint64_t kPairs = 1'500'000, kBig = 1'000'000'000'000;
+    kept.readsUnlikeTraceOrder.reserve(kPairs);
+    for (std::uint64_t k = 0; k < kPairs; ++k)
+        kept.readsUnlikeTraceOrder.emplace_back(kBig + 2 * k, kBig + 2 * k + 1);
+    trace.keptOrders = std::move(kept);
+    const std::string meta = encodeRtraceMetadata(trace);
+    CHECK(meta.size() <= kMaxRtraceMetadataBytes);
+    CHECK(meta.find("\"memoryOrders\"") == std::string::npos);
+    CHECK(meta.find("\"stopReason\"") != std::string::npos); // everything else is kept
+
+    const std::string path = dir.file("big-orders.rtrace");
+    REQUIRE(saveRtrace(trace, path).has_value());
+    const auto loaded = loadRtrace(path);
+    INFO((loaded ? std::string() : loaded.error()));
+    REQUIRE(loaded.has_value());
+    CHECK_FALSE(loaded->keptOrders.has_value()); // a reader searches again, as for a file from before they were kept
+    CHECK(loaded->events.size() == trace.events.size());
+}
+
+TEST_CASE("rtrace refuses to save metadata over the cap in one sentence, and the old file stays", "[trace][rtrace]") {
+    TempDir dir;
+    const std::string path = dir.file("kept.rtrace");
+    REQUIRE(saveRtrace(makeTrace(), path).has_value());
+    const auto before = std::filesystem::file_size(path);
+    Trace huge = makeTrace();
+    huge.scenario.source.assign(kMaxRtraceMetadataBytes + 1, 'x');
+    const auto saved = saveRtrace(huge, path);
+    REQUIRE_FALSE(saved.has_value());
+    CHECK_THAT(saved.error(), Catch::StartsWith("Cannot save " + path + ": its metadata would take ") &&
+                                  Catch::EndsWith(" bytes, more than the 64 MiB a trace may hold."));
+    CHECK(std::filesystem::file_size(path) == before);
+    CHECK(loadRtrace(path).has_value());
+}
+
 TEST_CASE("rtrace metadata keys it does not read cost no memory beyond their bytes", "[trace][rtrace]") {
     // 40 MB of an unknown array: ~640 MB as a JSON DOM; read in 200 MB more than the child has.
     const auto file = encodeRtrace(makeTrace(), 1);
