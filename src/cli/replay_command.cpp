@@ -20,7 +20,10 @@ void printText(const ReplayCommand& command, const ReplayOutcome& outcome) {
     const std::string steps = groupedNumber(static_cast<std::int64_t>(outcome.report.steps));
     if (outcome.report.divergence) {
         std::cout << "Replayed " << steps << " steps of " << command.path
-                  << ", then the schedule could not be followed.\n";
+                  << (outcome.report.noSingleOrder
+                          ? ", then the schedule could not be followed: the original's values fit no single order "
+                            "there (store buffering).\n"
+                          : ", then the schedule could not be followed.\n");
         return;
     }
     std::cout << "Replayed all " << steps << " steps of " << command.path

@@ -55,6 +55,11 @@ struct ReplayResult {
     std::uint64_t steps = 0;               ///< steps that were followed
     std::optional<std::string> divergence; ///< one sentence, if the schedule could not be followed
     bool cancelled = false;                ///< stopped on request (ReplayControl::cancel) before the end
+    /// The divergence comes at or after a place where no single order of the
+    /// original's accesses gives every value it recorded (a conflict of its
+    /// order repair, EventOrderRepair::conflictEvents): no replay can follow
+    /// that, and `divergence` says which access it was.
+    bool noSingleOrder = false;
 };
 
 /// What another thread can do while a replay runs: watch its steps and cancel it.

@@ -67,7 +67,7 @@ Result<ReplayOutcome> replayDocument(const TraceDocument& original, std::uint64_
 
     ReplayOutcome outcome;
     outcome.totalSteps = total;
-    outcome.report = {original.path, replay->steps, replay->divergence, false};
+    outcome.report = {original.path, replay->steps, replay->divergence, false, replay->noSingleOrder};
     // A partial run: its invariants would only say the run stopped early.
     if (replay->divergence) replay->trace.scenario.invariants.clear();
     outcome.document = buildDocument(std::move(replay->trace), original.label + ", replayed", "", use);

@@ -40,6 +40,9 @@ struct ReplayReport {
     std::uint64_t steps = 0;               ///< steps followed
     std::optional<std::string> divergence; ///< where it could not follow, in one sentence
     bool sameFindings = false;             ///< every finding count as in the original
+    /// It diverged where no single order of the original's accesses gives every
+    /// value (ReplayResult::noSingleOrder): counted apart from a real divergence.
+    bool noSingleOrder = false;
 };
 
 /// What a command adds to the JSON summary beyond the trace itself.

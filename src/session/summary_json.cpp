@@ -112,7 +112,8 @@ void addExtras(Json& json, const Trace& trace, const SummaryExtras& extras) {
                           {"steps", extras.replay->steps},
                           {"diverged", extras.replay->divergence.has_value()},
                           {"divergence", extras.replay->divergence ? Json(*extras.replay->divergence) : Json(nullptr)},
-                          {"same_findings", extras.replay->sameFindings}};
+                          {"same_findings", extras.replay->sameFindings},
+                          {"no_single_order", extras.replay->noSingleOrder}};
     if (extras.traceFileKey) json["trace_file"] = extras.traceFile ? Json(*extras.traceFile) : Json(nullptr);
 }
 

@@ -140,7 +140,7 @@ class DeadlineMerge {
             m_ready.pop();
         const Index waiting = earliestWaitingHead();
         if (waiting != kNoIndex && (m_ready.empty() || m_deadline[m_ready.top().second] > m_deadline[waiting])) {
-            ++repair.conflicts;
+            repair.noteConflict(m_events[waiting]);
             return waiting;
         }
         if (m_ready.empty()) return kNoIndex;

@@ -258,14 +258,28 @@ void readOrderRepair(FieldReader& r, const Json& root, Trace& trace) {
     r.read(*j, "restamped", "orderRepair", repair.restamped);
     r.read(*j, "maxShiftNs", "orderRepair", repair.maxShiftNs);
     r.read(*j, "conflicts", "orderRepair", repair.conflicts);
+    if (r.has(*j, "conflictEvents")) {
+        const auto number = [&r](const Json& v, const std::string& p, std::uint32_t& out) { r.convert(v, p, out); };
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> ids;
+        r.readList(*j, "conflictEvents", "orderRepair", ids, [&](const Json& v, const std::string& p, auto& out) {
+            readPair(r, v, p, out, "[worker, seq]", number);
+        });
+        for (const auto& [worker, seq] : ids)
+            if (repair.conflictEvents.size() < EventOrderRepair::kMostListed)
+                repair.conflictEvents.push_back({worker, seq});
+    }
     if (r.ok()) trace.orderRepair = repair;
 }
 
 Json encodeOrderRepair(const EventOrderRepair& repair) {
+    Json events = Json::array();
+    for (const EventOrderRepair::EventId& id : repair.conflictEvents)
+        events.push_back(Json::array({id.worker, id.seq}));
     return Json{{"moved", repair.moved},
                 {"restamped", repair.restamped},
                 {"maxShiftNs", repair.maxShiftNs},
-                {"conflicts", repair.conflicts}};
+                {"conflicts", repair.conflicts},
+                {"conflictEvents", std::move(events)}};
 }
 
 void readTrace(FieldReader& r, const Json& root, Trace& trace) {
@@ -299,6 +313,7 @@ constexpr std::string_view kKnownKeys[] = {"capacity",
                                            "clock",
                                            "code",
                                            "conflicts",
+                                           "conflictEvents",
                                            "cores",
                                            "cpuModel",
                                            "cpus",

@@ -20,7 +20,8 @@
 //         "locations": [ { "variable", "word", "conflicts",
 //                          "writesUnlikeTraceOrder": [ [ position, write ] ] } ],
 //         "searched": [ [ variable, word ] ] },
-//     "orderRepair": { "moved", "restamped", "maxShiftNs", "conflicts" } }   (optional: Trace::orderRepair)
+//     "orderRepair": { "moved", "restamped", "maxShiftNs", "conflicts",      (optional: Trace::orderRepair)
+//                      "conflictEvents": [ [ worker, seq ] ] } }
 #pragma once
 
 #include "ipc/result.hpp"

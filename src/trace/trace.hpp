@@ -169,10 +169,28 @@ struct KeptMemoryOrders {
 /// kept with the trace, so `info` can say how far the clocks' stamps were from
 /// an order a single memory could have produced.
 struct EventOrderRepair {
+    /// An event by its worker and sequence number, which no reordering changes.
+    struct EventId {
+        std::uint32_t worker = 0;
+        std::uint32_t seq = 0;
+        bool operator==(const EventId&) const = default;
+    };
+    /// Conflicts listed by event, at most this many (the count goes on).
+    static constexpr std::size_t kMostListed = 1000;
+
     std::uint64_t moved = 0;      ///< events placed before events stamped earlier than them
     std::uint64_t restamped = 0;  ///< events whose stamp was lowered to keep the trace sorted
     std::uint64_t maxShiftNs = 0; ///< the largest such lowering
     std::uint64_t conflicts = 0;  ///< times no order satisfied every read and the stamps decided
+    /// The events placed at those times although a value said they must come
+    /// later (the first kMostListed), in the order they were placed: where a
+    /// replay, forcing this order, gets other values.
+    std::vector<EventId> conflictEvents;
+
+    void noteConflict(const Event& placedAnyway) {
+        ++conflicts;
+        if (conflictEvents.size() < kMostListed) conflictEvents.push_back({placedAnyway.worker, placedAnyway.seq});
+    }
 };
 
 struct Trace {

@@ -179,6 +179,57 @@ TEST_CASE("a tampered schedule is reported at the step where it stops making sen
     CHECK_THAT(*mismatch->divergence, Catch::Matchers::StartsWith("Step 1:"));
 }
 
+TEST_CASE("a divergence just after a place where no order fits the values says so, one elsewhere does not",
+          "[integration][replay]") {
+    // The tampered read of the test above diverges; what the clause says
+    // depends only on where the trace's order repair listed a conflict.
+    Trace trace = alternatingNaiveFlag(5);
+    const auto schedule = accessSequence(trace, Spins::OneStep);
+    const auto y = *trace.scenario.findVariable("Y");
+    std::size_t target = 0;
+    for (std::size_t i = 0, reads = 0; i < schedule.size(); ++i)
+        if (schedule[i].kind == EventKind::Load && schedule[i].variable == y && ++reads == 7) target = i;
+    REQUIRE(target > 3);
+    trace.events[schedule[target].event].value += 7;
+    const auto conflictAt = [&](std::size_t step) {
+        const Event& event = trace.events[schedule[step].event];
+        EventOrderRepair repair;
+        repair.noteConflict(event);
+        return repair;
+    };
+
+    trace.orderRepair = conflictAt(target - 3);
+    const Event& listed = trace.events[schedule[target - 3].event];
+    auto explained = replayTrace(trace);
+    REQUIRE(explained.has_value());
+    REQUIRE(explained->divergence.has_value());
+    INFO(*explained->divergence);
+    CHECK(explained->noSingleOrder);
+    CHECK_THAT(*explained->divergence, Catch::Matchers::StartsWith("Step " + std::to_string(target + 1) + ":"));
+    const std::uint64_t before = schedule[target].event - schedule[target - 3].event;
+    CHECK_THAT(*explained->divergence,
+               Catch::Matchers::Contains("No single order of the original's accesses gives every value it recorded "
+                                         "there: " +
+                                         workerName(listed.worker) + "'s step '") &&
+                   Catch::Matchers::Contains("' at line " + std::to_string(listed.line + 1) + " (" +
+                                             std::to_string(before) + " events earlier) fits no order of the writes") &&
+                   Catch::Matchers::EndsWith("(store buffering), so no replay can follow it."));
+
+    for (const bool after : {false, true}) {
+        // No conflict listed, or one after the divergence only: a divergence like any other.
+        if (after)
+            trace.orderRepair = conflictAt(target + 3);
+        else
+            trace.orderRepair.reset();
+        auto plain = replayTrace(trace);
+        REQUIRE(plain.has_value());
+        REQUIRE(plain->divergence.has_value());
+        INFO(*plain->divergence);
+        CHECK_FALSE(plain->noSingleOrder);
+        CHECK_THAT(*plain->divergence, !Catch::Matchers::Contains("No single order"));
+    }
+}
+
 TEST_CASE("abandoning step mode mid-way leaves no process behind", "[integration][step][lifetime]") {
     const auto shmBefore = devShmEntries();
     {

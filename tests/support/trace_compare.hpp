@@ -80,6 +80,7 @@ inline void requireSameMetadata(const Trace& a, const Trace& b) {
         CHECK(a.orderRepair->restamped == b.orderRepair->restamped);
         CHECK(a.orderRepair->maxShiftNs == b.orderRepair->maxShiftNs);
         CHECK(a.orderRepair->conflicts == b.orderRepair->conflicts);
+        CHECK(a.orderRepair->conflictEvents == b.orderRepair->conflictEvents);
     }
     REQUIRE(a.keptOrders.has_value() == b.keptOrders.has_value());
     if (a.keptOrders) {

@@ -153,6 +153,13 @@ TEST_CASE("event order: reads no single order explains keep every event, in prog
     const std::size_t count = trace.events.size();
     const EventOrderRepair repair = finalizeEventOrder(trace);
     CHECK(repair.conflicts >= 1);
+    // Each time, the event placed against the values is listed by worker and
+    // seq (what a replay diverging there names): one of the four accesses.
+    REQUIRE(repair.conflictEvents.size() == repair.conflicts);
+    for (const EventOrderRepair::EventId& id : repair.conflictEvents) {
+        CHECK((id.worker == A || id.worker == B));
+        CHECK(id.seq <= 1);
+    }
     CHECK(trace.events.size() == count);
     CHECK(sortedByTime(trace));
     for (const std::uint32_t w : {A, B}) {

@@ -68,7 +68,7 @@ Trace makeTrace() {
     kept.locations = {{1, 0, 2, {{3, 40}, {4, 30}}}};
     kept.searched = {{2, 1}};
     trace.keptOrders = kept;
-    trace.orderRepair = EventOrderRepair{1234, 1200, 3456, 7};
+    trace.orderRepair = EventOrderRepair{1234, 1200, 3456, 7, {{0, 17}, {2, 4000000000}}};
     return trace;
 }
 
