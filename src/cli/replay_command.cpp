@@ -21,8 +21,8 @@ void printText(const ReplayCommand& command, const ReplayOutcome& outcome) {
     if (outcome.report.divergence) {
         std::cout << "Replayed " << steps << " steps of " << command.path
                   << (outcome.report.noSingleOrder
-                          ? ", then the schedule could not be followed: the original's values fit no single order "
-                            "there (store buffering).\n"
+                          ? ", then the schedule could not be followed where no order fits the original's values "
+                            "(store buffering, or an order the repair missed).\n"
                           : ", then the schedule could not be followed.\n");
         return;
     }

@@ -328,14 +328,16 @@ std::optional<std::string> conflictBefore(const Trace& original, std::uint64_t d
     const Event& conflict = original.events[*nearest];
     const PendingAccess access = described(scheduledAccess(conflict, *nearest));
     const std::uint64_t before = diverged - *nearest;
-    return " No single order of the original's accesses gives every value it recorded there: " +
+    // "Found no order", not "there is none": a wrong guess of the repair's
+    // modification-order search looks the same as store buffering here.
+    return " The order repair found no order of the original's accesses that gives every value it recorded there: " +
            workerName(conflict.worker) + "'s step '" + describeAccess(original.scenario, access) + "' at line " +
            std::to_string(conflict.line + 1) +
            (before == 0 ? std::string(" (this access)")
                         : " (" + groupedNumber(static_cast<std::int64_t>(before)) +
                               (before == 1 ? " event" : " events") + " earlier)") +
-           " fits no order of the writes, as when a load passes an earlier store (store buffering), so no replay "
-           "can follow it.";
+           " went against every one, as when a load passes an earlier store (store buffering), and the replay "
+           "cannot follow that.";
 }
 
 } // namespace
