@@ -283,21 +283,29 @@ std::vector<ScheduledAccess> callsOnly(std::vector<ScheduledAccess> sequence) {
     return sequence;
 }
 
+/// Where a replay and its schedule first differ: `step` (calls only) and the original `event`.
+struct FirstDifference {
+    std::uint64_t step = 0;
+    std::uint64_t event = 0;
+};
+
 /// Reads are only known once made: the whole replayed sequence against the
-/// schedule. `event` is set to the original event where they first differ.
+/// schedule (or, with `prefixOnly`, as much of both as the replay made).
 std::optional<std::string> compareSequences(const ScenarioInfo& scenario,
                                             const std::vector<ScheduledAccess>& fullSchedule,
-                                            const std::vector<ScheduledAccess>& fullReplayed, std::uint64_t& event) {
+                                            const std::vector<ScheduledAccess>& fullReplayed, FirstDifference& at,
+                                            bool prefixOnly = false) {
     const auto schedule = callsOnly(fullSchedule);
     const auto replayed = callsOnly(fullReplayed);
-    for (std::uint64_t i = 0; i < schedule.size(); ++i) {
-        event = schedule[i].event;
+    const std::uint64_t compared = prefixOnly ? std::min(schedule.size(), replayed.size()) : schedule.size();
+    for (std::uint64_t i = 0; i < compared; ++i) {
+        at = {i, schedule[i].event};
         if (i >= replayed.size())
             return "The replay made only " + std::to_string(replayed.size()) + " of the " +
                    std::to_string(schedule.size()) + " accesses (some were not recorded).";
         if (auto mismatch = compareAccess(scenario, i, schedule[i], replayed[i])) return mismatch;
     }
-    if (replayed.size() > schedule.size())
+    if (!prefixOnly && replayed.size() > schedule.size())
         return "The replay made " + std::to_string(replayed.size() - schedule.size()) +
                " more accesses than the original trace holds.";
     return std::nullopt;
@@ -356,9 +364,11 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     StepController& steps = **controller;
     steps.setWakeAfterSteps(StepController::Wake::OnQueues); // the schedule says when a pipe's wait ended
     ReplayResult result;
-    std::uint64_t divergedAt = 0; // the original event where the replay first differed
+    std::uint64_t divergedAt = 0;              // the original event where the replay first differed
+    std::uint64_t stoppedAt = schedule.size(); // the step where a divergence stopped it
     for (std::uint64_t i = 0; i < schedule.size() && !result.divergence;) {
         divergedAt = schedule[i].event;
+        stoppedAt = i;
         if (control != nullptr && control->cancel.load(std::memory_order_relaxed)) {
             result.cancelled = true;
             result.divergence = "The replay was cancelled after " + std::to_string(i) + " of " +
@@ -377,9 +387,22 @@ Result<ReplayResult> replayTrace(const Trace& original, const std::string& worke
     // ends: letting the workers finish their iterations would replay more than
     // the original holds, maybe for a long time.
     result.trace = result.divergence || !ranToTheEnd(original) ? steps.snapshot() : steps.finish();
-    if (!result.divergence)
+    FirstDifference at;
+    if (!result.divergence) {
         result.divergence =
-            compareSequences(original.scenario, schedule, accessSequence(result.trace, Spins::OneStep), divergedAt);
+            compareSequences(original.scenario, schedule, accessSequence(result.trace, Spins::OneStep), at);
+        divergedAt = at.event;
+    } else if (!result.cancelled) {
+        // Reads are only checked now: one before the step that could not be
+        // followed may have differed first (a write's value then showed it).
+        const std::vector<ScheduledAccess> before(schedule.begin(), schedule.begin() + stoppedAt);
+        if (auto first =
+                compareSequences(original.scenario, before, accessSequence(result.trace, Spins::OneStep), at, true)) {
+            result.divergence = std::move(first);
+            result.steps = std::min(result.steps, at.step);
+            divergedAt = at.event;
+        }
+    }
     if (result.divergence && !result.cancelled)
         if (const auto why = conflictBefore(original, divergedAt)) {
             result.noSingleOrder = true;

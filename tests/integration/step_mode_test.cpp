@@ -179,6 +179,34 @@ TEST_CASE("a tampered schedule is reported at the step where it stops making sen
     CHECK_THAT(*mismatch->divergence, Catch::Matchers::StartsWith("Step 1:"));
 }
 
+TEST_CASE("a read that differed before the step a replay could not follow is the divergence it reports",
+          "[integration][replay]") {
+    // A read's value is known only once made, a write's at its gate: with the
+    // 7th read of Y and a later write of counter both changed, the gate stops
+    // the replay at the write, but the read differed first.
+    Trace trace = alternatingNaiveFlag(5);
+    const auto schedule = accessSequence(trace, Spins::OneStep);
+    const auto y = *trace.scenario.findVariable("Y");
+    const auto counter = *trace.scenario.findVariable("counter");
+    std::size_t read = 0, write = 0;
+    for (std::size_t i = 0, reads = 0; i < schedule.size(); ++i) {
+        if (schedule[i].kind == EventKind::Load && schedule[i].variable == y && ++reads == 7) read = i;
+        if (read > 0 && write == 0 && i > read + 4 && isWrite(schedule[i].kind) && schedule[i].variable == counter)
+            write = i;
+    }
+    REQUIRE(read > 0);
+    REQUIRE(write > read);
+    trace.events[schedule[read].event].value += 7;
+    trace.events[schedule[write].event].value += 7;
+    auto replay = replayTrace(trace);
+    REQUIRE(replay.has_value());
+    REQUIRE(replay->divergence.has_value());
+    INFO(*replay->divergence);
+    CHECK_THAT(*replay->divergence, Catch::Matchers::StartsWith("Step " + std::to_string(read + 1) + ":") &&
+                                        Catch::Matchers::Contains("read Y"));
+    CHECK(replay->steps == read);
+}
+
 TEST_CASE("a divergence just after a place where no order fits the values says so, one elsewhere does not",
           "[integration][replay]") {
     // The tampered read of the test above diverges; what the clause says
