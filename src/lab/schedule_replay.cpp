@@ -344,8 +344,8 @@ std::optional<std::string> conflictBefore(const Trace& original, std::uint64_t d
            (before == 0 ? std::string(" (this access)")
                         : " (" + groupedNumber(static_cast<std::int64_t>(before)) +
                               (before == 1 ? " event" : " events") + " earlier)") +
-           " went against every one, as when a load passes an earlier store (store buffering), and the replay "
-           "cannot follow that.";
+           " went against every one it found (store buffering, a load passing an earlier store, does that; so "
+           "does an order the repair missed), and the replay cannot follow that.";
 }
 
 } // namespace
