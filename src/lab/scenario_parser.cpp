@@ -10,6 +10,7 @@
 #include "lab/program_parser.hpp"
 #include "lab/run_options.hpp"
 #include "lab/scenario.hpp"
+#include "lab/toml_number.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -48,7 +49,7 @@ std::int64_t boundedInteger(const toml::table& table, std::string_view key, std:
                             std::int64_t fallback) {
     const auto* node = table.get(key);
     if (node == nullptr) return fallback;
-    auto value = node->value<std::int64_t>();
+    const auto value = tomlWholeNumber(*node);
     if (!value || *value < lo || *value > hi)
         throw ParseError{lineOf(*node), "'" + std::string(key) + "' must be a whole number from " + std::to_string(lo) +
                                             " to " + std::to_string(hi)};

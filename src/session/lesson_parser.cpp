@@ -6,6 +6,7 @@
 #include "analysis/finders.hpp"
 #include "lab/builtin_scenarios.hpp"
 #include "lab/scenario.hpp"
+#include "lab/toml_number.hpp"
 #include "session/race_stats.hpp"
 
 #include <algorithm>
@@ -80,7 +81,7 @@ std::vector<LessonCondition> conditions(const toml::table& table, std::string_vi
 }
 
 std::uint64_t wholeNumber(const toml::node& node, std::string_view key, std::int64_t lo, std::int64_t hi) {
-    const auto value = node.value<std::int64_t>();
+    const auto value = tomlWholeNumber(node);
     if (!value || *value < lo || *value > hi)
         throw LessonParseError{lineOf(node), "'" + std::string(key) + "' must be a whole number from " +
                                                  std::to_string(lo) + " to " + std::to_string(hi)};

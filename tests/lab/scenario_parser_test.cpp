@@ -153,6 +153,16 @@ TEST_CASE("malformed scenarios are rejected with the file, the line and the prob
         CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = 1")),
                    Contains("broken.toml:7:") && Contains("'workers' must be a whole number from 2 to 64"));
     }
+    SECTION("a float beyond 64 bits where a whole number belongs") {
+        // toml++'s own conversion casts it to an integer first (undefined; the fuzzer found it).
+        CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = 4.44444e122")),
+                   Contains("'workers' must be a whole number from 2 to 64"));
+        CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = -inf")), Contains("'workers' must be a whole"));
+        CHECK_THAT(errorOf(withReplacement("workers = 3", "workers = 2.5")), Contains("'workers' must be a whole"));
+        const auto whole = parseScenario(withReplacement("workers = 3", "workers = 4.0"), "whole.toml");
+        REQUIRE(whole.has_value());
+        CHECK(whole->defaults.workers == 4);
+    }
     SECTION("no program") {
         std::string text = kMinimal;
         text = text.substr(0, text.find("[[program]]"));

@@ -134,6 +134,8 @@ TEST_CASE("lesson: a malformed lesson gets its file line and problem", "[lesson]
     const std::vector<Case> cases = {
         {lessonWith(kGoodStep + "colour = \"red\"\n"), "bad.toml:9: unknown key 'colour' in a step"},
         {lessonWith(kGoodStep + "knobs = { iterations = 0 }\n"), "bad.toml:9: 'iterations' must be a whole number"},
+        {lessonWith(kGoodStep + "knobs = { iterations = 4.4e122 }\n"),
+         "bad.toml:9: 'iterations' must be a whole number"},
         {lessonWith(kGoodStep + "knobs = { workers = 3, speed = 1 }\n"), "bad.toml:9: unknown key 'speed' in knobs"},
         {lessonWith(kGoodStep + "knobs = { kill = \"A3\" }\n"), "bad.toml:9:"},
         {lessonWith(kGoodStep + "schedule = \"A B\"\n"), "bad.toml:9: 'schedule' belongs to mode \"step\" only"},
