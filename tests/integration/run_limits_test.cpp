@@ -16,8 +16,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kLoopForever = R"toml(
-name = "loop-forever"
+/// A scenario of two workers whose one line is `line` (a TOML inline table).
+std::string loopScenario(const std::string& name, const std::string& line) {
+    return "name = \"" + name + R"toml("
 title = "A loop with no way out"
 
 [defaults]
@@ -32,33 +33,20 @@ kind = "counter"
 [[program]]
 role = "worker"
 lines = [
-  { text = "for (;;) counter++", ops = ["l: fetch_add r0 counter 1", "jmp l"] },
-]
-)toml";
+  )toml" + line +
+           "\n]\n";
+}
+
+const std::string kLoopForever =
+    loopScenario("loop-forever", R"({ text = "for (;;) counter++", ops = ["l: fetch_add r0 counter 1", "jmp l"] },)");
 
 // The same loop with 10 us of work of its own at every turn: a hundred
 // thousand events a second per worker instead of ten million, so what a
 // watchdog of 0.1 s (late by a busy machine's scheduling) lets through fits
 // in memory.
-constexpr const char* kSlowLoopForever = R"toml(
-name = "slow-loop-forever"
-title = "A slow loop with no way out"
-
-[defaults]
-workers = 2
-iterations = 1000
-window_ns = 0
-
-[[variable]]
-name = "counter"
-kind = "counter"
-
-[[program]]
-role = "worker"
-lines = [
-  { text = "for (;;) { counter++; work 10 us }", ops = ["l: fetch_add r0 counter 1", "delay 10000", "jmp l"] },
-]
-)toml";
+const std::string kSlowLoopForever = loopScenario(
+    "slow-loop-forever",
+    R"({ text = "for (;;) { counter++; work 10 us }", ops = ["l: fetch_add r0 counter 1", "delay 10000", "jmp l"] },)");
 
 // 1 ms of work of its own per iteration, and no shared access at all.
 constexpr const char* kPrivateWork = R"toml(
