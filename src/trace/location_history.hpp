@@ -37,6 +37,7 @@ struct Write {
     std::uint64_t ns = 0;
     std::int64_t value = 0;
     std::uint8_t worker = 0;
+    bool atomic = false; ///< an atomic read-modify-write's write: its read fixes its place
 };
 
 struct Read {
@@ -101,7 +102,7 @@ class HistoryBuilder {
         }
         if (!writes) return;
         const std::size_t position = m_h.writes.size();
-        m_h.writes.push_back({index, e.timestamp, writtenValue(e), w});
+        m_h.writes.push_back({index, e.timestamp, writtenValue(e), w, valueWasRead(e)});
         for (std::size_t r = m_waiting[w]; r != kNone; r = m_h.reads[r].link)
             m_h.reads[r].ownNext = position;
         m_waiting[w] = kNone;

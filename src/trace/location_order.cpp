@@ -21,7 +21,10 @@
 //      of another value stamped between O and R goes before O when nearer O
 //      (the event merge puts it after R otherwise)
 //
-//    That is a topological sort with timestamps as tie-breaks: n log n.
+//    That is a topological sort with timestamps as tie-breaks: n log n. An
+//    atomic read-modify-write (an exchange, a fetch-add) is also glued to its
+//    source: no write of another value may come between them, so once the
+//    source is placed it goes first (trace/location_write_merge.hpp).
 //
 // A real trace satisfies every constraint of its true sources (the hardware
 // produced one such order), but a value can be written more than once, and the
@@ -32,13 +35,18 @@
 // earliest stamped write anyway and names, among the reads holding the waiting
 // writes back, the one whose choice needed the most clock error; those reads
 // take their next candidate and the merge runs again, a bounded number of
-// times, keeping the result with the fewest contradictions.
+// times, keeping the result with the fewest contradictions. Two read-modify-
+// writes glued to one write, or one that cannot follow its source, count as
+// a contradiction too. The reader's own writes are skipped in one step when
+// looking for later candidates (a lock's holder that ran alone for a while
+// wrote its value many times).
 //
 // Untrusted input: positions are bounds-checked, a value scribbled into the
 // trace simply has no source, and the candidate search and the repair rounds
 // are bounded, so any trace stays n log n.
 #include "trace/galloping_search.hpp"
 #include "trace/location_history.hpp"
+#include "trace/location_write_merge.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -57,9 +65,6 @@ constexpr std::size_t kScanLimit = 16;
 constexpr std::size_t kCandidatesEachWay = 2;
 /// Times the merge is redone with doubtful choices changed; each is n log n.
 constexpr std::size_t kRepairRounds = 4;
-/// Contradictions looked into per merge, and edges looked at per write there.
-constexpr std::size_t kDoubtsPerMerge = 256;
-constexpr std::size_t kEdgesLookedAt = 64;
 
 std::uint64_t distance(std::uint64_t later, std::uint64_t earlier) {
     return later > earlier ? later - earlier : 0;
@@ -100,6 +105,7 @@ class WritesByValue {
             }
         m_cursor = m_groupBegin;
         m_groupBegin.push_back(values.size());
+        linkOtherWorkers(writes);
     }
 
     /// The writes of `value`, split before position `before`. Calls must come
@@ -121,8 +127,25 @@ class WritesByValue {
 
     std::vector<std::int64_t> values;
     std::vector<std::size_t> positions;
+    /// Per slot: the next slot of the same value written by another worker
+    /// (or the value's end), so a read skips its own worker's writes at once:
+    /// a worker that ran alone for a while wrote the value many times.
+    std::vector<std::uint32_t> otherWorkerAfter;
 
   private:
+    void linkOtherWorkers(const std::vector<Write>& writes) {
+        otherWorkerAfter.resize(positions.size());
+        for (std::size_t g = 0; g + 1 < m_groupBegin.size(); ++g) {
+            const std::size_t end = m_groupBegin[g + 1];
+            for (std::size_t k = end; k-- > m_groupBegin[g];) {
+                const bool last = k + 1 == end;
+                otherWorkerAfter[k] = static_cast<std::uint32_t>(
+                    last || writes[positions[k + 1]].worker != writes[positions[k]].worker ? k + 1
+                                                                                           : otherWorkerAfter[k + 1]);
+            }
+        }
+    }
+
     /// Flags, locks and record words take a few values: a stable counting sort
     /// in two passes. False (and nothing done) past kMostValues of them.
     bool countingSort(const std::vector<Write>& writes) {
@@ -170,7 +193,6 @@ void addCandidates(const History& h, WritesByValue& byValue, const Read& r, std:
     const WritesByValue::Range range = byValue.find(r.value, r.before);
     const auto at = [&](std::size_t k) { return byValue.positions.begin() + static_cast<std::ptrdiff_t>(k); };
     const auto lo = at(range.begin);
-    const auto hi = at(range.end);
     const auto split = at(range.split);
 
     const std::size_t first = found.size();
@@ -198,9 +220,13 @@ void addCandidates(const History& h, WritesByValue& byValue, const Read& r, std:
     // The earliest other workers' writes of the value stamped after the read.
     scanned = 0;
     kept = 0;
-    for (auto it = split; it != hi && scanned < kScanLimit && kept < kCandidatesEachWay; ++it, ++scanned) {
-        const std::size_t p = *it;
-        if (writes[p].worker == r.worker) continue; // the reader's own later writes come after the read
+    for (std::size_t k = range.split; k < range.end && scanned < kScanLimit && kept < kCandidatesEachWay;
+         ++k, ++scanned) {
+        const std::size_t p = byValue.positions[k];
+        if (writes[p].worker == r.worker) {      // the reader's own later writes come after the read
+            k = byValue.otherWorkerAfter[k] - 1; // the loop's ++k lands on another worker's write
+            continue;
+        }
         // A later write is the source only if its stamp was late (its worker was
         // interrupted before its clock read); with events missing in between, a
         // dropped write of the value before the read is the likelier source.
@@ -223,14 +249,6 @@ void addCandidates(const History& h, WritesByValue& byValue, const Read& r, std:
             std::swap(found[j], found[j - 1]);
 }
 
-/// "Write `from` before write `to`", because of read `read` (an index into
-/// History::reads). Positions in 32 bits: 12 bytes an edge, up to two a read.
-struct Edge {
-    Position from;
-    Position to;
-    Position read;
-};
-
 /// A read that returned its own worker's write `own`: no other worker's write
 /// of another value came between them. Such a write stamped in between moves
 /// to the nearer side: before `own` here, or after the read (which the event
@@ -238,142 +256,19 @@ struct Edge {
 ///
 ///   stamped:  B: X[0] = 2   A: X[0] = 1   B: check X[0] -> 2
 ///   so:       A: X[0] = 1   B: X[0] = 2   B: check X[0] -> 2
+///
+/// Not when `own` is an atomic read-modify-write: it stands right after the
+/// write its read returned (see Glue), so a write of another value moved
+/// before it would have to come before that source too, where it breaks the
+/// read. (A tas-mutex spinner's exchange stamped 31 ns before the holder's
+/// release and its spin 50 ns after: the release belongs after the spin.)
 void addOwnReadEdges(const History& h, const Read& read, std::size_t own, std::size_t r, std::vector<Edge>& edges) {
     const auto& writes = h.writes;
+    if (writes[own].atomic) return;
     for (std::size_t p = own + 1, scanned = 0; p < read.before && scanned < kScanLimit; ++p, ++scanned) {
         if (writes[p].worker == read.worker || writes[p].value == read.value) continue;
         if (distance(writes[p].ns, writes[own].ns) <= distance(read.ns, writes[p].ns)) edges.push_back({p, own, r});
     }
-}
-
-struct Merge {
-    std::vector<std::size_t> order; ///< write positions, in modification order
-    std::uint64_t moved = 0;
-    std::uint64_t conflicts = 0;
-    std::vector<std::size_t> doubtful; ///< reads whose choice stood in a contradiction, to choose again
-};
-
-/// Step 2: Kahn's topological sort over the workers' chains plus `edges`, the
-/// earliest stamped ready write first. When every next write waits for another
-/// (a contradiction), the earliest stamped one goes anyway; of the reads whose
-/// requirements it broke, the least certain one is reported as doubtful.
-class WriteMerge {
-  public:
-    WriteMerge(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
-               const std::vector<bool>& canChange)
-        : m_h(h), m_edges(edges), m_readCost(readCost), m_canChange(canChange), m_n(h.writes.size()),
-          m_waitingFor(m_n, 0), m_nextOfWorker(m_n, kNone), m_placed(m_n, false) {
-        buildAdjacency();
-        buildChains();
-    }
-
-    Merge run() {
-        Merge m;
-        for (const std::size_t p : m_head)
-            if (p != kNone && m_waitingFor[p] == 0) m_ready.push(p);
-        std::size_t firstUnplaced = 0;
-        m.order.reserve(m_n);
-        while (m.order.size() < m_n) {
-            std::size_t x = kNone;
-            if (m_ready.empty()) {
-                x = forcedHead(m);
-            } else {
-                x = m_ready.top();
-                m_ready.pop();
-            }
-            if (x == kNone) break; // cannot happen: an unplaced write always has its worker's head
-            if (m_placed[x]) continue;
-            m_placed[x] = true;
-            m.order.push_back(x);
-            while (firstUnplaced < m_n && m_placed[firstUnplaced])
-                ++firstUnplaced;
-            if (x > firstUnplaced) ++m.moved;
-            release(x);
-        }
-        return m;
-    }
-
-  private:
-    void buildAdjacency() {
-        m_outStart.assign(m_n + 1, 0);
-        m_inStart.assign(m_n + 1, 0);
-        for (const Edge& e : m_edges) {
-            ++m_outStart[e.from + 1];
-            ++m_inStart[e.to + 1];
-            ++m_waitingFor[e.to];
-        }
-        std::partial_sum(m_outStart.begin(), m_outStart.end(), m_outStart.begin());
-        std::partial_sum(m_inStart.begin(), m_inStart.end(), m_inStart.begin());
-        m_outTo.resize(m_edges.size());
-        m_inEdge.resize(m_edges.size());
-        std::vector<std::size_t> outFill(m_outStart.begin(), m_outStart.end() - 1);
-        std::vector<std::size_t> inFill(m_inStart.begin(), m_inStart.end() - 1);
-        for (std::size_t k = 0; k < m_edges.size(); ++k) {
-            m_outTo[outFill[m_edges[k].from]++] = m_edges[k].to;
-            m_inEdge[inFill[m_edges[k].to]++] = k;
-        }
-    }
-
-    /// Each worker's writes as a chain, its first one its head.
-    void buildChains() {
-        m_head.fill(kNone);
-        std::array<std::size_t, kMaxWorkers> tail;
-        tail.fill(kNone);
-        for (std::size_t p = 0; p < m_n; ++p) {
-            const auto w = m_h.writes[p].worker;
-            (tail[w] == kNone ? m_head[w] : m_nextOfWorker[tail[w]]) = p;
-            tail[w] = p;
-        }
-    }
-
-    /// A contradiction. Keep timestamp order for the earliest head, and name
-    /// the least certain read among those holding the heads back.
-    std::size_t forcedHead(Merge& m) const {
-        std::size_t x = kNone, doubtful = kNone;
-        const bool lookInto = m.conflicts < kDoubtsPerMerge;
-        for (const std::size_t p : m_head) {
-            if (p == kNone) continue;
-            if (x == kNone || p < x) x = p;
-            if (!lookInto) continue;
-            for (std::size_t k = m_inStart[p], seen = 0; k < m_inStart[p + 1] && seen < kEdgesLookedAt; ++k, ++seen) {
-                const Edge& e = m_edges[m_inEdge[k]];
-                if (m_placed[e.from] || !m_canChange[e.read]) continue;
-                if (doubtful == kNone || m_readCost[e.read] > m_readCost[doubtful]) doubtful = e.read;
-            }
-        }
-        if (doubtful != kNone) m.doubtful.push_back(doubtful);
-        ++m.conflicts;
-        return x;
-    }
-
-    /// `x` is placed: what waited only for it, and its worker's next write, may go.
-    void release(std::size_t x) {
-        for (std::size_t k = m_outStart[x]; k < m_outStart[x + 1]; ++k) {
-            const std::size_t y = m_outTo[k];
-            if (m_placed[y] || m_waitingFor[y] == 0) continue;
-            if (--m_waitingFor[y] == 0 && m_head[m_h.writes[y].worker] == y) m_ready.push(y);
-        }
-        const auto w = m_h.writes[x].worker;
-        m_head[w] = m_nextOfWorker[x];
-        if (m_head[w] != kNone && m_waitingFor[m_head[w]] == 0) m_ready.push(m_head[w]);
-    }
-
-    const History& m_h;
-    const std::vector<Edge>& m_edges;
-    const std::vector<std::uint64_t>& m_readCost;
-    const std::vector<bool>& m_canChange;
-    std::size_t m_n;
-    std::vector<std::size_t> m_outStart, m_inStart, m_outTo, m_inEdge;
-    std::vector<std::uint32_t> m_waitingFor;
-    std::vector<std::size_t> m_nextOfWorker;
-    std::array<std::size_t, kMaxWorkers> m_head{};
-    std::vector<bool> m_placed;
-    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> m_ready;
-};
-
-Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::vector<std::uint64_t>& readCost,
-                  const std::vector<bool>& canChange) {
-    return WriteMerge(h, edges, readCost, canChange).run();
 }
 
 /// Steps 1 and 2 for one location's history: each read's candidate sources,
@@ -381,7 +276,8 @@ Merge mergeWrites(const History& h, const std::vector<Edge>& edges, const std::v
 /// that removes contradictions (at most kRepairRounds times).
 class LocationOrder {
   public:
-    LocationOrder(const History& h, std::int64_t initial, const EventGaps& gaps) : m_h(h), m_chosen(h.reads.size(), 0) {
+    LocationOrder(const History& h, std::int64_t initial, const EventGaps& gaps)
+        : m_h(h), m_initial(initial), m_chosen(h.reads.size(), 0) {
         WritesByValue byValue(h.writes);
         // Most reads get one to three candidates: room for two each, so the list rarely copies itself.
         m_candidates.reserve(2 * h.reads.size());
@@ -399,14 +295,18 @@ class LocationOrder {
         Merge best;
         std::vector<std::uint32_t> bestChosen;
         for (std::size_t round = 0; round <= kRepairRounds; ++round) {
-            Merge merged = mergeWrites(m_h, edges(readCost, canChange), readCost, canChange);
+            Merge merged = mergeWrites(m_h, m_initial, constraints(readCost, canChange), readCost, canChange);
             const bool better = round == 0 || merged.conflicts < best.conflicts;
+            // No worse goes on: a read's next candidate may be as wrong as its
+            // first (the initial value, then the late write that was the source).
+            const bool worse = round > 0 && merged.conflicts > best.conflicts;
+            const std::vector<std::size_t> doubtful = std::move(merged.doubtful);
             if (better) {
                 best = std::move(merged);
                 bestChosen = m_chosen;
             }
-            if (best.conflicts == 0 || !better || best.doubtful.empty()) break;
-            for (const std::size_t r : best.doubtful)
+            if (best.conflicts == 0 || worse || doubtful.empty()) break;
+            for (const std::size_t r : doubtful)
                 if (canChange[r]) {
                     ++m_chosen[r];
                     canChange[r] = false;
@@ -417,8 +317,9 @@ class LocationOrder {
 
   private:
     /// The constraints the current choice of sources puts on the writes.
-    std::vector<Edge> edges(std::vector<std::uint64_t>& readCost, std::vector<bool>& canChange) const {
-        std::vector<Edge> out;
+    Constraints constraints(std::vector<std::uint64_t>& readCost, std::vector<bool>& canChange) const {
+        Constraints made;
+        std::vector<Edge>& out = made.edges;
         out.reserve(2 * m_h.reads.size()); // at most two a read, but for own-write reads
         for (std::size_t r = 0; r < m_h.reads.size(); ++r) {
             const std::size_t count = m_firstCandidate[r + 1] - m_firstCandidate[r];
@@ -427,6 +328,8 @@ class LocationOrder {
             const Candidate& c = m_candidates[m_firstCandidate[r] + m_chosen[r]];
             readCost[r] = c.cost;
             const Read& read = m_h.reads[r];
+            if (read.ownNext != kNone && m_h.writes[read.ownNext].event == read.event)
+                made.glues.push_back({c.write, read.ownNext, r}); // an atomic read-modify-write
             if (c.write == kNone) continue;
             if (m_h.writes[c.write].worker == read.worker) {
                 addOwnReadEdges(m_h, read, c.write, r, out);
@@ -435,7 +338,7 @@ class LocationOrder {
             if (read.ownLast != kNone) out.push_back({read.ownLast, c.write, r});
             if (read.ownNext != kNone) out.push_back({c.write, read.ownNext, r});
         }
-        return out;
+        return made;
     }
 
     ModificationOrder result(const Merge& best, const std::vector<std::uint32_t>& chosen) const {
@@ -459,6 +362,7 @@ class LocationOrder {
     }
 
     const History& m_h;
+    std::int64_t m_initial;
     std::vector<Candidate> m_candidates;
     std::vector<std::size_t> m_firstCandidate;
     std::vector<std::uint32_t> m_chosen;

@@ -454,3 +454,50 @@ TEST_CASE("modification order: what a file kept of the run's orders is used wher
         CHECK(order.conflicts == 0);
     }
 }
+
+TEST_CASE("modification order: an atomic exchange stands right after the write it read",
+          "[trace][modification-order]") {
+    SECTION("a release stamped between a spinner's exchange and its spin goes after the spin") {
+        // The true order: A takes L; B's exchange reads A's 1, B spins on it; A releases; B takes L.
+        TraceBuilder b(Shape::TasMutex);
+        b.exchange(A, 100, b.guard(), 1); // read 0
+        b.exchange(B, 200, b.guard(), 1); // read 1: A's
+        b.spin(B, 270, 5);                // read 1 five more times, its clock read late
+        b.store(A, 231, b.guard(), 0);    // nearer B's exchange than B's spin by the stamps
+        b.exchange(B, 300, b.guard(), 1); // read 0: A's release
+        const Trace trace = b.build();
+
+        const auto orders = modificationOrders(trace);
+        const ModificationOrder& lock = orderOf(orders, b.guard());
+        CHECK(writeStamps(lock, trace) == std::vector<std::uint64_t>{100, 200, 231, 300});
+        CHECK(lock.sourceOf(at(trace, 200)) == at(trace, 100));
+        CHECK(lock.sourceOf(at(trace, 300)) == at(trace, 231));
+        CHECK(lock.conflicts == 0);
+    }
+    SECTION("a release stamped late, after many of the other worker's own, is still found") {
+        // A's second release was stamped late (A was preempted before its clock
+        // read) while B took and released L twenty times, starting from it.
+        TraceBuilder b(Shape::TasMutex);
+        b.exchange(A, 100, b.guard(), 1); // read 0: the initial value
+        b.store(A, 150, b.guard(), 0);
+        b.exchange(A, 160, b.guard(), 1); // read 0: A's first release
+        b.store(A, 5000, b.guard(), 0);   // reached memory at about 200
+        std::uint64_t ns = 210;
+        for (int k = 0; k < 20; ++k) {
+            b.exchange(B, ns, b.guard(), 1); // read 0: A's late release first, then B's own
+            b.store(B, ns + 10, b.guard(), 0);
+            ns += 20;
+        }
+        const Trace trace = b.build();
+
+        const auto orders = modificationOrders(trace);
+        const ModificationOrder& lock = orderOf(orders, b.guard());
+        CHECK(lock.sourceOf(at(trace, 160)) == at(trace, 150));
+        CHECK(lock.sourceOf(at(trace, 210)) == at(trace, 5000));
+        CHECK(lock.conflicts == 0);
+        const auto stamps = writeStamps(lock, trace);
+        REQUIRE(stamps.size() == 44);
+        CHECK(std::vector<std::uint64_t>(stamps.begin(), stamps.begin() + 5) ==
+              std::vector<std::uint64_t>{100, 150, 160, 5000, 210});
+    }
+}
