@@ -73,8 +73,8 @@ int replayCommand(const ReplayCommand& command) {
         std::cout << summaryJson(outcome->document->trace, outcome->document->analysis, extras) << "\n";
     } else {
         printText(command, *outcome);
+        if (!command.out.empty()) std::cout << "Saved the replayed trace to " << command.out << ".\n";
     }
-    if (!command.out.empty()) std::cout << "Saved the replayed trace to " << command.out << ".\n";
     if (outcome->report.divergence) {
         printError(*outcome->report.divergence);
         return kExitFailed;

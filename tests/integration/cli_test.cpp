@@ -147,6 +147,17 @@ TEST_CASE("cli: info refuses missing, directory and garbage files", "[integratio
     requireFileRefused(dir.write("truncated.rtrace", bytes.substr(0, bytes.size() / 3)));
 }
 
+TEST_CASE("cli: replay --out --json prints one JSON object and nothing after it", "[integration][cli][replay]") {
+    TempDir dir;
+    const std::string original = dir.file("stepped.rtrace");
+    const std::string replayed = dir.file("replayed.rtrace");
+    REQUIRE(runCli({"run", "-s", "naive-flag", "-n", "50", "--alternate", "--out", original}).exitCode == 0);
+    const json object = parseJsonOutput(runCli({"replay", original, "--out", replayed, "--json"}));
+    CHECK(object.at("trace_file") == replayed);
+    CHECK(object.at("replay").at("diverged") == false);
+    CHECK(std::filesystem::is_regular_file(replayed));
+}
+
 TEST_CASE("cli: run --out then info --json gives the same numbers", "[integration][cli][info]") {
     TempDir dir;
     const std::string path = dir.file("run.rtrace");
