@@ -102,10 +102,13 @@ class Run {
     Result<void> spawnWorkers(const std::string& executable);
     Result<void> waitForBarrier();
     void drainRings();
-    /// Gives the pages of slots drained since the last time back to the system
-    /// (in batches, or all of them once the run is over): a ring sized for the
-    /// whole run would otherwise hold a second copy of every event.
-    void releaseDrained(std::size_t worker, bool all);
+    /// Gives back to the system the pages only slots [from, to) of the worker's
+    /// ring occupy, just drained and not yet handed back to the producer: a
+    /// ring sized for the whole run would otherwise hold a second copy of
+    /// every event. Spans under 1 MiB are kept (each release flushes TLBs).
+    void releaseSlots(std::size_t worker, std::uint64_t from, std::uint64_t to);
+    /// Gives back the whole ring, once every worker has ended.
+    void releaseRing(std::size_t worker);
     /// --kill: kills the worker that stopped itself inside the critical section.
     void killStoppedWorker();
     /// requestKill(): kills the worker asked for, once.
@@ -149,7 +152,6 @@ class Run {
     ChannelSet m_channels; ///< the parent's copies of the channels, until the workers have theirs
     std::vector<ChildProcess> m_children;
     std::vector<RingConsumer> m_rings;
-    std::vector<std::uint64_t> m_released;    ///< per ring: slots below this counter were given back
     std::vector<std::vector<Event>> m_events; ///< drained so far, per worker
     std::vector<WorkerEnd> m_ends;
     std::atomic<bool> m_stopRequested{false};

@@ -80,6 +80,14 @@ class RingConsumer {
 
     /// Appends the published events to `out`, at most `most` of them; returns how many were taken.
     std::size_t drain(std::vector<Event>& out, std::uint64_t most = ~std::uint64_t{0}) {
+        return drain(out, most, [](std::uint64_t, std::uint64_t) {});
+    }
+
+    /// The same, calling `beforeHandBack(from, to)` with the counters taken
+    /// while their slots are still the consumer's: once the tail moves, the
+    /// producer may write into them again (a lap later).
+    template <class BeforeHandBack>
+    std::size_t drain(std::vector<Event>& out, std::uint64_t most, BeforeHandBack&& beforeHandBack) {
         const std::uint64_t head = m_control->head.load(std::memory_order_acquire);
         if (head < m_tail || head - m_tail > m_capacity) {
             m_corrupt = true; // the producer never publishes more than capacity ahead
@@ -91,6 +99,7 @@ class RingConsumer {
         const std::uint64_t first = std::min(available, m_capacity - start);
         out.insert(out.end(), m_slots + start, m_slots + start + first);
         out.insert(out.end(), m_slots, m_slots + (available - first));
+        beforeHandBack(m_tail, m_tail + available);
         m_tail += available;
         m_control->tail.store(m_tail, std::memory_order_release);
         return static_cast<std::size_t>(available);

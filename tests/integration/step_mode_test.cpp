@@ -270,3 +270,34 @@ TEST_CASE("abandoning step mode mid-way leaves no process behind", "[integration
     CHECK(waitUntilGone(childrenOf(getpid()), std::chrono::milliseconds(2000)).empty());
     requireNoLeftovers(shmBefore);
 }
+
+TEST_CASE("step mode loses no event when a worker's steps are granted in long runs", "[integration][step]") {
+    // A run of 4,096 steps lets the worker record while the parent drains, and
+    // its 64 Ki-event ring wraps five times over: drained pages were once given
+    // back after the worker could write into them again, zeroing its new events.
+    const auto accessesPerIteration = [] {
+        auto one = startStepping("no-sync", 1);
+        stepToTheEnd(*one, [](std::uint64_t, std::size_t) { return std::size_t{0}; });
+        return one->schedule().size() / 2;
+    }();
+    constexpr std::uint64_t kIterations = 30'000;
+    constexpr std::uint32_t kRun = 4096;
+    auto controller = startStepping("no-sync", kIterations);
+    for (std::uint32_t worker = 0; worker < 2; ++worker) {
+        const std::uint64_t runs = accessesPerIteration * kIterations / kRun - 1;
+        for (std::uint64_t r = 0; r < runs; ++r)
+            REQUIRE(controller->step(worker, kRun).has_value());
+        while (controller->next(worker))
+            REQUIRE(controller->step(worker).has_value());
+    }
+    const std::size_t steps = controller->schedule().size();
+    const Trace trace = controller->finish();
+    CHECK(trace.droppedTotal() == 0);
+    CHECK(accessSequence(trace).size() == steps);
+    std::vector<std::uint32_t> nextSeq(2, 0);
+    std::uint64_t outOfSequence = 0;
+    for (const Event& event : trace.events)
+        if (event.worker < 2 && event.seq != nextSeq[event.worker]++) ++outOfSequence;
+    CHECK(outOfSequence == 0);
+    CHECK(trace.finalValue(0) == static_cast<std::int64_t>(2 * kIterations)); // no-sync's counter, stepped
+}
