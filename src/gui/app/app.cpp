@@ -240,11 +240,17 @@ float App::drawStatusLine(float top) {
     const std::string sentence = wholeNumbers(status.text);
     // Two lines of the large font, three when the sentence needs them: the
     // height only changes for a long sentence, so stepping does not shake the lanes.
-    ImFont* font = m_theme.largeFont();
+    // Longer still (a replay's divergence and its cause, lecture mode, 1280x720):
+    // the regular font in the same room, not a lost last line; hovering shows all.
+    ImFont* large = m_theme.largeFont();
     const ImVec2 padding = ImGui::GetStyle().WindowPadding;
-    const float width = io.DisplaySize.x - padding.x * 2 - (status.dismissable ? font->FontSize * 2 : 0.0f);
-    const float needed = font->CalcTextSizeA(font->FontSize, FLT_MAX, width, sentence.c_str()).y;
-    const float height = std::clamp(needed, font->FontSize * 2, font->FontSize * 3) + padding.y * 2 + 2;
+    const float width = io.DisplaySize.x - padding.x * 2 - (status.dismissable ? large->FontSize * 2 : 0.0f);
+    const auto neededWith = [&](ImFont* f) {
+        return f->CalcTextSizeA(f->FontSize, FLT_MAX, width, sentence.c_str()).y;
+    };
+    const float needed = neededWith(large);
+    ImFont* font = needed > large->FontSize * 3 ? m_theme.regularFont() : large;
+    const float height = std::clamp(needed, large->FontSize * 2, large->FontSize * 3) + padding.y * 2 + 2;
     ImGui::SetNextWindowPos(ImVec2(0, top));
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, height));
     ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
@@ -256,6 +262,13 @@ float App::drawStatusLine(float top) {
     }
     ImGui::PushStyleColor(ImGuiCol_Text, status.color);
     ImGui::TextWrapped("%s", sentence.c_str());
+    if (font != large && ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(width);
+        ImGui::TextUnformatted(sentence.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
     m_layoutReport.item("status-sentence");
     ImGui::PopStyleColor();
     ImGui::PopFont();
