@@ -55,3 +55,26 @@ TEST_CASE("at 1280x720 in lecture mode How often opens below the whole status li
     INFO("stderr: " << app.stderrText());
     CHECK(app.quit() == 0);
 }
+
+TEST_CASE("at 1280x720 in lecture mode a sentence longer than the status line shows whole", "[window][lecture]") {
+    // The status line holds three lines of the headline font; a longer
+    // sentence (here a missing file's long path; a replay's divergence with
+    // its cause is as long) takes the regular font there instead of losing its end.
+    TempDir dir;
+    const fs::path missing = dir.path() / (std::string(120, 'a') + "/" + std::string(120, 'b') + "/" +
+                                           std::string(120, 'c') + "/missing.rtrace");
+    XvfbServer server(1280, 720);
+    GuiApp app(server, {"gui", "--lecture", missing.string()}, "long status lecture");
+    app.waitForWindow();
+    app.waitForOutput("Cannot open ", 15s);
+    std::map<std::string, LayoutItem> report = app.layout("status-line");
+    const LayoutItem line = report.at("status-line");
+    const LayoutItem sentence = report.at("status-sentence");
+    app.screenshot("long status");
+    INFO("status line from y " << line.y0 << " to " << line.y1 << ", its sentence from " << sentence.y0 << " to "
+                               << sentence.y1);
+    CHECK(sentence.y1 <= line.y1);
+    CHECK(sentence.y1 - sentence.y0 > 0);
+    INFO("stderr: " << app.stderrText());
+    CHECK(app.quit() == 0);
+}

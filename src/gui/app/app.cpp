@@ -241,16 +241,21 @@ float App::drawStatusLine(float top) {
     // Two lines of the large font, three when the sentence needs them: the
     // height only changes for a long sentence, so stepping does not shake the lanes.
     // Longer still (a replay's divergence and its cause, lecture mode, 1280x720):
-    // the regular font in the same room, not a lost last line; hovering shows all.
+    // the regular font, in a quarter of the screen at most, not a lost end;
+    // hovering shows it all.
     ImFont* large = m_theme.largeFont();
     const ImVec2 padding = ImGui::GetStyle().WindowPadding;
     const float width = io.DisplaySize.x - padding.x * 2 - (status.dismissable ? large->FontSize * 2 : 0.0f);
     const auto neededWith = [&](ImFont* f) {
         return f->CalcTextSizeA(f->FontSize, FLT_MAX, width, sentence.c_str()).y;
     };
-    const float needed = neededWith(large);
-    ImFont* font = needed > large->FontSize * 3 ? m_theme.regularFont() : large;
-    const float height = std::clamp(needed, large->FontSize * 2, large->FontSize * 3) + padding.y * 2 + 2;
+    float needed = neededWith(large);
+    ImFont* font = large;
+    if (needed > large->FontSize * 3) {
+        font = m_theme.regularFont();
+        needed = std::min(neededWith(font), io.DisplaySize.y / 4); // taller than three lines only then
+    }
+    const float height = std::max(needed, large->FontSize * 2) + padding.y * 2 + 2;
     ImGui::SetNextWindowPos(ImVec2(0, top));
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, height));
     ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
@@ -272,6 +277,8 @@ float App::drawStatusLine(float top) {
     m_layoutReport.item("status-sentence");
     ImGui::PopStyleColor();
     ImGui::PopFont();
+    const ImVec2 at = ImGui::GetWindowPos();
+    m_layoutReport.rect("status-line", at, ImVec2(at.x + ImGui::GetWindowWidth(), at.y + height));
     ImGui::End();
     return height;
 }
