@@ -85,7 +85,8 @@ TEST_CASE("the ticks of a dense trace are drawn by our shader and look as the CP
         const Picture cpu = render(dir, trace, "cpu-" + axis + ".png", cpuTicks(), extra);
         const Rect lanes = laneRegion(gpu.image, lectureTheme().laneBackgrounds());
         REQUIRE(lanes.height() > 100);
-        // The same picture, but for block edges (the GPU fills whole buckets) and heads on lone ticks.
+        // The same picture, but for heads on lone ticks, the stays' edges and block edges a bucket
+        // (a quarter of a merge column) off: 2.2-2.5 % differ (4.7 % when the GPU filled whole columns).
         const double changed = changedFraction(gpu.image, cpu.image, lanes, 24);
         CHECK(changed < 0.04);
 

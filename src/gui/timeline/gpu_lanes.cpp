@@ -16,6 +16,8 @@ namespace racetrace {
 
 namespace {
 
+/// How many of the ticks' buckets make a merge column, at most (see queue()).
+constexpr double kBucketsPerColumn = 4.0;
 /// Fewer events in view than this in a lane: the CPU draws them, with the heads of lone ticks.
 constexpr std::size_t kGpuMinVisible = 2000;
 
@@ -82,8 +84,8 @@ void GpuLanes::findUniforms() {
     for (int p = 0; p < kPrograms; ++p)
         m_buckets[p] = buckets(*m_programs[p]);
     const ShaderProgram& t = *m_programs[kTicks];
-    m_tickUniforms = {t.uniform("u_rows"), t.uniform("u_spin"),   t.uniform("u_tallKinds"), t.uniform("u_dimKinds"),
-                      t.uniform("u_ink"),  t.uniform("u_dimInk"), t.uniform("u_spinInk")};
+    m_tickUniforms = {t.uniform("u_columns"),  t.uniform("u_rows"), t.uniform("u_spin"),   t.uniform("u_tallKinds"),
+                      t.uniform("u_dimKinds"), t.uniform("u_ink"),  t.uniform("u_dimInk"), t.uniform("u_spinInk")};
     const ShaderProgram& s = *m_programs[kStays];
     m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
     m_bandFill = m_programs[kBands]->uniform("u_fill");
@@ -164,7 +166,12 @@ GpuLanes::Draw* GpuLanes::queue(const TimelineFrame& f, std::uint32_t worker, bo
     const Buffer& buffer = m_buffers[worker * 2 + slot];
     const LaneModel& events = f.model->lanes()[worker];
     if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return nullptr;
-    return queueLevels(f, spans ? buffer.spans : buffer.ticks, f.mergeUnits());
+    if (spans) return queueLevels(f, buffer.spans, f.mergeUnits());
+    // Ticks: buckets a fraction of a merge column wide, so that each column's
+    // block starts and ends where the CPU's does (a bucket a column wide lies
+    // across two columns, and its block is a pixel or two off).
+    Draw* d = queueLevels(f, buffer.ticks, f.mergeUnits() / kBucketsPerColumn);
+    return d != nullptr ? d : queueLevels(f, buffer.ticks, f.mergeUnits());
 }
 
 GpuLanes::Draw* GpuLanes::queueLevels(const TimelineFrame& f, const Texels& texels, double units) {
@@ -195,6 +202,10 @@ bool GpuLanes::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t 
     const float rect[4] = {f.ctx.left, tallTop, f.right(), bottom}, rows[4] = {tallTop, shortTop, bottom, 0.0f};
     std::memcpy(d->rect, rect, sizeof rect);
     std::memcpy(d->rows, rows, sizeof rows);
+    const double column = std::max(f.mergeUnits(), 1e-9); // as WorkerLane::drawTicks
+    d->columns[0] = f.ctx.toPixel(std::floor(f.ctx.begin / column) * column);
+    d->columns[1] = static_cast<float>(column / f.ctx.unitsPerPixel());
+    d->columns[2] = f.tickHalfWidth();
     d->spin[0] = middle - half;
     d->spin[1] = middle + half;
     d->ink = f.palette->tickInk;
@@ -302,6 +313,7 @@ void GpuLanes::setStyle(const Draw& d) const {
     switch (d.program) {
     case kTicks: {
         const TickUniforms& t = m_tickUniforms;
+        glUniform3fv(t.columns, 1, d.columns);
         glUniform4fv(t.rows, 1, d.rows);
         glUniform2fv(t.spin, 1, d.spin);
         glUniform1ui(t.tallKinds, kTallKinds);

@@ -70,6 +70,7 @@ class GpuLanes {
         int levelStart = 0, levelSize = 0, firstBucket = 0;
         float firstBucketPx = 0, bucketPx = 1;
         float rect[4] = {};
+        float columns[3] = {};            ///< ticks: a merge column's left edge and width, half a tick
         float rows[4] = {}, spin[2] = {}; ///< ticks
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
         float outlines[2] = {}; ///< stays: the outline's thickness, plain and contended
@@ -84,7 +85,7 @@ class GpuLanes {
         int buckets, levelStart, levelSize, firstBucket, firstBucketPx, bucketPx, rect, display;
     };
     struct TickUniforms {
-        int rows, spin, tallKinds, dimKinds, ink, dimInk, spinInk;
+        int columns, rows, spin, tallKinds, dimKinds, ink, dimInk, spinInk;
     };
     struct StayUniforms {
         int outlines, fill, outline;

@@ -5,8 +5,9 @@
 // (`buckets`), and which intervals cover part of it: a critical-section stay
 // (a contended one), a wait for the lock, a blocking channel call (`spans`).
 // The window uploads it once per trace; a frame picks the level whose buckets
-// are about one merge column wide, and shaders/lane_ticks.frag,
-// lane_stays.frag and lane_waits.frag look up the bucket under each pixel, so
+// are about one merge column wide (a quarter of one for the ticks, whose
+// blocks start and end where the column's events do), and shaders/lane_ticks.frag,
+// lane_stays.frag and lane_waits.frag look up the buckets under each pixel, so
 // drawing a lane costs the CPU the same at any zoom and any number of events.
 #pragma once
 
