@@ -87,7 +87,7 @@ void GpuLanes::findUniforms() {
     m_tickUniforms = {t.uniform("u_columns"),  t.uniform("u_rows"), t.uniform("u_spin"),   t.uniform("u_tallKinds"),
                       t.uniform("u_dimKinds"), t.uniform("u_ink"),  t.uniform("u_dimInk"), t.uniform("u_spinInk")};
     const ShaderProgram& s = *m_programs[kStays];
-    m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_fill"), s.uniform("u_outline")};
+    m_stayUniforms = {s.uniform("u_outlines"), s.uniform("u_runs"), s.uniform("u_fill"), s.uniform("u_outline")};
     m_bandFill = m_programs[kBands]->uniform("u_fill");
     const ShaderProgram& fill = *m_programs[kFill];
     m_fillUniforms = {fill.uniform("u_scale"), fill.uniform("u_after"), fill.uniform("u_fill")};
@@ -160,18 +160,19 @@ void GpuLanes::release() {
     m_generation = ~std::uint64_t{0};
 }
 
-GpuLanes::Draw* GpuLanes::queue(const TimelineFrame& f, std::uint32_t worker, bool spans) {
+GpuLanes::Draw* GpuLanes::queue(const TimelineFrame& f, std::uint32_t worker, bool spans, bool fine) {
     const std::size_t slot = static_cast<std::size_t>(axisSlot(f.axis));
     if (m_programs[kTicks] == nullptr || worker * 2 + slot >= m_buffers.size()) return nullptr;
     const Buffer& buffer = m_buffers[worker * 2 + slot];
     const LaneModel& events = f.model->lanes()[worker];
     if (events.lowerBound(f.axis, f.ctx.end) - events.lowerBound(f.axis, f.ctx.begin) < kGpuMinVisible) return nullptr;
-    if (spans) return queueLevels(f, buffer.spans, f.mergeUnits());
-    // Ticks: buckets a fraction of a merge column wide, so that each column's
-    // block starts and ends where the CPU's does (a bucket a column wide lies
-    // across two columns, and its block is a pixel or two off).
-    Draw* d = queueLevels(f, buffer.ticks, f.mergeUnits() / kBucketsPerColumn);
-    return d != nullptr ? d : queueLevels(f, buffer.ticks, f.mergeUnits());
+    const Texels& texels = spans ? buffer.spans : buffer.ticks;
+    if (!fine) return queueLevels(f, texels, f.mergeUnits());
+    // Buckets a fraction of a merge column wide, so that a column's block (or a
+    // run of stays) starts and ends where the CPU's does: a bucket a column
+    // wide lies across two columns, and its block is a pixel or two off.
+    Draw* d = queueLevels(f, texels, f.mergeUnits() / kBucketsPerColumn);
+    return d != nullptr ? d : queueLevels(f, texels, f.mergeUnits());
 }
 
 GpuLanes::Draw* GpuLanes::queueLevels(const TimelineFrame& f, const Texels& texels, double units) {
@@ -194,7 +195,7 @@ GpuLanes::Draw* GpuLanes::queueLevels(const TimelineFrame& f, const Texels& texe
 }
 
 bool GpuLanes::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
-    Draw* d = queue(f, worker, false);
+    Draw* d = queue(f, worker, false, true);
     if (d == nullptr) return false;
     const float tallTop = f.laneY(lane, kTallTop), shortTop = f.laneY(lane, kShortTop);
     const float bottom = f.laneY(lane, kTickBottom);
@@ -219,9 +220,11 @@ bool GpuLanes::drawLane(const TimelineFrame& f, std::size_t lane, std::uint32_t 
 bool GpuLanes::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
     // A stay still going on (a live step-mode trace) reaches past the last event: the CPU draws it.
     if (worker < f.model->lanes().size() && f.model->lanes()[worker].openStay) return false;
-    Draw* d = queue(f, worker, true);
+    Draw* d = queue(f, worker, true, true);
     if (d == nullptr) return false;
     d->program = kStays;
+    d->runs[0] = f.mergePx; // as forEachRun merges them, and WorkerLane draws a run at least 2 px wide
+    d->runs[1] = 2.0f;
     const float rect[4] = {f.ctx.left, f.laneY(lane, kSpanTop), f.right(), f.laneY(lane, kSpanBottom)};
     std::memcpy(d->rect, rect, sizeof rect);
     d->outlines[0] = f.strokeScale; // as WorkerLane draws them: 1 px, 3 px when another waited meanwhile
@@ -234,7 +237,7 @@ bool GpuLanes::drawStays(const TimelineFrame& f, std::size_t lane, std::uint32_t
 }
 
 bool GpuLanes::drawWaits(const TimelineFrame& f, std::size_t lane, std::uint32_t worker) {
-    Draw* d = queue(f, worker, true);
+    Draw* d = queue(f, worker, true, false);
     if (d == nullptr) return false;
     d->program = kWaits;
     // As WorkerLane draws them: a blocked bar from the tall ticks' top, a lock wait's strip from kWaitTop.
@@ -325,6 +328,7 @@ void GpuLanes::setStyle(const Draw& d) const {
     }
     case kStays:
         glUniform2fv(m_stayUniforms.outlines, 1, d.outlines);
+        glUniform2fv(m_stayUniforms.runs, 1, d.runs);
         setColor(m_stayUniforms.fill, d.fill);
         setColor(m_stayUniforms.outline, d.outline);
         return;

@@ -74,6 +74,7 @@ class GpuLanes {
         float rows[4] = {}, spin[2] = {}; ///< ticks
         ImU32 ink = 0, dimInk = 0, spinInk = 0;
         float outlines[2] = {}; ///< stays: the outline's thickness, plain and contended
+        float runs[2] = {};     ///< stays: the gap that merges two into one run, a run's least width
         ImU32 fill = 0, outline = 0;
         float waitTop = 0;  ///< waits: the lock wait's strip; `fill` its colour, `ink` the hatching's
         float scale = 1;    ///< fill: messages at the top of `rect`
@@ -88,7 +89,7 @@ class GpuLanes {
         int columns, rows, spin, tallKinds, dimKinds, ink, dimInk, spinInk;
     };
     struct StayUniforms {
-        int outlines, fill, outline;
+        int outlines, runs, fill, outline;
     };
     struct WaitUniforms {
         int waitTop, hatchStep, hatch, hatchFill, waitFill;
@@ -97,8 +98,9 @@ class GpuLanes {
     bool ready();
     void findUniforms();
     /// A draw of worker's pyramid in view (`spans`: its intervals, else its
-    /// ticks), its buckets placed; null when the CPU should draw.
-    Draw* queue(const TimelineFrame& frame, std::uint32_t worker, bool spans);
+    /// ticks; `fine`: buckets a fraction of a merge column), its buckets
+    /// placed; null when the CPU should draw.
+    Draw* queue(const TimelineFrame& frame, std::uint32_t worker, bool spans, bool fine);
     /// A draw of `texels` in view at the coarsest level whose buckets are at
     /// most `units` wide, its buckets placed; null when no level is fine enough.
     Draw* queueLevels(const TimelineFrame& frame, const Texels& texels, double units);
