@@ -13,6 +13,11 @@
 // (racetrace and the benchmarks; a replacement must be in the program itself,
 // not in a library, or the linker never pulls it in). Every other form of new
 // and delete (arrays, nothrow, sized) calls these two.
+//
+// Not in a sanitizer build: AddressSanitizer and ThreadSanitizer bring their
+// own operator new, which checks each block against the way it is freed, and
+// a replacement of only some forms of new mixes the two allocators.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #include <cstdlib>
 #include <new>
 
@@ -50,3 +55,5 @@ void operator delete(void* block) noexcept {
 void operator delete(void* block, std::size_t) noexcept {
     std::free(block);
 }
+
+#endif // sanitizers
