@@ -10,10 +10,13 @@
 namespace racetrace {
 
 void outlineRect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t) {
-    draw->AddRectFilled(min, ImVec2(max.x, min.y + t), color);
-    draw->AddRectFilled(ImVec2(min.x, max.y - t), max, color);
-    draw->AddRectFilled(ImVec2(min.x, min.y + t), ImVec2(min.x + t, max.y - t), color);
-    draw->AddRectFilled(ImVec2(max.x - t, min.y + t), ImVec2(max.x, max.y - t), color);
+    // Inside the rectangle whatever its size: a 2 px stay with a 6 px outline
+    // (lecture mode, contended) drew its right side 4 px before the stay began.
+    const float tx = std::min(t, (max.x - min.x) * 0.5f), ty = std::min(t, (max.y - min.y) * 0.5f);
+    draw->AddRectFilled(min, ImVec2(max.x, min.y + ty), color);
+    draw->AddRectFilled(ImVec2(min.x, max.y - ty), max, color);
+    draw->AddRectFilled(ImVec2(min.x, min.y + ty), ImVec2(min.x + tx, max.y - ty), color);
+    draw->AddRectFilled(ImVec2(max.x - tx, min.y + ty), ImVec2(max.x, max.y - ty), color);
 }
 
 void dashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 color, float dash, float thickness) {
